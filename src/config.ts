@@ -1,0 +1,150 @@
+// Command-line flags (and, later, the config file) → one resolved Config.
+import { parseArgs } from 'node:util';
+import type { ActiveRule, AnyRule, Severity } from './engine/types.js';
+import { allRules } from '../rules/index.js';
+
+export const FORMATS = ['pretty', 'json'] as const;
+export type Format = (typeof FORMATS)[number] | (string & {});
+
+export class UsageError extends Error {}
+
+export interface RuleSetting {
+  enabled: boolean;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export interface Config {
+  paths: string[];
+  format: Format;
+  outputFile?: string;
+  rules: Record<string, RuleSetting>;
+  /** Extra ignore globs, matched against cwd-relative paths. */
+  ignore: string[];
+  /** vendor/, testdata/, dot and underscore dirs, .gitignore, generated files. */
+  defaultSkips: boolean;
+  fix: boolean;
+  color: boolean;
+  quiet: boolean;
+  maxWarnings?: number;
+}
+
+export interface CliRequest {
+  kind: 'scan' | 'help' | 'version' | 'list-rules';
+  config: Config;
+}
+
+export const HELP = `Usage: leakhound [options] [paths...]
+
+Finds memory, goroutine and resource leaks in Go source. Directories are scanned
+recursively for .go files; files are scanned as given. Default: the current directory.
+
+Options:
+  -f, --format <name>        output format: ${FORMATS.join(', ')} (default: pretty)
+  -o, --output-file <file>   write the report to a file instead of stdout
+      --rule <ids>           run only these rules (comma-separated, repeatable)
+      --disable <ids>        turn these rules off (comma-separated, repeatable)
+      --fix                  apply the suggested fixes to the files
+      --quiet                report errors only, not warnings
+      --max-warnings <n>     exit 1 when there are more than n warnings
+      --no-default-skips     also scan vendor/, testdata/, dot/underscore dirs,
+                             .gitignored and generated files
+      --color / --no-color   force or disable colors in pretty output
+      --list-rules           list the rules and exit
+  -h, --help                 show this help
+  -v, --version              print the version
+
+Exit codes: 0 no findings, 1 findings (or more warnings than --max-warnings),
+2 usage, configuration or internal error.`;
+
+export function defaultRuleSettings(rules: AnyRule[] = allRules): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  for (const r of rules) {
+    out[r.meta.id] = { enabled: true, severity: r.meta.severity, options: structuredClone(r.meta.defaultOptions) };
+  }
+  return out;
+}
+
+function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function checkRuleIds(ids: string[], flag: string): void {
+  const known = new Set(allRules.map((r) => r.meta.id));
+  for (const id of ids) {
+    if (!known.has(id)) throw new UsageError(`${flag}: unknown rule '${id}' (known: ${[...known].join(', ')})`);
+  }
+}
+
+export function parseCli(argv: string[]): CliRequest {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        'output-file': { type: 'string', short: 'o' },
+        rule: { type: 'string', multiple: true },
+        disable: { type: 'string', multiple: true },
+        fix: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        'max-warnings': { type: 'string' },
+        'no-default-skips': { type: 'boolean' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'list-rules': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e) {
+    // parseArgs messages are one line already; drop its hint about `--` for brevity.
+    throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
+  }
+  const v = parsed.values;
+  const format = v.format ?? 'pretty';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format: unknown format '${format}' (expected one of: ${FORMATS.join(', ')})`);
+  }
+  let maxWarnings: number | undefined;
+  if (v['max-warnings'] !== undefined) {
+    maxWarnings = Number(v['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) {
+      throw new UsageError(`--max-warnings: expected a non-negative integer, got '${v['max-warnings']}'`);
+    }
+  }
+  const rules = defaultRuleSettings();
+  const only = splitList(v.rule);
+  const disabled = splitList(v.disable);
+  checkRuleIds(only, '--rule');
+  checkRuleIds(disabled, '--disable');
+  for (const [id, s] of Object.entries(rules)) {
+    if (only.length && !only.includes(id)) s.enabled = false;
+    if (disabled.includes(id)) s.enabled = false;
+  }
+  const color = v['no-color'] ? false : v.color ? true : !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const config: Config = {
+    paths: parsed.positionals,
+    format,
+    outputFile: v['output-file'],
+    rules,
+    ignore: [],
+    defaultSkips: !v['no-default-skips'],
+    fix: v.fix ?? false,
+    color,
+    quiet: v.quiet ?? false,
+    maxWarnings,
+  };
+  const kind = v.help ? 'help' : v.version ? 'version' : v['list-rules'] ? 'list-rules' : 'scan';
+  return { kind, config };
+}
+
+/** The enabled rules with their resolved settings, in id order. */
+export function activeRules(config: Config, rules: AnyRule[] = allRules): ActiveRule[] {
+  return rules
+    .filter((r) => config.rules[r.meta.id]?.enabled)
+    .map((r) => ({ rule: r, severity: config.rules[r.meta.id]!.severity, options: config.rules[r.meta.id]!.options }))
+    .sort((a, b) => (a.rule.meta.id < b.rule.meta.id ? -1 : 1));
+}

@@ -1,0 +1,33 @@
+// One tree-sitter parser per thread, loaded from the grammar shipped in wasm/ (copied at
+// build time from the pinned tree-sitter-go npm package; nothing is downloaded).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Language, Parser } from 'web-tree-sitter';
+
+let ready: Promise<Parser> | undefined;
+
+/** The package root: dist/src/engine/parser.js is three levels below it. */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export function grammarPath(): string {
+  return join(packageRoot, 'wasm', 'tree-sitter-go.wasm');
+}
+
+async function load(): Promise<Parser> {
+  const wasm = grammarPath();
+  if (!existsSync(wasm)) {
+    throw new Error(`grammar not found at ${wasm}; run npm install (the build copies it from tree-sitter-go)`);
+  }
+  await Parser.init();
+  const go = await Language.load(wasm);
+  const parser = new Parser();
+  parser.setLanguage(go);
+  return parser;
+}
+
+/** The thread's parser, initialized once. */
+export function getParser(): Promise<Parser> {
+  ready ??= load();
+  return ready;
+}

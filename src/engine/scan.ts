@@ -1,0 +1,180 @@
+// One file → diagnostics. Parse once, collect the node types the file's rules subscribe to
+// in one WASM-side pass, dispatch in document order (with `type:exit` after descendants),
+// and always free the tree.
+import { readFile } from 'node:fs/promises';
+import type { Node, Parser } from 'web-tree-sitter';
+import { FileFacts } from '../go/facts.js';
+import type { ActiveRule, Diagnostic, FileResult, Handler, Notice, ReportDescriptor, Span } from './types.js';
+
+const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
+export function spanOf(n: Node): Span {
+  return {
+    start: { line: n.startPosition.row + 1, column: n.startPosition.column + 1 },
+    end: { line: n.endPosition.row + 1, column: n.endPosition.column + 1 },
+  };
+}
+
+/** Fills `{{name}}` placeholders; unknown ones are left as they are (the meta test catches them). */
+export function fillMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}
+
+/** True for files that say they are generated (Go's convention, before the package clause). */
+export function isGenerated(text: string): boolean {
+  const pkg = text.search(/^package\s/m);
+  const head = pkg >= 0 ? text.slice(0, pkg) : text.slice(0, 4096);
+  return GENERATED.test(head);
+}
+
+/** Rules whose cheap text triggers appear in the file. */
+export function rulesFor(text: string, rules: ActiveRule[]): ActiveRule[] {
+  return rules.filter((r) => r.rule.meta.triggers.length === 0 || r.rule.meta.triggers.some((t) => text.includes(t)));
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    a.span.start.line - b.span.start.line ||
+    a.span.start.column - b.span.start.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+function firstSyntaxError(root: Node): Notice | undefined {
+  const bad = root.descendantsOfType(['ERROR'])[0] ?? null;
+  let where: Node | null = bad;
+  if (!where) {
+    // MISSING nodes are not a type of their own: look for the first one among the leaves
+    // only when there is no ERROR node (rare).
+    where = root;
+  }
+  return {
+    kind: 'parse-error',
+    message: 'syntax error; the file was analysed where its tree is sound',
+    line: where.startPosition.row + 1,
+    column: where.startPosition.column + 1,
+  };
+}
+
+/** Analyses source text that is already in memory. */
+export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[]): FileResult {
+  const result: FileResult = { filePath, diagnostics: [], notices: [] };
+  const active = rulesFor(text, rules);
+  if (active.length === 0) return result;
+
+  const tree = parser.parse(text);
+  if (!tree) {
+    result.notices.push({ kind: 'parse-error', message: 'the parser could not read this file' });
+    return result;
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) {
+      const n = firstSyntaxError(root);
+      if (n) result.notices.push(n);
+    }
+    const facts = new FileFacts(root, text);
+    const enter = new Map<string, Handler[]>();
+    const exit = new Map<string, Handler[]>();
+    for (const ar of active) {
+      const meta = ar.rule.meta;
+      const handlers = ar.rule.create({
+        filePath,
+        text,
+        options: ar.options,
+        facts,
+        report(d: ReportDescriptor<string>) {
+          const span = d.span ?? (d.node ? spanOf(d.node) : undefined);
+          if (!span) throw new Error(`rule ${meta.id} reported without a node or span`);
+          const template = (meta.messages as Record<string, string>)[d.messageId];
+          if (template === undefined) throw new Error(`rule ${meta.id} has no message ${d.messageId}`);
+          const diag: Diagnostic = { ruleId: meta.id, severity: ar.severity, message: fillMessage(template, d.data), span };
+          if (d.related?.length) {
+            diag.related = d.related.map((r) => ({
+              span: r.span ?? spanOf(r.node!),
+              message: fillMessage(r.message, d.data),
+            }));
+          }
+          if (d.suggestions?.length) diag.suggestions = d.suggestions;
+          result.diagnostics.push(diag);
+        },
+      });
+      for (const [key, fn] of Object.entries(handlers)) {
+        const isExit = key.endsWith(':exit');
+        const type = isExit ? key.slice(0, -5) : key;
+        const table = isExit ? exit : enter;
+        const guarded: Handler = (node) => {
+          try {
+            fn(node);
+          } catch (e) {
+            result.notices.push({
+              kind: 'rule-error',
+              message: `rule ${meta.id} failed here and was skipped: ${(e as Error).message}`,
+              line: node.startPosition.row + 1,
+              column: node.startPosition.column + 1,
+            });
+          }
+        };
+        const list = table.get(type);
+        if (list) list.push(guarded);
+        else table.set(type, [guarded]);
+      }
+    }
+    const types = [...new Set([...enter.keys(), ...exit.keys()])];
+    const wholeFile = types.filter((t) => t === 'source_file');
+    const nodes = types.length === wholeFile.length ? [] : root.descendantsOfType(types.filter((t) => t !== 'source_file'));
+    if (wholeFile.length) nodes.unshift(root);
+    // descendantsOfType yields nodes in document (pre-)order; a stack of open nodes gives
+    // the exit calls without another walk.
+    const open: Node[] = [];
+    const close = (until: number) => {
+      while (open.length && open[open.length - 1]!.endIndex <= until) {
+        const n = open.pop()!;
+        for (const h of exit.get(n.type) ?? []) h(n);
+      }
+    };
+    for (const n of nodes) {
+      if (!n) continue;
+      close(n.startIndex);
+      for (const h of enter.get(n.type) ?? []) h(n);
+      if (exit.has(n.type)) open.push(n);
+    }
+    close(Number.POSITIVE_INFINITY);
+  } finally {
+    tree.delete();
+  }
+  result.diagnostics.sort(compareDiagnostics);
+  return result;
+}
+
+export interface ScanFileOptions {
+  rules: ActiveRule[];
+  /** Skip files that say they are generated (default true). */
+  skipGenerated?: boolean;
+}
+
+/** Reads and analyses one file; every problem with the file becomes a notice. */
+export async function scanFile(parser: Parser, filePath: string, opts: ScanFileOptions): Promise<FileResult> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(filePath);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    return { filePath, diagnostics: [], notices: [{ kind: 'read-error', message: `cannot read file: ${why}` }] };
+  }
+  return scanBuffer(parser, filePath, buf, opts);
+}
+
+export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions): FileResult {
+  if (buf.subarray(0, 8000).includes(0)) {
+    return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
+  }
+  const text = buf.toString('utf8');
+  if (text.trim() === '') {
+    return { filePath, diagnostics: [], notices: [{ kind: 'empty', message: 'empty file; nothing to analyse' }] };
+  }
+  if ((opts.skipGenerated ?? true) && isGenerated(text)) return { filePath, diagnostics: [], notices: [] };
+  return scanText(parser, filePath, text, opts.rules);
+}

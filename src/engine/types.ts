@@ -1,0 +1,129 @@
+// The contract between the engine, the rules and the reporters.
+import type { Node } from 'web-tree-sitter';
+import type { FileFacts } from '../go/facts.js';
+
+export type Severity = 'error' | 'warning';
+
+/** 1-based line and column (UTF-16 code units), like ESLint. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
+/** A text edit on the file: replace [start, end) offsets (UTF-16) with text. */
+export interface TextEdit {
+  /** 0-based UTF-16 offsets into the file text. */
+  range: [number, number];
+  text: string;
+}
+
+export interface Suggestion {
+  desc: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  span: Span;
+  message: string;
+}
+
+export interface Diagnostic {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  related?: RelatedLocation[];
+  suggestions?: Suggestion[];
+}
+
+/** A problem with a file itself (unreadable, binary, syntax errors): never a crash. */
+export interface Notice {
+  kind: 'read-error' | 'parse-error' | 'binary' | 'empty' | 'skipped' | 'rule-error';
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface FileResult {
+  filePath: string;
+  diagnostics: Diagnostic[];
+  notices: Notice[];
+}
+
+/** Precision as GitHub code scanning understands it. */
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
+export interface RuleMeta<MessageIds extends string = string> {
+  /** Kebab-case; equals the rule's file name and fixture folder. */
+  id: string;
+  /** Sentence case, describes the defect, no trailing period. */
+  title: string;
+  severity: Severity;
+  precision: Precision;
+  tags: string[];
+  /** The four documentation parts (ruff style). */
+  docs: {
+    whatItDoes: string;
+    whyIsThisBad: string;
+    /** Go source that the rule must flag. */
+    example: string;
+    /** Go source, the fixed version, that the rule must leave alone. */
+    useInstead: string;
+  };
+  /** Message templates keyed by id; `{{name}}` placeholders are filled from report data. */
+  messages: Record<MessageIds, string>;
+  /**
+   * Cheap text triggers: if a file contains none of these substrings the rule cannot
+   * fire, and when no enabled rule can fire the file is not even parsed.
+   */
+  triggers: string[];
+  /** Default option values (documented and validated against their types by config). */
+  defaultOptions: Record<string, unknown>;
+}
+
+export interface ReportDescriptor<MessageIds extends string> {
+  node?: Node;
+  span?: Span;
+  messageId: MessageIds;
+  data?: Record<string, string | number>;
+  related?: { node?: Node; span?: Span; message: string }[];
+  suggestions?: Suggestion[];
+}
+
+export interface RuleContext<MessageIds extends string = string, Options = Record<string, unknown>> {
+  readonly filePath: string;
+  readonly text: string;
+  readonly options: Options;
+  /** Shared syntax facts for this file, memoized. */
+  readonly facts: FileFacts;
+  report(d: ReportDescriptor<MessageIds>): void;
+}
+
+export type Handler = (node: Node) => void;
+/** Keyed by tree-sitter node type, or `type:exit` (called after the node's descendants). */
+export type Handlers = Record<string, Handler>;
+
+export interface Rule<MessageIds extends string = string, Options = Record<string, unknown>> {
+  meta: RuleMeta<MessageIds>;
+  create(ctx: RuleContext<MessageIds, Options>): Handlers;
+}
+
+/** Any rule, whatever its message ids (for lists of rules). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any, any>;
+
+/** A rule as the engine runs it: enabled, with its resolved severity and options. */
+export interface ActiveRule {
+  rule: AnyRule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export function defineRule<M extends string, O = Record<string, unknown>>(r: Rule<M, O>): Rule<M, O> {
+  return r;
+}

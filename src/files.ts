@@ -1,0 +1,87 @@
+// Which files to scan: directories recursively (`.go` files), explicit files as given, and
+// the default skips applied to both (pre-commit passes file names): vendor/, testdata/,
+// node_modules/, directories starting with `.` or `_`, and anything .gitignore ignores.
+// Generated files are recognised by their content, in the engine.
+import { statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { globby, isGitIgnored } from 'globby';
+import picomatch from 'picomatch';
+
+export const SKIPPED_DIRS = ['vendor', 'testdata', 'node_modules'];
+
+export interface FileSelection {
+  /** Files to scan, relative to cwd when inside it, with `/` separators, sorted, unique. */
+  files: string[];
+  /** Paths the user named that do not exist: one message each. */
+  missing: string[];
+}
+
+export interface SelectOptions {
+  cwd: string;
+  /** Apply the default skips (vendor/, testdata/, dot/underscore dirs, .gitignore). */
+  defaultSkips: boolean;
+  /** Extra ignore globs (from the config), matched against cwd-relative paths. */
+  ignore: string[];
+}
+
+function display(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  const p = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+  return p.split(sep).join('/');
+}
+
+/** True when a path has a directory segment the default skips exclude. */
+export function inSkippedDir(path: string): boolean {
+  const parts = path.split('/');
+  parts.pop();
+  return parts.some((p) => SKIPPED_DIRS.includes(p) || ((p.startsWith('.') || p.startsWith('_')) && p !== '.' && p !== '..'));
+}
+
+export async function selectFiles(paths: string[], opts: SelectOptions): Promise<FileSelection> {
+  const { cwd } = opts;
+  const out = new Set<string>();
+  const missing: string[] = [];
+  const ignoreMatch = opts.ignore.length ? picomatch(opts.ignore, { dot: true }) : () => false;
+  let gitIgnored: ((p: string) => boolean) | undefined;
+  const isIgnored = async (abs: string): Promise<boolean> => {
+    if (!opts.defaultSkips) return false;
+    gitIgnored ??= await isGitIgnored({ cwd }).catch(() => () => false);
+    try {
+      return gitIgnored(abs);
+    } catch {
+      return false; // outside cwd: git rules of this tree do not apply
+    }
+  };
+
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = resolve(cwd, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found = await globby('**/*.go', {
+        cwd: abs,
+        absolute: true,
+        dot: !opts.defaultSkips,
+        gitignore: opts.defaultSkips,
+        followSymbolicLinks: false,
+        ignore: opts.defaultSkips ? [...SKIPPED_DIRS.map((d) => `**/${d}/**`), '**/_*/**'] : [],
+      });
+      for (const f of found) {
+        const shown = display(cwd, f);
+        if (!ignoreMatch(shown)) out.add(shown);
+      }
+    } else {
+      const shown = display(cwd, abs);
+      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || (await isIgnored(abs)))) continue;
+      if (ignoreMatch(shown)) continue;
+      out.add(shown);
+    }
+  }
+  return { files: [...out].sort(), missing };
+}
+

@@ -1,0 +1,314 @@
+// Syntax facts about one Go file, shared by every rule and memoized: imports, package-level
+// names, functions and their local declarations, uses of a variable, and the escape test.
+// Everything here looks only inside nodes a rule was handed, never walks the whole tree
+// from JS (descendantsOfType runs on the WASM side).
+import type { Node } from 'web-tree-sitter';
+
+export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
+const FUNCTION_SET = new Set<string>(FUNCTION_TYPES);
+
+export interface ImportInfo {
+  /** alias (explicit or the package's default name) → import path */
+  byAlias: Map<string, string>;
+  /** import paths imported with `.` */
+  dot: string[];
+  /** import paths imported with `_` */
+  blank: string[];
+}
+
+/** Why a value escapes the function that made it, or null. */
+export type EscapeReason =
+  | 'returned'
+  | 'assigned'
+  | 'stored in a composite literal'
+  | 'appended'
+  | 'sent on a channel'
+  | 'passed as an argument'
+  | 'address taken'
+  | 'captured by a goroutine';
+
+/**
+ * The name Go code uses for an import path by default. Without a type checker the
+ * package clause of the imported package is unknown, so follow the conventions: a
+ * major-version or `apiv1` element names nothing (`cloud.google.com/go/secretmanager/apiv1`
+ * is `secretmanager`), and `go-`/`-go` affixes and dots are dropped (`gopkg.in/yaml.v3` is `yaml`).
+ */
+export function defaultImportName(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  let i = parts.length - 1;
+  while (i > 0 && /^(v\d+|api(v\d+\w*)?|v\d+(alpha|beta)\d*)$/.test(parts[i]!)) i--;
+  let name = parts[i] ?? path;
+  name = name.replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/-go$/, '').replace(/\.go$/, '');
+  return name.replace(/[.-]/g, '_');
+}
+
+export function unquote(lit: string): string {
+  if (lit.startsWith('`')) return lit.slice(1, -1);
+  try {
+    return JSON.parse(lit) as string;
+  } catch {
+    return lit.slice(1, -1);
+  }
+}
+
+/** Skips parentheses upward: the node whose parent is not a parenthesized_expression. */
+export function unparenUp(n: Node): Node {
+  let cur = n;
+  while (cur.parent && cur.parent.type === 'parenthesized_expression') cur = cur.parent;
+  return cur;
+}
+
+/** Skips parentheses downward. */
+export function unparen(n: Node): Node {
+  let cur = n;
+  while (cur.type === 'parenthesized_expression' && cur.namedChildCount === 1) cur = cur.namedChild(0)!;
+  return cur;
+}
+
+export function isFunction(n: Node): boolean {
+  return FUNCTION_SET.has(n.type);
+}
+
+/** The nearest enclosing function (declaration, method or literal), or null at file scope. */
+export function enclosingFunction(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (FUNCTION_SET.has(p.type)) return p;
+  return null;
+}
+
+/** The statements of a block (tree-sitter-go wraps them in a statement_list). */
+export function blockStatements(block: Node | null): Node[] {
+  if (!block) return [];
+  const list = block.namedChildren.find((c) => c?.type === 'statement_list');
+  return (list ? list.namedChildren : block.namedChildren).filter((c): c is Node => c !== null);
+}
+
+/** Identifiers declared by a parameter_list (names only). */
+function paramNames(list: Node | null, out: Set<string>): void {
+  if (!list || list.type !== 'parameter_list') return;
+  for (const p of list.namedChildren) {
+    if (!p) continue;
+    for (const n of p.childrenForFieldName('name')) if (n) out.add(n.text);
+  }
+}
+
+export class FileFacts {
+  private importsMemo?: ImportInfo;
+  private packageNamesMemo?: Set<string>;
+  private readonly localsMemo = new Map<number, Set<string>>();
+  private readonly identsMemo = new Map<number, Map<string, Node[]>>();
+
+  constructor(
+    readonly root: Node,
+    readonly text: string,
+  ) {}
+
+  imports(): ImportInfo {
+    if (this.importsMemo) return this.importsMemo;
+    const info: ImportInfo = { byAlias: new Map(), dot: [], blank: [] };
+    for (const decl of this.root.namedChildren) {
+      if (decl?.type !== 'import_declaration') continue;
+      for (const spec of decl.descendantsOfType('import_spec')) {
+        if (!spec) continue;
+        const pathNode = spec.childForFieldName('path');
+        if (!pathNode) continue;
+        const path = unquote(pathNode.text);
+        const name = spec.childForFieldName('name');
+        if (!name) info.byAlias.set(defaultImportName(path), path);
+        else if (name.type === 'dot') info.dot.push(path);
+        else if (name.type === 'blank_identifier') info.blank.push(path);
+        else info.byAlias.set(name.text, path);
+      }
+    }
+    this.importsMemo = info;
+    return info;
+  }
+
+  /** Names declared at file scope: vars, consts, types and funcs. */
+  packageNames(): Set<string> {
+    if (this.packageNamesMemo) return this.packageNamesMemo;
+    const names = new Set<string>();
+    for (const decl of this.root.namedChildren) {
+      if (!decl) continue;
+      switch (decl.type) {
+        case 'function_declaration':
+        case 'type_declaration':
+          for (const n of decl.type === 'function_declaration'
+            ? [decl.childForFieldName('name')]
+            : decl.descendantsOfType(['type_spec', 'type_alias']).map((s) => s?.childForFieldName('name') ?? null))
+            if (n) names.add(n.text);
+          break;
+        case 'var_declaration':
+        case 'const_declaration':
+          for (const spec of decl.descendantsOfType(['var_spec', 'const_spec']))
+            for (const n of spec?.childrenForFieldName('name') ?? []) if (n) names.add(n.text);
+          break;
+      }
+    }
+    this.packageNamesMemo = names;
+    return names;
+  }
+
+  /**
+   * Names a function declares itself: receiver, parameters, named results, and the
+   * `:=`, `var` and range declarations of its body outside nested function literals.
+   */
+  localNames(fn: Node): Set<string> {
+    const memo = this.localsMemo.get(fn.id);
+    if (memo) return memo;
+    const names = new Set<string>();
+    paramNames(fn.childForFieldName('receiver'), names);
+    paramNames(fn.childForFieldName('parameters'), names);
+    paramNames(fn.childForFieldName('result'), names);
+    const body = fn.childForFieldName('body');
+    if (body) {
+      for (const d of body.descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'])) {
+        if (!d || enclosingFunction(d)?.id !== fn.id) continue;
+        if (d.type === 'range_clause') {
+          // `for k, v := range x` declares; `for k, v = range x` assigns.
+          const op = d.children.find((c) => c?.type === ':=');
+          if (!op) continue;
+        }
+        const left = d.type === 'short_var_declaration' || d.type === 'range_clause' ? d.childForFieldName('left') : null;
+        const idents = left ? left.namedChildren : d.childrenForFieldName('name');
+        for (const n of idents) if (n?.type === 'identifier') names.add(n.text);
+      }
+    }
+    this.localsMemo.set(fn.id, names);
+    return names;
+  }
+
+  /**
+   * Where `name`, used at `at`, is declared: the innermost enclosing function that
+   * declares it, 'package' for a file-scope declaration, or 'unknown' (another file of the
+   * package, or an undeclared name).
+   */
+  resolveName(name: string, at: Node): Node | 'package' | 'unknown' {
+    for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) {
+      if (this.localNames(fn).has(name)) return fn;
+    }
+    return this.packageNames().has(name) ? 'package' : 'unknown';
+  }
+
+  /**
+   * The import path that `alias` refers to at `at`, unless a local declaration shadows it.
+   */
+  importPath(alias: string, at: Node): string | undefined {
+    const path = this.imports().byAlias.get(alias);
+    if (path === undefined) return undefined;
+    const where = this.resolveName(alias, at);
+    return where === 'unknown' || where === 'package' ? path : undefined;
+  }
+
+  /**
+   * For `pkg.Name` (a selector_expression, usually a call's function), the import path
+   * and name when `pkg` is an import of this file that no local shadows.
+   */
+  qualified(sel: Node | null): { path: string; alias: string; name: string } | undefined {
+    if (!sel || sel.type !== 'selector_expression') return undefined;
+    const operand = sel.childForFieldName('operand');
+    const field = sel.childForFieldName('field');
+    if (!operand || !field || operand.type !== 'identifier') return undefined;
+    const path = this.importPath(operand.text, sel);
+    return path === undefined ? undefined : { path, alias: operand.text, name: field.text };
+  }
+
+  /** True when `call` is a call of `path.name` (resolved through imports). */
+  isCallTo(call: Node, path: string, names: string | string[]): boolean {
+    if (call.type !== 'call_expression') return false;
+    const q = this.qualified(call.childForFieldName('function'));
+    if (!q || q.path !== path) return false;
+    return typeof names === 'string' ? q.name === names : names.includes(q.name);
+  }
+
+  /**
+   * Every identifier spelled `name` inside `scope` (a function), in document order,
+   * leaving out those inside nested function literals that redeclare the name as a
+   * parameter. Memoized per scope.
+   */
+  uses(scope: Node, name: string): Node[] {
+    let byName = this.identsMemo.get(scope.id);
+    if (!byName) {
+      byName = new Map();
+      for (const id of scope.descendantsOfType('identifier')) {
+        if (!id) continue;
+        const list = byName.get(id.text);
+        if (list) list.push(id);
+        else byName.set(id.text, [id]);
+      }
+      this.identsMemo.set(scope.id, byName);
+    }
+    const all = byName.get(name) ?? [];
+    return all.filter((id) => {
+      for (let fn = enclosingFunction(id); fn && fn.id !== scope.id; fn = enclosingFunction(fn)) {
+        const params = new Set<string>();
+        paramNames(fn.childForFieldName('parameters'), params);
+        if (params.has(name)) return false;
+      }
+      return true;
+    });
+  }
+
+  /**
+   * The escape test of RULES.md for one use of a variable: returns why the value escapes
+   * through this use, or null when the use keeps it local (`c.Method()`, `c == nil`, ...).
+   * `owner` is the function that declared the variable.
+   */
+  escapeOf(use: Node, owner: Node): EscapeReason | null {
+    const up = unparenUp(use);
+    const parent = up.parent;
+    if (!parent) return null;
+    switch (parent.type) {
+      case 'selector_expression':
+        // c.Method(...), c.Field: a use of the value, not an escape.
+        break;
+      case 'expression_list': {
+        const gp = parent.parent;
+        if (gp?.type === 'return_statement') return 'returned';
+        if (
+          (gp?.type === 'assignment_statement' || gp?.type === 'short_var_declaration' || gp?.type === 'var_spec') &&
+          gp.childForFieldName(gp.type === 'var_spec' ? 'value' : 'right')?.id === parent.id
+        )
+          return 'assigned';
+        break;
+      }
+      case 'return_statement':
+        return 'returned';
+      case 'literal_element':
+        return 'stored in a composite literal';
+      case 'argument_list': {
+        const fn = parent.parent?.childForFieldName('function');
+        if (fn?.type === 'identifier') {
+          if (fn.text === 'append') return 'appended';
+          if (['len', 'cap', 'print', 'println', 'close', 'delete'].includes(fn.text)) break;
+        }
+        return 'passed as an argument';
+      }
+      case 'send_statement':
+        if (parent.childForFieldName('value')?.id === up.id) return 'sent on a channel';
+        break;
+      case 'unary_expression':
+        if (parent.child(0)?.type === '&') return 'address taken';
+        break;
+      case 'var_spec':
+        if (parent.childForFieldName('value')?.id === up.id) return 'assigned';
+        break;
+    }
+    // A goroutine that uses the value may outlive the function.
+    for (let fn = enclosingFunction(use); fn && fn.id !== owner.id; fn = enclosingFunction(fn)) {
+      if (fn.type === 'func_literal' && startedWithGo(fn)) return 'captured by a goroutine';
+    }
+    return null;
+  }
+}
+
+/** True for `go func() { … }()`. */
+export function startedWithGo(lit: Node): boolean {
+  const call = unparenUp(lit).parent;
+  return call?.type === 'call_expression' && unparenUp(call).parent?.type === 'go_statement';
+}
+
+/** True for `defer func() { … }()`. */
+export function deferred(lit: Node): boolean {
+  const call = unparenUp(lit).parent;
+  return call?.type === 'call_expression' && unparenUp(call).parent?.type === 'defer_statement';
+}

@@ -1,0 +1,80 @@
+// Shared test helpers: run rules over Go source in memory, run the CLI as a user would.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
+import { getParser, packageRoot } from '../src/engine/parser.js';
+import { scanText } from '../src/engine/scan.js';
+import type { AnyRule, FileResult } from '../src/engine/types.js';
+
+export { packageRoot };
+export const fixturesDir = join(packageRoot, 'test', 'fixtures');
+export const cliPath = join(packageRoot, 'dist', 'src', 'cli.js');
+
+let parser: Parser | undefined;
+export async function parser_(): Promise<Parser> {
+  parser ??= await getParser();
+  return parser;
+}
+
+/** Runs one rule (default severity, default options overlaid with `options`) on source text. */
+export async function runRule(rule: AnyRule, text: string, options: Record<string, unknown> = {}, filePath = 'test.go'): Promise<FileResult> {
+  const p = await parser_();
+  return scanText(p, filePath, text, [
+    { rule, severity: rule.meta.severity, options: { ...structuredClone(rule.meta.defaultOptions), ...options } },
+  ]);
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI in `cwd` with `args`; no color, CI-like environment. */
+export function runCli(args: string[], cwd = packageRoot, env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface Want {
+  line: number;
+  patterns: RegExp[];
+}
+
+/** `// want "re" "re2"` comments: each pattern must match one diagnostic on that line. */
+export function parseWants(text: string): Want[] {
+  const wants: Want[] = [];
+  text.split('\n').forEach((l, i) => {
+    const m = /\/\/\s*want\s+((?:"(?:[^"\\]|\\.)*"\s*)+)/.exec(l);
+    if (!m) return;
+    const patterns = [...m[1]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => new RegExp(JSON.parse(`"${x[1]}"`) as string));
+    wants.push({ line: i + 1, patterns });
+  });
+  return wants;
+}
+
+/** `// fixture-options: {json}` at the top of a fixture sets the rule's options for that file. */
+export function parseFixtureOptions(text: string): Record<string, unknown> {
+  const m = /^\/\/\s*fixture-options:\s*(\{.*\})\s*$/m.exec(text);
+  return m ? (JSON.parse(m[1]!) as Record<string, unknown>) : {};
+}
+
+/** Compares diagnostics with wants; returns Missing and Noisy lists (empty when they agree). */
+export function compareWants(result: FileResult, wants: Want[]): { missing: string[]; noisy: string[] } {
+  const missing: string[] = [];
+  const noisy: string[] = [];
+  const unmatched = [...result.diagnostics];
+  for (const w of wants) {
+    for (const re of w.patterns) {
+      const i = unmatched.findIndex((d) => d.span.start.line === w.line && re.test(d.message));
+      if (i >= 0) unmatched.splice(i, 1);
+      else missing.push(`line ${w.line}: no diagnostic matching ${re}`);
+    }
+  }
+  for (const d of unmatched) noisy.push(`line ${d.span.start.line}: unexpected [${d.ruleId}] ${d.message}`);
+  return { missing, noisy };
+}
