@@ -14,6 +14,8 @@ export interface FileSelection {
   files: string[];
   /** Paths the user named that do not exist: one message each. */
   missing: string[];
+  /** Paths the user named that are neither a directory nor a regular file (FIFOs, devices). */
+  special: string[];
 }
 
 export interface SelectOptions {
@@ -41,6 +43,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   const { cwd } = opts;
   const out = new Set<string>();
   const missing: string[] = [];
+  const special: string[] = [];
   const ignoreMatch = opts.ignore.length ? picomatch(opts.ignore, { dot: true }) : () => false;
   let gitIgnored: ((p: string) => boolean) | undefined;
   const isIgnored = async (abs: string): Promise<boolean> => {
@@ -75,6 +78,8 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
         const shown = display(cwd, f);
         if (!ignoreMatch(shown)) out.add(shown);
       }
+    } else if (!st.isFile()) {
+      special.push(p); // reading a FIFO would block forever
     } else {
       const shown = display(cwd, abs);
       if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || (await isIgnored(abs)))) continue;
@@ -82,6 +87,6 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       out.add(shown);
     }
   }
-  return { files: [...out].sort(), missing };
+  return { files: [...out].sort(), missing, special };
 }
 

@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     req = parseCli(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`leakhound: ${e.message}\nTry 'leakhound --help' for usage.\n`);
+      process.stderr.write(`leakhound: ${e.message} (see leakhound --help)\n`);
       return EXIT.error;
     }
     throw e;
@@ -76,6 +76,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`leakhound: ${m}: no such file or directory\n`);
     failed = true;
   }
+  for (const m of selection.special) {
+    process.stderr.write(`leakhound: ${m}: cannot read file: not a regular file\n`);
+    failed = true;
+  }
   const rules = activeRules(config);
   const scanOpts = { rules, skipGenerated: config.defaultSkips };
   let results = await scanFiles(selection.files, scanOpts);
@@ -89,10 +93,12 @@ export async function main(argv: string[]): Promise<number> {
   if (config.quiet) {
     results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
   }
+  // File notices go to stderr, one line each, unless the pretty report on stdout shows them.
+  const noticesInReport = config.format === 'pretty' && !config.outputFile;
   for (const r of results) {
     for (const n of r.notices) {
       const where = n.line ? `${r.filePath}:${n.line}:${n.column ?? 1}` : r.filePath;
-      process.stderr.write(`leakhound: ${where}: ${n.message}\n`);
+      if (!noticesInReport) process.stderr.write(`leakhound: ${where}: ${n.message}\n`);
       if (n.kind === 'read-error' || n.kind === 'rule-error') failed = true;
     }
   }
