@@ -29,6 +29,8 @@ export interface ConstHop {
 
 export interface ConstValue {
   value: number;
+  /** An untyped float constant (`7.0`, `1e3`), whose division does not truncate. */
+  float?: boolean;
   /** From the expression asked about outward to where the number is written. */
   hops: ConstHop[];
 }
@@ -58,8 +60,8 @@ export function parseGoNumber(text: string): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-function binary(op: string, a: number, b: number): number | undefined {
-  const bothInt = Number.isInteger(a) && Number.isInteger(b);
+function binary(op: string, a: number, b: number, float: boolean): number | undefined {
+  const bothInt = !float && Number.isInteger(a) && Number.isInteger(b);
   switch (op) {
     case '+': return a + b;
     case '-': return a - b;
@@ -116,7 +118,8 @@ export class Constants {
       case 'int_literal':
       case 'float_literal': {
         const v = parseGoNumber(e.text);
-        return v === undefined ? [] : [{ value: v, hops: [] }];
+        if (v === undefined) return [];
+        return [e.type === 'float_literal' ? { value: v, float: true, hops: [] } : { value: v, hops: [] }];
       }
       case 'unary_expression': {
         const op = e.childForFieldName('operator')?.type;
@@ -124,7 +127,7 @@ export class Constants {
         if (!operand || (op !== '-' && op !== '+' && op !== '^')) return [];
         return this.eval(operand, depth, iota).flatMap((v) => {
           if (op === '^' && !Number.isInteger(v.value)) return [];
-          return [{ value: op === '-' ? -v.value : op === '^' ? -v.value - 1 : v.value, hops: v.hops }];
+          return [{ ...v, value: op === '-' ? -v.value : op === '^' ? -v.value - 1 : v.value }];
         });
       }
       case 'binary_expression': {
@@ -138,8 +141,9 @@ export class Constants {
         const out: ConstValue[] = [];
         for (const a of ls)
           for (const b of rs) {
-            const v = binary(op, a.value, b.value);
-            if (v !== undefined) out.push({ value: v, hops: [...a.hops, ...b.hops] });
+            const float = a.float === true || b.float === true;
+            const v = binary(op, a.value, b.value, float);
+            if (v !== undefined) out.push({ value: v, ...(float ? { float } : {}), hops: [...a.hops, ...b.hops] });
           }
         return out;
       }
@@ -149,7 +153,10 @@ export class Constants {
         const args = e.childForFieldName('arguments')?.namedChildren.filter((c) => c?.type !== 'comment') ?? [];
         if (fn?.type !== 'identifier' || !CONVERSIONS.has(fn.text) || args.length !== 1) return [];
         if (this.facts.resolveName(fn.text, fn) !== 'unknown') return [];
-        return this.eval(args[0]!, depth, iota);
+        const isFloat = fn.text.startsWith('float');
+        return this.eval(args[0]!, depth, iota).map((v) =>
+          isFloat ? { ...v, float: true } : { value: Math.trunc(v.value), hops: v.hops },
+        );
       }
       case 'iota':
         return iota === undefined ? [] : [{ value: iota, hops: [] }];
@@ -180,7 +187,7 @@ export class Constants {
         const arg = argumentFor(call, param);
         if (!arg) continue;
         for (const v of this.eval(arg, depth + 1, undefined)) {
-          out.push({ value: v.value, hops: [{ kind: 'argument', name, node: arg, call }, ...v.hops] });
+          out.push({ ...v, hops: [{ kind: 'argument', name, node: arg, call }, ...v.hops] });
           if (out.length >= MAX_VALUES) return out;
         }
       }
@@ -194,7 +201,7 @@ export class Constants {
     if (reassignedIn(this.facts, where, name)) return [];
     if (def.node.type === 'var_spec') return this.spec(def.node, name, 'local', depth);
     if (def.node.type !== 'short_var_declaration' || !def.value) return [];
-    return this.eval(def.value, depth + 1, undefined).map((v) => ({ value: v.value, hops: [{ kind: 'local', name, node: def.node }, ...v.hops] }));
+    return this.eval(def.value, depth + 1, undefined).map((v) => ({ ...v, hops: [{ kind: 'local', name, node: def.node }, ...v.hops] }));
   }
 
   /** The value of `name` in a const_spec or var_spec (const groups repeat the last expression). */
@@ -217,7 +224,7 @@ export class Constants {
     }
     const values = source.childForFieldName('value')?.namedChildren.filter((c) => c?.type !== 'comment') ?? [];
     if (values.length !== names.length) return [];
-    return this.eval(values[i]!, depth + 1, iota).map((v) => ({ value: v.value, hops: [{ kind, name, node: spec }, ...v.hops] }));
+    return this.eval(values[i]!, depth + 1, iota).map((v) => ({ ...v, hops: [{ kind, name, node: spec }, ...v.hops] }));
   }
 
   /** File-level const_spec / var_spec by declared name. */

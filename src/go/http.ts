@@ -7,12 +7,14 @@
 //   req, err := http.NewRequest(…)                    NewRequest, NewRequestWithContext, ReadRequest
 //   resp, err := fetch(url)                           a same-file function declared to return one
 //   c.Request.Body, c.Request().Body                  a framework context's request (gin, echo)
+//   f.last.Body, for _, resp := range resps           a field or element typed in this file
 //
 // A name whose type is not visible (a field, a call into another package) is unknown.
 import type { Node } from 'web-tree-sitter';
 import { definitionsOf, type Def } from './decls.js';
 import { type FileFacts, unparen } from './facts.js';
 import { funcsOf } from './funcs.js';
+import { writtenType } from './types.js';
 
 export type HttpKind = 'request' | 'response';
 
@@ -44,11 +46,13 @@ export function httpKind(facts: FileFacts, expr: Node, depth = 0): HttpKind | un
         const k = defKind(facts, d, depth);
         if (k) return k;
       }
-      return undefined;
+      return httpTypeKind(facts, writtenType(facts, e)); // a ranged element
     case 'selector_expression': {
       // c.Request / c.Response: a framework context's embedded message.
       const f = e.childForFieldName('field')?.text;
-      return f === 'Request' ? 'request' : f === 'Response' ? 'response' : undefined;
+      if (f === 'Request') return 'request';
+      if (f === 'Response') return 'response';
+      return httpTypeKind(facts, writtenType(facts, e)); // a field of the file's own struct
     }
     case 'call_expression': {
       // c.Request() (echo)
