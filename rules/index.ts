@@ -1,4 +1,6 @@
 // Every rule leakhound ships, in id order. Adding a rule = its file + its fixture folder + a line here.
 import type { AnyRule } from '../src/engine/types.js';
+import oversizedReflectPool from './oversized-reflect-pool.js';
+import unboundedRead from './unbounded-read.js';
 
-export const allRules: AnyRule[] = [];
+export const allRules: AnyRule[] = [oversizedReflectPool, unboundedRead];

@@ -1,0 +1,99 @@
+// Same-file functions and their call sites, for rules that follow a value into a parameter
+// (`newPool(800, t)` → `func newPool(size int, …)`). Memoized per file.
+import type { Node } from 'web-tree-sitter';
+import type { FileFacts } from './facts.js';
+import { callArgs, callOfName, wordNodes } from './words.js';
+
+export interface Param {
+  /** The parameter's name node. */
+  name: Node;
+  /** Position among the call's arguments. */
+  index: number;
+  /** The parameter_declaration, whose `type` field gives the type. */
+  decl: Node;
+  variadic: boolean;
+}
+
+export class Funcs {
+  private byNameMemo?: Map<string, Node[]>;
+  private readonly callsMemo = new Map<number, Node[]>();
+
+  constructor(private readonly facts: FileFacts) {}
+
+  /** Top-level functions and methods by name (a name may have several methods). */
+  byName(): Map<string, Node[]> {
+    if (this.byNameMemo) return this.byNameMemo;
+    const m = new Map<string, Node[]>();
+    for (const d of this.facts.root.namedChildren) {
+      if (d?.type !== 'function_declaration' && d?.type !== 'method_declaration') continue;
+      const name = d.childForFieldName('name')?.text;
+      if (!name) continue;
+      const list = m.get(name);
+      if (list) list.push(d);
+      else m.set(name, [d]);
+    }
+    this.byNameMemo = m;
+    return m;
+  }
+
+  /**
+   * Calls of a top-level function (`f(…)`) or of a method whose name no other function or
+   * method of the file shares (`x.f(…)`). Empty for function literals.
+   */
+  callsOf(fn: Node): Node[] {
+    const memo = this.callsMemo.get(fn.id);
+    if (memo) return memo;
+    const calls: Node[] = [];
+    const name = fn.childForFieldName('name')?.text;
+    const unique = name !== undefined && (this.byName().get(name)?.length ?? 0) === 1;
+    if (name && unique && (fn.type === 'function_declaration' || fn.type === 'method_declaration')) {
+      for (const n of wordNodes(this.facts.root, this.facts.text, [name])) {
+        const call = callOfName(n);
+        if (!call) continue;
+        if (fn.type === 'function_declaration') {
+          if (n.type === 'identifier' && this.facts.resolveName(name, n) === 'package') calls.push(call);
+        } else if (n.type === 'field_identifier') {
+          calls.push(call);
+        }
+      }
+    }
+    this.callsMemo.set(fn.id, calls);
+    return calls;
+  }
+}
+
+const memo = new WeakMap<FileFacts, Funcs>();
+
+export function funcsOf(facts: FileFacts): Funcs {
+  let f = memo.get(facts);
+  if (!f) memo.set(facts, (f = new Funcs(facts)));
+  return f;
+}
+
+/** The parameter of `fn` (not its receiver) called `name`, or undefined. */
+export function paramOf(fn: Node, name: string): Param | undefined {
+  const list = fn.childForFieldName('parameters');
+  if (!list) return undefined;
+  let index = 0;
+  for (const decl of list.namedChildren) {
+    if (!decl || (decl.type !== 'parameter_declaration' && decl.type !== 'variadic_parameter_declaration')) continue;
+    const names = decl.childrenForFieldName('name').filter((n): n is Node => n !== null);
+    if (names.length === 0) {
+      index++;
+      continue;
+    }
+    for (const n of names) {
+      if (n.text === name) return { name: n, index, decl, variadic: decl.type === 'variadic_parameter_declaration' };
+      index++;
+    }
+  }
+  return undefined;
+}
+
+/** The argument a call passes for a parameter, or undefined (variadic, spread, missing). */
+export function argumentFor(call: Node, p: Param): Node | undefined {
+  if (p.variadic) return undefined;
+  const args = callArgs(call);
+  if (args.some((a) => a.type === 'variadic_argument')) return undefined;
+  return args[p.index];
+}
