@@ -1,4 +1,5 @@
 // Every rule leakhound ships, in id order. Adding a rule = its file + its fixture folder + a line here.
 import type { AnyRule } from '../src/engine/types.js';
+import unclosedClient from './unclosed-client.js';
 
-export const allRules: AnyRule[] = [];
+export const allRules: AnyRule[] = [unclosedClient];
