@@ -18,6 +18,7 @@ import {
   inLoop,
   insertAfterErrorCheck,
   ownerOf,
+  releasesOf,
   settle,
   type Binding,
 } from '../src/go/obligations.js';
@@ -122,7 +123,7 @@ interface Ctor {
 function contextLike(facts: FileFacts, arg: Node | null | undefined): boolean {
   if (!arg) return false;
   const a = unparen(arg);
-  if (a.type === 'identifier') return /^(ctx|context)$|Ctx$|Context$/i.test(a.text) || /ctx$/i.test(a.text);
+  if (a.type === 'identifier') return /(ctx\d*|context)$/i.test(a.text);
   if (a.type !== 'call_expression') return false;
   const fn = a.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return false;
@@ -198,14 +199,13 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     }
 
     /**
-     * Generated gRPC stubs (`pb.NewGreeterClient(conn)`: one value, made from a connection
-     * that is what needs closing) and other single-valued constructors that take no context
-     * are not clients to close; a context argument or a `(client, error)` result is the shape
-     * of a client that owns connections.
+     * A client that owns connections is made from a context: every Google Cloud constructor
+     * takes one first. Generated gRPC stubs (`pb.NewGreeterClient(conn)`: the conn is what
+     * needs closing) and plain wrappers (`plugins.NewClient(addr, tls)`, `api.NewClient(cfg)`,
+     * many without a Close) take none and are left alone, unless configured by name.
      */
-    function needsRelease(call: Node, ctor: Ctor, results: number): boolean {
-      if (ctor.explicit || results >= 2) return true;
-      return contextLike(facts, call.childForFieldName('arguments')?.namedChild(0));
+    function needsRelease(call: Node, ctor: Ctor): boolean {
+      return ctor.explicit || contextLike(facts, call.childForFieldName('arguments')?.namedChild(0));
     }
 
     function releaseFor(ctor: Ctor | undefined): string {
@@ -240,7 +240,11 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         if (c.call.startIndex < decl.startIndex || c.call.endIndex > decl.endIndex) continue;
         if (enclosingFunction(c.call)?.id !== decl.id) continue;
         const b = bindingOf(c.call);
-        if (b.kind === 'bound' && needsRelease(c.call, c.ctor, b.results)) made.set(b.ident.text, c);
+        if (b.kind !== 'bound' || !needsRelease(c.call, c.ctor)) continue;
+        // `return client, func() { client.Close() }`: the helper hands out its own clean-up.
+        const releases = releasesOf(facts, decl, b.ident.text, opts.releaseMethods);
+        if (releases.some((r) => enclosingFunction(r)?.id !== decl.id)) continue;
+        made.set(b.ident.text, c);
       }
       const inner = helperCalls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex);
       for (const h of inner) {
@@ -272,7 +276,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
             if (m) out.set(k, m);
           } else if (e.type === 'call_expression' && exprs.length === 1) {
             const c = direct.find((d) => d.call.id === e.id);
-            if (c && needsRelease(c.call, c.ctor, 2)) out.set(0, c);
+            if (c && needsRelease(c.call, c.ctor)) out.set(0, c);
             const f = e.childForFieldName('function');
             if (f?.type === 'identifier' && f.text !== name && topLevelFunctions().has(f.text)) {
               for (const [pos, m] of clientResults(f.text)) out.set(pos, m);
@@ -360,8 +364,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         const sites: Site[] = [];
         for (const { call, ctor } of ctorCalls) {
           const binding = bindingOf(call);
-          const results = binding.kind === 'other' ? 1 : binding.results;
-          if (binding.kind === 'other' || !needsRelease(call, ctor, results)) continue;
+          if (binding.kind === 'other' || !needsRelease(call, ctor)) continue;
           sites.push({ call, callee: ctor.callee, binding, method: releaseFor(ctor) });
         }
         for (const call of helperCalls) {

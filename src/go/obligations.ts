@@ -124,6 +124,19 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
   return escape ?? { kind: 'open' };
 }
 
+/** Every `name.M` (M a release method) that reads `owner`'s variable, called or not. */
+export function releasesOf(facts: FileFacts, owner: Node, name: string, methods: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  for (const use of facts.uses(owner, name)) {
+    const sel = unparenUp(use).parent;
+    if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== unparenUp(use).id) continue;
+    if (!methods.has(sel.childForFieldName('field')?.text ?? '')) continue;
+    const where = facts.resolveName(name, use);
+    if (typeof where === 'object' && where.id === owner.id) out.push(sel);
+  }
+  return out;
+}
+
 /** The identifier is a name being declared or assigned to, not a read of the value. */
 function isDeclaration(id: Node): boolean {
   const p = id.parent;
