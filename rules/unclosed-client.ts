@@ -343,7 +343,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
             : replaces
               ? { from: stmt.startIndex, closuresAnywhere: true }
               : {};
-          const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, ...window });
+          const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, own: stmt, ...window });
           if (outcome.kind === 'open') report(s, owner, next?.call);
         });
       }

@@ -90,6 +90,9 @@ export interface SettleOptions {
    * whereas `defer c.Close()` binds the value it sees.
    */
   closuresAnywhere?: boolean;
+  /** The statement that put the value in the variable: declarations in scopes around a use
+   *  that do not hold it (`if c := st.Code(); …`) shadow the variable there. */
+  own?: Node;
 }
 
 /**
@@ -114,14 +117,66 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
     const sel = up.parent;
     if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id) {
       const method = sel.childForFieldName('field')?.text ?? '';
-      if (opts.methods.has(method)) return { kind: 'released', at: sel, method };
+      if (opts.methods.has(method) && !shadowed(use, owner, opts.own)) return { kind: 'released', at: sel, method };
     }
     if (!escape && !isDeclaration(use) && !blankAssigned(use)) {
       const reason = facts.escapeOf(use, owner);
-      if (reason) escape = { kind: 'escaped', at: use, reason };
+      if (reason && !shadowed(use, owner, opts.own)) escape = { kind: 'escaped', at: use, reason };
     }
   }
   return escape ?? { kind: 'open' };
+}
+
+const HEADERS = new Set(['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement']);
+
+/** Does `decl` (a statement, clause or initializer) declare `name`? */
+function declares(decl: Node, name: string): boolean {
+  let left: (Node | null)[] = [];
+  if (decl.type === 'short_var_declaration' || decl.type === 'range_clause') {
+    if (decl.type === 'range_clause' && !decl.children.some((c) => c?.type === ':=')) return false;
+    left = decl.childForFieldName('left')?.namedChildren ?? [];
+  } else if (decl.type === 'var_declaration') {
+    left = decl.descendantsOfType('var_spec').flatMap((v) => v?.childrenForFieldName('name') ?? []);
+  } else if (decl.type === 'for_clause') {
+    const init = decl.childForFieldName('initializer');
+    return !!init && declares(init, name);
+  }
+  return left.some((n) => n?.type === 'identifier' && n.text === name);
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * True when `use` reads another variable of the same name: a declaration in a scope around
+ * the use (an if/for/switch header, or an earlier statement of an enclosing block) whose
+ * scope does not hold `own`, the statement that stored our value. Checked only for the
+ * few uses that would settle the value, so it may look around.
+ */
+function shadowed(use: Node, owner: Node, own: Node | undefined): boolean {
+  if (!own) return false;
+  const name = use.text;
+  for (let n: Node = use; n.parent && n.id !== owner.id; n = n.parent) {
+    const p = n.parent;
+    // Scopes that hold our statement are the variable's own.
+    if (contains(p, own)) continue;
+    if (HEADERS.has(p.type)) {
+      const init = p.childForFieldName('initializer');
+      if (init && init.id !== n.id && declares(init, name)) return true;
+      // `switch c := x.(type)`
+      const alias = p.childForFieldName('alias');
+      if (alias && (alias.type === 'identifier' ? [alias] : alias.namedChildren).some((a) => a?.text === name)) return true;
+      const clause = p.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
+      if (clause && clause.id !== n.id && declares(clause, name)) return true;
+    } else if (p.type === 'statement_list') {
+      for (const s of p.namedChildren) {
+        if (!s || s.startIndex >= n.startIndex) break;
+        if (declares(s, name)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Every `name.M` (M a release method) that reads `owner`'s variable, called or not. */
