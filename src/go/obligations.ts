@@ -271,10 +271,11 @@ export function insertAfterErrorCheck(text: string, stmt: Node, errName: string 
   if (lineStart + indent.length !== stmt.startIndex) return undefined;
   const nl = text.indexOf('\n', after.endIndex);
   const rest = text.slice(after.endIndex, nl < 0 ? text.length : nl);
-  if (!/^\s*(\/\/.*)?$/.test(rest)) return undefined;
-  if (nl < 0) return { range: [text.length, text.length], text: `\n${indent}${line}\n` };
+  if (!/^[ \t]*(\/\/.*)?\r?$/.test(rest)) return undefined;
+  const eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+  if (nl < 0) return { range: [text.length, text.length], text: `${eol}${indent}${line}${eol}` };
   const at = nl + 1;
-  return { range: [at, at], text: `${indent}${line}\n` };
+  return { range: [at, at], text: `${indent}${line}${eol}` };
 }
 
 /** The function that owns local `name` as seen from `at`, or null for package/unknown names. */
