@@ -2,5 +2,6 @@
 import type { AnyRule } from '../src/engine/types.js';
 import oversizedReflectPool from './oversized-reflect-pool.js';
 import unboundedRead from './unbounded-read.js';
+import unclosedClient from './unclosed-client.js';
 
-export const allRules: AnyRule[] = [oversizedReflectPool, unboundedRead];
+export const allRules: AnyRule[] = [oversizedReflectPool, unboundedRead, unclosedClient];

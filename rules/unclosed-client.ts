@@ -1,0 +1,398 @@
+// unclosed-client: a client from a `New…Client(ctx, …)` constructor that the function which
+// made it never closes (seed 004: secretmanager.NewClient per request, never closed).
+//
+//	c, err := secretmanager.NewClient(ctx)   // ← reported here
+//	if err != nil { … }
+//	                                         // ← the fix: defer c.Close()
+//
+// Constructor calls are collected as the scan meets them (a name test first: nothing else is
+// looked at); the file is judged at the end, when every call and every same-file helper
+// that hands a client to its caller is known.
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type Suggestion } from '../src/engine/types.js';
+import type { FileFacts } from '../src/go/facts.js';
+import { enclosingFunction, unparen } from '../src/go/facts.js';
+import {
+  bindingOf,
+  followsInSequence,
+  inLoop,
+  insertAfterErrorCheck,
+  ownerOf,
+  releasesOf,
+  settle,
+  type Binding,
+} from '../src/go/obligations.js';
+import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
+
+type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop';
+
+export interface ClientOptions {
+  /** Extra constructors: regexes over the function name, or `importPath.Func`. */
+  constructors: string[];
+  /** Methods other than Close that release a client. */
+  releaseMethods: string[];
+  /** Import paths (with their sub-packages) or `importPath.Func` whose result needs no release. */
+  noClose: string[];
+}
+
+/** The default name test, the shape of every Google Cloud constructor. */
+const CLIENT_CTOR = /^New\w*Client$/;
+
+/** Packages whose clients are released by something other than Close: the fix calls it. */
+const FIX_METHOD: [string, string][] = [['cloud.google.com/go/pubsublite/pscompat', 'Stop']];
+
+interface Compiled {
+  nameMayMatch(name: string): boolean;
+  /** 'explicit' for a configured `path.Func`, 'name' for a name match, else undefined. */
+  constructorKind(path: string | undefined, name: string): 'explicit' | 'name' | undefined;
+  noClose(path: string, name: string): boolean;
+  releaseMethods: ReadonlySet<string>;
+  fixMethod(path: string): string | undefined;
+}
+
+/** The documented example: the golang-samples function of seed 004. */
+const EXAMPLE = [
+  'package secrets',
+  '',
+  'import (',
+  '\t"context"',
+  '\t"fmt"',
+  '',
+  '\tsecretmanager "cloud.google.com/go/secretmanager/apiv1"',
+  '\tsecretmanagerpb "google.golang.org/genproto/googleapis/cloud/secretmanager/v1"',
+  ')',
+  '',
+  'func accessSecret(ctx context.Context, name string) ([]byte, error) {',
+  '\tclient, err := secretmanager.NewClient(ctx)',
+  '\tif err != nil {',
+  '\t\treturn nil, fmt.Errorf("secretmanager.NewClient: %w", err)',
+  '\t}',
+  '\tresp, err := client.AccessSecretVersion(ctx, &secretmanagerpb.AccessSecretVersionRequest{Name: name})',
+  '\tif err != nil {',
+  '\t\treturn nil, err',
+  '\t}',
+  '\treturn resp.Payload.Data, nil',
+  '}',
+  '',
+];
+
+const compiled = new WeakMap<object, Compiled>();
+
+/** Options as config gives them (possibly of the wrong types) → matchers, once per options object. */
+function compileOptions(options: Partial<ClientOptions>): Compiled {
+  const hit = compiled.get(options);
+  if (hit) return hit;
+  const ctors = compileCalleeList(options.constructors, false);
+  const deny = compileCalleeList(options.noClose, true);
+  const c: Compiled = {
+    nameMayMatch: (name) => CLIENT_CTOR.test(name) || nameMayBeIn(ctors, name),
+    constructorKind(path, name) {
+      const how = listHas(ctors, path, name);
+      if (how === 'func') return 'explicit';
+      return how || CLIENT_CTOR.test(name) ? 'name' : undefined;
+    },
+    noClose: (path, name) =>
+      deny.funcs.has(`${path}.${name}`) || deny.paths.some((p) => underPath(path, p)) || deny.regexes.some((r) => r.test(`${path}.${name}`)),
+    releaseMethods: new Set(['Close', ...stringList(options.releaseMethods).filter((m) => /^[A-Za-z_]\w*$/.test(m))]),
+    fixMethod: (path) => FIX_METHOD.find(([p]) => underPath(path, p))?.[1],
+  };
+  compiled.set(options, c);
+  return c;
+}
+
+/** One place a client comes into a function: a constructor call, or a helper that returns one. */
+interface Site {
+  call: Node;
+  /** As written at the call: `secretmanager.NewClient`, or the helper `createClients`. */
+  callee: string;
+  /** For a helper, the constructor call inside it that made the client. */
+  madeBy?: { call: Node; callee: string };
+  binding: Binding;
+  method: string;
+}
+
+interface Ctor {
+  callee: string;
+  path?: string;
+  name: string;
+  /** Named explicitly in `constructors` as importPath.Func: always a client. */
+  explicit: boolean;
+}
+
+/** `ctx`, `reqCtx`, `context.Background()`, `r.Context()`, `ctx.Done` is not. */
+function contextLike(facts: FileFacts, arg: Node | null | undefined): boolean {
+  if (!arg) return false;
+  const a = unparen(arg);
+  if (a.type === 'identifier') return /(ctx\d*|context)$/i.test(a.text);
+  if (a.type !== 'call_expression') return false;
+  const fn = a.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return false;
+  const q = facts.qualified(fn);
+  if (q) return q.path === 'context';
+  return fn.childForFieldName('field')?.text === 'Context';
+}
+
+export default defineRule<MessageId, Partial<ClientOptions>>({
+  meta: {
+    id: 'unclosed-client',
+    title: 'Client from a New…Client constructor is never closed',
+    severity: 'error',
+    precision: 'high',
+    tags: ['resource-leak', 'memory-leak', 'grpc', 'google-cloud'],
+    docs: {
+      whatItDoes:
+        'Finds clients made by `New…Client(ctx, …)` constructors (Google Cloud, and any constructor you configure) that the function which made them never closes: no `c.Close()` (or Stop, Disconnect, Shutdown, Release, Terminate) anywhere in the function, its closures or deferred funcs, and the client does not escape (returned, stored, passed on). Also a discarded result, a client re-assigned before the first one is closed, and a client handed over by a same-file helper that the caller never closes.',
+      whyIsThisBad:
+        'A client holds a gRPC connection pool (or HTTP transport) until Close is called. A function that makes one per call, a request handler above all, leaks connections, goroutines and buffers on every call: memory grows like a saw tooth until the process dies. Google found this in a production bot (secretmanager.NewClient per request) and in 180 files of its Go samples.',
+      example: EXAMPLE.join('\n'),
+      // The same program with the fix the rule suggests.
+      useInstead: [...EXAMPLE.slice(0, 15), '\tdefer client.Close()', ...EXAMPLE.slice(15)].join('\n'),
+    },
+    messages: {
+      unclosed:
+        'client {{name}} from {{callee}} is never closed (its connections stay open); add defer {{name}}.{{method}}() after the error check',
+      discarded:
+        'client from {{callee}} is discarded without being closed (its connections stay open); keep it in a variable and add defer c.{{method}}() after the error check',
+      reassigned:
+        'client {{name}} from {{callee}} is replaced on line {{line}} before it is closed (its connections stay open); add defer {{name}}.{{method}}() after the error check',
+      inLoop:
+        'client {{name}} from {{callee}} is never closed and a new one is made on every iteration (their connections stay open); call {{name}}.{{method}}() when the iteration is done with it',
+    },
+    triggers: ['Client'],
+    defaultOptions: {
+      constructors: [],
+      releaseMethods: ['Stop', 'Disconnect', 'Shutdown', 'Release', 'Terminate'],
+      noClose: [
+        'google.golang.org/api/idtoken',
+        'google.golang.org/genai',
+        'github.com/sendgrid',
+        'golang.org/x/oauth2',
+      ],
+    },
+  },
+
+  create(ctx) {
+    const { facts, text } = ctx;
+    const opts = compileOptions(ctx.options ?? {});
+    const ctorCalls: { call: Node; ctor: Ctor }[] = [];
+    const helperCalls: Node[] = [];
+
+    function constructorOf(call: Node): Ctor | undefined {
+      const fn = call.childForFieldName('function');
+      if (!fn) return undefined;
+      if (fn.type === 'selector_expression') {
+        const name = fn.childForFieldName('field')?.text ?? '';
+        if (!opts.nameMayMatch(name)) return undefined;
+        // `x.NewClient(…)` on a local value is a method, not a package's constructor.
+        const q = facts.qualified(fn);
+        if (!q) return undefined;
+        const kind = opts.constructorKind(q.path, q.name);
+        if (!kind || opts.noClose(q.path, q.name)) return undefined;
+        return { callee: `${q.alias}.${q.name}`, path: q.path, name: q.name, explicit: kind === 'explicit' };
+      }
+      if (fn.type === 'identifier') {
+        // The package's own constructor (`NewClient(ctx)` in its tests), or a dot import.
+        const kind = opts.constructorKind(undefined, fn.text);
+        return kind ? { callee: fn.text, name: fn.text, explicit: false } : undefined;
+      }
+      return undefined;
+    }
+
+    /**
+     * A client that owns connections is made from a context: every Google Cloud constructor
+     * takes one first. Generated gRPC stubs (`pb.NewGreeterClient(conn)`: the conn is what
+     * needs closing) and plain wrappers (`plugins.NewClient(addr, tls)`, `api.NewClient(cfg)`,
+     * many without a Close) take none and are left alone, unless configured by name.
+     */
+    function needsRelease(call: Node, ctor: Ctor): boolean {
+      return ctor.explicit || contextLike(facts, call.childForFieldName('arguments')?.namedChild(0));
+    }
+
+    function releaseFor(ctor: Ctor | undefined): string {
+      return (ctor?.path && opts.fixMethod(ctor.path)) || 'Close';
+    }
+
+    // Same-file helpers: `func createClients(ctx) (*storage.Client, *pubsub.Client, error)`
+    // whose returns carry what a constructor made; result position → the constructor call.
+    let functions: Map<string, Node> | undefined;
+    const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
+
+    function topLevelFunctions(): Map<string, Node> {
+      if (functions) return functions;
+      functions = new Map();
+      for (const d of facts.root.namedChildren) {
+        const name = d?.type === 'function_declaration' ? d.childForFieldName('name')?.text : undefined;
+        if (name) functions.set(name, d!);
+      }
+      return functions;
+    }
+
+    function clientResults(name: string): Map<number, { call: Node; ctor: Ctor }> {
+      const memo = helperMemo.get(name);
+      if (memo) return memo;
+      const out = new Map<number, { call: Node; ctor: Ctor }>();
+      helperMemo.set(name, out); // recursion guard
+      const decl = topLevelFunctions().get(name);
+      if (!decl) return out;
+      // Variables of the helper that hold a client it made.
+      const made = new Map<string, { call: Node; ctor: Ctor }>();
+      for (const c of ctorCalls) {
+        if (c.call.startIndex < decl.startIndex || c.call.endIndex > decl.endIndex) continue;
+        if (enclosingFunction(c.call)?.id !== decl.id) continue;
+        const b = bindingOf(c.call);
+        if (b.kind !== 'bound' || !needsRelease(c.call, c.ctor)) continue;
+        // `return client, func() { client.Close() }`: the helper hands out its own clean-up.
+        const releases = releasesOf(facts, decl, b.ident.text, opts.releaseMethods);
+        if (releases.some((r) => enclosingFunction(r)?.id !== decl.id)) continue;
+        made.set(b.ident.text, c);
+      }
+      const inner = helperCalls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex);
+      for (const h of inner) {
+        const callee = h.childForFieldName('function')!.text;
+        if (callee === name || enclosingFunction(h)?.id !== decl.id || !topLevelFunctions().has(callee)) continue;
+        for (const [pos, m] of clientResults(callee)) {
+          const b = bindingOf(h, pos);
+          if (b.kind === 'bound') made.set(b.ident.text, m);
+        }
+      }
+      const direct = ctorCalls.filter((c) => c.call.startIndex >= decl.startIndex && c.call.endIndex <= decl.endIndex);
+      if (!direct.length && !inner.length) return out;
+      const named = namedResults(decl);
+      for (const ret of decl.descendantsOfType('return_statement')) {
+        if (!ret || enclosingFunction(ret)?.id !== decl.id) continue;
+        const list = ret.namedChildren.find((c) => c?.type === 'expression_list') ?? null;
+        const exprs = list ? list.namedChildren.filter((n): n is Node => n !== null) : [];
+        if (!exprs.length) {
+          named.forEach((n, k) => {
+            const m = made.get(n);
+            if (m) out.set(k, m);
+          });
+          continue;
+        }
+        exprs.forEach((e0, k) => {
+          const e = unparen(e0);
+          if (e.type === 'identifier') {
+            const m = made.get(e.text);
+            if (m) out.set(k, m);
+          } else if (e.type === 'call_expression' && exprs.length === 1) {
+            const c = direct.find((d) => d.call.id === e.id);
+            if (c && needsRelease(c.call, c.ctor)) out.set(0, c);
+            const f = e.childForFieldName('function');
+            if (f?.type === 'identifier' && f.text !== name && topLevelFunctions().has(f.text)) {
+              for (const [pos, m] of clientResults(f.text)) out.set(pos, m);
+            }
+          }
+        });
+      }
+      return out;
+    }
+
+    function report(site: Site, owner: Node | null, replacedAt?: Node): void {
+      const { binding, callee, method } = site;
+      const related = site.madeBy ? [{ node: site.madeBy.call, message: `the client is made here by ${site.madeBy.callee}` }] : [];
+      if (binding.kind === 'discarded') {
+        ctx.report({ node: site.call, messageId: 'discarded', data: { callee, method }, related });
+        return;
+      }
+      if (binding.kind !== 'bound' || !owner) return;
+      const name = binding.ident.text;
+      const data = { name, callee, method, line: replacedAt ? replacedAt.startPosition.row + 1 : 0 };
+      if (inLoop(binding.stmt, owner)) {
+        ctx.report({ node: binding.ident, messageId: 'inLoop', data, related });
+        return;
+      }
+      let suggestions: Suggestion[] | undefined;
+      // Only where the variable's function made the client: inserting the defer inside a
+      // closure (`once.Do(func() { c, err = … })`) would close it when the closure returns.
+      if (enclosingFunction(site.call)?.id === owner.id) {
+        const edit = insertAfterErrorCheck(text, binding.stmt, binding.errName, `defer ${name}.${method}()`);
+        if (edit) suggestions = [{ desc: `Add defer ${name}.${method}() after the error check`, edits: [edit] }];
+      }
+      if (replacedAt) related.push({ node: replacedAt, message: `${name} is replaced here` });
+      ctx.report({ node: binding.ident, messageId: replacedAt ? 'reassigned' : 'unclosed', data, related, suggestions });
+    }
+
+    function judge(sites: Site[]): void {
+      const groups = new Map<string, { owner: Node; name: string; sites: Site[] }>();
+      for (const s of sites) {
+        if (s.binding.kind === 'discarded') {
+          report(s, null);
+          continue;
+        }
+        if (s.binding.kind !== 'bound') continue;
+        const name = s.binding.ident.text;
+        // Package-level variables (init, sync.Once, lazy `if client == nil`) live as long
+        // as the process; names declared in another file are unknown: both are left alone.
+        const owner = ownerOf(facts, name, s.binding.ident);
+        if (!owner) continue;
+        const key = `${owner.id}:${name}`;
+        const g = groups.get(key);
+        if (g) g.sites.push(s);
+        else groups.set(key, { owner, name, sites: [s] });
+      }
+      for (const { owner, name, sites: list } of groups.values()) {
+        list.sort((a, b) => a.call.startIndex - b.call.startIndex);
+        list.forEach((s, i) => {
+          const stmt = (s.binding as Extract<Binding, { kind: 'bound' }>).stmt;
+          const next = list.slice(i + 1).find((t) => followsInSequence(stmt, (t.binding as Extract<Binding, { kind: 'bound' }>).stmt));
+          const nextStmt = next && (next.binding as Extract<Binding, { kind: 'bound' }>).stmt;
+          // A value's window runs from its assignment to the next one that replaces it.
+          const replaces = list.slice(0, i).some((p) => followsInSequence((p.binding as Extract<Binding, { kind: 'bound' }>).stmt, stmt));
+          const window = nextStmt
+            ? { from: stmt.startIndex, until: nextStmt.endIndex }
+            : replaces
+              ? { from: stmt.startIndex, closuresAnywhere: true }
+              : {};
+          const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, own: stmt, ...window });
+          if (outcome.kind === 'open') report(s, owner, next?.call);
+        });
+      }
+    }
+
+    return {
+      call_expression(call) {
+        const fn = call.childForFieldName('function');
+        if (fn?.type === 'identifier' && !opts.nameMayMatch(fn.text)) {
+          if (facts.packageNames().has(fn.text)) helperCalls.push(call);
+          return;
+        }
+        const ctor = constructorOf(call);
+        if (ctor) ctorCalls.push({ call, ctor });
+      },
+      'source_file:exit'() {
+        if (!ctorCalls.length) return;
+        const sites: Site[] = [];
+        for (const { call, ctor } of ctorCalls) {
+          const binding = bindingOf(call);
+          if (binding.kind === 'other' || !needsRelease(call, ctor)) continue;
+          sites.push({ call, callee: ctor.callee, binding, method: releaseFor(ctor) });
+        }
+        for (const call of helperCalls) {
+          const name = call.childForFieldName('function')!.text;
+          if (!topLevelFunctions().has(name) || facts.resolveName(name, call) !== 'package') continue;
+          for (const [pos, made] of clientResults(name)) {
+            const binding = bindingOf(call, pos);
+            if (binding.kind === 'other') continue;
+            sites.push({ call, callee: name, madeBy: { call: made.call, callee: made.ctor.callee }, binding, method: releaseFor(made.ctor) });
+          }
+        }
+        judge(sites);
+      },
+    };
+  },
+});
+
+/** Names of a function's named results, by position (`(a, b *T, err error)` → a, b, err). */
+function namedResults(fn: Node): string[] {
+  const result = fn.childForFieldName('result');
+  if (result?.type !== 'parameter_list') return [];
+  const names: string[] = [];
+  for (const p of result.namedChildren) {
+    if (!p) continue;
+    const ns = p.childrenForFieldName('name');
+    if (!ns.length) names.push('');
+    for (const n of ns) names.push(n?.text ?? '');
+  }
+  return names;
+}
+

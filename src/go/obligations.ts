@@ -1,0 +1,286 @@
+// Release obligations: "a value made here must be released by a method call in the function
+// that owns it, unless it escapes". Shared by the resource rules (unclosed-client, and the
+// same shape for bodies, files, tickers…): where a call's result is bound, how a variable is
+// settled (released, escaped, or left open), and where the `defer x.Close()` fix goes.
+import type { Node } from 'web-tree-sitter';
+import type { TextEdit } from '../engine/types.js';
+import { enclosingFunction, isFunction, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
+
+/** Where the value of a call ends up. */
+export type Binding =
+  /** `x.New(…)` as a statement, or `_, err := x.New(…)`: nobody can release it. */
+  | { kind: 'discarded'; stmt: Node; results: number }
+  /** `v, err := x.New(…)`, `v, err = …`, `var v, err = …`: the value lives in `ident`. */
+  | { kind: 'bound'; ident: Node; stmt: Node; declares: boolean; results: number; errName?: string }
+  /** Anything else (an argument, a return, a field, an index, …): syntax can't follow it. */
+  | { kind: 'other' };
+
+const ASSIGNS = new Set(['short_var_declaration', 'assignment_statement', 'var_spec']);
+
+function leftOf(stmt: Node): Node[] {
+  if (stmt.type === 'var_spec') return stmt.childrenForFieldName('name').filter((n): n is Node => n !== null);
+  return stmt.childForFieldName('left')?.namedChildren.filter((n): n is Node => n !== null) ?? [];
+}
+
+function rightOf(stmt: Node): Node | null {
+  return stmt.childForFieldName(stmt.type === 'var_spec' ? 'value' : 'right');
+}
+
+/**
+ * Where result number `index` of `call` goes. A call alone on the right binds its results
+ * to the names on the left in order (`a, b, err := f()`); among several expressions on the
+ * right each is single-valued (`a, b := f(), g()`).
+ */
+export function bindingOf(call: Node, index = 0): Binding {
+  const up = unparenUp(call);
+  const parent = up.parent;
+  if (!parent) return { kind: 'other' };
+  if (parent.type === 'expression_statement') return { kind: 'discarded', stmt: parent, results: 1 };
+  if (parent.type !== 'expression_list') return { kind: 'other' };
+  const stmt = parent.parent;
+  if (!stmt || !ASSIGNS.has(stmt.type) || rightOf(stmt)?.id !== parent.id) return { kind: 'other' };
+  if (stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text !== '=') return { kind: 'other' };
+  const left = leftOf(stmt);
+  const right = parent.namedChildren.filter((n): n is Node => n !== null);
+  let pos: number;
+  let results: number;
+  if (right.length === 1) {
+    pos = index;
+    results = left.length;
+  } else {
+    if (index !== 0) return { kind: 'other' };
+    pos = right.findIndex((r) => r.id === up.id);
+    results = 1;
+  }
+  const target = left[pos];
+  // The statement that holds the declaration: a var_spec sits in a var_declaration.
+  const holder = stmt.type === 'var_spec' ? (stmt.parent?.type === 'var_declaration' ? stmt.parent : stmt.parent?.parent ?? stmt) : stmt;
+  if (!target) return { kind: 'other' };
+  if (target.type === 'blank_identifier' || (target.type === 'identifier' && target.text === '_')) {
+    return { kind: 'discarded', stmt: holder, results };
+  }
+  if (target.type !== 'identifier') return { kind: 'other' };
+  const last = results > 1 && right.length === 1 ? left[left.length - 1] : undefined;
+  const errName = last?.type === 'identifier' && last.text !== '_' ? last.text : undefined;
+  return { kind: 'bound', ident: target, stmt: holder, declares: stmt.type !== 'assignment_statement', results, errName };
+}
+
+/** True for `_ = v` (and `_, _ = v, w`): Go's way to say "unused", not an escape. */
+function blankAssigned(use: Node): boolean {
+  const list = unparenUp(use).parent;
+  const stmt = list?.parent;
+  if (list?.type !== 'expression_list' || stmt?.type !== 'assignment_statement') return false;
+  return leftOf(stmt).every((n) => n.text === '_');
+}
+
+export type Settlement =
+  | { kind: 'released'; at: Node; method: string }
+  | { kind: 'escaped'; at: Node; reason: EscapeReason | 'named result' }
+  | { kind: 'open' };
+
+export interface SettleOptions {
+  /** Methods whose call (or method value) releases the value: Close, Stop, … */
+  methods: ReadonlySet<string>;
+  /** Only uses that start in [from, until) count (a re-assignment ends a value's window). */
+  from?: number;
+  until?: number;
+  /**
+   * Uses inside closures count wherever they are: a closure reads the variable when it
+   * runs, so `defer func() { c.Close() }()` written before `c = …` closes the new value,
+   * whereas `defer c.Close()` binds the value it sees.
+   */
+  closuresAnywhere?: boolean;
+  /** The statement that put the value in the variable: declarations in scopes around a use
+   *  that do not hold it (`if c := st.Code(); …`) shadow the variable there. */
+  own?: Node;
+}
+
+/**
+ * How the value held by local `name` of `owner` is settled. A release anywhere in the
+ * function counts, in closures and deferred funcs too (`defer func() { c.Close() }()`),
+ * and so does a method value (`t.Cleanup(c.Close)`); any escape of the variable makes the
+ * value someone else's business.
+ */
+export function settle(facts: FileFacts, owner: Node, name: string, opts: SettleOptions): Settlement {
+  if (isNamedResult(owner, name)) return { kind: 'escaped', at: owner, reason: 'named result' };
+  const from = opts.from ?? 0;
+  const until = opts.until ?? Number.POSITIVE_INFINITY;
+  let escape: Settlement | undefined;
+  for (const use of facts.uses(owner, name)) {
+    if (use.startIndex < from || use.startIndex >= until) {
+      if (!opts.closuresAnywhere || enclosingFunction(use)?.id === owner.id) continue;
+    }
+    // A closure that declares its own `name` talks about another variable.
+    const where = facts.resolveName(name, use);
+    if (typeof where !== 'object' || where.id !== owner.id) continue;
+    const up = unparenUp(use);
+    const sel = up.parent;
+    if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id) {
+      const method = sel.childForFieldName('field')?.text ?? '';
+      if (opts.methods.has(method) && !shadowed(use, owner, opts.own)) return { kind: 'released', at: sel, method };
+    }
+    if (!escape && !isDeclaration(use) && !blankAssigned(use)) {
+      const reason = facts.escapeOf(use, owner);
+      if (reason && !shadowed(use, owner, opts.own)) escape = { kind: 'escaped', at: use, reason };
+    }
+  }
+  return escape ?? { kind: 'open' };
+}
+
+const HEADERS = new Set(['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement']);
+
+/** Does `decl` (a statement, clause or initializer) declare `name`? */
+function declares(decl: Node, name: string): boolean {
+  let left: (Node | null)[] = [];
+  if (decl.type === 'short_var_declaration' || decl.type === 'range_clause') {
+    if (decl.type === 'range_clause' && !decl.children.some((c) => c?.type === ':=')) return false;
+    left = decl.childForFieldName('left')?.namedChildren ?? [];
+  } else if (decl.type === 'var_declaration') {
+    left = decl.descendantsOfType('var_spec').flatMap((v) => v?.childrenForFieldName('name') ?? []);
+  } else if (decl.type === 'for_clause') {
+    const init = decl.childForFieldName('initializer');
+    return !!init && declares(init, name);
+  }
+  return left.some((n) => n?.type === 'identifier' && n.text === name);
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * True when `use` reads another variable of the same name: a declaration in a scope around
+ * the use (an if/for/switch header, or an earlier statement of an enclosing block) whose
+ * scope does not hold `own`, the statement that stored our value. Checked only for the
+ * few uses that would settle the value, so it may look around.
+ */
+function shadowed(use: Node, owner: Node, own: Node | undefined): boolean {
+  if (!own) return false;
+  const name = use.text;
+  for (let n: Node = use; n.parent && n.id !== owner.id; n = n.parent) {
+    const p = n.parent;
+    // Scopes that hold our statement are the variable's own.
+    if (contains(p, own)) continue;
+    if (HEADERS.has(p.type)) {
+      const init = p.childForFieldName('initializer');
+      if (init && init.id !== n.id && declares(init, name)) return true;
+      // `switch c := x.(type)`
+      const alias = p.childForFieldName('alias');
+      if (alias && (alias.type === 'identifier' ? [alias] : alias.namedChildren).some((a) => a?.text === name)) return true;
+      const clause = p.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
+      if (clause && clause.id !== n.id && declares(clause, name)) return true;
+    } else if (p.type === 'statement_list') {
+      for (const s of p.namedChildren) {
+        if (!s || s.startIndex >= n.startIndex) break;
+        if (declares(s, name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Every `name.M` (M a release method) that reads `owner`'s variable, called or not. */
+export function releasesOf(facts: FileFacts, owner: Node, name: string, methods: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  for (const use of facts.uses(owner, name)) {
+    const sel = unparenUp(use).parent;
+    if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== unparenUp(use).id) continue;
+    if (!methods.has(sel.childForFieldName('field')?.text ?? '')) continue;
+    const where = facts.resolveName(name, use);
+    if (typeof where === 'object' && where.id === owner.id) out.push(sel);
+  }
+  return out;
+}
+
+/** The identifier is a name being declared or assigned to, not a read of the value. */
+function isDeclaration(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === 'var_spec') return p.childrenForFieldName('name').some((n) => n?.id === id.id);
+  if (p.type === 'expression_list') {
+    const stmt = p.parent;
+    return !!stmt && (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') && stmt.childForFieldName('left')?.id === p.id;
+  }
+  return false;
+}
+
+/** `func f() (c *Client, err error)`: a bare return hands the named result to the caller. */
+export function isNamedResult(fn: Node, name: string): boolean {
+  const result = fn.childForFieldName('result');
+  if (result?.type !== 'parameter_list') return false;
+  return result.namedChildren.some((p) => p?.childrenForFieldName('name').some((n) => n?.text === name));
+}
+
+const LOOPS = new Set(['for_statement']);
+
+/** True when `n` runs once per iteration of a loop of `owner` (not counting nested functions). */
+export function inLoop(n: Node, owner: Node): boolean {
+  for (let p = n.parent; p && p.id !== owner.id; p = p.parent) {
+    if (isFunction(p)) return false;
+    if (LOOPS.has(p.type)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when `later` runs after `earlier` in sequence: it sits in (or under) a statement
+ * that follows `earlier`'s statement in the same statement list. Two assignments in the
+ * branches of one if/else or switch are alternatives, not a re-assignment.
+ */
+export function followsInSequence(earlier: Node, later: Node): boolean {
+  const list = earlier.parent;
+  if (!list) return false;
+  for (let p: Node | null = later; p; p = p.parent) {
+    if (p.parent?.id === list.id) return p.startIndex >= earlier.endIndex;
+  }
+  return false;
+}
+
+/** The statement that directly follows `stmt` in its statement list, if any. */
+function nextStatement(stmt: Node): Node | undefined {
+  const list = stmt.parent;
+  if (!list) return undefined;
+  const stmts = list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const i = stmts.findIndex((s) => s.id === stmt.id);
+  return i >= 0 ? stmts[i + 1] : undefined;
+}
+
+/** `if err != nil { … }` (or any `if` whose condition reads `errName`) right after `stmt`. */
+function errorCheckAfter(stmt: Node, errName: string | undefined): Node | undefined {
+  if (!errName) return undefined;
+  const next = nextStatement(stmt);
+  if (next?.type !== 'if_statement' || next.childForFieldName('initializer')) return undefined;
+  const cond = next.childForFieldName('condition');
+  if (!cond) return undefined;
+  const reads = cond.type === 'identifier' ? [cond] : cond.descendantsOfType('identifier');
+  return reads.some((id) => id?.text === errName) ? next : undefined;
+}
+
+/**
+ * The edit that inserts `line` (e.g. `defer c.Close()`) on its own line after the error
+ * check that follows `stmt` (or after `stmt` itself), indented like `stmt`. Undefined when
+ * `stmt` is not a statement of a block (an `if` or `for` header, a one-line block, …).
+ */
+export function insertAfterErrorCheck(text: string, stmt: Node, errName: string | undefined, line: string): TextEdit | undefined {
+  const list = stmt.parent;
+  if (list?.type !== 'statement_list' && list?.type !== 'block') return undefined;
+  const after = errorCheckAfter(stmt, errName) ?? stmt;
+  const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, stmt.startIndex))![0];
+  // The statement must start its line, and nothing but a comment may follow `after`.
+  if (lineStart + indent.length !== stmt.startIndex) return undefined;
+  const nl = text.indexOf('\n', after.endIndex);
+  const rest = text.slice(after.endIndex, nl < 0 ? text.length : nl);
+  if (!/^[ \t]*(\/\/.*)?\r?$/.test(rest)) return undefined;
+  const eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+  if (nl < 0) return { range: [text.length, text.length], text: `${eol}${indent}${line}${eol}` };
+  const at = nl + 1;
+  return { range: [at, at], text: `${indent}${line}${eol}` };
+}
+
+/** The function that owns local `name` as seen from `at`, or null for package/unknown names. */
+export function ownerOf(facts: FileFacts, name: string, at: Node): Node | null {
+  const where = facts.resolveName(name, at);
+  return typeof where === 'object' ? where : null;
+}
+
