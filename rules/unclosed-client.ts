@@ -287,6 +287,25 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       return out;
     }
 
+    // `list(w, client)` where `func list(w io.Writer, c *pubsub.Client)` of this file only
+    // uses c: the caller keeps the obligation. Parameter → verdict, memoized per file.
+    const borrowMemo = new Map<string, boolean>();
+    function borrows(call: Node, index: number): boolean {
+      const fn = call.childForFieldName('function');
+      if (fn?.type !== 'identifier' || call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
+      const decl = topLevelFunctions().get(fn.text);
+      if (!decl || facts.resolveName(fn.text, call) !== 'package') return false;
+      const param = parameterAt(decl, index);
+      if (!param) return false;
+      const key = `${decl.id}:${param}`;
+      const memo = borrowMemo.get(key);
+      if (memo !== undefined) return memo;
+      borrowMemo.set(key, false); // recursion guard: a cycle lends nothing
+      const verdict = settle(facts, decl, param, { methods: opts.releaseMethods, borrows }).kind === 'open';
+      borrowMemo.set(key, verdict);
+      return verdict;
+    }
+
     function report(site: Site, owner: Node | null, replacedAt?: Node): void {
       const { binding, callee, method } = site;
       const related = site.madeBy ? [{ node: site.madeBy.call, message: `the client is made here by ${site.madeBy.callee}` }] : [];
@@ -343,7 +362,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
             : replaces
               ? { from: stmt.startIndex, closuresAnywhere: true }
               : {};
-          const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, own: stmt, ...window });
+          const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, own: stmt, borrows, ...window });
           if (outcome.kind === 'open') report(s, owner, next?.call);
         });
       }
@@ -381,6 +400,23 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     };
   },
 });
+
+/** The name of parameter number `index` (not a variadic one), or undefined. */
+function parameterAt(fn: Node, index: number): string | undefined {
+  const params = fn.childForFieldName('parameters');
+  let i = 0;
+  for (const p of params?.namedChildren ?? []) {
+    if (p?.type === 'variadic_parameter_declaration') return undefined;
+    if (p?.type !== 'parameter_declaration') continue;
+    const names = p.childrenForFieldName('name');
+    if (!names.length) {
+      if (i++ === index) return undefined;
+      continue;
+    }
+    for (const n of names) if (i++ === index) return n?.text === '_' ? undefined : n?.text;
+  }
+  return undefined;
+}
 
 /** Names of a function's named results, by position (`(a, b *T, err error)` → a, b, err). */
 function namedResults(fn: Node): string[] {

@@ -93,6 +93,24 @@ export interface SettleOptions {
   /** The statement that put the value in the variable: declarations in scopes around a use
    *  that do not hold it (`if c := st.Code(); …`) shadow the variable there. */
   own?: Node;
+  /**
+   * Says whether a call only borrows its argument number `index` (uses it and gives it
+   * back, e.g. a same-file function that neither releases nor keeps its parameter): such a
+   * pass is a use, not an escape. Without it every argument is an escape.
+   */
+  borrows?: (call: Node, index: number) => boolean;
+}
+
+/** `f(a, c)`, not started with `go`: is `c` lent to a call that only borrows it? */
+function lentTo(use: Node, borrows: SettleOptions['borrows']): boolean {
+  if (!borrows) return false;
+  const arg = unparenUp(use);
+  const list = arg.parent;
+  const call = list?.parent;
+  if (list?.type !== 'argument_list' || call?.type !== 'call_expression') return false;
+  if (unparenUp(call).parent?.type === 'go_statement') return false;
+  const index = list.namedChildren.findIndex((a) => a?.id === arg.id);
+  return index >= 0 && borrows(call, index);
 }
 
 /**
@@ -121,7 +139,9 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
     }
     if (!escape && !isDeclaration(use) && !blankAssigned(use)) {
       const reason = facts.escapeOf(use, owner);
-      if (reason && !shadowed(use, owner, opts.own)) escape = { kind: 'escaped', at: use, reason };
+      if (reason && !shadowed(use, owner, opts.own) && !(reason === 'passed as an argument' && lentTo(use, opts.borrows))) {
+        escape = { kind: 'escaped', at: use, reason };
+      }
     }
   }
   return escape ?? { kind: 'open' };
