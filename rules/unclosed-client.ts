@@ -167,6 +167,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         'google.golang.org/genai',
         'github.com/sendgrid',
         'golang.org/x/oauth2',
+        'google.golang.org/api/transport/http',
       ],
     },
   },
