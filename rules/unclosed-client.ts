@@ -10,7 +10,7 @@
 // that hands a client to its caller is known.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Suggestion } from '../src/engine/types.js';
-import type { FileFacts } from '../src/go/facts.js';
+import type { EscapeReason, FileFacts } from '../src/go/facts.js';
 import { enclosingFunction, unparen } from '../src/go/facts.js';
 import {
   bindingOf,
@@ -75,6 +75,9 @@ const EXAMPLE = [
   '}',
   '',
 ];
+
+const NO_METHODS: ReadonlySet<string> = new Set();
+const RETURNED: ReadonlySet<EscapeReason> = new Set(['returned']);
 
 const compiled = new WeakMap<object, Compiled>();
 
@@ -235,17 +238,13 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       helperMemo.set(name, out); // recursion guard
       const decl = topLevelFunctions().get(name);
       if (!decl) return out;
-      // Variables of the helper that hold a client it made.
+      // Variables of the helper that hold a client it made, or one a helper of its own made.
       const made = new Map<string, { call: Node; ctor: Ctor }>();
       for (const c of ctorCalls) {
         if (c.call.startIndex < decl.startIndex || c.call.endIndex > decl.endIndex) continue;
         if (enclosingFunction(c.call)?.id !== decl.id) continue;
         const b = bindingOf(c.call);
-        if (b.kind !== 'bound' || !needsRelease(c.call, c.ctor)) continue;
-        // `return client, func() { client.Close() }`: the helper hands out its own clean-up.
-        const releases = releasesOf(facts, decl, b.ident.text, opts.releaseMethods);
-        if (releases.some((r) => enclosingFunction(r)?.id !== decl.id)) continue;
-        made.set(b.ident.text, c);
+        if (b.kind === 'bound' && needsRelease(c.call, c.ctor)) made.set(b.ident.text, c);
       }
       const inner = helperCalls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex);
       for (const h of inner) {
@@ -254,6 +253,15 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         for (const [pos, m] of clientResults(callee)) {
           const b = bindingOf(h, pos);
           if (b.kind === 'bound') made.set(b.ident.text, m);
+        }
+      }
+      for (const v of [...made.keys()]) {
+        // `return client, func() { client.Close() }`: the helper hands out its own clean-up.
+        const releases = releasesOf(facts, decl, v, opts.releaseMethods);
+        // Kept as well as returned (`cache = c; return c`): not the caller's to close either.
+        const kept = settle(facts, decl, v, { methods: NO_METHODS, ignore: RETURNED, borrows });
+        if (releases.some((r) => enclosingFunction(r)?.id !== decl.id) || (kept.kind === 'escaped' && kept.reason !== 'named result')) {
+          made.delete(v);
         }
       }
       const direct = ctorCalls.filter((c) => c.call.startIndex >= decl.startIndex && c.call.endIndex <= decl.endIndex);

@@ -99,6 +99,8 @@ export interface SettleOptions {
    * pass is a use, not an escape. Without it every argument is an escape.
    */
   borrows?: (call: Node, index: number) => boolean;
+  /** Escapes that do not count (a helper asks whether its client goes anywhere but back). */
+  ignore?: ReadonlySet<EscapeReason>;
 }
 
 /** `f(a, c)`, not started with `go`: is `c` lent to a call that only borrows it? */
@@ -139,7 +141,12 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
     }
     if (!escape && !isDeclaration(use) && !blankAssigned(use)) {
       const reason = facts.escapeOf(use, owner);
-      if (reason && !shadowed(use, owner, opts.own) && !(reason === 'passed as an argument' && lentTo(use, opts.borrows))) {
+      if (
+        reason &&
+        !opts.ignore?.has(reason) &&
+        !shadowed(use, owner, opts.own) &&
+        !(reason === 'passed as an argument' && lentTo(use, opts.borrows))
+      ) {
         escape = { kind: 'escaped', at: use, reason };
       }
     }
