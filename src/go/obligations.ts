@@ -75,8 +75,64 @@ function blankAssigned(use: Node): boolean {
 
 export type Settlement =
   | { kind: 'released'; at: Node; method: string }
-  | { kind: 'escaped'; at: Node; reason: EscapeReason | 'named result' }
+  | { kind: 'escaped'; at: Node; reason: EscapeReason | 'named result' | 'captured by a closure' }
   | { kind: 'open' };
+
+/** Calls that run the func literal they are given before they return. */
+const SYNC_RUNNERS = new Set(['Run', 'Do']);
+
+/**
+ * True when a func literal may outlive the function it is written in: returned, stored
+ * (field, composite literal, package variable), sent, or handed to a call
+ * (`http.HandleFunc("/", func(…) { client.… })`). Called on the spot, deferred, kept in a
+ * local, or given to `t.Run` / `once.Do`, it does not.
+ */
+function literalEscapes(lit: Node): boolean {
+  const up = unparenUp(lit);
+  const p = up.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'call_expression':
+      return false;
+    case 'argument_list': {
+      const fn = p.parent?.childForFieldName('function');
+      return !(fn?.type === 'selector_expression' && SYNC_RUNNERS.has(fn.childForFieldName('field')?.text ?? ''));
+    }
+    case 'literal_element':
+    case 'keyed_element':
+      return !localTable(p);
+    case 'return_statement':
+    case 'send_statement':
+      return true;
+    case 'expression_list': {
+      const stmt = p.parent;
+      if (stmt?.type === 'return_statement') return true;
+      if (stmt?.type === 'assignment_statement') return leftOf(stmt).some((l) => l.type !== 'identifier');
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+const LITERAL_PARTS = new Set(['literal_element', 'keyed_element', 'literal_value', 'composite_literal', 'unary_expression', 'parenthesized_expression']);
+
+/** A composite literal that is ranged over or kept in a local (a test table), not stored away. */
+function localTable(element: Node): boolean {
+  let n = element;
+  while (n.parent && LITERAL_PARTS.has(n.parent.type)) n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'range_clause') return true;
+  return p?.type === 'expression_list' && (p.parent?.type === 'short_var_declaration' || p.parent?.type === 'range_clause');
+}
+
+/** The use sits in a closure (between it and `owner`) that may outlive `owner`. */
+function inEscapingClosure(use: Node, owner: Node): boolean {
+  for (let fn = enclosingFunction(use); fn && fn.id !== owner.id; fn = enclosingFunction(fn)) {
+    if (fn.type === 'func_literal' && literalEscapes(fn)) return true;
+  }
+  return false;
+}
 
 export interface SettleOptions {
   /** Methods whose call (or method value) releases the value: Close, Stop, … */
@@ -100,7 +156,7 @@ export interface SettleOptions {
    */
   borrows?: (call: Node, index: number) => boolean;
   /** Escapes that do not count (a helper asks whether its client goes anywhere but back). */
-  ignore?: ReadonlySet<EscapeReason>;
+  ignore?: ReadonlySet<string>;
 }
 
 /** `f(a, c)`, not started with `go`: is `c` lent to a call that only borrows it? */
@@ -140,7 +196,7 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
       if (opts.methods.has(method) && !shadowed(use, owner, opts.own)) return { kind: 'released', at: sel, method };
     }
     if (!escape && !isDeclaration(use) && !blankAssigned(use)) {
-      const reason = facts.escapeOf(use, owner);
+      const reason = facts.escapeOf(use, owner) ?? (inEscapingClosure(use, owner) ? 'captured by a closure' : null);
       if (
         reason &&
         !opts.ignore?.has(reason) &&
