@@ -130,8 +130,10 @@ function contextLike(facts: FileFacts, arg: Node | null | undefined): boolean {
   if (a.type !== 'call_expression') return false;
   const fn = a.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return false;
-  const q = facts.qualified(fn);
-  if (q) return q.path === 'context';
+  // `context.Background()`: the import table is enough (a local shadowing the context
+  // package and calling it like one is not worth a scope walk per constructor call).
+  const operand = fn.childForFieldName('operand');
+  if (operand?.type === 'identifier' && facts.imports().byAlias.get(operand.text) === 'context') return true;
   return fn.childForFieldName('field')?.text === 'Context';
 }
 
@@ -353,7 +355,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         const name = s.binding.ident.text;
         // Package-level variables (init, sync.Once, lazy `if client == nil`) live as long
         // as the process; names declared in another file are unknown: both are left alone.
-        const owner = ownerOf(facts, name, s.binding.ident);
+        const owner = s.binding.declares ? enclosingFunction(s.binding.ident) : ownerOf(facts, name, s.binding.ident);
         if (!owner) continue;
         const key = `${owner.id}:${name}`;
         const g = groups.get(key);

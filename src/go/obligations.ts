@@ -65,6 +65,31 @@ export function bindingOf(call: Node, index = 0): Binding {
   return { kind: 'bound', ident: target, stmt: holder, declares: stmt.type !== 'assignment_statement', results, errName };
 }
 
+const closureMemo = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/**
+ * True when `n` sits in a func literal nested in `owner`. Decided by offsets against the
+ * owner's func literals (one WASM-side query per owner, memoized): walking `parent`
+ * links costs a descent from the root at every step.
+ */
+function inClosure(facts: FileFacts, owner: Node, n: Node): boolean {
+  let perFile = closureMemo.get(facts);
+  if (!perFile) closureMemo.set(facts, (perFile = new Map()));
+  let lits = perFile.get(owner.id);
+  if (!lits) {
+    lits = owner.descendantsOfType('func_literal').filter((l): l is Node => l !== null && l.id !== owner.id);
+    perFile.set(owner.id, lits);
+  }
+  return lits.some((l) => l.startIndex <= n.startIndex && n.endIndex <= l.endIndex);
+}
+
+/** A use in a closure may name the closure's own variable: is it `owner`'s? */
+function ownersVariable(facts: FileFacts, owner: Node, name: string, use: Node): boolean {
+  if (!inClosure(facts, owner, use)) return true;
+  const where = facts.resolveName(name, use);
+  return typeof where === 'object' && where.id === owner.id;
+}
+
 /** True for `_ = v` (and `_, _ = v, w`): Go's way to say "unused", not an escape. */
 function blankAssigned(use: Node): boolean {
   const list = unparenUp(use).parent;
@@ -175,39 +200,40 @@ function lentTo(use: Node, borrows: SettleOptions['borrows']): boolean {
  * How the value held by local `name` of `owner` is settled. A release anywhere in the
  * function counts, in closures and deferred funcs too (`defer func() { c.Close() }()`),
  * and so does a method value (`t.Cleanup(c.Close)`); any escape of the variable makes the
- * value someone else's business.
+ * value someone else's business. The first release or escape met decides.
  */
 export function settle(facts: FileFacts, owner: Node, name: string, opts: SettleOptions): Settlement {
   if (isNamedResult(owner, name)) return { kind: 'escaped', at: owner, reason: 'named result' };
   const from = opts.from ?? 0;
   const until = opts.until ?? Number.POSITIVE_INFINITY;
-  let escape: Settlement | undefined;
   for (const use of facts.uses(owner, name)) {
     if (use.startIndex < from || use.startIndex >= until) {
-      if (!opts.closuresAnywhere || enclosingFunction(use)?.id === owner.id) continue;
+      if (!opts.closuresAnywhere || !inClosure(facts, owner, use)) continue;
     }
     // A closure that declares its own `name` talks about another variable.
-    const where = facts.resolveName(name, use);
-    if (typeof where !== 'object' || where.id !== owner.id) continue;
+    if (!ownersVariable(facts, owner, name, use)) continue;
     const up = unparenUp(use);
     const sel = up.parent;
     if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id) {
       const method = sel.childForFieldName('field')?.text ?? '';
       if (opts.methods.has(method) && !shadowed(use, owner, opts.own)) return { kind: 'released', at: sel, method };
+      // `c.Bucket(name)` in the function's own body is a use; in a closure, see below.
+      if (!inClosure(facts, owner, use)) continue;
     }
-    if (!escape && !isDeclaration(use) && !blankAssigned(use)) {
-      const reason = facts.escapeOf(use, owner) ?? (inEscapingClosure(use, owner) ? 'captured by a closure' : null);
-      if (
-        reason &&
-        !opts.ignore?.has(reason) &&
-        !shadowed(use, owner, opts.own) &&
-        !(reason === 'passed as an argument' && lentTo(use, opts.borrows))
-      ) {
-        escape = { kind: 'escaped', at: use, reason };
-      }
+    if (isDeclaration(use) || blankAssigned(use)) continue;
+    const reason =
+      facts.escapeOf(use, owner) ?? (inClosure(facts, owner, use) && inEscapingClosure(use, owner) ? 'captured by a closure' : null);
+    if (
+      reason &&
+      !opts.ignore?.has(reason) &&
+      !shadowed(use, owner, opts.own) &&
+      !(reason === 'passed as an argument' && lentTo(use, opts.borrows))
+    ) {
+      // Released or escaped, the value is not left open: the first one met settles it.
+      return { kind: 'escaped', at: use, reason };
     }
   }
-  return escape ?? { kind: 'open' };
+  return { kind: 'open' };
 }
 
 const HEADERS = new Set(['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement']);
@@ -269,8 +295,7 @@ export function releasesOf(facts: FileFacts, owner: Node, name: string, methods:
     const sel = unparenUp(use).parent;
     if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== unparenUp(use).id) continue;
     if (!methods.has(sel.childForFieldName('field')?.text ?? '')) continue;
-    const where = facts.resolveName(name, use);
-    if (typeof where === 'object' && where.id === owner.id) out.push(sel);
+    if (ownersVariable(facts, owner, name, use)) out.push(sel);
   }
   return out;
 }
