@@ -19,12 +19,13 @@ import {
   insertAfterErrorCheck,
   ownerOf,
   releasesOf,
+  returnsDerived,
   settle,
   type Binding,
 } from '../src/go/obligations.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
 
-type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop';
+type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop' | 'returnsDerived';
 
 export interface ClientOptions {
   /** Extra constructors: regexes over the function name, or `importPath.Func`. */
@@ -160,6 +161,8 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         'client from {{callee}} is discarded without being closed (its connections stay open); keep it in a variable and add defer c.{{method}}() after the error check',
       reassigned:
         'client {{name}} from {{callee}} is replaced on line {{line}} before it is closed (its connections stay open); add defer {{name}}.{{method}}() after the error check',
+      returnsDerived:
+        'client {{name}} from {{callee}} is never closed (its connections stay open), and the function returns a value made from it; close it once that value is no longer used',
       inLoop:
         'client {{name}} from {{callee}} is never closed and a new one is made on every iteration (their connections stay open); call {{name}}.{{method}}() when the iteration is done with it',
     },
@@ -331,6 +334,12 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       const data = { name, callee, method, line: replacedAt ? replacedAt.startPosition.row + 1 : 0 };
       if (inLoop(binding.stmt, owner)) {
         ctx.report({ node: binding.ident, messageId: 'inLoop', data, related });
+        return;
+      }
+      // The function returns something made from the client (an iterator, a handle) that
+      // may use it after the return: the leak is real, but a defer Close would break it.
+      if (!replacedAt && returnsDerived(facts, owner, name)) {
+        ctx.report({ node: binding.ident, messageId: 'returnsDerived', data, related });
         return;
       }
       let suggestions: Suggestion[] | undefined;

@@ -312,6 +312,33 @@ function isDeclaration(id: Node): boolean {
   return false;
 }
 
+/**
+ * True when the function returns something made from the variable in one expression:
+ * `return c.Bucket(b).Objects(ctx, nil)`. A lazy iterator or handle may need the value
+ * after the function returns, so releasing it there could break the caller.
+ */
+export function returnsDerived(facts: FileFacts, owner: Node, name: string): boolean {
+  for (const use of facts.uses(owner, name)) {
+    let top = unparenUp(use);
+    for (;;) {
+      const p = top.parent;
+      if (!p) break;
+      const chained =
+        (p.type === 'selector_expression' && p.childForFieldName('operand')?.id === top.id) ||
+        (p.type === 'call_expression' && p.childForFieldName('function')?.id === top.id) ||
+        p.type === 'parenthesized_expression';
+      if (!chained) break;
+      top = p;
+    }
+    if (top.id === unparenUp(use).id) continue;
+    const p = top.parent;
+    if (p?.type === 'return_statement' || (p?.type === 'expression_list' && p.parent?.type === 'return_statement')) {
+      if (!inClosure(facts, owner, use)) return true;
+    }
+  }
+  return false;
+}
+
 /** `func f() (c *Client, err error)`: a bare return hands the named result to the caller. */
 export function isNamedResult(fn: Node, name: string): boolean {
   const result = fn.childForFieldName('result');
