@@ -175,7 +175,8 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         'google.golang.org/genai',
         'github.com/sendgrid',
         'golang.org/x/oauth2',
-        'google.golang.org/api/transport/http',
+        // transport.NewHTTPClient and transport/http.NewClient return an *http.Client.
+        'google.golang.org/api/transport',
         // Stopped by cancelling Receive's context; it has no Close or Stop.
         'cloud.google.com/go/pubsublite/pscompat.NewSubscriberClient',
       ],
