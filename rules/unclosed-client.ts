@@ -14,13 +14,16 @@ import type { EscapeReason, FileFacts } from '../src/go/facts.js';
 import { enclosingFunction, unparen } from '../src/go/facts.js';
 import {
   bindingOf,
+  borrowCheck,
   followsInSequence,
   inLoop,
   insertAfterErrorCheck,
   ownerOf,
   releasesOf,
+  returnedPositions,
   returnsDerived,
   settle,
+  topLevelFunctions,
   type Binding,
 } from '../src/go/obligations.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
@@ -113,6 +116,11 @@ interface Site {
   madeBy?: { call: Node; callee: string };
   binding: Binding;
   method: string;
+}
+
+/** The statement that stores a site's client (sites in groups are all bound). */
+function stmtOf(s: Site): Node {
+  return (s.binding as Extract<Binding, { kind: 'bound' }>).stmt;
 }
 
 interface Ctor {
@@ -226,25 +234,18 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
 
     // Same-file helpers: `func createClients(ctx) (*storage.Client, *pubsub.Client, error)`
     // whose returns carry what a constructor made; result position → the constructor call.
-    let functions: Map<string, Node> | undefined;
-    const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
+    // `list(w, client)` where `func list(w io.Writer, c *pubsub.Client)` of this file only
+    // uses c: the caller keeps the obligation.
+    const borrows = borrowCheck(facts, opts.releaseMethods);
 
-    function topLevelFunctions(): Map<string, Node> {
-      if (functions) return functions;
-      functions = new Map();
-      for (const d of facts.root.namedChildren) {
-        const name = d?.type === 'function_declaration' ? d.childForFieldName('name')?.text : undefined;
-        if (name) functions.set(name, d!);
-      }
-      return functions;
-    }
+    const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
 
     function clientResults(name: string): Map<number, { call: Node; ctor: Ctor }> {
       const memo = helperMemo.get(name);
       if (memo) return memo;
       const out = new Map<number, { call: Node; ctor: Ctor }>();
       helperMemo.set(name, out); // recursion guard
-      const decl = topLevelFunctions().get(name);
+      const decl = topLevelFunctions(facts).get(name);
       if (!decl) return out;
       // Variables of the helper that hold a client it made, or one a helper of its own made.
       const made = new Map<string, { call: Node; ctor: Ctor }>();
@@ -257,7 +258,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       const inner = helperCalls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex);
       for (const h of inner) {
         const callee = h.childForFieldName('function')!.text;
-        if (callee === name || enclosingFunction(h)?.id !== decl.id || !topLevelFunctions().has(callee)) continue;
+        if (callee === name || enclosingFunction(h)?.id !== decl.id || !topLevelFunctions(facts).has(callee)) continue;
         for (const [pos, m] of clientResults(callee)) {
           const b = bindingOf(h, pos);
           if (b.kind === 'bound') made.set(b.ident.text, m);
@@ -274,53 +275,14 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       }
       const direct = ctorCalls.filter((c) => c.call.startIndex >= decl.startIndex && c.call.endIndex <= decl.endIndex);
       if (!direct.length && !inner.length) return out;
-      const named = namedResults(decl);
-      for (const ret of decl.descendantsOfType('return_statement')) {
-        if (!ret || enclosingFunction(ret)?.id !== decl.id) continue;
-        const list = ret.namedChildren.find((c) => c?.type === 'expression_list') ?? null;
-        const exprs = list ? list.namedChildren.filter((n): n is Node => n !== null) : [];
-        if (!exprs.length) {
-          named.forEach((n, k) => {
-            const m = made.get(n);
-            if (m) out.set(k, m);
-          });
-          continue;
-        }
-        exprs.forEach((e0, k) => {
-          const e = unparen(e0);
-          if (e.type === 'identifier') {
-            const m = made.get(e.text);
-            if (m) out.set(k, m);
-          } else if (e.type === 'call_expression' && exprs.length === 1) {
-            const c = direct.find((d) => d.call.id === e.id);
-            if (c && needsRelease(c.call, c.ctor)) out.set(0, c);
-            const f = e.childForFieldName('function');
-            if (f?.type === 'identifier' && f.text !== name && topLevelFunctions().has(f.text)) {
-              for (const [pos, m] of clientResults(f.text)) out.set(pos, m);
-            }
-          }
-        });
-      }
+      const fromCall = (call: Node): Map<number, { call: Node; ctor: Ctor }> => {
+        const c = direct.find((d) => d.call.id === call.id);
+        if (c) return needsRelease(c.call, c.ctor) ? new Map([[0, c]]) : new Map();
+        const f = call.childForFieldName('function');
+        return f?.type === 'identifier' && f.text !== name && topLevelFunctions(facts).has(f.text) ? clientResults(f.text) : new Map();
+      };
+      for (const [pos, m] of returnedPositions(decl, made, fromCall)) out.set(pos, m);
       return out;
-    }
-
-    // `list(w, client)` where `func list(w io.Writer, c *pubsub.Client)` of this file only
-    // uses c: the caller keeps the obligation. Parameter → verdict, memoized per file.
-    const borrowMemo = new Map<string, boolean>();
-    function borrows(call: Node, index: number): boolean {
-      const fn = call.childForFieldName('function');
-      if (fn?.type !== 'identifier' || call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
-      const decl = topLevelFunctions().get(fn.text);
-      if (!decl || facts.resolveName(fn.text, call) !== 'package') return false;
-      const param = parameterAt(decl, index);
-      if (!param) return false;
-      const key = `${decl.id}:${param}`;
-      const memo = borrowMemo.get(key);
-      if (memo !== undefined) return memo;
-      borrowMemo.set(key, false); // recursion guard: a cycle lends nothing
-      const verdict = settle(facts, decl, param, { methods: opts.releaseMethods, borrows }).kind === 'open';
-      borrowMemo.set(key, verdict);
-      return verdict;
     }
 
     function report(site: Site, owner: Node | null, replacedAt?: Node): void {
@@ -375,11 +337,11 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       for (const { owner, name, sites: list } of groups.values()) {
         list.sort((a, b) => a.call.startIndex - b.call.startIndex);
         list.forEach((s, i) => {
-          const stmt = (s.binding as Extract<Binding, { kind: 'bound' }>).stmt;
-          const next = list.slice(i + 1).find((t) => followsInSequence(stmt, (t.binding as Extract<Binding, { kind: 'bound' }>).stmt));
-          const nextStmt = next && (next.binding as Extract<Binding, { kind: 'bound' }>).stmt;
+          const stmt = stmtOf(s);
+          const next = list.slice(i + 1).find((t) => followsInSequence(stmt, stmtOf(t)));
+          const nextStmt = next && stmtOf(next);
           // A value's window runs from its assignment to the next one that replaces it.
-          const replaces = list.slice(0, i).some((p) => followsInSequence((p.binding as Extract<Binding, { kind: 'bound' }>).stmt, stmt));
+          const replaces = list.slice(0, i).some((p) => followsInSequence(stmtOf(p), stmt));
           const window = nextStmt
             ? { from: stmt.startIndex, until: nextStmt.endIndex }
             : replaces
@@ -411,7 +373,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         }
         for (const call of helperCalls) {
           const name = call.childForFieldName('function')!.text;
-          if (!topLevelFunctions().has(name) || facts.resolveName(name, call) !== 'package') continue;
+          if (!topLevelFunctions(facts).has(name) || facts.resolveName(name, call) !== 'package') continue;
           for (const [pos, made] of clientResults(name)) {
             const binding = bindingOf(call, pos);
             if (binding.kind === 'other') continue;
@@ -423,35 +385,3 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     };
   },
 });
-
-/** The name of parameter number `index` (not a variadic one), or undefined. */
-function parameterAt(fn: Node, index: number): string | undefined {
-  const params = fn.childForFieldName('parameters');
-  let i = 0;
-  for (const p of params?.namedChildren ?? []) {
-    if (p?.type === 'variadic_parameter_declaration') return undefined;
-    if (p?.type !== 'parameter_declaration') continue;
-    const names = p.childrenForFieldName('name');
-    if (!names.length) {
-      if (i++ === index) return undefined;
-      continue;
-    }
-    for (const n of names) if (i++ === index) return n?.text === '_' ? undefined : n?.text;
-  }
-  return undefined;
-}
-
-/** Names of a function's named results, by position (`(a, b *T, err error)` → a, b, err). */
-function namedResults(fn: Node): string[] {
-  const result = fn.childForFieldName('result');
-  if (result?.type !== 'parameter_list') return [];
-  const names: string[] = [];
-  for (const p of result.namedChildren) {
-    if (!p) continue;
-    const ns = p.childrenForFieldName('name');
-    if (!ns.length) names.push('');
-    for (const n of ns) names.push(n?.text ?? '');
-  }
-  return names;
-}
-

@@ -4,7 +4,7 @@
 // settled (released, escaped, or left open), and where the `defer x.Close()` fix goes.
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
-import { enclosingFunction, isFunction, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
+import { enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
 
 /** Where the value of a call ends up. */
 export type Binding =
@@ -417,5 +417,109 @@ export function insertAfterErrorCheck(text: string, stmt: Node, errName: string 
 export function ownerOf(facts: FileFacts, name: string, at: Node): Node | null {
   const where = facts.resolveName(name, at);
   return typeof where === 'object' ? where : null;
+}
+
+
+const functionsMemo = new WeakMap<FileFacts, Map<string, Node>>();
+
+/** The file's top-level functions by name (not methods), memoized per file. */
+export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
+  let fns = functionsMemo.get(facts);
+  if (fns) return fns;
+  fns = new Map();
+  for (const d of facts.root.namedChildren) {
+    const name = d?.type === 'function_declaration' ? d.childForFieldName('name')?.text : undefined;
+    if (name) fns.set(name, d!);
+  }
+  functionsMemo.set(facts, fns);
+  return fns;
+}
+
+/**
+ * A `borrows` check for settle: a call of a same-file function whose parameter, in that
+ * function, is neither released nor escapes (`printTopics(w, client)`) only borrows the
+ * argument. Memoized per parameter; a cycle of calls lends nothing.
+ */
+export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>): (call: Node, index: number) => boolean {
+  const memo = new Map<string, boolean>();
+  const borrows = (call: Node, index: number): boolean => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' || call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
+    const decl = topLevelFunctions(facts).get(fn.text);
+    if (!decl || facts.resolveName(fn.text, call) !== 'package') return false;
+    const param = parameterAt(decl, index);
+    if (!param) return false;
+    const key = `${decl.id}:${param}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    memo.set(key, false);
+    const verdict = settle(facts, decl, param, { methods, borrows }).kind === 'open';
+    memo.set(key, verdict);
+    return verdict;
+  };
+  return borrows;
+}
+
+/**
+ * What the returns of `fn` hand to its caller, by result position: a variable of `holders`
+ * (`return sc, pc, nil`, or a named result with a bare `return`), or what `fromCall` says
+ * a returned call carries (`return storage.NewClient(ctx)`, `return otherHelper(ctx)`).
+ */
+export function returnedPositions<T>(fn: Node, holders: ReadonlyMap<string, T>, fromCall: (call: Node) => ReadonlyMap<number, T>): Map<number, T> {
+  const out = new Map<number, T>();
+  const named = namedResults(fn);
+  for (const ret of fn.descendantsOfType('return_statement')) {
+    if (!ret || enclosingFunction(ret)?.id !== fn.id) continue;
+    const list = ret.namedChildren.find((c) => c?.type === 'expression_list') ?? null;
+    const exprs = list ? list.namedChildren.filter((n): n is Node => n !== null) : [];
+    if (!exprs.length) {
+      named.forEach((n, k) => {
+        const h = holders.get(n);
+        if (h !== undefined) out.set(k, h);
+      });
+      continue;
+    }
+    exprs.forEach((e0, k) => {
+      const e = unparen(e0);
+      if (e.type === 'identifier') {
+        const h = holders.get(e.text);
+        if (h !== undefined) out.set(k, h);
+      } else if (e.type === 'call_expression' && exprs.length === 1) {
+        for (const [pos, h] of fromCall(e)) out.set(pos, h);
+      }
+    });
+  }
+  return out;
+}
+
+/** The name of parameter number `index` (not a variadic one), or undefined. */
+export function parameterAt(fn: Node, index: number): string | undefined {
+  const params = fn.childForFieldName('parameters');
+  let i = 0;
+  for (const p of params?.namedChildren ?? []) {
+    if (p?.type === 'variadic_parameter_declaration') return undefined;
+    if (p?.type !== 'parameter_declaration') continue;
+    const names = p.childrenForFieldName('name');
+    if (!names.length) {
+      if (i++ === index) return undefined;
+      continue;
+    }
+    for (const n of names) if (i++ === index) return n?.text === '_' ? undefined : n?.text;
+  }
+  return undefined;
+}
+
+/** Names of a function's named results, by position (`(a, b *T, err error)` → a, b, err). */
+export function namedResults(fn: Node): string[] {
+  const result = fn.childForFieldName('result');
+  if (result?.type !== 'parameter_list') return [];
+  const names: string[] = [];
+  for (const p of result.namedChildren) {
+    if (!p) continue;
+    const ns = p.childrenForFieldName('name');
+    if (!ns.length) names.push('');
+    for (const n of ns) names.push(n?.text ?? '');
+  }
+  return names;
 }
 
