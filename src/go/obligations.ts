@@ -1,7 +1,8 @@
 // Release obligations: "a value made here must be released by a method call in the function
 // that owns it, unless it escapes". Shared by the resource rules (unclosed-client, and the
 // same shape for bodies, files, tickers…): where a call's result is bound, how a variable is
-// settled (released, escaped, or left open), and where the `defer x.Close()` fix goes.
+// settled (released, escaped, or left open), where the `defer x.Close()` fix goes, and the
+// same-file flow: helpers that hand a value to their caller, functions that only borrow one.
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
 import { enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
