@@ -10,21 +10,25 @@
 // that hands a client to its caller is known.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Suggestion } from '../src/engine/types.js';
-import type { FileFacts } from '../src/go/facts.js';
+import type { EscapeReason, FileFacts } from '../src/go/facts.js';
 import { enclosingFunction, unparen } from '../src/go/facts.js';
 import {
   bindingOf,
+  borrowCheck,
   followsInSequence,
   inLoop,
   insertAfterErrorCheck,
   ownerOf,
   releasesOf,
+  returnedPositions,
+  returnsDerived,
   settle,
+  topLevelFunctions,
   type Binding,
 } from '../src/go/obligations.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
 
-type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop';
+type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop' | 'returnsDerived';
 
 export interface ClientOptions {
   /** Extra constructors: regexes over the function name, or `importPath.Func`. */
@@ -76,6 +80,9 @@ const EXAMPLE = [
   '',
 ];
 
+const NO_METHODS: ReadonlySet<string> = new Set();
+const RETURNED: ReadonlySet<EscapeReason> = new Set(['returned']);
+
 const compiled = new WeakMap<object, Compiled>();
 
 /** Options as config gives them (possibly of the wrong types) → matchers, once per options object. */
@@ -111,6 +118,11 @@ interface Site {
   method: string;
 }
 
+/** The statement that stores a site's client (sites in groups are all bound). */
+function stmtOf(s: Site): Node {
+  return (s.binding as Extract<Binding, { kind: 'bound' }>).stmt;
+}
+
 interface Ctor {
   callee: string;
   path?: string;
@@ -127,8 +139,10 @@ function contextLike(facts: FileFacts, arg: Node | null | undefined): boolean {
   if (a.type !== 'call_expression') return false;
   const fn = a.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return false;
-  const q = facts.qualified(fn);
-  if (q) return q.path === 'context';
+  // `context.Background()`: the import table is enough (a local shadowing the context
+  // package and calling it like one is not worth a scope walk per constructor call).
+  const operand = fn.childForFieldName('operand');
+  if (operand?.type === 'identifier' && facts.imports().byAlias.get(operand.text) === 'context') return true;
   return fn.childForFieldName('field')?.text === 'Context';
 }
 
@@ -155,6 +169,8 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         'client from {{callee}} is discarded without being closed (its connections stay open); keep it in a variable and add defer c.{{method}}() after the error check',
       reassigned:
         'client {{name}} from {{callee}} is replaced on line {{line}} before it is closed (its connections stay open); add defer {{name}}.{{method}}() after the error check',
+      returnsDerived:
+        'client {{name}} from {{callee}} is never closed (its connections stay open), and the function returns a value made from it; close it once that value is no longer used',
       inLoop:
         'client {{name}} from {{callee}} is never closed and a new one is made on every iteration (their connections stay open); call {{name}}.{{method}}() when the iteration is done with it',
     },
@@ -167,6 +183,10 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         'google.golang.org/genai',
         'github.com/sendgrid',
         'golang.org/x/oauth2',
+        // transport.NewHTTPClient and transport/http.NewClient return an *http.Client.
+        'google.golang.org/api/transport',
+        // Stopped by cancelling Receive's context; it has no Close or Stop.
+        'cloud.google.com/go/pubsublite/pscompat.NewSubscriberClient',
       ],
     },
   },
@@ -214,76 +234,54 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
 
     // Same-file helpers: `func createClients(ctx) (*storage.Client, *pubsub.Client, error)`
     // whose returns carry what a constructor made; result position → the constructor call.
-    let functions: Map<string, Node> | undefined;
-    const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
+    // `list(w, client)` where `func list(w io.Writer, c *pubsub.Client)` of this file only
+    // uses c: the caller keeps the obligation.
+    const borrows = borrowCheck(facts, opts.releaseMethods);
 
-    function topLevelFunctions(): Map<string, Node> {
-      if (functions) return functions;
-      functions = new Map();
-      for (const d of facts.root.namedChildren) {
-        const name = d?.type === 'function_declaration' ? d.childForFieldName('name')?.text : undefined;
-        if (name) functions.set(name, d!);
-      }
-      return functions;
-    }
+    const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
 
     function clientResults(name: string): Map<number, { call: Node; ctor: Ctor }> {
       const memo = helperMemo.get(name);
       if (memo) return memo;
       const out = new Map<number, { call: Node; ctor: Ctor }>();
       helperMemo.set(name, out); // recursion guard
-      const decl = topLevelFunctions().get(name);
+      const decl = topLevelFunctions(facts).get(name);
       if (!decl) return out;
-      // Variables of the helper that hold a client it made.
+      // Variables of the helper that hold a client it made, or one a helper of its own made.
       const made = new Map<string, { call: Node; ctor: Ctor }>();
       for (const c of ctorCalls) {
         if (c.call.startIndex < decl.startIndex || c.call.endIndex > decl.endIndex) continue;
         if (enclosingFunction(c.call)?.id !== decl.id) continue;
         const b = bindingOf(c.call);
-        if (b.kind !== 'bound' || !needsRelease(c.call, c.ctor)) continue;
-        // `return client, func() { client.Close() }`: the helper hands out its own clean-up.
-        const releases = releasesOf(facts, decl, b.ident.text, opts.releaseMethods);
-        if (releases.some((r) => enclosingFunction(r)?.id !== decl.id)) continue;
-        made.set(b.ident.text, c);
+        if (b.kind === 'bound' && needsRelease(c.call, c.ctor)) made.set(b.ident.text, c);
       }
       const inner = helperCalls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex);
       for (const h of inner) {
         const callee = h.childForFieldName('function')!.text;
-        if (callee === name || enclosingFunction(h)?.id !== decl.id || !topLevelFunctions().has(callee)) continue;
+        if (callee === name || enclosingFunction(h)?.id !== decl.id || !topLevelFunctions(facts).has(callee)) continue;
         for (const [pos, m] of clientResults(callee)) {
           const b = bindingOf(h, pos);
           if (b.kind === 'bound') made.set(b.ident.text, m);
         }
       }
+      for (const v of [...made.keys()]) {
+        // `return client, func() { client.Close() }`: the helper hands out its own clean-up.
+        const releases = releasesOf(facts, decl, v, opts.releaseMethods);
+        // Kept as well as returned (`cache = c; return c`): not the caller's to close either.
+        const kept = settle(facts, decl, v, { methods: NO_METHODS, ignore: RETURNED, borrows });
+        if (releases.some((r) => enclosingFunction(r)?.id !== decl.id) || (kept.kind === 'escaped' && kept.reason !== 'named result')) {
+          made.delete(v);
+        }
+      }
       const direct = ctorCalls.filter((c) => c.call.startIndex >= decl.startIndex && c.call.endIndex <= decl.endIndex);
       if (!direct.length && !inner.length) return out;
-      const named = namedResults(decl);
-      for (const ret of decl.descendantsOfType('return_statement')) {
-        if (!ret || enclosingFunction(ret)?.id !== decl.id) continue;
-        const list = ret.namedChildren.find((c) => c?.type === 'expression_list') ?? null;
-        const exprs = list ? list.namedChildren.filter((n): n is Node => n !== null) : [];
-        if (!exprs.length) {
-          named.forEach((n, k) => {
-            const m = made.get(n);
-            if (m) out.set(k, m);
-          });
-          continue;
-        }
-        exprs.forEach((e0, k) => {
-          const e = unparen(e0);
-          if (e.type === 'identifier') {
-            const m = made.get(e.text);
-            if (m) out.set(k, m);
-          } else if (e.type === 'call_expression' && exprs.length === 1) {
-            const c = direct.find((d) => d.call.id === e.id);
-            if (c && needsRelease(c.call, c.ctor)) out.set(0, c);
-            const f = e.childForFieldName('function');
-            if (f?.type === 'identifier' && f.text !== name && topLevelFunctions().has(f.text)) {
-              for (const [pos, m] of clientResults(f.text)) out.set(pos, m);
-            }
-          }
-        });
-      }
+      const fromCall = (call: Node): Map<number, { call: Node; ctor: Ctor }> => {
+        const c = direct.find((d) => d.call.id === call.id);
+        if (c) return needsRelease(c.call, c.ctor) ? new Map([[0, c]]) : new Map();
+        const f = call.childForFieldName('function');
+        return f?.type === 'identifier' && f.text !== name && topLevelFunctions(facts).has(f.text) ? clientResults(f.text) : new Map();
+      };
+      for (const [pos, m] of returnedPositions(decl, made, fromCall)) out.set(pos, m);
       return out;
     }
 
@@ -299,6 +297,12 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       const data = { name, callee, method, line: replacedAt ? replacedAt.startPosition.row + 1 : 0 };
       if (inLoop(binding.stmt, owner)) {
         ctx.report({ node: binding.ident, messageId: 'inLoop', data, related });
+        return;
+      }
+      // The function returns something made from the client (an iterator, a handle) that
+      // may use it after the return: the leak is real, but a defer Close would break it.
+      if (!replacedAt && returnsDerived(facts, owner, name)) {
+        ctx.report({ node: binding.ident, messageId: 'returnsDerived', data, related });
         return;
       }
       let suggestions: Suggestion[] | undefined;
@@ -323,7 +327,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         const name = s.binding.ident.text;
         // Package-level variables (init, sync.Once, lazy `if client == nil`) live as long
         // as the process; names declared in another file are unknown: both are left alone.
-        const owner = ownerOf(facts, name, s.binding.ident);
+        const owner = s.binding.declares ? enclosingFunction(s.binding.ident) : ownerOf(facts, name, s.binding.ident);
         if (!owner) continue;
         const key = `${owner.id}:${name}`;
         const g = groups.get(key);
@@ -333,17 +337,17 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       for (const { owner, name, sites: list } of groups.values()) {
         list.sort((a, b) => a.call.startIndex - b.call.startIndex);
         list.forEach((s, i) => {
-          const stmt = (s.binding as Extract<Binding, { kind: 'bound' }>).stmt;
-          const next = list.slice(i + 1).find((t) => followsInSequence(stmt, (t.binding as Extract<Binding, { kind: 'bound' }>).stmt));
-          const nextStmt = next && (next.binding as Extract<Binding, { kind: 'bound' }>).stmt;
+          const stmt = stmtOf(s);
+          const next = list.slice(i + 1).find((t) => followsInSequence(stmt, stmtOf(t)));
+          const nextStmt = next && stmtOf(next);
           // A value's window runs from its assignment to the next one that replaces it.
-          const replaces = list.slice(0, i).some((p) => followsInSequence((p.binding as Extract<Binding, { kind: 'bound' }>).stmt, stmt));
+          const replaces = list.slice(0, i).some((p) => followsInSequence(stmtOf(p), stmt));
           const window = nextStmt
             ? { from: stmt.startIndex, until: nextStmt.endIndex }
             : replaces
               ? { from: stmt.startIndex, closuresAnywhere: true }
               : {};
-          const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, own: stmt, ...window });
+          const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, own: stmt, borrows, ...window });
           if (outcome.kind === 'open') report(s, owner, next?.call);
         });
       }
@@ -369,7 +373,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         }
         for (const call of helperCalls) {
           const name = call.childForFieldName('function')!.text;
-          if (!topLevelFunctions().has(name) || facts.resolveName(name, call) !== 'package') continue;
+          if (!topLevelFunctions(facts).has(name) || facts.resolveName(name, call) !== 'package') continue;
           for (const [pos, made] of clientResults(name)) {
             const binding = bindingOf(call, pos);
             if (binding.kind === 'other') continue;
@@ -381,18 +385,3 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     };
   },
 });
-
-/** Names of a function's named results, by position (`(a, b *T, err error)` → a, b, err). */
-function namedResults(fn: Node): string[] {
-  const result = fn.childForFieldName('result');
-  if (result?.type !== 'parameter_list') return [];
-  const names: string[] = [];
-  for (const p of result.namedChildren) {
-    if (!p) continue;
-    const ns = p.childrenForFieldName('name');
-    if (!ns.length) names.push('');
-    for (const n of ns) names.push(n?.text ?? '');
-  }
-  return names;
-}
-

@@ -238,14 +238,16 @@ export class FileFacts {
       this.identsMemo.set(scope.id, byName);
     }
     const all = byName.get(name) ?? [];
-    return all.filter((id) => {
-      for (let fn = enclosingFunction(id); fn && fn.id !== scope.id; fn = enclosingFunction(fn)) {
-        const params = new Set<string>();
-        paramNames(fn.childForFieldName('parameters'), params);
-        if (params.has(name)) return false;
-      }
-      return true;
+    // By offsets against the literals that take `name` as a parameter: cheaper than
+    // walking `parent` links up from every identifier.
+    const rebinding = scope.descendantsOfType('func_literal').filter((fn) => {
+      if (!fn || fn.id === scope.id) return false;
+      const params = new Set<string>();
+      paramNames(fn.childForFieldName('parameters'), params);
+      return params.has(name);
     });
+    if (!rebinding.length) return all;
+    return all.filter((id) => !rebinding.some((fn) => fn!.startIndex <= id.startIndex && id.endIndex <= fn!.endIndex));
   }
 
   /**

@@ -1,10 +1,11 @@
 // Release obligations: "a value made here must be released by a method call in the function
 // that owns it, unless it escapes". Shared by the resource rules (unclosed-client, and the
 // same shape for bodies, files, tickers…): where a call's result is bound, how a variable is
-// settled (released, escaped, or left open), and where the `defer x.Close()` fix goes.
+// settled (released, escaped, or left open), where the `defer x.Close()` fix goes, and the
+// same-file flow: helpers that hand a value to their caller, functions that only borrow one.
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
-import { enclosingFunction, isFunction, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
+import { enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
 
 /** Where the value of a call ends up. */
 export type Binding =
@@ -65,6 +66,31 @@ export function bindingOf(call: Node, index = 0): Binding {
   return { kind: 'bound', ident: target, stmt: holder, declares: stmt.type !== 'assignment_statement', results, errName };
 }
 
+const closureMemo = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/**
+ * True when `n` sits in a func literal nested in `owner`. Decided by offsets against the
+ * owner's func literals (one WASM-side query per owner, memoized): walking `parent`
+ * links costs a descent from the root at every step.
+ */
+function inClosure(facts: FileFacts, owner: Node, n: Node): boolean {
+  let perFile = closureMemo.get(facts);
+  if (!perFile) closureMemo.set(facts, (perFile = new Map()));
+  let lits = perFile.get(owner.id);
+  if (!lits) {
+    lits = owner.descendantsOfType('func_literal').filter((l): l is Node => l !== null && l.id !== owner.id);
+    perFile.set(owner.id, lits);
+  }
+  return lits.some((l) => l.startIndex <= n.startIndex && n.endIndex <= l.endIndex);
+}
+
+/** A use in a closure may name the closure's own variable: is it `owner`'s? */
+function ownersVariable(facts: FileFacts, owner: Node, name: string, use: Node): boolean {
+  if (!inClosure(facts, owner, use)) return true;
+  const where = facts.resolveName(name, use);
+  return typeof where === 'object' && where.id === owner.id;
+}
+
 /** True for `_ = v` (and `_, _ = v, w`): Go's way to say "unused", not an escape. */
 function blankAssigned(use: Node): boolean {
   const list = unparenUp(use).parent;
@@ -75,8 +101,64 @@ function blankAssigned(use: Node): boolean {
 
 export type Settlement =
   | { kind: 'released'; at: Node; method: string }
-  | { kind: 'escaped'; at: Node; reason: EscapeReason | 'named result' }
+  | { kind: 'escaped'; at: Node; reason: EscapeReason | 'named result' | 'captured by a closure' }
   | { kind: 'open' };
+
+/** Calls that run the func literal they are given before they return. */
+const SYNC_RUNNERS = new Set(['Run', 'Do']);
+
+/**
+ * True when a func literal may outlive the function it is written in: returned, stored
+ * (field, composite literal, package variable), sent, or handed to a call
+ * (`http.HandleFunc("/", func(…) { client.… })`). Called on the spot, deferred, kept in a
+ * local, or given to `t.Run` / `once.Do`, it does not.
+ */
+function literalEscapes(lit: Node): boolean {
+  const up = unparenUp(lit);
+  const p = up.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'call_expression':
+      return false;
+    case 'argument_list': {
+      const fn = p.parent?.childForFieldName('function');
+      return !(fn?.type === 'selector_expression' && SYNC_RUNNERS.has(fn.childForFieldName('field')?.text ?? ''));
+    }
+    case 'literal_element':
+    case 'keyed_element':
+      return !localTable(p);
+    case 'return_statement':
+    case 'send_statement':
+      return true;
+    case 'expression_list': {
+      const stmt = p.parent;
+      if (stmt?.type === 'return_statement') return true;
+      if (stmt?.type === 'assignment_statement') return leftOf(stmt).some((l) => l.type !== 'identifier');
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
+const LITERAL_PARTS = new Set(['literal_element', 'keyed_element', 'literal_value', 'composite_literal', 'unary_expression', 'parenthesized_expression']);
+
+/** A composite literal that is ranged over or kept in a local (a test table), not stored away. */
+function localTable(element: Node): boolean {
+  let n = element;
+  while (n.parent && LITERAL_PARTS.has(n.parent.type)) n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'range_clause') return true;
+  return p?.type === 'expression_list' && (p.parent?.type === 'short_var_declaration' || p.parent?.type === 'range_clause');
+}
+
+/** The use sits in a closure (between it and `owner`) that may outlive `owner`. */
+function inEscapingClosure(use: Node, owner: Node): boolean {
+  for (let fn = enclosingFunction(use); fn && fn.id !== owner.id; fn = enclosingFunction(fn)) {
+    if (fn.type === 'func_literal' && literalEscapes(fn)) return true;
+  }
+  return false;
+}
 
 export interface SettleOptions {
   /** Methods whose call (or method value) releases the value: Close, Stop, … */
@@ -93,38 +175,66 @@ export interface SettleOptions {
   /** The statement that put the value in the variable: declarations in scopes around a use
    *  that do not hold it (`if c := st.Code(); …`) shadow the variable there. */
   own?: Node;
+  /**
+   * Says whether a call only borrows its argument number `index` (uses it and gives it
+   * back, e.g. a same-file function that neither releases nor keeps its parameter): such a
+   * pass is a use, not an escape. Without it every argument is an escape.
+   */
+  borrows?: (call: Node, index: number) => boolean;
+  /** Escapes that do not count (a helper asks whether its client goes anywhere but back). */
+  ignore?: ReadonlySet<string>;
+}
+
+/** `f(a, c)`, not started with `go`: is `c` lent to a call that only borrows it? */
+function lentTo(use: Node, borrows: SettleOptions['borrows']): boolean {
+  if (!borrows) return false;
+  const arg = unparenUp(use);
+  const list = arg.parent;
+  const call = list?.parent;
+  if (list?.type !== 'argument_list' || call?.type !== 'call_expression') return false;
+  if (unparenUp(call).parent?.type === 'go_statement') return false;
+  const index = list.namedChildren.findIndex((a) => a?.id === arg.id);
+  return index >= 0 && borrows(call, index);
 }
 
 /**
  * How the value held by local `name` of `owner` is settled. A release anywhere in the
  * function counts, in closures and deferred funcs too (`defer func() { c.Close() }()`),
  * and so does a method value (`t.Cleanup(c.Close)`); any escape of the variable makes the
- * value someone else's business.
+ * value someone else's business. The first release or escape met decides.
  */
 export function settle(facts: FileFacts, owner: Node, name: string, opts: SettleOptions): Settlement {
   if (isNamedResult(owner, name)) return { kind: 'escaped', at: owner, reason: 'named result' };
   const from = opts.from ?? 0;
   const until = opts.until ?? Number.POSITIVE_INFINITY;
-  let escape: Settlement | undefined;
   for (const use of facts.uses(owner, name)) {
     if (use.startIndex < from || use.startIndex >= until) {
-      if (!opts.closuresAnywhere || enclosingFunction(use)?.id === owner.id) continue;
+      if (!opts.closuresAnywhere || !inClosure(facts, owner, use)) continue;
     }
     // A closure that declares its own `name` talks about another variable.
-    const where = facts.resolveName(name, use);
-    if (typeof where !== 'object' || where.id !== owner.id) continue;
+    if (!ownersVariable(facts, owner, name, use)) continue;
     const up = unparenUp(use);
     const sel = up.parent;
     if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id) {
       const method = sel.childForFieldName('field')?.text ?? '';
       if (opts.methods.has(method) && !shadowed(use, owner, opts.own)) return { kind: 'released', at: sel, method };
+      // `c.Bucket(name)` in the function's own body is a use; in a closure, see below.
+      if (!inClosure(facts, owner, use)) continue;
     }
-    if (!escape && !isDeclaration(use) && !blankAssigned(use)) {
-      const reason = facts.escapeOf(use, owner);
-      if (reason && !shadowed(use, owner, opts.own)) escape = { kind: 'escaped', at: use, reason };
+    if (isDeclaration(use) || blankAssigned(use)) continue;
+    const reason =
+      facts.escapeOf(use, owner) ?? (inClosure(facts, owner, use) && inEscapingClosure(use, owner) ? 'captured by a closure' : null);
+    if (
+      reason &&
+      !opts.ignore?.has(reason) &&
+      !shadowed(use, owner, opts.own) &&
+      !(reason === 'passed as an argument' && lentTo(use, opts.borrows))
+    ) {
+      // Released or escaped, the value is not left open: the first one met settles it.
+      return { kind: 'escaped', at: use, reason };
     }
   }
-  return escape ?? { kind: 'open' };
+  return { kind: 'open' };
 }
 
 const HEADERS = new Set(['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement']);
@@ -186,8 +296,7 @@ export function releasesOf(facts: FileFacts, owner: Node, name: string, methods:
     const sel = unparenUp(use).parent;
     if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== unparenUp(use).id) continue;
     if (!methods.has(sel.childForFieldName('field')?.text ?? '')) continue;
-    const where = facts.resolveName(name, use);
-    if (typeof where === 'object' && where.id === owner.id) out.push(sel);
+    if (ownersVariable(facts, owner, name, use)) out.push(sel);
   }
   return out;
 }
@@ -200,6 +309,33 @@ function isDeclaration(id: Node): boolean {
   if (p.type === 'expression_list') {
     const stmt = p.parent;
     return !!stmt && (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') && stmt.childForFieldName('left')?.id === p.id;
+  }
+  return false;
+}
+
+/**
+ * True when the function returns something made from the variable in one expression:
+ * `return c.Bucket(b).Objects(ctx, nil)`. A lazy iterator or handle may need the value
+ * after the function returns, so releasing it there could break the caller.
+ */
+export function returnsDerived(facts: FileFacts, owner: Node, name: string): boolean {
+  for (const use of facts.uses(owner, name)) {
+    let top = unparenUp(use);
+    for (;;) {
+      const p = top.parent;
+      if (!p) break;
+      const chained =
+        (p.type === 'selector_expression' && p.childForFieldName('operand')?.id === top.id) ||
+        (p.type === 'call_expression' && p.childForFieldName('function')?.id === top.id) ||
+        p.type === 'parenthesized_expression';
+      if (!chained) break;
+      top = p;
+    }
+    if (top.id === unparenUp(use).id) continue;
+    const p = top.parent;
+    if (p?.type === 'return_statement' || (p?.type === 'expression_list' && p.parent?.type === 'return_statement')) {
+      if (!inClosure(facts, owner, use)) return true;
+    }
   }
   return false;
 }
@@ -282,5 +418,109 @@ export function insertAfterErrorCheck(text: string, stmt: Node, errName: string 
 export function ownerOf(facts: FileFacts, name: string, at: Node): Node | null {
   const where = facts.resolveName(name, at);
   return typeof where === 'object' ? where : null;
+}
+
+
+const functionsMemo = new WeakMap<FileFacts, Map<string, Node>>();
+
+/** The file's top-level functions by name (not methods), memoized per file. */
+export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
+  let fns = functionsMemo.get(facts);
+  if (fns) return fns;
+  fns = new Map();
+  for (const d of facts.root.namedChildren) {
+    const name = d?.type === 'function_declaration' ? d.childForFieldName('name')?.text : undefined;
+    if (name) fns.set(name, d!);
+  }
+  functionsMemo.set(facts, fns);
+  return fns;
+}
+
+/**
+ * A `borrows` check for settle: a call of a same-file function whose parameter, in that
+ * function, is neither released nor escapes (`printTopics(w, client)`) only borrows the
+ * argument. Memoized per parameter; a cycle of calls lends nothing.
+ */
+export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>): (call: Node, index: number) => boolean {
+  const memo = new Map<string, boolean>();
+  const borrows = (call: Node, index: number): boolean => {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'identifier' || call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
+    const decl = topLevelFunctions(facts).get(fn.text);
+    if (!decl || facts.resolveName(fn.text, call) !== 'package') return false;
+    const param = parameterAt(decl, index);
+    if (!param) return false;
+    const key = `${decl.id}:${param}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    memo.set(key, false);
+    const verdict = settle(facts, decl, param, { methods, borrows }).kind === 'open';
+    memo.set(key, verdict);
+    return verdict;
+  };
+  return borrows;
+}
+
+/**
+ * What the returns of `fn` hand to its caller, by result position: a variable of `holders`
+ * (`return sc, pc, nil`, or a named result with a bare `return`), or what `fromCall` says
+ * a returned call carries (`return storage.NewClient(ctx)`, `return otherHelper(ctx)`).
+ */
+export function returnedPositions<T>(fn: Node, holders: ReadonlyMap<string, T>, fromCall: (call: Node) => ReadonlyMap<number, T>): Map<number, T> {
+  const out = new Map<number, T>();
+  const named = namedResults(fn);
+  for (const ret of fn.descendantsOfType('return_statement')) {
+    if (!ret || enclosingFunction(ret)?.id !== fn.id) continue;
+    const list = ret.namedChildren.find((c) => c?.type === 'expression_list') ?? null;
+    const exprs = list ? list.namedChildren.filter((n): n is Node => n !== null) : [];
+    if (!exprs.length) {
+      named.forEach((n, k) => {
+        const h = holders.get(n);
+        if (h !== undefined) out.set(k, h);
+      });
+      continue;
+    }
+    exprs.forEach((e0, k) => {
+      const e = unparen(e0);
+      if (e.type === 'identifier') {
+        const h = holders.get(e.text);
+        if (h !== undefined) out.set(k, h);
+      } else if (e.type === 'call_expression' && exprs.length === 1) {
+        for (const [pos, h] of fromCall(e)) out.set(pos, h);
+      }
+    });
+  }
+  return out;
+}
+
+/** The name of parameter number `index` (not a variadic one), or undefined. */
+export function parameterAt(fn: Node, index: number): string | undefined {
+  const params = fn.childForFieldName('parameters');
+  let i = 0;
+  for (const p of params?.namedChildren ?? []) {
+    if (p?.type === 'variadic_parameter_declaration') return undefined;
+    if (p?.type !== 'parameter_declaration') continue;
+    const names = p.childrenForFieldName('name');
+    if (!names.length) {
+      if (i++ === index) return undefined;
+      continue;
+    }
+    for (const n of names) if (i++ === index) return n?.text === '_' ? undefined : n?.text;
+  }
+  return undefined;
+}
+
+/** Names of a function's named results, by position (`(a, b *T, err error)` → a, b, err). */
+export function namedResults(fn: Node): string[] {
+  const result = fn.childForFieldName('result');
+  if (result?.type !== 'parameter_list') return [];
+  const names: string[] = [];
+  for (const p of result.namedChildren) {
+    if (!p) continue;
+    const ns = p.childrenForFieldName('name');
+    if (!ns.length) names.push('');
+    for (const n of ns) names.push(n?.text ?? '');
+  }
+  return names;
 }
 
