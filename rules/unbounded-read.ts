@@ -222,14 +222,15 @@ export default defineRule<MessageIds, Options>({
       contentLength:
         'make sizes a buffer from {{owner}}.ContentLength, a number the peer chooses (-1 when unknown, anything it claims otherwise); start from a fixed size and bound the read with io.LimitReader({{owner}}.Body, maxBytes)',
     },
-    triggers: ['ReadFrom', 'ReadAll', 'Copy', 'ContentLength'],
+    // Every finding reads an `X.Body` or sizes from an `X.ContentLength`. (The read names
+    // make a poor prefilter: "Copy" is in the "Copyright" of nearly every file.)
+    triggers: ['Body', 'ContentLength'],
     defaultOptions: { tests: false },
   },
   create(ctx): Handlers {
     const { facts, text } = ctx;
-    // Everything flagged reads a .Body or sizes from a ContentLength.
-    if (!text.includes('Body') && !text.includes('ContentLength')) return {};
     if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
+    if (!/Read(All|From)|Copy\b|CopyBuffer|ContentLength/.test(text)) return {};
 
     let capsMemo: boolean | undefined;
     const caps = () => (capsMemo ??= fileCapsRequests(facts));
@@ -287,28 +288,36 @@ export default defineRule<MessageIds, Options>({
       return facts.uses(fn, buf.text).some((u) => u.parent?.type === 'selector_expression' && u.parent.childForFieldName('field')?.text === 'Bytes');
     };
 
-    // make([]byte, n, resp.ContentLength): a size the peer picked.
+    // make([]byte, n, resp.ContentLength): a size the peer picked. The shape first, the
+    // owner's type last (most ContentLength uses are not allocation sizes).
     const onContentLength = (word: Node) => {
       const sel = word.parent;
       if (sel?.type !== 'selector_expression' || sel.childForFieldName('field')?.id !== word.id) return;
-      const owner = sel.childForFieldName('operand');
-      if (!owner || !httpKind(facts, owner)) return;
       const arg = convertedUp(sel);
       const call = arg.parent?.type === 'argument_list' ? arg.parent.parent : null;
       const fn = call?.childForFieldName('function');
       if (!call || fn?.type !== 'identifier' || fn.text !== 'make' || facts.resolveName('make', fn) !== 'unknown') return;
       const args = callArgs(call);
       if (args[0]?.type !== 'slice_type' || args.findIndex((a) => a.id === arg.id) < 1) return;
+      const owner = sel.childForFieldName('operand');
+      if (!owner || !httpKind(facts, owner)) return;
       const scope = enclosingFunction(call);
       if (scope && contentLengthChecked(scope, squash(owner))) return;
       ctx.report({ node: call, messageId: 'contentLength', data: { owner: owner.text } });
+    };
+
+    /** The body must be named in the function (or one enclosing it) that reads. */
+    const mentionsBody = (at: Node): boolean => {
+      let outer = enclosingFunction(at);
+      for (let f = outer; f; f = enclosingFunction(f)) outer = f;
+      return outer !== null && outer.text.includes('Body');
     };
 
     return {
       source_file(root) {
         for (const w of wordNodes(root, text, ['ReadAll', 'ReadFrom', 'Copy', 'CopyBuffer', 'ContentLength'])) {
           if (w.text === 'ContentLength') onContentLength(w);
-          else onRead(w);
+          else if (mentionsBody(w)) onRead(w);
         }
       },
     };

@@ -46,11 +46,23 @@ function defAt(node: Node, index: number): Def {
   return { node, type, value: null };
 }
 
+const memo = new WeakMap<FileFacts, Map<string, Def[]>>();
+
 /**
  * The definitions of `name` in `fn`: its parameter (or receiver, or named result), the
  * declarations `fn` makes itself, and every assignment to it in `fn`, closures included.
+ * Memoized per file, function and name.
  */
 export function definitions(facts: FileFacts, fn: Node, name: string): Def[] {
+  let byKey = memo.get(facts);
+  if (!byKey) memo.set(facts, (byKey = new Map()));
+  const key = `${fn.id}:${name}`;
+  let defs = byKey.get(key);
+  if (!defs) byKey.set(key, (defs = collect(facts, fn, name)));
+  return defs;
+}
+
+function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   const defs: Def[] = [];
   for (const f of PARAM_FIELDS) {
     const list = fn.childForFieldName(f);
