@@ -4,7 +4,8 @@
 //   800, 32 << 20, 1e3, int64(n)       literals, constant arithmetic, conversions
 //   const poolSize = 800               file-level and function-level const (iota too)
 //   var defaultSize = 800              a package var the file never reassigns (a default)
-//   size := 800                        a local never reassigned
+//   size := 800                        a local whose every value is a constant
+//   if size <= 0 { size = 800 }        (a default given to a parameter counts too)
 //   func newPool(size int, …) { … }    a parameter: the constants the file's calls pass,
 //   newPool(800, t)                    each call site its own possibility
 //
@@ -12,7 +13,7 @@
 // no value, and a rule stays silent. Each value carries the hops it came through so a
 // rule can point at the const or the call site. Memoized per file.
 import type { Node } from 'web-tree-sitter';
-import { definitions, reassignedIn } from './decls.js';
+import { definitions } from './decls.js';
 import { type FileFacts, unparen } from './facts.js';
 import { argumentFor, funcsOf, paramOf } from './funcs.js';
 
@@ -178,30 +179,54 @@ export class Constants {
       if (spec.type === 'var_spec' && this.packageAssigned().has(name)) return [];
       return this.spec(spec, name, spec.type === 'const_spec' ? 'const' : 'package-var', depth);
     }
-    // A parameter: what the file's calls pass, when the function never reassigns it.
-    const param = paramOf(where, name);
-    if (param) {
-      if (reassignedIn(this.facts, where, name)) return [];
-      const out: ConstValue[] = [];
-      for (const call of funcsOf(this.facts).callsOf(where)) {
-        const arg = argumentFor(call, param);
-        if (!arg) continue;
-        for (const v of this.eval(arg, depth + 1, undefined)) {
-          out.push({ ...v, hops: [{ kind: 'argument', name, node: arg, call }, ...v.hops] });
-          if (out.length >= MAX_VALUES) return out;
-        }
-      }
-      return out;
-    }
-    // A local const, or a local var declared once with a value and never reassigned.
+    // A local const.
     const defs = definitions(this.facts, where, name);
-    if (defs.length !== 1) return [];
-    const def = defs[0]!;
-    if (def.node.type === 'const_spec') return this.spec(def.node, name, 'const', depth);
-    if (reassignedIn(this.facts, where, name)) return [];
-    if (def.node.type === 'var_spec') return this.spec(def.node, name, 'local', depth);
-    if (def.node.type !== 'short_var_declaration' || !def.value) return [];
-    return this.eval(def.value, depth + 1, undefined).map((v) => ({ ...v, hops: [{ kind: 'local', name, node: def.node }, ...v.hops] }));
+    if (defs.length === 1 && defs[0]!.node.type === 'const_spec') return this.spec(defs[0]!.node, name, 'const', depth);
+    // A parameter or a local var: every value it is given must be a constant
+    // (`size := 800`, `if size <= 0 { size = 800 }`); a parameter's are the file's calls'.
+    if (this.stepped(where, name)) return [];
+    const out: ConstValue[] = [];
+    for (const def of defs) {
+      let vs: ConstValue[];
+      if (def.node.type === 'parameter_declaration') {
+        vs = this.arguments(where, name, depth);
+      } else if (def.node.type === 'var_spec') {
+        vs = this.spec(def.node, name, 'local', depth);
+        if (!vs.length) return [];
+      } else if (def.value && (def.node.type === 'short_var_declaration' || def.node.childForFieldName('operator')?.type === '=')) {
+        vs = this.eval(def.value, depth + 1, undefined).map((v) => ({ ...v, hops: [{ kind: 'local', name, node: def.node }, ...v.hops] }));
+        if (!vs.length) return [];
+      } else {
+        return []; // a range variable, a multi-value call, a compound assignment
+      }
+      out.push(...vs);
+      if (out.length >= MAX_VALUES) break;
+    }
+    return out;
+  }
+
+  /** The constants the file's calls of `fn` pass for its parameter `name`. */
+  private arguments(fn: Node, name: string, depth: number): ConstValue[] {
+    const param = paramOf(fn, name);
+    if (!param) return [];
+    const out: ConstValue[] = [];
+    for (const call of funcsOf(this.facts).callsOf(fn)) {
+      const arg = argumentFor(call, param);
+      if (!arg) continue;
+      for (const v of this.eval(arg, depth + 1, undefined)) {
+        out.push({ ...v, hops: [{ kind: 'argument', name, node: arg, call }, ...v.hops] });
+        if (out.length >= MAX_VALUES) return out;
+      }
+    }
+    return out;
+  }
+
+  /** True when `fn` increments, decrements or takes the address of `name`. */
+  private stepped(fn: Node, name: string): boolean {
+    return this.facts.uses(fn, name).some((use) => {
+      const p = use.parent;
+      return p?.type === 'inc_statement' || p?.type === 'dec_statement' || (p?.type === 'unary_expression' && p.childForFieldName('operator')?.type === '&');
+    });
   }
 
   /** The value of `name` in a const_spec or var_spec (const groups repeat the last expression). */

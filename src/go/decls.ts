@@ -106,15 +106,3 @@ export function definitionsOf(facts: FileFacts, id: Node): Def[] {
   }
   return defs;
 }
-
-/** True when `name` is assigned, incremented or has its address taken in `fn` (closures included). */
-export function reassignedIn(facts: FileFacts, fn: Node, name: string): boolean {
-  for (const use of facts.uses(fn, name)) {
-    const p = use.parent;
-    if (!p) continue;
-    if (p.type === 'inc_statement' || p.type === 'dec_statement') return true;
-    if (p.type === 'unary_expression' && p.childForFieldName('operator')?.type === '&') return true;
-    if (p.type === 'expression_list' && p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('left')?.id === p.id) return true;
-  }
-  return false;
-}

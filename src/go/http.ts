@@ -124,3 +124,16 @@ export function bodyOwner(facts: FileFacts, expr: Node): Node | undefined {
   const owner = e.childForFieldName('operand');
   return owner && httpKind(facts, owner) ? owner : undefined;
 }
+
+/**
+ * True for a request this code builds itself (`req, err := http.NewRequest(…, body)`): its
+ * Body is the reader it was given, not bytes from a peer.
+ */
+export function builtRequest(facts: FileFacts, expr: Node): boolean {
+  const e = unparen(expr);
+  if (e.type !== 'identifier') return false;
+  return definitionsOf(facts, e).some((d) => {
+    const call = d.multi?.index === 0 ? d.multi.call : d.value ? unparen(d.value) : null;
+    return call?.type === 'call_expression' && (facts.isCallTo(call, HTTP, ['NewRequest', 'NewRequestWithContext']) || facts.isCallTo(call, 'net/http/httptest', 'NewRequest'));
+  });
+}
