@@ -15,7 +15,7 @@ import { defineRule, type Handlers } from '../src/engine/types.js';
 import { bufferDestination, bufferVariable } from '../src/go/buffers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
-import { bodyOwner, builtRequest, httpKind } from '../src/go/http.js';
+import { bodyOwner, outgoingRequest, httpKind } from '../src/go/http.js';
 import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
 type MessageIds = 'readAll' | 'copy' | 'copyKept' | 'contentLength';
@@ -240,7 +240,7 @@ export default defineRule<MessageIds, Options>({
       const src = traceBody(facts, reader);
       if (!src || src === 'bounded') return undefined;
       if (boundedByAssignment(facts, src, at)) return undefined;
-      if (httpKind(facts, src.owner) === 'request' && (caps() || builtRequest(facts, src.owner))) return undefined;
+      if (httpKind(facts, src.owner) === 'request' && (caps() || outgoingRequest(facts, src.owner))) return undefined;
       return src;
     };
 
@@ -300,7 +300,7 @@ export default defineRule<MessageIds, Options>({
       const args = callArgs(call);
       if (args[0]?.type !== 'slice_type' || args.findIndex((a) => a.id === arg.id) < 1) return;
       const owner = sel.childForFieldName('operand');
-      if (!owner || !httpKind(facts, owner) || builtRequest(facts, owner)) return;
+      if (!owner || !httpKind(facts, owner) || outgoingRequest(facts, owner)) return;
       const scope = enclosingFunction(call);
       if (scope && contentLengthChecked(scope, squash(owner))) return;
       ctx.report({ node: call, messageId: 'contentLength', data: { owner: owner.text } });

@@ -126,13 +126,18 @@ export function bodyOwner(facts: FileFacts, expr: Node): Node | undefined {
 }
 
 /**
- * True for a request this code builds itself (`req, err := http.NewRequest(…, body)`): its
- * Body is the reader it was given, not bytes from a peer.
+ * True for a request this code sends rather than receives: one it builds itself
+ * (`req, err := http.NewRequest(…, body)`) or the request a RoundTrip method is handed.
+ * Its Body is a reader this side supplied, not bytes from a peer.
  */
-export function builtRequest(facts: FileFacts, expr: Node): boolean {
+export function outgoingRequest(facts: FileFacts, expr: Node): boolean {
   const e = unparen(expr);
   if (e.type !== 'identifier') return false;
   return definitionsOf(facts, e).some((d) => {
+    if (d.node.type === 'parameter_declaration') {
+      const fn = d.node.parent?.parent;
+      return fn?.type === 'method_declaration' && fn.childForFieldName('name')?.text === 'RoundTrip' && d.node.parent?.id === fn.childForFieldName('parameters')?.id;
+    }
     const call = d.multi?.index === 0 ? d.multi.call : d.value ? unparen(d.value) : null;
     return call?.type === 'call_expression' && (facts.isCallTo(call, HTTP, ['NewRequest', 'NewRequestWithContext']) || facts.isCallTo(call, 'net/http/httptest', 'NewRequest'));
   });
