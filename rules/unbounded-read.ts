@@ -12,7 +12,7 @@
 // The file's words lead to the calls (wordNodes): no subscription to every call.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { bufferDestination, bufferVariable } from '../src/go/buffers.js';
+import { bufferDestination, bufferVariable, type BufferType } from '../src/go/buffers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
 import { bodyOwner, outgoingRequest, httpKind } from '../src/go/http.js';
@@ -216,9 +216,9 @@ export default defineRule<MessageIds, Options>({
       readAll:
         '{{call}} reads all of {{reader}} into memory with no size limit (the peer decides how much is allocated); read through io.LimitReader({{body}}, maxBytes) or http.MaxBytesReader',
       copy:
-        '{{call}} reads all of {{reader}} into buffer {{buf}} with no size limit (the buffer doubles as it grows, up to twice the body); read through io.LimitReader({{body}}, maxBytes)',
+        '{{call}} reads all of {{reader}} into {{buf}} (a {{bufType}}) with no size limit (the buffer doubles as it grows, up to twice the body); read through io.LimitReader({{body}}, maxBytes)',
       copyKept:
-        '{{call}} reads all of {{reader}} into buffer {{buf}} with no size limit (the buffer doubles as it grows and {{buf}}.Bytes() keeps all of it); read through io.LimitReader({{body}}, maxBytes) and keep bytes.Clone({{buf}}.Bytes())',
+        '{{call}} reads all of {{reader}} into {{buf}} (a {{bufType}}) with no size limit (the buffer doubles as it grows and {{buf}}.Bytes() keeps all of it); read through io.LimitReader({{body}}, maxBytes) and keep bytes.Clone({{buf}}.Bytes())',
       contentLength:
         'make sizes a buffer from {{owner}}.ContentLength, a number the peer chooses (-1 when unknown, anything it claims otherwise); start from a fixed size and bound the read with io.LimitReader({{owner}}.Body, maxBytes)',
     },
@@ -244,11 +244,11 @@ export default defineRule<MessageIds, Options>({
       return src;
     };
 
-    const report = (call: Node, messageId: MessageIds, name: string, reader: Node, src: BodySource, buf?: Node) => {
+    const report = (call: Node, messageId: MessageIds, name: string, reader: Node, src: BodySource, buf?: { name: Node; type: BufferType }) => {
       ctx.report({
         node: call,
         messageId,
-        data: { call: name, reader: reader.text === src.body.text ? src.body.text : `${reader.text} (from ${src.body.text})`, body: src.body.text, buf: buf?.text ?? '' },
+        data: { call: name, reader: reader.text === src.body.text ? src.body.text : `${reader.text} (from ${src.body.text})`, body: src.body.text, buf: buf?.name.text ?? '', bufType: buf?.type ?? '' },
         related: src.via ? [{ node: src.via, message: `${src.body.text} reaches ${reader.text} here, with no limit` }] : undefined,
       });
     };
@@ -269,7 +269,7 @@ export default defineRule<MessageIds, Options>({
         if (q.path === 'io' && (q.name === 'Copy' || q.name === 'CopyBuffer') && args.length >= 2) {
           const dst = bufferDestination(facts, args[0]!);
           const src = dst && unbounded(args[1]!, call);
-          if (dst && src) report(call, kept(call, dst.name) ? 'copyKept' : 'copy', `${q.alias}.${q.name}`, args[1]!, src, dst.name);
+          if (dst && src) report(call, kept(call, dst.name) ? 'copyKept' : 'copy', `${q.alias}.${q.name}`, args[1]!, src, dst);
         }
         return;
       }
@@ -278,7 +278,7 @@ export default defineRule<MessageIds, Options>({
       const recv = unparen(fn.childForFieldName('operand') ?? fn);
       if (recv.type !== 'identifier' || bufferVariable(facts, recv) !== 'bytes.Buffer') return;
       const src = unbounded(args[0]!, call);
-      if (src) report(call, kept(call, recv) ? 'copyKept' : 'copy', `${recv.text}.ReadFrom`, args[0]!, src, recv);
+      if (src) report(call, kept(call, recv) ? 'copyKept' : 'copy', `${recv.text}.ReadFrom`, args[0]!, src, { name: recv, type: 'bytes.Buffer' });
     };
 
     /** True when the function holds on to the buffer's bytes (`buf.Bytes()`). */
