@@ -84,7 +84,7 @@ func gunzip(resp *http.Response) ([]byte, error) {
 	return io.ReadAll(reader) // leak
 }
 
-// A dump into a buffer held as an io.Writer: the destination's type is lost (a miss we accept).
+// A dump into a buffer held as an io.Writer variable.
 func dump(req *http.Request) []byte {
 	var b bytes.Buffer
 	var dest io.Writer = &b
