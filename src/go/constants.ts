@@ -83,7 +83,7 @@ function binary(op: string, a: number, b: number, float: boolean): number | unde
 }
 
 export class Constants {
-  private readonly memo = new Map<number, ConstValue[]>();
+  private readonly memo = new Map<string, ConstValue[]>();
   private packageSpecsMemo?: Map<string, Node>;
   private packageAssignedMemo?: Set<string>;
 
@@ -101,14 +101,15 @@ export class Constants {
   }
 
   private eval(expr: Node, depth: number, iota: number | undefined): ConstValue[] {
+    // Memoized by node and depth: an answer cut short by MAX_DEPTH is only that depth's
+    // answer, and without the memo a parameter passed down a chain of calls would be
+    // re-evaluated once per call site per level. Answers computed with a const group's
+    // iota are not memoized. Cycles (`const a = b; const b = a`) end at MAX_DEPTH, since
+    // every name followed adds one.
     if (depth > MAX_DEPTH) return [];
-    // iota-dependent results differ per const_spec: only memoize outside const groups.
-    const key = expr.id;
-    if (iota === undefined) {
-      const m = this.memo.get(key);
-      if (m) return m;
-      this.memo.set(key, []); // a cycle (`const a = b; const b = a`) reads as unknown
-    }
+    const key = `${expr.id}:${depth}`;
+    const m = iota === undefined ? this.memo.get(key) : undefined;
+    if (m) return m;
     const r = this.compute(unparen(expr), depth, iota);
     if (iota === undefined) this.memo.set(key, r);
     return r;
