@@ -7,6 +7,7 @@
 //   req, err := http.NewRequest(…)                    NewRequest, NewRequestWithContext, ReadRequest
 //   resp, err := fetch(url)                           a same-file function declared to return one
 //   c.Request.Body, c.Request().Body                  a framework context's request (gin, echo)
+//   r.HTTPResponse.Body                               an SDK request's response (aws-sdk-go)
 //   f.last.Body, for _, resp := range resps           a field or element typed in this file
 //
 // A name whose type is not visible (a field, a call into another package) is unknown.
@@ -48,10 +49,11 @@ export function httpKind(facts: FileFacts, expr: Node, depth = 0): HttpKind | un
       }
       return httpTypeKind(facts, writtenType(facts, e)); // a ranged element
     case 'selector_expression': {
-      // c.Request / c.Response: a framework context's embedded message.
+      // c.Request / c.Response: a framework context's embedded message; r.HTTPResponse:
+      // an SDK request's (aws-sdk-go).
       const f = e.childForFieldName('field')?.text;
-      if (f === 'Request') return 'request';
-      if (f === 'Response') return 'response';
+      if (f === 'Request' || f === 'HTTPRequest') return 'request';
+      if (f === 'Response' || f === 'HTTPResponse') return 'response';
       return httpTypeKind(facts, writtenType(facts, e)); // a field of the file's own struct
     }
     case 'call_expression': {
