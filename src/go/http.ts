@@ -50,9 +50,9 @@ export function httpKind(facts: FileFacts, expr: Node, depth = 0): HttpKind | un
       return httpTypeKind(facts, writtenType(facts, e)); // a ranged element
     case 'selector_expression': {
       // c.Request / c.Response: a framework context's embedded message; r.HTTPResponse:
-      // an SDK request's (aws-sdk-go).
+      // an SDK request's response (aws-sdk-go). Not r.HTTPRequest: an SDK sends that one.
       const f = e.childForFieldName('field')?.text;
-      if (f === 'Request' || f === 'HTTPRequest') return 'request';
+      if (f === 'Request') return 'request';
       if (f === 'Response' || f === 'HTTPResponse') return 'response';
       return httpTypeKind(facts, writtenType(facts, e)); // a field of the file's own struct
     }
