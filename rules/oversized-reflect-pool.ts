@@ -23,7 +23,7 @@ const DEFAULT_THRESHOLD = 64;
 function hopMessage(h: ConstHop, value: number): string {
   switch (h.kind) {
     case 'argument':
-      return `${h.name} is ${value} from this call`;
+      return `${h.call?.childForFieldName('function')?.text ?? 'this call'} passes ${value} as ${h.name} here`;
     case 'const':
       return `const ${h.name} is ${value}`;
     case 'package-var':

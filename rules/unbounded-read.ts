@@ -12,10 +12,10 @@
 // The file's words lead to the calls (wordNodes): no subscription to every call.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { bufferDestination, bufferVariable } from '../src/go/buffers.js';
+import { bufferDestination, bufferVariable, type BufferType } from '../src/go/buffers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
-import { bodyOwner, httpKind } from '../src/go/http.js';
+import { bodyOwner, outgoingRequest, httpKind } from '../src/go/http.js';
 import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
 type MessageIds = 'readAll' | 'copy' | 'copyKept' | 'contentLength';
@@ -216,20 +216,21 @@ export default defineRule<MessageIds, Options>({
       readAll:
         '{{call}} reads all of {{reader}} into memory with no size limit (the peer decides how much is allocated); read through io.LimitReader({{body}}, maxBytes) or http.MaxBytesReader',
       copy:
-        '{{call}} reads all of {{reader}} into buffer {{buf}} with no size limit (the buffer doubles as it grows, up to twice the body); read through io.LimitReader({{body}}, maxBytes)',
+        '{{call}} reads all of {{reader}} into {{buf}} (a {{bufType}}) with no size limit (the buffer doubles as it grows, up to twice the body); read through io.LimitReader({{body}}, maxBytes)',
       copyKept:
-        '{{call}} reads all of {{reader}} into buffer {{buf}} with no size limit (the buffer doubles as it grows and {{buf}}.Bytes() keeps all of it); read through io.LimitReader({{body}}, maxBytes) and keep bytes.Clone({{buf}}.Bytes())',
+        '{{call}} reads all of {{reader}} into {{buf}} (a {{bufType}}) with no size limit (the buffer doubles as it grows and {{buf}}.Bytes() keeps all of it); read through io.LimitReader({{body}}, maxBytes) and keep bytes.Clone({{buf}}.Bytes())',
       contentLength:
         'make sizes a buffer from {{owner}}.ContentLength, a number the peer chooses (-1 when unknown, anything it claims otherwise); start from a fixed size and bound the read with io.LimitReader({{owner}}.Body, maxBytes)',
     },
-    triggers: ['ReadFrom', 'ReadAll', 'Copy', 'ContentLength'],
+    // Every finding reads an `X.Body` or sizes from an `X.ContentLength`. (The read names
+    // make a poor prefilter: "Copy" is in the "Copyright" of nearly every file.)
+    triggers: ['Body', 'ContentLength'],
     defaultOptions: { tests: false },
   },
   create(ctx): Handlers {
     const { facts, text } = ctx;
-    // Everything flagged reads a .Body or sizes from a ContentLength.
-    if (!text.includes('Body') && !text.includes('ContentLength')) return {};
     if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
+    if (!/Read(All|From)|Copy\b|CopyBuffer|ContentLength/.test(text)) return {};
 
     let capsMemo: boolean | undefined;
     const caps = () => (capsMemo ??= fileCapsRequests(facts));
@@ -239,15 +240,15 @@ export default defineRule<MessageIds, Options>({
       const src = traceBody(facts, reader);
       if (!src || src === 'bounded') return undefined;
       if (boundedByAssignment(facts, src, at)) return undefined;
-      if (httpKind(facts, src.owner) === 'request' && caps()) return undefined;
+      if (httpKind(facts, src.owner) === 'request' && (caps() || outgoingRequest(facts, src.owner))) return undefined;
       return src;
     };
 
-    const report = (call: Node, messageId: MessageIds, name: string, reader: Node, src: BodySource, buf?: Node) => {
+    const report = (call: Node, messageId: MessageIds, name: string, reader: Node, src: BodySource, buf?: { name: Node; type: BufferType }) => {
       ctx.report({
         node: call,
         messageId,
-        data: { call: name, reader: reader.text === src.body.text ? src.body.text : `${reader.text} (from ${src.body.text})`, body: src.body.text, buf: buf?.text ?? '' },
+        data: { call: name, reader: reader.text === src.body.text ? src.body.text : `${reader.text} (from ${src.body.text})`, body: src.body.text, buf: buf?.name.text ?? '', bufType: buf?.type ?? '' },
         related: src.via ? [{ node: src.via, message: `${src.body.text} reaches ${reader.text} here, with no limit` }] : undefined,
       });
     };
@@ -268,7 +269,7 @@ export default defineRule<MessageIds, Options>({
         if (q.path === 'io' && (q.name === 'Copy' || q.name === 'CopyBuffer') && args.length >= 2) {
           const dst = bufferDestination(facts, args[0]!);
           const src = dst && unbounded(args[1]!, call);
-          if (dst && src) report(call, kept(call, dst.name) ? 'copyKept' : 'copy', `${q.alias}.${q.name}`, args[1]!, src, dst.name);
+          if (dst && src) report(call, kept(call, dst.name) ? 'copyKept' : 'copy', `${q.alias}.${q.name}`, args[1]!, src, dst);
         }
         return;
       }
@@ -277,7 +278,7 @@ export default defineRule<MessageIds, Options>({
       const recv = unparen(fn.childForFieldName('operand') ?? fn);
       if (recv.type !== 'identifier' || bufferVariable(facts, recv) !== 'bytes.Buffer') return;
       const src = unbounded(args[0]!, call);
-      if (src) report(call, kept(call, recv) ? 'copyKept' : 'copy', `${recv.text}.ReadFrom`, args[0]!, src, recv);
+      if (src) report(call, kept(call, recv) ? 'copyKept' : 'copy', `${recv.text}.ReadFrom`, args[0]!, src, { name: recv, type: 'bytes.Buffer' });
     };
 
     /** True when the function holds on to the buffer's bytes (`buf.Bytes()`). */
@@ -287,28 +288,36 @@ export default defineRule<MessageIds, Options>({
       return facts.uses(fn, buf.text).some((u) => u.parent?.type === 'selector_expression' && u.parent.childForFieldName('field')?.text === 'Bytes');
     };
 
-    // make([]byte, n, resp.ContentLength): a size the peer picked.
+    // make([]byte, n, resp.ContentLength): a size the peer picked. The shape first, the
+    // owner's type last (most ContentLength uses are not allocation sizes).
     const onContentLength = (word: Node) => {
       const sel = word.parent;
       if (sel?.type !== 'selector_expression' || sel.childForFieldName('field')?.id !== word.id) return;
-      const owner = sel.childForFieldName('operand');
-      if (!owner || !httpKind(facts, owner)) return;
       const arg = convertedUp(sel);
       const call = arg.parent?.type === 'argument_list' ? arg.parent.parent : null;
       const fn = call?.childForFieldName('function');
       if (!call || fn?.type !== 'identifier' || fn.text !== 'make' || facts.resolveName('make', fn) !== 'unknown') return;
       const args = callArgs(call);
       if (args[0]?.type !== 'slice_type' || args.findIndex((a) => a.id === arg.id) < 1) return;
+      const owner = sel.childForFieldName('operand');
+      if (!owner || !httpKind(facts, owner) || outgoingRequest(facts, owner)) return;
       const scope = enclosingFunction(call);
       if (scope && contentLengthChecked(scope, squash(owner))) return;
       ctx.report({ node: call, messageId: 'contentLength', data: { owner: owner.text } });
+    };
+
+    /** The body must be named in the function (or one enclosing it) that reads. */
+    const mentionsBody = (at: Node): boolean => {
+      let outer = enclosingFunction(at);
+      for (let f = outer; f; f = enclosingFunction(f)) outer = f;
+      return outer !== null && outer.text.includes('Body');
     };
 
     return {
       source_file(root) {
         for (const w of wordNodes(root, text, ['ReadAll', 'ReadFrom', 'Copy', 'CopyBuffer', 'ContentLength'])) {
           if (w.text === 'ContentLength') onContentLength(w);
-          else onRead(w);
+          else if (mentionsBody(w)) onRead(w);
         }
       },
     };

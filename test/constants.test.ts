@@ -106,4 +106,15 @@ test('constants: each value says where it comes from', async () => {
   assert.equal(hops(byText('k')), [['local:k@24']]);
 });
 
+
+
+test('constants: a cycle of consts is unknown, not a hang', async () => {
+  const src = 'package p\n\nconst a = b\nconst b = a\n\nvar x = a\n';
+  const p = await parser_();
+  const tree = p.parse(src)!;
+  const facts = new FileFacts(tree.rootNode, src);
+  const spec = tree.rootNode.descendantsOfType('var_spec')[0]!;
+  assert.equal(constantsOf(facts).values(spec.childForFieldName('value')!.namedChild(0)!), []);
+  tree.delete();
+});
 test.run();

@@ -68,12 +68,22 @@ export function bufferVariable(facts: FileFacts, id: Node): BufferType | undefin
 
 /**
  * For a copy destination (`&buf`, `buf`), the buffer variable it names when syntax shows
- * it is an in-memory buffer.
+ * it is an in-memory buffer. A writer variable every definition of which is such a buffer
+ * (`var dest io.Writer = &b`) leads to it too.
  */
-export function bufferDestination(facts: FileFacts, dst: Node): { name: Node; type: BufferType } | undefined {
+export function bufferDestination(facts: FileFacts, dst: Node, depth = 0): { name: Node; type: BufferType } | undefined {
   let e = unparen(dst);
   if (e.type === 'unary_expression' && e.childForFieldName('operator')?.type === '&') e = unparen(e.childForFieldName('operand') ?? e);
   if (e.type !== 'identifier') return undefined;
   const type = bufferVariable(facts, e);
-  return type ? { name: e, type } : undefined;
+  if (type) return { name: e, type };
+  if (depth > 0) return undefined;
+  const defs = definitionsOf(facts, e);
+  let found: { name: Node; type: BufferType } | undefined;
+  for (const d of defs) {
+    const b = d.value ? bufferDestination(facts, d.value, depth + 1) : undefined;
+    if (!b) return undefined;
+    found ??= b;
+  }
+  return found;
 }

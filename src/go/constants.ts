@@ -4,7 +4,8 @@
 //   800, 32 << 20, 1e3, int64(n)       literals, constant arithmetic, conversions
 //   const poolSize = 800               file-level and function-level const (iota too)
 //   var defaultSize = 800              a package var the file never reassigns (a default)
-//   size := 800                        a local never reassigned
+//   size := 800                        a local whose every value is a constant
+//   if size <= 0 { size = 800 }        (a default given to a parameter counts too)
 //   func newPool(size int, …) { … }    a parameter: the constants the file's calls pass,
 //   newPool(800, t)                    each call site its own possibility
 //
@@ -12,7 +13,7 @@
 // no value, and a rule stays silent. Each value carries the hops it came through so a
 // rule can point at the const or the call site. Memoized per file.
 import type { Node } from 'web-tree-sitter';
-import { definitions, reassignedIn } from './decls.js';
+import { definitions } from './decls.js';
 import { type FileFacts, unparen } from './facts.js';
 import { argumentFor, funcsOf, paramOf } from './funcs.js';
 
@@ -82,7 +83,7 @@ function binary(op: string, a: number, b: number, float: boolean): number | unde
 }
 
 export class Constants {
-  private readonly memo = new Map<number, ConstValue[]>();
+  private readonly memo = new Map<string, ConstValue[]>();
   private packageSpecsMemo?: Map<string, Node>;
   private packageAssignedMemo?: Set<string>;
 
@@ -100,14 +101,15 @@ export class Constants {
   }
 
   private eval(expr: Node, depth: number, iota: number | undefined): ConstValue[] {
+    // Memoized by node and depth: an answer cut short by MAX_DEPTH is only that depth's
+    // answer, and without the memo a parameter passed down a chain of calls would be
+    // re-evaluated once per call site per level. Answers computed with a const group's
+    // iota are not memoized. Cycles (`const a = b; const b = a`) end at MAX_DEPTH, since
+    // every name followed adds one.
     if (depth > MAX_DEPTH) return [];
-    // iota-dependent results differ per const_spec: only memoize outside const groups.
-    const key = expr.id;
-    if (iota === undefined) {
-      const m = this.memo.get(key);
-      if (m) return m;
-      this.memo.set(key, []); // a cycle (`const a = b; const b = a`) reads as unknown
-    }
+    const key = `${expr.id}:${depth}`;
+    const m = iota === undefined ? this.memo.get(key) : undefined;
+    if (m) return m;
     const r = this.compute(unparen(expr), depth, iota);
     if (iota === undefined) this.memo.set(key, r);
     return r;
@@ -178,30 +180,54 @@ export class Constants {
       if (spec.type === 'var_spec' && this.packageAssigned().has(name)) return [];
       return this.spec(spec, name, spec.type === 'const_spec' ? 'const' : 'package-var', depth);
     }
-    // A parameter: what the file's calls pass, when the function never reassigns it.
-    const param = paramOf(where, name);
-    if (param) {
-      if (reassignedIn(this.facts, where, name)) return [];
-      const out: ConstValue[] = [];
-      for (const call of funcsOf(this.facts).callsOf(where)) {
-        const arg = argumentFor(call, param);
-        if (!arg) continue;
-        for (const v of this.eval(arg, depth + 1, undefined)) {
-          out.push({ ...v, hops: [{ kind: 'argument', name, node: arg, call }, ...v.hops] });
-          if (out.length >= MAX_VALUES) return out;
-        }
-      }
-      return out;
-    }
-    // A local const, or a local var declared once with a value and never reassigned.
+    // A local const.
     const defs = definitions(this.facts, where, name);
-    if (defs.length !== 1) return [];
-    const def = defs[0]!;
-    if (def.node.type === 'const_spec') return this.spec(def.node, name, 'const', depth);
-    if (reassignedIn(this.facts, where, name)) return [];
-    if (def.node.type === 'var_spec') return this.spec(def.node, name, 'local', depth);
-    if (def.node.type !== 'short_var_declaration' || !def.value) return [];
-    return this.eval(def.value, depth + 1, undefined).map((v) => ({ ...v, hops: [{ kind: 'local', name, node: def.node }, ...v.hops] }));
+    if (defs.length === 1 && defs[0]!.node.type === 'const_spec') return this.spec(defs[0]!.node, name, 'const', depth);
+    // A parameter or a local var: every value it is given must be a constant
+    // (`size := 800`, `if size <= 0 { size = 800 }`); a parameter's are the file's calls'.
+    if (this.stepped(where, name)) return [];
+    const out: ConstValue[] = [];
+    for (const def of defs) {
+      let vs: ConstValue[];
+      if (def.node.type === 'parameter_declaration') {
+        vs = this.arguments(where, name, depth);
+      } else if (def.node.type === 'var_spec') {
+        vs = this.spec(def.node, name, 'local', depth);
+        if (!vs.length) return [];
+      } else if (def.value && (def.node.type === 'short_var_declaration' || def.node.childForFieldName('operator')?.type === '=')) {
+        vs = this.eval(def.value, depth + 1, undefined).map((v) => ({ ...v, hops: [{ kind: 'local', name, node: def.node }, ...v.hops] }));
+        if (!vs.length) return [];
+      } else {
+        return []; // a range variable, a multi-value call, a compound assignment
+      }
+      out.push(...vs);
+      if (out.length >= MAX_VALUES) break;
+    }
+    return out;
+  }
+
+  /** The constants the file's calls of `fn` pass for its parameter `name`. */
+  private arguments(fn: Node, name: string, depth: number): ConstValue[] {
+    const param = paramOf(fn, name);
+    if (!param) return [];
+    const out: ConstValue[] = [];
+    for (const call of funcsOf(this.facts).callsOf(fn)) {
+      const arg = argumentFor(call, param);
+      if (!arg) continue;
+      for (const v of this.eval(arg, depth + 1, undefined)) {
+        out.push({ ...v, hops: [{ kind: 'argument', name, node: arg, call }, ...v.hops] });
+        if (out.length >= MAX_VALUES) return out;
+      }
+    }
+    return out;
+  }
+
+  /** True when `fn` increments, decrements or takes the address of `name`. */
+  private stepped(fn: Node, name: string): boolean {
+    return this.facts.uses(fn, name).some((use) => {
+      const p = use.parent;
+      return p?.type === 'inc_statement' || p?.type === 'dec_statement' || (p?.type === 'unary_expression' && p.childForFieldName('operator')?.type === '&');
+    });
   }
 
   /** The value of `name` in a const_spec or var_spec (const groups repeat the last expression). */

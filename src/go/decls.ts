@@ -46,11 +46,23 @@ function defAt(node: Node, index: number): Def {
   return { node, type, value: null };
 }
 
+const memo = new WeakMap<FileFacts, Map<string, Def[]>>();
+
 /**
  * The definitions of `name` in `fn`: its parameter (or receiver, or named result), the
  * declarations `fn` makes itself, and every assignment to it in `fn`, closures included.
+ * Memoized per file, function and name.
  */
 export function definitions(facts: FileFacts, fn: Node, name: string): Def[] {
+  let byKey = memo.get(facts);
+  if (!byKey) memo.set(facts, (byKey = new Map()));
+  const key = `${fn.id}:${name}`;
+  let defs = byKey.get(key);
+  if (!defs) byKey.set(key, (defs = collect(facts, fn, name)));
+  return defs;
+}
+
+function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   const defs: Def[] = [];
   for (const f of PARAM_FIELDS) {
     const list = fn.childForFieldName(f);
@@ -93,16 +105,4 @@ export function definitionsOf(facts: FileFacts, id: Node): Def[] {
     }
   }
   return defs;
-}
-
-/** True when `name` is assigned, incremented or has its address taken in `fn` (closures included). */
-export function reassignedIn(facts: FileFacts, fn: Node, name: string): boolean {
-  for (const use of facts.uses(fn, name)) {
-    const p = use.parent;
-    if (!p) continue;
-    if (p.type === 'inc_statement' || p.type === 'dec_statement') return true;
-    if (p.type === 'unary_expression' && p.childForFieldName('operator')?.type === '&') return true;
-    if (p.type === 'expression_list' && p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('left')?.id === p.id) return true;
-  }
-  return false;
 }

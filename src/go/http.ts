@@ -7,6 +7,7 @@
 //   req, err := http.NewRequest(…)                    NewRequest, NewRequestWithContext, ReadRequest
 //   resp, err := fetch(url)                           a same-file function declared to return one
 //   c.Request.Body, c.Request().Body                  a framework context's request (gin, echo)
+//   r.HTTPResponse.Body                               an SDK request's response (aws-sdk-go)
 //   f.last.Body, for _, resp := range resps           a field or element typed in this file
 //
 // A name whose type is not visible (a field, a call into another package) is unknown.
@@ -48,10 +49,11 @@ export function httpKind(facts: FileFacts, expr: Node, depth = 0): HttpKind | un
       }
       return httpTypeKind(facts, writtenType(facts, e)); // a ranged element
     case 'selector_expression': {
-      // c.Request / c.Response: a framework context's embedded message.
+      // c.Request / c.Response: a framework context's embedded message; r.HTTPResponse:
+      // an SDK request's response (aws-sdk-go). Not r.HTTPRequest: an SDK sends that one.
       const f = e.childForFieldName('field')?.text;
       if (f === 'Request') return 'request';
-      if (f === 'Response') return 'response';
+      if (f === 'Response' || f === 'HTTPResponse') return 'response';
       return httpTypeKind(facts, writtenType(facts, e)); // a field of the file's own struct
     }
     case 'call_expression': {
@@ -123,4 +125,22 @@ export function bodyOwner(facts: FileFacts, expr: Node): Node | undefined {
   if (e.type !== 'selector_expression' || e.childForFieldName('field')?.text !== 'Body') return undefined;
   const owner = e.childForFieldName('operand');
   return owner && httpKind(facts, owner) ? owner : undefined;
+}
+
+/**
+ * True for a request this code sends rather than receives: one it builds itself
+ * (`req, err := http.NewRequest(…, body)`) or the request a RoundTrip method is handed.
+ * Its Body is a reader this side supplied, not bytes from a peer.
+ */
+export function outgoingRequest(facts: FileFacts, expr: Node): boolean {
+  const e = unparen(expr);
+  if (e.type !== 'identifier') return false;
+  return definitionsOf(facts, e).some((d) => {
+    if (d.node.type === 'parameter_declaration') {
+      const fn = d.node.parent?.parent;
+      return fn?.type === 'method_declaration' && fn.childForFieldName('name')?.text === 'RoundTrip' && d.node.parent?.id === fn.childForFieldName('parameters')?.id;
+    }
+    const call = d.multi?.index === 0 ? d.multi.call : d.value ? unparen(d.value) : null;
+    return call?.type === 'call_expression' && (facts.isCallTo(call, HTTP, ['NewRequest', 'NewRequestWithContext']) || facts.isCallTo(call, 'net/http/httptest', 'NewRequest'));
+  });
 }
