@@ -11,7 +11,7 @@
 // `enabled`, `severity` and `options` (checked against the types of meta.defaultOptions).
 // Ignore globs are relative to the config file's directory.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { AnyRule, Severity } from './engine/types.js';
 import type { RuleSetting } from './config.js';
 
@@ -167,11 +167,11 @@ export async function loadConfigFile(path: string, cwd: string, rules: AnyRule[]
   let data: Json;
   if (/\.ya?ml$/i.test(abs)) {
     const YAML = await import('yaml');
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
     if (doc.errors.length) {
       const err = doc.errors[0]!;
       const where = err.linePos?.[0] ? `line ${err.linePos[0].line}: ` : '';
-      throw new ConfigError(`${shown}: ${where}invalid YAML: ${err.message.split('\n')[0]}`);
+      throw new ConfigError(`${shown}: ${where}invalid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`);
     }
     data = doc.toJS() as Json;
   } else {
@@ -187,8 +187,13 @@ export async function loadConfigFile(path: string, cwd: string, rules: AnyRule[]
 /** A glob relative to the config file's directory, made relative to `cwd` (where files.ts matches). */
 export function rebaseGlob(glob: string, configDir: string, cwd: string): string {
   if (glob.startsWith('**/')) return glob;
-  const rel = relative(cwd, configDir).split(sep).join('/');
-  return rel ? posix.normalize(`${rel}/${glob}`) : glob;
+  // `sub/gen/**` seen from `sub/` is `gen/**`: move the literal leading segments, keep the rest.
+  const parts = glob.split('/');
+  const literal = parts.findIndex((p) => /[*?[\]{}()!]/.test(p));
+  const head = literal < 0 ? parts : parts.slice(0, literal);
+  const rest = literal < 0 ? [] : parts.slice(literal);
+  const moved = relative(cwd, join(configDir, ...head)).split(sep).join('/');
+  return [moved, ...rest].filter(Boolean).join('/');
 }
 
 export interface RuleFlags {

@@ -132,7 +132,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
     const withFile = await withConfigFile(config, req.ruleFlags, cwd, ruleList);
     config = withFile.config;
     if (req.kind === 'print-config') {
-      process.stdout.write(JSON.stringify({ configFile: withFile.configFile ?? null, ...config }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...config, configFile: withFile.configFile ?? null }, null, 2) + '\n');
       return EXIT.clean;
     }
     if (config.newFromRev !== undefined) changedSince = changedLines(config.newFromRev, cwd);
