@@ -4,7 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { directiveRule } from '../src/engine/suppressions.js';
 import { lineHashes } from '../src/report/fingerprint.js';
+import { toSarif, type DescribedRule } from '../src/report/sarif.js';
+import { allRules } from '../rules/index.js';
+import { runRule } from './helpers.js';
+import { tickerRule } from './testrules.js';
 import { runMain, tempTree, TICKER_GO } from './inproc.js';
 import { assertGithubSarif } from './sarif-validate.js';
 
@@ -93,6 +98,37 @@ test('the validator rejects what GitHub rejects', () => {
   const bad = { version: '2.1.0', runs: [{ tool: { driver: { name: 'x', rules: [{ id: 'a', shortDescription: { text: '' } }] } }, results: [{ ruleId: 'b', ruleIndex: 0, message: { text: 'm' } }] }] };
   assert.throws(() => assertGithubSarif(bad));
   assert.throws(() => assertGithubSarif({ version: '2.1.0' }), /schema/);
+});
+
+const sarifOpts = (rules: DescribedRule[]) => ({
+  rules,
+  cwd: '/repo',
+  srcRoot: '/repo',
+  version: '0.0.0',
+  informationUri: 'https://example.com/leakhound',
+  helpUri: (id: string) => `https://example.com/leakhound#${id}`,
+  readText: () => undefined,
+  executionSuccessful: true,
+});
+
+test('over-long descriptions are clipped to GitHub\'s 1024 characters', () => {
+  const long: DescribedRule = { ...tickerRule.meta, docs: { ...tickerRule.meta.docs, whatItDoes: 'x'.repeat(2000) } };
+  const log = toSarif([], sarifOpts([long]));
+  assertGithubSarif(log);
+  assert.is(log.runs[0]!.tool.driver.rules[0]!.fullDescription.text.length, 1024);
+});
+
+test('every registered rule: its descriptor and the findings on its documented example are valid SARIF', async () => {
+  const rules = [...allRules.map((r) => r.meta), directiveRule];
+  const results = [];
+  for (const r of allRules) {
+    const res = await runRule(r, r.meta.docs.example, {}, `${r.meta.id}.go`);
+    results.push(res);
+  }
+  const texts = new Map(allRules.map((r) => [`${r.meta.id}.go`, r.meta.docs.example]));
+  const log = toSarif(results, { ...sarifOpts(rules), readText: (f: string) => texts.get(f) });
+  assertGithubSarif(log);
+  assert.is(log.runs[0]!.results.length, results.reduce((n, r) => n + r.diagnostics.length, 0));
 });
 
 test.run();
