@@ -29,12 +29,21 @@ export function parseDiff(diff: string, top: string): ChangedLines {
   let current: Set<number> | undefined;
   for (const line of diff.split('\n')) {
     if (line.startsWith('+++ ')) {
-      const name = line.slice(4);
+      const name = line.slice(4).replace(/\t$/, ''); // git appends a tab to names with spaces
       if (name === '/dev/null') {
         current = undefined;
         continue;
       }
-      const path = name.startsWith('"') ? (JSON.parse(name) as string) : name;
+      let path = name;
+      if (name.startsWith('"')) {
+        // C-style quoting (names with quotes or control characters); JSON covers the common cases
+        try {
+          path = JSON.parse(name) as string;
+        } catch {
+          current = undefined;
+          continue;
+        }
+      }
       current = new Set();
       out.set(resolve(top, path.replace(/^b\//, '')), current);
     } else if (line.startsWith('@@ ') && current) {

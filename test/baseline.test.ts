@@ -53,9 +53,11 @@ test('parseDiff: added and changed lines per file, deletions add nothing', () =>
     '--- a/gone.go',
     '+++ /dev/null',
     '@@ -1,3 +0,0 @@',
+    '+++ b/x y.go\t',
+    '@@ -0,0 +1 @@',
   ].join('\n');
   const m = parseDiff(diff, '/r');
-  assert.equal([...m.keys()], ['/r/a.go']);
+  assert.equal([...m.keys()], ['/r/a.go', '/r/x y.go']);
   assert.equal([...(m.get('/r/a.go') as Set<number>)], [3, 11, 12, 13]);
 });
 
