@@ -8,7 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, FileResult } from './engine/types.js';
 
-export class BaselineError extends Error {}
+export class BaselineError extends Error {
+  override name = 'BaselineError';
+}
 
 export interface BaselineFile {
   version: 1;

@@ -4,7 +4,6 @@
 // Generated files are recognised by their content, in the engine.
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
 import { isGitIgnoredFile } from './gitignore.js';
 
 export const SKIPPED_DIRS = ['vendor', 'testdata', 'node_modules'];
@@ -41,7 +40,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   const { cwd } = opts;
   const out = new Set<string>();
   const missing: string[] = [];
-  const ignoreMatch = opts.ignore.length ? picomatch(opts.ignore, { dot: true }) : () => false;
+  const ignoreMatch = opts.ignore.length ? (await import('picomatch')).default(opts.ignore, { dot: true }) : () => false;
 
   for (const p of paths.length ? paths : ['.']) {
     const abs = resolve(cwd, p);

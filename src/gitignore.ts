@@ -3,19 +3,28 @@
 // .gitignore below the working directory: pre-commit passes file names, and this check is
 // on its start-up path.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { findRepoRoot } from './gitdiff.js';
+
+// Loaded on the first .gitignore found, not at start-up.
+let ignore: (() => Ignore) | undefined;
 
 const perDir = new Map<string, Ignore | null>();
 
 function rulesIn(dir: string): Ignore | null {
   if (!perDir.has(dir)) {
     let ig: Ignore | null = null;
+    let text: string | undefined;
     try {
-      ig = ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8'));
+      text = readFileSync(join(dir, '.gitignore'), 'utf8');
     } catch {
       // no .gitignore here
+    }
+    if (text !== undefined) {
+      ignore ??= createRequire(import.meta.url)('ignore') as () => Ignore;
+      ig = ignore().add(text);
     }
     perDir.set(dir, ig);
   }

@@ -11,7 +11,6 @@ import { selectFiles } from './files.js';
 import { allRules } from '../rules/index.js';
 import { ConfigError, findConfigFile, loadConfigFile, rebaseGlob, resolveRules } from './configfile.js';
 import { directiveRule } from './engine/suppressions.js';
-import { BaselineError, filterBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
@@ -136,9 +135,9 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
       return EXIT.clean;
     }
     if (config.newFromRev !== undefined) changedSince = changedLines(config.newFromRev, cwd);
-    if (config.baseline !== undefined && config.writeBaseline === undefined) baseline = readBaseline(config.baseline);
+    if (config.baseline !== undefined && config.writeBaseline === undefined) baseline = (await import('./baseline.js')).readBaseline(config.baseline);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof GitError || e instanceof BaselineError) {
+    if (e instanceof ConfigError || e instanceof GitError || (e instanceof Error && e.name === 'BaselineError')) {
       process.stderr.write(`leakhound: ${e.message}\n`);
       return EXIT.error;
     }
@@ -170,11 +169,11 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const readText = textReader(cwd);
   const baselineCtx = { cwd, root: findRepoRoot(cwd) ?? cwd, readText };
   if (config.writeBaseline) {
-    const n = writeBaseline(config.writeBaseline, results, baselineCtx);
+    const n = (await import('./baseline.js')).writeBaseline(config.writeBaseline, results, baselineCtx);
     process.stderr.write(`leakhound: wrote ${n} finding(s) to the baseline ${config.writeBaseline}\n`);
     return failed ? EXIT.error : EXIT.clean;
   }
-  if (baseline) results = filterBaseline(results, baseline, baselineCtx);
+  if (baseline) results = (await import('./baseline.js')).filterBaseline(results, baseline, baselineCtx);
   if (changedSince) {
     const lines = changedSince;
     results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
