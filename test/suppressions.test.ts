@@ -58,6 +58,14 @@ test('nolint: by rule, by list, //nolint:leakhound, bare //nolint; other linters
   assert.equal(summary(other).map((s) => s.slice(0, 14)), ['6 test-ticker:'], 'another linter’s nolint suppresses nothing of ours and is not reported');
 });
 
+test('a //nolint alone before a top-level declaration covers all of it (golangci-lint); //leakhound:ignore does not', async () => {
+  const fn = 'func f() {\n\tt := time.NewTicker(1)\n\t_ = t\n\tu := time.NewTicker(2)\n\t_ = u\n}\n\nfunc g() { _ = time.NewTicker(3) }\n';
+  const nolint = await scan(`//nolint:test-ticker // tickers here run for the life of the process\n${fn}`);
+  assert.equal(summary(nolint).map((s) => s.slice(0, 15)), ['13 test-ticker:'], 'f covered, g not');
+  const ignore = await scan(`//leakhound:ignore test-ticker only the next line\n${fn}`);
+  assert.equal(summary(ignore).map((s) => s.slice(0, 15)), ['5 leakhound-dir', '7 test-ticker: ', '9 test-ticker: ', '13 test-ticker:']);
+});
+
 test('a directive without a reason still applies, and is reported', async () => {
   const r = await scan('func f() {\n\tt := time.NewTicker(1) //leakhound:ignore test-ticker\n\t_ = t\n}\n');
   assert.equal(summary(r), [

@@ -7,6 +7,8 @@
 //                                                       also //nolint:leakhound, //nolint:a,b)
 //
 // A directive alone on its line covers the next line; one after code covers its own line.
+// As in golangci-lint, a //nolint alone on the line before a top-level declaration covers the
+// whole declaration (found from gofmt's layout: it ends at the first `}` or `)` in column 1).
 // A directive without a reason, one naming an unknown rule, or one that suppressed nothing
 // is reported as a warning of the pseudo-rule `leakhound-directive`. A bare `//nolint`, or
 // one naming only other linters, belongs to golangci-lint: it is honoured (bare) or ignored,
@@ -44,6 +46,8 @@ export interface Directive {
   line: number;
   /** True when only whitespace precedes the comment on its line. */
   ownLine: boolean;
+  /** The last line it covers (a //nolint before a declaration covers all of it). */
+  until: number;
   span: Span;
   /** Whether leakhound should report problems with it (false for other linters' nolint). */
   ours: boolean;
@@ -102,7 +106,8 @@ export function parseDirectives(text: string, isOurs: (name: string) => boolean)
       start: { line: row + 1, column: at - starts[row]! + 1 },
       end: { line: row + 1, column: end - starts[row]! + 1 },
     };
-    const base = { line: row + 1, ownLine: prefix.trim() === '', span };
+    const ownLine = prefix.trim() === '';
+    const base = { line: row + 1, ownLine, until: ownLine ? row + 2 : row + 1, span };
     if (word === 'nolint') {
       // //nolint, //nolint:a,b, each optionally followed by `// reason`
       const list = /^:([\w,-]+)/.exec(rest);
@@ -113,6 +118,7 @@ export function parseDirectives(text: string, isOurs: (name: string) => boolean)
       const mine = names.filter((n) => n === 'leakhound' || isOurs(n));
       const rules = !list || mine.includes('leakhound') ? 'all' : mine;
       if (rules !== 'all' && rules.length === 0) continue; // only other linters
+      if (ownLine) base.until = declarationEnd(text, starts, row + 1) ?? base.until;
       out.push({ ...base, kind: 'nolint', head: `//nolint${list ? list[0] : ''}`, rules, reason, ours: !!list });
     } else {
       const kind = word === 'leakhound:ignore' ? 'ignore' : 'file-ignore';
@@ -125,11 +131,27 @@ export function parseDirectives(text: string, isOurs: (name: string) => boolean)
   return out;
 }
 
+/**
+ * The last line (1-based) of the top-level declaration that starts on 0-based line `row`,
+ * read from gofmt's layout; undefined when no declaration starts there.
+ */
+function declarationEnd(text: string, starts: number[], row: number): number | undefined {
+  const lineText = (r: number) => text.slice(starts[r], (starts[r + 1] ?? text.length + 1) - 1).replace(/\r$/, '');
+  if (row >= starts.length) return undefined;
+  const first = lineText(row);
+  if (!/^(func|type|var|const)\b/.test(first)) return undefined;
+  if (!/[{(]\s*(\/\/.*)?$/.test(first)) return row + 1;
+  for (let r = row + 1; r < starts.length; r++) {
+    if (/^[})]/.test(lineText(r))) return r + 1;
+  }
+  return undefined;
+}
+
 function covers(d: Directive, diag: Diagnostic): boolean {
   if (d.rules !== 'all' && !d.rules.includes(diag.ruleId)) return false;
   if (d.kind === 'file-ignore') return true;
   const line = diag.span.start.line;
-  return line === d.line || (d.ownLine && line === d.line + 1);
+  return line >= d.line && line <= d.until;
 }
 
 function problem(d: Directive, message: string): Diagnostic {
