@@ -49,7 +49,7 @@ async function report(results: FileResult[], config: Config, ctx: ReportContext)
     case 'json':
       return (await import('./report/json.js')).formatJson(results);
     case 'github':
-      return (await import('./report/github.js')).formatGithub(results);
+      return (await import('./report/github.js')).formatGithub(results, { cwd: ctx.cwd, root: findRepoRoot(ctx.cwd) ?? ctx.cwd });
     case 'sarif': {
       const ran = activeRules(config, ctx.rules).map((r) => ({ ...r.rule.meta, severity: r.severity }));
       return (await import('./report/sarif.js')).formatSarif(results, {

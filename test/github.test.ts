@@ -1,4 +1,5 @@
 // `--format github`: workflow commands with the runner's escaping.
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { escapeData, escapeProperty, formatGithub } from '../src/report/github.js';
@@ -18,6 +19,13 @@ test('one annotation per finding, with its span, rule title and related location
     '::error file=a%2Cb.go,line=6,col=7,endLine=6,endColumn=24,title=leakhound(test-ticker)::ticker from time.NewTicker in poll is never stopped (it keeps firing); add defer t.Stop()%0Aa,b.go:5:6: enclosing function poll',
     '::warning file=a%2Cb.go,line=11,col=9,endLine=11,endColumn=23,title=leakhound(test-chan)::channel made here',
   ]);
+});
+
+test('file names are relative to the repository root, from any working directory', async () => {
+  const dir = tempTree({ '.git/HEAD': 'ref: refs/heads/main\n', 'pkg/a.go': TICKER_GO });
+  const r = await runMain(['--format', 'github', 'a.go'], join(dir, 'pkg'));
+  assert.match(r.stdout, /^::error file=pkg\/a.go,line=6,/);
+  assert.match(r.stdout, /%0Apkg\/a.go:5:6: enclosing function poll/);
 });
 
 test('file problems are annotations too', () => {

@@ -1,6 +1,9 @@
 // `--format github`: GitHub Actions workflow commands that become annotations on the pull
 // request, e.g. `::error file=a.go,line=3,col=2,endLine=3,endColumn=9,title=leakhound(rule)::msg`.
 // Escaping follows the runner's toolkit: % CR LF in the message; also : and , in properties.
+// File names are relative to the repository root (GitHub resolves them there), whatever the
+// working directory.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileResult, Notice } from '../engine/types.js';
 
 export function escapeData(s: string): string {
@@ -23,16 +26,23 @@ function noticeKind(n: Notice): 'error' | 'warning' | 'notice' {
   return n.kind === 'read-error' || n.kind === 'rule-error' ? 'error' : n.kind === 'parse-error' ? 'warning' : 'notice';
 }
 
-export function formatGithub(results: FileResult[]): string {
+/** `filePath` (relative to `cwd`) as GitHub wants it: relative to the repository root. */
+function fromRoot(filePath: string, where: { cwd: string; root: string }): string {
+  const rel = relative(where.root, resolve(where.cwd, filePath));
+  return rel.startsWith('..') || isAbsolute(rel) ? filePath : rel.split(sep).join('/');
+}
+
+export function formatGithub(results: FileResult[], where = { cwd: '.', root: '.' }): string {
   let out = '';
   const sorted = [...results].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   for (const r of sorted) {
+    const file = fromRoot(r.filePath, where);
     for (const d of r.diagnostics) {
-      const related = (d.related ?? []).map((x) => `\n${r.filePath}:${x.span.start.line}:${x.span.start.column}: ${x.message}`).join('');
+      const related = (d.related ?? []).map((x) => `\n${file}:${x.span.start.line}:${x.span.start.column}: ${x.message}`).join('');
       out += command(
         d.severity,
         {
-          file: r.filePath,
+          file,
           line: d.span.start.line,
           col: d.span.start.column,
           endLine: d.span.end.line,
@@ -43,7 +53,7 @@ export function formatGithub(results: FileResult[]): string {
       );
     }
     for (const n of r.notices) {
-      out += command(noticeKind(n), { file: r.filePath, line: n.line, col: n.column, title: 'leakhound' }, n.message);
+      out += command(noticeKind(n), { file, line: n.line, col: n.column, title: 'leakhound' }, n.message);
     }
   }
   return out;
