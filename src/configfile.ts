@@ -159,7 +159,7 @@ export async function loadConfigFile(path: string, cwd: string, rules: AnyRule[]
   const shown = relative(cwd, abs).split(sep).join('/') || abs;
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''); // editors on Windows add a BOM
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(`${shown}: cannot read config file: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
