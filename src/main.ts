@@ -44,7 +44,11 @@ interface ReportContext {
 }
 
 // Formatters are imported when used, to keep start-up (pre-commit runs) fast.
-async function report(results: FileResult[], config: Config, ctx: ReportContext): Promise<string> {
+export async function report(
+  results: FileResult[],
+  config: Config,
+  ctx: ReportContext = { cwd: process.cwd(), rules: allRules, failed: false, readText: textReader(process.cwd()) },
+): Promise<string> {
   switch (config.format) {
     case 'json':
       return (await import('./report/json.js')).formatJson(results);
