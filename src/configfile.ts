@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { AnyRule, Severity } from './engine/types.js';
-import type { RuleSetting } from './config.js';
+import { defaultRuleSettings, type Config, type RuleSetting } from './config.js';
 
 export const CONFIG_NAMES = ['leakhound.config.json', '.leakhound.yaml', '.leakhound.yml'];
 
@@ -217,4 +217,20 @@ export function resolveRules(defaults: Record<string, RuleSetting>, file: FileCo
     out[id] = { enabled, severity: f.severity ?? d.severity, options: { ...d.options, ...(f.options ?? {}) } };
   }
   return out;
+}
+
+/** The config with the config file (found upward from cwd, or --config) applied under the flags. */
+export async function applyConfigFile(config: Config, flags: RuleFlags, cwd: string, rules: AnyRule[]): Promise<{ config: Config; configFile?: string }> {
+  const path = config.configFile ?? findConfigFile(cwd);
+  if (!path) return { config };
+  const loaded = await loadConfigFile(path, cwd, rules);
+  const dir = dirname(loaded.path);
+  return {
+    configFile: loaded.path,
+    config: {
+      ...config,
+      rules: resolveRules(defaultRuleSettings(rules), loaded.config, flags),
+      ignore: [...config.ignore, ...loaded.config.ignore.map((g) => rebaseGlob(g, dir, cwd))],
+    },
+  };
 }

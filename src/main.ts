@@ -1,15 +1,15 @@
 // argv → config → files → scan → report → exit code.
 // Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { activeRules, defaultRuleSettings, HELP, parseCli, UsageError, type Config } from './config.js';
+import { join, resolve } from 'node:path';
+import { activeRules, HELP, parseCli, UsageError, type Config } from './config.js';
 import { scanFiles } from './engine/run.js';
 import { packageRoot } from './engine/parser.js';
 import type { AnyRule, FileResult } from './engine/types.js';
 import { applyEdits, fixEdits } from './fix.js';
 import { selectFiles } from './files.js';
 import { allRules } from '../rules/index.js';
-import { ConfigError, findConfigFile, loadConfigFile, rebaseGlob, resolveRules } from './configfile.js';
+import { applyConfigFile, ConfigError } from './configfile.js';
 import { directiveRule } from './engine/suppressions.js';
 import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
 
@@ -72,22 +72,6 @@ export async function report(
   }
 }
 
-/** Applies the config file (found upward from cwd, or --config) under the command-line flags. */
-async function withConfigFile(config: Config, flags: { only: string[]; disabled: string[] }, cwd: string, rules: AnyRule[]) {
-  const path = config.configFile ?? findConfigFile(cwd);
-  if (!path) return { config, configFile: undefined };
-  const loaded = await loadConfigFile(path, cwd, rules);
-  const dir = dirname(loaded.path);
-  return {
-    configFile: loaded.path,
-    config: {
-      ...config,
-      rules: resolveRules(defaultRuleSettings(rules), loaded.config, flags),
-      ignore: [...config.ignore, ...loaded.config.ignore.map((g) => rebaseGlob(g, dir, cwd))],
-    },
-  };
-}
-
 function applyFixes(results: FileResult[]): string[] {
   const changed: string[] = [];
   for (const r of results) {
@@ -132,7 +116,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   let changedSince;
   let baseline;
   try {
-    const withFile = await withConfigFile(config, req.ruleFlags, cwd, ruleList);
+    const withFile = await applyConfigFile(config, req.ruleFlags, cwd, ruleList);
     config = withFile.config;
     if (req.kind === 'print-config') {
       process.stdout.write(JSON.stringify({ ...config, configFile: withFile.configFile ?? null }, null, 2) + '\n');
