@@ -86,4 +86,4 @@ function time(label, args) {
 console.log(`pre-commit on ${files.length} files (${(bytes / 1024).toFixed(0)} KiB), ${runs} runs each, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; bar: 300 ms`);
 time('node -e "" (floor)', ['-e', '']);
 time('leakhound, registered rules', [cli, ...noCache, ...files]);
-if (existsSync(standIn)) time('leakhound, stand-in rules (parses)', ['--input-type=module', '-e', launcher, ...noCache, ...files]);
+if (existsSync(standIn)) time('leakhound, stand-in rules (parses)', ['--input-type=module', '-e', launcher, '--', ...noCache, ...files]);
