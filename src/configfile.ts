@@ -9,11 +9,13 @@
 //
 // A rule's value is "off" | "on" | "error" | "warning" | true | false, or an object with
 // `enabled`, `severity` and `options` (checked against the types of meta.defaultOptions).
-// Ignore globs are relative to the config file's directory.
+// Ignore globs are relative to the config file's directory. The pseudo-rule that reports bad
+// suppression directives, `leakhound-directive`, takes "off" or a severity like a rule.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { AnyRule, Severity } from './engine/types.js';
 import { defaultRuleSettings, type Config, type RuleSetting } from './config.js';
+import { DIRECTIVE_RULE_ID } from './engine/suppressions.js';
 
 export const CONFIG_NAMES = ['leakhound.config.json', '.leakhound.yaml', '.leakhound.yml'];
 
@@ -115,7 +117,8 @@ export function validateConfig(data: unknown, shown: string, rules: AnyRule[]): 
   }
   if (top.rules !== undefined) {
     if (!isObject(top.rules)) fail('rules', 'expected an object keyed by rule id');
-    const byId = new Map(rules.map((r) => [r.meta.id, r]));
+    const byId = new Map<string, Pick<AnyRule, 'meta'>>(rules.map((r) => [r.meta.id, r]));
+    byId.set(DIRECTIVE_RULE_ID, { meta: { defaultOptions: {} } as AnyRule['meta'] });
     for (const [id, v] of Object.entries(top.rules as Record<string, unknown>)) {
       const path = `rules.${id}`;
       const rule = byId.get(id);
@@ -137,6 +140,7 @@ export function validateConfig(data: unknown, shown: string, rules: AnyRule[]): 
             s.severity = x as Severity;
           } else if (k === 'options') {
             const defaults = rule!.meta.defaultOptions;
+            if (id === DIRECTIVE_RULE_ID) fail(`${path}.options`, 'this pseudo-rule has no options');
             const bad = checkOption(x, defaults, `${path}.options`);
             if (bad) fail(bad[0], bad[1]);
             s.options = x as Record<string, unknown>;
@@ -209,10 +213,11 @@ export interface RuleFlags {
  */
 export function resolveRules(defaults: Record<string, RuleSetting>, file: FileConfig | undefined, flags: RuleFlags): Record<string, RuleSetting> {
   const out: Record<string, RuleSetting> = {};
-  for (const [id, d] of Object.entries(defaults)) {
+  const all = { ...defaults, [DIRECTIVE_RULE_ID]: { enabled: true, severity: 'warning' as const, options: {} } };
+  for (const [id, d] of Object.entries(all)) {
     const f = file?.rules[id] ?? {};
     let enabled = f.enabled ?? d.enabled;
-    if (flags.only.length) enabled = flags.only.includes(id);
+    if (flags.only.length && id !== DIRECTIVE_RULE_ID) enabled = flags.only.includes(id);
     if (flags.disabled.includes(id)) enabled = false;
     out[id] = { enabled, severity: f.severity ?? d.severity, options: { ...d.options, ...(f.options ?? {}) } };
   }

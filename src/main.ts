@@ -11,7 +11,7 @@ import { applyEdits, fixEdits } from './fix.js';
 import { selectFiles } from './files.js';
 import { allRules } from '../rules/index.js';
 import { applyConfigFile, ConfigError } from './configfile.js';
-import { directiveRule } from './engine/suppressions.js';
+import { DIRECTIVE_RULE_ID, directiveRule } from './engine/suppressions.js';
 import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
@@ -170,6 +170,15 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   if (changedSince) {
     const lines = changedSince;
     results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
+  }
+  const directives = config.rules[DIRECTIVE_RULE_ID]; // set by the config file
+  if (directives) {
+    results = results.map((r) => ({
+      ...r,
+      diagnostics: r.diagnostics
+        .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
+        .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
+    }));
   }
   if (config.quiet) {
     results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));

@@ -85,6 +85,16 @@ test('a YAML config, --config, and --print-config', async () => {
   assert.is(cfg2.rules['test-chan']!.enabled, false);
 });
 
+test('the directive pseudo-rule can be turned off or made an error in the config file', async () => {
+  const src = 'package p\n\n//leakhound:ignore\nfunc f() {}\n';
+  const off = await runMain(['--format', 'json'], tempTree({ 'leakhound.config.json': '{"rules": {"leakhound-directive": "off"}}', 'a.go': src }));
+  assert.is(off.code, 0);
+  assert.equal((JSON.parse(off.stdout) as { messages: unknown[] }[])[0]!.messages, []);
+  const err = await runMain(['--format', 'json', '--rule', 'test-chan'], tempTree({ '.leakhound.yaml': 'rules:\n  leakhound-directive: error\n', 'a.go': src }));
+  assert.is(err.code, 1, '--rule does not turn directive checks off; the file made them errors');
+  assert.equal((JSON.parse(err.stdout) as { messages: { ruleId: string; severity: number }[] }[])[0]!.messages.map((m) => `${m.ruleId} ${m.severity}`), ['leakhound-directive 2']);
+});
+
 test('bad config files are exit 2 with one clear line', async () => {
   const cases: [Record<string, string>, string[], RegExp][] = [
     [{ 'leakhound.config.json': '{"rules": {"test-ticker": {"options": {"limit": "3"}}}}' }, [], /^leakhound: leakhound.config.json: rules.test-ticker.options.limit: expected a number\n$/],
