@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { ActiveRule, AnyRule, Severity } from './engine/types.js';
 import { allRules } from '../rules/index.js';
 
-export const FORMATS = ['pretty', 'json'] as const;
+export const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number] | (string & {});
 
 export class UsageError extends Error {}
@@ -27,11 +27,19 @@ export interface Config {
   color: boolean;
   quiet: boolean;
   maxWarnings?: number;
+  /** --config: the config file to use instead of searching from the working directory. */
+  configFile?: string;
+  /** --baseline / --write-baseline / --new-from-rev (src/baseline.ts, src/gitdiff.ts). */
+  baseline?: string;
+  writeBaseline?: string;
+  newFromRev?: string;
 }
 
 export interface CliRequest {
-  kind: 'scan' | 'help' | 'version' | 'list-rules';
+  kind: 'scan' | 'help' | 'version' | 'list-rules' | 'print-config';
   config: Config;
+  /** --rule and --disable as given, re-applied over the config file (flags win). */
+  ruleFlags: { only: string[]; disabled: string[] };
 }
 
 export const HELP = `Usage: leakhound [options] [paths...]
@@ -50,6 +58,13 @@ Options:
       --no-default-skips     also scan vendor/, testdata/, dot/underscore dirs,
                              .gitignored and generated files
       --color / --no-color   force or disable colors in pretty output
+      --config <file>        use this config file (default: leakhound.config.json or
+                             .leakhound.yaml, searched from the working directory up)
+      --print-config         print the effective configuration as JSON and exit
+      --baseline <file>      report only findings that are not in this baseline
+      --write-baseline <file>
+                             record the current findings as the baseline and exit
+      --new-from-rev <rev>   report only findings on lines changed since git rev
       --list-rules           list the rules and exit
   -h, --help                 show this help
   -v, --version              print the version
@@ -69,14 +84,14 @@ function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-function checkRuleIds(ids: string[], flag: string): void {
-  const known = new Set(allRules.map((r) => r.meta.id));
+function checkRuleIds(ids: string[], flag: string, rules: AnyRule[]): void {
+  const known = new Set(rules.map((r) => r.meta.id));
   for (const id of ids) {
     if (!known.has(id)) throw new UsageError(`${flag}: unknown rule '${id}' (known: ${[...known].join(', ')})`);
   }
 }
 
-export function parseCli(argv: string[]): CliRequest {
+export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliRequest {
   let parsed;
   try {
     parsed = parseArgs({
@@ -95,6 +110,11 @@ export function parseCli(argv: string[]): CliRequest {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         'list-rules': { type: 'boolean' },
+        config: { type: 'string' },
+        'print-config': { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
+        'new-from-rev': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -115,11 +135,11 @@ export function parseCli(argv: string[]): CliRequest {
       throw new UsageError(`--max-warnings: expected a non-negative integer, got '${v['max-warnings']}'`);
     }
   }
-  const rules = defaultRuleSettings();
+  const rules = defaultRuleSettings(ruleList);
   const only = splitList(v.rule);
   const disabled = splitList(v.disable);
-  checkRuleIds(only, '--rule');
-  checkRuleIds(disabled, '--disable');
+  checkRuleIds(only, '--rule', ruleList);
+  checkRuleIds(disabled, '--disable', ruleList);
   for (const [id, s] of Object.entries(rules)) {
     if (only.length && !only.includes(id)) s.enabled = false;
     if (disabled.includes(id)) s.enabled = false;
@@ -136,9 +156,13 @@ export function parseCli(argv: string[]): CliRequest {
     color,
     quiet: v.quiet ?? false,
     maxWarnings,
+    configFile: v.config,
+    baseline: v.baseline,
+    writeBaseline: v['write-baseline'],
+    newFromRev: v['new-from-rev'],
   };
-  const kind = v.help ? 'help' : v.version ? 'version' : v['list-rules'] ? 'list-rules' : 'scan';
-  return { kind, config };
+  const kind = v.help ? 'help' : v.version ? 'version' : v['list-rules'] ? 'list-rules' : v['print-config'] ? 'print-config' : 'scan';
+  return { kind, config, ruleFlags: { only, disabled } };
 }
 
 /** The enabled rules with their resolved settings, in id order. */

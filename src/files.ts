@@ -4,8 +4,7 @@
 // Generated files are recognised by their content, in the engine.
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { globby, isGitIgnored } from 'globby';
-import picomatch from 'picomatch';
+import { isGitIgnoredFile } from './gitignore.js';
 
 export const SKIPPED_DIRS = ['vendor', 'testdata', 'node_modules'];
 
@@ -44,17 +43,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   const out = new Set<string>();
   const missing: string[] = [];
   const special: string[] = [];
-  const ignoreMatch = opts.ignore.length ? picomatch(opts.ignore, { dot: true }) : () => false;
-  let gitIgnored: ((p: string) => boolean) | undefined;
-  const isIgnored = async (abs: string): Promise<boolean> => {
-    if (!opts.defaultSkips) return false;
-    gitIgnored ??= await isGitIgnored({ cwd }).catch(() => () => false);
-    try {
-      return gitIgnored(abs);
-    } catch {
-      return false; // outside cwd: git rules of this tree do not apply
-    }
-  };
+  const ignoreMatch = opts.ignore.length ? (await import('picomatch')).default(opts.ignore, { dot: true }) : () => false;
 
   for (const p of paths.length ? paths : ['.']) {
     const abs = resolve(cwd, p);
@@ -66,6 +55,8 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       continue;
     }
     if (st.isDirectory()) {
+      // globby is slow to load: only directory scans need it (pre-commit passes file names).
+      const { globby } = await import('globby');
       const found = await globby('**/*.go', {
         cwd: abs,
         absolute: true,
@@ -82,7 +73,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       special.push(p); // reading a FIFO would block forever
     } else {
       const shown = display(cwd, abs);
-      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || (await isIgnored(abs)))) continue;
+      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || isGitIgnoredFile(abs))) continue;
       if (ignoreMatch(shown)) continue;
       out.add(shown);
     }

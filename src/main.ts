@@ -1,18 +1,21 @@
 // argv → config → files → scan → report → exit code.
 // Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { activeRules, HELP, parseCli, UsageError, type Config } from './config.js';
 import { scanFiles } from './engine/run.js';
 import { packageRoot } from './engine/parser.js';
-import type { FileResult } from './engine/types.js';
+import type { AnyRule, FileResult } from './engine/types.js';
 import { applyEdits, fixEdits } from './fix.js';
 import { selectFiles } from './files.js';
-import { formatJson } from './report/json.js';
-import { formatPretty } from './report/pretty.js';
 import { allRules } from '../rules/index.js';
+import { applyConfigFile, ConfigError } from './configfile.js';
+import { DIRECTIVE_RULE_ID, directiveRule } from './engine/suppressions.js';
+import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+const SMALL_RUN = 32;
 
 function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -20,12 +23,54 @@ function version(): string {
 
 const docsUrl = (id: string) => `https://github.com/leakhound/leakhound#${id}`;
 
-async function report(results: FileResult[], config: Config): Promise<string> {
+/** File text for fingerprints (SARIF, baselines), read once per file. */
+function textReader(cwd: string): (filePath: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (f) => {
+    if (!cache.has(f)) {
+      try {
+        cache.set(f, readFileSync(resolve(cwd, f), 'utf8'));
+      } catch {
+        cache.set(f, undefined);
+      }
+    }
+    return cache.get(f);
+  };
+}
+
+interface ReportContext {
+  cwd: string;
+  rules: AnyRule[];
+  failed: boolean;
+  readText: (filePath: string) => string | undefined;
+}
+
+// Formatters are imported when used, to keep start-up (pre-commit runs) fast.
+export async function report(
+  results: FileResult[],
+  config: Config,
+  ctx: ReportContext = { cwd: process.cwd(), rules: allRules, failed: false, readText: textReader(process.cwd()) },
+): Promise<string> {
   switch (config.format) {
     case 'json':
-      return formatJson(results);
+      return (await import('./report/json.js')).formatJson(results);
+    case 'github':
+      return (await import('./report/github.js')).formatGithub(results, { cwd: ctx.cwd, root: findRepoRoot(ctx.cwd) ?? ctx.cwd });
+    case 'sarif': {
+      const ran = activeRules(config, ctx.rules).map((r) => ({ ...r.rule.meta, severity: r.severity }));
+      return (await import('./report/sarif.js')).formatSarif(results, {
+        rules: [...ran, directiveRule],
+        cwd: ctx.cwd,
+        srcRoot: findRepoRoot(ctx.cwd) ?? ctx.cwd,
+        version: version(),
+        informationUri: 'https://github.com/leakhound/leakhound',
+        helpUri: docsUrl,
+        readText: ctx.readText,
+        executionSuccessful: !ctx.failed,
+      });
+    }
     default:
-      return formatPretty(results, config.color, docsUrl);
+      return (await import('./report/pretty.js')).formatPretty(results, config.color, docsUrl);
   }
 }
 
@@ -44,10 +89,10 @@ function applyFixes(results: FileResult[]): string[] {
   return changed;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], ruleList: AnyRule[] = allRules): Promise<number> {
   let req;
   try {
-    req = parseCli(argv);
+    req = parseCli(argv, ruleList);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`leakhound: ${e.message} (see leakhound --help)\n`);
@@ -55,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const { config } = req;
+  let { config } = req;
   if (req.kind === 'help') {
     process.stdout.write(HELP + '\n');
     return EXIT.clean;
@@ -65,11 +110,29 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.clean;
   }
   if (req.kind === 'list-rules') {
-    for (const r of allRules) process.stdout.write(`${r.meta.id}\t${r.meta.severity}\t${r.meta.title}\n`);
+    for (const r of ruleList) process.stdout.write(`${r.meta.id}\t${r.meta.severity}\t${r.meta.title}\n`);
     return EXIT.clean;
   }
 
   const cwd = process.cwd();
+  let changedSince;
+  let baseline;
+  try {
+    const withFile = await applyConfigFile(config, req.ruleFlags, cwd, ruleList);
+    config = withFile.config;
+    if (req.kind === 'print-config') {
+      process.stdout.write(JSON.stringify({ ...config, configFile: withFile.configFile ?? null }, null, 2) + '\n');
+      return EXIT.clean;
+    }
+    if (config.newFromRev !== undefined) changedSince = changedLines(config.newFromRev, cwd);
+    if (config.baseline !== undefined && config.writeBaseline === undefined) baseline = (await import('./baseline.js')).readBaseline(config.baseline);
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof GitError || (e instanceof Error && e.name === 'BaselineError')) {
+      process.stderr.write(`leakhound: ${e.message}\n`);
+      return EXIT.error;
+    }
+    throw e;
+  }
   const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore });
   let failed = false;
   for (const m of selection.missing) {
@@ -80,8 +143,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`leakhound: ${m}: cannot read file: not a regular file\n`);
     failed = true;
   }
-  const rules = activeRules(config);
-  const scanOpts = { rules, skipGenerated: config.defaultSkips };
+  // A few files (a pre-commit run): tiering the parser's WASM up to V8's optimizing compiler
+  // costs more than it saves (bench/precommit.mjs: about a quarter of the run).
+  if (selection.files.length <= SMALL_RUN) setFlagsFromString('--liftoff-only');
+  const rules = activeRules(config, ruleList);
+  const scanOpts = { rules, skipGenerated: config.defaultSkips, knownRules: ruleList.map((r) => r.meta.id) };
   let results = await scanFiles(selection.files, scanOpts);
   if (config.fix) {
     const changed = applyFixes(results);
@@ -89,9 +155,6 @@ export async function main(argv: string[]): Promise<number> {
       const again = new Map((await scanFiles(changed, scanOpts)).map((r) => [r.filePath, r]));
       results = results.map((r) => again.get(r.filePath) ?? r);
     }
-  }
-  if (config.quiet) {
-    results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
   }
   // File notices go to stderr, one line each, unless the pretty report on stdout shows them.
   const noticesInReport = config.format === 'pretty' && !config.outputFile;
@@ -102,7 +165,31 @@ export async function main(argv: string[]): Promise<number> {
       if (n.kind === 'read-error' || n.kind === 'rule-error') failed = true;
     }
   }
-  const out = await report(results, config);
+  const readText = textReader(cwd);
+  const baselineCtx = { cwd, root: findRepoRoot(cwd) ?? cwd, readText };
+  if (config.writeBaseline) {
+    const n = (await import('./baseline.js')).writeBaseline(config.writeBaseline, results, baselineCtx);
+    process.stderr.write(`leakhound: wrote ${n} finding(s) to the baseline ${config.writeBaseline}\n`);
+    return failed ? EXIT.error : EXIT.clean;
+  }
+  if (baseline) results = (await import('./baseline.js')).filterBaseline(results, baseline, baselineCtx);
+  if (changedSince) {
+    const lines = changedSince;
+    results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
+  }
+  const directives = config.rules[DIRECTIVE_RULE_ID]; // set by the config file
+  if (directives) {
+    results = results.map((r) => ({
+      ...r,
+      diagnostics: r.diagnostics
+        .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
+        .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
+    }));
+  }
+  if (config.quiet) {
+    results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
+  }
+  const out = await report(results, config, { cwd, rules: ruleList, failed, readText });
   if (config.outputFile) writeFileSync(config.outputFile, out);
   else process.stdout.write(out);
 

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts } from '../go/facts.js';
+import { applySuppressions } from './suppressions.js';
 import type { ActiveRule, Diagnostic, FileResult, Handler, Notice, ReportDescriptor, Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
@@ -152,6 +153,8 @@ export interface ScanFileOptions {
   rules: ActiveRule[];
   /** Skip files that say they are generated (default true). */
   skipGenerated?: boolean;
+  /** Every rule id leakhound knows, so that a directive naming another one is reported. */
+  knownRules?: string[];
 }
 
 /** Reads and analyses one file; every problem with the file becomes a notice. */
@@ -176,5 +179,7 @@ export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: 
     return { filePath, diagnostics: [], notices: [{ kind: 'empty', message: 'empty file; nothing to analyse' }] };
   }
   if ((opts.skipGenerated ?? true) && isGenerated(text)) return { filePath, diagnostics: [], notices: [] };
-  return scanText(parser, filePath, text, opts.rules);
+  const result = scanText(parser, filePath, text, opts.rules);
+  const known = opts.knownRules && new Set(opts.knownRules);
+  return applySuppressions(result, text, { active: new Set(opts.rules.map((r) => r.rule.meta.id)), known });
 }

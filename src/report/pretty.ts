@@ -4,9 +4,10 @@ import type { FileResult } from '../engine/types.js';
 import { toEslintResults } from './eslint.js';
 
 export async function formatPretty(results: FileResult[], color: boolean, docsUrl: (ruleId: string) => string): Promise<string> {
+  const eslint = toEslintResults(results).filter((r) => r.messages.length > 0);
+  if (eslint.length === 0) return ''; // nothing to show: don't load the formatter
   process.env.FORCE_COLOR = color ? '1' : '0';
   const { default: pretty } = await import('eslint-formatter-pretty');
-  const eslint = toEslintResults(results).filter((r) => r.messages.length > 0);
   const rulesMeta: Record<string, { docs: { url: string } }> = {};
   for (const r of eslint) for (const m of r.messages) if (m.ruleId) rulesMeta[m.ruleId] = { docs: { url: docsUrl(m.ruleId) } };
   // eslint-formatter-pretty's types expect ESLint's own LintResult; ours is the same shape.
