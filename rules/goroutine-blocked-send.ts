@@ -1,0 +1,213 @@
+// A goroutine sends on a channel that nobody will receive from any more: it blocks forever
+// and keeps its stack and everything it references alive.
+//
+//	ch := make(chan T)
+//	go func() { ch <- work() }()     // ← reported: blocks forever when…
+//	select {
+//	case v := <-ch:
+//	case <-time.After(d):            // …this case leaves without draining ch (timeout)
+//	}
+//
+// Also: a return between the go statement and the receive (early return), goroutines
+// started in a loop that each send while the parent receives fewer times (n-cast), and a
+// consumer whose range loop returns or breaks while the producer sends with no way out.
+import type { Node } from 'web-tree-sitter';
+import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
+import { enclosingFunction } from '../src/go/facts.js';
+import { defineRule } from '../src/engine/types.js';
+
+type Found = { messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'neverReceived'; related: Node | null };
+
+/** The case of a select (other than the one receiving ch) that leaves without draining ch. */
+function leavingCase(recv: ChanOp): Node | null {
+  const sel = recv.select!;
+  for (const c of siblingCases(sel, recv.selectCase!)) {
+    // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
+    if (!recv.inLoop) return c;
+    if (exitFrom(c, loopOf(recv.node))) return c;
+  }
+  return null;
+}
+
+function loopOf(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'for_statement') return p;
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
+  }
+  return null;
+}
+
+/** True when `a` and `b` sit in different branches of an if/switch/select (not one path). */
+function onDifferentBranches(a: Node, b: Node): boolean {
+  for (let p = b.parent; p; p = p.parent) {
+    if (within(a, p)) {
+      return ['if_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(p.type);
+    }
+  }
+  return false;
+}
+
+/** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
+function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number): Node | null {
+  for (const r of ch.owner.descendantsOfType('return_statement')) {
+    if (!r || enclosingFunction(r)?.id !== ch.owner.id) continue;
+    if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;
+    if (onDifferentBranches(goStmt, r)) continue;
+    return r;
+  }
+  return null;
+}
+
+function analyse(ch: Channel): Map<ChanOp, Found> {
+  const out = new Map<ChanOp, Found>();
+  if (ch.escapes || ch.capacity.kind === 'unknown') return out;
+  const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
+  const sends = ch.ops.filter((o) => o.kind === 'send');
+  const recvs = ch.ops.filter((o) => o.kind === 'recv' || o.kind === 'range');
+  const total = sends.some((s) => s.inLoop || s.unit.inLoop) ? Infinity : sends.length;
+  if (cap >= total) return out;
+  // A send that can block: not one case of a select that has another way out.
+  const blocking = sends.filter((s) => !s.select || !siblingCases(s.select, s.selectCase!).length);
+  const mainRecvs = recvs.filter((r) => r.unit.kind === 'main');
+  const goRecvs = recvs.filter((r) => r.unit.kind === 'go');
+  for (const s of blocking) {
+    const senderIsGo = s.unit.kind === 'go';
+    // consumer exits early: the only receive is a range loop that can return or break.
+    if (recvs.length === 1 && recvs[0]!.kind === 'range' && recvs[0]!.unit.node.id !== s.unit.node.id) {
+      const loop = recvs[0]!.node;
+      const body = loop.childForFieldName('body');
+      const exit = body && exitFrom(body, loop);
+      if (exit) {
+        out.set(s, { messageId: 'consumerExit', related: exit });
+        continue;
+      }
+    }
+    if (!senderIsGo) continue;
+    if (recvs.length === 0) {
+      out.set(s, { messageId: 'neverReceived', related: ch.make });
+      continue;
+    }
+    if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
+    // timeout: the only receive is a select case, and a sibling case leaves.
+    if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
+      const leave = leavingCase(mainRecvs[0]!);
+      if (leave) {
+        out.set(s, { messageId: 'timeout', related: leave });
+        continue;
+      }
+    }
+    // early return between the go statement and the first receive.
+    const firstRecv = Math.min(...mainRecvs.map((r) => r.pos));
+    if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
+      const r = earlyReturn(ch, s.unit.node, firstRecv);
+      if (r) {
+        out.set(s, { messageId: 'earlyReturn', related: r });
+        continue;
+      }
+    }
+    // n-cast: goroutines started in a loop, fewer receives.
+    if (s.unit.inLoop && !s.inLoop) {
+      const looped = mainRecvs.filter((r) => r.inLoop || r.kind === 'range');
+      if (looped.length === 0 && cap + mainRecvs.length < Infinity) {
+        out.set(s, { messageId: 'nCast', related: s.unit.loop });
+        continue;
+      }
+      for (const r of looped) {
+        const loop = r.kind === 'range' ? r.node : loopOf(r.node);
+        const body = loop?.childForFieldName('body');
+        const exit = body && exitFrom(body, loop);
+        if (exit) {
+          out.set(s, { messageId: 'nCast', related: exit });
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'goroutine-blocked-send',
+    title: 'Goroutine blocks forever sending on a channel nobody receives from',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['goroutine-leak', 'channel', 'memory'],
+    docs: {
+      whatItDoes:
+        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop, or a consumer whose `range` loop returns or breaks.',
+      whyIsThisBad:
+        'A send on an unbuffered channel waits for a receiver. When none comes, the goroutine blocks forever: its stack and everything it references stay in memory until the process exits, and profilers only show it in production, as a growing goroutine count.',
+      example: `package p
+
+import "time"
+
+func fetch(d time.Duration) (string, bool) {
+	ch := make(chan string)
+	go func() { ch <- slowLookup() }()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-time.After(d):
+		return "", false
+	}
+}
+
+func slowLookup() string { return "" }
+`,
+      useInstead: `package p
+
+import "time"
+
+func fetch(d time.Duration) (string, bool) {
+	ch := make(chan string, 1) // the send always completes, even after the timeout
+	go func() { ch <- slowLookup() }()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-time.After(d):
+		return "", false
+	}
+}
+
+func slowLookup() string { return "" }
+`,
+    },
+    messages: {
+      timeout:
+        'goroutine blocks forever sending on {{name}} when the select takes the case on line {{line}} instead (the goroutine and everything it references leak); use make({{type}}, 1) so the send always completes',
+      earlyReturn:
+        'goroutine blocks forever sending on {{name}} when the function returns on line {{line}} before receiving (the goroutine and everything it references leak); use make({{type}}, 1) or select on ctx.Done() in the sender',
+      nCast:
+        'goroutines started in a loop each send on {{name}} but fewer values are received (line {{line}} stops early), so the rest block forever and leak; buffer {{name}} with the number of senders or select on ctx.Done() in the sender',
+      consumerExit:
+        'send on {{name}} blocks forever once the range loop stops receiving on line {{line}} (the sending goroutine leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
+      neverReceived:
+        'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
+    },
+    triggers: ['chan'],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    const channels = channelFacts(ctx.facts);
+    const reported = new Set<number>();
+    const check = (fn: Node) => {
+      const f = channels.of(fn);
+      if (!f.hasGo) return;
+      for (const ch of f.channels) {
+        for (const [op, found] of analyse(ch)) {
+          if (reported.has(op.node.id)) continue;
+          reported.add(op.node.id);
+          const rel = found.related ?? ch.make;
+          ctx.report({
+            node: op.node,
+            messageId: found.messageId,
+            data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text },
+            related: [{ node: rel, message: found.messageId === 'neverReceived' ? `${ch.name} is made here` : 'the receiver stops here' }],
+          });
+        }
+      }
+    };
+    return { function_declaration: check, method_declaration: check };
+  },
+});

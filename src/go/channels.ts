@@ -1,0 +1,418 @@
+// Channel facts shared by the channel rules, computed once per top-level function and
+// memoized per file: where each local channel is made and with what capacity, every send,
+// receive, range and close on it, which goroutine each happens in, and whether the
+// channel escapes where syntax can't follow it.
+//
+//	func f() {
+//		ch := make(chan T)          // Channel{name: "ch", capacity: 'unbuffered'}
+//		go func() { ch <- v }()     // op send, unit: the go statement
+//		go worker(ch)               // ops inside worker(p chan T) of this file, unit: this go statement
+//		select {
+//		case x := <-ch:             // op recv, select: this select, in the main unit
+//		case <-ctx.Done():
+//		}
+//	}
+import type { Node } from 'web-tree-sitter';
+import { enclosingFunction, type FileFacts, isFunction, unparen, unparenUp } from './facts.js';
+
+export type OpKind = 'send' | 'recv' | 'range' | 'close';
+
+/**
+ * Where an operation runs, relative to the function that made the channel: its own body
+ * ('main'), a goroutine ('go': `go func(){…}()`, `go f(ch)`, `g.Go(func…)`).
+ */
+export interface Unit {
+  kind: 'main' | 'go';
+  /** The function that made the channel (main), or the go statement / `.Go(…)` call. */
+  node: Node;
+  /** The go statement sits in a loop of its parent: the goroutine is started many times. */
+  inLoop: boolean;
+  /** The loop that starts it, when inLoop. */
+  loop: Node | null;
+}
+
+export interface ChanOp {
+  kind: OpKind;
+  /** send_statement, unary_expression `<-ch`, for_statement (range), call_expression close(ch). */
+  node: Node;
+  unit: Unit;
+  /** The select_statement and communication_case when the op is a case of a select. */
+  select: Node | null;
+  selectCase: Node | null;
+  /** Inside a loop of its own unit (or of the callee it was found in). */
+  inLoop: boolean;
+  /** Position in the making function's flow (the call site for ops found in a callee). */
+  pos: number;
+  /** Inside a deferred call or closure. */
+  deferred: boolean;
+  /** Inside a `sync.Once`-style `x.Do(func(){…})`. */
+  once: boolean;
+}
+
+export type Capacity = { kind: 'unbuffered' } | { kind: 'constant'; n: number } | { kind: 'unknown' };
+
+export interface Channel {
+  name: string;
+  /** The function whose body declares the channel variable. */
+  owner: Node;
+  /** The `make(chan T…)` call. */
+  make: Node;
+  /** The `chan T` type node of the make. */
+  type: Node;
+  capacity: Capacity;
+  ops: ChanOp[];
+  /** Why the channel escapes where syntax can't follow it, or null. */
+  escapes: string | null;
+  /** The identifier the make is assigned to. */
+  declared: Node;
+}
+
+export interface FunctionChannels {
+  fn: Node;
+  /** The function contains a go statement (or a `.Go(func…)` call). */
+  hasGo: boolean;
+  channels: Channel[];
+}
+
+const LOOP = 'for_statement';
+
+function sameNode(a: Node | string, b: Node): boolean {
+  return typeof a !== 'string' && a.id === b.id;
+}
+
+function isMake(call: Node): boolean {
+  const f = call.childForFieldName('function');
+  return call.type === 'call_expression' && f?.type === 'identifier' && f.text === 'make';
+}
+
+function constantInt(facts: FileFacts, n: Node | null): number | undefined {
+  if (!n) return undefined;
+  n = unparen(n);
+  if (n.type === 'int_literal') {
+    const v = Number(n.text.replace(/_/g, ''));
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (n.type === 'identifier') {
+    // A const declared in the file with an integer literal value.
+    for (const spec of facts.root.descendantsOfType('const_spec')) {
+      if (!spec) continue;
+      const names = spec.childrenForFieldName('name');
+      const i = names.findIndex((x) => x?.text === n!.text);
+      if (i < 0) continue;
+      const vals = spec.childForFieldName('value')?.namedChildren ?? [];
+      const v = vals[i];
+      return v && v.type === 'int_literal' ? constantInt(facts, v) : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** True when `inner` lies inside `outer` (or is it). */
+export function within(inner: Node, outer: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The nearest for loop between `n` and `stop` (exclusive), or null. */
+export function loopBetween(n: Node, stop: Node): Node | null {
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) {
+    if (p.type === LOOP) return p;
+    if (p.type === 'func_literal') return null;
+  }
+  return null;
+}
+
+type Ctx = { kind: 'go'; node: Node } | { kind: 'transparent'; deferred: boolean; once: boolean } | { kind: 'unknown' };
+
+/** What a function literal on the way from a use to its scope means for the use. */
+function literalContext(lit: Node): Ctx {
+  const up = unparenUp(lit);
+  const parent = up.parent;
+  if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === up.id) {
+    // func(){…}() called in place: go, defer, or plain.
+    const stmt = unparenUp(parent).parent;
+    if (stmt?.type === 'go_statement') return { kind: 'go', node: stmt };
+    return { kind: 'transparent', deferred: stmt?.type === 'defer_statement', once: false };
+  }
+  if (parent?.type === 'argument_list') {
+    const call = parent.parent;
+    const f = call?.childForFieldName('function');
+    if (call && f?.type === 'selector_expression') {
+      const name = f.childForFieldName('field')?.text;
+      // errgroup.Group.Go / conc pools start a goroutine; sync.Once.Do runs it once, now.
+      if (name === 'Go') return { kind: 'go', node: call };
+      if (name === 'Do' && parent.namedChildCount === 1) return { kind: 'transparent', deferred: false, once: true };
+    }
+  }
+  return { kind: 'unknown' };
+}
+
+/** The parameter name that receives argument `i` of a call to `callee`, if any (not variadic). */
+function paramAt(callee: Node, i: number): { name: string; type: Node } | undefined {
+  const params = callee.childForFieldName('parameters');
+  let k = 0;
+  for (const p of params?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'variadic_parameter_declaration') return undefined;
+    const names = p.childrenForFieldName('name').filter((x): x is Node => !!x);
+    const type = p.childForFieldName('type');
+    if (names.length === 0) {
+      if (k === i) return undefined;
+      k++;
+      continue;
+    }
+    for (const n of names) {
+      if (k === i) return type ? { name: n.text, type } : undefined;
+      k++;
+    }
+  }
+  return undefined;
+}
+
+/** The channel analysis of one file, memoized per top-level function. */
+export class ChannelFacts {
+  private readonly memo = new Map<number, FunctionChannels>();
+  private funcsMemo?: Map<string, Node[]>;
+
+  constructor(readonly facts: FileFacts) {}
+
+  /** Function and method declarations of the file by name. */
+  private functions(): Map<string, Node[]> {
+    if (this.funcsMemo) return this.funcsMemo;
+    const m = new Map<string, Node[]>();
+    for (const d of this.facts.root.namedChildren) {
+      if (d?.type !== 'function_declaration' && d?.type !== 'method_declaration') continue;
+      const name = d.childForFieldName('name')?.text;
+      if (!name) continue;
+      const list = m.get(name);
+      if (list) list.push(d);
+      else m.set(name, [d]);
+    }
+    this.funcsMemo = m;
+    return m;
+  }
+
+  /** The same-file function a call reaches: `f(…)` or a method `x.m(…)` declared once in the file. */
+  callee(call: Node): Node | undefined {
+    const f = call.childForFieldName('function');
+    if (!f) return undefined;
+    if (f.type === 'identifier') {
+      const list = this.functions().get(f.text);
+      return list?.length === 1 && list[0]!.type === 'function_declaration' ? list[0] : undefined;
+    }
+    if (f.type === 'selector_expression') {
+      const operand = f.childForFieldName('operand');
+      if (operand?.type === 'identifier' && this.facts.importPath(operand.text, call) !== undefined) return undefined;
+      const list = this.functions().get(f.childForFieldName('field')?.text ?? '');
+      return list?.length === 1 && list[0]!.type === 'method_declaration' ? list[0] : undefined;
+    }
+    return undefined;
+  }
+
+  /** Channel facts of the top-level function `fn` (memoized). */
+  of(fn: Node): FunctionChannels {
+    const memo = this.memo.get(fn.id);
+    if (memo) return memo;
+    const res: FunctionChannels = { fn, hasGo: false, channels: [] };
+    this.memo.set(fn.id, res);
+    const text = fn.text;
+    if (!text.includes('chan')) return res;
+    res.hasGo = /\bgo\s|\.Go\(/.test(text);
+    for (const t of fn.descendantsOfType('channel_type')) {
+      const args = t?.parent;
+      const call = args?.parent;
+      if (!t || args?.type !== 'argument_list' || !call || !isMake(call) || args.namedChild(0)?.id !== t.id) continue;
+      const ch = this.channelAt(call, t);
+      if (ch) res.channels.push(ch);
+    }
+    return res;
+  }
+
+  /** The local variable a `make(chan …)` initializes, with its uses classified. */
+  private channelAt(call: Node, type: Node): Channel | undefined {
+    const up = unparenUp(call);
+    const list = up.parent;
+    if (list?.type !== 'expression_list') return undefined;
+    const decl = list.parent;
+    if (!decl) return undefined;
+    let left: (Node | null)[];
+    if (decl.type === 'short_var_declaration' || decl.type === 'assignment_statement') {
+      if (decl.childForFieldName('right')?.id !== list.id) return undefined;
+      left = decl.childForFieldName('left')?.namedChildren ?? [];
+    } else if (decl.type === 'var_spec') {
+      left = decl.childrenForFieldName('name');
+    } else return undefined;
+    const idx = list.namedChildren.findIndex((c) => c?.id === up.id);
+    const target = left[idx];
+    if (!target || target.type !== 'identifier' || target.text === '_') return undefined;
+    const owner = this.facts.resolveName(target.text, target);
+    if (owner === 'package' || owner === 'unknown') return undefined;
+    const capArg = call.childForFieldName('arguments')?.namedChild(1) ?? null;
+    const n = capArg ? constantInt(this.facts, capArg) : 0;
+    const capacity: Capacity = n === 0 ? { kind: 'unbuffered' } : n === undefined ? { kind: 'unknown' } : { kind: 'constant', n };
+    const ch: Channel = { name: target.text, owner, make: call, type, capacity, ops: [], escapes: null, declared: target };
+    const main: Unit = { kind: 'main', node: owner, inLoop: false, loop: null };
+    const uses = this.facts.uses(owner, target.text).filter((u) => sameNode(this.facts.resolveName(u.text, u), owner));
+    this.classify(ch, uses, owner, main, undefined, new Set([owner.id]));
+    return ch;
+  }
+
+  /**
+   * Adds the ops of `uses` (identifiers naming the channel inside `scope`) to `ch`.
+   * `site` is the call that passed the channel into `scope` when scope is a callee.
+   */
+  private classify(ch: Channel, uses: Node[], scope: Node, unit: Unit, site: Node | undefined, seen: Set<number>): void {
+    for (const id of uses) {
+      if (ch.escapes) return;
+      if (id.id === ch.declared.id) continue;
+      if (id.parent?.type === 'parameter_declaration') continue;
+      if (id.parent?.type === 'var_spec' && id.parent.childrenForFieldName('name').some((n) => n?.id === id.id)) continue;
+      // Which goroutine the use runs in.
+      let opUnit = unit;
+      let deferred = false;
+      let once = false;
+      let unknown = false;
+      const lits: Node[] = [];
+      for (let f = enclosingFunction(id); f && f.id !== scope.id; f = enclosingFunction(f)) lits.push(f);
+      for (let i = lits.length - 1; i >= 0; i--) {
+        const c = literalContext(lits[i]!);
+        if (c.kind === 'unknown') unknown = true;
+        else if (c.kind === 'transparent') {
+          deferred ||= c.deferred;
+          once ||= c.once;
+        } else {
+          const loop = loopBetween(c.node, i + 1 < lits.length ? lits[i + 1]! : scope);
+          opUnit = { kind: 'go', node: c.node, inLoop: loop !== null || opUnit.inLoop, loop: loop ?? opUnit.loop };
+        }
+      }
+      if (unknown) {
+        ch.escapes = 'captured by a closure';
+        return;
+      }
+      const inner = lits[0] ?? scope;
+      const pos = site ? site.startIndex : id.startIndex;
+      const add = (kind: OpKind, node: Node, sel: Node | null = null, selCase: Node | null = null) =>
+        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop: loopBetween(node, inner) !== null, pos, deferred, once });
+      const up = unparenUp(id);
+      const parent = up.parent;
+      if (!parent) continue;
+      switch (parent.type) {
+        case 'send_statement':
+          if (parent.childForFieldName('channel')?.id === up.id) {
+            const cc = parent.parent?.type === 'communication_case' ? parent.parent : null;
+            add('send', parent, cc?.parent ?? null, cc);
+            continue;
+          }
+          ch.escapes = 'sent on a channel';
+          return;
+        case 'unary_expression':
+          if (parent.child(0)?.type === '<-') {
+            const outer = unparenUp(parent).parent;
+            const stmt = outer?.type === 'expression_list' ? outer.parent : outer;
+            const cc = stmt?.type === 'receive_statement' || stmt?.type === 'expression_statement' ? stmt.parent : stmt;
+            if (cc?.type === 'communication_case') add('recv', parent, cc.parent, cc);
+            else add('recv', parent);
+            continue;
+          }
+          ch.escapes = 'address taken';
+          return;
+        case 'range_clause':
+          if (parent.childForFieldName('right')?.id === up.id && parent.parent?.type === LOOP) {
+            add('range', parent.parent);
+            continue;
+          }
+          break;
+        case 'binary_expression':
+          continue; // ch == nil
+        case 'argument_list': {
+          const call = parent.parent!;
+          const f = call.childForFieldName('function');
+          if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'cap')) continue;
+          if (f?.type === 'identifier' && f.text === 'close' && this.facts.resolveName('close', call) === 'unknown') {
+            add('close', call);
+            continue;
+          }
+          if (this.follow(ch, call, up, opUnit, site ?? call, seen, inner)) continue;
+          ch.escapes = 'passed to a function this file does not show';
+          return;
+        }
+      }
+      ch.escapes = parent.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.parent.childForFieldName('left')?.id === parent.id
+        ? 'reassigned'
+        : 'stored or returned';
+      return;
+    }
+  }
+
+  /** Follows the channel into a same-file function it is passed to. */
+  private follow(ch: Channel, call: Node, arg: Node, unit: Unit, site: Node, seen: Set<number>, inner: Node): boolean {
+    const callee = this.callee(call);
+    if (!callee || seen.has(callee.id) || seen.size > 3) return false;
+    const i = call.childForFieldName('arguments')!.namedChildren.findIndex((c) => c?.id === arg.id);
+    const p = paramAt(callee, i);
+    if (!p || p.type.type !== 'channel_type') return false;
+    let u = unit;
+    const stmt = unparenUp(call).parent;
+    if (stmt?.type === 'go_statement') {
+      const loop = loopBetween(stmt, inner);
+      u = { kind: 'go', node: stmt, inLoop: loop !== null || unit.inLoop, loop: loop ?? unit.loop };
+    } else if (stmt?.type === 'defer_statement') return false;
+    const body = callee.childForFieldName('body');
+    if (!body) return false;
+    const uses = this.facts.uses(callee, p.name).filter((x) => sameNode(this.facts.resolveName(x.text, x), callee));
+    const next = new Set(seen);
+    next.add(callee.id);
+    this.classify(ch, uses, callee, u, site, next);
+    return true;
+  }
+}
+
+const perFile = new WeakMap<FileFacts, ChannelFacts>();
+
+/** The file's channel facts, shared by every rule that asks (one instance per FileFacts). */
+export function channelFacts(facts: FileFacts): ChannelFacts {
+  let c = perFile.get(facts);
+  if (!c) {
+    c = new ChannelFacts(facts);
+    perFile.set(facts, c);
+  }
+  return c;
+}
+
+/** The top-level function or method declaration that contains `n`. */
+export function topLevelFunction(n: Node): Node | null {
+  let top: Node | null = null;
+  for (let f = enclosingFunction(n); f; f = enclosingFunction(f)) top = f;
+  return top;
+}
+
+/** Human name for a unit, for messages. */
+export function sameUnit(a: Unit, b: Unit): boolean {
+  return a.node.id === b.node.id;
+}
+
+/** The select cases of `sel` other than `except`. */
+export function siblingCases(sel: Node, except: Node): Node[] {
+  return sel.namedChildren.filter((c): c is Node => !!c && c.id !== except.id && (c.type === 'communication_case' || c.type === 'default_case'));
+}
+
+/**
+ * A statement inside `body` that leaves the enclosing `loop` (or the function): a
+ * `return`, or a `break` that targets the loop (not one that only ends a nested
+ * switch/select/for), or a labeled break/goto. Returns null when none.
+ */
+export function exitFrom(body: Node, loop: Node | null): Node | null {
+  const fn = isFunction(body) ? body : enclosingFunction(body);
+  for (const s of body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement'])) {
+    if (!s || enclosingFunction(s)?.id !== fn?.id) continue;
+    if (s.type === 'return_statement') return s;
+    if (s.type === 'goto_statement' || s.namedChildCount > 0) return s; // labeled
+    if (!loop) continue;
+    // a plain break ends the innermost for/switch/select around it
+    let p = s.parent;
+    while (p && !BREAKABLE.has(p.type)) p = p.parent;
+    if (p?.id === loop.id) return s;
+  }
+  return null;
+}
+
+const BREAKABLE = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
