@@ -1,5 +1,7 @@
 // Every rule leakhound ships, in id order. Adding a rule = its file + its fixture folder + a line here.
 import type { AnyRule } from '../src/engine/types.js';
+import consumerClosesChannel from './consumer-closes-channel.js';
 import goroutineBlockedSend from './goroutine-blocked-send.js';
+import unclosedRangeChannel from './unclosed-range-channel.js';
 
-export const allRules: AnyRule[] = [goroutineBlockedSend];
+export const allRules: AnyRule[] = [consumerClosesChannel, goroutineBlockedSend, unclosedRangeChannel];

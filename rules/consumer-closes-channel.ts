@@ -1,0 +1,186 @@
+// close(ch) on the receiving side while another goroutine may still send: the next send
+// panics (seed 003: "the channel must not be closed by consumers"). Also a channel closed
+// twice on one path, and a close run by every goroutine a loop starts.
+//
+//	ch := make(chan T)
+//	go func() { for { ch <- next() } }()   // producer
+//	v := <-ch
+//	close(ch)                               // ← reported: the consumer closes
+//
+// A `done` channel nobody sends on, closed to broadcast cancellation, is the recommended
+// pattern and stays silent.
+import type { Node } from 'web-tree-sitter';
+import { type Channel, type ChanOp, channelFacts, within } from '../src/go/channels.js';
+import { enclosingFunction } from '../src/go/facts.js';
+import { defineRule } from '../src/engine/types.js';
+
+type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop'; related: Node };
+
+const BRANCHES = new Set(['if_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement', 'communication_case', 'expression_case', 'default_case', 'type_case']);
+
+/** True when `a` and `b` sit on different branches of an if/switch/select. */
+function onDifferentBranches(a: Node, b: Node): boolean {
+  for (let p = b.parent; p; p = p.parent) if (within(a, p)) return BRANCHES.has(p.type);
+  return false;
+}
+
+/** A return (or panic) between two positions of the same function: the path ends there. */
+function pathEnds(fn: Node, from: number, to: number): boolean {
+  for (const r of fn.descendantsOfType(['return_statement', 'call_expression'])) {
+    if (!r || r.startIndex < from || r.startIndex > to || enclosingFunction(r)?.id !== fn.id) continue;
+    if (r.type === 'return_statement') return true;
+    if (r.childForFieldName('function')?.text === 'panic') return true;
+  }
+  return false;
+}
+
+/** A `x.Wait()` call (sync.WaitGroup, errgroup) in the closing unit before the close. */
+function waitsBefore(close: ChanOp): boolean {
+  const fn = enclosingFunction(close.node);
+  if (!fn) return false;
+  for (const c of fn.descendantsOfType('call_expression')) {
+    if (!c || c.startIndex >= close.node.startIndex) break;
+    const f = c.childForFieldName('function');
+    if (f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Wait') return true;
+  }
+  return false;
+}
+
+/** Closes inside a select case or a sync.Once are guarded against running twice. */
+function guarded(op: ChanOp): boolean {
+  if (op.once) return true;
+  for (let p = op.node.parent; p && p.id !== op.unit.node.id; p = p.parent) {
+    if (p.type === 'communication_case' || p.type === 'default_case') return true;
+    if (p.type === 'func_literal' || p.type === 'function_declaration') break;
+  }
+  return false;
+}
+
+function analyse(ch: Channel): Found[] {
+  const out: Found[] = [];
+  if (ch.escapes) return out;
+  const closes = ch.ops.filter((o) => o.kind === 'close');
+  if (closes.length === 0) return out;
+  const sends = ch.ops.filter((o) => o.kind === 'send');
+  for (const c of closes) {
+    // double close on one path, in one unit
+    const other = closes.find((d) => d !== c && d.unit.node.id === c.unit.node.id && d.pos < c.pos && !guarded(d) && !guarded(c));
+    if (other) {
+      const fn = enclosingFunction(c.node)!;
+      const sameFn = enclosingFunction(other.node)?.id === fn.id;
+      if (other.deferred && !c.deferred) {
+        out.push({ op: c, messageId: 'doubleClose', related: other.node });
+        continue;
+      }
+      if (sameFn && !c.deferred && !other.deferred && !onDifferentBranches(other.node, c.node) && !pathEnds(fn, other.node.endIndex, c.node.startIndex)) {
+        out.push({ op: c, messageId: 'doubleClose', related: other.node });
+        continue;
+      }
+    }
+    // every goroutine the loop starts closes the same channel
+    if (c.unit.kind === 'go' && c.unit.inLoop && !guarded(c) && !c.inLoop) {
+      out.push({ op: c, messageId: 'closeInLoop', related: c.unit.loop ?? c.unit.node });
+      continue;
+    }
+    // the consumer closes while another goroutine sends
+    const mine = ch.ops.filter((o) => o.unit.node.id === c.unit.node.id);
+    if (mine.some((o) => o.kind === 'send')) continue;
+    const recvs = mine.filter((o) => o.kind === 'recv' || o.kind === 'range');
+    if (recvs.length === 0) continue;
+    const theirs = sends.filter((s) => s.unit.node.id !== c.unit.node.id);
+    if (theirs.length === 0 || c.once || waitsBefore(c)) continue;
+    // every value was received before the close: the senders are done
+    const finite = !theirs.some((s) => s.inLoop || s.unit.inLoop);
+    const before = recvs.filter((r) => r.pos < c.pos && !r.inLoop && r.kind === 'recv').length;
+    if (finite && before >= theirs.length) continue;
+    if (recvs.some((r) => r.kind === 'range' && r.pos < c.pos && enclosingFunction(r.node)?.id === enclosingFunction(c.node)?.id && !within(c.node, r.node))) continue;
+    out.push({ op: c, messageId: 'consumerCloses', related: theirs[0]!.node });
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'consumer-closes-channel',
+    title: 'Channel closed by its consumer or closed twice',
+    severity: 'error',
+    precision: 'high',
+    tags: ['goroutine', 'channel', 'panic'],
+    docs: {
+      whatItDoes:
+        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts.',
+      whyIsThisBad:
+        'A send on a closed channel panics, and so does a second close. The producer knows when it is done sending; the consumer does not. Closing from the receiving side races with the senders, and a sender stopped with a panic or left blocked takes its memory with it.',
+      example: `package p
+
+func consume(n int) int {
+	ch := make(chan int)
+	go func() {
+		for i := 0; ; i++ {
+			ch <- i
+		}
+	}()
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	close(ch)
+	return sum
+}
+`,
+      useInstead: `package p
+
+func consume(n int) int {
+	ch := make(chan int)
+	done := make(chan struct{})
+	go func() {
+		defer close(ch) // the producer closes
+		for i := 0; ; i++ {
+			select {
+			case ch <- i:
+			case <-done:
+				return
+			}
+		}
+	}()
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	close(done) // broadcast cancellation: nobody sends on done
+	return sum
+}
+`,
+    },
+    messages: {
+      consumerCloses:
+        'close({{name}}) on the receiving side while another goroutine still sends on {{name}} (line {{line}}): that send panics; close {{name}} in the producer (defer close({{name}}) in the sending goroutine) and stop the producer with a done channel or ctx',
+      doubleClose:
+        '{{name}} is closed a second time on this path (first on line {{line}}): closing a closed channel panics; close {{name}} once, in its producer',
+      closeInLoop:
+        'every goroutine started by the loop on line {{line}} closes {{name}}: the second close panics; close {{name}} once, after wg.Wait() or with sync.Once',
+    },
+    triggers: ['close('],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    const channels = channelFacts(ctx.facts);
+    const reported = new Set<number>();
+    const check = (fn: Node) => {
+      for (const ch of channels.of(fn).channels) {
+        for (const f of analyse(ch)) {
+          if (reported.has(f.op.node.id)) continue;
+          reported.add(f.op.node.id);
+          const rel = f.related;
+          ctx.report({
+            node: f.op.node,
+            messageId: f.messageId,
+            data: { name: ch.name, line: rel.startPosition.row + 1 },
+            related: [{ node: rel, message: f.messageId === 'consumerCloses' ? `${ch.name} is sent on here` : `${ch.name} is closed here first` }],
+          });
+        }
+      }
+    };
+    return { function_declaration: check, method_declaration: check };
+  },
+});
