@@ -10,29 +10,11 @@
 // A `done` channel nobody sends on, closed to broadcast cancellation, is the recommended
 // pattern and stays silent.
 import type { Node } from 'web-tree-sitter';
-import { type Channel, type ChanOp, channelFacts, within } from '../src/go/channels.js';
+import { type Channel, type ChanOp, channelFacts, onDifferentBranches, pathEnds, thenReturns, within } from '../src/go/channels.js';
 import { enclosingFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
 type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop'; related: Node };
-
-const BRANCHES = new Set(['if_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement', 'communication_case', 'expression_case', 'default_case', 'type_case']);
-
-/** True when `a` and `b` sit on different branches of an if/switch/select. */
-function onDifferentBranches(a: Node, b: Node): boolean {
-  for (let p = b.parent; p; p = p.parent) if (within(a, p)) return BRANCHES.has(p.type);
-  return false;
-}
-
-/** A return (or panic) between two positions of the same function: the path ends there. */
-function pathEnds(fn: Node, from: number, to: number): boolean {
-  for (const r of fn.descendantsOfType(['return_statement', 'call_expression'])) {
-    if (!r || r.startIndex < from || r.startIndex > to || enclosingFunction(r)?.id !== fn.id) continue;
-    if (r.type === 'return_statement') return true;
-    if (r.childForFieldName('function')?.text === 'panic') return true;
-  }
-  return false;
-}
 
 /** A `x.Wait()` call (sync.WaitGroup, errgroup) in the closing unit before the close. */
 function waitsBefore(close: ChanOp): boolean {
@@ -44,6 +26,14 @@ function waitsBefore(close: ChanOp): boolean {
     if (f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Wait') return true;
   }
   return false;
+}
+
+/** `case <-ch: return`, or `<-ch` followed by a return: the loop ends after this receive. */
+function receiveThenLeaves(r: ChanOp): boolean {
+  const stmts = r.selectCase?.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? [];
+  if (stmts[0]?.type === 'return_statement') return true;
+  const stmt = r.node.parent?.type === 'expression_statement' ? r.node.parent : null;
+  return !!stmt && thenReturns(stmt);
 }
 
 /** Closes inside a select case or a sync.Once are guarded against running twice. */
@@ -91,7 +81,8 @@ function analyse(ch: Channel): Found[] {
     if (theirs.length === 0 || c.once || waitsBefore(c)) continue;
     // every value was received before the close: the senders are done
     const finite = !theirs.some((s) => s.inLoop || s.unit.inLoop);
-    const before = recvs.filter((r) => r.pos < c.pos && !r.inLoop && r.kind === 'recv').length;
+    // A deferred close runs last; a receive in a loop that leaves right after counts once.
+    const before = recvs.filter((r) => r.kind === 'recv' && (c.deferred || r.pos < c.pos) && (!r.inLoop || receiveThenLeaves(r))).length;
     if (finite && before >= theirs.length) continue;
     if (recvs.some((r) => r.kind === 'range' && r.pos < c.pos && enclosingFunction(r.node)?.id === enclosingFunction(c.node)?.id && !within(c.node, r.node))) continue;
     out.push({ op: c, messageId: 'consumerCloses', related: theirs[0]!.node });

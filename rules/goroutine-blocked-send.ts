@@ -12,7 +12,7 @@
 // started in a loop that each send while the parent receives fewer times (n-cast), and a
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
-import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
+import { type Channel, type ChanOp, channelFacts, exitFrom, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
@@ -23,6 +23,7 @@ function leavingCase(recv: ChanOp): Node | null {
   const sel = recv.select!;
   for (const c of siblingCases(sel, recv.selectCase!)) {
     // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
+    if (failurePath(c)) continue;
     if (!recv.inLoop) return c;
     if (exitFrom(c, loopOf(recv.node))) return c;
   }
@@ -37,25 +38,32 @@ function loopOf(n: Node): Node | null {
   return null;
 }
 
-/** True when `a` and `b` sit in different branches of an if/switch/select (not one path). */
-function onDifferentBranches(a: Node, b: Node): boolean {
-  for (let p = b.parent; p; p = p.parent) {
-    if (within(a, p)) {
-      return ['if_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(p.type);
-    }
-  }
-  return false;
-}
-
 /** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
 function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number): Node | null {
   for (const r of ch.owner.descendantsOfType('return_statement')) {
     if (!r || enclosingFunction(r)?.id !== ch.owner.id) continue;
     if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;
-    if (onDifferentBranches(goStmt, r)) continue;
+    if (onDifferentBranches(goStmt, r) || failurePath(r)) continue;
     return r;
   }
   return null;
+}
+
+/**
+ * The most values the goroutines can send on one execution: per goroutine, its longest
+ * path of sends, times the trip count of the loop that starts it. Infinity when unknown.
+ */
+function sendCount(sends: ChanOp[]): number {
+  const perUnit = new Map<number, { unit: ChanOp['unit']; n: number }>();
+  for (const s of sends) {
+    if (s.inLoop && !thenReturns(s.node)) return Infinity;
+    const e = perUnit.get(s.unit.node.id) ?? { unit: s.unit, n: 0 };
+    e.n = Math.max(e.n, sendsBefore(s, sends) + 1);
+    perUnit.set(s.unit.node.id, e);
+  }
+  let total = 0;
+  for (const { unit, n } of perUnit.values()) total += n * (unit.inLoop ? tripCount(unit.loop) : 1);
+  return total;
 }
 
 function analyse(ch: Channel): Map<ChanOp, Found> {
@@ -64,10 +72,13 @@ function analyse(ch: Channel): Map<ChanOp, Found> {
   const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
   const sends = ch.ops.filter((o) => o.kind === 'send');
   const recvs = ch.ops.filter((o) => o.kind === 'recv' || o.kind === 'range');
-  const total = sends.some((s) => s.inLoop || s.unit.inLoop) ? Infinity : sends.length;
-  if (cap >= total) return out;
-  // A send that can block: not one case of a select that has another way out.
-  const blocking = sends.filter((s) => !s.select || !siblingCases(s.select, s.selectCase!).length);
+  const total = sendCount(sends);
+  if (cap >= total || (cap > 0 && total === Infinity)) return out;
+  // A send that can block: not one case of a select that has another way out. With a
+  // buffer, the first `cap` sends of a goroutine complete; report the next one.
+  const blocking = sends.filter(
+    (s) => (!s.select || !siblingCases(s.select, s.selectCase!).length) && (cap === 0 || sendsBefore(s, sends) === cap),
+  );
   const mainRecvs = recvs.filter((r) => r.unit.kind === 'main');
   const goRecvs = recvs.filter((r) => r.unit.kind === 'go');
   for (const s of blocking) {
@@ -108,7 +119,9 @@ function analyse(ch: Channel): Map<ChanOp, Found> {
     // n-cast: goroutines started in a loop, fewer receives.
     if (s.unit.inLoop && !s.inLoop) {
       const looped = mainRecvs.filter((r) => r.inLoop || r.kind === 'range');
-      if (looped.length === 0 && cap + mainRecvs.length < Infinity) {
+      // Unknown trip count: only the classic single receive (first result wins).
+      const few = total === Infinity ? mainRecvs.length === 1 : cap + mainRecvs.length < total;
+      if (looped.length === 0 && few) {
         out.set(s, { messageId: 'nCast', related: s.unit.loop });
         continue;
       }
@@ -190,14 +203,16 @@ func slowLookup() string { return "" }
   },
   create(ctx) {
     const channels = channelFacts(ctx.facts);
-    const reported = new Set<number>();
+    // one finding per goroutine and channel: its first send that can block
+    const reported = new Set<string>();
     const check = (fn: Node) => {
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
         for (const [op, found] of analyse(ch)) {
-          if (reported.has(op.node.id)) continue;
-          reported.add(op.node.id);
+          const key = `${ch.make.id}:${op.unit.node.id}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
           const rel = found.related ?? ch.make;
           ctx.report({
             node: op.node,

@@ -112,10 +112,13 @@ export function within(inner: Node, outer: Node): boolean {
   return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
-/** The nearest for loop between `n` and `stop` (exclusive), or null. */
-export function loopBetween(n: Node, stop: Node): Node | null {
+/**
+ * The nearest for loop between `n` and `stop` (exclusive), or null. A loop that contains
+ * `make` makes a new channel each iteration, so it does not repeat anything on one channel.
+ */
+export function loopBetween(n: Node, stop: Node, make?: Node): Node | null {
   for (let p = n.parent; p && p.id !== stop.id; p = p.parent) {
-    if (p.type === LOOP) return p;
+    if (p.type === LOOP) return make && within(make, p) ? null : p;
     if (p.type === 'func_literal') return null;
   }
   return null;
@@ -280,7 +283,7 @@ export class ChannelFacts {
           deferred ||= c.deferred;
           once ||= c.once;
         } else {
-          const loop = loopBetween(c.node, i + 1 < lits.length ? lits[i + 1]! : scope);
+          const loop = loopBetween(c.node, i + 1 < lits.length ? lits[i + 1]! : scope, ch.make);
           opUnit = { kind: 'go', node: c.node, inLoop: loop !== null || opUnit.inLoop, loop: loop ?? opUnit.loop };
         }
       }
@@ -291,7 +294,7 @@ export class ChannelFacts {
       const inner = lits[0] ?? scope;
       const pos = site ? site.startIndex : id.startIndex;
       const add = (kind: OpKind, node: Node, sel: Node | null = null, selCase: Node | null = null) =>
-        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop: loopBetween(node, inner) !== null, pos, deferred, once });
+        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop: loopBetween(node, inner, ch.make) !== null, pos, deferred: deferred || unparenUp(node).parent?.type === 'defer_statement', once });
       const up = unparenUp(id);
       const parent = up.parent;
       if (!parent) continue;
@@ -353,7 +356,7 @@ export class ChannelFacts {
     let u = unit;
     const stmt = unparenUp(call).parent;
     if (stmt?.type === 'go_statement') {
-      const loop = loopBetween(stmt, inner);
+      const loop = loopBetween(stmt, inner, ch.make);
       u = { kind: 'go', node: stmt, inLoop: loop !== null || unit.inLoop, loop: loop ?? unit.loop };
     } else if (stmt?.type === 'defer_statement') return false;
     const body = callee.childForFieldName('body');
@@ -403,7 +406,7 @@ export function siblingCases(sel: Node, except: Node): Node[] {
 export function exitFrom(body: Node, loop: Node | null): Node | null {
   const fn = isFunction(body) ? body : enclosingFunction(body);
   for (const s of body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement'])) {
-    if (!s || enclosingFunction(s)?.id !== fn?.id) continue;
+    if (!s || enclosingFunction(s)?.id !== fn?.id || countedExit(s)) continue;
     if (s.type === 'return_statement') return s;
     if (s.type === 'goto_statement' || s.namedChildCount > 0) return s; // labeled
     if (!loop) continue;
@@ -415,4 +418,104 @@ export function exitFrom(body: Node, loop: Node | null): Node | null {
   return null;
 }
 
+/**
+ * An exit guarded by a completion count (`if active == 0 { return }`, `if n >= len(xs)`):
+ * it leaves after everything was received, not early.
+ */
+function countedExit(s: Node): boolean {
+  for (let p = s.parent; p && !isFunction(p); p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const cond = p.childForFieldName('condition');
+    const op = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : undefined;
+    return op === '==' || op === '>=' || op === '<=';
+  }
+  return false;
+}
+
+const FAILURE_METHODS = new Set(['Fatal', 'Fatalf', 'FailNow', 'Error', 'Errorf', 'Skip', 'Skipf', 'SkipNow', 'Exit']);
+
+/**
+ * The statements around `n` report a failure (`t.Fatal`, `t.Errorf`, `panic`, `log.Fatal`,
+ * `os.Exit`): a goroutine left blocked on a path where the test or program fails anyway is
+ * not worth a finding. `n` is a select case, or a return (its enclosing block is checked).
+ */
+export function failurePath(n: Node): boolean {
+  const scope = n.type === 'return_statement' ? (n.parent ?? n) : n;
+  for (const c of scope.descendantsOfType('call_expression')) {
+    const f = c?.childForFieldName('function');
+    if (!f) continue;
+    if (f.type === 'identifier' && f.text === 'panic') return true;
+    if (f.type === 'selector_expression') {
+      const name = f.childForFieldName('field')?.text ?? '';
+      if (FAILURE_METHODS.has(name) || /^(Fatal|Panic)/.test(name)) return true;
+    }
+  }
+  return false;
+}
+
+/** A send followed directly by a return: the goroutine sends once even inside a loop. */
+export function thenReturns(send: Node): boolean {
+  let next = send.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next?.type === 'return_statement' || (next?.type === 'break_statement' && next.namedChildCount === 0);
+}
+
 const BREAKABLE = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+const BRANCHES = new Set([
+  'if_statement',
+  'expression_switch_statement',
+  'type_switch_statement',
+  'select_statement',
+  'communication_case',
+  'expression_case',
+  'default_case',
+  'type_case',
+]);
+
+/** True when `a` and `b` sit on different branches of an if/switch/select (not one path). */
+export function onDifferentBranches(a: Node, b: Node): boolean {
+  for (let p = b.parent; p; p = p.parent) if (within(a, p)) return BRANCHES.has(p.type);
+  return false;
+}
+
+/** A return (or panic) in `fn` between two positions: the path ends there. */
+export function pathEnds(fn: Node, from: number, to: number): boolean {
+  for (const r of fn.descendantsOfType(['return_statement', 'call_expression'])) {
+    if (!r || r.startIndex < from || r.startIndex > to || enclosingFunction(r)?.id !== fn.id) continue;
+    if (r.type === 'return_statement') return true;
+    if (r.childForFieldName('function')?.text === 'panic') return true;
+  }
+  return false;
+}
+
+/**
+ * How many sends of the same goroutine can run before `send` on one execution: sends on
+ * other branches, or after a return, do not add up (`if err { ch <- e } else { ch <- v }`
+ * sends once).
+ */
+export function sendsBefore(send: ChanOp, ops: ChanOp[]): number {
+  const fn = enclosingFunction(send.node);
+  let n = 0;
+  for (const o of ops) {
+    if (o === send || o.kind !== 'send' || o.unit.node.id !== send.unit.node.id || o.node.startIndex >= send.node.startIndex) continue;
+    if (enclosingFunction(o.node)?.id !== fn?.id) continue;
+    if (onDifferentBranches(o.node, send.node) || thenReturns(o.node) || (fn && pathEnds(fn, o.node.endIndex, send.node.startIndex))) continue;
+    n++;
+  }
+  return n;
+}
+
+/** The trip count of `for i := 0; i < K; i++` with a constant K; Infinity otherwise. */
+export function tripCount(loop: Node | null): number {
+  const clause = loop?.namedChildren.find((c) => c?.type === 'for_clause');
+  const init = clause?.childForFieldName('initializer');
+  const cond = clause?.childForFieldName('condition');
+  if (!init || cond?.type !== 'binary_expression') return Infinity;
+  const start = init.type === 'short_var_declaration' ? init.childForFieldName('right')?.namedChild(0) : null;
+  const right = cond.childForFieldName('right');
+  const op = cond.childForFieldName('operator')?.text;
+  if (start?.text !== '0' || right?.type !== 'int_literal') return Infinity;
+  const k = Number(right.text);
+  return op === '<' ? k : op === '<=' ? k + 1 : Infinity;
+}
