@@ -16,7 +16,12 @@ import { type Channel, type ChanOp, channelFacts, exitFrom, failurePath, onDiffe
 import { enclosingFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
-type Found = { messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'neverReceived'; related: Node | null };
+type Found = {
+  messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'neverReceived' | 'extraSend';
+  related: Node | null;
+  /** sends and receives, for extraSend */
+  counts?: [number, number];
+};
 
 /** The case of a select (other than the one receiving ch) that leaves without draining ch. */
 function leavingCase(recv: ChanOp): Node | null {
@@ -61,9 +66,28 @@ function sendCount(sends: ChanOp[]): number {
     e.n = Math.max(e.n, sendsBefore(s, sends) + 1);
     perUnit.set(s.unit.node.id, e);
   }
+  // goroutines started on different branches (`if x { go a() } else { go b() }`) do not add up
+  const units = [...perUnit.values()];
   let total = 0;
-  for (const { unit, n } of perUnit.values()) total += n * (unit.inLoop ? tripCount(unit.loop) : 1);
+  for (const u of units) {
+    let t = 0;
+    for (const v of units) {
+      if (u === v || !onDifferentBranches(u.unit.node, v.unit.node)) t += v.n * (v.unit.inLoop ? tripCount(v.unit.loop) : 1);
+    }
+    total = Math.max(total, t);
+  }
   return total;
+}
+
+/** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
+function exitsAfter(fn: Node, pos: number): boolean {
+  for (const c of fn.descendantsOfType('call_expression')) {
+    if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
+    const f = c.childForFieldName('function');
+    const name = f?.type === 'selector_expression' ? f.childForFieldName('field')?.text : undefined;
+    if (name === 'Exit' || name?.startsWith('Fatal')) return true;
+  }
+  return false;
 }
 
 function analyse(ch: Channel): Map<ChanOp, Found> {
@@ -93,11 +117,11 @@ function analyse(ch: Channel): Map<ChanOp, Found> {
         continue;
       }
     }
-    if (!senderIsGo) continue;
     if (recvs.length === 0) {
       out.set(s, { messageId: 'neverReceived', related: ch.make });
       continue;
     }
+    if (!senderIsGo) continue;
     if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
     // timeout: the only receive is a select case, and a sibling case leaves.
     if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
@@ -113,6 +137,16 @@ function analyse(ch: Channel): Map<ChanOp, Found> {
       const r = earlyReturn(ch, s.unit.node, firstRecv);
       if (r) {
         out.set(s, { messageId: 'earlyReturn', related: r });
+        continue;
+      }
+    }
+    // more sends than receives: a goroutine that sends twice on one path (a missing
+    // return), or several goroutines for fewer receives.
+    if (exitsAfter(ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
+    if (total !== Infinity && mainRecvs.every((r) => !r.inLoop && r.kind === 'recv') && total > cap + mainRecvs.length) {
+      const units = new Set(sends.map((x) => x.unit.node.id)).size;
+      if (units > 1 ? sendsBefore(s, sends) === 0 : sendsBefore(s, sends) >= cap + mainRecvs.length) {
+        out.set(s, { messageId: 'extraSend', related: mainRecvs[mainRecvs.length - 1]?.node ?? ch.make, counts: [total, mainRecvs.length] });
         continue;
       }
     }
@@ -195,6 +229,8 @@ func slowLookup() string { return "" }
         'goroutines started in a loop each send on {{name}} but fewer values are received (line {{line}} stops early), so the rest block forever and leak; buffer {{name}} with the number of senders or select on ctx.Done() in the sender',
       consumerExit:
         'send on {{name}} blocks forever once the range loop stops receiving on line {{line}} (the sending goroutine leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
+      extraSend:
+        'goroutines send on {{name}} up to {{sends}} times but only {{receives}} values are received (line {{line}}), so a send blocks forever and its goroutine leaks; receive every value, return after the send, or use make({{type}}, {{sends}})',
       neverReceived:
         'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
     },
@@ -217,7 +253,7 @@ func slowLookup() string { return "" }
           ctx.report({
             node: op.node,
             messageId: found.messageId,
-            data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text },
+            data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text, sends: found.counts?.[0] ?? 0, receives: found.counts?.[1] ?? 0 },
             related: [{ node: rel, message: found.messageId === 'neverReceived' ? `${ch.name} is made here` : 'the receiver stops here' }],
           });
         }
