@@ -15,7 +15,8 @@
 //	}
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
-import { type Channel, type ChanOp, channelFacts, siblingCases } from '../src/go/channels.js';
+import { fieldRanges } from '../src/go/channel-fields.js';
+import { type Channel, type ChanOp, channelFacts, siblingCases, within } from '../src/go/channels.js';
 import { enclosingFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
@@ -104,6 +105,8 @@ func handle(string) {}
 `,
     },
     messages: {
+      fieldNeverClosed:
+        'range over {{field}} never ends: {{name}} (made on line {{line}} and stored in {{field}}) is never closed after the last send, so the goroutine blocks here forever and everything it references leaks; add close({{name}}) in the producer after the last send',
       neverClosed:
         'range over {{name}} never ends: nothing closes {{name}} after the last send, so the goroutine blocks here forever and everything it references leaks; add close({{name}}) in the producer after the last send',
     },
@@ -113,25 +116,30 @@ func handle(string) {}
   create(ctx) {
     const channels = channelFacts(ctx.facts);
     const reported = new Set<number>();
+    const report = (loop: Node, name: string, make: Node, field?: string) => {
+      if (reported.has(loop.id)) return;
+      reported.add(loop.id);
+      const range = loop.namedChildren.find((c) => c?.type === 'range_clause') ?? loop;
+      ctx.report({
+        span: {
+          start: { line: loop.startPosition.row + 1, column: loop.startPosition.column + 1 },
+          end: { line: range.endPosition.row + 1, column: range.endPosition.column + 1 },
+        },
+        messageId: field ? 'fieldNeverClosed' : 'neverClosed',
+        data: { name, field: field ?? name, line: make.startPosition.row + 1 },
+        related: [{ node: make, message: `${name} is made here` }],
+      });
+    };
     const check = (fn: Node) => {
+      // seed 002: a worker method ranging over a channel field fed by a local channel
+      if (fn.type === 'method_declaration') {
+        for (const r of fieldRanges(ctx.facts)) if (within(r.loop, fn)) report(r.loop, r.name, r.make, r.loop.namedChildren.find((c) => c?.type === 'range_clause')?.childForFieldName('right')?.text);
+      }
       if (longLived(fn)) return;
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const op of neverClosed(ch)) {
-          if (reported.has(op.node.id)) continue;
-          reported.add(op.node.id);
-          const range = op.node.namedChildren.find((c) => c?.type === 'range_clause') ?? op.node;
-          ctx.report({
-            span: {
-              start: { line: op.node.startPosition.row + 1, column: op.node.startPosition.column + 1 },
-              end: { line: range.endPosition.row + 1, column: range.endPosition.column + 1 },
-            },
-            messageId: 'neverClosed',
-            data: { name: ch.name },
-            related: [{ node: ch.make, message: `${ch.name} is made here` }],
-          });
-        }
+        for (const op of neverClosed(ch)) report(op.node, ch.name, ch.make);
       }
     };
     return { function_declaration: check, method_declaration: check };
