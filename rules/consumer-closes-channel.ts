@@ -151,7 +151,7 @@ func consume(n int) int {
       closeInLoop:
         'every goroutine started by the loop on line {{line}} closes {{name}}: the second close panics; close {{name}} once, after wg.Wait() or with sync.Once',
     },
-    triggers: ['close('],
+    triggers: ['make(chan'],
     defaultOptions: {},
   },
   create(ctx) {
@@ -172,6 +172,17 @@ func consume(n int) int {
         }
       }
     };
-    return { function_declaration: check, method_declaration: check };
+    // Subscribed to `chan T` nodes only: the function is analysed (once) when one of them
+    // is a make.
+    const done = new Set<number>();
+    return {
+      channel_type(t) {
+        const fn = channels.functionOfMake(t);
+        if (fn && !done.has(fn.id)) {
+          done.add(fn.id);
+          check(fn);
+        }
+      },
+    };
   },
 });

@@ -234,7 +234,7 @@ func slowLookup() string { return "" }
       neverReceived:
         'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
     },
-    triggers: ['chan'],
+    triggers: ['make(chan'],
     defaultOptions: {},
   },
   create(ctx) {
@@ -259,6 +259,17 @@ func slowLookup() string { return "" }
         }
       }
     };
-    return { function_declaration: check, method_declaration: check };
+    // Subscribed to `chan T` nodes only: the function is analysed (once) when one of them
+    // is a make.
+    const done = new Set<number>();
+    return {
+      channel_type(t) {
+        const fn = channels.functionOfMake(t);
+        if (fn && !done.has(fn.id)) {
+          done.add(fn.id);
+          check(fn);
+        }
+      },
+    };
   },
 });

@@ -110,7 +110,7 @@ func handle(string) {}
       neverClosed:
         'range over {{name}} never ends: nothing closes {{name}} after the last send, so the goroutine blocks here forever and everything it references leaks; add close({{name}}) in the producer after the last send',
     },
-    triggers: ['range'],
+    triggers: ['make(chan'],
     defaultOptions: {},
   },
   create(ctx) {
@@ -132,8 +132,8 @@ func handle(string) {}
     };
     const check = (fn: Node) => {
       // seed 002: a worker method ranging over a channel field fed by a local channel
-      if (fn.type === 'method_declaration') {
-        for (const r of fieldRanges(ctx.facts)) if (within(r.loop, fn)) report(r.loop, r.name, r.make, r.loop.namedChildren.find((c) => c?.type === 'range_clause')?.childForFieldName('right')?.text);
+      for (const r of fieldRanges(ctx.facts)) {
+        if (within(r.make, fn)) report(r.loop, r.name, r.make, r.loop.namedChildren.find((c) => c?.type === 'range_clause')?.childForFieldName('right')?.text);
       }
       if (longLived(fn)) return;
       const f = channels.of(fn);
@@ -142,6 +142,17 @@ func handle(string) {}
         for (const op of neverClosed(ch)) report(op.node, ch.name, ch.make);
       }
     };
-    return { function_declaration: check, method_declaration: check };
+    // Subscribed to `chan T` nodes only: the function is analysed (once) when one of them
+    // is a make.
+    const done = new Set<number>();
+    return {
+      channel_type(t) {
+        const fn = channels.functionOfMake(t);
+        if (fn && !done.has(fn.id)) {
+          done.add(fn.id);
+          check(fn);
+        }
+      },
+    };
   },
 });

@@ -59,18 +59,10 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
   const root = facts.root;
   const text = facts.text;
   if (!text.includes('chan') || !/\bgo\s/.test(text)) return [];
+  // cheap text checks first: a struct field of channel type, a range over a selector
+  if (!/^\s+\w+(\s*,\s*\w+)*\s+(<-\s*)?chan\b/m.test(text) || !/\brange\s+\w+\.\w+/.test(text)) return [];
   const fields = channelFields(root);
   if (fields.size === 0) return [];
-  const calls = root.descendantsOfType('call_expression').filter((c): c is Node => !!c);
-  // close(x.f) anywhere closes field f (whatever x is: stay silent).
-  const closed = new Set<string>();
-  for (const c of calls) {
-    const f = c.childForFieldName('function');
-    if (f?.type === 'identifier' && f.text === 'close') {
-      const field = selectorField(c.childForFieldName('arguments')?.namedChild(0) ?? null);
-      if (field) closed.add(field);
-    }
-  }
   // Methods started as goroutines: `go x.M()` / `go NewT(…).M()`.
   const started = new Set<string>();
   for (const g of root.descendantsOfType('go_statement')) {
@@ -80,6 +72,21 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
   }
   const decls = root.namedChildren.filter((d): d is Node => d?.type === 'function_declaration' || d?.type === 'method_declaration');
   const out: FieldRange[] = [];
+  let calls: Node[] | undefined;
+  let closed: Set<string> | undefined;
+  const prepare = () => {
+    calls = root.descendantsOfType('call_expression').filter((c): c is Node => !!c);
+    // close(x.f) anywhere closes field f (whatever x is: stay silent).
+    closed = new Set<string>();
+    for (const c of calls) {
+      const f = c.childForFieldName('function');
+      if (f?.type === 'identifier' && f.text === 'close') {
+        const field = selectorField(c.childForFieldName('arguments')?.namedChild(0) ?? null);
+        if (field) closed.add(field);
+      }
+    }
+    return { calls, closed };
+  };
   for (const m of decls) {
     if (m.type !== 'method_declaration' || !started.has(m.childForFieldName('name')?.text ?? '')) continue;
     const recv = receiverOf(m);
@@ -90,8 +97,10 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
       if (!loop || !right || right.type !== 'selector_expression' || enclosingFunction(loop)?.id !== m.id) continue;
       if (right.childForFieldName('operand')?.text !== recv.name) continue;
       const field = right.childForFieldName('field')!.text;
-      if (!fields.has(`${recv.type}.${field}`) || closed.has(field)) continue;
-      const src = sourceChannel(facts, decls, calls, recv.type, field);
+      if (!fields.has(`${recv.type}.${field}`)) continue;
+      const ready = calls && closed ? { calls, closed } : prepare();
+      if (ready.closed.has(field)) continue;
+      const src = sourceChannel(facts, decls, ready.calls, recv.type, field);
       if (src) out.push({ loop, field, ...src });
     }
   }

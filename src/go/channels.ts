@@ -85,26 +85,11 @@ function isMake(call: Node): boolean {
   return call.type === 'call_expression' && f?.type === 'identifier' && f.text === 'make';
 }
 
-function constantInt(facts: FileFacts, n: Node | null): number | undefined {
-  if (!n) return undefined;
-  n = unparen(n);
-  if (n.type === 'int_literal') {
-    const v = Number(n.text.replace(/_/g, ''));
-    return Number.isFinite(v) ? v : undefined;
-  }
-  if (n.type === 'identifier') {
-    // A const declared in the file with an integer literal value.
-    for (const spec of facts.root.descendantsOfType('const_spec')) {
-      if (!spec) continue;
-      const names = spec.childrenForFieldName('name');
-      const i = names.findIndex((x) => x?.text === n!.text);
-      if (i < 0) continue;
-      const vals = spec.childForFieldName('value')?.namedChildren ?? [];
-      const v = vals[i];
-      return v && v.type === 'int_literal' ? constantInt(facts, v) : undefined;
-    }
-  }
-  return undefined;
+/** The `make(…)` call whose first argument is the `chan T` node `t`, or null. */
+function makeOf(t: Node): Node | null {
+  const args = t.parent;
+  const call = args?.parent;
+  return args?.type === 'argument_list' && call && isMake(call) && args.namedChild(0)?.id === t.id ? call : null;
 }
 
 /** True when `inner` lies inside `outer` (or is it). */
@@ -175,6 +160,7 @@ function paramAt(callee: Node, i: number): { name: string; type: Node } | undefi
 export class ChannelFacts {
   private readonly memo = new Map<number, FunctionChannels>();
   private funcsMemo?: Map<string, Node[]>;
+  private constsMemo?: Map<string, number>;
 
   constructor(readonly facts: FileFacts) {}
 
@@ -215,19 +201,44 @@ export class ChannelFacts {
   of(fn: Node): FunctionChannels {
     const memo = this.memo.get(fn.id);
     if (memo) return memo;
-    const res: FunctionChannels = { fn, hasGo: false, channels: [] };
+    const res: FunctionChannels = { fn, hasGo: /\bgo\s|\.Go\(/.test(fn.text), channels: [] };
     this.memo.set(fn.id, res);
-    const text = fn.text;
-    if (!text.includes('chan')) return res;
-    res.hasGo = /\bgo\s|\.Go\(/.test(text);
     for (const t of fn.descendantsOfType('channel_type')) {
-      const args = t?.parent;
-      const call = args?.parent;
-      if (!t || args?.type !== 'argument_list' || !call || !isMake(call) || args.namedChild(0)?.id !== t.id) continue;
-      const ch = this.channelAt(call, t);
+      const call = t && makeOf(t);
+      const ch = call && this.channelAt(call, t!);
       if (ch) res.channels.push(ch);
     }
     return res;
+  }
+
+  /**
+   * For a `chan T` node (what the rules subscribe to): the top-level function whose
+   * channel facts it belongs to, when it is the type of a `make(chan T…)`; else null.
+   */
+  functionOfMake(t: Node): Node | null {
+    return makeOf(t) ? topLevelFunction(t) : null;
+  }
+
+  /** An integer constant: a literal, or a `const` of the file with a literal value. */
+  private constantInt(n: Node | null): number | undefined {
+    if (!n) return undefined;
+    n = unparen(n);
+    if (n.type === 'int_literal') {
+      const v = Number(n.text.replace(/_/g, ''));
+      return Number.isFinite(v) ? v : undefined;
+    }
+    if (n.type !== 'identifier') return undefined;
+    if (!this.constsMemo) {
+      this.constsMemo = new Map();
+      for (const spec of this.facts.root.descendantsOfType('const_spec')) {
+        const vals = spec?.childForFieldName('value')?.namedChildren ?? [];
+        spec?.childrenForFieldName('name').forEach((name, i) => {
+          const v = vals[i];
+          if (name && v?.type === 'int_literal') this.constsMemo!.set(name.text, Number(v.text.replace(/_/g, '')));
+        });
+      }
+    }
+    return this.constsMemo.get(n.text);
   }
 
   /** The local variable a `make(chan …)` initializes, with its uses classified. */
@@ -250,11 +261,11 @@ export class ChannelFacts {
     const owner = this.facts.resolveName(target.text, target);
     if (owner === 'package' || owner === 'unknown') return undefined;
     const capArg = call.childForFieldName('arguments')?.namedChild(1) ?? null;
-    const n = capArg ? constantInt(this.facts, capArg) : 0;
+    const n = capArg ? this.constantInt(capArg) : 0;
     const capacity: Capacity = n === 0 ? { kind: 'unbuffered' } : n === undefined ? { kind: 'unknown' } : { kind: 'constant', n };
     const ch: Channel = { name: target.text, owner, make: call, type, capacity, ops: [], escapes: null, declared: target };
     const main: Unit = { kind: 'main', node: owner, inLoop: false, loop: null };
-    const uses = this.facts.uses(owner, target.text).filter((u) => sameNode(this.facts.resolveName(u.text, u), owner));
+    const uses = this.facts.uses(owner, target.text).filter((u) => enclosingFunction(u)?.id === owner.id || sameNode(this.facts.resolveName(u.text, u), owner));
     this.classify(ch, uses, owner, main, undefined, new Set([owner.id]));
     return ch;
   }
@@ -361,7 +372,7 @@ export class ChannelFacts {
     } else if (stmt?.type === 'defer_statement') return false;
     const body = callee.childForFieldName('body');
     if (!body) return false;
-    const uses = this.facts.uses(callee, p.name).filter((x) => sameNode(this.facts.resolveName(x.text, x), callee));
+    const uses = this.facts.uses(callee, p.name).filter((x) => enclosingFunction(x)?.id === callee.id || sameNode(this.facts.resolveName(x.text, x), callee));
     const next = new Set(seen);
     next.add(callee.id);
     this.classify(ch, uses, callee, u, site, next);
