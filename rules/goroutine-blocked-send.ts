@@ -13,11 +13,11 @@
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
 import { type Channel, type ChanOp, channelFacts, exitFrom, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
-import { enclosingFunction } from '../src/go/facts.js';
+import { enclosingFunction, isFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
 type Found = {
-  messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'neverReceived' | 'extraSend';
+  messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend';
   related: Node | null;
   /** sends and receives, for extraSend */
   counts?: [number, number];
@@ -33,6 +33,12 @@ function leavingCase(recv: ChanOp): Node | null {
     if (exitFrom(c, loopOf(recv.node))) return c;
   }
   return null;
+}
+
+/** The node sits in the body of a select case: an event loop sends when something happens. */
+function inSelectCase(n: Node): boolean {
+  for (let p = n.parent; p && !isFunction(p); p = p.parent) if (p.type === 'communication_case') return true;
+  return false;
 }
 
 function loopOf(n: Node): Node | null {
@@ -119,6 +125,18 @@ function analyse(ch: Channel): Map<ChanOp, Found> {
     }
     if (recvs.length === 0) {
       out.set(s, { messageId: 'neverReceived', related: ch.make });
+      continue;
+    }
+    // a sender that loops while the receiver (another goroutine) takes a fixed number of
+    // values and stops (seed 003: the consumer returns on an error)
+    if (
+      s.inLoop &&
+      !thenReturns(s.node) &&
+      !inSelectCase(s.node) &&
+      goRecvs.length > 0 &&
+      recvs.every((r) => r.kind === 'recv' && !r.inLoop && !r.unit.inLoop && r.unit.node.id !== s.unit.node.id)
+    ) {
+      out.set(s, { messageId: 'receiverStops', related: recvs[recvs.length - 1]!.node });
       continue;
     }
     if (!senderIsGo) continue;
@@ -230,7 +248,9 @@ func slowLookup() string { return "" }
       consumerExit:
         'send on {{name}} blocks forever once the range loop stops receiving on line {{line}} (the sending goroutine leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
       extraSend:
-        'goroutines send on {{name}} up to {{sends}} times but only {{receives}} values are received (line {{line}}), so a send blocks forever and its goroutine leaks; receive every value, return after the send, or use make({{type}}, {{sends}})',
+        'goroutines send on {{name}} up to {{sends}} times but it is received only {{receives}} time(s) (line {{line}}), so a send blocks forever and its goroutine leaks; receive every value, return after the send, or use make({{type}}, {{sends}})',
+      receiverStops:
+        'send on {{name}} in a loop blocks forever once the goroutine receiving on line {{line}} stops after a fixed number of values (the sender leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
       neverReceived:
         'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
     },
