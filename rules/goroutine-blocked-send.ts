@@ -24,11 +24,11 @@ type Found = {
 };
 
 /** The case of a select (other than the one receiving ch) that leaves without draining ch. */
-function leavingCase(recv: ChanOp): Node | null {
+function leavingCase(recv: ChanOp, inTest: boolean): Node | null {
   const sel = recv.select!;
   for (const c of siblingCases(sel, recv.selectCase!)) {
     // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
-    if (failurePath(c)) continue;
+    if (failurePath(c, inTest)) continue;
     if (!recv.inLoop) return c;
     if (exitFrom(c, loopOf(recv.node))) return c;
   }
@@ -50,11 +50,11 @@ function loopOf(n: Node): Node | null {
 }
 
 /** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
-function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number): Node | null {
+function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number, inTest: boolean): Node | null {
   for (const r of ch.owner.descendantsOfType('return_statement')) {
     if (!r || enclosingFunction(r)?.id !== ch.owner.id) continue;
     if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;
-    if (onDifferentBranches(goStmt, r) || failurePath(r)) continue;
+    if (onDifferentBranches(goStmt, r) || failurePath(r, inTest)) continue;
     return r;
   }
   return null;
@@ -96,7 +96,7 @@ function exitsAfter(fn: Node, pos: number): boolean {
   return false;
 }
 
-function analyse(ch: Channel): Map<ChanOp, Found> {
+function analyse(ch: Channel, inTest: boolean): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
   if (ch.escapes || ch.capacity.kind === 'unknown') return out;
   const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
@@ -143,7 +143,7 @@ function analyse(ch: Channel): Map<ChanOp, Found> {
     if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
     // timeout: the only receive is a select case, and a sibling case leaves.
     if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
-      const leave = leavingCase(mainRecvs[0]!);
+      const leave = leavingCase(mainRecvs[0]!, inTest);
       if (leave) {
         out.set(s, { messageId: 'timeout', related: leave });
         continue;
@@ -152,7 +152,7 @@ function analyse(ch: Channel): Map<ChanOp, Found> {
     // early return between the go statement and the first receive.
     const firstRecv = Math.min(...mainRecvs.map((r) => r.pos));
     if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
-      const r = earlyReturn(ch, s.unit.node, firstRecv);
+      const r = earlyReturn(ch, s.unit.node, firstRecv, inTest);
       if (r) {
         out.set(s, { messageId: 'earlyReturn', related: r });
         continue;
@@ -259,13 +259,14 @@ func slowLookup() string { return "" }
   },
   create(ctx) {
     const channels = channelFacts(ctx.facts);
+    const inTest = ctx.filePath.endsWith('_test.go');
     // one finding per goroutine and channel: its first send that can block
     const reported = new Set<string>();
     const check = (fn: Node) => {
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ch)) {
+        for (const [op, found] of analyse(ch, inTest)) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (reported.has(key)) continue;
           reported.add(key);

@@ -443,14 +443,17 @@ function countedExit(s: Node): boolean {
   return false;
 }
 
-const FAILURE_METHODS = new Set(['Fatal', 'Fatalf', 'FailNow', 'Error', 'Errorf', 'Skip', 'Skipf', 'SkipNow', 'Exit']);
+/** Calls that end the process, or (in a _test.go file) fail the test. */
+const PROCESS_ENDS = /^(Fatal|Panic|Exit$)/;
+const TEST_FAILS = new Set(['FailNow', 'Fail', 'Error', 'Errorf', 'Skip', 'Skipf', 'SkipNow']);
 
 /**
- * The statements around `n` report a failure (`t.Fatal`, `t.Errorf`, `panic`, `log.Fatal`,
- * `os.Exit`): a goroutine left blocked on a path where the test or program fails anyway is
- * not worth a finding. `n` is a select case, or a return (its enclosing block is checked).
+ * The statements around `n` report a failure (`log.Fatal`, `os.Exit`, `panic`, and in a
+ * test file `t.Error`/`t.Fatal`): a goroutine left blocked on a path where the program or
+ * the test fails anyway is not worth a finding. `n` is a select case, or a return (its
+ * enclosing block is checked).
  */
-export function failurePath(n: Node): boolean {
+export function failurePath(n: Node, inTest: boolean): boolean {
   const scope = n.type === 'return_statement' ? (n.parent ?? n) : n;
   for (const c of scope.descendantsOfType('call_expression')) {
     const f = c?.childForFieldName('function');
@@ -458,7 +461,7 @@ export function failurePath(n: Node): boolean {
     if (f.type === 'identifier' && f.text === 'panic') return true;
     if (f.type === 'selector_expression') {
       const name = f.childForFieldName('field')?.text ?? '';
-      if (FAILURE_METHODS.has(name) || /^(Fatal|Panic)/.test(name)) return true;
+      if (PROCESS_ENDS.test(name) || (inTest && TEST_FAILS.has(name))) return true;
     }
   }
   return false;
