@@ -172,17 +172,6 @@ func consume(n int) int {
         }
       }
     };
-    // Subscribed to `chan T` nodes only: the function is analysed (once) when one of them
-    // is a make.
-    const done = new Set<number>();
-    return {
-      channel_type(t) {
-        const fn = channels.functionOfMake(t);
-        if (fn && !done.has(fn.id)) {
-          done.add(fn.id);
-          check(fn);
-        }
-      },
-    };
+    return channels.handlers(check);
   },
 });

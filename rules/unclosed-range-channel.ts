@@ -142,17 +142,6 @@ func handle(string) {}
         for (const op of neverClosed(ch)) report(op.node, ch.name, ch.make);
       }
     };
-    // Subscribed to `chan T` nodes only: the function is analysed (once) when one of them
-    // is a make.
-    const done = new Set<number>();
-    return {
-      channel_type(t) {
-        const fn = channels.functionOfMake(t);
-        if (fn && !done.has(fn.id)) {
-          done.add(fn.id);
-          check(fn);
-        }
-      },
-    };
+    return channels.handlers(check);
   },
 });

@@ -219,6 +219,23 @@ export class ChannelFacts {
     return makeOf(t) ? topLevelFunction(t) : null;
   }
 
+  /**
+   * The handlers of a channel rule: subscribed to `chan T` nodes only, calling `check`
+   * once per top-level function that makes a channel.
+   */
+  handlers(check: (fn: Node) => void): { channel_type: (t: Node) => void } {
+    const done = new Set<number>();
+    return {
+      channel_type: (t) => {
+        const fn = this.functionOfMake(t);
+        if (fn && !done.has(fn.id)) {
+          done.add(fn.id);
+          check(fn);
+        }
+      },
+    };
+  }
+
   /** An integer constant: a literal, or a `const` of the file with a literal value. */
   private constantInt(n: Node | null): number | undefined {
     if (!n) return undefined;
