@@ -64,10 +64,17 @@ function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number, inTest: boole
  * The most values the goroutines can send on one execution: per goroutine, its longest
  * path of sends, times the trip count of the loop that starts it. Infinity when unknown.
  */
-function sendCount(sends: ChanOp[]): number {
+function sendCount(sends: ChanOp[], constant: (n: Node | null) => number | undefined): number {
   const perUnit = new Map<number, { unit: ChanOp['unit']; n: number }>();
   for (const s of sends) {
-    if (s.inLoop && !thenReturns(s.node)) return Infinity;
+    if (s.inLoop && !thenReturns(s.node)) {
+      // a constant loop in a goroutine that is not itself repeated: `for i := 0; i < 4; i++ { ch <- v }`
+      const loop = loopOf(s.node);
+      const k = loop && !loopOf(loop) && sends.length === 1 && !s.unit.inLoop ? tripCount(loop, constant) : Infinity;
+      if (k === Infinity) return Infinity;
+      perUnit.set(s.unit.node.id, { unit: s.unit, n: k });
+      continue;
+    }
     const e = perUnit.get(s.unit.node.id) ?? { unit: s.unit, n: 0 };
     e.n = Math.max(e.n, sendsBefore(s, sends) + 1);
     perUnit.set(s.unit.node.id, e);
@@ -78,7 +85,7 @@ function sendCount(sends: ChanOp[]): number {
   for (const u of units) {
     let t = 0;
     for (const v of units) {
-      if (u === v || !onDifferentBranches(u.unit.node, v.unit.node)) t += v.n * (v.unit.inLoop ? tripCount(v.unit.loop) : 1);
+      if (u === v || !onDifferentBranches(u.unit.node, v.unit.node)) t += v.n * (v.unit.inLoop ? tripCount(v.unit.loop, constant) : 1);
     }
     total = Math.max(total, t);
   }
@@ -96,18 +103,20 @@ function exitsAfter(fn: Node, pos: number): boolean {
   return false;
 }
 
-function analyse(ch: Channel, inTest: boolean): Map<ChanOp, Found> {
+function analyse(ch: Channel, inTest: boolean, constant: (n: Node | null) => number | undefined): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
   if (ch.escapes || ch.capacity.kind === 'unknown') return out;
   const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
   const sends = ch.ops.filter((o) => o.kind === 'send');
   const recvs = ch.ops.filter((o) => o.kind === 'recv' || o.kind === 'range');
-  const total = sendCount(sends);
-  if (cap >= total || (cap > 0 && total === Infinity)) return out;
+  const total = sendCount(sends, constant);
+  if (cap >= total) return out;
   // A send that can block: not one case of a select that has another way out. With a
-  // buffer, the first `cap` sends of a goroutine complete; report the next one.
+  // buffer, the first `cap` sends of a goroutine complete; report the next one, or the
+  // send of a loop (it fills any buffer).
+  const looping = (s: ChanOp) => s.inLoop && !thenReturns(s.node);
   const blocking = sends.filter(
-    (s) => (!s.select || !siblingCases(s.select, s.selectCase!).length) && (cap === 0 || sendsBefore(s, sends) === cap),
+    (s) => (!s.select || !siblingCases(s.select, s.selectCase!).length) && (cap === 0 || sendsBefore(s, sends) === cap || looping(s)),
   );
   const mainRecvs = recvs.filter((r) => r.unit.kind === 'main');
   const goRecvs = recvs.filter((r) => r.unit.kind === 'go');
@@ -123,6 +132,8 @@ function analyse(ch: Channel, inTest: boolean): Map<ChanOp, Found> {
         continue;
       }
     }
+    // the other shapes need a known number of sends to weigh against a buffer
+    if (cap > 0 && total === Infinity) continue;
     if (recvs.length === 0) {
       out.set(s, { messageId: 'neverReceived', related: ch.make });
       continue;
@@ -266,7 +277,7 @@ func slowLookup() string { return "" }
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ch, inTest)) {
+        for (const [op, found] of analyse(ch, inTest, (n) => channels.constantInt(n))) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (reported.has(key)) continue;
           reported.add(key);

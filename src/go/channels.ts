@@ -237,12 +237,19 @@ export class ChannelFacts {
   }
 
   /** An integer constant: a literal, or a `const` of the file with a literal value. */
-  private constantInt(n: Node | null): number | undefined {
+  constantInt(n: Node | null): number | undefined {
     if (!n) return undefined;
     n = unparen(n);
     if (n.type === 'int_literal') {
       const v = Number(n.text.replace(/_/g, ''));
       return Number.isFinite(v) ? v : undefined;
+    }
+    if (n.type === 'binary_expression') {
+      const a = this.constantInt(n.childForFieldName('left'));
+      const b = this.constantInt(n.childForFieldName('right'));
+      const op = n.childForFieldName('operator')?.text;
+      if (a === undefined || b === undefined) return undefined;
+      return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : undefined;
     }
     if (n.type !== 'identifier') return undefined;
     if (!this.constsMemo) {
@@ -538,15 +545,14 @@ export function sendsBefore(send: ChanOp, ops: ChanOp[]): number {
 }
 
 /** The trip count of `for i := 0; i < K; i++` with a constant K; Infinity otherwise. */
-export function tripCount(loop: Node | null): number {
+export function tripCount(loop: Node | null, constant: (n: Node | null) => number | undefined): number {
   const clause = loop?.namedChildren.find((c) => c?.type === 'for_clause');
   const init = clause?.childForFieldName('initializer');
   const cond = clause?.childForFieldName('condition');
   if (!init || cond?.type !== 'binary_expression') return Infinity;
   const start = init.type === 'short_var_declaration' ? init.childForFieldName('right')?.namedChild(0) : null;
-  const right = cond.childForFieldName('right');
+  const k = constant(cond.childForFieldName('right'));
   const op = cond.childForFieldName('operator')?.text;
-  if (start?.text !== '0' || right?.type !== 'int_literal') return Infinity;
-  const k = Number(right.text);
+  if (start?.text !== '0' || k === undefined) return Infinity;
   return op === '<' ? k : op === '<=' ? k + 1 : Infinity;
 }
