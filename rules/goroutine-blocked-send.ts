@@ -110,7 +110,8 @@ function analyse(ch: Channel, inTest: boolean, constant: (n: Node | null) => num
   const sends = ch.ops.filter((o) => o.kind === 'send');
   const recvs = ch.ops.filter((o) => o.kind === 'recv' || o.kind === 'range');
   const total = sendCount(sends, constant);
-  if (cap >= total) return out;
+  // a buffer with an unknown number of sends: perhaps sized for them all
+  if (cap >= total || (cap > 0 && total === Infinity)) return out;
   // A send that can block: not one case of a select that has another way out. With a
   // buffer, the first `cap` sends of a goroutine complete; report the next one, or the
   // send of a loop (it fills any buffer).
@@ -132,8 +133,6 @@ function analyse(ch: Channel, inTest: boolean, constant: (n: Node | null) => num
         continue;
       }
     }
-    // the other shapes need a known number of sends to weigh against a buffer
-    if (cap > 0 && total === Infinity) continue;
     if (recvs.length === 0) {
       out.set(s, { messageId: 'neverReceived', related: ch.make });
       continue;
