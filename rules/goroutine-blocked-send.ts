@@ -184,7 +184,7 @@ function analyse(ch: Channel, inTest: boolean, constant: (n: Node | null) => num
       // Unknown trip count: only the classic single receive (first result wins).
       const few = total === Infinity ? mainRecvs.length === 1 : cap + mainRecvs.length < total;
       if (looped.length === 0 && few) {
-        out.set(s, { messageId: 'nCast', related: s.unit.loop });
+        out.set(s, { messageId: 'nCast', related: mainRecvs[mainRecvs.length - 1]!.node });
         continue;
       }
       for (const r of looped) {
@@ -254,7 +254,7 @@ func slowLookup() string { return "" }
       earlyReturn:
         'goroutine blocks forever sending on {{name}} when the function returns on line {{line}} before receiving (the goroutine and everything it references leak); use make({{type}}, 1) or select on ctx.Done() in the sender',
       nCast:
-        'goroutines started in a loop each send on {{name}} but fewer values are received (line {{line}} stops early), so the rest block forever and leak; buffer {{name}} with the number of senders or select on ctx.Done() in the sender',
+        'goroutines started in a loop each send on {{name}} but the receiver stops early (line {{line}}), so the rest block forever and leak; buffer {{name}} with the number of senders or select on ctx.Done() in the sender',
       consumerExit:
         'send on {{name}} blocks forever once the range loop stops receiving on line {{line}} (the sending goroutine leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
       extraSend:
