@@ -10,11 +10,11 @@
 // A `done` channel nobody sends on, closed to broadcast cancellation, is the recommended
 // pattern and stays silent.
 import type { Node } from 'web-tree-sitter';
-import { type Channel, type ChanOp, channelFacts, onDifferentBranches, pathEnds, thenReturns, within } from '../src/go/channels.js';
+import { type Channel, type ChanOp, channelFacts, exitFrom, onDifferentBranches, pathEnds, thenReturns, within } from '../src/go/channels.js';
 import { enclosingFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
-type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop'; related: Node };
+type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop' | 'closeAfterRange'; related: Node };
 
 /** A `x.Wait()` call (sync.WaitGroup, errgroup) in the closing unit before the close. */
 function waitsBefore(close: ChanOp): boolean {
@@ -67,6 +67,20 @@ function analyse(ch: Channel): Found[] {
         continue;
       }
     }
+    // a range loop only ends when the channel is closed: a close after it is a second one
+    const ranged = ch.ops.find(
+      (r) =>
+        r.kind === 'range' &&
+        r.unit.node.id === c.unit.node.id &&
+        r.node.endIndex <= c.node.startIndex &&
+        enclosingFunction(r.node)?.id === enclosingFunction(c.node)?.id &&
+        !exitFrom(r.node.childForFieldName('body') ?? r.node, r.node) &&
+        !onDifferentBranches(r.node, c.node),
+    );
+    if (ranged && !c.deferred && !guarded(c)) {
+      out.push({ op: c, messageId: 'closeAfterRange', related: ranged.node });
+      continue;
+    }
     // every goroutine the loop starts closes the same channel
     if (c.unit.kind === 'go' && c.unit.inLoop && !guarded(c) && !c.inLoop) {
       out.push({ op: c, messageId: 'closeInLoop', related: c.unit.loop ?? c.unit.node });
@@ -86,6 +100,43 @@ function analyse(ch: Channel): Found[] {
     if (finite && before >= theirs.length) continue;
     if (recvs.some((r) => r.kind === 'range' && r.pos < c.pos && enclosingFunction(r.node)?.id === enclosingFunction(c.node)?.id && !within(c.node, r.node))) continue;
     out.push({ op: c, messageId: 'consumerCloses', related: theirs[0]!.node });
+  }
+  return out;
+}
+
+/** `chan T`, not `<-chan T` or `chan<- T`. */
+function bidirectional(t: Node): boolean {
+  return !t.children.some((c) => c?.type === '<-');
+}
+
+/** Element type text → a send on a channel parameter of that element type, in the whole file (memoized by the caller). */
+function typedSenders(root: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const send of root.descendantsOfType('send_statement')) {
+    const chan = send?.childForFieldName('channel');
+    const fn = chan && enclosingFunction(chan);
+    if (!send || chan?.type !== 'identifier' || !fn) continue;
+    for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      const type = p?.childForFieldName('type');
+      if (type?.type !== 'channel_type' || !p!.childrenForFieldName('name').some((n) => n?.text === chan.text)) continue;
+      const elem = type.childForFieldName('value')?.text;
+      if (elem && !out.has(elem)) out.set(elem, send);
+    }
+  }
+  return out;
+}
+
+/**
+ * A parameter `ch chan T` that the function only receives from and then closes, while
+ * another function of the file sends on a `chan T` parameter: the consumer closes.
+ */
+function paramConsumer(ch: Channel, senders: () => Map<string, Node>): Found[] {
+  if (ch.escapes || ch.ops.some((o) => o.kind === 'send')) return [];
+  const out: Found[] = [];
+  for (const c of ch.ops.filter((o) => o.kind === 'close' && !guarded(o))) {
+    if (!ch.ops.some((o) => (o.kind === 'recv' || o.kind === 'range') && o.unit.node.id === c.unit.node.id)) continue;
+    const send = senders().get(ch.type.childForFieldName('value')?.text ?? '');
+    if (send && !within(send, ch.owner) && !waitsBefore(c)) out.push({ op: c, messageId: 'consumerCloses', related: send });
   }
   return out;
 }
@@ -148,15 +199,18 @@ func consume(n int) int {
         'close({{name}}) on the receiving side while another goroutine still sends on {{name}} (line {{line}}): that send panics; close {{name}} in the producer (defer close({{name}}) in the sending goroutine) and stop the producer with a done channel or ctx',
       doubleClose:
         '{{name}} is closed a second time on this path (first on line {{line}}): closing a closed channel panics; close {{name}} once, in its producer',
+      closeAfterRange:
+        'close({{name}}) after the range loop on line {{line}}: that loop only ends once {{name}} is closed, so this second close panics; leave closing {{name}} to its producer',
       closeInLoop:
         'every goroutine started by the loop on line {{line}} closes {{name}}: the second close panics; close {{name}} once, after wg.Wait() or with sync.Once',
     },
-    triggers: ['make(chan'],
+    triggers: ['close('],
     defaultOptions: {},
   },
   create(ctx) {
     const channels = channelFacts(ctx.facts);
     const reported = new Set<number>();
+    let senders: Map<string, Node> | undefined;
     const check = (fn: Node) => {
       for (const ch of channels.of(fn).channels) {
         for (const f of analyse(ch)) {
@@ -172,6 +226,30 @@ func consume(n int) int {
         }
       }
     };
-    return channels.handlers(check);
+    const onMake = channels.handlers(check);
+    return {
+      channel_type(t) {
+        onMake.channel_type(t);
+        const param = t.parent;
+        const fn = param?.parent?.parent;
+        if (param?.type !== 'parameter_declaration' || !fn || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return;
+        if (fn.childForFieldName('parameters')?.id !== param.parent!.id || !bidirectional(t)) return;
+        for (const name of param.childrenForFieldName('name')) {
+          if (!name) continue;
+          const ch = channels.param(fn, name, t);
+          const found = [...analyse(ch), ...paramConsumer(ch, () => (senders ??= typedSenders(ctx.facts.root)))];
+          for (const f of found) {
+            if (reported.has(f.op.node.id)) continue;
+            reported.add(f.op.node.id);
+            ctx.report({
+              node: f.op.node,
+              messageId: f.messageId,
+              data: { name: ch.name, line: f.related.startPosition.row + 1 },
+              related: [{ node: f.related, message: f.messageId === 'consumerCloses' ? `${ch.name} is sent on here` : `${ch.name} is closed here first` }],
+            });
+          }
+        }
+      },
+    };
   },
 });

@@ -161,6 +161,7 @@ export class ChannelFacts {
   private readonly memo = new Map<number, FunctionChannels>();
   private funcsMemo?: Map<string, Node[]>;
   private constsMemo?: Map<string, number>;
+  private readonly paramsMemo = new Map<string, Channel>();
 
   constructor(readonly facts: FileFacts) {}
 
@@ -291,6 +292,21 @@ export class ChannelFacts {
     const main: Unit = { kind: 'main', node: owner, inLoop: false, loop: null };
     const uses = this.facts.uses(owner, target.text).filter((u) => enclosingFunction(u)?.id === owner.id || sameNode(this.facts.resolveName(u.text, u), owner));
     this.classify(ch, uses, owner, main, undefined, new Set([owner.id]));
+    return ch;
+  }
+
+  /**
+   * A channel parameter `ch chan T` of a top-level function, with its uses classified
+   * (memoized). `make` is the parameter's type node (there is no make in sight).
+   */
+  param(fn: Node, name: Node, type: Node): Channel {
+    const key = `p${name.id}`;
+    const memo = this.paramsMemo.get(key);
+    if (memo) return memo;
+    const ch: Channel = { name: name.text, owner: fn, make: type, type, capacity: { kind: 'unknown' }, ops: [], escapes: null, declared: name };
+    const uses = this.facts.uses(fn, name.text).filter((u) => enclosingFunction(u)?.id === fn.id || sameNode(this.facts.resolveName(u.text, u), fn));
+    this.classify(ch, uses, fn, { kind: 'main', node: fn, inLoop: false, loop: null }, undefined, new Set([fn.id]));
+    this.paramsMemo.set(key, ch);
     return ch;
   }
 
