@@ -10,8 +10,8 @@
 // A `done` channel nobody sends on, closed to broadcast cancellation, is the recommended
 // pattern and stays silent.
 import type { Node } from 'web-tree-sitter';
-import { type Channel, type ChanOp, channelFacts, exitFrom, onDifferentBranches, pathEnds, thenReturns, within } from '../src/go/channels.js';
-import { enclosingFunction } from '../src/go/facts.js';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, pathEnds, thenReturns, within } from '../src/go/channels.js';
+import { enclosingFunction, isFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
 type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop' | 'closeAfterRange'; related: Node };
@@ -36,6 +36,25 @@ function receiveThenLeaves(r: ChanOp): boolean {
   return !!stmt && thenReturns(stmt);
 }
 
+/** The close sits under an if/switch/select inside its goroutine: not every goroutine runs it. */
+function conditional(op: ChanOp): boolean {
+  for (let p = op.node.parent; p && !isFunction(p); p = p.parent) {
+    if (['if_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(p.type)) return true;
+  }
+  return false;
+}
+
+/** The close runs in a select case that receives from another channel. */
+function signalCase(op: ChanOp, name: string): boolean {
+  for (let p = op.node.parent; p && !isFunction(p); p = p.parent) {
+    if (p.type === 'communication_case') {
+      const from = caseReceiveName(p);
+      return from !== undefined && from !== name;
+    }
+  }
+  return false;
+}
+
 /** Closes inside a select case or a sync.Once are guarded against running twice. */
 function guarded(op: ChanOp): boolean {
   if (op.once) return true;
@@ -46,7 +65,7 @@ function guarded(op: ChanOp): boolean {
   return false;
 }
 
-function analyse(ch: Channel): Found[] {
+function analyse(ch: Channel, all: Channel[], inTest: boolean): Found[] {
   const out: Found[] = [];
   if (ch.escapes) return out;
   const closes = ch.ops.filter((o) => o.kind === 'close');
@@ -82,7 +101,7 @@ function analyse(ch: Channel): Found[] {
       continue;
     }
     // every goroutine the loop starts closes the same channel
-    if (c.unit.kind === 'go' && c.unit.inLoop && !guarded(c) && !c.inLoop) {
+    if (c.unit.kind === 'go' && c.unit.inLoop && !guarded(c) && !c.inLoop && !conditional(c)) {
       out.push({ op: c, messageId: 'closeInLoop', related: c.unit.loop ?? c.unit.node });
       continue;
     }
@@ -92,7 +111,17 @@ function analyse(ch: Channel): Found[] {
     const recvs = mine.filter((o) => o.kind === 'recv' || o.kind === 'range');
     if (recvs.length === 0) continue;
     const theirs = sends.filter((s) => s.unit.node.id !== c.unit.node.id);
-    if (theirs.length === 0 || c.once || waitsBefore(c)) continue;
+    if (theirs.length === 0 || c.once || waitsBefore(c) || failurePath(c.node.parent?.parent ?? c.node, inTest)) continue;
+    // closing in reaction to a signal on another channel (`case <-done: close(ch)`)
+    if (signalCase(c, ch.name)) continue;
+    // the senders run on another branch than this close (`if x { go send() } else { close(ch) }`)
+    if (theirs.every((s) => s.unit.node.type === 'go_statement' && onDifferentBranches(s.unit.node, c.node))) continue;
+    // the closer first heard from every sender on another channel (`<-done`, `case <-done:`)
+    const senderUnits = new Set(theirs.map((s) => s.unit.node.id));
+    const heard = all.some(
+      (o) => o.name !== ch.name && o.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.node.id === c.unit.node.id && (r.pos < c.pos || (r.selectCase && within(c.node, r.selectCase)))),
+    );
+    if (heard && all.some((o) => o.name !== ch.name && signalledBy(all, o.name, senderUnits) && o.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.node.id === c.unit.node.id))) continue;
     // every value was received before the close: the senders are done
     const finite = !theirs.some((s) => s.inLoop || s.unit.inLoop);
     // A deferred close runs last; a receive in a loop that leaves right after counts once.
@@ -210,10 +239,11 @@ func consume(n int) int {
   create(ctx) {
     const channels = channelFacts(ctx.facts);
     const reported = new Set<number>();
+    const inTest = ctx.filePath.endsWith('_test.go');
     let senders: Map<string, Node> | undefined;
     const check = (fn: Node) => {
       for (const ch of channels.of(fn).channels) {
-        for (const f of analyse(ch)) {
+        for (const f of analyse(ch, channels.of(fn).channels, inTest)) {
           if (reported.has(f.op.node.id)) continue;
           reported.add(f.op.node.id);
           const rel = f.related;
@@ -237,7 +267,7 @@ func consume(n int) int {
         for (const name of param.childrenForFieldName('name')) {
           if (!name) continue;
           const ch = channels.param(fn, name, t);
-          const found = [...analyse(ch), ...paramConsumer(ch, () => (senders ??= typedSenders(ctx.facts.root)))];
+          const found = [...analyse(ch, [], inTest), ...paramConsumer(ch, () => (senders ??= typedSenders(ctx.facts.root)))];
           for (const f of found) {
             if (reported.has(f.op.node.id)) continue;
             reported.add(f.op.node.id);

@@ -12,7 +12,7 @@
 // started in a loop that each send while the parent receives fewer times (n-cast), and a
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
-import { type Channel, type ChanOp, channelFacts, exitFrom, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, signalledBy, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction, isFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
@@ -24,11 +24,13 @@ type Found = {
 };
 
 /** The case of a select (other than the one receiving ch) that leaves without draining ch. */
-function leavingCase(recv: ChanOp, inTest: boolean): Node | null {
+function leavingCase(recv: ChanOp, inTest: boolean, senders: Set<number>, all: Channel[]): Node | null {
   const sel = recv.select!;
   for (const c of siblingCases(sel, recv.selectCase!)) {
-    // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
     if (failurePath(c, inTest)) continue;
+    // `case <-done:` where the sending goroutine itself signals done after its sends
+    if (signalledBy(all, caseReceiveName(c), senders)) continue;
+    // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
     if (!recv.inLoop) return c;
     if (exitFrom(c, loopOf(recv.node))) return c;
   }
@@ -103,7 +105,7 @@ function exitsAfter(fn: Node, pos: number): boolean {
   return false;
 }
 
-function analyse(ch: Channel, inTest: boolean, constant: (n: Node | null) => number | undefined): Map<ChanOp, Found> {
+function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
   if (ch.escapes || ch.capacity.kind === 'unknown') return out;
   const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
@@ -153,7 +155,7 @@ function analyse(ch: Channel, inTest: boolean, constant: (n: Node | null) => num
     if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
     // timeout: the only receive is a select case, and a sibling case leaves.
     if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
-      const leave = leavingCase(mainRecvs[0]!, inTest);
+      const leave = leavingCase(mainRecvs[0]!, inTest, new Set([s.unit.node.id]), all);
       if (leave) {
         out.set(s, { messageId: 'timeout', related: leave });
         continue;
@@ -276,7 +278,7 @@ func slowLookup() string { return "" }
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ch, inTest, (n) => channels.constantInt(n))) {
+        for (const [op, found] of analyse(ch, f.channels, inTest, (n) => channels.constantInt(n))) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (reported.has(key)) continue;
           reported.add(key);

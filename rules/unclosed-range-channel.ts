@@ -16,7 +16,7 @@
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
 import { fieldRanges } from '../src/go/channel-fields.js';
-import { type Channel, type ChanOp, channelFacts, siblingCases, within } from '../src/go/channels.js';
+import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
 import { enclosingFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
@@ -44,7 +44,9 @@ function neverClosed(ch: Channel): ChanOp[] {
       o.kind === 'range' &&
       // a sender in another goroutine (a range in the sending goroutine itself would deadlock, not leak)
       sends.some((s) => s.unit.node.id !== o.unit.node.id) &&
-      !hasDoneCase(o.node),
+      !hasDoneCase(o.node) &&
+      // a loop that can return or break ends without the close
+      !exitFrom(o.node.childForFieldName('body') ?? o.node, o.node),
   );
 }
 

@@ -572,3 +572,25 @@ export function tripCount(loop: Node | null, constant: (n: Node | null) => numbe
   if (start?.text !== '0' || k === undefined) return Infinity;
   return op === '<' ? k : op === '<=' ? k + 1 : Infinity;
 }
+
+/** The channel a select case receives from (`case v := <-done:`), as an identifier name. */
+export function caseReceiveName(c: Node): string | undefined {
+  let comm = c.childForFieldName('communication');
+  if (comm?.type === 'receive_statement') comm = comm.childForFieldName('right');
+  if (comm?.type === 'expression_statement') comm = comm.namedChild(0);
+  comm = comm && unparen(comm);
+  if (comm?.type !== 'unary_expression' || comm.child(0)?.type !== '<-') return undefined;
+  const operand = comm.childForFieldName('operand');
+  return operand?.type === 'identifier' ? operand.text : undefined;
+}
+
+/**
+ * True when `name` is a channel of `all` that every goroutine in `units` sends on or
+ * closes: receiving from it means those goroutines got that far (a completion signal).
+ */
+export function signalledBy(all: Channel[], name: string | undefined, units: Set<number>): boolean {
+  const sig = all.find((c) => c.name === name);
+  if (!sig || sig.escapes || units.size === 0) return false;
+  for (const u of units) if (!sig.ops.some((o) => (o.kind === 'send' || o.kind === 'close') && o.unit.node.id === u)) return false;
+  return true;
+}
