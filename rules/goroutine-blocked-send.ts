@@ -13,11 +13,11 @@
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, signalledBy, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
-import { enclosingFunction, isFunction } from '../src/go/facts.js';
+import { enclosingFunction, isFunction, unparenUp } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
 
 type Found = {
-  messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend';
+  messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
   related: Node | null;
   /** sends and receives, for extraSend */
   counts?: [number, number];
@@ -105,8 +105,34 @@ function exitsAfter(fn: Node, pos: number): boolean {
   return false;
 }
 
-function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined): Map<ChanOp, Found> {
+/**
+ * A function that returns the channel its goroutine sends on, called by the file in a
+ * way that drops the result (`Go(f)` as a statement, `_ = Go(f)`): the caller that drops it.
+ */
+function droppingCaller(ch: Channel, root: Node): Node | null {
+  const fn = ch.owner;
+  if (fn.type !== 'function_declaration') return null;
+  const name = fn.childForFieldName('name')?.text;
+  const results = fn.childForFieldName('result');
+  if (!name || (results?.type === 'parameter_list' && results.namedChildCount !== 1)) return null;
+  for (const call of root.descendantsOfType('call_expression')) {
+    const f = call?.childForFieldName('function');
+    if (!call || f?.type !== 'identifier' || f.text !== name) continue;
+    const up = unparenUp(call).parent;
+    if (up?.type === 'expression_statement' || up?.type === 'go_statement' || up?.type === 'defer_statement') return call;
+  }
+  return null;
+}
+
+function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined, root: Node): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
+  if (ch.escapes === 'returned' && ch.capacity.kind !== 'unknown' && !ch.ops.some((o) => o.kind !== 'send')) {
+    const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
+    const sends = ch.ops.filter((o) => o.kind === 'send' && o.unit.kind === 'go' && !o.select);
+    const caller = sends.length && cap < sendCount(sends, constant) ? droppingCaller(ch, root) : null;
+    if (caller) out.set(sends[0]!, { messageId: 'dropped', related: caller });
+    return out;
+  }
   if (ch.escapes || ch.capacity.kind === 'unknown') return out;
   const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
   const sends = ch.ops.filter((o) => o.kind === 'send');
@@ -263,6 +289,8 @@ func slowLookup() string { return "" }
         'goroutines send on {{name}} up to {{sends}} times but it is received only {{receives}} time(s) (line {{line}}), so a send blocks forever and its goroutine leaks; receive every value, return after the send, or use make({{type}}, {{sends}})',
       receiverStops:
         'send on {{name}} in a loop blocks forever once the goroutine receiving on line {{line}} stops after a fixed number of values (the sender leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
+      dropped:
+        'goroutine blocks forever sending on {{name}}: the call on line {{line}} drops the channel this function returns, so nothing receives from it (the goroutine leaks); receive from the result, or use make({{type}}, 1)',
       neverReceived:
         'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
     },
@@ -278,7 +306,7 @@ func slowLookup() string { return "" }
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ch, f.channels, inTest, (n) => channels.constantInt(n))) {
+        for (const [op, found] of analyse(ch, f.channels, inTest, (n) => channels.constantInt(n), ctx.facts.root)) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (reported.has(key)) continue;
           reported.add(key);

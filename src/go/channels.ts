@@ -390,9 +390,13 @@ export class ChannelFacts {
           return;
         }
       }
-      ch.escapes = parent.type === 'expression_list' && parent.parent?.type === 'assignment_statement' && parent.parent.childForFieldName('left')?.id === parent.id
-        ? 'reassigned'
-        : 'stored or returned';
+      const stmt = parent.type === 'expression_list' ? parent.parent : parent;
+      ch.escapes =
+        stmt?.type === 'return_statement' && enclosingFunction(stmt)?.id === ch.owner.id
+          ? 'returned'
+          : stmt?.type === 'assignment_statement' && stmt.childForFieldName('left')?.id === parent.id
+            ? 'reassigned'
+            : 'stored or returned';
       return;
     }
   }
