@@ -38,7 +38,9 @@ function receiverOf(m: Node): { name: string; type: string } | undefined {
 /** Fields of the file's struct types whose type is a channel: "Type.field". */
 function channelFields(root: Node): Set<string> {
   const out = new Set<string>();
-  for (const spec of root.descendantsOfType('type_spec')) {
+  const decls = root.namedChildren.filter((d) => d?.type === 'type_declaration');
+  for (const spec of decls.flatMap((d) => d!.namedChildren)) {
+    if (spec?.type !== 'type_spec') continue;
     const st = spec?.childForFieldName('type');
     if (!spec || st?.type !== 'struct_type') continue;
     const tname = spec.childForFieldName('name')?.text;
@@ -60,9 +62,18 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
   const text = facts.text;
   if (!text.includes('chan') || !/\bgo\s/.test(text)) return [];
   // cheap text checks first: a struct field of channel type, a range over a selector
-  if (!/^\s+\w+(\s*,\s*\w+)*\s+(<-\s*)?chan\b/m.test(text) || !/\brange\s+\w+\.\w+/.test(text)) return [];
+  if (!/^[ \t]+\w[\w, \t]*?[ \t](?:<-[ \t]*)?chan\b/m.test(text) || !/\brange\s+\w+\.\w+/.test(text)) return [];
   const fields = channelFields(root);
   if (fields.size === 0) return [];
+  const decls = root.namedChildren.filter((d): d is Node => d?.type === 'function_declaration' || d?.type === 'method_declaration');
+  // Methods that range over a channel field of their receiver, found by text first.
+  const candidates = decls.filter((m) => {
+    const recv = m.type === 'method_declaration' ? receiverOf(m) : undefined;
+    if (!recv) return false;
+    const re = new RegExp(`\\brange\\s+${recv.name}\\.(\\w+)`, 'g');
+    return [...m.text.matchAll(re)].some((x) => fields.has(`${recv.type}.${x[1]}`));
+  });
+  if (candidates.length === 0) return [];
   // Methods started as goroutines: `go x.M()` / `go NewT(…).M()`.
   const started = new Set<string>();
   for (const g of root.descendantsOfType('go_statement')) {
@@ -70,7 +81,6 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
     const m = call?.type === 'call_expression' ? selectorField(call.childForFieldName('function')) : undefined;
     if (m) started.add(m);
   }
-  const decls = root.namedChildren.filter((d): d is Node => d?.type === 'function_declaration' || d?.type === 'method_declaration');
   const out: FieldRange[] = [];
   let calls: Node[] | undefined;
   let closed: Set<string> | undefined;
@@ -87,8 +97,8 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
     }
     return { calls, closed };
   };
-  for (const m of decls) {
-    if (m.type !== 'method_declaration' || !started.has(m.childForFieldName('name')?.text ?? '')) continue;
+  for (const m of candidates) {
+    if (!started.has(m.childForFieldName('name')?.text ?? '')) continue;
     const recv = receiverOf(m);
     if (!recv) continue;
     for (const loop of m.descendantsOfType('for_statement')) {

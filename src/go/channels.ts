@@ -162,6 +162,8 @@ export class ChannelFacts {
   private funcsMemo?: Map<string, Node[]>;
   private constsMemo?: Map<string, number>;
   private readonly paramsMemo = new Map<string, Channel>();
+  private readonly topMemo = new Map<number, Node | null>();
+  private readonly litsMemo = new Map<number, Node[]>();
 
   constructor(readonly facts: FileFacts) {}
 
@@ -217,7 +219,12 @@ export class ChannelFacts {
    * channel facts it belongs to, when it is the type of a `make(chan T…)`; else null.
    */
   functionOfMake(t: Node): Node | null {
-    return makeOf(t) ? topLevelFunction(t) : null;
+    let top = this.topMemo.get(t.id);
+    if (top === undefined) {
+      top = makeOf(t) ? topLevelFunction(t) : null;
+      this.topMemo.set(t.id, top);
+    }
+    return top;
   }
 
   /**
@@ -253,17 +260,71 @@ export class ChannelFacts {
       return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : undefined;
     }
     if (n.type !== 'identifier') return undefined;
+    // package-level consts (top-level declarations only), then the consts of the function
     if (!this.constsMemo) {
       this.constsMemo = new Map();
-      for (const spec of this.facts.root.descendantsOfType('const_spec')) {
-        const vals = spec?.childForFieldName('value')?.namedChildren ?? [];
-        spec?.childrenForFieldName('name').forEach((name, i) => {
-          const v = vals[i];
-          if (name && v?.type === 'int_literal') this.constsMemo!.set(name.text, Number(v.text.replace(/_/g, '')));
-        });
-      }
+      for (const d of this.facts.root.namedChildren) if (d?.type === 'const_declaration') this.addConsts(d, this.constsMemo);
     }
-    return this.constsMemo.get(n.text);
+    const local = new Map<string, number>();
+    const top = topLevelFunction(n);
+    if (top && top.text.includes('const')) this.addConsts(top, local);
+    return local.get(n.text) ?? this.constsMemo.get(n.text);
+  }
+
+  private addConsts(scope: Node, into: Map<string, number>): void {
+    for (const spec of scope.descendantsOfType('const_spec')) {
+      const vals = spec?.childForFieldName('value')?.namedChildren ?? [];
+      spec?.childrenForFieldName('name').forEach((name, i) => {
+        const v = vals[i];
+        if (name && v?.type === 'int_literal') into.set(name.text, Number(v.text.replace(/_/g, '')));
+      });
+    }
+  }
+
+  /**
+   * The identifiers inside `scope` that name its variable `name`, in document order. Found
+   * by text (a word search in the function's source, then the node at each hit) rather
+   * than by listing every identifier of the function; a hit in a nested function literal
+   * counts only when that literal does not declare the name again.
+   */
+  private usesOf(scope: Node, name: string): Node[] {
+    const out: Node[] = [];
+    const src = scope.text;
+    // ASCII word boundaries find every candidate; the node check below rejects the rest
+    const re = new RegExp(`\\b${name}\\b`, 'g');
+    for (const m of src.matchAll(re)) {
+      const at = scope.startIndex + m.index!;
+      const id = scope.descendantForIndex(at, at + name.length);
+      if (id?.type !== 'identifier' || id.startIndex !== at || id.endIndex !== at + name.length) continue;
+      const fn = this.functionAt(scope, at);
+      if (fn.id === scope.id || sameNode(this.facts.resolveName(name, id), scope)) out.push(id);
+    }
+    return out;
+  }
+
+  /**
+   * The innermost function (`scope` or a function literal inside it) containing offset
+   * `at`, from the literals' ranges: no walk up through parents (each parent step
+   * costs a descent from the root in tree-sitter).
+   */
+  functionAt(scope: Node, at: number): Node {
+    let lits = this.litsMemo.get(scope.id);
+    if (!lits) {
+      lits = scope.descendantsOfType('func_literal').filter((l): l is Node => !!l && l.id !== scope.id);
+      this.litsMemo.set(scope.id, lits);
+    }
+    let best = scope;
+    for (const l of lits) if (l.startIndex <= at && at < l.endIndex && l.startIndex >= best.startIndex) best = l;
+    return best;
+  }
+
+  /** The function literals between offset `at` and `scope`, innermost first. */
+  literalsAround(scope: Node, at: number): Node[] {
+    this.functionAt(scope, at);
+    return this.litsMemo
+      .get(scope.id)!
+      .filter((l) => l.startIndex <= at && at < l.endIndex)
+      .sort((a, b) => b.startIndex - a.startIndex);
   }
 
   /** The local variable a `make(chan …)` initializes, with its uses classified. */
@@ -283,14 +344,15 @@ export class ChannelFacts {
     const idx = list.namedChildren.findIndex((c) => c?.id === up.id);
     const target = left[idx];
     if (!target || target.type !== 'identifier' || target.text === '_') return undefined;
-    const owner = this.facts.resolveName(target.text, target);
-    if (owner === 'package' || owner === 'unknown') return undefined;
+    // `ch := make(…)` and `var ch = make(…)` declare in the enclosing function; `ch = …` may not
+    const owner = decl.type === 'assignment_statement' ? this.facts.resolveName(target.text, target) : enclosingFunction(target);
+    if (!owner || owner === 'package' || owner === 'unknown') return undefined;
     const capArg = call.childForFieldName('arguments')?.namedChild(1) ?? null;
     const n = capArg ? this.constantInt(capArg) : 0;
     const capacity: Capacity = n === 0 ? { kind: 'unbuffered' } : n === undefined ? { kind: 'unknown' } : { kind: 'constant', n };
     const ch: Channel = { name: target.text, owner, make: call, type, capacity, ops: [], escapes: null, declared: target };
     const main: Unit = { kind: 'main', node: owner, inLoop: false, loop: null };
-    const uses = this.facts.uses(owner, target.text).filter((u) => enclosingFunction(u)?.id === owner.id || sameNode(this.facts.resolveName(u.text, u), owner));
+    const uses = this.usesOf(owner, target.text);
     this.classify(ch, uses, owner, main, undefined, new Set([owner.id]));
     return ch;
   }
@@ -304,7 +366,7 @@ export class ChannelFacts {
     const memo = this.paramsMemo.get(key);
     if (memo) return memo;
     const ch: Channel = { name: name.text, owner: fn, make: type, type, capacity: { kind: 'unknown' }, ops: [], escapes: null, declared: name };
-    const uses = this.facts.uses(fn, name.text).filter((u) => enclosingFunction(u)?.id === fn.id || sameNode(this.facts.resolveName(u.text, u), fn));
+    const uses = this.usesOf(fn, name.text);
     this.classify(ch, uses, fn, { kind: 'main', node: fn, inLoop: false, loop: null }, undefined, new Set([fn.id]));
     this.paramsMemo.set(key, ch);
     return ch;
@@ -326,7 +388,7 @@ export class ChannelFacts {
       let once = false;
       let unknown = false;
       const lits: Node[] = [];
-      for (let f = enclosingFunction(id); f && f.id !== scope.id; f = enclosingFunction(f)) lits.push(f);
+      lits.push(...this.literalsAround(scope, id.startIndex));
       for (let i = lits.length - 1; i >= 0; i--) {
         const c = literalContext(lits[i]!);
         if (c.kind === 'unknown') unknown = true;
@@ -416,7 +478,7 @@ export class ChannelFacts {
     } else if (stmt?.type === 'defer_statement') return false;
     const body = callee.childForFieldName('body');
     if (!body) return false;
-    const uses = this.facts.uses(callee, p.name).filter((x) => enclosingFunction(x)?.id === callee.id || sameNode(this.facts.resolveName(x.text, x), callee));
+    const uses = this.usesOf(callee, p.name);
     const next = new Set(seen);
     next.add(callee.id);
     this.classify(ch, uses, callee, u, site, next);
