@@ -296,8 +296,8 @@ export class ChannelFacts {
       const at = scope.startIndex + m.index!;
       const id = scope.descendantForIndex(at, at + name.length);
       if (id?.type !== 'identifier' || id.startIndex !== at || id.endIndex !== at + name.length) continue;
-      const fn = this.functionAt(scope, at);
-      if (fn.id === scope.id || sameNode(this.facts.resolveName(name, id), scope)) out.push(id);
+      // in a nested literal, the name is still scope's unless a literal on the way declares it
+      if (this.literalsAround(scope, at).every((l) => !this.facts.localNames(l).has(name))) out.push(id);
     }
     return out;
   }
