@@ -505,11 +505,6 @@ export function topLevelFunction(n: Node): Node | null {
   return top;
 }
 
-/** Human name for a unit, for messages. */
-export function sameUnit(a: Unit, b: Unit): boolean {
-  return a.node.id === b.node.id;
-}
-
 /** The select cases of `sel` other than `except`. */
 export function siblingCases(sel: Node, except: Node): Node[] {
   return sel.namedChildren.filter((c): c is Node => !!c && c.id !== except.id && (c.type === 'communication_case' || c.type === 'default_case'));
