@@ -1,7 +1,17 @@
 // Every rule leakhound ships, in id order. Adding a rule = its file + its fixture folder + a line here.
 import type { AnyRule } from '../src/engine/types.js';
+import consumerClosesChannel from './consumer-closes-channel.js';
+import goroutineBlockedSend from './goroutine-blocked-send.js';
 import oversizedReflectPool from './oversized-reflect-pool.js';
 import unboundedRead from './unbounded-read.js';
 import unclosedClient from './unclosed-client.js';
+import unclosedRangeChannel from './unclosed-range-channel.js';
 
-export const allRules: AnyRule[] = [oversizedReflectPool, unboundedRead, unclosedClient];
+export const allRules: AnyRule[] = [
+  consumerClosesChannel,
+  goroutineBlockedSend,
+  oversizedReflectPool,
+  unboundedRead,
+  unclosedClient,
+  unclosedRangeChannel,
+];

@@ -1,0 +1,285 @@
+// close(ch) on the receiving side while another goroutine may still send: the next send
+// panics (seed 003: "the channel must not be closed by consumers"). Also a channel closed
+// twice on one path, and a close run by every goroutine a loop starts.
+//
+//	ch := make(chan T)
+//	go func() { for { ch <- next() } }()   // producer
+//	v := <-ch
+//	close(ch)                               // ← reported: the consumer closes
+//
+// A `done` channel nobody sends on, closed to broadcast cancellation, is the recommended
+// pattern and stays silent.
+import type { Node } from 'web-tree-sitter';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, pathEnds, thenReturns, within } from '../src/go/channels.js';
+import { enclosingFunction, isFunction } from '../src/go/facts.js';
+import { defineRule } from '../src/engine/types.js';
+
+type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop' | 'closeAfterRange'; related: Node };
+
+/** A `x.Wait()` call (sync.WaitGroup, errgroup) in the closing unit before the close. */
+function waitsBefore(close: ChanOp): boolean {
+  const fn = enclosingFunction(close.node);
+  if (!fn) return false;
+  for (const c of fn.descendantsOfType('call_expression')) {
+    if (!c || c.startIndex >= close.node.startIndex) break;
+    const f = c.childForFieldName('function');
+    if (f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Wait') return true;
+  }
+  return false;
+}
+
+/** `case <-ch: return`, or `<-ch` followed by a return: the loop ends after this receive. */
+function receiveThenLeaves(r: ChanOp): boolean {
+  const stmts = r.selectCase?.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? [];
+  if (stmts[0]?.type === 'return_statement') return true;
+  const stmt = r.node.parent?.type === 'expression_statement' ? r.node.parent : null;
+  return !!stmt && thenReturns(stmt);
+}
+
+/** The close sits under an if/switch/select inside its goroutine: not every goroutine runs it. */
+function conditional(op: ChanOp): boolean {
+  for (let p = op.node.parent; p && !isFunction(p); p = p.parent) {
+    if (['if_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(p.type)) return true;
+  }
+  return false;
+}
+
+/** The close runs in a select case that receives from another channel. */
+function signalCase(op: ChanOp, name: string): boolean {
+  for (let p = op.node.parent; p && !isFunction(p); p = p.parent) {
+    if (p.type === 'communication_case') {
+      const from = caseReceiveName(p);
+      return from !== undefined && from !== name;
+    }
+  }
+  return false;
+}
+
+/** Closes inside a select case or a sync.Once are guarded against running twice. */
+function guarded(op: ChanOp): boolean {
+  if (op.once) return true;
+  for (let p = op.node.parent; p && p.id !== op.unit.node.id; p = p.parent) {
+    if (p.type === 'communication_case' || p.type === 'default_case') return true;
+    if (p.type === 'func_literal' || p.type === 'function_declaration') break;
+  }
+  return false;
+}
+
+function analyse(ch: Channel, all: Channel[], inTest: boolean): Found[] {
+  const out: Found[] = [];
+  if (ch.escapes) return out;
+  const closes = ch.ops.filter((o) => o.kind === 'close');
+  if (closes.length === 0) return out;
+  const sends = ch.ops.filter((o) => o.kind === 'send');
+  for (const c of closes) {
+    // double close on one path, in one unit
+    const other = closes.find((d) => d !== c && d.unit.node.id === c.unit.node.id && d.pos < c.pos && !guarded(d) && !guarded(c));
+    if (other) {
+      const fn = enclosingFunction(c.node)!;
+      const sameFn = enclosingFunction(other.node)?.id === fn.id;
+      if (other.deferred && !c.deferred) {
+        out.push({ op: c, messageId: 'doubleClose', related: other.node });
+        continue;
+      }
+      if (sameFn && !c.deferred && !other.deferred && !onDifferentBranches(other.node, c.node) && !pathEnds(fn, other.node.endIndex, c.node.startIndex)) {
+        out.push({ op: c, messageId: 'doubleClose', related: other.node });
+        continue;
+      }
+    }
+    // a range loop only ends when the channel is closed: a close after it is a second one
+    const ranged = ch.ops.find(
+      (r) =>
+        r.kind === 'range' &&
+        r.unit.node.id === c.unit.node.id &&
+        r.node.endIndex <= c.node.startIndex &&
+        enclosingFunction(r.node)?.id === enclosingFunction(c.node)?.id &&
+        !exitFrom(r.node.childForFieldName('body') ?? r.node, r.node) &&
+        !onDifferentBranches(r.node, c.node),
+    );
+    if (ranged && !c.deferred && !guarded(c)) {
+      out.push({ op: c, messageId: 'closeAfterRange', related: ranged.node });
+      continue;
+    }
+    // every goroutine the loop starts closes the same channel
+    if (c.unit.kind === 'go' && c.unit.inLoop && !guarded(c) && !c.inLoop && !conditional(c)) {
+      out.push({ op: c, messageId: 'closeInLoop', related: c.unit.loop ?? c.unit.node });
+      continue;
+    }
+    // the consumer closes while another goroutine sends
+    const mine = ch.ops.filter((o) => o.unit.node.id === c.unit.node.id);
+    if (mine.some((o) => o.kind === 'send')) continue;
+    const recvs = mine.filter((o) => o.kind === 'recv' || o.kind === 'range');
+    if (recvs.length === 0) continue;
+    const theirs = sends.filter((s) => s.unit.node.id !== c.unit.node.id);
+    if (theirs.length === 0 || c.once || waitsBefore(c) || failurePath(c.node.parent?.parent ?? c.node, inTest)) continue;
+    // closing in reaction to a signal on another channel (`case <-done: close(ch)`)
+    if (signalCase(c, ch.name)) continue;
+    // the senders run on another branch than this close (`if x { go send() } else { close(ch) }`)
+    if (theirs.every((s) => s.unit.node.type === 'go_statement' && onDifferentBranches(s.unit.node, c.node))) continue;
+    // the closer first heard from every sender on another channel (`<-done`, `case <-done:`)
+    const senderUnits = new Set(theirs.map((s) => s.unit.node.id));
+    const heard = all.some(
+      (o) => o.name !== ch.name && o.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.node.id === c.unit.node.id && (r.pos < c.pos || (r.selectCase && within(c.node, r.selectCase)))),
+    );
+    if (heard && all.some((o) => o.name !== ch.name && signalledBy(all, o.name, senderUnits) && o.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.node.id === c.unit.node.id))) continue;
+    // every value was received before the close: the senders are done
+    const finite = !theirs.some((s) => s.inLoop || s.unit.inLoop);
+    // A deferred close runs last; a receive in a loop that leaves right after counts once.
+    const before = recvs.filter((r) => r.kind === 'recv' && (c.deferred || r.pos < c.pos) && (!r.inLoop || receiveThenLeaves(r))).length;
+    if (finite && before >= theirs.length) continue;
+    if (recvs.some((r) => r.kind === 'range' && r.pos < c.pos && enclosingFunction(r.node)?.id === enclosingFunction(c.node)?.id && !within(c.node, r.node))) continue;
+    out.push({ op: c, messageId: 'consumerCloses', related: theirs[0]!.node });
+  }
+  return out;
+}
+
+/** `chan T`, not `<-chan T` or `chan<- T`. */
+function bidirectional(t: Node): boolean {
+  return !t.children.some((c) => c?.type === '<-');
+}
+
+/** Element type text → a send on a channel parameter of that element type, in the whole file (memoized by the caller). */
+function typedSenders(root: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const send of root.descendantsOfType('send_statement')) {
+    const chan = send?.childForFieldName('channel');
+    const fn = chan && enclosingFunction(chan);
+    if (!send || chan?.type !== 'identifier' || !fn) continue;
+    for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      const type = p?.childForFieldName('type');
+      if (type?.type !== 'channel_type' || !p!.childrenForFieldName('name').some((n) => n?.text === chan.text)) continue;
+      const elem = type.childForFieldName('value')?.text;
+      if (elem && !out.has(elem)) out.set(elem, send);
+    }
+  }
+  return out;
+}
+
+/**
+ * A parameter `ch chan T` that the function only receives from and then closes, while
+ * another function of the file sends on a `chan T` parameter: the consumer closes.
+ */
+function paramConsumer(ch: Channel, senders: () => Map<string, Node>): Found[] {
+  if (ch.escapes || ch.ops.some((o) => o.kind === 'send')) return [];
+  const out: Found[] = [];
+  for (const c of ch.ops.filter((o) => o.kind === 'close' && !guarded(o))) {
+    if (!ch.ops.some((o) => (o.kind === 'recv' || o.kind === 'range') && o.unit.node.id === c.unit.node.id)) continue;
+    const send = senders().get(ch.type.childForFieldName('value')?.text ?? '');
+    if (send && !within(send, ch.owner) && !waitsBefore(c)) out.push({ op: c, messageId: 'consumerCloses', related: send });
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'consumer-closes-channel',
+    title: 'Channel closed by its consumer or closed twice',
+    severity: 'error',
+    precision: 'high',
+    tags: ['goroutine', 'channel', 'panic'],
+    docs: {
+      whatItDoes:
+        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts.',
+      whyIsThisBad:
+        'A send on a closed channel panics, and so does a second close. The producer knows when it is done sending; the consumer does not. Closing from the receiving side races with the senders, and a sender stopped with a panic or left blocked takes its memory with it.',
+      example: `package p
+
+func consume(n int) int {
+	ch := make(chan int)
+	go func() {
+		for i := 0; ; i++ {
+			ch <- i
+		}
+	}()
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	close(ch)
+	return sum
+}
+`,
+      useInstead: `package p
+
+func consume(n int) int {
+	ch := make(chan int)
+	done := make(chan struct{})
+	go func() {
+		defer close(ch) // the producer closes
+		for i := 0; ; i++ {
+			select {
+			case ch <- i:
+			case <-done:
+				return
+			}
+		}
+	}()
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	close(done) // broadcast cancellation: nobody sends on done
+	return sum
+}
+`,
+    },
+    messages: {
+      consumerCloses:
+        'close({{name}}) on the receiving side while another goroutine still sends on {{name}} (line {{line}}): that send panics; close {{name}} in the producer (defer close({{name}}) in the sending goroutine) and stop the producer with a done channel or ctx',
+      doubleClose:
+        '{{name}} is closed a second time on this path (first on line {{line}}): closing a closed channel panics; close {{name}} once, in its producer',
+      closeAfterRange:
+        'close({{name}}) after the range loop on line {{line}}: that loop only ends once {{name}} is closed, so this second close panics; leave closing {{name}} to its producer',
+      closeInLoop:
+        'every goroutine started by the loop on line {{line}} closes {{name}}: the second close panics; close {{name}} once, after wg.Wait() or with sync.Once',
+    },
+    triggers: ['close('],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    const channels = channelFacts(ctx.facts);
+    const reported = new Set<number>();
+    const inTest = ctx.filePath.endsWith('_test.go');
+    let senders: Map<string, Node> | undefined;
+    const check = (fn: Node) => {
+      for (const ch of channels.of(fn).channels) {
+        for (const f of analyse(ch, channels.of(fn).channels, inTest)) {
+          if (reported.has(f.op.node.id)) continue;
+          reported.add(f.op.node.id);
+          const rel = f.related;
+          ctx.report({
+            node: f.op.node,
+            messageId: f.messageId,
+            data: { name: ch.name, line: rel.startPosition.row + 1 },
+            related: [{ node: rel, message: f.messageId === 'consumerCloses' ? `${ch.name} is sent on here` : `${ch.name} is closed here first` }],
+          });
+        }
+      }
+    };
+    const onMake = channels.handlers(check);
+    return {
+      channel_type(t) {
+        onMake.channel_type(t);
+        const param = t.parent;
+        const fn = param?.parent?.parent;
+        if (param?.type !== 'parameter_declaration' || !fn || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return;
+        if (fn.childForFieldName('parameters')?.id !== param.parent!.id || !bidirectional(t)) return;
+        for (const name of param.childrenForFieldName('name')) {
+          if (!name) continue;
+          const ch = channels.param(fn, name, t);
+          const found = [...analyse(ch, [], inTest), ...paramConsumer(ch, () => (senders ??= typedSenders(ctx.facts.root)))];
+          for (const f of found) {
+            if (reported.has(f.op.node.id)) continue;
+            reported.add(f.op.node.id);
+            ctx.report({
+              node: f.op.node,
+              messageId: f.messageId,
+              data: { name: ch.name, line: f.related.startPosition.row + 1 },
+              related: [{ node: f.related, message: f.messageId === 'consumerCloses' ? `${ch.name} is sent on here` : `${ch.name} is closed here first` }],
+            });
+          }
+        }
+      },
+    };
+  },
+});

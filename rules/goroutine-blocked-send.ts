@@ -1,0 +1,325 @@
+// A goroutine sends on a channel that nobody will receive from any more: it blocks forever
+// and keeps its stack and everything it references alive.
+//
+//	ch := make(chan T)
+//	go func() { ch <- work() }()     // ← reported: blocks forever when…
+//	select {
+//	case v := <-ch:
+//	case <-time.After(d):            // …this case leaves without draining ch (timeout)
+//	}
+//
+// Also: a return between the go statement and the receive (early return), goroutines
+// started in a loop that each send while the parent receives fewer times (n-cast), and a
+// consumer whose range loop returns or breaks while the producer sends with no way out.
+import type { Node } from 'web-tree-sitter';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, signalledBy, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
+import { enclosingFunction, isFunction, unparenUp } from '../src/go/facts.js';
+import { defineRule } from '../src/engine/types.js';
+
+type Found = {
+  messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
+  related: Node | null;
+  /** sends and receives, for extraSend */
+  counts?: [number, number];
+};
+
+/** The case of a select (other than the one receiving ch) that leaves without draining ch. */
+function leavingCase(recv: ChanOp, inTest: boolean, senders: Set<number>, all: Channel[]): Node | null {
+  const sel = recv.select!;
+  for (const c of siblingCases(sel, recv.selectCase!)) {
+    if (failurePath(c, inTest)) continue;
+    // `case <-done:` where the sending goroutine itself signals done after its sends
+    if (signalledBy(all, caseReceiveName(c), senders)) continue;
+    // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
+    if (!recv.inLoop) return c;
+    if (exitFrom(c, loopOf(recv.node))) return c;
+  }
+  return null;
+}
+
+/** The node sits in the body of a select case: an event loop sends when something happens. */
+function inSelectCase(n: Node): boolean {
+  for (let p = n.parent; p && !isFunction(p); p = p.parent) if (p.type === 'communication_case') return true;
+  return false;
+}
+
+function loopOf(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'for_statement') return p;
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
+  }
+  return null;
+}
+
+/** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
+function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number, inTest: boolean): Node | null {
+  for (const r of ch.owner.descendantsOfType('return_statement')) {
+    if (!r || enclosingFunction(r)?.id !== ch.owner.id) continue;
+    if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;
+    if (onDifferentBranches(goStmt, r) || failurePath(r, inTest)) continue;
+    return r;
+  }
+  return null;
+}
+
+/**
+ * The most values the goroutines can send on one execution: per goroutine, its longest
+ * path of sends, times the trip count of the loop that starts it. Infinity when unknown.
+ */
+function sendCount(sends: ChanOp[], constant: (n: Node | null) => number | undefined): number {
+  const perUnit = new Map<number, { unit: ChanOp['unit']; n: number }>();
+  for (const s of sends) {
+    if (s.inLoop && !thenReturns(s.node)) {
+      // a constant loop in a goroutine that is not itself repeated: `for i := 0; i < 4; i++ { ch <- v }`
+      const loop = loopOf(s.node);
+      const k = loop && !loopOf(loop) && sends.length === 1 && !s.unit.inLoop ? tripCount(loop, constant) : Infinity;
+      if (k === Infinity) return Infinity;
+      perUnit.set(s.unit.node.id, { unit: s.unit, n: k });
+      continue;
+    }
+    const e = perUnit.get(s.unit.node.id) ?? { unit: s.unit, n: 0 };
+    e.n = Math.max(e.n, sendsBefore(s, sends) + 1);
+    perUnit.set(s.unit.node.id, e);
+  }
+  // goroutines started on different branches (`if x { go a() } else { go b() }`) do not add up
+  const units = [...perUnit.values()];
+  let total = 0;
+  for (const u of units) {
+    let t = 0;
+    for (const v of units) {
+      if (u === v || !onDifferentBranches(u.unit.node, v.unit.node)) t += v.n * (v.unit.inLoop ? tripCount(v.unit.loop, constant) : 1);
+    }
+    total = Math.max(total, t);
+  }
+  return total;
+}
+
+/** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
+function exitsAfter(fn: Node, pos: number): boolean {
+  for (const c of fn.descendantsOfType('call_expression')) {
+    if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
+    const f = c.childForFieldName('function');
+    const name = f?.type === 'selector_expression' ? f.childForFieldName('field')?.text : undefined;
+    if (name === 'Exit' || name?.startsWith('Fatal')) return true;
+  }
+  return false;
+}
+
+/**
+ * A function that returns the channel its goroutine sends on, called by the file in a
+ * way that drops the result (`Go(f)` as a statement, `_ = Go(f)`): the caller that drops it.
+ */
+function droppingCaller(ch: Channel, root: Node): Node | null {
+  const fn = ch.owner;
+  if (fn.type !== 'function_declaration') return null;
+  const name = fn.childForFieldName('name')?.text;
+  const results = fn.childForFieldName('result');
+  if (!name || (results?.type === 'parameter_list' && results.namedChildCount !== 1)) return null;
+  for (const call of root.descendantsOfType('call_expression')) {
+    const f = call?.childForFieldName('function');
+    if (!call || f?.type !== 'identifier' || f.text !== name) continue;
+    const up = unparenUp(call).parent;
+    if (up?.type === 'expression_statement' || up?.type === 'go_statement' || up?.type === 'defer_statement') return call;
+  }
+  return null;
+}
+
+function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined, root: Node): Map<ChanOp, Found> {
+  const out = new Map<ChanOp, Found>();
+  if (ch.escapes === 'returned' && ch.capacity.kind !== 'unknown' && !ch.ops.some((o) => o.kind !== 'send')) {
+    const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
+    const sends = ch.ops.filter((o) => o.kind === 'send' && o.unit.kind === 'go' && !o.select);
+    const caller = sends.length && cap < sendCount(sends, constant) ? droppingCaller(ch, root) : null;
+    if (caller) out.set(sends[0]!, { messageId: 'dropped', related: caller });
+    return out;
+  }
+  if (ch.escapes || ch.capacity.kind === 'unknown') return out;
+  const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
+  const sends = ch.ops.filter((o) => o.kind === 'send');
+  const recvs = ch.ops.filter((o) => o.kind === 'recv' || o.kind === 'range');
+  const total = sendCount(sends, constant);
+  // a buffer with an unknown number of sends: perhaps sized for them all
+  if (cap >= total || (cap > 0 && total === Infinity)) return out;
+  // A send that can block: not one case of a select that has another way out. With a
+  // buffer, the first `cap` sends of a goroutine complete; report the next one, or the
+  // send of a loop (it fills any buffer).
+  const looping = (s: ChanOp) => s.inLoop && !thenReturns(s.node);
+  const blocking = sends.filter(
+    (s) => (!s.select || !siblingCases(s.select, s.selectCase!).length) && (cap === 0 || sendsBefore(s, sends) === cap || looping(s)),
+  );
+  const mainRecvs = recvs.filter((r) => r.unit.kind === 'main');
+  const goRecvs = recvs.filter((r) => r.unit.kind === 'go');
+  for (const s of blocking) {
+    const senderIsGo = s.unit.kind === 'go';
+    // consumer exits early: the only receive is a range loop that can return or break.
+    if (recvs.length === 1 && recvs[0]!.kind === 'range' && recvs[0]!.unit.node.id !== s.unit.node.id) {
+      const loop = recvs[0]!.node;
+      const body = loop.childForFieldName('body');
+      const exit = body && exitFrom(body, loop);
+      if (exit) {
+        out.set(s, { messageId: 'consumerExit', related: exit });
+        continue;
+      }
+    }
+    if (recvs.length === 0) {
+      out.set(s, { messageId: 'neverReceived', related: ch.make });
+      continue;
+    }
+    // a sender that loops while the receiver (another goroutine) takes a fixed number of
+    // values and stops (seed 003: the consumer returns on an error)
+    if (
+      s.inLoop &&
+      !thenReturns(s.node) &&
+      !inSelectCase(s.node) &&
+      goRecvs.length > 0 &&
+      recvs.every((r) => r.kind === 'recv' && !r.inLoop && !r.unit.inLoop && r.unit.node.id !== s.unit.node.id)
+    ) {
+      out.set(s, { messageId: 'receiverStops', related: recvs[recvs.length - 1]!.node });
+      continue;
+    }
+    if (!senderIsGo) continue;
+    if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
+    // timeout: the only receive is a select case, and a sibling case leaves.
+    if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
+      const leave = leavingCase(mainRecvs[0]!, inTest, new Set([s.unit.node.id]), all);
+      if (leave) {
+        out.set(s, { messageId: 'timeout', related: leave });
+        continue;
+      }
+    }
+    // early return between the go statement and the first receive.
+    const firstRecv = Math.min(...mainRecvs.map((r) => r.pos));
+    if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
+      const r = earlyReturn(ch, s.unit.node, firstRecv, inTest);
+      if (r) {
+        out.set(s, { messageId: 'earlyReturn', related: r });
+        continue;
+      }
+    }
+    // more sends than receives: a goroutine that sends twice on one path (a missing
+    // return), or several goroutines for fewer receives.
+    if (exitsAfter(ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
+    if (total !== Infinity && mainRecvs.every((r) => !r.inLoop && r.kind === 'recv') && total > cap + mainRecvs.length) {
+      const units = new Set(sends.map((x) => x.unit.node.id)).size;
+      if (units > 1 ? sendsBefore(s, sends) === 0 : sendsBefore(s, sends) >= cap + mainRecvs.length) {
+        out.set(s, { messageId: 'extraSend', related: mainRecvs[mainRecvs.length - 1]?.node ?? ch.make, counts: [total, mainRecvs.length] });
+        continue;
+      }
+    }
+    // n-cast: goroutines started in a loop, fewer receives.
+    if (s.unit.inLoop && !s.inLoop) {
+      const looped = mainRecvs.filter((r) => r.inLoop || r.kind === 'range');
+      // Unknown trip count: only the classic single receive (first result wins).
+      const few = total === Infinity ? mainRecvs.length === 1 : cap + mainRecvs.length < total;
+      if (looped.length === 0 && few) {
+        out.set(s, { messageId: 'nCast', related: mainRecvs[mainRecvs.length - 1]!.node });
+        continue;
+      }
+      for (const r of looped) {
+        const loop = r.kind === 'range' ? r.node : loopOf(r.node);
+        const body = loop?.childForFieldName('body');
+        const exit = body && exitFrom(body, loop);
+        if (exit) {
+          out.set(s, { messageId: 'nCast', related: exit });
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'goroutine-blocked-send',
+    title: 'Goroutine blocks forever sending on a channel nobody receives from',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['goroutine-leak', 'channel', 'memory'],
+    docs: {
+      whatItDoes:
+        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`.',
+      whyIsThisBad:
+        'A send on an unbuffered channel waits for a receiver. When none comes, the goroutine blocks forever: its stack and everything it references stay in memory until the process exits, and profilers only show it in production, as a growing goroutine count.',
+      example: `package p
+
+import "time"
+
+func fetch(d time.Duration) (string, bool) {
+	ch := make(chan string)
+	go func() { ch <- slowLookup() }()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-time.After(d):
+		return "", false
+	}
+}
+
+func slowLookup() string { return "" }
+`,
+      useInstead: `package p
+
+import "time"
+
+func fetch(d time.Duration) (string, bool) {
+	ch := make(chan string, 1) // the send always completes, even after the timeout
+	go func() { ch <- slowLookup() }()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-time.After(d):
+		return "", false
+	}
+}
+
+func slowLookup() string { return "" }
+`,
+    },
+    messages: {
+      timeout:
+        'goroutine blocks forever sending on {{name}} when the select takes the case on line {{line}} instead (the goroutine and everything it references leak); use make({{type}}, 1) so the send always completes',
+      earlyReturn:
+        'goroutine blocks forever sending on {{name}} when the function returns on line {{line}} before receiving (the goroutine and everything it references leak); use make({{type}}, 1) or select on ctx.Done() in the sender',
+      nCast:
+        'goroutines started in a loop each send on {{name}} but the receiver stops early (line {{line}}), so the rest block forever and leak; buffer {{name}} with the number of senders or select on ctx.Done() in the sender',
+      consumerExit:
+        'send on {{name}} blocks forever once the range loop stops receiving on line {{line}} (the sending goroutine leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
+      extraSend:
+        'goroutines send on {{name}} up to {{sends}} times but it is received only {{receives}} time(s) (line {{line}}), so a send blocks forever and its goroutine leaks; receive every value, return after the send, or use make({{type}}, {{sends}})',
+      receiverStops:
+        'send on {{name}} in a loop blocks forever once the goroutine receiving on line {{line}} stops after a fixed number of values (the sender leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
+      dropped:
+        'goroutine blocks forever sending on {{name}}: the call on line {{line}} drops the channel this function returns, so nothing receives from it (the goroutine leaks); receive from the result, or use make({{type}}, 1)',
+      neverReceived:
+        'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
+    },
+    triggers: ['make(chan'],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    const channels = channelFacts(ctx.facts);
+    const inTest = ctx.filePath.endsWith('_test.go');
+    // one finding per goroutine and channel: its first send that can block
+    const reported = new Set<string>();
+    const check = (fn: Node) => {
+      const f = channels.of(fn);
+      if (!f.hasGo) return;
+      for (const ch of f.channels) {
+        for (const [op, found] of analyse(ch, f.channels, inTest, (n) => channels.constantInt(n), ctx.facts.root)) {
+          const key = `${ch.make.id}:${op.unit.node.id}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const rel = found.related ?? ch.make;
+          ctx.report({
+            node: op.node,
+            messageId: found.messageId,
+            data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text, sends: found.counts?.[0] ?? 0, receives: found.counts?.[1] ?? 0 },
+            related: [{ node: rel, message: found.messageId === 'neverReceived' ? `${ch.name} is made here` : 'the receiver stops here' }],
+          });
+        }
+      }
+    };
+    return channels.handlers(check);
+  },
+});

@@ -1,0 +1,149 @@
+// A goroutine ranges over a channel that the producer never closes: once the last value
+// is sent, the range loop waits forever and the goroutine leaks (seed 002: every worker of
+// a load generator stayed blocked on its jobs channel).
+//
+//	jobs := make(chan Job)
+//	for i := 0; i < n; i++ {
+//		go func() {
+//			for j := range jobs {   // ← reported: never ends
+//				run(j)
+//			}
+//		}()
+//	}
+//	for _, j := range all {
+//		jobs <- j
+//	}
+//	// no close(jobs)
+import type { Node } from 'web-tree-sitter';
+import { fieldRanges } from '../src/go/channel-fields.js';
+import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
+import { enclosingFunction } from '../src/go/facts.js';
+import { defineRule } from '../src/engine/types.js';
+
+/** The range body waits on another channel too (`case <-done: return`): it has a way out. */
+function hasDoneCase(loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  for (const sel of body.descendantsOfType('select_statement')) {
+    if (!sel || enclosingFunction(sel)?.id !== enclosingFunction(loop)?.id) continue;
+    for (const c of siblingCases(sel, sel)) {
+      if (c.type !== 'communication_case') continue;
+      const comm = c.childForFieldName('communication');
+      if (comm && comm.type !== 'send_statement' && c.descendantsOfType('return_statement').length) return true;
+    }
+  }
+  return false;
+}
+
+function neverClosed(ch: Channel): ChanOp[] {
+  if (ch.escapes || ch.ops.some((o) => o.kind === 'close')) return [];
+  const sends = ch.ops.filter((o) => o.kind === 'send');
+  if (sends.length === 0) return [];
+  return ch.ops.filter(
+    (o) =>
+      o.kind === 'range' &&
+      // a sender in another goroutine (a range in the sending goroutine itself would deadlock, not leak)
+      sends.some((s) => s.unit.node.id !== o.unit.node.id) &&
+      !hasDoneCase(o.node) &&
+      // a loop that can return or break ends without the close
+      !exitFrom(o.node.childForFieldName('body') ?? o.node, o.node),
+  );
+}
+
+/** Programs whose workers are meant to live as long as the process. */
+function longLived(fn: Node): boolean {
+  const name = fn.childForFieldName('name')?.text;
+  return fn.type === 'function_declaration' && (name === 'main' || name === 'init');
+}
+
+export default defineRule({
+  meta: {
+    id: 'unclosed-range-channel',
+    title: 'Range over a channel that is never closed',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['goroutine-leak', 'channel', 'memory'],
+    docs: {
+      whatItDoes:
+        'Finds a `for v := range ch` loop, usually in a worker goroutine, over a local channel that the function sends into but never closes (not in the function, its deferred calls, its closures, or the same-file functions it passes the channel to).',
+      whyIsThisBad:
+        'A range loop over a channel only ends when the channel is closed. When the producer is done and never closes it, every worker waits forever: its goroutine, stack and everything it references stay in memory until the process exits.',
+      example: `package p
+
+func process(items []string) {
+	jobs := make(chan string)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for j := range jobs {
+				handle(j)
+			}
+		}()
+	}
+	for _, it := range items {
+		jobs <- it
+	}
+}
+
+func handle(string) {}
+`,
+      useInstead: `package p
+
+func process(items []string) {
+	jobs := make(chan string)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for j := range jobs {
+				handle(j)
+			}
+		}()
+	}
+	for _, it := range items {
+		jobs <- it
+	}
+	close(jobs) // the workers' range loops end after the last job
+}
+
+func handle(string) {}
+`,
+    },
+    messages: {
+      fieldNeverClosed:
+        'range over {{field}} never ends: {{name}} (made on line {{line}} and stored in {{field}}) is never closed after the last send, so the goroutine blocks here forever and everything it references leaks; add close({{name}}) in the producer after the last send',
+      neverClosed:
+        'range over {{name}} never ends: nothing closes {{name}} after the last send, so the goroutine blocks here forever and everything it references leaks; add close({{name}}) in the producer after the last send',
+    },
+    triggers: ['make(chan'],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    const channels = channelFacts(ctx.facts);
+    const reported = new Set<number>();
+    const report = (loop: Node, name: string, make: Node, field?: string) => {
+      if (reported.has(loop.id)) return;
+      reported.add(loop.id);
+      const range = loop.namedChildren.find((c) => c?.type === 'range_clause') ?? loop;
+      ctx.report({
+        span: {
+          start: { line: loop.startPosition.row + 1, column: loop.startPosition.column + 1 },
+          end: { line: range.endPosition.row + 1, column: range.endPosition.column + 1 },
+        },
+        messageId: field ? 'fieldNeverClosed' : 'neverClosed',
+        data: { name, field: field ?? name, line: make.startPosition.row + 1 },
+        related: [{ node: make, message: `${name} is made here` }],
+      });
+    };
+    const check = (fn: Node) => {
+      // seed 002: a worker method ranging over a channel field fed by a local channel
+      for (const r of fieldRanges(ctx.facts)) {
+        if (within(r.make, fn)) report(r.loop, r.name, r.make, r.loop.namedChildren.find((c) => c?.type === 'range_clause')?.childForFieldName('right')?.text);
+      }
+      if (longLived(fn)) return;
+      const f = channels.of(fn);
+      if (!f.hasGo) return;
+      for (const ch of f.channels) {
+        for (const op of neverClosed(ch)) report(op.node, ch.name, ch.make);
+      }
+    };
+    return channels.handlers(check);
+  },
+});

@@ -1,0 +1,657 @@
+// Channel facts shared by the channel rules, computed once per top-level function and
+// memoized per file: where each local channel is made and with what capacity, every send,
+// receive, range and close on it, which goroutine each happens in, and whether the
+// channel escapes where syntax can't follow it.
+//
+//	func f() {
+//		ch := make(chan T)          // Channel{name: "ch", capacity: 'unbuffered'}
+//		go func() { ch <- v }()     // op send, unit: the go statement
+//		go worker(ch)               // ops inside worker(p chan T) of this file, unit: this go statement
+//		select {
+//		case x := <-ch:             // op recv, select: this select, in the main unit
+//		case <-ctx.Done():
+//		}
+//	}
+import type { Node } from 'web-tree-sitter';
+import { enclosingFunction, type FileFacts, isFunction, unparen, unparenUp } from './facts.js';
+
+export type OpKind = 'send' | 'recv' | 'range' | 'close';
+
+/**
+ * Where an operation runs, relative to the function that made the channel: its own body
+ * ('main'), a goroutine ('go': `go func(){…}()`, `go f(ch)`, `g.Go(func…)`).
+ */
+export interface Unit {
+  kind: 'main' | 'go';
+  /** The function that made the channel (main), or the go statement / `.Go(…)` call. */
+  node: Node;
+  /** The go statement sits in a loop of its parent: the goroutine is started many times. */
+  inLoop: boolean;
+  /** The loop that starts it, when inLoop. */
+  loop: Node | null;
+}
+
+export interface ChanOp {
+  kind: OpKind;
+  /** send_statement, unary_expression `<-ch`, for_statement (range), call_expression close(ch). */
+  node: Node;
+  unit: Unit;
+  /** The select_statement and communication_case when the op is a case of a select. */
+  select: Node | null;
+  selectCase: Node | null;
+  /** Inside a loop of its own unit (or of the callee it was found in). */
+  inLoop: boolean;
+  /** Position in the making function's flow (the call site for ops found in a callee). */
+  pos: number;
+  /** Inside a deferred call or closure. */
+  deferred: boolean;
+  /** Inside a `sync.Once`-style `x.Do(func(){…})`. */
+  once: boolean;
+}
+
+export type Capacity = { kind: 'unbuffered' } | { kind: 'constant'; n: number } | { kind: 'unknown' };
+
+export interface Channel {
+  name: string;
+  /** The function whose body declares the channel variable. */
+  owner: Node;
+  /** The `make(chan T…)` call. */
+  make: Node;
+  /** The `chan T` type node of the make. */
+  type: Node;
+  capacity: Capacity;
+  ops: ChanOp[];
+  /** Why the channel escapes where syntax can't follow it, or null. */
+  escapes: string | null;
+  /** The identifier the make is assigned to. */
+  declared: Node;
+}
+
+export interface FunctionChannels {
+  fn: Node;
+  /** The function contains a go statement (or a `.Go(func…)` call). */
+  hasGo: boolean;
+  channels: Channel[];
+}
+
+const LOOP = 'for_statement';
+
+function sameNode(a: Node | string, b: Node): boolean {
+  return typeof a !== 'string' && a.id === b.id;
+}
+
+function isMake(call: Node): boolean {
+  const f = call.childForFieldName('function');
+  return call.type === 'call_expression' && f?.type === 'identifier' && f.text === 'make';
+}
+
+/** The `make(…)` call whose first argument is the `chan T` node `t`, or null. */
+function makeOf(t: Node): Node | null {
+  const args = t.parent;
+  const call = args?.parent;
+  return args?.type === 'argument_list' && call && isMake(call) && args.namedChild(0)?.id === t.id ? call : null;
+}
+
+/** True when `inner` lies inside `outer` (or is it). */
+export function within(inner: Node, outer: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * The nearest for loop between `n` and `stop` (exclusive), or null. A loop that contains
+ * `make` makes a new channel each iteration, so it does not repeat anything on one channel.
+ */
+export function loopBetween(n: Node, stop: Node, make?: Node): Node | null {
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) {
+    if (p.type === LOOP) return make && within(make, p) ? null : p;
+    if (p.type === 'func_literal') return null;
+  }
+  return null;
+}
+
+type Ctx = { kind: 'go'; node: Node } | { kind: 'transparent'; deferred: boolean; once: boolean } | { kind: 'unknown' };
+
+/** What a function literal on the way from a use to its scope means for the use. */
+function literalContext(lit: Node): Ctx {
+  const up = unparenUp(lit);
+  const parent = up.parent;
+  if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === up.id) {
+    // func(){…}() called in place: go, defer, or plain.
+    const stmt = unparenUp(parent).parent;
+    if (stmt?.type === 'go_statement') return { kind: 'go', node: stmt };
+    return { kind: 'transparent', deferred: stmt?.type === 'defer_statement', once: false };
+  }
+  if (parent?.type === 'argument_list') {
+    const call = parent.parent;
+    const f = call?.childForFieldName('function');
+    if (call && f?.type === 'selector_expression') {
+      const name = f.childForFieldName('field')?.text;
+      // errgroup.Group.Go / conc pools start a goroutine; sync.Once.Do runs it once, now.
+      if (name === 'Go') return { kind: 'go', node: call };
+      if (name === 'Do' && parent.namedChildCount === 1) return { kind: 'transparent', deferred: false, once: true };
+    }
+  }
+  return { kind: 'unknown' };
+}
+
+/** The parameter name that receives argument `i` of a call to `callee`, if any (not variadic). */
+function paramAt(callee: Node, i: number): { name: string; type: Node } | undefined {
+  const params = callee.childForFieldName('parameters');
+  let k = 0;
+  for (const p of params?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'variadic_parameter_declaration') return undefined;
+    const names = p.childrenForFieldName('name').filter((x): x is Node => !!x);
+    const type = p.childForFieldName('type');
+    if (names.length === 0) {
+      if (k === i) return undefined;
+      k++;
+      continue;
+    }
+    for (const n of names) {
+      if (k === i) return type ? { name: n.text, type } : undefined;
+      k++;
+    }
+  }
+  return undefined;
+}
+
+/** The channel analysis of one file, memoized per top-level function. */
+export class ChannelFacts {
+  private readonly memo = new Map<number, FunctionChannels>();
+  private funcsMemo?: Map<string, Node[]>;
+  private constsMemo?: Map<string, number>;
+  private readonly paramsMemo = new Map<string, Channel>();
+  private readonly topMemo = new Map<number, Node | null>();
+  private readonly litsMemo = new Map<number, Node[]>();
+
+  constructor(readonly facts: FileFacts) {}
+
+  /** Function and method declarations of the file by name. */
+  private functions(): Map<string, Node[]> {
+    if (this.funcsMemo) return this.funcsMemo;
+    const m = new Map<string, Node[]>();
+    for (const d of this.facts.root.namedChildren) {
+      if (d?.type !== 'function_declaration' && d?.type !== 'method_declaration') continue;
+      const name = d.childForFieldName('name')?.text;
+      if (!name) continue;
+      const list = m.get(name);
+      if (list) list.push(d);
+      else m.set(name, [d]);
+    }
+    this.funcsMemo = m;
+    return m;
+  }
+
+  /** The same-file function a call reaches: `f(…)` or a method `x.m(…)` declared once in the file. */
+  callee(call: Node): Node | undefined {
+    const f = call.childForFieldName('function');
+    if (!f) return undefined;
+    if (f.type === 'identifier') {
+      const list = this.functions().get(f.text);
+      return list?.length === 1 && list[0]!.type === 'function_declaration' ? list[0] : undefined;
+    }
+    if (f.type === 'selector_expression') {
+      const operand = f.childForFieldName('operand');
+      if (operand?.type === 'identifier' && this.facts.importPath(operand.text, call) !== undefined) return undefined;
+      const list = this.functions().get(f.childForFieldName('field')?.text ?? '');
+      return list?.length === 1 && list[0]!.type === 'method_declaration' ? list[0] : undefined;
+    }
+    return undefined;
+  }
+
+  /** Channel facts of the top-level function `fn` (memoized). */
+  of(fn: Node): FunctionChannels {
+    const memo = this.memo.get(fn.id);
+    if (memo) return memo;
+    const res: FunctionChannels = { fn, hasGo: /\bgo\s|\.Go\(/.test(fn.text), channels: [] };
+    this.memo.set(fn.id, res);
+    for (const t of fn.descendantsOfType('channel_type')) {
+      const call = t && makeOf(t);
+      const ch = call && this.channelAt(call, t!);
+      if (ch) res.channels.push(ch);
+    }
+    return res;
+  }
+
+  /**
+   * For a `chan T` node (what the rules subscribe to): the top-level function whose
+   * channel facts it belongs to, when it is the type of a `make(chan T…)`; else null.
+   */
+  functionOfMake(t: Node): Node | null {
+    let top = this.topMemo.get(t.id);
+    if (top === undefined) {
+      top = makeOf(t) ? topLevelFunction(t) : null;
+      this.topMemo.set(t.id, top);
+    }
+    return top;
+  }
+
+  /**
+   * The handlers of a channel rule: subscribed to `chan T` nodes only, calling `check`
+   * once per top-level function that makes a channel.
+   */
+  handlers(check: (fn: Node) => void): { channel_type: (t: Node) => void } {
+    const done = new Set<number>();
+    return {
+      channel_type: (t) => {
+        const fn = this.functionOfMake(t);
+        if (fn && !done.has(fn.id)) {
+          done.add(fn.id);
+          check(fn);
+        }
+      },
+    };
+  }
+
+  /** An integer constant: a literal, or a `const` of the file with a literal value. */
+  constantInt(n: Node | null): number | undefined {
+    if (!n) return undefined;
+    n = unparen(n);
+    if (n.type === 'int_literal') {
+      const v = Number(n.text.replace(/_/g, ''));
+      return Number.isFinite(v) ? v : undefined;
+    }
+    if (n.type === 'binary_expression') {
+      const a = this.constantInt(n.childForFieldName('left'));
+      const b = this.constantInt(n.childForFieldName('right'));
+      const op = n.childForFieldName('operator')?.text;
+      if (a === undefined || b === undefined) return undefined;
+      return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : undefined;
+    }
+    if (n.type !== 'identifier') return undefined;
+    // package-level consts (top-level declarations only), then the consts of the function
+    if (!this.constsMemo) {
+      this.constsMemo = new Map();
+      for (const d of this.facts.root.namedChildren) if (d?.type === 'const_declaration') this.addConsts(d, this.constsMemo);
+    }
+    const local = new Map<string, number>();
+    const top = topLevelFunction(n);
+    if (top && top.text.includes('const')) this.addConsts(top, local);
+    return local.get(n.text) ?? this.constsMemo.get(n.text);
+  }
+
+  private addConsts(scope: Node, into: Map<string, number>): void {
+    for (const spec of scope.descendantsOfType('const_spec')) {
+      const vals = spec?.childForFieldName('value')?.namedChildren ?? [];
+      spec?.childrenForFieldName('name').forEach((name, i) => {
+        const v = vals[i];
+        if (name && v?.type === 'int_literal') into.set(name.text, Number(v.text.replace(/_/g, '')));
+      });
+    }
+  }
+
+  /**
+   * The identifiers inside `scope` that name its variable `name`, in document order. Found
+   * by text (a word search in the function's source, then the node at each hit) rather
+   * than by listing every identifier of the function; a hit in a nested function literal
+   * counts only when that literal does not declare the name again.
+   */
+  private usesOf(scope: Node, name: string): Node[] {
+    const out: Node[] = [];
+    const src = scope.text;
+    // ASCII word boundaries find every candidate; the node check below rejects the rest
+    const re = new RegExp(`\\b${name}\\b`, 'g');
+    for (const m of src.matchAll(re)) {
+      const at = scope.startIndex + m.index!;
+      const id = scope.descendantForIndex(at, at + name.length);
+      if (id?.type !== 'identifier' || id.startIndex !== at || id.endIndex !== at + name.length) continue;
+      // in a nested literal, the name is still scope's unless a literal on the way declares it
+      if (this.literalsAround(scope, at).every((l) => !this.facts.localNames(l).has(name))) out.push(id);
+    }
+    return out;
+  }
+
+  /**
+   * The innermost function (`scope` or a function literal inside it) containing offset
+   * `at`, from the literals' ranges: no walk up through parents (each parent step
+   * costs a descent from the root in tree-sitter).
+   */
+  functionAt(scope: Node, at: number): Node {
+    let lits = this.litsMemo.get(scope.id);
+    if (!lits) {
+      lits = scope.descendantsOfType('func_literal').filter((l): l is Node => !!l && l.id !== scope.id);
+      this.litsMemo.set(scope.id, lits);
+    }
+    let best = scope;
+    for (const l of lits) if (l.startIndex <= at && at < l.endIndex && l.startIndex >= best.startIndex) best = l;
+    return best;
+  }
+
+  /** The function literals between offset `at` and `scope`, innermost first. */
+  literalsAround(scope: Node, at: number): Node[] {
+    this.functionAt(scope, at);
+    return this.litsMemo
+      .get(scope.id)!
+      .filter((l) => l.startIndex <= at && at < l.endIndex)
+      .sort((a, b) => b.startIndex - a.startIndex);
+  }
+
+  /** The local variable a `make(chan …)` initializes, with its uses classified. */
+  private channelAt(call: Node, type: Node): Channel | undefined {
+    const up = unparenUp(call);
+    const list = up.parent;
+    if (list?.type !== 'expression_list') return undefined;
+    const decl = list.parent;
+    if (!decl) return undefined;
+    let left: (Node | null)[];
+    if (decl.type === 'short_var_declaration' || decl.type === 'assignment_statement') {
+      if (decl.childForFieldName('right')?.id !== list.id) return undefined;
+      left = decl.childForFieldName('left')?.namedChildren ?? [];
+    } else if (decl.type === 'var_spec') {
+      left = decl.childrenForFieldName('name');
+    } else return undefined;
+    const idx = list.namedChildren.findIndex((c) => c?.id === up.id);
+    const target = left[idx];
+    if (!target || target.type !== 'identifier' || target.text === '_') return undefined;
+    // `ch := make(…)` and `var ch = make(…)` declare in the enclosing function; `ch = …` may not
+    const owner = decl.type === 'assignment_statement' ? this.facts.resolveName(target.text, target) : enclosingFunction(target);
+    if (!owner || owner === 'package' || owner === 'unknown') return undefined;
+    const capArg = call.childForFieldName('arguments')?.namedChild(1) ?? null;
+    const n = capArg ? this.constantInt(capArg) : 0;
+    const capacity: Capacity = n === 0 ? { kind: 'unbuffered' } : n === undefined ? { kind: 'unknown' } : { kind: 'constant', n };
+    const ch: Channel = { name: target.text, owner, make: call, type, capacity, ops: [], escapes: null, declared: target };
+    const main: Unit = { kind: 'main', node: owner, inLoop: false, loop: null };
+    const uses = this.usesOf(owner, target.text);
+    this.classify(ch, uses, owner, main, undefined, new Set([owner.id]));
+    return ch;
+  }
+
+  /**
+   * A channel parameter `ch chan T` of a top-level function, with its uses classified
+   * (memoized). `make` is the parameter's type node (there is no make in sight).
+   */
+  param(fn: Node, name: Node, type: Node): Channel {
+    const key = `p${name.id}`;
+    const memo = this.paramsMemo.get(key);
+    if (memo) return memo;
+    const ch: Channel = { name: name.text, owner: fn, make: type, type, capacity: { kind: 'unknown' }, ops: [], escapes: null, declared: name };
+    const uses = this.usesOf(fn, name.text);
+    this.classify(ch, uses, fn, { kind: 'main', node: fn, inLoop: false, loop: null }, undefined, new Set([fn.id]));
+    this.paramsMemo.set(key, ch);
+    return ch;
+  }
+
+  /**
+   * Adds the ops of `uses` (identifiers naming the channel inside `scope`) to `ch`.
+   * `site` is the call that passed the channel into `scope` when scope is a callee.
+   */
+  private classify(ch: Channel, uses: Node[], scope: Node, unit: Unit, site: Node | undefined, seen: Set<number>): void {
+    for (const id of uses) {
+      if (ch.escapes) return;
+      if (id.id === ch.declared.id) continue;
+      if (id.parent?.type === 'parameter_declaration') continue;
+      if (id.parent?.type === 'var_spec' && id.parent.childrenForFieldName('name').some((n) => n?.id === id.id)) continue;
+      // Which goroutine the use runs in.
+      let opUnit = unit;
+      let deferred = false;
+      let once = false;
+      let unknown = false;
+      const lits: Node[] = [];
+      lits.push(...this.literalsAround(scope, id.startIndex));
+      for (let i = lits.length - 1; i >= 0; i--) {
+        const c = literalContext(lits[i]!);
+        if (c.kind === 'unknown') unknown = true;
+        else if (c.kind === 'transparent') {
+          deferred ||= c.deferred;
+          once ||= c.once;
+        } else {
+          const loop = loopBetween(c.node, i + 1 < lits.length ? lits[i + 1]! : scope, ch.make);
+          opUnit = { kind: 'go', node: c.node, inLoop: loop !== null || opUnit.inLoop, loop: loop ?? opUnit.loop };
+        }
+      }
+      if (unknown) {
+        ch.escapes = 'captured by a closure';
+        return;
+      }
+      const inner = lits[0] ?? scope;
+      const pos = site ? site.startIndex : id.startIndex;
+      const add = (kind: OpKind, node: Node, sel: Node | null = null, selCase: Node | null = null) =>
+        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop: loopBetween(node, inner, ch.make) !== null, pos, deferred: deferred || unparenUp(node).parent?.type === 'defer_statement', once });
+      const up = unparenUp(id);
+      const parent = up.parent;
+      if (!parent) continue;
+      switch (parent.type) {
+        case 'send_statement':
+          if (parent.childForFieldName('channel')?.id === up.id) {
+            const cc = parent.parent?.type === 'communication_case' ? parent.parent : null;
+            add('send', parent, cc?.parent ?? null, cc);
+            continue;
+          }
+          ch.escapes = 'sent on a channel';
+          return;
+        case 'unary_expression':
+          if (parent.child(0)?.type === '<-') {
+            const outer = unparenUp(parent).parent;
+            const stmt = outer?.type === 'expression_list' ? outer.parent : outer;
+            const cc = stmt?.type === 'receive_statement' || stmt?.type === 'expression_statement' ? stmt.parent : stmt;
+            if (cc?.type === 'communication_case') add('recv', parent, cc.parent, cc);
+            else add('recv', parent);
+            continue;
+          }
+          ch.escapes = 'address taken';
+          return;
+        case 'range_clause':
+          if (parent.childForFieldName('right')?.id === up.id && parent.parent?.type === LOOP) {
+            add('range', parent.parent);
+            continue;
+          }
+          break;
+        case 'binary_expression':
+          continue; // ch == nil
+        case 'argument_list': {
+          const call = parent.parent!;
+          const f = call.childForFieldName('function');
+          if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'cap')) continue;
+          if (f?.type === 'identifier' && f.text === 'close' && this.facts.resolveName('close', call) === 'unknown') {
+            add('close', call);
+            continue;
+          }
+          if (this.follow(ch, call, up, opUnit, site ?? call, seen, inner)) continue;
+          ch.escapes = 'passed to a function this file does not show';
+          return;
+        }
+      }
+      const stmt = parent.type === 'expression_list' ? parent.parent : parent;
+      ch.escapes =
+        stmt?.type === 'return_statement' && enclosingFunction(stmt)?.id === ch.owner.id
+          ? 'returned'
+          : stmt?.type === 'assignment_statement' && stmt.childForFieldName('left')?.id === parent.id
+            ? 'reassigned'
+            : 'stored or returned';
+      return;
+    }
+  }
+
+  /** Follows the channel into a same-file function it is passed to. */
+  private follow(ch: Channel, call: Node, arg: Node, unit: Unit, site: Node, seen: Set<number>, inner: Node): boolean {
+    const callee = this.callee(call);
+    if (!callee || seen.has(callee.id) || seen.size > 3) return false;
+    const i = call.childForFieldName('arguments')!.namedChildren.findIndex((c) => c?.id === arg.id);
+    const p = paramAt(callee, i);
+    if (!p || p.type.type !== 'channel_type') return false;
+    let u = unit;
+    const stmt = unparenUp(call).parent;
+    if (stmt?.type === 'go_statement') {
+      const loop = loopBetween(stmt, inner, ch.make);
+      u = { kind: 'go', node: stmt, inLoop: loop !== null || unit.inLoop, loop: loop ?? unit.loop };
+    } else if (stmt?.type === 'defer_statement') return false;
+    const body = callee.childForFieldName('body');
+    if (!body) return false;
+    const uses = this.usesOf(callee, p.name);
+    const next = new Set(seen);
+    next.add(callee.id);
+    this.classify(ch, uses, callee, u, site, next);
+    return true;
+  }
+}
+
+const perFile = new WeakMap<FileFacts, ChannelFacts>();
+
+/** The file's channel facts, shared by every rule that asks (one instance per FileFacts). */
+export function channelFacts(facts: FileFacts): ChannelFacts {
+  let c = perFile.get(facts);
+  if (!c) {
+    c = new ChannelFacts(facts);
+    perFile.set(facts, c);
+  }
+  return c;
+}
+
+/** The top-level function or method declaration that contains `n`. */
+export function topLevelFunction(n: Node): Node | null {
+  let top: Node | null = null;
+  for (let f = enclosingFunction(n); f; f = enclosingFunction(f)) top = f;
+  return top;
+}
+
+/** The select cases of `sel` other than `except`. */
+export function siblingCases(sel: Node, except: Node): Node[] {
+  return sel.namedChildren.filter((c): c is Node => !!c && c.id !== except.id && (c.type === 'communication_case' || c.type === 'default_case'));
+}
+
+/**
+ * A statement inside `body` that leaves the enclosing `loop` (or the function): a
+ * `return`, or a `break` that targets the loop (not one that only ends a nested
+ * switch/select/for), or a labeled break/goto. Returns null when none.
+ */
+export function exitFrom(body: Node, loop: Node | null): Node | null {
+  const fn = isFunction(body) ? body : enclosingFunction(body);
+  for (const s of body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement'])) {
+    if (!s || enclosingFunction(s)?.id !== fn?.id || countedExit(s)) continue;
+    if (s.type === 'return_statement') return s;
+    if (s.type === 'goto_statement' || s.namedChildCount > 0) return s; // labeled
+    if (!loop) continue;
+    // a plain break ends the innermost for/switch/select around it
+    let p = s.parent;
+    while (p && !BREAKABLE.has(p.type)) p = p.parent;
+    if (p?.id === loop.id) return s;
+  }
+  return null;
+}
+
+/**
+ * An exit guarded by a completion count (`if active == 0 { return }`, `if n >= len(xs)`):
+ * it leaves after everything was received, not early.
+ */
+function countedExit(s: Node): boolean {
+  for (let p = s.parent; p && !isFunction(p); p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const cond = p.childForFieldName('condition');
+    const op = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : undefined;
+    return op === '==' || op === '>=' || op === '<=';
+  }
+  return false;
+}
+
+/** Calls that end the process, or (in a _test.go file) fail the test. */
+const PROCESS_ENDS = /^(Fatal|Panic|Exit$)/;
+const TEST_FAILS = new Set(['FailNow', 'Fail', 'Error', 'Errorf', 'Skip', 'Skipf', 'SkipNow']);
+
+/**
+ * The statements around `n` report a failure (`log.Fatal`, `os.Exit`, `panic`, and in a
+ * test file `t.Error`/`t.Fatal`): a goroutine left blocked on a path where the program or
+ * the test fails anyway is not worth a finding. `n` is a select case, or a return (its
+ * enclosing block is checked).
+ */
+export function failurePath(n: Node, inTest: boolean): boolean {
+  const scope = n.type === 'return_statement' ? (n.parent ?? n) : n;
+  for (const c of scope.descendantsOfType('call_expression')) {
+    const f = c?.childForFieldName('function');
+    if (!f) continue;
+    if (f.type === 'identifier' && f.text === 'panic') return true;
+    if (f.type === 'selector_expression') {
+      const name = f.childForFieldName('field')?.text ?? '';
+      if (PROCESS_ENDS.test(name) || (inTest && TEST_FAILS.has(name))) return true;
+    }
+  }
+  return false;
+}
+
+/** A send followed directly by a return: the goroutine sends once even inside a loop. */
+export function thenReturns(send: Node): boolean {
+  let next = send.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next?.type === 'return_statement' || (next?.type === 'break_statement' && next.namedChildCount === 0);
+}
+
+const BREAKABLE = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+const BRANCHES = new Set([
+  'if_statement',
+  'expression_switch_statement',
+  'type_switch_statement',
+  'select_statement',
+  'communication_case',
+  'expression_case',
+  'default_case',
+  'type_case',
+]);
+
+/** True when `a` and `b` sit on different branches of an if/switch/select (not one path). */
+export function onDifferentBranches(a: Node, b: Node): boolean {
+  for (let p = b.parent; p; p = p.parent) if (within(a, p)) return BRANCHES.has(p.type);
+  return false;
+}
+
+/** A return (or panic) in `fn` between two positions: the path ends there. */
+export function pathEnds(fn: Node, from: number, to: number): boolean {
+  for (const r of fn.descendantsOfType(['return_statement', 'call_expression'])) {
+    if (!r || r.startIndex < from || r.startIndex > to || enclosingFunction(r)?.id !== fn.id) continue;
+    if (r.type === 'return_statement') return true;
+    if (r.childForFieldName('function')?.text === 'panic') return true;
+  }
+  return false;
+}
+
+/**
+ * How many sends of the same goroutine can run before `send` on one execution: sends on
+ * other branches, or after a return, do not add up (`if err { ch <- e } else { ch <- v }`
+ * sends once).
+ */
+export function sendsBefore(send: ChanOp, ops: ChanOp[]): number {
+  const fn = enclosingFunction(send.node);
+  let n = 0;
+  for (const o of ops) {
+    if (o === send || o.kind !== 'send' || o.unit.node.id !== send.unit.node.id || o.node.startIndex >= send.node.startIndex) continue;
+    if (enclosingFunction(o.node)?.id !== fn?.id) continue;
+    if (onDifferentBranches(o.node, send.node) || thenReturns(o.node) || (fn && pathEnds(fn, o.node.endIndex, send.node.startIndex))) continue;
+    n++;
+  }
+  return n;
+}
+
+/** The trip count of `for i := 0; i < K; i++` with a constant K; Infinity otherwise. */
+export function tripCount(loop: Node | null, constant: (n: Node | null) => number | undefined): number {
+  const clause = loop?.namedChildren.find((c) => c?.type === 'for_clause');
+  const init = clause?.childForFieldName('initializer');
+  const cond = clause?.childForFieldName('condition');
+  if (!init || cond?.type !== 'binary_expression') return Infinity;
+  const start = init.type === 'short_var_declaration' ? init.childForFieldName('right')?.namedChild(0) : null;
+  const k = constant(cond.childForFieldName('right'));
+  const op = cond.childForFieldName('operator')?.text;
+  if (start?.text !== '0' || k === undefined) return Infinity;
+  return op === '<' ? k : op === '<=' ? k + 1 : Infinity;
+}
+
+/** The channel a select case receives from (`case v := <-done:`), as an identifier name. */
+export function caseReceiveName(c: Node): string | undefined {
+  let comm = c.childForFieldName('communication');
+  if (comm?.type === 'receive_statement') comm = comm.childForFieldName('right');
+  if (comm?.type === 'expression_statement') comm = comm.namedChild(0);
+  comm = comm && unparen(comm);
+  if (comm?.type !== 'unary_expression' || comm.child(0)?.type !== '<-') return undefined;
+  const operand = comm.childForFieldName('operand');
+  return operand?.type === 'identifier' ? operand.text : undefined;
+}
+
+/**
+ * True when `name` is a channel of `all` that every goroutine in `units` sends on or
+ * closes: receiving from it means those goroutines got that far (a completion signal).
+ */
+export function signalledBy(all: Channel[], name: string | undefined, units: Set<number>): boolean {
+  const sig = all.find((c) => c.name === name);
+  if (!sig || sig.escapes || units.size === 0) return false;
+  for (const u of units) if (!sig.ops.some((o) => (o.kind === 'send' || o.kind === 'close') && o.unit.node.id === u)) return false;
+  return true;
+}
