@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeRules, HELP, parseCli, UsageError, type Config } from './config.js';
-import { scanFiles } from './engine/run.js';
+import { scanFiles, scanFilesWithStats } from './engine/run.js';
 import { packageRoot } from './engine/parser.js';
 import type { FileResult } from './engine/types.js';
 import { applyEdits, fixEdits } from './fix.js';
@@ -11,16 +11,19 @@ import { selectFiles } from './files.js';
 import { formatJson } from './report/json.js';
 import { formatPretty } from './report/pretty.js';
 import { allRules } from '../rules/index.js';
+import { runMerge } from './merge.js';
+import { formatStats, runOptions } from './runopts.js';
+import { selectShard } from './shard.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
-function version(): string {
+export function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 const docsUrl = (id: string) => `https://github.com/leakhound/leakhound#${id}`;
 
-async function report(results: FileResult[], config: Config): Promise<string> {
+export async function report(results: FileResult[], config: Config): Promise<string> {
   switch (config.format) {
     case 'json':
       return formatJson(results);
@@ -45,6 +48,7 @@ function applyFixes(results: FileResult[]): string[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return runMerge(argv.slice(1), report);
   let req;
   try {
     req = parseCli(argv);
@@ -77,8 +81,13 @@ export async function main(argv: string[]): Promise<number> {
     failed = true;
   }
   const rules = activeRules(config);
-  const scanOpts = { rules, skipGenerated: config.defaultSkips };
-  let results = await scanFiles(selection.files, scanOpts);
+  const files = config.shard ? selectShard(selection.files, config.shard) : selection.files;
+  const started = performance.now();
+  const scanOpts = runOptions(config, rules, version(), cwd);
+  const scanned = await scanFilesWithStats(files, scanOpts);
+  scanOpts.progress?.end();
+  if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));
+  let results = scanned.results;
   if (config.fix) {
     const changed = applyFixes(results);
     if (changed.length) {

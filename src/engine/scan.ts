@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts } from '../go/facts.js';
+import { isBlank, prefilterFor } from './prefilter.js';
 import type { ActiveRule, Diagnostic, FileResult, Handler, Notice, ReportDescriptor, Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
@@ -160,21 +161,39 @@ export async function scanFile(parser: Parser, filePath: string, opts: ScanFileO
   try {
     buf = await readFile(filePath);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    return { filePath, diagnostics: [], notices: [{ kind: 'read-error', message: `cannot read file: ${why}` }] };
+    return readErrorResult(filePath, e);
   }
   return scanBuffer(parser, filePath, buf, opts);
 }
 
-export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions): FileResult {
+/** A file that could not be read, as a result with one notice. */
+export function readErrorResult(filePath: string, e: unknown): FileResult {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+  return { filePath, diagnostics: [], notices: [{ kind: 'read-error', message: `cannot read file: ${why}` }] };
+}
+
+/** Why scanBuffer did not parse a file (for statistics). */
+export interface ScanInfo {
+  skipped?: 'prefilter' | 'generated';
+}
+
+export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}): FileResult {
   if (buf.subarray(0, 8000).includes(0)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
-  const text = buf.toString('utf8');
-  if (text.trim() === '') {
+  if (isBlank(buf)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'empty', message: 'empty file; nothing to analyse' }] };
   }
-  if ((opts.skipGenerated ?? true) && isGenerated(text)) return { filePath, diagnostics: [], notices: [] };
+  // No enabled rule can fire: do not even decode the bytes.
+  if (!prefilterFor(opts.rules)(buf)) {
+    info.skipped = 'prefilter';
+    return { filePath, diagnostics: [], notices: [] };
+  }
+  const text = buf.toString('utf8');
+  if ((opts.skipGenerated ?? true) && isGenerated(text)) {
+    info.skipped = 'generated';
+    return { filePath, diagnostics: [], notices: [] };
+  }
   return scanText(parser, filePath, text, opts.rules);
 }
