@@ -7,7 +7,7 @@ export interface Progress {
   end(): void;
 }
 
-export function wantsProgress(opts: { format: string; outputFile?: string }, env = process.env, stderr = process.stderr): boolean {
+export function wantsProgress(opts: { format: string; outputFile?: string }, env: NodeJS.ProcessEnv = process.env, stderr: { isTTY?: boolean } = process.stderr): boolean {
   if (!stderr.isTTY || env.CI) return false;
   const machine = opts.format === 'json' || opts.format === 'sarif';
   return !(machine && !opts.outputFile);

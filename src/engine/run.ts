@@ -10,8 +10,15 @@ import type { ScanFileOptions } from './scan.js';
 import { runTask, toSpecs, type Task, type TaskOutcome } from './task.js';
 import type { FileResult } from './types.js';
 
-/** The rules index the workers load by default (dist/rules/index.js). */
-export const defaultRulesModule = new URL('../../rules/index.js', import.meta.url).href;
+let defaultRulesModule = new URL('../../rules/index.js', import.meta.url).href;
+
+/**
+ * The module (URL) whose `allRules` export worker threads rebuild the rules from, by id;
+ * dist/rules/index.js unless a test or the benchmark injects rules of its own.
+ */
+export function setDefaultRulesModule(url: string): void {
+  defaultRulesModule = url;
+}
 
 /** Below this many bytes to scan, starting workers (≈40 ms each, in parallel) does not pay. */
 export const MIN_PARALLEL_BYTES = 1 << 20;
