@@ -3,11 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Node } from 'web-tree-sitter';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCli, parseShard, UsageError } from '../src/config.js';
 import { ResultCache } from '../src/engine/cache.js';
+import { getParser } from '../src/engine/parser.js';
+import { enclosingFunction, FUNCTION_TYPES } from '../src/go/facts.js';
 import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
 import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
 import type { ActiveRule, AnyRule } from '../src/engine/types.js';
@@ -90,6 +93,29 @@ test('files no enabled rule can match are not parsed', async () => {
   assert.ok(stats.skippedByTriggers >= 2, `plain.go and broken.go skipped (got ${stats.skippedByTriggers})`);
   assert.equal(stats.skippedGenerated, 1);
   assert.equal(stats.parsed + stats.skippedByTriggers + stats.skippedGenerated, files.length);
+});
+
+test('enclosingFunction (indexed per tree) agrees with a walk up the parents', async () => {
+  const parser = await getParser();
+  const naive = (n: Node): Node | null => {
+    for (let p = n.parent; p; p = p.parent) if ((FUNCTION_TYPES as readonly string[]).includes(p.type)) return p;
+    return null;
+  };
+  let checked = 0;
+  for (const f of fixtureFiles()) {
+    const tree = parser.parse(readFileSync(f, 'utf8'))!;
+    try {
+      const types = ['identifier', 'call_expression', 'expression_list', 'go_statement', ...FUNCTION_TYPES];
+      for (const n of tree.rootNode.descendantsOfType(types)) {
+        if (!n) continue;
+        assert.equal(enclosingFunction(n)?.id ?? null, naive(n)?.id ?? null, `${f}:${n.startPosition.row + 1} ${n.type}`);
+        checked++;
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 100, `checked ${checked} nodes`);
 });
 
 // ---- worker threads ---------------------------------------------------------------------

@@ -71,8 +71,52 @@ export function isFunction(n: Node): boolean {
 
 /** The nearest enclosing function (declaration, method or literal), or null at file scope. */
 export function enclosingFunction(n: Node): Node | null {
-  for (let p = n.parent; p; p = p.parent) if (FUNCTION_SET.has(p.type)) return p;
+  const ix = functionIndex(n);
+  // The last function starting at or before n; the innermost function around n is it or
+  // one of its enclosing functions (functions nest), so climb from there.
+  let lo = 0;
+  let hi = ix.starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.starts[mid]! <= n.startIndex) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  for (let i = hi; i >= 0; i = ix.outer[i]!) {
+    const s = ix.starts[i]!;
+    const e = ix.ends[i]!;
+    // Same range as n: n itself, or a function n merely wraps; neither encloses n.
+    if (s <= n.startIndex && e >= n.endIndex && (s !== n.startIndex || e !== n.endIndex)) return ix.fns[i]!;
+  }
   return null;
+}
+
+/**
+ * Every function of a tree in document order, with each one's enclosing function, built
+ * once per tree: `Node.parent` costs a descent from the root in tree-sitter, so a walk up
+ * the parents is quadratic in the depth, and rules ask for enclosing functions a lot.
+ */
+interface FunctionIndex {
+  fns: Node[];
+  starts: number[];
+  ends: number[];
+  /** Index of the enclosing function, -1 at file scope. */
+  outer: number[];
+}
+const functionIndexes = new WeakMap<object, FunctionIndex>();
+
+function functionIndex(n: Node): FunctionIndex {
+  let ix = functionIndexes.get(n.tree);
+  if (ix) return ix;
+  const fns = n.tree.rootNode.descendantsOfType([...FUNCTION_TYPES]).filter((f): f is Node => f !== null);
+  ix = { fns, starts: fns.map((f) => f.startIndex), ends: fns.map((f) => f.endIndex), outer: [] };
+  const open: number[] = [];
+  for (let i = 0; i < fns.length; i++) {
+    while (open.length && ix.ends[open[open.length - 1]!]! < ix.ends[i]!) open.pop();
+    ix.outer.push(open.length ? open[open.length - 1]! : -1);
+    open.push(i);
+  }
+  functionIndexes.set(n.tree, ix);
+  return ix;
 }
 
 /** The statements of a block (tree-sitter-go wraps them in a statement_list). */
