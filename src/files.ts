@@ -3,9 +3,9 @@
 // node_modules/, directories starting with `.` or `_`, and anything .gitignore ignores.
 // Generated files are recognised by their content, in the engine.
 import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { globby, isGitIgnored } from 'globby';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
+import { gitRoot, isGitIgnoredFrom, walkGoFiles } from './walk.js';
 
 export const SKIPPED_DIRS = ['vendor', 'testdata', 'node_modules'];
 
@@ -42,15 +42,11 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   const out = new Set<string>();
   const missing: string[] = [];
   const ignoreMatch = opts.ignore.length ? picomatch(opts.ignore, { dot: true }) : () => false;
-  let gitIgnored: ((p: string) => boolean) | undefined;
-  const isIgnored = async (abs: string): Promise<boolean> => {
+  // .gitignore files count from the git root down (or from the scanned directory outside git).
+  const isIgnored = (abs: string): boolean => {
     if (!opts.defaultSkips) return false;
-    gitIgnored ??= await isGitIgnored({ cwd }).catch(() => () => false);
-    try {
-      return gitIgnored(abs);
-    } catch {
-      return false; // outside cwd: git rules of this tree do not apply
-    }
+    const top = gitRoot(dirname(abs));
+    return top !== null && isGitIgnoredFrom(top, abs);
   };
 
   for (const p of paths.length ? paths : ['.']) {
@@ -63,13 +59,9 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       continue;
     }
     if (st.isDirectory()) {
-      const found = await globby('**/*.go', {
-        cwd: abs,
-        absolute: true,
-        dot: !opts.defaultSkips,
+      const found = walkGoFiles(abs, (opts.defaultSkips && gitRoot(abs)) || abs, {
         gitignore: opts.defaultSkips,
-        followSymbolicLinks: false,
-        ignore: opts.defaultSkips ? [...SKIPPED_DIRS.map((d) => `**/${d}/**`), '**/_*/**'] : [],
+        skipDirs: opts.defaultSkips ? SKIPPED_DIRS : undefined,
       });
       for (const f of found) {
         const shown = display(cwd, f);
@@ -77,7 +69,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       }
     } else {
       const shown = display(cwd, abs);
-      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || (await isIgnored(abs)))) continue;
+      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || isIgnored(abs))) continue;
       if (ignoreMatch(shown)) continue;
       out.add(shown);
     }

@@ -1,10 +1,10 @@
 // Speed machinery: prefilter, worker threads, result cache, shards + merge, progress.
 // Every check here uses the test-only rules of support/rules.ts, never the shipped ones.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Node } from 'web-tree-sitter';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCli, parseShard, UsageError } from '../src/config.js';
@@ -18,6 +18,7 @@ import { fromEslintResults, mergeSarif } from '../src/merge.js';
 import { progressLine, wantsProgress } from '../src/progress.js';
 import { formatJson } from '../src/report/json.js';
 import { toEslintResults } from '../src/report/eslint.js';
+import { selectFiles } from '../src/files.js';
 import { pathHash, selectShard } from '../src/shard.js';
 import { packageRoot } from './helpers.js';
 import { allRules as testRules, goRule, tickerRule } from './support/rules.js';
@@ -354,6 +355,31 @@ test('merge: SARIF logs are joined with rules united and ruleIndex remapped', ()
     ['z.go', 'a', 0],
     ['z.go', 'a', 0],
   ]);
+});
+
+// ---- file walk ---------------------------------------------------------------------------
+
+test('file walk: default skips and .gitignore files from the git root down, as git reads them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-walk-'));
+  try {
+    const put = (p: string, text = 'package p\n') => {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), text);
+    };
+    mkdirSync(join(dir, '.git', 'info'), { recursive: true });
+    writeFileSync(join(dir, '.git', 'info', 'exclude'), 'excluded.go\n');
+    put('.gitignore', 'gen/\n*.pb.go\n!keep/x.pb.go\n');
+    put('a/.gitignore', 'z.go\n');
+    for (const f of ['m.go', 'excluded.go', '.dot.go', 'a/y.go', 'a/z.go', 'a/sub/z.go', 'gen/g.go', 'keep/x.pb.go', 'keep/y.pb.go', 'vendor/v.go', 'a/testdata/t.go', '.hid/h.go', '_u/u.go', 'a/node_modules/n.go']) put(f);
+    const sel = async (paths: string[], defaultSkips: boolean, cwd = dir) => (await selectFiles(paths, { cwd, defaultSkips, ignore: [] })).files;
+    assert.equal(await sel([], true), ['a/y.go', 'keep/x.pb.go', 'm.go']);
+    assert.equal((await sel([], false)).length, 14, 'no skips: every .go file');
+    assert.equal(await sel(['a'], true), ['a/y.go'], 'a subdirectory still obeys the root .gitignore and its own');
+    assert.equal(await sel(['.'], true, join(dir, 'a')), ['y.go'], 'from a subdirectory as cwd');
+    assert.equal(await sel(['a/z.go', 'gen/g.go', 'keep/x.pb.go', 'keep/y.pb.go', 'vendor/v.go', 'excluded.go', 'm.go'], true), ['keep/x.pb.go', 'm.go'], 'explicit files obey the skips too');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // ---- flags and progress ---------------------------------------------------------------------
