@@ -31,10 +31,14 @@ const read = (p: string): string | null => {
 };
 
 /** The .gitignore of a directory, with .git/info/exclude at a git root (memoized for the process), or null. */
-function gitignoreOf(dir: string): Ignore | null {
+function gitignoreOf(dir: string, names?: Set<string>): Ignore | null {
   let ig = loaded.get(dir);
   if (ig !== undefined) return ig;
-  const texts = [read(join(dir, '.gitignore')), read(join(dir, '.git', 'info', 'exclude'))].filter((t): t is string => t !== null);
+  // When the directory's entries are known, read only the files that exist.
+  const texts = [
+    names && !names.has('.gitignore') ? null : read(join(dir, '.gitignore')),
+    names && !names.has('.git') ? null : read(join(dir, '.git', 'info', 'exclude')),
+  ].filter((t): t is string => t !== null);
   ig = texts.length ? ignore().add(texts.join('\n')) : null;
   loaded.set(dir, ig);
   return ig;
@@ -105,7 +109,7 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
       return; // unreadable directory: nothing to scan there
     }
     if (opts.gitignore) {
-      const ig = gitignoreOf(dir);
+      const ig = gitignoreOf(dir, new Set(entries.filter((e) => e.name.startsWith('.git')).map((e) => e.name)));
       if (ig) levels = [...levels, { dir, ig }];
     }
     for (const e of entries) {
