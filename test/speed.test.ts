@@ -237,6 +237,24 @@ test('cache: a truncated or altered cache file is discarded and rebuilt', async 
   }
 });
 
+test('cache: old cache files of other builds and configurations are pruned', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-prune-'));
+  try {
+    const st = statSync(join(dataDir, 'pkg', 'plain.go'));
+    let last: ResultCache | undefined;
+    for (let k = 0; k < 12; k++) {
+      last = ResultCache.open(dir, { k });
+      last.record('/x.go', st, 'h', { diagnostics: [], notices: [] });
+      last.save();
+    }
+    const left = readdirSync(dir).filter((f) => f.endsWith('.cache'));
+    assert.equal(left.length, 8);
+    assert.ok(left.includes(last!.file.split('/').pop()!), 'the current one stays');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('CLI: the cache changes nothing in the output, --no-cache writes no cache', () => {
   const dir = tempCopy();
   try {

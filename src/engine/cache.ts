@@ -11,6 +11,8 @@ import type { Stats } from 'node:fs';
 import type { Diagnostic, Notice } from './types.js';
 
 const MAGIC = 'leakhound-cache 1';
+/** Cache files kept in the directory (one per configuration and build); the least recently written go first. */
+const KEEP_FILES = 8;
 /** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
 const RACY_MS = 2000;
 
@@ -126,6 +128,28 @@ export class ResultCache {
     this.dirty = true;
   }
 
+  /** Removes the oldest cache files beyond KEEP_FILES (other builds and configurations). */
+  private prune(): void {
+    const files = readdirSync(this.dir)
+      .filter((n) => /^results-[0-9a-f]+\.cache$/.test(n) && join(this.dir, n) !== this.file)
+      .map((n) => {
+        try {
+          return { path: join(this.dir, n), at: statSync(join(this.dir, n)).mtimeMs };
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((f): f is { path: string; at: number } => f !== undefined)
+      .sort((a, b) => b.at - a.at);
+    for (const f of files.slice(KEEP_FILES - 1)) {
+      try {
+        unlinkSync(f.path);
+      } catch {
+        // another run removed it first
+      }
+    }
+  }
+
   /** Writes the cache (atomically: a temp file renamed over it) when something changed. Errors are ignored: a cache is optional. */
   save(): void {
     if (!this.dirty) return;
@@ -138,6 +162,7 @@ export class ResultCache {
       writeFileSync(tmp, `${MAGIC} ${checksum(body)} ${body.length}\n${body}`);
       renameSync(tmp, this.file);
       this.dirty = false;
+      this.prune();
     } catch {
       try {
         unlinkSync(tmp);

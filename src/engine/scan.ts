@@ -3,7 +3,7 @@
 // and always free the tree.
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
-import { FileFacts } from '../go/facts.js';
+import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import type { ActiveRule, Diagnostic, FileResult, Handler, Notice, ReportDescriptor, Span } from './types.js';
 
@@ -124,7 +124,10 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
     }
     const types = [...new Set([...enter.keys(), ...exit.keys()])];
     const wholeFile = types.filter((t) => t === 'source_file');
-    const nodes = types.length === wholeFile.length ? [] : root.descendantsOfType(types.filter((t) => t !== 'source_file'));
+    // Functions ride along in the one collection pass: facts index them for enclosingFunction.
+    const collect = types.length === wholeFile.length ? [] : [...new Set([...types.filter((t) => t !== 'source_file'), ...FUNCTION_TYPES])];
+    const nodes = collect.length ? root.descendantsOfType(collect) : [];
+    if (collect.length) seedFunctionIndex(tree, nodes);
     if (wholeFile.length) nodes.unshift(root);
     // descendantsOfType yields nodes in document (pre-)order; a stack of open nodes gives
     // the exit calls without another walk.

@@ -105,17 +105,25 @@ interface FunctionIndex {
 const functionIndexes = new WeakMap<object, FunctionIndex>();
 
 function functionIndex(n: Node): FunctionIndex {
-  let ix = functionIndexes.get(n.tree);
+  const ix = functionIndexes.get(n.tree);
   if (ix) return ix;
-  const fns = n.tree.rootNode.descendantsOfType([...FUNCTION_TYPES]).filter((f): f is Node => f !== null);
-  ix = { fns, starts: fns.map((f) => f.startIndex), ends: fns.map((f) => f.endIndex), outer: [] };
+  return seedFunctionIndex(n.tree, n.tree.rootNode.descendantsOfType([...FUNCTION_TYPES]));
+}
+
+/**
+ * Builds a tree's function index from its functions in document order; the engine calls it
+ * with the functions its own collection pass found, which saves a walk of the whole tree.
+ */
+export function seedFunctionIndex(tree: object, all: (Node | null)[]): FunctionIndex {
+  const fns = all.filter((f): f is Node => f !== null && FUNCTION_SET.has(f.type));
+  const ix: FunctionIndex = { fns, starts: fns.map((f) => f.startIndex), ends: fns.map((f) => f.endIndex), outer: [] };
   const open: number[] = [];
   for (let i = 0; i < fns.length; i++) {
     while (open.length && ix.ends[open[open.length - 1]!]! < ix.ends[i]!) open.pop();
     ix.outer.push(open.length ? open[open.length - 1]! : -1);
     open.push(i);
   }
-  functionIndexes.set(n.tree, ix);
+  functionIndexes.set(tree, ix);
   return ix;
 }
 
