@@ -3,7 +3,7 @@
 // JSON inputs are read back into results and written by the ordinary reporters (so any
 // output format works); SARIF inputs are joined as SARIF (rules united, results re-sorted).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseCli, UsageError, type Config } from './config.js';
+import { HELP, parseCli, UsageError, type Config } from './config.js';
 import type { EslintResult } from './report/eslint.js';
 import type { Diagnostic, FileResult, Notice } from './engine/types.js';
 
@@ -164,7 +164,12 @@ function readReport(path: string): EslintResult[] | SarifLog {
 export async function runMerge(argv: string[], report: Reporter): Promise<number> {
   try {
     const explicitFormat = argv.some((a) => /^(-f|--format)(=.*)?$/.test(a) || /^-f./.test(a));
-    const inputs = parseCli(argv).config.paths;
+    const req = parseCli(argv);
+    if (req.kind === 'help') {
+      process.stdout.write(HELP + '\n');
+      return 0;
+    }
+    const inputs = req.config.paths;
     if (inputs.length === 0) throw new UsageError('merge: name the reports to join (leakhound merge a.json b.json …)');
     const reports = inputs.map(readReport);
     const sarif = reports.filter(isSarif);

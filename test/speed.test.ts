@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { parseCli, parseShard, UsageError } from '../src/config.js';
 import { ResultCache } from '../src/engine/cache.js';
 import { getParser } from '../src/engine/parser.js';
-import { enclosingFunction, FUNCTION_TYPES } from '../src/go/facts.js';
+import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
 import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
 import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
 import type { ActiveRule, AnyRule } from '../src/engine/types.js';
@@ -117,6 +117,32 @@ test('enclosingFunction (indexed per tree) agrees with a walk up the parents', a
     }
   }
   assert.ok(checked > 100, `checked ${checked} nodes`);
+});
+
+test('qualified names: the text shortcut agrees with the scope analysis', async () => {
+  const parser = await getParser();
+  let checked = 0;
+  let shadowed = 0;
+  for (const f of fixtureFiles()) {
+    const text = readFileSync(f, 'utf8');
+    const tree = parser.parse(text)!;
+    try {
+      const facts = new FileFacts(tree.rootNode, text);
+      for (const sel of tree.rootNode.descendantsOfType('selector_expression')) {
+        if (!sel) continue;
+        const operand = sel.childForFieldName('operand')!;
+        const path = operand.type === 'identifier' ? facts.imports().byAlias.get(operand.text) : undefined;
+        const where = path === undefined ? undefined : facts.resolveName(operand.text, sel);
+        const want = path !== undefined && (where === 'unknown' || where === 'package') ? path : undefined;
+        assert.equal(facts.qualified(sel)?.path, want, `${f}:${sel.startPosition.row + 1} ${sel.text}`);
+        checked++;
+        if (path !== undefined && want === undefined) shadowed++;
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 20 && shadowed >= 2, `checked ${checked}, shadowed ${shadowed}`);
 });
 
 // ---- worker threads ---------------------------------------------------------------------

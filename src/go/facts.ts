@@ -148,6 +148,8 @@ export class FileFacts {
   private packageNamesMemo?: Set<string>;
   private readonly localsMemo = new Map<number, Set<string>>();
   private readonly identsMemo = new Map<number, Map<string, Node[]>>();
+  private readonly importMemo = new Map<string, string>();
+  private readonly declaresMemo = new Map<string, boolean>();
 
   constructor(
     readonly root: Node,
@@ -242,13 +244,46 @@ export class FileFacts {
   }
 
   /**
+   * False when the file cannot declare `name` anywhere, so that no local can shadow an import
+   * of that name: every whole-word occurrence is a use `name.X`, an import path's last element
+   * (`"net/http"`) or a named import spec (`name "path"`). A cheap text test that saves the
+   * scope analysis for nearly every qualified call; any other occurrence falls back to it.
+   */
+  private mayDeclare(name: string): boolean {
+    let v = this.declaresMemo.get(name);
+    if (v !== undefined) return v;
+    v = false;
+    const re = new RegExp(`(?<![\\w.])${name.replace(/[^\w]/g, '\\$&')}(?!\\w)`, 'g');
+    const t = this.text;
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      const after = m.index + name.length;
+      const next = t[after];
+      const prev = t[m.index - 1];
+      if (next === '.') continue;
+      if ((prev === '"' || prev === '/') && next === '"') continue;
+      if ((next === ' ' || next === '\t') && /^[ \t]+"/.test(t.slice(after, after + 8))) continue;
+      v = true;
+      break;
+    }
+    this.declaresMemo.set(name, v);
+    return v;
+  }
+
+  /**
    * The import path that `alias` refers to at `at`, unless a local declaration shadows it.
    */
   importPath(alias: string, at: Node): string | undefined {
     const path = this.imports().byAlias.get(alias);
     if (path === undefined) return undefined;
+    if (!this.mayDeclare(alias)) return path;
+    // Shadowing depends only on the functions around `at`: memoize per innermost function.
+    const key = `${enclosingFunction(at)?.id ?? 0}:${alias}`;
+    const known = this.importMemo.get(key);
+    if (known !== undefined) return known || undefined;
     const where = this.resolveName(alias, at);
-    return where === 'unknown' || where === 'package' ? path : undefined;
+    const result = where === 'unknown' || where === 'package' ? path : undefined;
+    this.importMemo.set(key, result ?? '');
+    return result;
   }
 
   /**
@@ -258,8 +293,11 @@ export class FileFacts {
   qualified(sel: Node | null): { path: string; alias: string; name: string } | undefined {
     if (!sel || sel.type !== 'selector_expression') return undefined;
     const operand = sel.childForFieldName('operand');
+    if (!operand || operand.type !== 'identifier') return undefined;
+    // Most selectors are methods and fields of locals: settle those before asking for more nodes.
+    if (!this.imports().byAlias.has(operand.text)) return undefined;
     const field = sel.childForFieldName('field');
-    if (!operand || !field || operand.type !== 'identifier') return undefined;
+    if (!field) return undefined;
     const path = this.importPath(operand.text, sel);
     return path === undefined ? undefined : { path, alias: operand.text, name: field.text };
   }
