@@ -25,6 +25,11 @@ export interface SelectOptions {
 }
 
 function display(cwd: string, abs: string): string {
+  // Fast path for the walk's own output (normalized absolute paths): no path.relative per file.
+  if (sep === '/' && !abs.includes('/.')) {
+    if (abs.startsWith(cwd.endsWith('/') ? cwd : cwd + '/')) return abs.slice(cwd.endsWith('/') ? cwd.length : cwd.length + 1);
+    if (abs !== cwd && !cwd.startsWith(abs + '/')) return abs;
+  }
   const rel = relative(cwd, abs);
   const p = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
   return p.split(sep).join('/');

@@ -101,6 +101,8 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
   const out: string[] = [];
   const skip = new Set(opts.skipDirs ?? []);
   const skipping = opts.skipDirs !== undefined;
+  // String concatenation instead of path.join per entry: `dir` is already normalized.
+  const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
   const visit = (dir: string, levels: Level[]) => {
     let entries;
     try {
@@ -116,11 +118,11 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
       const name = e.name;
       if (e.isDirectory()) {
         if (skipping && (skip.has(name) || name.startsWith('.') || name.startsWith('_'))) continue;
-        const p = join(dir, name);
+        const p = child(dir, name);
         if (levels.length && ignoredBy(levels, p, true)) continue;
         visit(p, levels);
       } else if (e.isFile() && name.endsWith('.go') && !(skipping && name.startsWith('.'))) {
-        const p = join(dir, name);
+        const p = child(dir, name);
         if (levels.length && ignoredBy(levels, p, false)) continue;
         out.push(p);
       }

@@ -2,7 +2,7 @@
 // rest is scanned on this thread or, when the work is big enough to pay for starting them,
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
 import { statSync, type Stats } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import type { ResultCache } from './cache.js';
 import { getParser } from './parser.js';
 import { runInWorkers } from './pool.js';
@@ -63,7 +63,9 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   const results: FileResult[] = new Array(files.length);
   const stat: (Stats | undefined)[] = new Array(files.length);
   const cwd = process.cwd();
-  const abs = files.map((f) => (isAbsolute(f) ? f : resolve(cwd, f)));
+  const cwdSlash = cwd.endsWith(sep) ? cwd : cwd + sep;
+  const plain = (f: string) => !/(^|[/\\])\.\.?([/\\]|$)/.test(f);
+  const abs = files.map((f) => (isAbsolute(f) ? f : plain(f) ? cwdSlash + f : resolve(cwd, f)));
   const todo: number[] = [];
   const tasks: Task[] = [];
   let toScanBytes = 0;
