@@ -59,6 +59,9 @@ writeFileSync(list, files.join('\n') + '\n');
 const mb = (n) => (n / 1e6).toFixed(1);
 console.log(`corpus: ${files.length} files, ${mb(bytes)} MB in ${dirs.length} directories; ${cores} cores; rules: ${standin ? 'STAND-INS (no rule registered yet)' : 'registered'}`);
 const load0 = loadavg()[0];
+const probe = () => JSON.parse(spawnSync(process.execPath, [join(here, 'probe.mjs')], { encoding: 'utf8' }).stdout).speedup;
+const par0 = probe();
+console.log(`parallelism the machine gives now (busy loop, ${cores} threads vs 1): ${par0}x`);
 
 /** Runs a command under GNU time `repeat` times; keeps the fastest wall time. */
 function measure(name, cmd, args, { stdout = 'ignore', before } = {}) {
@@ -103,6 +106,7 @@ if (hasSg) {
 const ov = measure('rules share (1 thread, every rule on every file)', process.execPath, [join(here, 'overhead.mjs'), list], { stdout: 'pipe' });
 const overhead = JSON.parse(ov.stdout);
 const load1 = loadavg()[0];
+const par1 = probe();
 rmSync(tmp, { recursive: true, force: true });
 
 // ---- ratios against the bars ----
@@ -115,7 +119,7 @@ const ratios = [
   ['cold, default skips / ast-grep, wall', r2(rows.defaults.wall / sgBest), '≤ 0.5'],
   ['warm / cold (default skips), wall', r3(rows.warm.wall / rows.defaults.wall), '≤ 0.05'],
   ['warm / cold (every file), wall', r3(rows.warmEvery.wall / rows.every.wall), '≤ 0.05'],
-  ['--jobs 1 / --jobs 2, wall (speed-up)', r2(rows.jobs1.wall / rows.jobs2.wall), '≥ 1.8'],
+  ['--jobs 1 / --jobs 2, wall (speed-up)', r2(rows.jobs1.wall / rows.jobs2.wall), `≥ 1.8 (the machine gave ${par0}x / ${par1}x to a busy loop at the start / end)`],
   ['--jobs 1 / --jobs 2, cpu (work added by threads: 2 × cpu ratio)', r2((2 * rows.jobs1.cpu) / rows.jobs2.cpu), '(2.0 = no overhead)'],
   ['peak RSS, whole corpus (MB)', String(peak), '≤ 300'],
   [`peak RSS, ${small.split('/').pop()} only (MB)`, String(rows.small.rssMb), 'not growing with the corpus'],
@@ -125,6 +129,7 @@ console.log('\nratios:');
 for (const [k, v, bar] of ratios) console.log(`  ${k.padEnd(66)} ${v.padStart(7)}   bar ${bar}`);
 console.log(`\nprefilter, default skips: ${statsOf(rows.defaults)}\nprefilter, every file:    ${statsOf(rows.every)}`);
 console.log(`load average: ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end (above ${cores} means other processes competed for the cores)`);
+console.log(`parallelism available (busy loop in ${cores} threads vs 1): ${par0}x at the start, ${par1}x at the end`);
 
 // ---- bench/README.md ----
 const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -153,6 +158,7 @@ every file.
 - corpus: ${files.length} files, ${mb(bytes)} MB: ${dirs.join(', ')}
 - rules: ${standin ? '**stand-ins** (bench/standin-rules.mjs: no rule was registered yet; re-run after the rules land)' : `the ${overhead.rules} registered rules`}
 - load average: ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end${Math.max(load0, load1) > cores ? ' (**other processes competed for the cores: wall times are inflated and noisy**)' : ''}
+- parallelism available: ${par0}x at the start, ${par1}x at the end (the same busy loop in ${cores} threads vs 1, bench/probe.mjs; ${cores}x when the cores are free)
 - command: \`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\`
 
 ${table}
