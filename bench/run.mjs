@@ -124,6 +124,7 @@ const ratios = [
   ['peak RSS, whole corpus (MB)', String(peak), '≤ 300'],
   [`peak RSS, ${small.split('/').pop()} only (MB)`, String(rows.small.rssMb), 'not growing with the corpus'],
   ['rules share: full scan / parse-only, 1 thread, cpu', r3(overhead.ratio), '≤ 1.15'],
+  ['engine share: same subscriptions, empty handlers / parse-only, cpu', r3(overhead.engineRatio), '(the part that is not rule code)'],
 ];
 console.log('\nratios:');
 for (const [k, v, bar] of ratios) console.log(`  ${k.padEnd(66)} ${v.padStart(7)}   bar ${bar}`);
