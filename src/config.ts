@@ -1,4 +1,5 @@
 // Command-line flags (and, later, the config file) → one resolved Config.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ActiveRule, AnyRule, Severity } from './engine/types.js';
 import { allRules } from '../rules/index.js';
@@ -33,6 +34,15 @@ export interface Config {
   baseline?: string;
   writeBaseline?: string;
   newFromRev?: string;
+  /** Threads to scan with (--jobs; default: available cores). */
+  jobs: number;
+  /** Reuse results of unchanged files (--no-cache turns it off). */
+  cache: boolean;
+  cacheLocation?: string;
+  /** Scan only shard `index` (1-based) of `count` (--shard K/N). */
+  shard?: { index: number; count: number };
+  /** Print scan statistics on stderr (--stats). */
+  stats: boolean;
 }
 
 export interface CliRequest {
@@ -65,9 +75,18 @@ Options:
       --write-baseline <file>
                              record the current findings as the baseline and exit
       --new-from-rev <rev>   report only findings on lines changed since git rev
+  -j, --jobs <n>             threads to scan with (default: available cores)
+      --no-cache             do not read or write the result cache
+      --cache-location <dir> where the result cache lives (default:
+                             node_modules/.cache/leakhound, or .leakhound-cache)
+      --shard <k/n>          scan only the k-th of n shards of the files (CI
+                             matrix); join the JSON reports with 'leakhound merge'
+      --stats                print what was scanned, skipped and cached on stderr
       --list-rules           list the rules and exit
   -h, --help                 show this help
   -v, --version              print the version
+
+Merge sharded reports: leakhound merge a.json b.json ... [--format <name>] [-o <file>]
 
 Exit codes: 0 no findings, 1 findings (or more warnings than --max-warnings),
 2 usage, configuration or internal error.`;
@@ -89,6 +108,17 @@ function checkRuleIds(ids: string[], flag: string, rules: AnyRule[]): void {
   for (const id of ids) {
     if (!known.has(id)) throw new UsageError(`${flag}: unknown rule '${id}' (known: ${[...known].join(', ')})`);
   }
+}
+
+/** `K/N` with 1 ≤ K ≤ N. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard: expected K/N with 1 <= K <= N (e.g. 2/3), got '${text}'`);
+  }
+  return { index, count };
 }
 
 export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliRequest {
@@ -115,6 +145,11 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
         baseline: { type: 'string' },
         'write-baseline': { type: 'string' },
         'new-from-rev': { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        'no-cache': { type: 'boolean' },
+        'cache-location': { type: 'string' },
+        shard: { type: 'string' },
+        stats: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -135,6 +170,12 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
       throw new UsageError(`--max-warnings: expected a non-negative integer, got '${v['max-warnings']}'`);
     }
   }
+  let jobs = availableParallelism();
+  if (v.jobs !== undefined) {
+    jobs = Number(v.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a positive integer, got '${v.jobs}'`);
+  }
+  const shard = v.shard === undefined ? undefined : parseShard(v.shard);
   const rules = defaultRuleSettings(ruleList);
   const only = splitList(v.rule);
   const disabled = splitList(v.disable);
@@ -160,6 +201,11 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
     baseline: v.baseline,
     writeBaseline: v['write-baseline'],
     newFromRev: v['new-from-rev'],
+    jobs,
+    cache: !v['no-cache'],
+    cacheLocation: v['cache-location'],
+    shard,
+    stats: v.stats ?? false,
   };
   const kind = v.help ? 'help' : v.version ? 'version' : v['list-rules'] ? 'list-rules' : v['print-config'] ? 'print-config' : 'scan';
   return { kind, config, ruleFlags: { only, disabled } };

@@ -3,8 +3,8 @@
 // node_modules/, directories starting with `.` or `_`, and anything .gitignore ignores.
 // Generated files are recognised by their content, in the engine.
 import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { isGitIgnoredFile } from './gitignore.js';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { gitRoot, isGitIgnoredFrom, walkGoFiles } from './walk.js';
 
 export const SKIPPED_DIRS = ['vendor', 'testdata', 'node_modules'];
 
@@ -26,6 +26,11 @@ export interface SelectOptions {
 }
 
 function display(cwd: string, abs: string): string {
+  // Fast path for the walk's own output (normalized absolute paths): no path.relative per file.
+  if (sep === '/' && !abs.includes('/.')) {
+    if (abs.startsWith(cwd.endsWith('/') ? cwd : cwd + '/')) return abs.slice(cwd.endsWith('/') ? cwd.length : cwd.length + 1);
+    if (abs !== cwd && !cwd.startsWith(abs + '/')) return abs;
+  }
   const rel = relative(cwd, abs);
   const p = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
   return p.split(sep).join('/');
@@ -43,7 +48,14 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   const out = new Set<string>();
   const missing: string[] = [];
   const special: string[] = [];
+  // picomatch loads only when there are ignore globs (pre-commit start-up time).
   const ignoreMatch = opts.ignore.length ? (await import('picomatch')).default(opts.ignore, { dot: true }) : () => false;
+  // .gitignore files count from the git root down (or from the scanned directory outside git).
+  const isIgnored = (abs: string): boolean => {
+    if (!opts.defaultSkips) return false;
+    const top = gitRoot(dirname(abs));
+    return top !== null && isGitIgnoredFrom(top, abs);
+  };
 
   for (const p of paths.length ? paths : ['.']) {
     const abs = resolve(cwd, p);
@@ -55,15 +67,9 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       continue;
     }
     if (st.isDirectory()) {
-      // globby is slow to load: only directory scans need it (pre-commit passes file names).
-      const { globby } = await import('globby');
-      const found = await globby('**/*.go', {
-        cwd: abs,
-        absolute: true,
-        dot: !opts.defaultSkips,
+      const found = walkGoFiles(abs, (opts.defaultSkips && gitRoot(abs)) || abs, {
         gitignore: opts.defaultSkips,
-        followSymbolicLinks: false,
-        ignore: opts.defaultSkips ? [...SKIPPED_DIRS.map((d) => `**/${d}/**`), '**/_*/**'] : [],
+        skipDirs: opts.defaultSkips ? SKIPPED_DIRS : undefined,
       });
       for (const f of found) {
         const shown = display(cwd, f);
@@ -73,7 +79,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       special.push(p); // reading a FIFO would block forever
     } else {
       const shown = display(cwd, abs);
-      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || isGitIgnoredFile(abs))) continue;
+      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || isIgnored(abs))) continue;
       if (ignoreMatch(shown)) continue;
       out.add(shown);
     }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { activeRules, HELP, parseCli, UsageError, type Config } from './config.js';
-import { scanFiles } from './engine/run.js';
+import { scanFiles, scanFilesWithStats } from './engine/run.js';
 import { packageRoot } from './engine/parser.js';
 import type { AnyRule, FileResult } from './engine/types.js';
 import { applyEdits, fixEdits } from './fix.js';
@@ -13,11 +13,14 @@ import { allRules } from '../rules/index.js';
 import { applyConfigFile, ConfigError } from './configfile.js';
 import { DIRECTIVE_RULE_ID, directiveRule } from './engine/suppressions.js';
 import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
+import { runMerge } from './merge.js';
+import { formatStats, runOptions } from './runopts.js';
+import { selectShard } from './shard.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 const SMALL_RUN = 32;
 
-function version(): string {
+export function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
@@ -90,6 +93,7 @@ function applyFixes(results: FileResult[]): string[] {
 }
 
 export async function main(argv: string[], ruleList: AnyRule[] = allRules): Promise<number> {
+  if (argv[0] === 'merge') return runMerge(argv.slice(1), report);
   let req;
   try {
     req = parseCli(argv, ruleList);
@@ -143,12 +147,17 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
     process.stderr.write(`leakhound: ${m}: cannot read file: not a regular file\n`);
     failed = true;
   }
+  const files = config.shard ? selectShard(selection.files, config.shard) : selection.files;
   // A few files (a pre-commit run): tiering the parser's WASM up to V8's optimizing compiler
   // costs more than it saves (bench/precommit.mjs: about a quarter of the run).
-  if (selection.files.length <= SMALL_RUN) setFlagsFromString('--liftoff-only');
+  if (files.length <= SMALL_RUN) setFlagsFromString('--liftoff-only');
   const rules = activeRules(config, ruleList);
-  const scanOpts = { rules, skipGenerated: config.defaultSkips, knownRules: ruleList.map((r) => r.meta.id) };
-  let results = await scanFiles(selection.files, scanOpts);
+  const started = performance.now();
+  const scanOpts = { ...runOptions(config, rules, version(), cwd), knownRules: ruleList.map((r) => r.meta.id) };
+  const scanned = await scanFilesWithStats(files, scanOpts);
+  scanOpts.progress?.end();
+  if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));
+  let results = scanned.results;
   if (config.fix) {
     const changed = applyFixes(results);
     if (changed.length) {

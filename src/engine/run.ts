@@ -1,11 +1,135 @@
-// Scans a list of files on this thread, in order. (The worker pool builds on this.)
+// Scans a list of files: the cache answers what it can (by stat, then by content hash), the
+// rest is scanned on this thread or, when the work is big enough to pay for starting them,
+// in worker threads. Results come back in the order of `files`, whatever the number of jobs.
+import { statSync, type Stats } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
+import type { ResultCache } from './cache.js';
 import { getParser } from './parser.js';
-import { scanFile, type ScanFileOptions } from './scan.js';
+import { runInWorkers } from './pool.js';
+import type { ScanFileOptions } from './scan.js';
+import { runTask, toSpecs, type Task, type TaskOutcome } from './task.js';
 import type { FileResult } from './types.js';
 
-export async function scanFiles(files: string[], opts: ScanFileOptions): Promise<FileResult[]> {
-  const parser = await getParser();
-  const out: FileResult[] = [];
-  for (const f of files) out.push(await scanFile(parser, f, opts));
-  return out;
+let defaultRulesModule = new URL('../../rules/index.js', import.meta.url).href;
+
+/**
+ * The module (URL) whose `allRules` export worker threads rebuild the rules from, by id;
+ * dist/rules/index.js unless a test or the benchmark injects rules of its own.
+ */
+export function setDefaultRulesModule(url: string): void {
+  defaultRulesModule = url;
+}
+
+/** Below this many bytes to scan, starting workers (≈40 ms each, in parallel) does not pay. */
+export const MIN_PARALLEL_BYTES = 1 << 20;
+
+export interface RunOptions extends ScanFileOptions {
+  /** Threads to scan with (default 1: in-thread). */
+  jobs?: number;
+  cache?: ResultCache;
+  /** Module whose `allRules` export the workers rebuild the rules from (by id). */
+  rulesModule?: string;
+  /** Scan in-thread when fewer bytes than this are left to scan (default MIN_PARALLEL_BYTES). */
+  minParallelBytes?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunStats {
+  files: number;
+  bytes: number;
+  /** Answered by the cache without reading the file (stat unchanged). */
+  cached: number;
+  /** Answered by the cache after reading: same content hash. */
+  cachedByHash: number;
+  skippedByTriggers: number;
+  skippedBytesByTriggers: number;
+  skippedGenerated: number;
+  parsed: number;
+  parsedBytes: number;
+  /** Worker threads started (0: scanned in-thread). */
+  workers: number;
+}
+
+export async function scanFiles(files: string[], opts: RunOptions): Promise<FileResult[]> {
+  return (await scanFilesWithStats(files, opts)).results;
+}
+
+export async function scanFilesWithStats(files: string[], opts: RunOptions): Promise<{ results: FileResult[]; stats: RunStats }> {
+  const { cache } = opts;
+  const stats: RunStats = {
+    files: files.length, bytes: 0, cached: 0, cachedByHash: 0, skippedByTriggers: 0, skippedBytesByTriggers: 0,
+    skippedGenerated: 0, parsed: 0, parsedBytes: 0, workers: 0,
+  };
+  const results: FileResult[] = new Array(files.length);
+  const stat: (Stats | undefined)[] = new Array(files.length);
+  const cwd = process.cwd();
+  const cwdSlash = cwd.endsWith(sep) ? cwd : cwd + sep;
+  const plain = (f: string) => !/(^|[/\\])\.\.?([/\\]|$)/.test(f);
+  const abs = files.map((f) => (isAbsolute(f) ? f : plain(f) ? cwdSlash + f : resolve(cwd, f)));
+  const todo: number[] = [];
+  const tasks: Task[] = [];
+  let toScanBytes = 0;
+  for (let i = 0; i < files.length; i++) {
+    const st = statSync(abs[i]!, { throwIfNoEntry: false });
+    stat[i] = st;
+    stats.bytes += st?.size ?? 0;
+    const found = cache?.lookup(abs[i]!, st);
+    if (found && 'hit' in found) {
+      results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
+      stats.cached++;
+      continue;
+    }
+    todo.push(i);
+    tasks.push({ path: files[i]!, ...(found ? { expectHash: found.expectHash } : {}) });
+    toScanBytes += st?.size ?? 0;
+  }
+
+  let done = files.length - todo.length;
+  const take = (k: number, o: TaskOutcome) => {
+    const i = todo[k]!;
+    const st = stat[i];
+    if (o.unchanged) {
+      const r = cache!.confirm(abs[i]!, st)!;
+      results[i] = { filePath: files[i]!, ...r };
+      stats.cachedByHash++;
+    } else {
+      const r = o.result!;
+      results[i] = r;
+      if (o.skipped === 'prefilter') {
+        stats.skippedByTriggers++;
+        stats.skippedBytesByTriggers += st?.size ?? 0;
+      } else if (o.skipped === 'generated') stats.skippedGenerated++;
+      else if (r.notices.every((n) => n.kind !== 'read-error' && n.kind !== 'binary' && n.kind !== 'empty')) {
+        stats.parsed++;
+        stats.parsedBytes += st?.size ?? 0;
+      }
+      // Read errors are not cached: the file may be readable next time.
+      if (cache && st && o.hash && !r.notices.some((n) => n.kind === 'read-error')) {
+        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices });
+      }
+    }
+    opts.onProgress?.(++done, files.length);
+  };
+
+  const jobs = Math.max(1, opts.jobs ?? 1);
+  const hash = cache !== undefined;
+  if (jobs > 1 && toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES) && tasks.length > 1) {
+    const workers = Math.min(jobs, tasks.length);
+    stats.workers = workers;
+    await runInWorkers(tasks, {
+      workers,
+      rulesModule: opts.rulesModule ?? defaultRulesModule,
+      rules: toSpecs(opts.rules),
+      skipGenerated: opts.skipGenerated ?? true,
+      hash,
+      sizes: todo.map((i) => stat[i]?.size ?? 0),
+      onOutcome: take,
+    });
+  } else if (tasks.length) {
+    const parser = await getParser();
+    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash };
+    tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
+  }
+  cache?.save();
+  return { results, stats };
 }

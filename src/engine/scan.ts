@@ -3,7 +3,8 @@
 // and always free the tree.
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
-import { FileFacts } from '../go/facts.js';
+import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
+import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
 import type { ActiveRule, Diagnostic, FileResult, Handler, Notice, ReportDescriptor, Span } from './types.js';
 
@@ -124,7 +125,10 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
     }
     const types = [...new Set([...enter.keys(), ...exit.keys()])];
     const wholeFile = types.filter((t) => t === 'source_file');
-    const nodes = types.length === wholeFile.length ? [] : root.descendantsOfType(types.filter((t) => t !== 'source_file'));
+    // Functions ride along in the one collection pass: facts index them for enclosingFunction.
+    const collect = types.length === wholeFile.length ? [] : [...new Set([...types.filter((t) => t !== 'source_file'), ...FUNCTION_TYPES])];
+    const nodes = collect.length ? root.descendantsOfType(collect) : [];
+    if (collect.length) seedFunctionIndex(tree, nodes);
     if (wholeFile.length) nodes.unshift(root);
     // descendantsOfType yields nodes in document (pre-)order; a stack of open nodes gives
     // the exit calls without another walk.
@@ -163,23 +167,47 @@ export async function scanFile(parser: Parser, filePath: string, opts: ScanFileO
   try {
     buf = await readFile(filePath);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    return { filePath, diagnostics: [], notices: [{ kind: 'read-error', message: `cannot read file: ${why}` }] };
+    return readErrorResult(filePath, e);
   }
   return scanBuffer(parser, filePath, buf, opts);
 }
 
-export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions): FileResult {
+/** A file that could not be read, as a result with one notice. */
+export function readErrorResult(filePath: string, e: unknown): FileResult {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+  return { filePath, diagnostics: [], notices: [{ kind: 'read-error', message: `cannot read file: ${why}` }] };
+}
+
+/** Why scanBuffer did not parse a file (for statistics). */
+export interface ScanInfo {
+  skipped?: 'prefilter' | 'generated';
+}
+
+export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}): FileResult {
   if (buf.subarray(0, 8000).includes(0)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
-  const text = buf.toString('utf8');
-  if (text.trim() === '') {
+  if (isBlank(buf)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'empty', message: 'empty file; nothing to analyse' }] };
   }
-  if ((opts.skipGenerated ?? true) && isGenerated(text)) return { filePath, diagnostics: [], notices: [] };
-  const result = scanText(parser, filePath, text, opts.rules);
+  // No enabled rule can fire: do not even decode the bytes (but still check directives,
+  // so that an unused one is reported the same way whatever the prefilter decides).
+  if (!prefilterFor(opts.rules)(buf)) {
+    info.skipped = 'prefilter';
+    const empty: FileResult = { filePath, diagnostics: [], notices: [] };
+    if (!buf.includes('leakhound:') && !buf.includes('nolint')) return empty;
+    return suppress(empty, buf.toString('utf8'), opts);
+  }
+  const text = buf.toString('utf8');
+  if ((opts.skipGenerated ?? true) && isGenerated(text)) {
+    info.skipped = 'generated';
+    return { filePath, diagnostics: [], notices: [] };
+  }
+  return suppress(scanText(parser, filePath, text, opts.rules), text, opts);
+}
+
+function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {
   const known = opts.knownRules && new Set(opts.knownRules);
   return applySuppressions(result, text, { active: new Set(opts.rules.map((r) => r.rule.meta.id)), known });
 }

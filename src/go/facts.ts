@@ -71,8 +71,60 @@ export function isFunction(n: Node): boolean {
 
 /** The nearest enclosing function (declaration, method or literal), or null at file scope. */
 export function enclosingFunction(n: Node): Node | null {
-  for (let p = n.parent; p; p = p.parent) if (FUNCTION_SET.has(p.type)) return p;
+  const ix = functionIndex(n);
+  // The last function starting at or before n; the innermost function around n is it or
+  // one of its enclosing functions (functions nest), so climb from there.
+  let lo = 0;
+  let hi = ix.starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.starts[mid]! <= n.startIndex) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  for (let i = hi; i >= 0; i = ix.outer[i]!) {
+    const s = ix.starts[i]!;
+    const e = ix.ends[i]!;
+    // Same range as n: n itself, or a function n merely wraps; neither encloses n.
+    if (s <= n.startIndex && e >= n.endIndex && (s !== n.startIndex || e !== n.endIndex)) return ix.fns[i]!;
+  }
   return null;
+}
+
+/**
+ * Every function of a tree in document order, with each one's enclosing function, built
+ * once per tree: `Node.parent` costs a descent from the root in tree-sitter, so a walk up
+ * the parents is quadratic in the depth, and rules ask for enclosing functions a lot.
+ */
+interface FunctionIndex {
+  fns: Node[];
+  starts: number[];
+  ends: number[];
+  /** Index of the enclosing function, -1 at file scope. */
+  outer: number[];
+}
+const functionIndexes = new WeakMap<object, FunctionIndex>();
+
+function functionIndex(n: Node): FunctionIndex {
+  const ix = functionIndexes.get(n.tree);
+  if (ix) return ix;
+  return seedFunctionIndex(n.tree, n.tree.rootNode.descendantsOfType([...FUNCTION_TYPES]));
+}
+
+/**
+ * Builds a tree's function index from its functions in document order; the engine calls it
+ * with the functions its own collection pass found, which saves a walk of the whole tree.
+ */
+export function seedFunctionIndex(tree: object, all: (Node | null)[]): FunctionIndex {
+  const fns = all.filter((f): f is Node => f !== null && FUNCTION_SET.has(f.type));
+  const ix: FunctionIndex = { fns, starts: fns.map((f) => f.startIndex), ends: fns.map((f) => f.endIndex), outer: [] };
+  const open: number[] = [];
+  for (let i = 0; i < fns.length; i++) {
+    while (open.length && ix.ends[open[open.length - 1]!]! < ix.ends[i]!) open.pop();
+    ix.outer.push(open.length ? open[open.length - 1]! : -1);
+    open.push(i);
+  }
+  functionIndexes.set(tree, ix);
+  return ix;
 }
 
 /** The statements of a block (tree-sitter-go wraps them in a statement_list). */
@@ -96,6 +148,8 @@ export class FileFacts {
   private packageNamesMemo?: Set<string>;
   private readonly localsMemo = new Map<number, Set<string>>();
   private readonly identsMemo = new Map<number, Map<string, Node[]>>();
+  private readonly importMemo = new Map<string, string>();
+  private readonly declaresMemo = new Map<string, boolean>();
 
   constructor(
     readonly root: Node,
@@ -190,13 +244,46 @@ export class FileFacts {
   }
 
   /**
+   * False when the file cannot declare `name` anywhere, so that no local can shadow an import
+   * of that name: every whole-word occurrence is a use `name.X`, an import path's last element
+   * (`"net/http"`) or a named import spec (`name "path"`). A cheap text test that saves the
+   * scope analysis for nearly every qualified call; any other occurrence falls back to it.
+   */
+  private mayDeclare(name: string): boolean {
+    let v = this.declaresMemo.get(name);
+    if (v !== undefined) return v;
+    v = false;
+    const re = new RegExp(`(?<![\\w.])${name.replace(/[^\w]/g, '\\$&')}(?!\\w)`, 'g');
+    const t = this.text;
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      const after = m.index + name.length;
+      const next = t[after];
+      const prev = t[m.index - 1];
+      if (next === '.') continue;
+      if ((prev === '"' || prev === '/') && next === '"') continue;
+      if ((next === ' ' || next === '\t') && /^[ \t]+"/.test(t.slice(after, after + 8))) continue;
+      v = true;
+      break;
+    }
+    this.declaresMemo.set(name, v);
+    return v;
+  }
+
+  /**
    * The import path that `alias` refers to at `at`, unless a local declaration shadows it.
    */
   importPath(alias: string, at: Node): string | undefined {
     const path = this.imports().byAlias.get(alias);
     if (path === undefined) return undefined;
+    if (!this.mayDeclare(alias)) return path;
+    // Shadowing depends only on the functions around `at`: memoize per innermost function.
+    const key = `${enclosingFunction(at)?.id ?? 0}:${alias}`;
+    const known = this.importMemo.get(key);
+    if (known !== undefined) return known || undefined;
     const where = this.resolveName(alias, at);
-    return where === 'unknown' || where === 'package' ? path : undefined;
+    const result = where === 'unknown' || where === 'package' ? path : undefined;
+    this.importMemo.set(key, result ?? '');
+    return result;
   }
 
   /**
@@ -206,8 +293,11 @@ export class FileFacts {
   qualified(sel: Node | null): { path: string; alias: string; name: string } | undefined {
     if (!sel || sel.type !== 'selector_expression') return undefined;
     const operand = sel.childForFieldName('operand');
+    if (!operand || operand.type !== 'identifier') return undefined;
+    // Most selectors are methods and fields of locals: settle those before asking for more nodes.
+    if (!this.imports().byAlias.has(operand.text)) return undefined;
     const field = sel.childForFieldName('field');
-    if (!operand || !field || operand.type !== 'identifier') return undefined;
+    if (!field) return undefined;
     const path = this.importPath(operand.text, sel);
     return path === undefined ? undefined : { path, alias: operand.text, name: field.text };
   }

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// leakhound's benchmark: one run over the corpus that measures, side by side, the parse-only
+// floor, leakhound cold (every file / default skips), warm (cache), --jobs 1 vs --jobs 2,
+// ast-grep with equivalent rules on the same files, and the rules' share over the parse;
+// wall time, CPU time and peak RSS of each (GNU time). Prints the table and the ratios and
+// writes them into bench/README.md. Not part of `npm test`.
+//
+// Usage: npm run bench [-- [--repeat N] [dirs...]]   (default dirs: the corpus of
+// shared/corpus/setup.sh). Rules: the registered ones (rules/index.ts), or the stand-ins of
+// bench/standin-rules.mjs while none is registered (the table says which).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, loadavg, availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { globby } from 'globby';
+import { benchRules } from './rules.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const CORPUS = [
+  '/usr/share/go-1.19/src',
+  '/usr/share/gocode/src/google.golang.org/grpc',
+  '/usr/share/gocode/src/go.etcd.io/etcd',
+  '/usr/share/gocode/src/github.com/docker/docker',
+  '/usr/share/gocode/src/cloud.google.com/go',
+];
+
+const argv = process.argv.slice(2);
+let repeat = 1;
+const ri = argv.indexOf('--repeat');
+if (ri >= 0) {
+  repeat = Math.max(1, Number(argv[ri + 1]) || 1);
+  argv.splice(ri, 2);
+}
+const dirs = (argv.length ? argv : CORPUS).filter((d) => existsSync(d));
+if (!dirs.length) {
+  console.error('bench: no corpus directory found (run shared/corpus/setup.sh)');
+  process.exit(2);
+}
+const TIME = '/usr/bin/time';
+if (!existsSync(TIME)) {
+  console.error('bench: GNU time (/usr/bin/time) is needed for peak RSS: apt-get install time');
+  process.exit(2);
+}
+const SG = join(root, 'node_modules', '@ast-grep', 'cli-linux-x64-gnu', 'ast-grep');
+const hasSg = existsSync(SG) && spawnSync(SG, ['--version']).status === 0;
+
+const tmp = mkdtempSync(join(tmpdir(), 'leakhound-bench-'));
+const cores = availableParallelism();
+const { standin } = await benchRules();
+
+// The file set: every .go file (what --no-default-skips selects, and what ast-grep scans
+// with its ignore rules off).
+const files = (await Promise.all(dirs.map((d) => globby('**/*.go', { cwd: d, absolute: true, dot: true, followSymbolicLinks: false })))).flat().sort();
+const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+const list = join(tmp, 'files.txt');
+writeFileSync(list, files.join('\n') + '\n');
+const mb = (n) => (n / 1e6).toFixed(1);
+console.log(`corpus: ${files.length} files, ${mb(bytes)} MB in ${dirs.length} directories; ${cores} cores; rules: ${standin ? 'STAND-INS (no rule registered yet)' : 'registered'}`);
+const load0 = loadavg()[0];
+const probe = () => JSON.parse(spawnSync(process.execPath, [join(here, 'probe.mjs')], { encoding: 'utf8' }).stdout).speedup;
+const par0 = probe();
+console.log(`parallelism the machine gives now (busy loop, ${cores} threads vs 1): ${par0}x`);
+
+/** Runs a command under GNU time `repeat` times; keeps the fastest wall time. */
+function measure(name, cmd, args, { stdout = 'ignore', before } = {}) {
+  let best;
+  for (let i = 0; i < repeat; i++) {
+    before?.();
+    const r = spawnSync(TIME, ['-f', '@@time %e %U %S %M', cmd, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', stdout, 'pipe'], env: { ...process.env, CI: '1' } });
+    const m = /@@time (\S+) (\S+) (\S+) (\d+)/.exec(r.stderr);
+    if (!m || (r.status !== 0 && r.status !== 1)) {
+      console.error(`bench: ${name} failed (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+      process.exit(2);
+    }
+    const run = { name, wall: +m[1], cpu: +m[2] + +m[3], rssMb: Math.round(+m[4] / 1024), stderr: r.stderr, stdout: r.stdout };
+    if (!best || run.wall < best.wall) best = run;
+  }
+  console.log(`  ${name.padEnd(44)} ${best.wall.toFixed(2).padStart(7)} s wall ${best.cpu.toFixed(2).padStart(7)} s cpu ${String(best.rssMb).padStart(5)} MB`);
+  return best;
+}
+
+const cli = join(here, 'cli.mjs');
+const lh = (...a) => [cli, '-f', 'json', '-o', join(tmp, 'out.json'), '--stats', ...a, ...dirs];
+const statsOf = (run) => /leakhound: .*/.exec(run.stderr)?.[0] ?? '';
+const fresh = (d) => () => rmSync(join(tmp, d), { recursive: true, force: true });
+
+const rows = {};
+console.log('measuring:');
+rows.floor = measure('parse-only floor (1 thread, every file)', process.execPath, [join(here, 'parse-floor.mjs'), list]);
+rows.every = measure(`leakhound cold, every file (--jobs ${cores})`, process.execPath, lh('--no-default-skips', '--cache-location', join(tmp, 'c-every')), { before: fresh('c-every') });
+rows.defaults = measure(`leakhound cold, default skips (--jobs ${cores})`, process.execPath, lh('--cache-location', join(tmp, 'c-def')), { before: fresh('c-def') });
+rows.warm = measure('leakhound warm (cache), default skips', process.execPath, lh('--cache-location', join(tmp, 'c-def')));
+rows.warmEvery = measure('leakhound warm (cache), every file', process.execPath, lh('--no-default-skips', '--cache-location', join(tmp, 'c-every')));
+rows.jobs1 = measure('leakhound --jobs 1, every file, no cache', process.execPath, lh('--no-default-skips', '--no-cache', '--jobs', '1'));
+rows.jobs2 = measure('leakhound --jobs 2, every file, no cache', process.execPath, lh('--no-default-skips', '--no-cache', '--jobs', '2'));
+const small = dirs.find((d) => d.endsWith('grpc')) ?? dirs[dirs.length - 1];
+rows.small = measure(`leakhound cold, every file, ${small.split('/').pop()} only`, process.execPath, [cli, '-f', 'json', '-o', join(tmp, 'o2.json'), '--no-default-skips', '--no-cache', small]);
+if (hasSg) {
+  const sgArgs = (j) => ['scan', '-c', join(here, 'ast-grep', 'sgconfig.yml'), '--json=stream', '--no-ignore', 'hidden', '--no-ignore', 'vcs', '--no-ignore', 'dot', '--no-ignore', 'parent', ...(j ? ['-j', String(j)] : []), ...dirs];
+  rows.sg = measure('ast-grep scan, every file (default threads)', SG, sgArgs(0), { stdout: 'pipe' });
+  rows.sgJ = measure(`ast-grep scan, every file (-j ${cores})`, SG, sgArgs(cores), { stdout: 'pipe' });
+  rows.sg.matches = rows.sg.stdout.split('\n').filter(Boolean).length;
+}
+const ov = measure('rules share (1 thread, every rule on every file)', process.execPath, [join(here, 'overhead.mjs'), list], { stdout: 'pipe' });
+const overhead = JSON.parse(ov.stdout);
+const load1 = loadavg()[0];
+const par1 = probe();
+rmSync(tmp, { recursive: true, force: true });
+
+// ---- ratios against the bars ----
+const sgBest = rows.sg ? Math.min(rows.sg.wall, rows.sgJ.wall) : NaN;
+const r2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+const r3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+const peak = Math.max(rows.every.rssMb, rows.defaults.rssMb, rows.warm.rssMb, rows.jobs1.rssMb, rows.jobs2.rssMb);
+const ratios = [
+  ['cold, every file / ast-grep (faster of its two runs), wall', r2(rows.every.wall / sgBest), '≤ 1.0'],
+  ['cold, default skips / ast-grep, wall', r2(rows.defaults.wall / sgBest), '≤ 0.5'],
+  ['warm / cold (default skips), wall', r3(rows.warm.wall / rows.defaults.wall), '≤ 0.05'],
+  ['warm / cold (every file), wall', r3(rows.warmEvery.wall / rows.every.wall), '≤ 0.05'],
+  ['--jobs 1 / --jobs 2, wall (speed-up)', r2(rows.jobs1.wall / rows.jobs2.wall), `≥ 1.8 (the machine gave ${par0}x / ${par1}x to a busy loop at the start / end)`],
+  ['--jobs 1 / --jobs 2, cpu (work added by threads: 2 × cpu ratio)', r2((2 * rows.jobs1.cpu) / rows.jobs2.cpu), '(2.0 = no overhead)'],
+  ['peak RSS, whole corpus (MB)', String(peak), '≤ 300'],
+  [`peak RSS, ${small.split('/').pop()} only (MB)`, String(rows.small.rssMb), 'not growing with the corpus'],
+  ['rules share: full scan / parse-only, 1 thread, cpu', r3(overhead.ratio), '≤ 1.15'],
+  ['engine share: same subscriptions, empty handlers / parse-only, cpu', r3(overhead.engineRatio), '(the part that is not rule code)'],
+];
+console.log('\nratios:');
+for (const [k, v, bar] of ratios) console.log(`  ${k.padEnd(66)} ${v.padStart(7)}   bar ${bar}`);
+console.log(`\nprefilter, default skips: ${statsOf(rows.defaults)}\nprefilter, every file:    ${statsOf(rows.every)}`);
+console.log(`load average: ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end (above ${cores} means other processes competed for the cores)`);
+console.log(`parallelism available (busy loop in ${cores} threads vs 1): ${par0}x at the start, ${par1}x at the end`);
+
+// ---- bench/README.md ----
+const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+const table = [
+  '| run | wall s | cpu s | peak RSS MB |',
+  '|---|---:|---:|---:|',
+  ...Object.values(rows).map((r) => `| ${r.name} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMb} |`),
+  `| ${ov.name} | ${ov.wall.toFixed(2)} | ${ov.cpu.toFixed(2)} | ${ov.rssMb} |`,
+].join('\n');
+const ratioTable = ['| ratio | measured | bar |', '|---|---:|---|', ...ratios.map(([k, v, b]) => `| ${k} | ${v} | ${b} |`)].join('\n');
+const readme = `# Benchmark
+
+\`npm run bench\` (bench/run.mjs) measures leakhound against the parse-only floor and against
+ast-grep (${hasSg ? spawnSync(SG, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed'}, from the \`@ast-grep/cli\` devDependency) with the
+rules in \`bench/ast-grep/\`, which match the entry shapes of leakhound's seed rules, on the
+same files. Wall and CPU times (user + sys) and peak RSS come from GNU time; each run is the
+fastest of ${repeat}. The rules' share is measured in one process on CPU time
+(bench/overhead.mjs): the same files parsed only, then scanned with every rule forced to run on
+every file.
+
+## Last run
+
+- date: ${date}
+- machine: ${machine}
+- corpus: ${files.length} files, ${mb(bytes)} MB: ${dirs.join(', ')}
+- rules: ${standin ? '**stand-ins** (bench/standin-rules.mjs: no rule was registered yet; re-run after the rules land)' : `the ${overhead.rules} registered rules`}
+- load average: ${load0.toFixed(2)} at the start, ${load1.toFixed(2)} at the end${Math.max(load0, load1) > cores ? ' (**other processes competed for the cores: wall times are inflated and noisy**)' : ''}
+- parallelism available: ${par0}x at the start, ${par1}x at the end (the same busy loop in ${cores} threads vs 1, bench/probe.mjs; ${cores}x when the cores are free)
+- command: \`npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}\`
+
+${table}
+
+${ratioTable}
+
+Prefilter and skips (from \`--stats\`):
+
+- default skips: ${statsOf(rows.defaults).replace(/^leakhound: /, '')}
+- every file: ${statsOf(rows.every).replace(/^leakhound: /, '')}
+${rows.sg ? `- ast-grep reported ${rows.sg.matches} matches.\n` : ''}`;
+writeFileSync(join(here, 'README.md'), readme);
+console.log('\nwrote bench/README.md');

@@ -1,0 +1,174 @@
+// The result cache: one file per configuration under the cache directory, holding per source
+// file its size, mtime and inode (the fast path: an unchanged stat means no read at all), its
+// content hash (the truth: a changed stat with the same hash reuses the result) and the
+// result. The key covers the leakhound version, the build of the engine and rules, and the
+// resolved configuration, so a change of any of them starts a fresh cache. The file carries a
+// checksum of its body: a corrupt or truncated cache is discarded and rebuilt, never trusted.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stats } from 'node:fs';
+import type { Diagnostic, Notice } from './types.js';
+
+const MAGIC = 'leakhound-cache 1';
+/** Cache files kept in the directory (one per configuration and build); the least recently written go first. */
+const KEEP_FILES = 8;
+/** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
+const RACY_MS = 2000;
+
+/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices] */
+type Entry = [number, number, number, string, number, Diagnostic[], Notice[]];
+
+export interface CachedResult {
+  diagnostics: Diagnostic[];
+  notices: Notice[];
+}
+
+export type Lookup = { hit: CachedResult } | { expectHash: string } | undefined;
+
+/** The default cache directory: node_modules/.cache/leakhound when there is a node_modules, else .leakhound-cache. */
+export function defaultCacheDir(cwd: string): string {
+  return existsSync(join(cwd, 'node_modules')) ? join(cwd, 'node_modules', '.cache', 'leakhound') : join(cwd, '.leakhound-cache');
+}
+
+/** Identifies the build of the code that produced results: its version and its compiled files. */
+export function buildFingerprint(version: string, dirs: string[]): string {
+  const h = createHash('sha1').update(version);
+  for (const d of dirs) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(d).sort();
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      try {
+        const st = statSync(join(d, n));
+        h.update(`${d}/${n}:${st.size}:${st.mtimeMs}\n`);
+      } catch {
+        // vanished meanwhile: the fingerprint just differs
+      }
+    }
+  }
+  return h.digest('hex');
+}
+
+export function checksum(body: string): string {
+  return createHash('sha1').update(body).digest('hex');
+}
+
+export class ResultCache {
+  private entries = new Map<string, Entry>();
+  private dirty = false;
+  /** Why an existing cache file was not used, if it was not (for --stats and tests). */
+  discarded?: string;
+
+  private constructor(
+    readonly file: string,
+    private readonly dir: string,
+  ) {}
+
+  /** Opens the cache for a key (anything JSON-serialisable that determines per-file results). */
+  static open(dir: string, key: unknown): ResultCache {
+    const id = checksum(JSON.stringify(key)).slice(0, 16);
+    const c = new ResultCache(join(dir, `results-${id}.cache`), dir);
+    c.load();
+    return c;
+  }
+
+  private load(): void {
+    let raw: string;
+    try {
+      raw = readFileSync(this.file, 'utf8');
+    } catch {
+      return; // no cache yet
+    }
+    const nl = raw.indexOf('\n');
+    const head = nl >= 0 ? raw.slice(0, nl).split(' ') : [];
+    const body = nl >= 0 ? raw.slice(nl + 1) : '';
+    if (head.length !== 4 || `${head[0]} ${head[1]}` !== MAGIC) return this.discard('unknown header');
+    if (Number(head[3]) !== body.length || head[2] !== checksum(body)) return this.discard('checksum mismatch');
+    try {
+      const parsed = JSON.parse(body) as Record<string, Entry>;
+      for (const [k, v] of Object.entries(parsed)) this.entries.set(k, v);
+    } catch {
+      return this.discard('unreadable body');
+    }
+  }
+
+  private discard(why: string): void {
+    this.discarded = why;
+    this.entries.clear();
+    this.dirty = true; // rewrite it even if every file turns out unchanged
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** A hit when the stat is unchanged; else the hash to compare the content with. */
+  lookup(absPath: string, st: Stats | undefined): Lookup {
+    const e = this.entries.get(absPath);
+    if (!e || !st) return undefined;
+    if (!e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return { hit: { diagnostics: e[5], notices: e[6] } };
+    return { expectHash: e[3] };
+  }
+
+  /** The stored result, after the content hash confirmed it; refreshes the stat. */
+  confirm(absPath: string, st: Stats | undefined, now = Date.now()): CachedResult | undefined {
+    const e = this.entries.get(absPath);
+    if (!e) return undefined;
+    if (st) this.record(absPath, st, e[3], { diagnostics: e[5], notices: e[6] }, now);
+    return { diagnostics: e[5], notices: e[6] };
+  }
+
+  record(absPath: string, st: Stats, hash: string, r: CachedResult, now = Date.now()): void {
+    const racy = now - st.mtimeMs < RACY_MS ? 1 : 0;
+    this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices]);
+    this.dirty = true;
+  }
+
+  /** Removes the oldest cache files beyond KEEP_FILES (other builds and configurations). */
+  private prune(): void {
+    const files = readdirSync(this.dir)
+      .filter((n) => /^results-[0-9a-f]+\.cache$/.test(n) && join(this.dir, n) !== this.file)
+      .map((n) => {
+        try {
+          return { path: join(this.dir, n), at: statSync(join(this.dir, n)).mtimeMs };
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((f): f is { path: string; at: number } => f !== undefined)
+      .sort((a, b) => b.at - a.at);
+    for (const f of files.slice(KEEP_FILES - 1)) {
+      try {
+        unlinkSync(f.path);
+      } catch {
+        // another run removed it first
+      }
+    }
+  }
+
+  /** Writes the cache (atomically: a temp file renamed over it) when something changed. Errors are ignored: a cache is optional. */
+  save(): void {
+    if (!this.dirty) return;
+    const body = JSON.stringify(Object.fromEntries(this.entries));
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const ignore = join(this.dir, '.gitignore');
+      if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+      writeFileSync(tmp, `${MAGIC} ${checksum(body)} ${body.length}\n${body}`);
+      renameSync(tmp, this.file);
+      this.dirty = false;
+      this.prune();
+    } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing to clean
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+// Worker threads, each with its own parser: tasks are dealt in small batches, biggest files
+// first (so no thread is left with one large file at the end), two batches in flight per
+// worker so that none waits for the main thread. Outcomes come back in task order, so the
+// output does not depend on the number of workers.
+import { Worker } from 'node:worker_threads';
+import type { RuleSpec, Task, TaskOutcome } from './task.js';
+import type { BatchRequest, WorkerInit } from './worker.js';
+
+export interface PoolOptions {
+  /** Worker threads to start (at least 1). */
+  workers: number;
+  /** URL of the module whose `allRules` export the workers rebuild the rules from. */
+  rulesModule: string;
+  rules: RuleSpec[];
+  skipGenerated: boolean;
+  hash: boolean;
+  /** Task sizes in bytes (for the dealing order); optional. */
+  sizes?: number[];
+  /** Called as outcomes arrive (any order). */
+  onOutcome?: (index: number, outcome: TaskOutcome) => void;
+}
+
+const workerUrl = new URL('./worker.js', import.meta.url);
+
+export function batchSize(tasks: number, workers: number): number {
+  return Math.max(1, Math.min(32, Math.ceil(tasks / (workers * 16))));
+}
+
+export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutcome[]> {
+  const order = tasks.map((_, i) => i);
+  if (opts.sizes) {
+    const s = opts.sizes;
+    order.sort((a, b) => s[b]! - s[a]! || a - b);
+  }
+  const size = batchSize(tasks.length, opts.workers);
+  const batches: number[][] = [];
+  for (let i = 0; i < order.length; i += size) batches.push(order.slice(i, i + size));
+  const count = Math.max(1, Math.min(opts.workers, batches.length));
+  const out: TaskOutcome[] = new Array(tasks.length);
+  const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash };
+
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let next = 0;
+    let pending = batches.length;
+    let failed = false;
+    const finish = (err?: Error) => {
+      if (failed) return;
+      if (err) failed = true;
+      for (const w of workers) void w.terminate();
+      if (err) reject(err);
+      else resolve(out);
+    };
+    if (pending === 0) return resolve(out);
+    const send = (w: Worker) => {
+      if (next >= batches.length) return;
+      const id = next++;
+      const req: BatchRequest = { id, tasks: batches[id]!.map((i) => tasks[i]!) };
+      w.postMessage(req);
+    };
+    for (let k = 0; k < count; k++) {
+      const w = new Worker(workerUrl, { workerData: init });
+      workers.push(w);
+      w.on('message', (msg: { id: number; outcomes: TaskOutcome[] }) => {
+        const idx = batches[msg.id]!;
+        msg.outcomes.forEach((o, j) => {
+          out[idx[j]!] = o;
+          opts.onOutcome?.(idx[j]!, o);
+        });
+        send(w);
+        if (--pending === 0) finish();
+      });
+      w.on('error', (e) => finish(new Error(`worker thread failed: ${e.message}`)));
+      w.on('exit', (code) => {
+        if (pending > 0 && !failed) finish(new Error(`worker thread exited early (code ${code})`));
+      });
+      send(w);
+      send(w);
+    }
+  });
+}

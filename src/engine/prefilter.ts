@@ -1,0 +1,58 @@
+// The file-level prefilter: one cheap check on the raw bytes, before decoding, that says
+// whether any enabled rule could fire on a file. Rules declare the substrings without which
+// they cannot fire (meta.triggers); a file that contains none of the triggers of any enabled
+// rule is not decoded, not parsed and not walked. The per-rule check (which rules run on a
+// file that passed) stays in scan.ts.
+import type { ActiveRule } from './types.js';
+
+export type Prefilter = (buf: Buffer) => boolean;
+
+const always: Prefilter = () => true;
+const cache = new WeakMap<ActiveRule[], Prefilter>();
+
+/**
+ * The triggers of all enabled rules, deduplicated, with triggers that contain a shorter
+ * trigger dropped (the shorter one already matches wherever the longer one would), shortest
+ * first. null when a rule declares no trigger: such a rule may fire on any file.
+ */
+export function combinedTriggers(rules: ActiveRule[]): string[] | null {
+  const all = new Set<string>();
+  for (const r of rules) {
+    const t = r.rule.meta.triggers;
+    if (t.length === 0 || t.some((s) => s === '')) return null;
+    for (const s of t) all.add(s);
+  }
+  const sorted = [...all].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  return sorted.filter((s, i) => !sorted.slice(0, i).some((shorter) => s.includes(shorter)));
+}
+
+/** The prefilter for a rule set, built once per rule list and thread. */
+export function prefilterFor(rules: ActiveRule[]): Prefilter {
+  let f = cache.get(rules);
+  if (f) return f;
+  const triggers = combinedTriggers(rules);
+  if (triggers === null) f = always;
+  else if (triggers.length === 0) f = () => false;
+  else {
+    // Needles as bytes once: Buffer#indexOf with a Buffer needle is a native substring
+    // search (no decoding, no regex engine), and the loop stops at the first hit.
+    const needles = triggers.map((t) => Buffer.from(t, 'utf8'));
+    f = (buf) => {
+      for (const n of needles) if (buf.indexOf(n) !== -1) return true;
+      return false;
+    };
+  }
+  cache.set(rules, f);
+  return f;
+}
+
+/** True when the bytes are empty or only whitespace, without decoding the usual file. */
+export function isBlank(buf: Buffer): boolean {
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0b || c === 0x0c) continue;
+    // Non-ASCII (a BOM, a no-break space…): let String#trim decide, as before.
+    return c < 0x80 ? false : buf.toString('utf8').trim() === '';
+  }
+  return true;
+}

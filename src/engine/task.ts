@@ -1,0 +1,69 @@
+// One unit of work, the same on the main thread and in a worker: read a file, hash it when
+// the cache wants the hash, and scan it, unless its hash shows the cached result still holds.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Parser } from 'web-tree-sitter';
+import { readErrorResult, scanBuffer, type ScanFileOptions, type ScanInfo } from './scan.js';
+import type { ActiveRule, AnyRule, FileResult, Severity } from './types.js';
+
+export interface Task {
+  path: string;
+  /** The content hash the cache holds for this path: when it still matches, skip the scan. */
+  expectHash?: string;
+}
+
+export interface TaskOutcome {
+  /** Absent when `unchanged`. */
+  result?: FileResult;
+  /** The content hash (when hashing was asked for and the file could be read). */
+  hash?: string;
+  /** The file's hash equals `expectHash`: the cached result holds. */
+  unchanged?: true;
+  skipped?: ScanInfo['skipped'];
+}
+
+export interface TaskOptions extends ScanFileOptions {
+  /** Compute content hashes (for the cache). */
+  hash: boolean;
+}
+
+export function contentHash(buf: Buffer): string {
+  return createHash('sha1').update(buf).digest('hex');
+}
+
+export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutcome {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(task.path);
+  } catch (e) {
+    return { result: readErrorResult(task.path, e) };
+  }
+  const hash = opts.hash ? contentHash(buf) : undefined;
+  if (hash !== undefined && hash === task.expectHash) return { hash, unchanged: true };
+  const info: ScanInfo = {};
+  const result = scanBuffer(parser, task.path, buf, opts, info);
+  const out: TaskOutcome = { result, hash };
+  if (info.skipped) out.skipped = info.skipped;
+  return out;
+}
+
+/** An enabled rule as data (what crosses to a worker thread): the rule by id, resolved settings. */
+export interface RuleSpec {
+  id: string;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export function toSpecs(rules: ActiveRule[]): RuleSpec[] {
+  return rules.map((r) => ({ id: r.rule.meta.id, severity: r.severity, options: r.options }));
+}
+
+/** Rebuilds the enabled rules from their ids in a registry (a worker's copy of the rules index). */
+export function fromSpecs(specs: RuleSpec[], registry: AnyRule[]): ActiveRule[] {
+  const byId = new Map(registry.map((r) => [r.meta.id, r]));
+  return specs.map((s) => {
+    const rule = byId.get(s.id);
+    if (!rule) throw new Error(`worker: rule '${s.id}' is not in the rules module`);
+    return { rule, severity: s.severity, options: s.options };
+  });
+}

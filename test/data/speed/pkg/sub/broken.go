@@ -1,0 +1,5 @@
+package sub
+
+func broken( {
+	go work(1)
+}

@@ -1,0 +1,460 @@
+// Speed machinery: prefilter, worker threads, result cache, shards + merge, progress.
+// Every check here uses the test-only rules of support/rules.ts, never the shipped ones.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { Node } from 'web-tree-sitter';
+import { dirname, join, relative } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseCli, parseShard, UsageError } from '../src/config.js';
+import { ResultCache } from '../src/engine/cache.js';
+import { getParser } from '../src/engine/parser.js';
+import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
+import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
+import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
+import type { ActiveRule, AnyRule } from '../src/engine/types.js';
+import { fromEslintResults, mergeSarif } from '../src/merge.js';
+import { progressLine, wantsProgress } from '../src/progress.js';
+import { formatJson } from '../src/report/json.js';
+import { toEslintResults } from '../src/report/eslint.js';
+import { selectFiles } from '../src/files.js';
+import { pathHash, selectShard } from '../src/shard.js';
+import { packageRoot } from './helpers.js';
+import { allRules as testRules, goRule, tickerRule } from './support/rules.js';
+
+const rulesModule = new URL('./support/rules.js', import.meta.url).href;
+const testCli = join(packageRoot, 'dist', 'test', 'support', 'cli.js');
+const dataDir = join(packageRoot, 'test', 'data', 'speed');
+
+const active = (rules: AnyRule[]): ActiveRule[] => rules.map((rule) => ({ rule, severity: rule.meta.severity, options: {} }));
+
+function goFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...goFiles(p));
+    else if (e.name.endsWith('.go')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** The speed data plus every rule fixture other helpers have added, as cwd-relative paths. */
+function fixtureFiles(): string[] {
+  const dirs = [dataDir, join(packageRoot, 'test', 'fixtures')];
+  return dirs.flatMap((d) => {
+    try {
+      return goFiles(d);
+    } catch {
+      return [];
+    }
+  }).map((f) => relative(process.cwd(), f));
+}
+
+function tempCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-speed-'));
+  cpSync(dataDir, dir, { recursive: true });
+  return dir;
+}
+
+function cli(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [testCli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// ---- prefilter ------------------------------------------------------------------------
+
+test('prefilter: triggers are united, and a trigger containing another is dropped', () => {
+  const r = (triggers: string[]) => ({ ...tickerRule, meta: { ...tickerRule.meta, triggers } });
+  assert.equal(combinedTriggers(active([r(['NewTicker', 'Ticker']), r(['chan', 'Ticker'])])), ['chan', 'Ticker']);
+  assert.equal(combinedTriggers(active([r(['x']), r([])])), null, 'a rule without triggers may fire anywhere');
+});
+
+test('prefilter: one check on the raw bytes', () => {
+  const f = prefilterFor(active(testRules));
+  assert.ok(f(Buffer.from('package p\nfunc f() { go g() }\n')));
+  assert.ok(f(Buffer.from('package p\nvar t = time.NewTimer(0)\n')));
+  assert.not.ok(f(Buffer.from('package p\nfunc f() { g() }\n')));
+  assert.ok(prefilterFor([])(Buffer.from('go ')) === false, 'no rules: nothing to parse');
+});
+
+test('blank files are found without decoding, as String#trim would', () => {
+  assert.ok(isBlank(Buffer.from('')));
+  assert.ok(isBlank(Buffer.from(' \n\t\r\n')));
+  assert.ok(isBlank(Buffer.from('\uFEFF\n')));
+  assert.not.ok(isBlank(Buffer.from('\n package p')));
+  assert.not.ok(isBlank(Buffer.from('\u00a0é')));
+});
+
+test('files no enabled rule can match are not parsed', async () => {
+  const files = fixtureFiles().filter((f) => f.includes('speed'));
+  const { stats, results } = await scanFilesWithStats(files, { rules: active([tickerRule]) });
+  const plain = results.find((r) => r.filePath.endsWith('plain.go'))!;
+  assert.equal(plain.diagnostics, []);
+  assert.ok(stats.skippedByTriggers >= 2, `plain.go and broken.go skipped (got ${stats.skippedByTriggers})`);
+  assert.equal(stats.skippedGenerated, 1);
+  assert.equal(stats.parsed + stats.skippedByTriggers + stats.skippedGenerated, files.length);
+});
+
+test('enclosingFunction (indexed per tree) agrees with a walk up the parents', async () => {
+  const parser = await getParser();
+  const naive = (n: Node): Node | null => {
+    for (let p = n.parent; p; p = p.parent) if ((FUNCTION_TYPES as readonly string[]).includes(p.type)) return p;
+    return null;
+  };
+  let checked = 0;
+  for (const f of fixtureFiles()) {
+    const tree = parser.parse(readFileSync(f, 'utf8'))!;
+    try {
+      const types = ['identifier', 'call_expression', 'expression_list', 'go_statement', ...FUNCTION_TYPES];
+      for (const n of tree.rootNode.descendantsOfType(types)) {
+        if (!n) continue;
+        assert.equal(enclosingFunction(n)?.id ?? null, naive(n)?.id ?? null, `${f}:${n.startPosition.row + 1} ${n.type}`);
+        checked++;
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 100, `checked ${checked} nodes`);
+});
+
+test('qualified names: the text shortcut agrees with the scope analysis', async () => {
+  const parser = await getParser();
+  let checked = 0;
+  let shadowed = 0;
+  for (const f of fixtureFiles()) {
+    const text = readFileSync(f, 'utf8');
+    const tree = parser.parse(text)!;
+    try {
+      const facts = new FileFacts(tree.rootNode, text);
+      for (const sel of tree.rootNode.descendantsOfType('selector_expression')) {
+        if (!sel) continue;
+        const operand = sel.childForFieldName('operand')!;
+        const path = operand.type === 'identifier' ? facts.imports().byAlias.get(operand.text) : undefined;
+        const where = path === undefined ? undefined : facts.resolveName(operand.text, sel);
+        const want = path !== undefined && (where === 'unknown' || where === 'package') ? path : undefined;
+        assert.equal(facts.qualified(sel)?.path, want, `${f}:${sel.startPosition.row + 1} ${sel.text}`);
+        checked++;
+        if (path !== undefined && want === undefined) shadowed++;
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 20 && shadowed >= 2, `checked ${checked}, shadowed ${shadowed}`);
+});
+
+// ---- worker threads ---------------------------------------------------------------------
+
+test('output is byte-identical with 1 and 4 jobs, and 4 jobs really use 4 workers', async () => {
+  const files = fixtureFiles();
+  const opts: RunOptions = { rules: active(testRules), rulesModule, minParallelBytes: 0 };
+  const one = await scanFilesWithStats(files, { ...opts, jobs: 1 });
+  const four = await scanFilesWithStats(files, { ...opts, jobs: 4 });
+  assert.equal(one.stats.workers, 0);
+  assert.equal(four.stats.workers, 4);
+  const json = formatJson(one.results);
+  assert.ok(json.includes('test-ticker') && json.includes('test-go'), 'the fixtures produce findings');
+  assert.ok(json.includes('syntax error'), 'and notices');
+  assert.equal(formatJson(four.results), json);
+});
+
+test('small runs stay on the main thread', async () => {
+  const files = fixtureFiles().slice(0, 5);
+  const { stats } = await scanFilesWithStats(files, { rules: active(testRules), rulesModule, jobs: 4 });
+  assert.equal(stats.workers, 0);
+});
+
+test('a worker that cannot rebuild the rules fails the run with a clear error', async () => {
+  const stranger = { ...goRule, meta: { ...goRule.meta, id: 'not-in-module' } };
+  try {
+    await scanFilesWithStats(fixtureFiles(), { rules: active([stranger]), rulesModule, jobs: 2, minParallelBytes: 0 });
+    assert.unreachable('should have failed');
+  } catch (e) {
+    assert.match((e as Error).message, /not-in-module/);
+  }
+});
+
+// ---- cache ------------------------------------------------------------------------------
+
+test('cache: warm runs read nothing, touched files are confirmed by hash, edits are rescanned', async () => {
+  const dir = tempCopy();
+  const cacheDir = join(dir, '.cache');
+  try {
+    const files = goFiles(dir);
+    const past = new Date(Date.now() - 60_000);
+    for (const f of files) utimesSync(f, past, past);
+    const run = () => scanFilesWithStats(files, { rules: active(testRules), cache: ResultCache.open(cacheDir, { k: 1 }) });
+    const cold = await run();
+    assert.equal(cold.stats.cached + cold.stats.cachedByHash, 0);
+    const warm = await run();
+    assert.equal(warm.stats.cached, files.length, 'every file answered by stat');
+    assert.equal(formatJson(warm.results), formatJson(cold.results));
+
+    const ticker = files.find((f) => f.endsWith('ticker.go'))!;
+    const newer = new Date(Date.now() - 30_000);
+    utimesSync(ticker, newer, newer);
+    const touched = await run();
+    assert.equal(touched.stats.cachedByHash, 1, 'same content, new mtime: confirmed by hash');
+    assert.equal(formatJson(touched.results), formatJson(cold.results));
+
+    writeFileSync(ticker, readFileSync(ticker, 'utf8').replace('tm.NewTimer(tm.Minute)', 'make(chan int)\n\t_ = timer'));
+    const edited = await run();
+    assert.equal(edited.stats.cached + edited.stats.cachedByHash, files.length - 1);
+    const msgs = edited.results.find((r) => r.filePath === ticker)!.diagnostics.map((d) => d.message);
+    assert.equal(msgs.filter((m) => m.includes('NewTimer')), [], 'the edit is seen');
+
+    const other = await scanFilesWithStats(files, { rules: active([goRule]), cache: ResultCache.open(cacheDir, { k: 2 }) });
+    assert.equal(other.stats.cached, 0, 'another configuration has its own cache');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: files modified just before they were read are not trusted by stat', async () => {
+  const dir = tempCopy();
+  try {
+    const files = goFiles(dir); // just written: mtime is now
+    const run = () => scanFilesWithStats(files, { rules: active(testRules), cache: ResultCache.open(join(dir, '.c'), 1) });
+    await run();
+    const again = await run();
+    assert.equal(again.stats.cached, 0);
+    assert.equal(again.stats.cachedByHash, files.length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: a truncated or altered cache file is discarded and rebuilt', async () => {
+  const dir = tempCopy();
+  try {
+    const files = goFiles(dir);
+    const past = new Date(Date.now() - 60_000);
+    for (const f of files) utimesSync(f, past, past);
+    const run = () => {
+      const cache = ResultCache.open(join(dir, '.c'), 1);
+      return scanFilesWithStats(files, { rules: active(testRules), cache }).then((r) => ({ ...r, cache }));
+    };
+    const cold = await run();
+    const file = cold.cache.file;
+    const good = readFileSync(file, 'utf8');
+
+    writeFileSync(file, good.slice(0, good.length - 10));
+    const truncated = await run();
+    assert.equal(truncated.cache.discarded, 'checksum mismatch');
+    assert.equal(truncated.stats.cached, 0);
+    assert.equal(formatJson(truncated.results), formatJson(cold.results));
+    assert.equal(readFileSync(file, 'utf8'), good, 'rebuilt');
+
+    // Same length, one digit of the body changed: only the checksum tells.
+    const at = good.indexOf('\n') + good.slice(good.indexOf('\n')).search(/\d/);
+    writeFileSync(file, good.slice(0, at) + (good[at] === '1' ? '2' : '1') + good.slice(at + 1));
+    const altered = await run();
+    assert.equal(altered.cache.discarded, 'checksum mismatch');
+    assert.equal(formatJson(altered.results), formatJson(cold.results));
+
+    writeFileSync(file, 'garbage');
+    const garbage = await run();
+    assert.equal(garbage.cache.discarded, 'unknown header');
+    assert.equal(formatJson(garbage.results), formatJson(cold.results));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: old cache files of other builds and configurations are pruned', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-prune-'));
+  try {
+    const st = statSync(join(dataDir, 'pkg', 'plain.go'));
+    let last: ResultCache | undefined;
+    for (let k = 0; k < 12; k++) {
+      last = ResultCache.open(dir, { k });
+      last.record('/x.go', st, 'h', { diagnostics: [], notices: [] });
+      last.save();
+    }
+    const left = readdirSync(dir).filter((f) => f.endsWith('.cache'));
+    assert.equal(left.length, 8);
+    assert.ok(left.includes(last!.file.split('/').pop()!), 'the current one stays');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CLI: the cache changes nothing in the output, --no-cache writes no cache', () => {
+  const dir = tempCopy();
+  try {
+    const cold = cli(['-f', 'json', '--cache-location', 'c', '.'], dir);
+    const warm = cli(['-f', 'json', '--cache-location', 'c', '.'], dir);
+    assert.equal(cold.code, 1, cold.stderr);
+    assert.equal(warm.stdout, cold.stdout);
+    assert.ok(readdirSync(join(dir, 'c')).some((f) => f.endsWith('.cache')));
+    assert.equal(readFileSync(join(dir, 'c', '.gitignore'), 'utf8'), '*\n', 'the cache keeps itself out of git');
+    const none = cli(['-f', 'json', '--no-cache', '--cache-location', 'n', '.'], dir);
+    assert.equal(none.stdout, cold.stdout);
+    assert.throws(() => statSync(join(dir, 'n')));
+    cli(['-f', 'json', '.'], dir);
+    assert.ok(statSync(join(dir, '.leakhound-cache')).isDirectory(), 'default location without node_modules');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- shards and merge -------------------------------------------------------------------
+
+test('shards partition the files', () => {
+  const files = Array.from({ length: 200 }, (_, i) => `pkg${i % 7}/file${i}.go`);
+  const parts = [1, 2, 3].map((index) => selectShard(files, { index, count: 3 }));
+  assert.equal(parts.flat().sort(), [...files].sort());
+  assert.ok(parts.every((p) => p.length > 30), 'roughly even');
+  assert.equal(pathHash('a/b.go'), pathHash('a/b.go'));
+  assert.equal(parseShard('2/3'), { index: 2, count: 3 });
+  for (const bad of ['0/3', '4/3', '1/0', 'x', '1/2/3']) assert.throws(() => parseShard(bad), (e: unknown) => e instanceof UsageError);
+});
+
+test('CLI: shard 1/3 + 2/3 + 3/3 merged is byte for byte the unsharded report', () => {
+  const dir = tempCopy();
+  try {
+    // More files, so that every shard gets some.
+    for (let i = 0; i < 6; i++) cpSync(join(dir, 'pkg'), join(dir, `copy${i}`), { recursive: true });
+    const whole = cli(['-f', 'json', '--no-cache', '.'], dir);
+    assert.equal(whole.code, 1, whole.stderr);
+    for (const k of [1, 2, 3]) {
+      const r = cli(['-f', 'json', '--no-cache', '--shard', `${k}/3`, '-o', `s${k}.json`, '.'], dir);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+      assert.ok(readFileSync(join(dir, `s${k}.json`), 'utf8').length < whole.stdout.length, `shard ${k} is a part`);
+    }
+    const merged = cli(['merge', 's1.json', 's2.json', 's3.json'], dir);
+    assert.equal(merged.stdout, whole.stdout);
+    assert.equal(merged.code, whole.code);
+    const reordered = cli(['merge', 's3.json', 's1.json', 's2.json', '-o', 'm.json'], dir);
+    assert.equal(reordered.code, 1);
+    assert.equal(readFileSync(join(dir, 'm.json'), 'utf8'), whole.stdout);
+    const pretty = cli(['merge', '--format', 'pretty', 's1.json', 's2.json', 's3.json'], dir);
+    assert.match(pretty.stdout, /goroutine started/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CLI: merge refuses bad input with one line and exit 2', () => {
+  const dir = tempCopy();
+  try {
+    writeFileSync(join(dir, 'bad.json'), '{"x":1}');
+    writeFileSync(join(dir, 'notjson.json'), 'nope');
+    for (const args of [['merge'], ['merge', 'bad.json'], ['merge', 'notjson.json'], ['merge', 'missing.json']]) {
+      const r = cli(args, dir);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /^leakhound: merge: /);
+      assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('merge: JSON read back gives the same JSON', () => {
+  const eslint = toEslintResults([
+    {
+      filePath: 'a.go',
+      diagnostics: [
+        {
+          ruleId: 'r',
+          severity: 'warning',
+          message: 'm',
+          span: { start: { line: 2, column: 3 }, end: { line: 2, column: 9 } },
+          related: [{ span: { start: { line: 1, column: 1 }, end: { line: 1, column: 4 } }, message: 'here' }],
+          suggestions: [{ desc: 'fix it', edits: [{ range: [5, 5], text: 'x' }] }],
+        },
+      ],
+      notices: [
+        { kind: 'parse-error', message: 'syntax error', line: 4, column: 2 },
+        { kind: 'read-error', message: 'cannot read file: permission denied' },
+      ],
+    },
+  ]);
+  assert.equal(toEslintResults(fromEslintResults(eslint)), eslint);
+});
+
+test('merge: SARIF logs are joined with rules united and ruleIndex remapped', () => {
+  const log = (rules: string[], results: { ruleId: string; uri: string; line: number }[]) => ({
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'leakhound', rules: rules.map((id) => ({ id })) } },
+        results: results.map((r) => ({
+          ruleId: r.ruleId,
+          ruleIndex: rules.indexOf(r.ruleId),
+          message: { text: 'm' },
+          locations: [{ physicalLocation: { artifactLocation: { uri: r.uri }, region: { startLine: r.line, startColumn: 1 } } }],
+        })),
+      },
+    ],
+  });
+  const merged = mergeSarif([log(['a'], [{ ruleId: 'a', uri: 'z.go', line: 1 }]), log(['b', 'a'], [{ ruleId: 'b', uri: 'a.go', line: 3 }, { ruleId: 'a', uri: 'z.go', line: 0 }])]);
+  const run = merged.runs[0]!;
+  assert.equal(run.tool.driver.rules, [{ id: 'a' }, { id: 'b' }]);
+  assert.equal(run.results!.map((r) => [r.locations![0]!.physicalLocation!.artifactLocation!.uri, r.ruleId, r.ruleIndex]), [
+    ['a.go', 'b', 1],
+    ['z.go', 'a', 0],
+    ['z.go', 'a', 0],
+  ]);
+});
+
+// ---- file walk ---------------------------------------------------------------------------
+
+test('file walk: default skips and .gitignore files from the git root down, as git reads them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-walk-'));
+  try {
+    const put = (p: string, text = 'package p\n') => {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), text);
+    };
+    mkdirSync(join(dir, '.git', 'info'), { recursive: true });
+    writeFileSync(join(dir, '.git', 'info', 'exclude'), 'excluded.go\n');
+    put('.gitignore', 'gen/\n*.pb.go\n!keep/x.pb.go\n');
+    put('a/.gitignore', 'z.go\n');
+    for (const f of ['m.go', 'excluded.go', '.dot.go', 'a/y.go', 'a/z.go', 'a/sub/z.go', 'gen/g.go', 'keep/x.pb.go', 'keep/y.pb.go', 'vendor/v.go', 'a/testdata/t.go', '.hid/h.go', '_u/u.go', 'a/node_modules/n.go']) put(f);
+    const sel = async (paths: string[], defaultSkips: boolean, cwd = dir) => (await selectFiles(paths, { cwd, defaultSkips, ignore: [] })).files;
+    assert.equal(await sel([], true), ['a/y.go', 'keep/x.pb.go', 'm.go']);
+    assert.equal((await sel([], false)).length, 14, 'no skips: every .go file');
+    assert.equal(await sel(['a'], true), ['a/y.go'], 'a subdirectory still obeys the root .gitignore and its own');
+    assert.equal(await sel(['.'], true, join(dir, 'a')), ['y.go'], 'from a subdirectory as cwd');
+    assert.equal(await sel(['a/z.go', 'gen/g.go', 'keep/x.pb.go', 'keep/y.pb.go', 'vendor/v.go', 'excluded.go', 'm.go'], true), ['keep/x.pb.go', 'm.go'], 'explicit files obey the skips too');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- flags and progress ---------------------------------------------------------------------
+
+test('flags: --jobs, --shard, --no-cache, --cache-location', () => {
+  const c = parseCli(['-j', '3', '--shard', '1/2', '--no-cache', '--cache-location', 'x', '--stats']).config;
+  assert.equal([c.jobs, c.shard, c.cache, c.cacheLocation, c.stats], [3, { index: 1, count: 2 }, false, 'x', true]);
+  assert.ok(parseCli([]).config.jobs >= 1);
+  assert.ok(parseCli([]).config.cache);
+  for (const bad of [['--jobs', '0'], ['--jobs', 'two'], ['--shard', '3/2']]) assert.throws(() => parseCli(bad), (e: unknown) => e instanceof UsageError);
+});
+
+test('progress: only on a terminal, never in CI or over a machine-readable stdout', () => {
+  const tty = { isTTY: true };
+  assert.ok(wantsProgress({ format: 'pretty' }, {}, tty));
+  assert.not.ok(wantsProgress({ format: 'pretty' }, { CI: 'true' }, tty));
+  assert.not.ok(wantsProgress({ format: 'pretty' }, {}, { isTTY: false }));
+  assert.not.ok(wantsProgress({ format: 'json' }, {}, tty));
+  assert.not.ok(wantsProgress({ format: 'sarif' }, {}, tty));
+  assert.ok(wantsProgress({ format: 'json', outputFile: 'r.json' }, {}, tty));
+
+  let now = 0;
+  let out = '';
+  const p = progressLine({ write: (s: string) => (out += s) }, () => now);
+  p.update(1, 10);
+  assert.equal(out, '', 'nothing during the first second');
+  now = 1500;
+  p.update(5, 10);
+  assert.match(out, /5\/10 files \(50%\)/);
+  p.end();
+  assert.ok(out.endsWith('\r\x1b[K'), 'erased at the end');
+});
+
+test.run();

@@ -1,0 +1,54 @@
+// Test-only rules (not shipped, not in rules/index.ts): the engine tests must not depend on
+// which real rules exist. Worker threads load this module by URL, like the real index.
+import { defineRule, type AnyRule } from '../../src/engine/types.js';
+
+const docs = { whatItDoes: 'test', whyIsThisBad: 'test', example: '', useInstead: '' };
+
+/** Flags every time.NewTicker / time.NewTimer call (resolved through the imports). */
+export const tickerRule = defineRule({
+  meta: {
+    id: 'test-ticker',
+    title: 'Test ticker',
+    severity: 'warning',
+    precision: 'high',
+    tags: [],
+    docs,
+    messages: { call: 'call to time.{{name}}' },
+    triggers: ['NewTicker', 'NewTimer'],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    return {
+      call_expression(n) {
+        const q = ctx.facts.qualified(n.childForFieldName('function'));
+        if (q?.path === 'time' && (q.name === 'NewTicker' || q.name === 'NewTimer')) {
+          ctx.report({ node: n, messageId: 'call', data: { name: q.name } });
+        }
+      },
+    };
+  },
+});
+
+/** Flags every `go` statement, with the enclosing function's name as related information. */
+export const goRule = defineRule({
+  meta: {
+    id: 'test-go',
+    title: 'Test go',
+    severity: 'error',
+    precision: 'high',
+    tags: [],
+    docs,
+    messages: { go: 'goroutine started' },
+    triggers: ['go '],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    return {
+      go_statement(n) {
+        ctx.report({ node: n, messageId: 'go' });
+      },
+    };
+  },
+});
+
+export const allRules: AnyRule[] = [goRule, tickerRule];
