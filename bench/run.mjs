@@ -6,8 +6,7 @@
 // writes them into bench/README.md. Not part of `npm test`.
 //
 // Usage: npm run bench [-- [--repeat N] [dirs...]]   (default dirs: the corpus of
-// shared/corpus/setup.sh). Rules: the registered ones (rules/index.ts), or the stand-ins of
-// bench/standin-rules.mjs while none is registered (the table says which).
+// shared/corpus/setup.sh). Rules: the registered ones (rules/index.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, loadavg, availableParallelism } from 'node:os';

@@ -27,6 +27,7 @@ import {
   type Binding,
 } from '../src/go/obligations.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
+import { callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
 
 type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop' | 'returnsDerived';
 
@@ -47,6 +48,10 @@ const FIX_METHOD: [string, string][] = [['cloud.google.com/go/pubsublite/pscompa
 
 interface Compiled {
   nameMayMatch(name: string): boolean;
+  /** Every name a constructor may have, as one global regex over the file text. */
+  namePattern: RegExp;
+  /** A configured name pattern could match any name: look at every call. */
+  anyName: boolean;
   /** 'explicit' for a configured `path.Func`, 'name' for a name match, else undefined. */
   constructorKind(path: string | undefined, name: string): 'explicit' | 'name' | undefined;
   noClose(path: string, name: string): boolean;
@@ -93,6 +98,8 @@ function compileOptions(options: Partial<ClientOptions>): Compiled {
   const deny = compileCalleeList(options.noClose, true);
   const c: Compiled = {
     nameMayMatch: (name) => CLIENT_CTOR.test(name) || nameMayBeIn(ctors, name),
+    namePattern: new RegExp(`\\b(?:New\\w*Client${[...ctors.funcNames].map((n) => `|${n}`).join('')})\\b`, 'g'),
+    anyName: ctors.regexes.length > 0,
     constructorKind(path, name) {
       const how = listHas(ctors, path, name);
       if (how === 'func') return 'explicit';
@@ -353,15 +360,40 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       }
     }
 
+    function onCall(call: Node): void {
+      const fn = call.childForFieldName('function');
+      if (fn?.type === 'identifier' && !opts.nameMayMatch(fn.text)) {
+        if (facts.packageNames().has(fn.text)) helperCalls.push(call);
+        return;
+      }
+      const ctor = constructorOf(call);
+      if (ctor) ctorCalls.push({ call, ctor });
+    }
+
     return {
-      call_expression(call) {
-        const fn = call.childForFieldName('function');
-        if (fn?.type === 'identifier' && !opts.nameMayMatch(fn.text)) {
-          if (facts.packageNames().has(fn.text)) helperCalls.push(call);
+      // The calls that matter are found from their names in the text (a native search; the
+      // tree is touched only at each hit) instead of subscribing to every call of the file:
+      // constructors first, and the calls of this file's own functions only when there is
+      // a constructor at all. Configured name patterns can match any name: then every call
+      // is looked at.
+      source_file(root) {
+        if (opts.anyName) {
+          for (const call of root.descendantsOfType('call_expression')) if (call) onCall(call);
           return;
         }
-        const ctor = constructorOf(call);
-        if (ctor) ctorCalls.push({ call, ctor });
+        for (const name of identifiersMatching(root, text, opts.namePattern)) {
+          const call = callOfName(name);
+          if (call) onCall(call);
+        }
+        if (!ctorCalls.length) return;
+        const own = [...topLevelFunctions(facts).keys()];
+        if (!own.length) return;
+        for (const name of wordNodes(root, text, own)) {
+          if (opts.nameMayMatch(name.text)) continue; // a constructor, found above
+          const call = callOfName(name);
+          if (call && call.childForFieldName('function')?.id === name.id) onCall(call);
+        }
+        helperCalls.sort((a, b) => a.startIndex - b.startIndex);
       },
       'source_file:exit'() {
         if (!ctorCalls.length) return;

@@ -13,7 +13,12 @@ const IDENT_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier'
  * unit web-tree-sitter uses for indices of a tree parsed from a JS string.
  */
 export function wordNodes(root: Node, text: string, words: readonly string[]): Node[] {
-  const re = new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'g');
+  return identifiersMatching(root, text, new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'g'));
+}
+
+/** Identifier-like nodes whose whole text is a match of `re` (a global regex), in document order. */
+export function identifiersMatching(root: Node, text: string, re: RegExp): Node[] {
+  re.lastIndex = 0;
   const out: Node[] = [];
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const n = root.namedDescendantForIndex(m.index, m.index + m[0].length);
