@@ -3,5 +3,5 @@ import { allRules } from '../dist/rules/index.js';
 
 /** { rules } as the engine's ActiveRule list. */
 export async function benchRules() {
-  return { standin: false, rules: allRules.map((rule) => ({ rule, severity: rule.meta.severity, options: structuredClone(rule.meta.defaultOptions) })) };
+  return { rules: allRules.map((rule) => ({ rule, severity: rule.meta.severity, options: structuredClone(rule.meta.defaultOptions) })) };
 }

@@ -235,7 +235,7 @@ export default defineRule({
     title: 'Goroutine blocks forever sending on a channel nobody receives from',
     severity: 'warning',
     precision: 'high',
-    tags: ['goroutine-leak', 'channel', 'memory'],
+    tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
         'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`.',

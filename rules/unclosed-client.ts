@@ -159,7 +159,8 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     title: 'Client from a New…Client constructor is never closed',
     severity: 'error',
     precision: 'high',
-    tags: ['resource-leak', 'memory-leak', 'grpc', 'google-cloud'],
+    tags: ['resource', 'memory', 'grpc', 'google-cloud'],
+    fixable: true,
     docs: {
       whatItDoes:
         'Finds clients made by `New…Client(ctx, …)` constructors (Google Cloud, and any constructor you configure) that the function which made them never closes: no `c.Close()` (or Stop, Disconnect, Shutdown, Release, Terminate) anywhere in the function, its closures or deferred funcs, and the client does not escape (returned, stored, passed on). Also a discarded result, a client re-assigned before the first one is closed, and a client handed over by a same-file helper that the caller never closes.',

@@ -62,7 +62,7 @@ export default defineRule({
     title: 'Range over a channel that is never closed',
     severity: 'warning',
     precision: 'high',
-    tags: ['goroutine-leak', 'channel', 'memory'],
+    tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
         'Finds a `for v := range ch` loop, usually in a worker goroutine, over a local channel that the function sends into but never closes (not in the function, its deferred calls, its closures, or the same-file functions it passes the channel to).',

@@ -9,7 +9,7 @@ export function ruleTable(rules: AnyRule[]): string {
   const rows = [...rules]
     .sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))
     .map((r) => {
-      const fixable = r.meta.docs.useInstead && r.meta.tags.includes('fixable') ? ' (fixable)' : '';
+      const fixable = r.meta.fixable ? ' (fixable with `--fix`)' : '';
       return `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.title}${fixable} | ${r.meta.severity} | ${r.meta.precision} |`;
     });
   return ['| Rule | What it finds | Default severity | Precision |', '| --- | --- | --- | --- |', ...rows].join('\n');

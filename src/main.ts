@@ -24,7 +24,7 @@ export function version(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-const docsUrl = (id: string) => `https://github.com/leakhound/leakhound#${id}`;
+const docsUrl = (id: string) => `https://github.com/leakhound/leakhound/blob/main/docs/rules/${id}.md`;
 
 /** File text for fingerprints (SARIF, baselines), read once per file. */
 function textReader(cwd: string): (filePath: string) => string | undefined {

@@ -54,6 +54,12 @@ for (const rule of allRules) {
     }
   });
 
+  test(`${meta.id}: suggestions are offered exactly when the rule says it is fixable`, async () => {
+    const r = await runRule(rule, meta.docs.example);
+    const suggested = r.diagnostics.some((d) => (d.suggestions?.length ?? 0) > 0);
+    assert.is(suggested, meta.fixable === true, meta.fixable ? 'fixable rule offers a fix on its example' : 'rule not marked fixable offers fixes');
+  });
+
   test(`${meta.id}: the documented fix is not flagged`, async () => {
     const r = await runRule(rule, meta.docs.useInstead);
     assert.equal(r.diagnostics.map((d) => d.message), [], 'good example silent');

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Language, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 
 let ready: Promise<Parser> | undefined;
 
@@ -19,6 +19,8 @@ async function load(): Promise<Parser> {
   if (!existsSync(wasm)) {
     throw new Error(`grammar not found at ${wasm}; run npm install (the build copies it from tree-sitter-go)`);
   }
+  // Loaded on first use: a warm run answered by the cache never needs the parser.
+  const { Language, Parser } = await import('web-tree-sitter');
   await Parser.init();
   const go = await Language.load(wasm);
   const parser = new Parser();

@@ -82,6 +82,8 @@ export interface RuleMeta<MessageIds extends string = string> {
    * fire, and when no enabled rule can fire the file is not even parsed.
    */
   triggers: string[];
+  /** True when findings carry a suggestion that `--fix` applies. */
+  fixable?: boolean;
   /** Default option values (documented and validated against their types by config). */
   defaultOptions: Record<string, unknown>;
 }
