@@ -3,7 +3,7 @@
 // pinned tree-sitter-go npm package into wasm/ (the engine never downloads anything).
 // `--if-stale` skips the compile when dist/ is newer than every source file.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,3 +51,15 @@ try {
 } catch {
   process.exit(2);
 }
+
+// Compiled files whose source was deleted would still run (a removed test, a removed rule):
+// prune them.
+function prune(distDir, srcDir) {
+  if (!existsSync(distDir)) return;
+  for (const e of readdirSync(distDir, { withFileTypes: true })) {
+    const d = join(distDir, e.name);
+    if (e.isDirectory()) prune(d, join(srcDir, e.name));
+    else if (e.name.endsWith('.js') && !existsSync(join(srcDir, e.name.slice(0, -3) + '.ts'))) rmSync(d);
+  }
+}
+for (const d of ['src', 'rules', 'test']) prune(join(root, 'dist', d), join(root, d));
