@@ -14,6 +14,7 @@
 //	}
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type FileFacts, isFunction, unparen, unparenUp } from './facts.js';
+import { funcsOf } from './funcs.js';
 
 export type OpKind = 'send' | 'recv' | 'range' | 'close';
 
@@ -159,7 +160,6 @@ function paramAt(callee: Node, i: number): { name: string; type: Node } | undefi
 /** The channel analysis of one file, memoized per top-level function. */
 export class ChannelFacts {
   private readonly memo = new Map<number, FunctionChannels>();
-  private funcsMemo?: Map<string, Node[]>;
   private constsMemo?: Map<string, number>;
   private readonly paramsMemo = new Map<string, Channel>();
   private readonly topMemo = new Map<number, Node | null>();
@@ -167,20 +167,9 @@ export class ChannelFacts {
 
   constructor(readonly facts: FileFacts) {}
 
-  /** Function and method declarations of the file by name. */
+  /** Function and method declarations of the file by name (shared with other rules). */
   private functions(): Map<string, Node[]> {
-    if (this.funcsMemo) return this.funcsMemo;
-    const m = new Map<string, Node[]>();
-    for (const d of this.facts.root.namedChildren) {
-      if (d?.type !== 'function_declaration' && d?.type !== 'method_declaration') continue;
-      const name = d.childForFieldName('name')?.text;
-      if (!name) continue;
-      const list = m.get(name);
-      if (list) list.push(d);
-      else m.set(name, [d]);
-    }
-    this.funcsMemo = m;
-    return m;
+    return funcsOf(this.facts).byName();
   }
 
   /** The same-file function a call reaches: `f(…)` or a method `x.m(…)` declared once in the file. */
