@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
 import { enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
+import { funcsOf } from './funcs.js';
 
 /** Where the value of a call ends up. */
 export type Binding =
@@ -428,9 +429,9 @@ export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
   let fns = functionsMemo.get(facts);
   if (fns) return fns;
   fns = new Map();
-  for (const d of facts.root.namedChildren) {
-    const name = d?.type === 'function_declaration' ? d.childForFieldName('name')?.text : undefined;
-    if (name) fns.set(name, d!);
+  for (const [name, decls] of funcsOf(facts).byName()) {
+    const fn = decls.find((d) => d.type === 'function_declaration');
+    if (fn) fns.set(name, fn);
   }
   functionsMemo.set(facts, fns);
   return fns;
