@@ -199,6 +199,12 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     },
   },
 
+  // A configured `importPath.Func` adds its name to the triggers; a configured name pattern
+  // may match any name, so the file can no longer be skipped on its text.
+  optionTriggers(options) {
+    const ctors = compileCalleeList((options ?? {}).constructors, false);
+    return ctors.regexes.length ? [''] : [...ctors.funcNames];
+  },
   create(ctx) {
     const { facts, text } = ctx;
     const opts = compileOptions(ctx.options ?? {});

@@ -217,4 +217,34 @@ cli('scanning the bundled examples finds every seed story', () => {
   }
 });
 
+cli('a configured constructor fires in files that never mention "Client" (its name joins the prefilter)', () => {
+  const src = `package main
+
+import (
+	"context"
+
+	"example.com/queue"
+)
+
+func work(ctx context.Context) error {
+	q, err := queue.Dial(ctx)
+	if err != nil {
+		return err
+	}
+	_ = q
+	return nil
+}
+`;
+  const config = JSON.stringify({ rules: { 'unclosed-client': { options: { constructors: ['example.com/queue.Dial'] } } } });
+  const dir = tree({ 'q.go': src, 'leakhound.config.json': config });
+  const r = runCli(['--format', 'json', '--no-cache', '.'], dir);
+  assert.is(r.code, 1, r.stderr);
+  const m = json(r.stdout)[0]!.messages.find((x) => x.ruleId === 'unclosed-client');
+  assert.ok(m, 'flagged');
+  assert.is(m!.line, 10);
+  // Without the option the same file is silent.
+  const plain = tree({ 'q.go': src });
+  assert.is(runCli(['--format', 'json', '--no-cache', '.'], plain).code, 0);
+});
+
 cli.run();

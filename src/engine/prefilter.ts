@@ -3,7 +3,7 @@
 // they cannot fire (meta.triggers); a file that contains none of the triggers of any enabled
 // rule is not decoded, not parsed and not walked. The per-rule check (which rules run on a
 // file that passed) stays in scan.ts.
-import type { ActiveRule } from './types.js';
+import { triggersOf, type ActiveRule } from './types.js';
 
 export type Prefilter = (buf: Buffer) => boolean;
 
@@ -18,7 +18,7 @@ const cache = new WeakMap<ActiveRule[], Prefilter>();
 export function combinedTriggers(rules: ActiveRule[]): string[] | null {
   const all = new Set<string>();
   for (const r of rules) {
-    const t = r.rule.meta.triggers;
+    const t = triggersOf(r);
     if (t.length === 0 || t.some((s) => s === '')) return null;
     for (const s of t) all.add(s);
   }

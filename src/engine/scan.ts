@@ -6,7 +6,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import type { ActiveRule, Diagnostic, FileResult, Handler, Notice, ReportDescriptor, Span } from './types.js';
+import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -31,7 +31,10 @@ export function isGenerated(text: string): boolean {
 
 /** Rules whose cheap text triggers appear in the file. */
 export function rulesFor(text: string, rules: ActiveRule[]): ActiveRule[] {
-  return rules.filter((r) => r.rule.meta.triggers.length === 0 || r.rule.meta.triggers.some((t) => text.includes(t)));
+  return rules.filter((r) => {
+    const t = triggersOf(r);
+    return t.length === 0 || t.some((s) => text.includes(s));
+  });
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

@@ -112,6 +112,11 @@ export type Handlers = Record<string, Handler>;
 
 export interface Rule<MessageIds extends string = string, Options = Record<string, unknown>> {
   meta: RuleMeta<MessageIds>;
+  /**
+   * Triggers that the rule's options add to meta.triggers (a configured constructor name,
+   * say). An empty string means the options let the rule fire on any file.
+   */
+  optionTriggers?(options: Options): string[];
   create(ctx: RuleContext<MessageIds, Options>): Handlers;
 }
 
@@ -124,6 +129,18 @@ export interface ActiveRule {
   rule: AnyRule;
   severity: Severity;
   options: Record<string, unknown>;
+}
+
+const triggersMemo = new WeakMap<ActiveRule, string[]>();
+
+/** A rule's prefilter triggers under its resolved options. */
+export function triggersOf(ar: ActiveRule): string[] {
+  let t = triggersMemo.get(ar);
+  if (!t) {
+    t = [...ar.rule.meta.triggers, ...(ar.rule.optionTriggers?.(ar.options) ?? [])];
+    triggersMemo.set(ar, t);
+  }
+  return t;
 }
 
 export function defineRule<M extends string, O = Record<string, unknown>>(r: Rule<M, O>): Rule<M, O> {
