@@ -103,8 +103,14 @@ test('enclosingFunction (indexed per tree) agrees with a walk up the parents', a
     return null;
   };
   let checked = 0;
-  for (const f of fixtureFiles()) {
-    const tree = parser.parse(readFileSync(f, 'utf8'))!;
+  // Each fixture also with blank lines and a comment saying func before it: the tree's root
+  // then starts after offset 0, and a func in a comment is no function.
+  const sources = fixtureFiles().flatMap((f) => {
+    const text = readFileSync(f, 'utf8');
+    return [{ f, text }, { f: `${f} (shifted)`, text: '\n \n\t// func in a comment, var s = "func"\n' + text }];
+  });
+  for (const { f, text } of sources) {
+    const tree = parser.parse(text)!;
     try {
       const types = ['identifier', 'call_expression', 'expression_list', 'go_statement', ...FUNCTION_TYPES];
       for (const n of tree.rootNode.descendantsOfType(types)) {

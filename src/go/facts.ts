@@ -107,7 +107,28 @@ const functionIndexes = new WeakMap<object, FunctionIndex>();
 function functionIndex(n: Node): FunctionIndex {
   const ix = functionIndexes.get(n.tree);
   if (ix) return ix;
-  return seedFunctionIndex(n.tree, n.tree.rootNode.descendantsOfType([...FUNCTION_TYPES]));
+  return seedFunctionIndex(n.tree, functionsFromText(n.tree.rootNode));
+}
+
+/**
+ * The file's functions found from their `func` keywords in the text (a native search; the
+ * tree is touched once per function) rather than by a walk of the whole tree. A `func`
+ * inside a comment or a string, or starting a function type, is not a function node.
+ */
+function functionsFromText(root: Node): Node[] {
+  // The root's text starts at its first token, not at offset 0 of the file.
+  const text = root.text;
+  const base = root.startIndex;
+  const out: Node[] = [];
+  const re = /\bfunc\b/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = base + m.index;
+    const tok = root.descendantForIndex(at, at + 4);
+    if (tok?.type !== 'func' || tok.startIndex !== at) continue;
+    const fn = tok.parent;
+    if (fn && FUNCTION_SET.has(fn.type) && fn.startIndex === at) out.push(fn);
+  }
+  return out;
 }
 
 /**
