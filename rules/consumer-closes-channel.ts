@@ -256,30 +256,28 @@ func consume(n int) int {
         }
       }
     };
-    const onMake = channels.handlers(check);
-    return {
-      channel_type(t) {
-        onMake.channel_type(t);
-        const param = t.parent;
-        const fn = param?.parent?.parent;
-        if (param?.type !== 'parameter_declaration' || !fn || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return;
-        if (fn.childForFieldName('parameters')?.id !== param.parent!.id || !bidirectional(t)) return;
-        for (const name of param.childrenForFieldName('name')) {
-          if (!name) continue;
-          const ch = channels.param(fn, name, t);
-          const found = [...analyse(ch, [], inTest), ...paramConsumer(ch, () => (senders ??= typedSenders(ctx.facts.root)))];
-          for (const f of found) {
-            if (reported.has(f.op.node.id)) continue;
-            reported.add(f.op.node.id);
-            ctx.report({
-              node: f.op.node,
-              messageId: f.messageId,
-              data: { name: ch.name, line: f.related.startPosition.row + 1 },
-              related: [{ node: f.related, message: f.messageId === 'consumerCloses' ? `${ch.name} is sent on here` : `${ch.name} is closed here first` }],
-            });
-          }
+    // A `chan T` parameter of a function that only receives and then closes.
+    const onParam = (t: Node): void => {
+      const param = t.parent;
+      const fn = param?.parent?.parent;
+      if (param?.type !== 'parameter_declaration' || !fn || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return;
+      if (fn.childForFieldName('parameters')?.id !== param.parent!.id || !bidirectional(t)) return;
+      for (const name of param.childrenForFieldName('name')) {
+        if (!name) continue;
+        const ch = channels.param(fn, name, t);
+        const found = [...analyse(ch, [], inTest), ...paramConsumer(ch, () => (senders ??= typedSenders(ctx.facts.root)))];
+        for (const f of found) {
+          if (reported.has(f.op.node.id)) continue;
+          reported.add(f.op.node.id);
+          ctx.report({
+            node: f.op.node,
+            messageId: f.messageId,
+            data: { name: ch.name, line: f.related.startPosition.row + 1 },
+            related: [{ node: f.related, message: f.messageId === 'consumerCloses' ? `${ch.name} is sent on here` : `${ch.name} is closed here first` }],
+          });
         }
-      },
+      }
     };
+    return channels.handlers(check, onParam);
   },
 });

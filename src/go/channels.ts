@@ -163,6 +163,7 @@ export class ChannelFacts {
   private constsMemo?: Map<string, number>;
   private readonly paramsMemo = new Map<string, Channel>();
   private readonly topMemo = new Map<number, Node | null>();
+  private typesMemo?: Node[];
   private readonly litsMemo = new Map<number, Node[]>();
 
   constructor(readonly facts: FileFacts) {}
@@ -217,17 +218,40 @@ export class ChannelFacts {
   }
 
   /**
-   * The handlers of a channel rule: subscribed to `chan T` nodes only, calling `check`
-   * once per top-level function that makes a channel.
+   * Every `chan T` type of the file, in document order, found from the `chan` keywords in
+   * the text (a native search; the tree is touched once per hit) instead of a walk of the
+   * whole tree. A `chan` in a comment or a string is no channel type.
    */
-  handlers(check: (fn: Node) => void): { channel_type: (t: Node) => void } {
-    const done = new Set<number>();
+  channelTypes(): Node[] {
+    if (this.typesMemo) return this.typesMemo;
+    const { root, text } = this.facts;
+    const out: Node[] = [];
+    const re = /\bchan\b/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const tok = root.descendantForIndex(m.index, m.index + 4);
+      if (tok?.type !== 'chan' || tok.startIndex !== m.index) continue;
+      const t = tok.parent;
+      if (t?.type === 'channel_type') out.push(t);
+    }
+    this.typesMemo = out;
+    return out;
+  }
+
+  /**
+   * The handler of a channel rule: for each `chan T` of the file, `check` is called once
+   * per top-level function that makes a channel; `each` (optional) sees every channel type.
+   */
+  handlers(check: (fn: Node) => void, each?: (t: Node) => void): { source_file: () => void } {
     return {
-      channel_type: (t) => {
-        const fn = this.functionOfMake(t);
-        if (fn && !done.has(fn.id)) {
-          done.add(fn.id);
-          check(fn);
+      source_file: () => {
+        const done = new Set<number>();
+        for (const t of this.channelTypes()) {
+          const fn = this.functionOfMake(t);
+          if (fn && !done.has(fn.id)) {
+            done.add(fn.id);
+            check(fn);
+          }
+          each?.(t);
         }
       },
     };
