@@ -196,9 +196,11 @@ export class ChannelFacts {
     if (memo) return memo;
     const res: FunctionChannels = { fn, hasGo: /\bgo\s|\.Go\(/.test(fn.text), channels: [] };
     this.memo.set(fn.id, res);
-    for (const t of fn.descendantsOfType('channel_type')) {
-      const call = t && makeOf(t);
-      const ch = call && this.channelAt(call, t!);
+    // The file's chan types inside fn, from the one text search (no walk of fn).
+    for (const t of this.channelTypes()) {
+      if (t.startIndex < fn.startIndex || t.endIndex > fn.endIndex) continue;
+      const call = makeOf(t);
+      const ch = call && this.channelAt(call, t);
       if (ch) res.channels.push(ch);
     }
     return res;
