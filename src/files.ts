@@ -4,9 +4,7 @@
 // Generated files are recognised by their content, in the engine.
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { gitRoot, isGitIgnoredFrom, walkGoFiles } from './walk.js';
-
-export const SKIPPED_DIRS = ['vendor', 'testdata', 'node_modules'];
+import { gitRoot, isGitIgnoredFrom, isSkippedDirName, walkGoFiles } from './walk.js';
 
 export interface FileSelection {
   /** Files to scan, relative to cwd when inside it, with `/` separators, sorted, unique. */
@@ -40,7 +38,7 @@ function display(cwd: string, abs: string): string {
 export function inSkippedDir(path: string): boolean {
   const parts = path.split('/');
   parts.pop();
-  return parts.some((p) => SKIPPED_DIRS.includes(p) || ((p.startsWith('.') || p.startsWith('_')) && p !== '.' && p !== '..'));
+  return parts.some(isSkippedDirName);
 }
 
 export async function selectFiles(paths: string[], opts: SelectOptions): Promise<FileSelection> {
@@ -69,7 +67,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
     if (st.isDirectory()) {
       const found = walkGoFiles(abs, (opts.defaultSkips && gitRoot(abs)) || abs, {
         gitignore: opts.defaultSkips,
-        skipDirs: opts.defaultSkips ? SKIPPED_DIRS : undefined,
+        defaultSkips: opts.defaultSkips,
       });
       for (const f of found) {
         const shown = display(cwd, f);
@@ -79,7 +77,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       special.push(p); // reading a FIFO would block forever
     } else {
       const shown = display(cwd, abs);
-      if (opts.defaultSkips && (inSkippedDir(display(cwd, abs)) || isIgnored(abs))) continue;
+      if (opts.defaultSkips && (inSkippedDir(shown) || isIgnored(abs))) continue;
       if (ignoreMatch(shown)) continue;
       out.add(shown);
     }

@@ -8,9 +8,17 @@ import ignore from 'ignore';
 
 type Ignore = ReturnType<typeof ignore>;
 
+/** Directories the default skips leave out, besides those starting with `.` or `_`. */
+export const SKIPPED_DIRS = ['vendor', 'testdata', 'node_modules'];
+
+/** True for a directory name the default skips leave out. */
+export function isSkippedDirName(name: string): boolean {
+  return SKIPPED_DIRS.includes(name) || ((name.startsWith('.') || name.startsWith('_')) && name !== '.' && name !== '..');
+}
+
 export interface WalkOptions {
-  /** Skip these directory names (vendor, testdata…) and dirs starting with `.` or `_`. */
-  skipDirs?: string[];
+  /** Leave out the directories of the default skips (isSkippedDirName) and dot files. */
+  defaultSkips: boolean;
   /** Apply .gitignore files. */
   gitignore: boolean;
 }
@@ -99,8 +107,7 @@ export function isGitIgnoredFrom(top: string, abs: string): boolean {
 /** Every `.go` file under `root` (absolute paths, unsorted); `top` is where .gitignore files start to count. */
 export function walkGoFiles(root: string, top: string, opts: WalkOptions): string[] {
   const out: string[] = [];
-  const skip = new Set(opts.skipDirs ?? []);
-  const skipping = opts.skipDirs !== undefined;
+  const skipping = opts.defaultSkips;
   // String concatenation instead of path.join per entry: `dir` is already normalized.
   const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
   const visit = (dir: string, levels: Level[]) => {
@@ -117,7 +124,7 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
     for (const e of entries) {
       const name = e.name;
       if (e.isDirectory()) {
-        if (skipping && (skip.has(name) || name.startsWith('.') || name.startsWith('_'))) continue;
+        if (skipping && isSkippedDirName(name)) continue;
         const p = child(dir, name);
         if (levels.length && ignoredBy(levels, p, true)) continue;
         visit(p, levels);
