@@ -46,14 +46,12 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   );
 }
 
-function firstSyntaxError(root: Node): Notice | undefined {
-  const bad = root.descendantsOfType(['ERROR'])[0] ?? null;
-  let where: Node | null = bad;
-  if (!where) {
-    // MISSING nodes are not a type of their own: look for the first one among the leaves
-    // only when there is no ERROR node (rare).
-    where = root;
-  }
+/**
+ * Where the first syntax error is: the first ERROR node, or the start of the file when the
+ * parser only inserted MISSING nodes (they have no node type of their own to search for).
+ */
+function firstSyntaxError(root: Node): Notice {
+  const where = root.descendantsOfType(['ERROR'])[0] ?? root;
   return {
     kind: 'parse-error',
     message: 'syntax error; the file was analysed where its tree is sound',
@@ -75,10 +73,7 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
   }
   try {
     const root = tree.rootNode;
-    if (root.hasError) {
-      const n = firstSyntaxError(root);
-      if (n) result.notices.push(n);
-    }
+    if (root.hasError) result.notices.push(firstSyntaxError(root));
     const facts = new FileFacts(root, text);
     const enter = new Map<string, Handler[]>();
     const exit = new Map<string, Handler[]>();
