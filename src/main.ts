@@ -20,8 +20,10 @@ import { selectShard } from './shard.js';
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 const SMALL_RUN = 32;
 
+let versionMemo: string | undefined;
 export function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  versionMemo ??= (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return versionMemo;
 }
 
 const docsUrl = (id: string) => `https://github.com/leakhound/leakhound/blob/main/docs/rules/${id}.md`;
