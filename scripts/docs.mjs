@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { allRules } = await import(join(root, 'dist', 'rules', 'index.js'));
-const { rulePage, withRuleTable } = await import(join(root, 'dist', 'src', 'docs.js'));
+const { rulePage, withRuleTable } = await import(join(root, 'dist', 'src', 'report', 'docs.js'));
 
 const readmePath = join(root, 'README.md');
 writeFileSync(readmePath, withRuleTable(readFileSync(readmePath, 'utf8'), allRules));

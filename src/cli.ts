@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The leakhound command. Internal errors are one line, never a stack trace
 // (LEAKHOUND_DEBUG=1 shows it).
-import { EXIT, main } from './main.js';
+import { EXIT, main } from './cli/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDiff } from '../src/gitdiff.js';
+import { parseDiff } from '../src/cli/gitdiff.js';
 import { runMain, tempTree, TICKER_GO } from './inproc.js';
 
 const rulesOf = (stdout: string) =>

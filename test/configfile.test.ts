@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkOption, rebaseGlob, validateConfig } from '../src/configfile.js';
+import { checkOption, rebaseGlob, validateConfig } from '../src/cli/configfile.js';
 import { runMain, tempTree, TICKER_GO } from './inproc.js';
 import { testRules } from './testrules.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { allRules } from '../rules/index.js';
-import { rulePage, withRuleTable } from '../src/docs.js';
+import { rulePage, withRuleTable } from '../src/report/docs.js';
 import { packageRoot } from './helpers.js';
 
 test('README rule table is generated from the rule metadata', () => {

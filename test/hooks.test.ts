@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
-import { parseCli } from '../src/config.js';
+import { parseCli } from '../src/cli/config.js';
 import { packageRoot } from './helpers.js';
 
 const load = (p: string) => YAML.parse(readFileSync(join(packageRoot, p), 'utf8')) as any;

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main } from '../src/main.js';
+import { main } from '../src/cli/main.js';
 import type { AnyRule } from '../src/engine/types.js';
 import { testRules } from './testrules.js';
 import type { CliRun } from './helpers.js';

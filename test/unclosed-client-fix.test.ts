@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import rule from '../rules/unclosed-client.js';
-import { applyEdits, fixEdits } from '../src/fix.js';
+import { applyEdits, fixEdits } from '../src/cli/fix.js';
 import { fixturesDir, runCli, runRule } from './helpers.js';
 
 const dir = join(fixturesDir, 'unclosed-client-fix');

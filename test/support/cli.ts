@@ -2,7 +2,7 @@
 // this thread and in worker threads), so that CLI tests do not depend on which rules exist.
 import { allRules } from '../../rules/index.js';
 import { setDefaultRulesModule } from '../../src/engine/run.js';
-import { main } from '../../src/main.js';
+import { main } from '../../src/cli/main.js';
 import { allRules as testRules } from './rules.js';
 
 allRules.splice(0, allRules.length, ...testRules);

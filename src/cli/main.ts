@@ -4,14 +4,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { activeRules, HELP, parseCli, UsageError, type Config } from './config.js';
-import { scanFiles, scanFilesWithStats } from './engine/run.js';
-import { packageRoot } from './engine/parser.js';
-import type { AnyRule, FileResult } from './engine/types.js';
+import { scanFiles, scanFilesWithStats } from '../engine/run.js';
+import { packageRoot } from '../engine/parser.js';
+import type { AnyRule, FileResult } from '../engine/types.js';
 import { applyEdits, fixEdits } from './fix.js';
 import { selectFiles } from './files.js';
-import { allRules } from '../rules/index.js';
+import { allRules } from '../../rules/index.js';
 import { applyConfigFile, ConfigError } from './configfile.js';
-import { DIRECTIVE_RULE_ID, directiveRule } from './engine/suppressions.js';
+import { DIRECTIVE_RULE_ID, directiveRule } from '../engine/suppressions.js';
 import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
 import { runMerge } from './merge.js';
 import { formatStats, runOptions } from './runopts.js';
@@ -58,12 +58,12 @@ export async function report(
 ): Promise<string> {
   switch (config.format) {
     case 'json':
-      return (await import('./report/json.js')).formatJson(results);
+      return (await import('../report/json.js')).formatJson(results);
     case 'github':
-      return (await import('./report/github.js')).formatGithub(results, { cwd: ctx.cwd, root: findRepoRoot(ctx.cwd) ?? ctx.cwd });
+      return (await import('../report/github.js')).formatGithub(results, { cwd: ctx.cwd, root: findRepoRoot(ctx.cwd) ?? ctx.cwd });
     case 'sarif': {
       const ran = activeRules(config, ctx.rules).map((r) => ({ ...r.rule.meta, severity: r.severity }));
-      return (await import('./report/sarif.js')).formatSarif(results, {
+      return (await import('../report/sarif.js')).formatSarif(results, {
         rules: [...ran, directiveRule],
         cwd: ctx.cwd,
         srcRoot: findRepoRoot(ctx.cwd) ?? ctx.cwd,
@@ -75,7 +75,7 @@ export async function report(
       });
     }
     default:
-      return (await import('./report/pretty.js')).formatPretty(results, config.color, docsUrl);
+      return (await import('../report/pretty.js')).formatPretty(results, config.color, docsUrl);
   }
 }
 

@@ -4,8 +4,8 @@
 // output format works); SARIF inputs are joined as SARIF (rules united, results re-sorted).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { HELP, parseCli, UsageError, type Config } from './config.js';
-import type { EslintResult } from './report/eslint.js';
-import type { Diagnostic, FileResult, Notice } from './engine/types.js';
+import type { EslintResult } from '../report/eslint.js';
+import type { Diagnostic, FileResult, Notice } from '../engine/types.js';
 
 type Reporter = (results: FileResult[], config: Config) => Promise<string>;
 

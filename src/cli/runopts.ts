@@ -2,11 +2,11 @@
 // build and everything in the config that changes per-file results), progress, statistics.
 import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
-import { buildFingerprint, defaultCacheDir, ResultCache } from './engine/cache.js';
-import { packageRoot } from './engine/parser.js';
-import type { RunOptions, RunStats } from './engine/run.js';
-import { toSpecs } from './engine/task.js';
-import type { ActiveRule } from './engine/types.js';
+import { buildFingerprint, defaultCacheDir, ResultCache } from '../engine/cache.js';
+import { packageRoot } from '../engine/parser.js';
+import type { RunOptions, RunStats } from '../engine/run.js';
+import { toSpecs } from '../engine/task.js';
+import type { ActiveRule } from '../engine/types.js';
 import { progressLine, wantsProgress, type Progress } from './progress.js';
 
 export function openCache(config: Config, rules: ActiveRule[], version: string, cwd: string): ResultCache | undefined {

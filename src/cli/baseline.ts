@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import type { Diagnostic, FileResult } from './engine/types.js';
+import type { Diagnostic, FileResult } from '../engine/types.js';
 
 export class BaselineError extends Error {
   override name = 'BaselineError';

@@ -1,6 +1,6 @@
 // Applies suggested fixes to file text: the first suggestion of each diagnostic, edits that
 // overlap an earlier one are left for the next run (like ESLint's fix passes).
-import type { Diagnostic, TextEdit } from './engine/types.js';
+import type { Diagnostic, TextEdit } from '../engine/types.js';
 
 export function applyEdits(text: string, edits: TextEdit[]): { text: string; applied: number } {
   const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);

@@ -1,8 +1,8 @@
 // Command-line flags (and, later, the config file) → one resolved Config.
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { ActiveRule, AnyRule, Severity } from './engine/types.js';
-import { allRules } from '../rules/index.js';
+import type { ActiveRule, AnyRule, Severity } from '../engine/types.js';
+import { allRules } from '../../rules/index.js';
 
 export const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number] | (string & {});
@@ -30,7 +30,7 @@ export interface Config {
   maxWarnings?: number;
   /** --config: the config file to use instead of searching from the working directory. */
   configFile?: string;
-  /** --baseline / --write-baseline / --new-from-rev (src/baseline.ts, src/gitdiff.ts). */
+  /** --baseline / --write-baseline / --new-from-rev (baseline.ts, gitdiff.ts). */
   baseline?: string;
   writeBaseline?: string;
   newFromRev?: string;

@@ -13,9 +13,9 @@
 // suppression directives, `leakhound-directive`, takes "off" or a severity like a rule.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { AnyRule, Severity } from './engine/types.js';
+import type { AnyRule, Severity } from '../engine/types.js';
 import { defaultRuleSettings, type Config, type RuleSetting } from './config.js';
-import { DIRECTIVE_RULE_ID } from './engine/suppressions.js';
+import { DIRECTIVE_RULE_ID } from '../engine/suppressions.js';
 
 export const CONFIG_NAMES = ['leakhound.config.json', '.leakhound.yaml', '.leakhound.yml'];
 
