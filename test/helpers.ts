@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { getParser, packageRoot } from '../src/engine/parser.js';
 import { scanText } from '../src/engine/scan.js';
+import type { Packages } from '../src/engine/packages.js';
 import type { AnyRule, FileResult } from '../src/engine/types.js';
 
 export { packageRoot };
@@ -16,12 +17,20 @@ export async function parser_(): Promise<Parser> {
   return parser;
 }
 
-/** Runs one rule (default severity, default options overlaid with `options`) on source text. */
-export async function runRule(rule: AnyRule, text: string, options: Record<string, unknown> = {}, filePath = 'test.go'): Promise<FileResult> {
+/**
+ * Runs one rule (default severity, default options overlaid with `options`) on source text.
+ * With `packages`, the file's package is read from there (a fixture package folder on disk);
+ * without, the file is its own package.
+ */
+export async function runRule(rule: AnyRule, text: string, options: Record<string, unknown> = {}, filePath = 'test.go', packages?: Packages): Promise<FileResult> {
   const p = await parser_();
-  return scanText(p, filePath, text, [
-    { rule, severity: rule.meta.severity, options: { ...structuredClone(rule.meta.defaultOptions), ...options } },
-  ]);
+  return scanText(
+    p,
+    filePath,
+    text,
+    [{ rule, severity: rule.meta.severity, options: { ...structuredClone(rule.meta.defaultOptions), ...options } }],
+    packages ? { packages } : {},
+  );
 }
 
 export interface CliRun {

@@ -2,8 +2,9 @@
 // rest is scanned on this thread or, when the work is big enough to pay for starting them,
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
 import { statSync, type Stats } from 'node:fs';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import type { ResultCache } from './cache.js';
+import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
 import { runInWorkers } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
@@ -73,7 +74,21 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     const st = statSync(abs[i]!, { throwIfNoEntry: false });
     stat[i] = st;
     stats.bytes += st?.size ?? 0;
-    const found = cache?.lookup(abs[i]!, st);
+  }
+  // Results that consulted their package hold while what they consulted does: the checker
+  // reuses the stats taken above for the package's files that are in the run.
+  let checker: DepsChecker | undefined;
+  if (cache) {
+    const byPath = new Map<string, Stats>();
+    for (let i = 0; i < files.length; i++) if (stat[i]) byPath.set(abs[i]!, stat[i]!);
+    checker = new DepsChecker(diskSource, (p) => {
+      const st = byPath.get(p);
+      return st ? [st.size, st.mtimeMs, st.ino] : undefined;
+    });
+  }
+  for (let i = 0; i < files.length; i++) {
+    const st = stat[i];
+    const found = cache?.lookup(abs[i]!, st, checker);
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
       stats.cached++;
@@ -105,7 +120,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
       }
       // Read errors are not cached: the file may be readable next time.
       if (cache && st && o.hash && !r.notices.some((n) => n.kind === 'read-error')) {
-        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices });
+        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices }, o.deps && absoluteDeps(o.deps, abs[i]!));
       }
     }
     opts.onProgress?.(++done, files.length);
@@ -127,9 +142,14 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     });
   } else if (tasks.length) {
     const parser = await getParser();
-    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash };
+    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, packages: new Packages() };
     tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
   }
   cache?.save();
   return { results, stats };
+}
+
+/** Dependencies name the package's directory as the scan saw it (maybe relative): make it absolute. */
+function absoluteDeps(d: ScanDeps, absFile: string): ScanDeps {
+  return { ...d, membership: { ...d.membership, dir: dirname(absFile) } };
 }
