@@ -17,8 +17,8 @@ const KEEP_FILES = 8;
 /** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
 const RACY_MS = 2000;
 
-/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices, what the result consulted in its package] */
-type Entry = [number, number, number, string, number, Diagnostic[], Notice[], PackageDeps?];
+/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices, Go version that applied, what the result consulted in its package] */
+type Entry = [number, number, number, string, number, Diagnostic[], Notice[], string, PackageDeps?];
 
 /** The body of a cache file: per source file its entry, and the directory snapshots the entries' dependencies name. */
 interface Body {
@@ -118,15 +118,16 @@ export class ResultCache {
   }
 
   /**
-   * A hit when the stat is unchanged; else the hash to compare the content with. An entry
-   * whose result consulted its package is used only when `checker` confirms that what it
-   * consulted is unchanged (a result that consulted the package is never used without one).
+   * A hit when the stat is unchanged; else the hash to compare the content with. A result
+   * found under another Go version (the go.mod changed) is no result: the file is scanned.
+   * An entry whose result consulted its package is used only when `checker` confirms that
+   * what it consulted is unchanged (never without a checker).
    */
-  lookup(absPath: string, st: Stats | undefined, checker?: DepsChecker): Lookup {
+  lookup(absPath: string, st: Stats | undefined, goKey = '', checker?: DepsChecker): Lookup {
     const e = this.entries.get(absPath);
-    if (!e || !st) return undefined;
-    if (e[7]) {
-      const ok = checker?.valid(e[7], this.dirs.get(e[7].state)) ?? false;
+    if (!e || !st || e[7] !== goKey) return undefined;
+    if (e[8]) {
+      const ok = checker?.valid(e[8], this.dirs.get(e[8].state)) ?? false;
       if (!ok) return undefined;
       if (ok !== true) this.setDeps(e, ok);
     }
@@ -134,14 +135,17 @@ export class ResultCache {
     return { expectHash: e[3] };
   }
 
-  private setDeps(e: Entry, d: ScanDeps | undefined): void {
+  /** Sets an entry's dependencies; a snapshot that comes with them is kept once per directory state. */
+  private setDeps(e: Entry, d: PackageDeps | ScanDeps | undefined): void {
     if (!d) {
-      e.length = 7;
+      e.length = 8;
       return;
     }
-    const { snapshot, ...deps } = d;
-    e[7] = deps;
-    this.dirs.set(d.state, snapshot);
+    if ('snapshot' in d) {
+      const { snapshot, ...deps } = d;
+      e[8] = deps;
+      this.dirs.set(d.state, snapshot);
+    } else e[8] = d;
     this.dirty = true;
   }
 
@@ -149,18 +153,14 @@ export class ResultCache {
   confirm(absPath: string, st: Stats | undefined, now = Date.now()): CachedResult | undefined {
     const e = this.entries.get(absPath);
     if (!e) return undefined;
-    if (st) {
-      const racy = now - st.mtimeMs < RACY_MS ? 1 : 0;
-      this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, e[3], racy, e[5], e[6], ...(e[7] ? [e[7]] : [])] as Entry);
-      this.dirty = true;
-    }
+    if (st) this.record(absPath, st, e[3], { diagnostics: e[5], notices: e[6] }, now, e[7], e[8]);
     return { diagnostics: e[5], notices: e[6] };
   }
 
   /** Records a result; `deps` is what it consulted in its package, if anything. */
-  record(absPath: string, st: Stats, hash: string, r: CachedResult, deps?: ScanDeps, now = Date.now()): void {
+  record(absPath: string, st: Stats, hash: string, r: CachedResult, now = Date.now(), goKey = '', deps?: PackageDeps | ScanDeps): void {
     const racy = now - st.mtimeMs < RACY_MS ? 1 : 0;
-    const e: Entry = [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices];
+    const e: Entry = [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices, goKey];
     this.setDeps(e, deps);
     this.entries.set(absPath, e);
     this.dirty = true;
@@ -193,7 +193,7 @@ export class ResultCache {
     if (!this.dirty) return;
     // Keep the snapshots some entry still names.
     const used = new Set<string>();
-    for (const e of this.entries.values()) if (e[7]) used.add(e[7].state);
+    for (const e of this.entries.values()) if (e[8]) used.add(e[8].state);
     const dirs: Record<string, DirSnapshot> = {};
     for (const [k, v] of this.dirs) if (used.has(k)) dirs[k] = v;
     const body = JSON.stringify({ files: Object.fromEntries(this.entries), dirs } satisfies Body);

@@ -6,9 +6,10 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
 import { PackageView } from '../go/package.js';
 import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
+import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
+import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -31,9 +32,20 @@ export function isGenerated(text: string): boolean {
   return GENERATED.test(head);
 }
 
-/** Rules whose cheap text triggers appear in the file. */
-export function rulesFor(text: string, rules: ActiveRule[]): ActiveRule[] {
+/** True when a rule declared for `range` applies to a file built with `go`. */
+export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boolean {
+  if (range?.before === undefined) return true;
+  if (go.go === undefined) return false; // no go.mod: the newest Go is assumed
+  if (compareGo(go.go, range.before) < 0) return true;
+  if (!range.godebug) return false;
+  const [k, v] = range.godebug.split('=');
+  return go.godebug?.[k!] === v;
+}
+
+/** Rules that apply to the file's Go version and whose cheap text triggers appear in it. */
+export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
   return rules.filter((r) => {
+    if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
     return t.length === 0 || t.some((s) => text.includes(s));
   });
@@ -71,9 +83,9 @@ export interface ScanEnv {
 }
 
 /** Analyses source text that is already in memory. */
-export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], env: ScanEnv = {}): FileResult {
+export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], go: GoVersion = {}, env: ScanEnv = {}): FileResult {
   const result: FileResult = { filePath, diagnostics: [], notices: [] };
-  const active = rulesFor(text, rules);
+  const active = rulesFor(text, rules, go);
   if (active.length === 0) return result;
 
   const tree = parser.parse(text);
@@ -99,6 +111,7 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
         options: ar.options,
         facts,
         pkg,
+        go,
         report(d: ReportDescriptor<string>) {
           const span = d.span ?? (d.node ? spanOf(d.node) : undefined);
           if (!span) throw new Error(`rule ${meta.id} reported without a node or span`);
@@ -187,7 +200,7 @@ export async function scanFile(parser: Parser, filePath: string, opts: ScanFileO
   } catch (e) {
     return readErrorResult(filePath, e);
   }
-  return scanBuffer(parser, filePath, buf, opts, {}, new Packages());
+  return scanBuffer(parser, filePath, buf, opts, {}, {}, new Packages());
 }
 
 /** A file that could not be read, as a result with one notice. */
@@ -204,8 +217,16 @@ export interface ScanInfo {
   deps?: ScanDeps;
 }
 
-/** Analyses a file's bytes; its package is read from disk through `packages`. */
-export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}, packages?: Packages): FileResult {
+/** Analyses a file's bytes, built with Go `go`; its package is read from disk through `packages`. */
+export function scanBuffer(
+  parser: Parser,
+  filePath: string,
+  buf: Buffer,
+  opts: ScanFileOptions,
+  info: ScanInfo = {},
+  go: GoVersion = {},
+  packages?: Packages,
+): FileResult {
   if (buf.subarray(0, 8000).includes(0)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
@@ -227,7 +248,7 @@ export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: 
   }
   const env: ScanEnv = { deps: (d) => (info.deps = d) };
   if (packages) env.packages = packages;
-  return suppress(scanText(parser, filePath, text, opts.rules, env), text, opts);
+  return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
 }
 
 function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {
