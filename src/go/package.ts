@@ -29,7 +29,7 @@ import { basename } from 'node:path';
 import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
 import { FileFacts, unparen } from './facts.js';
 import { definitions } from './decls.js';
-import { lineAt, type DeclKey, type DeclRef, type PackageIndex } from './pkgindex.js';
+import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
 
 /** How many calls deep a summary follows same-package callees. */
 export const SUMMARY_DEPTH = 4;
@@ -98,17 +98,12 @@ export class Package {
 
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
 
-function rangeOf(text: string, start: number, end: number): Range {
+function rangeOf(f: IndexedFile, start: number, end: number): Range {
   // End past the line break that ends the declaration, so the parser sees it as finished.
   let e = end;
-  if (text[e] === '\r') e++;
-  if (text[e] === '\n') e++;
-  return { startIndex: start, endIndex: e, startPosition: pointAt(text, start), endPosition: pointAt(text, e) };
-}
-
-function pointAt(text: string, at: number): { row: number; column: number } {
-  const nl = text.lastIndexOf('\n', at - 1);
-  return { row: lineAt(text, at) - 1, column: at - (nl + 1) };
+  if (f.text[e] === '\r') e++;
+  if (f.text[e] === '\n') e++;
+  return { startIndex: start, endIndex: e, startPosition: pointIn(f, start), endPosition: pointIn(f, e) };
 }
 
 /**
@@ -238,7 +233,7 @@ export class PackageView {
     if (known) return known;
     const ranges = [...this.pkg.index.imports(f), ref]
       .sort((a, b) => a.start - b.start)
-      .map((d) => rangeOf(f.text, d.start, d.end));
+      .map((d) => rangeOf(f, d.start, d.end));
     const tree = this.parser.parse(f.text, null, { includedRanges: ranges });
     if (!tree) return undefined;
     this.trees.push(tree);

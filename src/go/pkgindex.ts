@@ -64,6 +64,26 @@ export interface IndexedFile {
   stamp?: Stamp;
   /** Set once the file's declarations are needed. */
   decls?: TopDecl[];
+  /** Offsets where lines start, once positions are needed. */
+  lines?: number[];
+}
+
+/** 0-based row and column (UTF-16 code units) of an offset of an indexed file. */
+export function pointIn(f: IndexedFile, at: number): { row: number; column: number } {
+  if (!f.lines) {
+    const lines = [0];
+    for (let i = f.text.indexOf('\n'); i >= 0; i = f.text.indexOf('\n', i + 1)) lines.push(i + 1);
+    f.lines = lines;
+  }
+  const ls = f.lines;
+  let lo = 0;
+  let hi = ls.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ls[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: at - ls[lo]! };
 }
 
 /** Which package a file of a directory is in: its clause, and the test side it sees. */
@@ -229,7 +249,7 @@ export class PackageIndex {
       const parts: string[] = [];
       for (const r of refs) {
         const f = this.file(r.file)!;
-        parts.push(r.file, String(lineAt(f.text, r.start)), f.text.slice(r.start, r.end));
+        parts.push(r.file, String(pointIn(f, r.start).row), f.text.slice(r.start, r.end));
         for (const imp of this.imports(f)) parts.push(f.text.slice(imp.start, imp.end));
       }
       h = hashOf(parts);
@@ -256,9 +276,3 @@ function matches(d: TopDecl, what: string, recv: string | undefined): boolean {
   }
 }
 
-/** 1-based line of an offset. */
-export function lineAt(text: string, at: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

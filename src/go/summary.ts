@@ -99,6 +99,20 @@ interface CoreLocal {
 }
 
 const MAX_FIELDS = 2;
+const NODE_TYPES = [
+  'func_literal',
+  'for_statement',
+  'defer_statement',
+  'short_var_declaration',
+  'call_expression',
+  'send_statement',
+  'unary_expression',
+  'range_clause',
+  'return_statement',
+  'assignment_statement',
+  'var_spec',
+  'literal_value',
+];
 /** Builtins that neither keep nor act on their arguments. */
 const READS = new Set(['len', 'cap', 'print', 'println', 'panic', 'copy', 'delete', 'min', 'max', 'clear', 'complex', 'real', 'imag', 'make', 'new', 'recover']);
 const CONVERSIONS = new Set([
@@ -175,6 +189,9 @@ class LocalBuilder {
   readonly effects: Effect[] = [];
   readonly passes: Pass[] = [];
 
+  /** The function's nodes of the types coreLocal looks at, in document order (one collection pass). */
+  readonly nodes: Node[];
+
   constructor(private readonly fx: FunctionSyntax) {
     this.fn = fx.decl.node;
     this.facts = fx.decl.facts;
@@ -183,12 +200,10 @@ class LocalBuilder {
     this.recv = receiverName(this.fn);
     this.params.forEach((p, i) => p && this.roots.set(p, `$${i}`));
     if (this.recv) this.roots.set(this.recv, 'recv');
-    this.lits = this.fn
-      .descendantsOfType('func_literal')
-      .filter((l): l is Node => l !== null)
-      .map((node) => ({ node, how: literalHow(node) }));
-    this.loops = this.fn.descendantsOfType('for_statement').filter((l): l is Node => l !== null);
-    this.defers = this.fn.descendantsOfType('defer_statement').filter((l): l is Node => l !== null);
+    this.nodes = this.fn.descendantsOfType(NODE_TYPES).filter((n): n is Node => n !== null);
+    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node) }));
+    this.loops = this.nodes.filter((n) => n.type === 'for_statement');
+    this.defers = this.nodes.filter((n) => n.type === 'defer_statement');
   }
 
   /** The innermost function (fn or a literal in it) around offset `at`. */
@@ -319,8 +334,8 @@ class LocalBuilder {
       const key = JSON.stringify(o);
       if (!out[k]!.some((x) => JSON.stringify(x) === key)) out[k]!.push(o);
     };
-    for (const ret of this.fn.descendantsOfType('return_statement')) {
-      if (!ret || this.scopeAt(ret.startIndex).id !== this.fn.id) continue;
+    for (const ret of this.nodes) {
+      if (ret.type !== 'return_statement' || this.scopeAt(ret.startIndex).id !== this.fn.id) continue;
       const list = ret.namedChildren.find((c) => c?.type === 'expression_list');
       const exprs = list ? list.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment') : [];
       if (!exprs.length) {
@@ -406,21 +421,8 @@ class LocalBuilder {
 
 function coreLocal(fx: FunctionSyntax): CoreLocal {
   const b = new LocalBuilder(fx);
-  const nodes = b.fn
-    .descendantsOfType([
-      'short_var_declaration',
-      'call_expression',
-      'send_statement',
-      'unary_expression',
-      'range_clause',
-      'return_statement',
-      'assignment_statement',
-      'var_spec',
-      'literal_value',
-    ])
-    .filter((n): n is Node => n !== null);
-  b.collectAliases(nodes.filter((n) => n.type === 'short_var_declaration'));
-  for (const n of nodes) {
+  b.collectAliases(b.nodes.filter((n) => n.type === 'short_var_declaration'));
+  for (const n of b.nodes) {
     switch (n.type) {
       case 'call_expression':
         b.call(n);
