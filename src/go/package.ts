@@ -189,6 +189,19 @@ export class PackageView {
     return this.decls(`methods:${name}`);
   }
 
+  /** Every method of a type of the package, in file order. */
+  methodsOf(type: string): Decl[] {
+    return this.decls(`methodsof:${type}`);
+  }
+
+  /**
+   * Every function and method of the package whose text has `word` (outside its own name),
+   * found by text search: where to look for the uses of a name (`go s.run()` starts run).
+   */
+  mentioning(word: string): Decl[] {
+    return this.decls(`mentions:${word}`);
+  }
+
   type(name: string): Decl | undefined {
     return this.decl(`type:${name}`);
   }
@@ -252,7 +265,7 @@ export class PackageView {
     if (!node || !DECL_NODE_TYPES.has(node.type)) return undefined;
     const path = ref.file === this.ownName ? this.own.path : this.pkg.index.file(ref.file)!.path;
     return {
-      key: key.startsWith('methods:') ? `method:${ref.recv}.${ref.name}` : key,
+      key: ref.kind === 'method' ? `method:${ref.recv}.${ref.name}` : ref.kind === 'func' ? `func:${ref.name}` : key,
       kind: ref.kind,
       name: ref.name,
       ...(ref.recv ? { recv: ref.recv } : {}),

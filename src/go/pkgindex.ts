@@ -40,6 +40,8 @@ export interface PackageSource {
  *   `type:T`       type T
  *   `var:V`        package-level variable V
  *   `const:C`      package-level constant C
+ *   `methodsof:T`  every method of type T
+ *   `mentions:W`   every function and method whose text has the word W (outside its name)
  */
 export type DeclKey = string;
 
@@ -189,24 +191,45 @@ export class PackageIndex {
     const what = key.slice(0, colon);
     const arg = key.slice(colon + 1);
     const dot = arg.indexOf('.');
-    const recv = what === 'method' ? arg.slice(0, dot) : undefined;
+    const recv = what === 'method' ? arg.slice(0, dot) : what === 'methodsof' ? arg : undefined;
     const name = what === 'method' ? arg.slice(dot + 1) : arg;
     const out: DeclRef[] = [];
-    const add = (f: IndexedFile, d: TopDecl, n: DeclName) => {
-      if (n.name === name && matches(d, what, recv)) {
-        out.push({ file: f.name, kind: d.kind, name, ...(d.recv ? { recv: d.recv } : {}), start: d.start, end: d.end, nameAt: n.at });
+    const ref = (f: IndexedFile, d: TopDecl, n: DeclName): DeclRef => ({
+      file: f.name,
+      kind: d.kind,
+      name: n.name,
+      ...(d.recv ? { recv: d.recv } : {}),
+      start: d.start,
+      end: d.end,
+      nameAt: n.at,
+    });
+    const word = new RegExp(`(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`, 'g');
+    const filesWith = () => this.files.filter((f) => f.text.includes(name) && ((word.lastIndex = 0), word.test(f.text)));
+    if (what === 'methodsof') {
+      for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
+    } else if (what === 'mentions') {
+      // Functions and methods whose text uses the word (their name aside).
+      for (const f of filesWith()) {
+        const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
+        const hits = new Set<TopDecl>();
+        word.lastIndex = 0;
+        for (let m = word.exec(f.text); m; m = word.exec(f.text)) {
+          const d = decls.find((x) => x.start <= m!.index && m!.index < x.end && x.names[0]!.at !== m!.index);
+          if (d) hits.add(d);
+        }
+        for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
       }
-    };
-    // A few lookups search the texts for the name and lex only the files that have it; past
-    // that, lexing every file once and answering from a map is cheaper.
-    if (!this.byName && this.lookups.size >= FULL_INDEX_AFTER) this.byName = this.indexAll();
-    if (this.byName) {
-      for (const { f, d, n } of this.byName.get(name) ?? []) add(f, d, n);
     } else {
-      const word = new RegExp(`(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`);
-      for (const f of this.files) {
-        if (!f.text.includes(name) || !word.test(f.text)) continue;
-        for (const d of this.declsOf(f)) for (const n of d.names) add(f, d, n);
+      const add = (f: IndexedFile, d: TopDecl, n: DeclName) => {
+        if (n.name === name && matches(d, what, recv)) out.push(ref(f, d, n));
+      };
+      // A few lookups search the texts for the name and lex only the files that have it; past
+      // that, lexing every file once and answering from a map is cheaper.
+      if (!this.byName && this.lookups.size >= FULL_INDEX_AFTER) this.byName = this.indexAll();
+      if (this.byName) {
+        for (const { f, d, n } of this.byName.get(name) ?? []) add(f, d, n);
+      } else {
+        for (const f of filesWith()) for (const d of this.declsOf(f)) for (const n of d.names) add(f, d, n);
       }
     }
     this.lookups.set(key, out);

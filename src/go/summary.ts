@@ -28,7 +28,8 @@
 //                                a function outside the package or beyond the depth bound
 // How (bits): defer, go (in a goroutine the function starts), closure (in a func literal run
 // at an unknown time), callee (through a same-package call), loop (in a loop), once (in a
-// sync.Once-style `x.Do(func…)`).
+// sync.Once-style `x.Do(func…)`), cond (in a branch: an if's block, a switch or select case).
+// An effect with none of go, closure, once and cond happens whenever the function runs.
 import type { Node } from 'web-tree-sitter';
 import { definitions } from './decls.js';
 import { type FileFacts, unparen, unparenUp } from './facts.js';
@@ -36,7 +37,7 @@ import { namedResults } from './obligations.js';
 import type { DeclKey } from './pkgindex.js';
 import type { FunctionSyntax, SummaryKind } from './package.js';
 
-export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32 } as const;
+export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32, cond: 64 } as const;
 
 /** Where something happens: the file's base name, 1-based line and column. */
 export interface Site {
@@ -99,7 +100,10 @@ interface CoreLocal {
 }
 
 const MAX_FIELDS = 2;
+const BRANCH_TYPES = new Set(['expression_case', 'type_case', 'communication_case', 'default_case']);
 const NODE_TYPES = [
+  'if_statement',
+  ...BRANCH_TYPES,
   'func_literal',
   'for_statement',
   'defer_statement',
@@ -186,6 +190,8 @@ class LocalBuilder {
   private readonly lits: { node: Node; how: number }[];
   private readonly loops: Node[];
   private readonly defers: Node[];
+  /** The blocks of ifs and the cases of switches and selects: code that may not run. */
+  private readonly branches: Node[];
   readonly effects: Effect[] = [];
   readonly passes: Pass[] = [];
 
@@ -204,6 +210,10 @@ class LocalBuilder {
     this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node) }));
     this.loops = this.nodes.filter((n) => n.type === 'for_statement');
     this.defers = this.nodes.filter((n) => n.type === 'defer_statement');
+    this.branches = this.nodes.flatMap((n) => {
+      if (n.type !== 'if_statement') return BRANCH_TYPES.has(n.type) ? [n] : [];
+      return [n.childForFieldName('consequence'), n.childForFieldName('alternative')].filter((b): b is Node => b !== null);
+    });
   }
 
   /** The innermost function (fn or a literal in it) around offset `at`. */
@@ -222,6 +232,7 @@ class LocalBuilder {
       s.id !== n.id && s.startIndex <= n.startIndex && n.endIndex <= s.endIndex && this.scopeAt(s.startIndex).id === scope.id;
     if (this.defers.some(inScope)) how |= HOW.defer;
     if (this.loops.some(inScope)) how |= HOW.loop;
+    if (this.branches.some(inScope)) how |= HOW.cond;
     return how;
   }
 
