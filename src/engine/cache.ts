@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type { Diagnostic, Notice } from './types.js';
 
-const MAGIC = 'leakhound-cache 1';
+const MAGIC = 'leakhound-cache 2';
 /** Cache files kept in the directory (one per configuration and build); the least recently written go first. */
 const KEEP_FILES = 8;
 /** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
 const RACY_MS = 2000;
 
-/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices] */
-type Entry = [number, number, number, string, number, Diagnostic[], Notice[]];
+/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices, Go version that applied] */
+type Entry = [number, number, number, string, number, Diagnostic[], Notice[], string];
 
 export interface CachedResult {
   diagnostics: Diagnostic[];
@@ -106,10 +106,13 @@ export class ResultCache {
     return this.entries.size;
   }
 
-  /** A hit when the stat is unchanged; else the hash to compare the content with. */
-  lookup(absPath: string, st: Stats | undefined): Lookup {
+  /**
+   * A hit when the stat is unchanged; else the hash to compare the content with. A result
+   * found under another Go version (the go.mod changed) is no result: the file is scanned.
+   */
+  lookup(absPath: string, st: Stats | undefined, goKey = ''): Lookup {
     const e = this.entries.get(absPath);
-    if (!e || !st) return undefined;
+    if (!e || !st || e[7] !== goKey) return undefined;
     if (!e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return { hit: { diagnostics: e[5], notices: e[6] } };
     return { expectHash: e[3] };
   }
@@ -118,13 +121,13 @@ export class ResultCache {
   confirm(absPath: string, st: Stats | undefined, now = Date.now()): CachedResult | undefined {
     const e = this.entries.get(absPath);
     if (!e) return undefined;
-    if (st) this.record(absPath, st, e[3], { diagnostics: e[5], notices: e[6] }, now);
+    if (st) this.record(absPath, st, e[3], { diagnostics: e[5], notices: e[6] }, now, e[7]);
     return { diagnostics: e[5], notices: e[6] };
   }
 
-  record(absPath: string, st: Stats, hash: string, r: CachedResult, now = Date.now()): void {
+  record(absPath: string, st: Stats, hash: string, r: CachedResult, now = Date.now(), goKey = ''): void {
     const racy = now - st.mtimeMs < RACY_MS ? 1 : 0;
-    this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices]);
+    this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices, goKey]);
     this.dirty = true;
   }
 

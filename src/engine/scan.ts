@@ -4,9 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
+import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
+import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -29,9 +30,20 @@ export function isGenerated(text: string): boolean {
   return GENERATED.test(head);
 }
 
-/** Rules whose cheap text triggers appear in the file. */
-export function rulesFor(text: string, rules: ActiveRule[]): ActiveRule[] {
+/** True when a rule declared for `range` applies to a file built with `go`. */
+export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boolean {
+  if (range?.before === undefined) return true;
+  if (go.go === undefined) return false; // no go.mod: the newest Go is assumed
+  if (compareGo(go.go, range.before) < 0) return true;
+  if (!range.godebug) return false;
+  const [k, v] = range.godebug.split('=');
+  return go.godebug?.[k!] === v;
+}
+
+/** Rules that apply to the file's Go version and whose cheap text triggers appear in it. */
+export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
   return rules.filter((r) => {
+    if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
     return t.length === 0 || t.some((s) => text.includes(s));
   });
@@ -61,9 +73,9 @@ function firstSyntaxError(root: Node): Notice {
 }
 
 /** Analyses source text that is already in memory. */
-export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[]): FileResult {
+export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], go: GoVersion = {}): FileResult {
   const result: FileResult = { filePath, diagnostics: [], notices: [] };
-  const active = rulesFor(text, rules);
+  const active = rulesFor(text, rules, go);
   if (active.length === 0) return result;
 
   const tree = parser.parse(text);
@@ -84,6 +96,7 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
         text,
         options: ar.options,
         facts,
+        go,
         report(d: ReportDescriptor<string>) {
           const span = d.span ?? (d.node ? spanOf(d.node) : undefined);
           if (!span) throw new Error(`rule ${meta.id} reported without a node or span`);
@@ -182,7 +195,7 @@ export interface ScanInfo {
   skipped?: 'prefilter' | 'generated';
 }
 
-export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}): FileResult {
+export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}, go: GoVersion = {}): FileResult {
   if (buf.subarray(0, 8000).includes(0)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
@@ -202,7 +215,7 @@ export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: 
     info.skipped = 'generated';
     return { filePath, diagnostics: [], notices: [] };
   }
-  return suppress(scanText(parser, filePath, text, opts.rules), text, opts);
+  return suppress(scanText(parser, filePath, text, opts.rules, go), text, opts);
 }
 
 function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {

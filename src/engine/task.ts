@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
+import type { GoVersion } from '../go/gomod.js';
 import { readErrorResult, scanBuffer, type ScanFileOptions, type ScanInfo } from './scan.js';
 import type { ActiveRule, AnyRule, FileResult, Severity } from './types.js';
 
@@ -10,6 +11,8 @@ export interface Task {
   path: string;
   /** The content hash the cache holds for this path: when it still matches, skip the scan. */
   expectHash?: string;
+  /** The Go version of the file's module (from its go.mod; the main thread looks it up). */
+  go?: GoVersion;
 }
 
 export interface TaskOutcome {
@@ -41,7 +44,7 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   const hash = opts.hash ? contentHash(buf) : undefined;
   if (hash !== undefined && hash === task.expectHash) return { hash, unchanged: true };
   const info: ScanInfo = {};
-  const result = scanBuffer(parser, task.path, buf, opts, info);
+  const result = scanBuffer(parser, task.path, buf, opts, info, task.go);
   const out: TaskOutcome = { result, hash };
   if (info.skipped) out.skipped = info.skipped;
   return out;

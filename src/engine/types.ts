@@ -1,6 +1,7 @@
 // The contract between the engine, the rules and the reporters.
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../go/facts.js';
+import type { GoVersion } from '../go/gomod.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -86,6 +87,18 @@ export interface RuleMeta<MessageIds extends string = string> {
   fixable?: boolean;
   /** Default option values (documented and validated against their types by config). */
   defaultOptions: Record<string, unknown>;
+  /**
+   * The Go versions the rule applies to, from the go.mod that governs each file: the engine
+   * does not run it on other files. Absent: every version (a rule may still ask ctx.go).
+   */
+  goVersions?: GoVersionRange;
+}
+
+export interface GoVersionRange {
+  /** Applies to go lines older than this (`1.23`). */
+  before?: string;
+  /** …and to newer ones whose go.mod sets this godebug (`asynctimerchan=1`). */
+  godebug?: string;
 }
 
 export interface ReportDescriptor<MessageIds extends string> {
@@ -103,6 +116,8 @@ export interface RuleContext<MessageIds extends string = string, Options = Recor
   readonly options: Options;
   /** Shared syntax facts for this file, memoized. */
   readonly facts: FileFacts;
+  /** The Go version from the go.mod that governs the file (`go` undefined: none, newest assumed). */
+  readonly go: GoVersion;
   report(d: ReportDescriptor<MessageIds>): void;
 }
 
