@@ -93,6 +93,7 @@ interface Memo<V> {
 export class Package {
   readonly locals = new Map<string, Map<string, Memo<unknown>>>();
   readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
+  readonly facts = new Map<string, Memo<unknown>>();
   constructor(readonly index: PackageIndex) {}
 }
 
@@ -163,6 +164,13 @@ export class PackageView {
       const d = this.declOf(key, r);
       return d ? [d] : [];
     });
+  }
+
+  /** The keys of the functions and methods a lookup key finds (`mentions:W`, `methodsof:T`…), without parsing them. */
+  keys(key: DeclKey): DeclKey[] {
+    this.note(key);
+    const out = this.pkg.index.lookup(key).map((r) => (r.kind === 'method' ? `method:${r.recv}.${r.name}` : r.kind === 'func' ? `func:${r.name}` : key));
+    return [...new Set(out)];
   }
 
   /** True when the package declares something under `key`; cheaper than `decls` (no parse). */
@@ -337,6 +345,30 @@ export class PackageView {
   callee(call: Node, facts: FileFacts): Decl | undefined {
     const key = this.calleeKey(call, facts);
     return key ? this.decl(key) : undefined;
+  }
+
+  /**
+   * A package-level fact, computed once per package from what the view answers (plain data:
+   * no nodes) and memoized with what it consulted, so every file that uses it depends on the
+   * same declarations. `id` names the fact and its arguments (`channel-field:Pool.jobs`).
+   */
+  cached<T>(id: string, compute: () => T): T {
+    const known = this.pkg.facts.get(id) as Memo<T> | undefined;
+    if (known) {
+      this.noteAll(known.deps);
+      return known.value;
+    }
+    const deps = new Set<DeclKey>();
+    this.collectors.push(deps);
+    let value: T;
+    try {
+      value = compute();
+    } finally {
+      this.collectors.pop();
+    }
+    this.pkg.facts.set(id, { value, deps });
+    this.noteAll(deps);
+    return value;
   }
 
   /** A summary of a function or method (a key, or its declaration) of the given kind. */

@@ -42,6 +42,7 @@ export interface PackageSource {
  *   `const:C`      package-level constant C
  *   `methodsof:T`  every method of type T
  *   `mentions:W`   every function and method whose text has the word W (outside its name)
+ *   `matches:RE`   every function and method whose text matches the regular expression RE
  */
 export type DeclKey = string;
 
@@ -203,11 +204,12 @@ export class PackageIndex {
       end: d.end,
       nameAt: n.at,
     });
-    const word = new RegExp(`(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`, 'g');
-    const filesWith = () => this.files.filter((f) => f.text.includes(name) && ((word.lastIndex = 0), word.test(f.text)));
+    const pattern = what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`;
+    const word = new RegExp(pattern, 'g');
+    const filesWith = () => this.files.filter((f) => (what === 'matches' || f.text.includes(name)) && ((word.lastIndex = 0), word.test(f.text)));
     if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
-    } else if (what === 'mentions') {
+    } else if (what === 'mentions' || what === 'matches') {
       // Functions and methods whose text uses the word (their name aside).
       for (const f of filesWith()) {
         const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);

@@ -58,6 +58,8 @@ export interface Effect {
 /** Where a returned value comes from. */
 export type Origin =
   | { param: number }
+  /** Made from a parameter: a method call on it or a field of it (`return c.Bucket(name)`, `return p.conn`). */
+  | { derived: number }
   /** A call of another package's function, by import path: `cloud.google.com/go/storage.NewClient`. */
   | { call: string; result: number }
   | { make: 'chan' | 'map' | 'slice' | 'new' | 'literal' | 'func' };
@@ -65,6 +67,8 @@ export type Origin =
 export interface FuncSummary {
   /** Parameter names by position ('' when unnamed or `_`). */
   params: string[];
+  /** The last parameter is variadic (`args ...T`): positions from it on are not one argument each. */
+  variadic?: true;
   /** The receiver's name, for a method. */
   recv?: string;
   /** Sorted by target, op, how; one entry per (target, op, how). */
@@ -93,6 +97,7 @@ type LocalOrigin = Origin | { via: DeclKey; result: number | 'same'; args: [numb
 
 interface CoreLocal {
   params: string[];
+  variadic?: true;
   recv?: string;
   effects: Effect[];
   passes: Pass[];
@@ -377,8 +382,26 @@ class LocalBuilder {
       if (t && t.startsWith('$') && !t.includes('.')) return [{ param: Number(t.slice(1)) }];
       return this.originsOfName(e.text, e, depth);
     }
+    const derived = this.derivedFrom(e);
+    if (derived !== undefined) return [{ derived }];
     const o = this.originOf(e, 0);
     return o ? [o] : [];
+  }
+
+  /** `p.f`, `p.M(…)`, `p.M(…).N(…)`: the parameter a chain of selectors and calls starts at. */
+  private derivedFrom(e: Node): number | undefined {
+    let cur = e;
+    let steps = 0;
+    for (;;) {
+      cur = unparen(cur);
+      if (cur.type === 'call_expression') cur = cur.childForFieldName('function') ?? cur;
+      else if (cur.type === 'selector_expression') cur = cur.childForFieldName('operand') ?? cur;
+      else break;
+      steps++;
+    }
+    if (!steps || cur.type !== 'identifier') return undefined;
+    const t = this.targetOf(cur, false);
+    return t && t.startsWith('$') && !t.includes('.') ? Number(t.slice(1)) : undefined;
   }
 
   private originsOfName(name: string, at: Node, depth = 0): LocalOrigin[] {
@@ -505,7 +528,15 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
         break;
     }
   }
-  return { params: b.params, ...(b.recv ? { recv: b.recv } : {}), effects: b.effects, passes: b.passes, results: b.results() };
+  const variadic = b.fn.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'variadic_parameter_declaration');
+  return {
+    params: b.params,
+    ...(variadic ? { variadic: true as const } : {}),
+    ...(b.recv ? { recv: b.recv } : {}),
+    effects: b.effects,
+    passes: b.passes,
+    results: b.results(),
+  };
 }
 
 /** `$0.x` seen from a caller that passed `recv.jobs` as argument 0 → `recv.jobs.x`. */
@@ -566,17 +597,19 @@ function combine(local: CoreLocal, callee: (key: DeclKey) => FuncSummary | undef
       const picked: [number, Origin[]][] = o.result === 'same' ? (s?.results ?? []).map((rs, j) => [j, rs]) : [[k, s?.results[o.result] ?? []]];
       for (const [pos, rs] of picked) {
         for (const r of rs) {
-          if (!('param' in r)) put(pos, r);
-          else {
-            const mine = o.args.find(([i]) => i === r.param);
-            if (mine) put(pos, { param: mine[1] });
-          }
+          // The callee's parameter is the caller's when the caller passed its own.
+          if ('param' in r || 'derived' in r) {
+            const i = 'param' in r ? r.param : r.derived;
+            const mine = o.args.find(([a]) => a === i);
+            if (mine) put(pos, 'param' in r ? { param: mine[1] } : { derived: mine[1] });
+          } else put(pos, r);
         }
       }
     }
   });
   return {
     params: local.params,
+    ...(local.variadic ? { variadic: true as const } : {}),
     ...(local.recv ? { recv: local.recv } : {}),
     effects: normalize(effects),
     calls: [...calls].sort(),
@@ -599,6 +632,7 @@ function dedupe(list: Origin[]): Origin[] {
 function join(a: FuncSummary, b: FuncSummary): FuncSummary {
   return {
     params: a.params,
+    ...(a.variadic ? { variadic: true as const } : {}),
     ...(a.recv ? { recv: a.recv } : {}),
     effects: normalize([...a.effects, ...b.effects]),
     calls: [...new Set([...a.calls, ...b.calls])].sort(),
