@@ -192,6 +192,8 @@ class LocalBuilder {
   readonly recv?: string;
   private readonly roots = new Map<string, string>();
   private readonly aliases = new Map<string, { target: string; scope: number }>();
+  /** Handles made from a target (`t := c.Topic(x)`): where they go, the target goes. */
+  private readonly derived = new Map<string, { target: string; scope: number }>();
   private readonly lits: { node: Node; how: number }[];
   private readonly loops: Node[];
   private readonly defers: Node[];
@@ -275,13 +277,45 @@ class LocalBuilder {
     for (const d of decls) {
       const left = d.childForFieldName('left')?.namedChildren ?? [];
       const right = d.childForFieldName('right')?.namedChildren ?? [];
-      if (left.length !== right.length) continue;
+      const scope = this.scopeAt(d.startIndex).id;
+      if (left.length !== right.length) {
+        // `t, err := c.Topic(name)`: a handle made from the target.
+        const root = right.length === 1 && left[0]?.type === 'identifier' ? this.rootOfCall(right[0]!) : undefined;
+        if (root) this.derived.set(left[0]!.text, { target: root, scope });
+        continue;
+      }
       left.forEach((l, i) => {
         if (l?.type !== 'identifier' || !right[i]) return;
         const t = this.targetOf(right[i]!);
-        if (t) this.aliases.set(l.text, { target: t, scope: this.scopeAt(d.startIndex).id });
+        if (t) this.aliases.set(l.text, { target: t, scope });
+        const root = t ? undefined : this.rootOfCall(right[i]!);
+        if (root) this.derived.set(l.text, { target: root, scope });
       });
     }
+  }
+
+  /** `c.Topic(name)`, `s.pool.Get().Conn()`: the target a chain of method calls starts at. */
+  private rootOfCall(expr: Node): string | undefined {
+    let cur = unparen(expr);
+    if (cur.type !== 'call_expression') return undefined;
+    while (cur.type === 'call_expression' || cur.type === 'selector_expression') {
+      const next = cur.type === 'call_expression' ? cur.childForFieldName('function') : cur.childForFieldName('operand');
+      if (!next) return undefined;
+      cur = unparen(next);
+      const t = cur.type === 'selector_expression' || cur.type === 'identifier' ? this.targetOf(cur, false) : undefined;
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** The target a local was made from (`t := c.Topic(x)` → c's), when the local is that handle. */
+  private derivedRoot(expr: Node): string | undefined {
+    const e = unparen(expr);
+    if (e.type !== 'identifier') return undefined;
+    const d = this.derived.get(e.text);
+    if (!d) return undefined;
+    const where = this.facts.resolveName(e.text, e);
+    return typeof where === 'object' && where.id === d.scope ? d.target : undefined;
   }
 
   call(call: Node): void {
@@ -323,6 +357,8 @@ class LocalBuilder {
         const inner = e.type === 'unary_expression' && e.child(0)?.type === '&' ? e.childForFieldName('operand') : e;
         const t = inner && this.targetOf(inner);
         if (t) pass.args.push([i, t]);
+        // A handle made from a target, handed on: wherever it goes, the target goes with it.
+        else if (inner && this.derivedRoot(inner)) this.escape(inner, how, call);
       });
       this.passes.push(pass);
       return;
@@ -337,7 +373,7 @@ class LocalBuilder {
       if (t) this.add(t, 'escape', how, at);
       return;
     }
-    const t = this.targetOf(e);
+    const t = this.targetOf(e) ?? this.derivedRoot(e);
     if (t) this.add(t, 'escape', how, at);
   }
 
@@ -495,6 +531,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
         for (const e of list?.namedChildren ?? []) {
           const t = e && b.targetOf(e);
           if (t) b.add(t, 'return', b.howAt(n), n);
+          else if (e) b.escape(e, b.howAt(n), n);
         }
         break;
       }
