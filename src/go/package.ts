@@ -27,6 +27,7 @@
 //     the file's result on them, so editing a helper invalidates exactly the files that used it.
 import { basename } from 'node:path';
 import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
+import { parseGo } from '../engine/syntax.js';
 import { FileFacts, unparen } from './facts.js';
 import { definitions } from './decls.js';
 import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
@@ -255,7 +256,7 @@ export class PackageView {
     const ranges = [...this.pkg.index.imports(f), ref]
       .sort((a, b) => a.start - b.start)
       .map((d) => rangeOf(f, d.start, d.end));
-    const tree = this.parser.parse(f.text, null, { includedRanges: ranges });
+    const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
     if (!tree) return undefined;
     this.trees.push(tree);
     const s = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
