@@ -15,16 +15,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, 
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CORPUS } from './corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const CORPUS = [
-  '/usr/share/go-1.19/src',
-  '/usr/share/gocode/src/google.golang.org/grpc',
-  '/usr/share/gocode/src/go.etcd.io/etcd',
-  '/usr/share/gocode/src/github.com/docker/docker',
-  '/usr/share/gocode/src/cloud.google.com/go',
-];
 // Staged files of a heavy commit, each in a package of 20+ files that use clients, channels
 // and goroutines across files.
 const STAGED = [
