@@ -29,8 +29,8 @@
 // escape where syntax cannot follow stay silent.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { caseReceiveName, type Channel, type ChanOp, channelFacts, topLevelFunction } from '../src/go/channels.js';
-import { type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, topLevelFunction } from '../src/go/channels.js';
+import { enclosingFunction, type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
 import { walkFrom } from '../src/go/flow.js';
 import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
@@ -41,6 +41,33 @@ type MessageIds = 'senderReturns' | 'ownerReturns' | 'neverSent' | 'calleeNeverS
 /** The op is a case of a select with another way out (another case, a default). */
 function choosing(op: ChanOp): boolean {
   return !!op.select && op.select.namedChildren.filter((c) => c?.type === 'communication_case' || c?.type === 'default_case').length > 1;
+}
+
+/**
+ * A goroutine's loop that only ends through this receive: `for { select { case <-stop:
+ * return; case <-tick: … } }`. The goroutine runs until something is sent or closed on the
+ * channel (it does not block, but it never ends either: the same leak).
+ */
+function onlyWayOut(op: ChanOp): boolean {
+  const sel = op.select;
+  const own = op.selectCase;
+  if (!sel || !own || op.unit.kind !== 'go') return false;
+  let loop: Node | null = sel.parent;
+  while (loop && loop.type !== 'for_statement') {
+    if (loop.type === 'func_literal' || loop.type === 'function_declaration' || loop.type === 'method_declaration') return false;
+    loop = loop.parent;
+  }
+  const body = loop?.childForFieldName('body');
+  if (!loop || !body || loop.namedChildren.some((c) => c !== null && c.id !== body.id && c.type !== 'comment')) return false;
+  if (!exitFrom(own, loop)) return false;
+  // Every other way out of the loop is this case's.
+  const exits = body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement']).filter((x): x is Node => x !== null && enclosingFunction(x)?.id === enclosingFunction(loop!)?.id);
+  return exits.every((x) => own.startIndex <= x.startIndex && x.endIndex <= own.endIndex || (x.type === 'break_statement' && !x.namedChildCount && innermostBreakable(x)?.id !== loop!.id));
+}
+
+function innermostBreakable(b: Node): Node | null {
+  for (let p = b.parent; p; p = p.parent) if (['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(p.type)) return p;
+  return null;
 }
 
 /**
@@ -240,7 +267,7 @@ func first(get func() (string, error)) (string, error) {
     };
     const check = (fn: Node) => {
       for (const ch of channels.of(fn).channels) {
-        const recvs = ch.ops.filter((o) => (o.kind === 'recv' || o.kind === 'range') && !choosing(o) && !o.deferred);
+        const recvs = ch.ops.filter((o) => (o.kind === 'recv' || o.kind === 'range') && (!choosing(o) || onlyWayOut(o)) && !o.deferred);
         const line = ch.make.startPosition.row + 1;
         if (!ch.escapes) {
           if (!recvs.length) continue;
@@ -322,7 +349,8 @@ function nilChannels(facts: FileFacts, found: (recv: Node, decl: Node, name: str
           if (!inCase) recvs.push(p);
           continue;
         }
-        if (p?.type === 'binary_expression') continue;
+        // `ch == nil`, and sends, which block on a nil channel too.
+        if (p?.type === 'binary_expression' || (p?.type === 'send_statement' && p.childForFieldName('channel')?.id === up.id)) continue;
         ok = false;
         break;
       }

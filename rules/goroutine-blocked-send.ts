@@ -13,7 +13,8 @@
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, signalledBy, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
-import { enclosingFunction, isFunction, unparenUp } from '../src/go/facts.js';
+import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
+import { endsProcess } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 
 type Found = {
@@ -24,10 +25,12 @@ type Found = {
 };
 
 /** The case of a select (other than the one receiving ch) that leaves without draining ch. */
-function leavingCase(recv: ChanOp, inTest: boolean, senders: Set<number>, all: Channel[]): Node | null {
+function leavingCase(recv: ChanOp, inTest: boolean, senders: Set<number>, all: Channel[], facts: FileFacts): Node | null {
   const sel = recv.select!;
   for (const c of siblingCases(sel, recv.selectCase!)) {
-    if (failurePath(c, inTest)) continue;
+    // A case that ends the process leaves nothing behind; one that fails a test (t.Fatal)
+    // leaves the sender blocked while the test binary goes on.
+    if (inTest ? endsProcess(facts, c) : failurePath(c, inTest)) continue;
     // `case <-done:` where the sending goroutine itself signals done after its sends
     if (signalledBy(all, caseReceiveName(c), senders)) continue;
     // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
@@ -52,11 +55,11 @@ function loopOf(n: Node): Node | null {
 }
 
 /** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
-function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number, inTest: boolean): Node | null {
+function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number, inTest: boolean, facts: FileFacts): Node | null {
   for (const r of ch.owner.descendantsOfType('return_statement')) {
     if (!r || enclosingFunction(r)?.id !== ch.owner.id) continue;
     if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;
-    if (onDifferentBranches(goStmt, r) || failurePath(r, inTest)) continue;
+    if (onDifferentBranches(goStmt, r) || (inTest ? endsProcess(facts, r.parent ?? r) : failurePath(r, inTest))) continue;
     return r;
   }
   return null;
@@ -124,7 +127,7 @@ function droppingCaller(ch: Channel, root: Node): Node | null {
   return null;
 }
 
-function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined, root: Node): Map<ChanOp, Found> {
+function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined, root: Node, facts: FileFacts): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
   if (ch.escapes === 'returned' && ch.capacity.kind !== 'unknown' && !ch.ops.some((o) => o.kind !== 'send')) {
     const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
@@ -181,7 +184,7 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
     if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
     // timeout: the only receive is a select case, and a sibling case leaves.
     if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
-      const leave = leavingCase(mainRecvs[0]!, inTest, new Set([s.unit.node.id]), all);
+      const leave = leavingCase(mainRecvs[0]!, inTest, new Set([s.unit.node.id]), all, facts);
       if (leave) {
         out.set(s, { messageId: 'timeout', related: leave });
         continue;
@@ -190,7 +193,7 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
     // early return between the go statement and the first receive.
     const firstRecv = Math.min(...mainRecvs.map((r) => r.pos));
     if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
-      const r = earlyReturn(ch, s.unit.node, firstRecv, inTest);
+      const r = earlyReturn(ch, s.unit.node, firstRecv, inTest, facts);
       if (r) {
         out.set(s, { messageId: 'earlyReturn', related: r });
         continue;
@@ -306,7 +309,7 @@ func slowLookup() string { return "" }
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ch, f.channels, inTest, (n) => channels.constantInt(n), ctx.facts.root)) {
+        for (const [op, found] of analyse(ch, f.channels, inTest, (n) => channels.constantInt(n), ctx.facts.root, ctx.facts)) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (reported.has(key)) continue;
           reported.add(key);

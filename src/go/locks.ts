@@ -658,6 +658,8 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   if (!acquires.length && !viaCallee.length) return false;
   const sites = [...acquires.map((a) => a.call), ...viaCallee];
   if (sites.some((c) => !conditional(c, fn) && (opts.deferred || c.startIndex < node.startIndex))) return true;
+  // A deferred node runs after the loops of fn: one that takes the mutex may be where the goroutine waits.
+  if (opts.deferred && sites.some((c) => { for (let p = c.parent; p && p.id !== fn.id; p = p.parent) if (p.type === 'for_statement') return true; return false; })) return true;
   for (let p: Node | null = node; p && p.id !== fn.id; p = p.parent) {
     if (p.type === 'for_statement' && sites.some((c) => within(c, p!))) return true;
   }

@@ -271,3 +271,17 @@ export function onlyOnPanic(facts: FileFacts, n: Node): boolean {
   }
   return false;
 }
+
+/**
+ * True when code inside `n` ends the process (`panic`, `os.Exit`, `log.Fatal`): a goroutine
+ * left blocked there dies with it. Stopping a test (`t.Fatal`, `t.FailNow`) does not end the
+ * process: the test binary runs on with the goroutine blocked.
+ */
+export function endsProcess(facts: FileFacts, n: Node): boolean {
+  const calls = n.type === 'call_expression' ? [n] : [];
+  for (const c of n.descendantsOfType('call_expression')) if (c) calls.push(c);
+  return calls.some((c) => {
+    const e = endingCall(facts, c);
+    return e === 'panic' || e === 'exit' || e === 'fatal';
+  });
+}
