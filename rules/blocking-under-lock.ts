@@ -27,10 +27,10 @@ import { channelFacts, topLevelFunction } from '../src/go/channels.js';
 import { definitions } from '../src/go/decls.js';
 import { type FileFacts, unparen } from '../src/go/facts.js';
 import { channelField } from '../src/go/fieldchans.js';
-import { conditional, declaredKind, flowFunction, guardedPair, isAcquire, literalRun, lockFacts, type LockOp, needsLock, statementOf, walkHeld } from '../src/go/locks.js';
+import { conditional, declaredKind, flowFunction, guardedPair, handedOff, isAcquire, literalRun, lockFacts, type LockOp, needsLock, statementOf, walkHeld } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 
-type MessageIds = 'send' | 'recv' | 'wait';
+type MessageIds = 'send' | 'recv' | 'wait' | 'condWait';
 
 interface Wait {
   kind: 'send' | 'recv' | 'wait';
@@ -155,8 +155,12 @@ function fieldWait(view: PackageView, facts: FileFacts, w: Wait, m: LockOp): boo
   const decl = type ? view.field(type, field) : undefined;
   if (!type || !decl) return false;
   const isChan = decl.type.type === 'channel_type';
-  if (!isChan && decl.type.text.replace(/[\s*]+/g, '') !== 'sync.WaitGroup') return false;
+  const written = decl.type.text.replace(/[\s*]+/g, '');
+  const isCond = written === 'sync.Cond';
+  if (!isChan && !isCond && written !== 'sync.WaitGroup') return false;
   if (isChan && w.kind === 'wait') return false;
+  // cond.Wait releases the cond's own lock: only another mutex held around it can deadlock.
+  if (isCond && condLocker(view, field, rel)) return false;
   if (isChan && w.kind === 'send') {
     const facts_ = channelField(view, type, field);
     if (!facts_ || facts_.setOtherwise || !facts_.made.length || facts_.made.some((x) => x.capacity !== 0)) return false;
@@ -168,7 +172,7 @@ function fieldWait(view: PackageView, facts: FileFacts, w: Wait, m: LockOp): boo
       if (!sel || sel.childForFieldName('field')?.text !== field || sel.id === w.object.id) continue;
       const y = sel.childForFieldName('operand');
       if (!y || view.typeOf(y, d.facts) !== type) continue;
-      const op = endingOp(sel, w.kind);
+      const op = endingOp(sel, isCond ? 'signal' : w.kind);
       if (!op) continue;
       enders++;
       const f = flowFunction(op);
@@ -177,13 +181,33 @@ function fieldWait(view: PackageView, facts: FileFacts, w: Wait, m: LockOp): boo
       if (f && stmt && needsLock(view, d.facts, f.fn, stmt, text, { deferred: f.deferred })) needing++;
     }
   }
-  return isChan ? enders > 0 && needing === enders : needing > 0;
+  return isChan || isCond ? enders > 0 && needing === enders : needing > 0;
 }
 
-/** The operation on `sel` (a channel or WaitGroup field) that ends a wait of kind `kind`, if it is one. */
-function endingOp(sel: Node, kind: Wait['kind']): Node | undefined {
+/** The package makes the Cond field with the mutex `rel` of the same value as its Locker (`sync.NewCond(&s.mu)`). */
+function condLocker(view: PackageView, field: string, rel: string): boolean {
+  for (const d of view.mentioning(field)) {
+    for (const call of d.node.descendantsOfType('call_expression')) {
+      const f = call?.childForFieldName('function');
+      if (!call || f?.type !== 'selector_expression' || f.childForFieldName('field')?.text !== 'NewCond') continue;
+      const arg = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment');
+      const t = arg?.text.replace(/\s+/g, '').replace(/^&/, '') ?? '';
+      // `&s.mu` for rel `.mu`; the value itself for an embedded mutex (rel '').
+      if (rel ? t.endsWith(rel) : !t.includes('.')) return true;
+    }
+  }
+  return false;
+}
+
+/** The operation on `sel` (a channel, WaitGroup or Cond field) that ends a wait of kind `kind`, if it is one. */
+function endingOp(sel: Node, kind: Wait['kind'] | 'signal'): Node | undefined {
   const p = sel.parent;
   if (!p) return undefined;
+  if (kind === 'signal') {
+    const name = p.type === 'selector_expression' ? p.childForFieldName('field')?.text : undefined;
+    const call = p.parent;
+    return (name === 'Signal' || name === 'Broadcast') && call?.type === 'call_expression' ? call : undefined;
+  }
   if (kind === 'recv') {
     if (p.type === 'send_statement' && p.childForFieldName('channel')?.id === sel.id) return p;
     const call = p.parent;
@@ -198,6 +222,14 @@ function endingOp(sel: Node, kind: Wait['kind']): Node | undefined {
   const call = p.parent;
   if (p.type === 'selector_expression' && p.childForFieldName('field')?.text === 'Done' && call?.type === 'call_expression') return call;
   return undefined;
+}
+
+function isCondField(view: PackageView, facts: FileFacts, object: Node): boolean {
+  const owner = object.type === 'selector_expression' ? object.childForFieldName('operand') : null;
+  const field = object.childForFieldName('field')?.text;
+  const type = owner ? view.typeOf(owner, facts) : undefined;
+  const f = type && field ? view.field(type, field) : undefined;
+  return !!f && f.type.text.replace(/[\s*]+/g, '') === 'sync.Cond';
 }
 
 export default defineRule<MessageIds>({
@@ -285,6 +317,8 @@ func (w *Worker) Stop() {
       send: 'send on {{object}} while holding {{mutex}} (locked on line {{line}}), but every receiver of {{object}} locks {{mutex}} first: both goroutines block forever; send after unlocking {{mutex}}',
       recv: 'receive from {{object}} while holding {{mutex}} (locked on line {{line}}), but every sender of {{object}} locks {{mutex}} first: both goroutines block forever; receive after unlocking {{mutex}}',
       wait: '{{object}}.Wait() while holding {{mutex}} (locked on line {{line}}), but a goroutine it waits for locks {{mutex}} before calling Done: both block forever; wait after unlocking {{mutex}}',
+      condWait:
+        '{{object}}.Wait() while holding {{mutex}} (locked on line {{line}}; Wait releases only the Cond\'s own lock), but every Signal or Broadcast of {{object}} comes after locking {{mutex}}: both block forever; unlock {{mutex}} before waiting',
     },
     triggers: ['.Lock()', '.RLock()'],
     defaultOptions: {},
@@ -297,7 +331,7 @@ func (w *Worker) Stop() {
         const locks = lockFacts(facts);
         for (const a of locks.all()) {
           if (!isAcquire(a.verb) || a.deferred || a.indexed || guardedPair(a, locks.of(a.fn))) continue;
-          if (declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
+          if (declaredKind(ctx.pkg, facts, a.operand) === 'other' || handedOff(ctx.pkg, facts, a.fn, a)) continue;
           walkHeld(ctx.pkg, facts, a, { deferredReleases: false, anyCalleeRelease: false }, (n) => {
             for (const w of waitsIn(n, a.fn)) {
               if (reported.has(w.node.id)) continue;
@@ -306,7 +340,7 @@ func (w *Worker) Stop() {
               reported.add(w.node.id);
               ctx.report({
                 node: w.node.type === 'range_clause' ? w.object : w.node,
-                messageId: w.kind,
+                messageId: w.kind === 'wait' && isCondField(ctx.pkg, facts, w.object) ? 'condWait' : w.kind,
                 data: { object: w.object.text, mutex: a.text, line: a.call.startPosition.row + 1 },
                 related: [{ node: a.call, message: `${a.text} is locked here` }],
               });

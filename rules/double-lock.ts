@@ -17,7 +17,7 @@
 // (`for _, s := range shards`) are different mutexes each time and stay silent.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { calleeEffects, declaredKind, guardedPair, isAcquire, lockFacts, type LockOp, type LockVerb, mutexType, walkHeld } from '../src/go/locks.js';
+import { calleeEffects, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, type LockVerb, mutexType, walkHeld } from '../src/go/locks.js';
 
 type MessageIds = 'twice' | 'loop' | 'callee' | 'upgrade' | 'readTwice';
 
@@ -143,7 +143,7 @@ func (s *Store) flushLocked() {
         for (const a of lockFacts(facts).all()) {
           if (!isAcquire(a.verb) || a.deferred || a.indexed || guardedPair(a, lockFacts(facts).of(a.fn))) continue;
           // A lock type that is not sync's (sync.Locker, another package's lock) may be reentrant.
-          if (declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
+          if (declaredKind(ctx.pkg, facts, a.operand) === 'other' || handedOff(ctx.pkg, facts, a.fn, a)) continue;
           check(a);
         }
       },

@@ -40,6 +40,15 @@ function leavingCase(recv: ChanOp, inTest: boolean, senders: Set<number>, all: C
   return null;
 }
 
+/** `if i == 222 { ch <- v }` in a loop: an equality test on the way picks one iteration. */
+function onceInLoop(n: Node): boolean {
+  for (let p = n.parent; p && p.type !== 'for_statement' && !isFunction(p); p = p.parent) {
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
+    if (cond?.type === 'binary_expression' && cond.childForFieldName('operator')?.text === '==') return true;
+  }
+  return false;
+}
+
 /** The node sits in the body of a select case: an event loop sends when something happens. */
 function inSelectCase(n: Node): boolean {
   for (let p = n.parent; p && !isFunction(p); p = p.parent) if (p.type === 'communication_case') return true;
@@ -173,6 +182,7 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
     if (
       s.inLoop &&
       !thenReturns(s.node) &&
+      !onceInLoop(s.node) &&
       !inSelectCase(s.node) &&
       goRecvs.length > 0 &&
       recvs.every((r) => r.kind === 'recv' && !r.inLoop && !r.unit.inLoop && r.unit.node.id !== s.unit.node.id)

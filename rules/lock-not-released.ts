@@ -15,7 +15,7 @@
 // to other code) and paths that end in panic, os.Exit or t.Fatal.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { acquiresByName, calleeReleases, declaredKind, guardedPair, isAcquire, lockFacts, type LockOp, releaseOf, walkHeld } from '../src/go/locks.js';
+import { acquiresByName, calleeReleases, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, releaseOf, walkHeld } from '../src/go/locks.js';
 
 type MessageIds = 'notReleased' | 'deferLock' | 'mismatch';
 
@@ -87,6 +87,7 @@ func (c *Cache) Put(k, v string) bool {
       for (const key of keys) {
         const mine = ops.filter((o) => o.key === key);
         const direct = mine.filter((o) => !o.deferred);
+        if (handedOff(ctx.pkg, facts, fn, mine[0]!)) continue;
         // Entered with the lock held (`…Locked`): it releases before it takes.
         if (direct.length && !isAcquire(direct[0]!.verb)) continue;
         for (const d of mine.filter((o) => o.deferred && isAcquire(o.verb) && o.call.parent?.type === 'defer_statement')) {

@@ -80,7 +80,12 @@ function handedOff(n: Node, wg: WaitGroupCall): boolean {
   return n.type === 'go_statement';
 }
 
-export default defineRule<MessageIds>({
+interface Options {
+  /** Report wg.Wait() inside the loop that starts the goroutines (on the triage corpus every one was a deliberate one-at-a-time run). */
+  waitInLoop: boolean;
+}
+
+export default defineRule<MessageIds, Options>({
   meta: {
     id: 'waitgroup-misuse',
     title: 'WaitGroup that does not count the goroutines it waits for',
@@ -89,7 +94,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'deadlock', 'waitgroup'],
     docs: {
       whatItDoes:
-        'Finds `sync.WaitGroup` mistakes that make `Wait` return too early or never: `wg.Add` called inside the goroutine it counts (after the `go` statement, so `Wait` can run first), a goroutine (or a function that calls `wg.Done()` on a WaitGroup it is given) with a path that returns without `Done` and no `defer wg.Done()`, `wg.Wait()` inside the loop that starts the goroutines (it waits for each one before starting the next), and a WaitGroup passed or received by value (Done on a copy never reaches the original).',
+        'Finds `sync.WaitGroup` mistakes that make `Wait` return too early or never: `wg.Add` called inside the goroutine it counts (after the `go` statement, so `Wait` can run first), a goroutine (or a function that calls `wg.Done()` on a WaitGroup it is given) with a path that returns without `Done` and no `defer wg.Done()`, and a WaitGroup passed or received by value (Done on a copy never reaches the original). With the option `waitInLoop`, also `wg.Wait()` inside the loop that starts the goroutines (it waits for each one before starting the next); off by default, because on real code it was always a deliberate one-at-a-time run.',
       whyIsThisBad:
         'A goroutine that returns without `Done` leaves the counter above zero: `Wait` blocks forever, and so does the goroutine calling it, with everything it holds. An `Add` inside the goroutine races with `Wait`, which may see zero and return while work is still running. A copied WaitGroup counts separately from the original, so the original waits forever or not at all.',
       example: `package fetch
@@ -140,7 +145,7 @@ func fetchAll(urls []string, get func(string) error) {
       byValueArg: '{{name}} is passed by value, so the callee counts on a copy and {{name}}.Wait() never sees its Done; pass &{{name}}',
     },
     triggers: ['WaitGroup'],
-    defaultOptions: {},
+    defaultOptions: { waitInLoop: false },
   },
   create(ctx) {
     const { facts } = ctx;
@@ -158,6 +163,9 @@ func fetchAll(urls []string, get func(string) error) {
         const fn = dones[0]!.fn;
         if (dones.some((d) => d.deferred)) continue;
         if (!countedGoroutine(view, facts, fn, dones[0]!)) continue;
+        // The function adds to the WaitGroup itself: it counts a section of its own, not itself.
+        if (calls.some((c) => c.verb === 'Add' && c.key === dones[0]!.key && c.fn.id === fn.id)) continue;
+        if (fn.type === 'func_literal' && !countedPerGoroutine(calls, fn, dones[0]!)) continue;
         // Done per item of a loop: the WaitGroup counts items, not this goroutine.
         if (dones.every((d) => loopOf(d.call, fn))) continue;
         const wg = dones[0]!;
@@ -252,7 +260,7 @@ func fetchAll(urls []string, get func(string) error) {
         if (!calls.length) return;
         skipsDone(calls);
         addInside(calls);
-        waitInLoop(calls);
+        if (ctx.options.waitInLoop) waitInLoop(calls);
         byValueArgs(calls);
       },
     };
@@ -290,7 +298,27 @@ function declaredIn(facts: FileFacts, w: WaitGroupCall, scope: Node): boolean {
  * Done on its receiver's WaitGroup. A WaitGroup used as a latch (Done called by the code that
  * set it up) is none of these.
  */
+/**
+ * A goroutine started in a loop is counted once per goroutine: an Add in the same loop, or an
+ * Add before a loop that runs a known number of times (a range, or a counted `for`). With
+ * `wg.Add(n)` before a loop that runs while some condition holds, the goroutines need not
+ * all be counted (some may leave without Done on purpose).
+ */
+function countedPerGoroutine(calls: WaitGroupCall[], lit: Node, wg: WaitGroupCall): boolean {
+  const go = goStatementOf(lit);
+  const parent = go && flowFunction(go)?.fn;
+  if (!go || !parent) return true;
+  const loop = loopOf(go, parent);
+  if (!loop) return true;
+  if (calls.some((c) => c.verb === 'Add' && c.key === wg.key && c.fn.id === parent.id && loopOf(c.call, parent)?.id === loop.id)) return true;
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
+  return clause?.type === 'range_clause' || (clause?.type === 'for_clause' && !!clause.childForFieldName('initializer'));
+}
+
 function countedGoroutine(view: PackageView, facts: FileFacts, fn: Node, wg: WaitGroupCall): boolean {
+  // A WaitGroup the function declares itself is its own latch, not one that counts it.
+  const declaredAt = facts.resolveName(wg.root.text, wg.root);
+  if (typeof declaredAt === 'object' && declaredAt.id === fn.id && !isParameter(fn, wg.root.text)) return false;
   if (fn.type === 'func_literal') {
     if (goStatementOf(fn)) return true;
     const call = fn.parent?.parent;
@@ -307,6 +335,13 @@ function countedGoroutine(view: PackageView, facts: FileFacts, fn: Node, wg: Wai
       const name = fn.childForFieldName('name')?.text;
       return !!type && !!name && startersOf(view, `method:${type}.${name}`).length > 0;
     }
+  }
+  return false;
+}
+
+function isParameter(fn: Node, name: string): boolean {
+  for (const list of [fn.childForFieldName('parameters'), fn.childForFieldName('receiver')]) {
+    for (const p of list?.namedChildren ?? []) if (p?.childrenForFieldName('name').some((n) => n?.text === name)) return true;
   }
   return false;
 }

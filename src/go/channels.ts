@@ -535,7 +535,16 @@ export function exitFrom(body: Node, loop: Node | null): Node | null {
   for (const s of body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement'])) {
     if (!s || enclosingFunction(s)?.id !== fn?.id || countedExit(s)) continue;
     if (s.type === 'return_statement') return s;
-    if (s.type === 'goto_statement' || s.namedChildCount > 0) return s; // labeled
+    if (s.type === 'goto_statement') return s;
+    if (s.namedChildCount > 0) {
+      // A labeled break leaves the statement its label names: an exit unless that statement
+      // sits inside the body (`break blocks` out of an inner loop).
+      const label = s.namedChildren.find((c) => c?.type === 'label_name')?.text;
+      let target: Node | null = s.parent;
+      while (target && !(target.type === 'labeled_statement' && target.namedChildren.find((c) => c?.type === 'label_name')?.text === label)) target = target.parent;
+      if (target && within(target, body) && target.id !== body.id) continue;
+      return s;
+    }
     if (!loop) continue;
     // a plain break ends the innermost for/switch/select around it
     let p = s.parent;

@@ -661,7 +661,22 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   // A deferred node runs after the loops of fn: one that takes the mutex may be where the goroutine waits.
   if (opts.deferred && sites.some((c) => { for (let p = c.parent; p && p.id !== fn.id; p = p.parent) if (p.type === 'for_statement') return true; return false; })) return true;
   for (let p: Node | null = node; p && p.id !== fn.id; p = p.parent) {
-    if (p.type === 'for_statement' && sites.some((c) => within(c, p!))) return true;
+    if (p.type !== 'for_statement') continue;
+    // A site in the loop from which the goroutine gets back to the node (not one after which it returns).
+    for (const c of sites) {
+      const stmt = within(c, p) ? statementOf(c, fn) : undefined;
+      let back = false;
+      if (stmt) {
+        walkFrom(facts, fn, stmt, (n) => {
+          if (within(node, n) || within(n, node)) {
+            back = true;
+            return 'stop';
+          }
+          return undefined;
+        });
+      }
+      if (back) return true;
+    }
   }
   for (const a of acquires) {
     let found = false;
@@ -673,6 +688,28 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
       return undefined;
     });
     if (found) return true;
+  }
+  return false;
+}
+
+/**
+ * The function hands the mutex itself to other code somewhere: its address (`unlockOnce(&mu)`,
+ * `lock = &c.rlock`, `sync.NewCond(&mu)`) or its release as a value (`NotifyStarted:
+ * mu.Unlock`). Whoever has it may release it (or lock it again) out of sight: a latch, a
+ * hand-over, a condition variable.
+ */
+export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
+  const t = m.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`&\\s*${t}(?![\\w.])|(?<![\\w.])${t}\\s*\\.\\s*R?Unlock\\b(?!\\s*\\()`, 'g');
+  for (let hit = re.exec(fn.text); hit; hit = re.exec(fn.text)) {
+    if (!hit[0].startsWith('&')) return true;
+    // `&mu` given to a function of the package: its summary says what it does with it.
+    const at = fn.startIndex + hit.index;
+    let n: Node | null = fn.descendantForIndex(at, at + 1);
+    while (n && n.type !== 'unary_expression' && n.id !== fn.id) n = n.parent;
+    const call = n?.type === 'unary_expression' ? unparenUp(n).parent?.parent : null;
+    if (call?.type === 'call_expression' && unparenUp(n!).parent?.type === 'argument_list' && view.calleeKey(call, facts)) continue;
+    return true;
   }
   return false;
 }
