@@ -160,7 +160,7 @@ function fieldWait(view: PackageView, facts: FileFacts, w: Wait, m: LockOp): boo
   if (!isChan && !isCond && written !== 'sync.WaitGroup') return false;
   if (isChan && w.kind === 'wait') return false;
   // cond.Wait releases the cond's own lock: only another mutex held around it can deadlock.
-  if (isCond && condLocker(view, field, rel)) return false;
+  if (isCond && (m.text === `${w.object.text.replace(/\s+/g, '')}.L` || condLocker(view, field, rel) !== 'other')) return false;
   if (isChan && w.kind === 'send') {
     const facts_ = channelField(view, type, field);
     if (!facts_ || facts_.setOtherwise || !facts_.made.length || facts_.made.some((x) => x.capacity !== 0)) return false;
@@ -184,19 +184,28 @@ function fieldWait(view: PackageView, facts: FileFacts, w: Wait, m: LockOp): boo
   return isChan || isCond ? enders > 0 && needing === enders : needing > 0;
 }
 
-/** The package makes the Cond field with the mutex `rel` of the same value as its Locker (`sync.NewCond(&s.mu)`). */
-function condLocker(view: PackageView, field: string, rel: string): boolean {
+/**
+ * How the package makes the Cond field: with the mutex `rel` of the same value as its Locker
+ * (`sync.NewCond(&s.mu)`: Wait releases it), with another one, or in a way syntax does not show.
+ */
+function condLocker(view: PackageView, field: string, rel: string): 'same' | 'other' | 'unknown' {
+  let found: 'same' | 'other' | 'unknown' = 'unknown';
   for (const d of view.mentioning(field)) {
     for (const call of d.node.descendantsOfType('call_expression')) {
       const f = call?.childForFieldName('function');
       if (!call || f?.type !== 'selector_expression' || f.childForFieldName('field')?.text !== 'NewCond') continue;
+      // Only `x.field = sync.NewCond(…)` or `field: sync.NewCond(…)` make this field.
+      const up = call.parent?.type === 'expression_list' ? call.parent.parent : call.parent?.type === 'literal_element' ? call.parent.parent : null;
+      const target = up?.type === 'assignment_statement' ? up.childForFieldName('left')?.text : up?.type === 'keyed_element' ? up.namedChild(0)?.text : undefined;
+      if (!target || !(target === field || target.endsWith(`.${field}`))) continue;
       const arg = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment');
       const t = arg?.text.replace(/\s+/g, '').replace(/^&/, '') ?? '';
       // `&s.mu` for rel `.mu`; the value itself for an embedded mutex (rel '').
-      if (rel ? t.endsWith(rel) : !t.includes('.')) return true;
+      if (rel ? t.endsWith(rel) : !t.includes('.')) return 'same';
+      found = 'other';
     }
   }
-  return false;
+  return found;
 }
 
 /** The operation on `sel` (a channel, WaitGroup or Cond field) that ends a wait of kind `kind`, if it is one. */

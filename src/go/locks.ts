@@ -21,7 +21,7 @@ import type { PackageView, SummaryKind, FunctionSyntax } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { definitions } from './decls.js';
-import { mapTarget, type Site, targetIn, targetScope } from './summary.js';
+import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope } from './summary.js';
 import { callOfName, wordNodes } from './words.js';
 import { type Visit, walkFrom } from './flow.js';
 
@@ -708,7 +708,14 @@ export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: Mute
     let n: Node | null = fn.descendantForIndex(at, at + 1);
     while (n && n.type !== 'unary_expression' && n.id !== fn.id) n = n.parent;
     const call = n?.type === 'unary_expression' ? unparenUp(n).parent?.parent : null;
-    if (call?.type === 'call_expression' && unparenUp(n!).parent?.type === 'argument_list' && view.calleeKey(call, facts)) continue;
+    const key = call?.type === 'call_expression' && unparenUp(n!).parent?.type === 'argument_list' ? view.calleeKey(call, facts) : undefined;
+    if (key && call) {
+      // …unless it keeps it: stores it, or captures it in a closure it returns (`unlockOnce(&mu)`).
+      const i = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a !== null && a.type !== 'comment').findIndex((a) => a!.startIndex <= at && at < a!.endIndex);
+      const s = view.summaryOf(coreSummary, key);
+      const kept = s?.effects.some((e) => (e.target === `$${i}` || e.target.startsWith(`$${i}.`)) && (e.op === 'escape' || (e.how & HOW.closure) !== 0));
+      if (s && i >= 0 && !kept) continue;
+    }
     return true;
   }
   return false;
