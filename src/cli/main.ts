@@ -7,12 +7,13 @@ import { activeRules, HELP, parseCli, UsageError, type Config } from './config.j
 import { scanFiles, scanFilesWithStats } from '../engine/run.js';
 import { packageRoot } from '../engine/parser.js';
 import type { AnyRule, FileResult } from '../engine/types.js';
-import { applyEdits, fixEdits } from './fix.js';
+import { applyFixes } from './fix.js';
 import { selectFiles } from './files.js';
 import { allRules } from '../../rules/index.js';
 import { applyConfigFile, ConfigError } from './configfile.js';
 import { DIRECTIVE_RULE_ID, directiveRule } from '../engine/suppressions.js';
-import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
+import { changedLines, findRepoRoot, GitError, isChanged, type ChangedLines } from './gitdiff.js';
+import type { BaselineFile } from './baseline.js';
 import { runMerge } from './merge.js';
 import { formatStats, runOptions } from './runopts.js';
 import { selectShard } from './shard.js';
@@ -79,21 +80,6 @@ export async function report(
   }
 }
 
-function applyFixes(results: FileResult[]): string[] {
-  const changed: string[] = [];
-  for (const r of results) {
-    const edits = fixEdits(r.diagnostics);
-    if (!edits.length) continue;
-    const text = readFileSync(r.filePath, 'utf8');
-    const fixed = applyEdits(text, edits);
-    if (fixed.applied && fixed.text !== text) {
-      writeFileSync(r.filePath, fixed.text);
-      changed.push(r.filePath);
-    }
-  }
-  return changed;
-}
-
 export async function main(argv: string[], ruleList: AnyRule[] = allRules): Promise<number> {
   if (argv[0] === 'merge') return runMerge(argv.slice(1), report);
   let req;
@@ -121,8 +107,8 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   }
 
   const cwd = process.cwd();
-  let changedSince;
-  let baseline;
+  let changedSince: ChangedLines | undefined;
+  let baseline: BaselineFile | undefined;
   try {
     const withFile = await applyConfigFile(config, req.ruleFlags, cwd, ruleList);
     config = withFile.config;
@@ -156,15 +142,44 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const rules = activeRules(config, ruleList);
   const started = performance.now();
   const scanOpts = { ...runOptions(config, rules, version(), cwd), knownRules: ruleList.map((r) => r.meta.id) };
-  const scanned = await scanFilesWithStats(files, scanOpts);
+  const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));
   let results = scanned.results;
+  const baselineMod = baseline || config.writeBaseline ? await import('./baseline.js') : undefined;
+  const root = findRepoRoot(cwd) ?? cwd;
+  // What the run reports: the findings that survive the baseline, --new-from-rev, the
+  // config's verdict on directive problems and --quiet. Only these may be fixed.
+  const reported = (all: FileResult[], readText: (f: string) => string | undefined): FileResult[] => {
+    let out = all;
+    if (baseline) out = baselineMod!.filterBaseline(out, baseline, { cwd, root, readText });
+    if (changedSince) {
+      const lines = changedSince;
+      out = out.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
+    }
+    const directives = config.rules[DIRECTIVE_RULE_ID]; // set by the config file
+    if (directives) {
+      out = out.map((r) => ({
+        ...r,
+        diagnostics: r.diagnostics
+          .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
+          .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
+      }));
+    }
+    if (config.quiet) out = out.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
+    return out;
+  };
   if (config.fix) {
-    const changed = applyFixes(results);
-    if (changed.length) {
-      const again = new Map((await scanFiles(changed, scanOpts)).map((r) => [r.filePath, r]));
+    const hashes = new Map(files.map((f, i) => [f, scanned.hashes[i]]));
+    const fixed = applyFixes(reported(results, textReader(cwd)), (f) => hashes.get(f), (f) => resolve(cwd, f));
+    for (const s of fixed.skipped) process.stderr.write(`leakhound: ${s.filePath}: ${s.why}\n`);
+    if (fixed.unwritable) failed = true;
+    process.stderr.write(`leakhound: fixed ${fixed.fixed} problem${fixed.fixed === 1 ? '' : 's'} in ${fixed.files.length} file${fixed.files.length === 1 ? '' : 's'}\n`);
+    if (fixed.files.length) {
+      const again = new Map((await scanFiles(fixed.files, scanOpts)).map((r) => [r.filePath, r]));
       results = results.map((r) => again.get(r.filePath) ?? r);
+      // The fixes moved lines: ask git again which ones changed.
+      if (config.newFromRev !== undefined) changedSince = changedLines(config.newFromRev, cwd);
     }
   }
   // File notices go to stderr, one line each, unless the pretty report on stdout shows them.
@@ -177,29 +192,12 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
     }
   }
   const readText = textReader(cwd);
-  const baselineCtx = { cwd, root: findRepoRoot(cwd) ?? cwd, readText };
   if (config.writeBaseline) {
-    const n = (await import('./baseline.js')).writeBaseline(config.writeBaseline, results, baselineCtx);
+    const n = baselineMod!.writeBaseline(config.writeBaseline, results, { cwd, root, readText });
     process.stderr.write(`leakhound: wrote ${n} finding(s) to the baseline ${config.writeBaseline}\n`);
     return failed ? EXIT.error : EXIT.clean;
   }
-  if (baseline) results = (await import('./baseline.js')).filterBaseline(results, baseline, baselineCtx);
-  if (changedSince) {
-    const lines = changedSince;
-    results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
-  }
-  const directives = config.rules[DIRECTIVE_RULE_ID]; // set by the config file
-  if (directives) {
-    results = results.map((r) => ({
-      ...r,
-      diagnostics: r.diagnostics
-        .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
-        .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
-    }));
-  }
-  if (config.quiet) {
-    results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
-  }
+  results = reported(results, readText);
   const out = await report(results, config, { cwd, rules: ruleList, failed, readText });
   if (config.outputFile) writeFileSync(config.outputFile, out);
   else process.stdout.write(out);
