@@ -10,6 +10,7 @@
 import { chmodSync, chownSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { contentHash } from '../engine/task.js';
+import { errnoWords } from './output.js';
 import type { Diagnostic, FileResult, TextEdit } from '../engine/types.js';
 
 /** The fix of each diagnostic that has one: the edits of its first suggestion. */
@@ -157,23 +158,6 @@ export interface FixOutcome {
   unwritable: number;
 }
 
-const why = (e: unknown): string => {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on device';
-    case 'ENOENT':
-      return 'the file is gone';
-    default:
-      return err.code ?? err.message;
-  }
-};
-
 /**
  * Applies the fixes of the reported findings. `hashOf(filePath)` is the content hash the
  * findings were computed from; `absOf` resolves a reported path.
@@ -192,7 +176,7 @@ export function applyFixes(results: FileResult[], hashOf: (filePath: string) => 
     try {
       buf = readFileSync(abs);
     } catch (e) {
-      skip(`cannot read it again: ${why(e)}; not fixed`, true);
+      skip(`cannot read it again: ${errnoWords(e)}; not fixed`, true);
       continue;
     }
     const expected = hashOf(r.filePath);
@@ -207,7 +191,7 @@ export function applyFixes(results: FileResult[], hashOf: (filePath: string) => 
     try {
       writeAtomically(abs, applyEditsToBytes(buf, edits));
     } catch (e) {
-      skip(`cannot write: ${why(e)}; not fixed`, true);
+      skip(`cannot write: ${errnoWords(e)}; not fixed`, true);
       continue;
     }
     out.fixed += fixes;

@@ -196,7 +196,9 @@ export interface ScanInfo {
 }
 
 export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}, go: GoVersion = {}): FileResult {
-  if (buf.subarray(0, 8000).includes(0)) {
+  // Go source never holds a NUL byte (the compiler rejects it): one memchr over the whole
+  // file tells binaries, wherever their first NUL is, before the prefilter can skip them.
+  if (buf.indexOf(0) !== -1) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
   if (isBlank(buf)) {
