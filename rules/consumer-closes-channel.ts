@@ -224,11 +224,11 @@ export default defineRule({
     id: 'consumer-closes-channel',
     title: 'Channel closed by its consumer or closed twice',
     severity: 'error',
-    precision: 'high',
+    precision: 'medium',
     tags: ['goroutine', 'channel', 'panic'],
     docs: {
       whatItDoes:
-        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts.',
+        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, under an `atomic.AddInt64(&n, -1) == 0` countdown); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic.',
       whyIsThisBad:
         'A send on a closed channel panics, and so does a second close. The producer knows when it is done sending; the consumer does not. Closing from the receiving side races with the senders, and a sender stopped with a panic or left blocked takes its memory with it.',
       example: `package p
