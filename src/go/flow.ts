@@ -10,9 +10,10 @@
 //   defer cancel()                               ← a use: paths through it are settled
 //
 // A path ends at a return, at the end of the body, or at a call that never returns
-// (panic, os.Exit, log.Fatal, t.Fatal…), and goes nowhere after `select {}`.
+// (terminators.ts: panic, os.Exit, log.Fatal, t.Fatal…), and goes nowhere after `select {}`.
 import type { Node } from 'web-tree-sitter';
-import type { FileFacts } from './facts.js';
+import { type FileFacts, unparen } from './facts.js';
+import { endingCall } from './terminators.js';
 
 interface Block {
   /** Statements and header expressions, in execution order. */
@@ -25,32 +26,6 @@ interface Block {
 interface Targets {
   brk?: Block;
   cont?: Block;
-}
-
-/** Calls that never return, by function name, on any receiver (log, logrus, zap, klog, testing). */
-const NO_RETURN_METHODS = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow', 'SkipNow', 'Panic', 'Panicf', 'Panicln', 'Exitf']);
-/** …and these only on a test's t, b or tb. */
-const TEST_ONLY = new Set(['Skip', 'Skipf']);
-
-/**
- * True for a call that ends the path it is on: `panic(…)`, `os.Exit`, `runtime.Goexit`,
- * `syscall.Exit`, `log.Fatal*`, any `x.Fatal*` / `x.Panic*` / `x.FailNow()`, and `t.Skip*`.
- */
-export function neverReturns(facts: FileFacts, call: Node): boolean {
-  if (call.type !== 'call_expression') return false;
-  const fn = call.childForFieldName('function');
-  if (!fn) return false;
-  if (fn.type === 'identifier') return fn.text === 'panic' && facts.resolveName('panic', fn) === 'unknown';
-  if (fn.type !== 'selector_expression') return false;
-  const name = fn.childForFieldName('field')?.text ?? '';
-  const q = facts.qualified(fn);
-  if (q) {
-    if ((q.path === 'os' || q.path === 'syscall') && q.name === 'Exit') return true;
-    if (q.path === 'runtime' && q.name === 'Goexit') return true;
-  }
-  if (NO_RETURN_METHODS.has(name)) return true;
-  const recv = fn.childForFieldName('operand')?.text ?? '';
-  return TEST_ONLY.has(name) && /^(t|b|tb)$/.test(recv);
 }
 
 class Builder {
@@ -105,7 +80,7 @@ class Builder {
       case 'expression_statement': {
         this.add(cur, s);
         const e = s.namedChild(0);
-        if (e && neverReturns(this.facts, e)) return this.block();
+        if (e && endingCall(this.facts, unparen(e)) !== null) return this.block();
         return cur;
       }
       case 'labeled_statement': {
