@@ -4,16 +4,20 @@ import consumerClosesChannel from './consumer-closes-channel.js';
 import goroutineBlockedSend from './goroutine-blocked-send.js';
 import lostCancel from './lost-cancel.js';
 import oversizedReflectPool from './oversized-reflect-pool.js';
+import timeAfterInLoop from './time-after-in-loop.js';
 import unboundedRead from './unbounded-read.js';
 import unclosedClient from './unclosed-client.js';
 import unclosedRangeChannel from './unclosed-range-channel.js';
+import unstoppedTicker from './unstopped-ticker.js';
 
 export const allRules: AnyRule[] = [
   consumerClosesChannel,
   goroutineBlockedSend,
   lostCancel,
   oversizedReflectPool,
+  timeAfterInLoop,
   unboundedRead,
   unclosedClient,
   unclosedRangeChannel,
+  unstoppedTicker,
 ];

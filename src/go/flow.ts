@@ -230,9 +230,23 @@ export function exitAvoiding(facts: FileFacts, fn: Node, start: Node, settles: (
   const g = flowGraph(facts, fn);
   const at = g?.where.get(start.id);
   if (!g || !at) return null;
+  return search(at.block, at.index + 1, settles);
+}
+
+/**
+ * True when control can leave `fn` by a return or by running off its end; false for a
+ * function that loops forever or ends only in calls that never return (a worker's
+ * `for { select { … } }`, a `main` that ends in log.Fatal).
+ */
+export function mayReturn(facts: FileFacts, fn: Node): boolean {
+  const g = flowGraph(facts, fn);
+  return !g || search(g.entry, 0, () => false) !== null;
+}
+
+function search(start: Block, from0: number, settles: (n: Node) => boolean): Node | null {
   const seen = new Set<Block>();
   let first: Node | null = null;
-  const stack: { block: Block; from: number }[] = [{ block: at.block, from: at.index + 1 }];
+  const stack: { block: Block; from: number }[] = [{ block: start, from: from0 }];
   while (stack.length) {
     const { block, from } = stack.pop()!;
     let settled = false;

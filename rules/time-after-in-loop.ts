@@ -1,0 +1,124 @@
+// time-after-in-loop: `time.After` as a select case inside a loop, before Go 1.23.
+//
+//   for {
+//       select {
+//       case m := <-msgs:               // taken most of the time…
+//       case <-time.After(time.Minute): // …so each round leaves a timer behind (flagged)
+//       }
+//   }
+//
+//   timer := time.NewTimer(d); defer timer.Stop()   // one timer, Reset each round
+//   select { case <-time.After(d): … }               // a lone case is a sleep: it fires
+//   go func() { select { … <-time.After(d) … } }()   // a func literal is its own function
+//
+// The engine runs the rule only on modules whose go.mod says go < 1.23 (or that keep the
+// old timers with godebug asynctimerchan=1): since 1.23 an unreferenced timer is collected.
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type Handlers } from '../src/engine/types.js';
+import { isFunction, unparenUp } from '../src/go/facts.js';
+import { callOfName, wordNodes } from '../src/go/words.js';
+
+type MessageIds = 'afterInLoop';
+
+/** The select case whose channel operand is `call` (`case <-time.After(d):`, `case v := <-…`). */
+function caseOf(call: Node): Node | null {
+  const recv = unparenUp(call).parent;
+  if (recv?.type !== 'unary_expression' || recv.child(0)?.type !== '<-') return null;
+  let p = unparenUp(recv).parent;
+  if (p?.type === 'expression_list') p = p.parent;
+  if (p?.type === 'receive_statement') p = p.parent;
+  return p?.type === 'communication_case' ? p : null;
+}
+
+/** The innermost loop around `n` in its own function, or null. */
+function loopAround(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (isFunction(p)) return null;
+    if (p.type === 'for_statement') return p;
+  }
+  return null;
+}
+
+export default defineRule<MessageIds>({
+  meta: {
+    id: 'time-after-in-loop',
+    title: 'Select in a loop starts a new time After timer every round',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['memory', 'time'],
+    docs: {
+      whatItDoes:
+        'Finds time.After used as a case of a select statement inside a for loop, in modules whose go.mod says go older than 1.23. A select whose only case is time.After is a sleep and is left alone.',
+      whyIsThisBad:
+        'Every call of time.After starts a new timer. Before Go 1.23 a timer is not garbage-collected until it fires, so when another case wins, each round of the loop leaves a timer (and its channel) in memory for the whole duration: a busy loop with a minute-long timeout holds a minute of timers. Go 1.23 collects unreferenced timers, but only for modules whose go.mod says go 1.23 or later.',
+      example: [
+        'package consume',
+        '',
+        'import "time"',
+        '',
+        'func consume(msgs <-chan string, handle func(string)) {',
+        '\tfor {',
+        '\t\tselect {',
+        '\t\tcase m := <-msgs:',
+        '\t\t\thandle(m)',
+        '\t\tcase <-time.After(time.Minute):',
+        '\t\t\treturn',
+        '\t\t}',
+        '\t}',
+        '}',
+        '',
+      ].join('\n'),
+      useInstead: [
+        'package consume',
+        '',
+        'import "time"',
+        '',
+        'func consume(msgs <-chan string, handle func(string)) {',
+        '\tidle := time.NewTimer(time.Minute)',
+        '\tdefer idle.Stop()',
+        '\tfor {',
+        '\t\tselect {',
+        '\t\tcase m := <-msgs:',
+        '\t\t\thandle(m)',
+        '\t\t\tif !idle.Stop() {',
+        '\t\t\t\t<-idle.C',
+        '\t\t\t}',
+        '\t\t\tidle.Reset(time.Minute)',
+        '\t\tcase <-idle.C:',
+        '\t\t\treturn',
+        '\t\t}',
+        '\t}',
+        '}',
+        '',
+      ].join('\n'),
+      goVersion: '1.22',
+    },
+    messages: {
+      afterInLoop:
+        '{{call}} in a select inside a loop starts a new timer every round, and before Go 1.23 ({{version}}) each one stays in memory until it fires when another case wins; create one time.NewTimer before the loop and Reset it each round',
+    },
+    triggers: ['After('],
+    defaultOptions: {},
+    goVersions: { before: '1.23', godebug: 'asynctimerchan=1' },
+  },
+  create(ctx): Handlers {
+    const { facts, text } = ctx;
+    const version = ctx.go.go === undefined ? 'no go.mod' : `this module's go.mod says go ${ctx.go.go}`;
+    return {
+      source_file(root) {
+        for (const w of wordNodes(root, text, ['After'])) {
+          const call = callOfName(w);
+          if (!call || !facts.isCallTo(call, 'time', 'After')) continue;
+          const kase = caseOf(call);
+          const sel = kase?.parent;
+          if (!kase || sel?.type !== 'select_statement') continue;
+          // A lone case (no default) waits for the timer: it always fires.
+          const cases = sel.namedChildren.filter((c) => c !== null && /_case$/.test(c.type));
+          if (cases.length < 2 || !loopAround(sel)) continue;
+          const q = facts.qualified(call.childForFieldName('function'))!;
+          ctx.report({ node: call, messageId: 'afterInLoop', data: { call: `${q.alias}.After`, version } });
+        }
+      },
+    };
+  },
+});
