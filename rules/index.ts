@@ -1,6 +1,7 @@
 // Every rule leakhound ships, in id order. Adding a rule = its file + its fixture folder + a line here.
 import type { AnyRule } from '../src/engine/types.js';
 import consumerClosesChannel from './consumer-closes-channel.js';
+import deferInLoop from './defer-in-loop.js';
 import goroutineBlockedSend from './goroutine-blocked-send.js';
 import lostCancel from './lost-cancel.js';
 import oversizedReflectPool from './oversized-reflect-pool.js';
@@ -12,6 +13,7 @@ import unstoppedTicker from './unstopped-ticker.js';
 
 export const allRules: AnyRule[] = [
   consumerClosesChannel,
+  deferInLoop,
   goroutineBlockedSend,
   lostCancel,
   oversizedReflectPool,
