@@ -1,6 +1,7 @@
 // Every rule leakhound ships, in id order. Adding a rule = its file + its fixture folder + a line here.
 import type { AnyRule } from '../src/engine/types.js';
 import consumerClosesChannel from './consumer-closes-channel.js';
+import decompressionBomb from './decompression-bomb.js';
 import deferInLoop from './defer-in-loop.js';
 import goroutineBlockedSend from './goroutine-blocked-send.js';
 import lostCancel from './lost-cancel.js';
@@ -13,6 +14,7 @@ import unstoppedTicker from './unstopped-ticker.js';
 
 export const allRules: AnyRule[] = [
   consumerClosesChannel,
+  decompressionBomb,
   deferInLoop,
   goroutineBlockedSend,
   lostCancel,
