@@ -23,6 +23,8 @@ import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
 type MessageIds = 'read' | 'copy' | 'form';
 interface Options {
+  /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
+  tests: boolean;
   /** Also report form parsing in handlers with no http.MaxBytesReader on the body (G120). */
   forms: boolean;
 }
@@ -214,11 +216,12 @@ export default defineRule<MessageIds, Options>({
     },
     // Every G110 finding names a decompressor's package or archive/zip; G120 a form method.
     triggers: ['compress/', 'archive/zip', 'snappy', '/xz', 'lz4', 'brotli', 'zstd'],
-    defaultOptions: { forms: false },
+    defaultOptions: { forms: false, tests: false },
   },
   optionTriggers: (o) => (o.forms ? ['Form'] : []),
   create(ctx): Handlers {
     const { facts, text } = ctx;
+    if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
 
     const report = (call: Node, messageId: MessageIds, name: string, reader: Node, src: Source, dst?: string) =>
       ctx.report({

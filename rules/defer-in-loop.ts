@@ -19,6 +19,8 @@ import { terminates } from '../src/go/terminators.js';
 
 type MessageIds = 'release' | 'other';
 interface Options {
+  /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
+  tests: boolean;
   /** Report every defer in a loop, not only those that release something. */
   allDefers: boolean;
 }
@@ -150,11 +152,12 @@ export default defineRule<MessageIds, Options>({
     },
     // The release names as written in a call; the option adds the keyword itself.
     triggers: ['Close()', 'Unlock()', 'Stop()', 'Done()', 'Rollback()', 'Release()', 'ancel()'],
-    defaultOptions: { allDefers: false },
+    defaultOptions: { allDefers: false, tests: false },
   },
   optionTriggers: (o) => (o.allDefers ? ['defer'] : []),
   create(ctx): Handlers {
     const { facts, text } = ctx;
+    if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
     if (!text.includes('defer')) return {};
     const all = ctx.options.allDefers;
     return {

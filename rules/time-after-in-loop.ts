@@ -18,6 +18,11 @@ import { defineRule, type Handlers } from '../src/engine/types.js';
 import { isFunction, unparenUp } from '../src/go/facts.js';
 import { callOfName, wordNodes } from '../src/go/words.js';
 
+interface Options {
+  /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
+  tests: boolean;
+}
+
 type MessageIds = 'afterInLoop';
 
 /** The select case whose channel operand is `call` (`case <-time.After(d):`, `case v := <-…`). */
@@ -39,7 +44,7 @@ function loopAround(n: Node): Node | null {
   return null;
 }
 
-export default defineRule<MessageIds>({
+export default defineRule<MessageIds, Options>({
   meta: {
     id: 'time-after-in-loop',
     title: 'Select in a loop starts a new time After timer every round',
@@ -98,11 +103,12 @@ export default defineRule<MessageIds>({
         '{{call}} in a select inside a loop starts a new timer every round, and before Go 1.23 ({{version}}) each one stays in memory until it fires when another case wins; create one time.NewTimer before the loop and Reset it each round',
     },
     triggers: ['After('],
-    defaultOptions: {},
+    defaultOptions: { tests: false },
     goVersions: { before: '1.23', godebug: 'asynctimerchan=1' },
   },
   create(ctx): Handlers {
     const { facts, text } = ctx;
+    if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
     const version = ctx.go.go === undefined ? 'no go.mod' : `this module's go.mod says go ${ctx.go.go}`;
     return {
       source_file(root) {

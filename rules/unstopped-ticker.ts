@@ -9,7 +9,8 @@
 //   t := time.NewTicker(d); defer t.Stop()       // stopped
 //   return t / s.t = t / go run(t)               // someone else's to stop
 //   for { select { case <-t.C: … } }             // a function that never returns owns it forever
-//   time.Tick in main, init, package main or a _test.go file (staticcheck's exceptions)
+//   time.Tick in main, init or package main (staticcheck's exceptions); _test.go files
+//   only with the option tests (a test's ticker lives as long as the test binary)
 //
 // The Go version comes from the go.mod that governs the file (ctx.go). With no go.mod the
 // newest Go is assumed and only the opt-in `tickOnNewGo` shape can fire.
@@ -23,6 +24,8 @@ import { callOfName, wordNodes } from '../src/go/words.js';
 
 type MessageIds = 'ticker' | 'timer' | 'discarded' | 'tick' | 'tickNewGo';
 interface Options {
+  /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
+  tests: boolean;
   /** Also report time.Tick in returning functions on Go 1.23 and later (style, not a leak). */
   tickOnNewGo: boolean;
 }
@@ -127,10 +130,11 @@ export default defineRule<MessageIds, Options>({
     },
     triggers: ['NewTicker', 'NewTimer', 'Tick('],
     fixable: true,
-    defaultOptions: { tickOnNewGo: false },
+    defaultOptions: { tickOnNewGo: false, tests: false },
   },
   create(ctx): Handlers {
     const { facts, text } = ctx;
+    if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
     const old = oldTimers(ctx.go);
     if (!old && !ctx.options.tickOnNewGo) return {};
     const why = ctx.go.go === undefined ? 'before Go 1.23' : `before Go 1.23 (this module's go.mod says go ${ctx.go.go})`;
@@ -167,7 +171,7 @@ export default defineRule<MessageIds, Options>({
     };
 
     const onTick = (call: Node, alias: string) => {
-      if (ctx.filePath.endsWith('_test.go') || packageName(facts) === 'main') return;
+      if (packageName(facts) === 'main') return;
       const fn = enclosingFunction(call);
       if (!fn || runsOnce(fn) || !mayReturn(facts, fn) || endlessRange(call, fn)) return;
       ctx.report({ node: call, messageId: old ? 'tick' : 'tickNewGo', data: { call: `${alias}.Tick`, why } });
