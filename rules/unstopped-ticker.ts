@@ -24,6 +24,8 @@ import { callOfName, wordNodes } from '../src/go/words.js';
 
 type MessageIds = 'ticker' | 'timer' | 'discarded' | 'tick' | 'tickNewGo';
 interface Options {
+  /** Also report time.NewTimer values never stopped (kept only until they fire). */
+  timers: boolean;
   /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
   tests: boolean;
   /** Also report time.Tick in returning functions on Go 1.23 and later (style, not a leak). */
@@ -55,6 +57,13 @@ function drained(facts: FileFacts, owner: Node, name: string): boolean {
   });
 }
 
+/** The outermost for loop around `n` within `owner`, or null. */
+function outermostLoop(n: Node, owner: Node): Node | null {
+  let loop: Node | null = null;
+  for (let p = n.parent; p && p.id !== owner.id; p = p.parent) if (p.type === 'for_statement') loop = p;
+  return loop;
+}
+
 /**
  * `for range time.Tick(d) { … }` with no way out of the loop: the channel is never closed,
  * so the function never gets past it.
@@ -84,7 +93,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['memory', 'goroutine', 'time'],
     docs: {
       whatItDoes:
-        'Finds time.NewTicker and time.NewTimer values that the function which made them never stops and does not hand to anyone else, and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015).',
+        'Finds time.NewTicker values that the function which made them never stops and does not hand to anyone else, and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015). A time.NewTimer that is never stopped is only kept until it fires, a bounded delay that is rarely worth a change: the option timers reports those too.',
       whyIsThisBad:
         'Before Go 1.23 the runtime keeps every started timer until it fires, and a ticker until it is stopped: a ticker that is not stopped keeps firing for the life of the process and its memory is never reclaimed, and time.Tick gives no way to stop it at all. In a function called per request or per connection this grows without bound. Go 1.23 collects unreferenced timers, but only for modules whose go.mod says go 1.23 or later.',
       example: [
@@ -130,7 +139,7 @@ export default defineRule<MessageIds, Options>({
     },
     triggers: ['NewTicker', 'NewTimer', 'Tick('],
     fixable: true,
-    defaultOptions: { tickOnNewGo: false, tests: false },
+    defaultOptions: { timers: false, tickOnNewGo: false, tests: false },
   },
   create(ctx): Handlers {
     const { facts, text } = ctx;
@@ -143,6 +152,7 @@ export default defineRule<MessageIds, Options>({
     const onNew = (call: Node, name: string, alias: string) => {
       const callText = `${alias}.${name}`;
       const what = name === 'NewTicker' ? 'ticker' : 'timer';
+      if (what === 'timer' && !ctx.options.timers) return;
       const b = bindingOf(call, 0);
       if (b.kind === 'discarded') {
         // A timer nobody keeps still fires once; only a ticker is lost for good.
@@ -158,7 +168,10 @@ export default defineRule<MessageIds, Options>({
       // A function that never returns holds its ticker for as long as it runs.
       if (runsOnce(owner) || !mayReturn(facts, owner)) return;
       borrows ??= borrowCheck(facts, STOP);
-      const s = settle(facts, owner, v, { methods: STOP, own: b.stmt, from: b.stmt.startIndex, closuresAnywhere: true, borrows });
+      // In a loop, a Stop written above the assignment stops it in a later round
+      // (`if t != nil { t.Stop() }; t = time.NewTicker(d)`).
+      const from = outermostLoop(b.stmt, owner)?.startIndex ?? b.stmt.startIndex;
+      const s = settle(facts, owner, v, { methods: STOP, own: b.stmt, from, closuresAnywhere: true, borrows });
       if (s.kind !== 'open') return;
       if (what === 'timer' && drained(facts, owner, v)) return;
       const fix = b.declares ? insertAfterErrorCheck(text, b.stmt, b.errName, `defer ${v}.Stop()`) : undefined;
