@@ -9,13 +9,16 @@
 //
 //   timer := time.NewTimer(d); defer timer.Stop()   // one timer, Reset each round
 //   select { case <-time.After(d): … }               // a lone case is a sleep: it fires
+//   case <-stop: return / case <-time.After(d): poll()  // every other case leaves the loop:
+//                                                    //   each round's timer fires first
 //   go func() { select { … <-time.After(d) … } }()   // a func literal is its own function
 //
 // The engine runs the rule only on modules whose go.mod says go < 1.23 (or that keep the
 // old timers with godebug asynctimerchan=1): since 1.23 an unreferenced timer is collected.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { isFunction, unparenUp } from '../src/go/facts.js';
+import { blockStatements, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
+import { terminates } from '../src/go/terminators.js';
 import { callOfName, wordNodes } from '../src/go/words.js';
 
 interface Options {
@@ -44,6 +47,23 @@ function loopAround(n: Node): Node | null {
   return null;
 }
 
+/** True when a select case always leaves `loop`: it ends in a return, a panic, a goto or a labeled break out. */
+function leavesLoop(facts: FileFacts, kase: Node, loop: Node): boolean {
+  const stmts = blockStatements(kase.namedChildren.find((c) => c?.type === 'statement_list') ?? null).filter((s) => s.type !== 'comment');
+  const last = stmts[stmts.length - 1];
+  if (!last) return false;
+  if (last.type === 'break_statement') {
+    const label = last.namedChild(0)?.text;
+    if (!label) return false; // breaks the select only
+    for (let p = loop.parent; p; p = p.parent) {
+      if (p.type === 'labeled_statement' && p.namedChild(0)?.text === label) return true;
+      if (isFunction(p)) break;
+    }
+    return false;
+  }
+  return terminates(facts, last);
+}
+
 export default defineRule<MessageIds, Options>({
   meta: {
     id: 'time-after-in-loop',
@@ -53,7 +73,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['memory', 'time'],
     docs: {
       whatItDoes:
-        'Finds time.After used as a case of a select statement inside a for loop, in modules whose go.mod says go older than 1.23. A select whose only case is time.After is a sleep and is left alone.',
+        'Finds time.After used as a case of a select statement inside a for loop, in modules whose go.mod says go older than 1.23, when another case of the select can go round the loop again while the timer is pending. A select whose only case is time.After is a sleep, and a polling loop whose other cases all leave the loop (case <-stop: return) lets every timer fire: both are left alone.',
       whyIsThisBad:
         'Every call of time.After starts a new timer. Before Go 1.23 a timer is not garbage-collected until it fires, so when another case wins, each round of the loop leaves a timer (and its channel) in memory for the whole duration: a busy loop with a minute-long timeout holds a minute of timers. Go 1.23 collects unreferenced timers, but only for modules whose go.mod says go 1.23 or later.',
       example: [
@@ -119,8 +139,12 @@ export default defineRule<MessageIds, Options>({
           const sel = kase?.parent;
           if (!kase || sel?.type !== 'select_statement') continue;
           // A lone case (no default) waits for the timer: it always fires.
-          const cases = sel.namedChildren.filter((c) => c !== null && /_case$/.test(c.type));
-          if (cases.length < 2 || !loopAround(sel)) continue;
+          const cases = sel.namedChildren.filter((c): c is Node => c !== null && /_case$/.test(c.type));
+          const loop = loopAround(sel);
+          if (cases.length < 2 || !loop) continue;
+          // Timers pile up only when another case can go round the loop again while this
+          // timer is pending; if every other case leaves the loop, each round's timer fires.
+          if (cases.every((c) => c.id === kase.id || leavesLoop(facts, c, loop))) continue;
           const q = facts.qualified(call.childForFieldName('function'))!;
           ctx.report({ node: call, messageId: 'afterInLoop', data: { call: `${q.alias}.After`, version } });
         }
