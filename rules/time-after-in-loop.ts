@@ -17,16 +17,64 @@
 // old timers with godebug asynctimerchan=1): since 1.23 an unreferenced timer is collected.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { blockStatements, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
+import { blockStatements, type FileFacts, isFunction, unparen, unparenUp } from '../src/go/facts.js';
 import { terminates } from '../src/go/terminators.js';
-import { callOfName, wordNodes } from '../src/go/words.js';
+import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
 interface Options {
+  /** Report only durations written as constants of at least this many seconds (0: every time.After). */
+  minSeconds: number;
   /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
   tests: boolean;
 }
 
 type MessageIds = 'afterInLoop';
+
+const UNITS: Record<string, number> = { Nanosecond: 1e-9, Microsecond: 1e-6, Millisecond: 1e-3, Second: 1, Minute: 60, Hour: 3600 };
+
+/**
+ * The value in seconds of a duration written with literals and time's units
+ * (`5 * time.Minute`, `time.Duration(90) * time.Second`), or undefined when it is computed.
+ */
+function seconds(facts: FileFacts, e0: Node): number | undefined {
+  const e = unparen(e0);
+  switch (e.type) {
+    case 'int_literal':
+    case 'float_literal':
+      return Number(e.text.replace(/_/g, '')) * 1e-9;
+    case 'selector_expression': {
+      const q = facts.qualified(e);
+      return q?.path === 'time' ? UNITS[q.name] : undefined;
+    }
+    case 'call_expression': {
+      const arg = callArgs(e)[0];
+      return facts.isCallTo(e, 'time', 'Duration') && arg ? seconds(facts, arg) : undefined;
+    }
+    case 'binary_expression': {
+      const l = e.childForFieldName('left');
+      const r = e.childForFieldName('right');
+      const a = l ? seconds(facts, l) : undefined;
+      const b = r ? seconds(facts, r) : undefined;
+      if (a === undefined || b === undefined) return undefined;
+      // Plain numbers count in nanoseconds (a Duration's unit); a product of two of them
+      // is a count times a unit.
+      switch (e.childForFieldName('operator')?.type) {
+        case '*':
+          return a * b * 1e9;
+        case '+':
+          return a + b;
+        case '-':
+          return a - b;
+        case '/':
+          return b === 0 ? undefined : (a / b) * 1e-9;
+        default:
+          return undefined;
+      }
+    }
+    default:
+      return undefined;
+  }
+}
 
 /** The select case whose channel operand is `call` (`case <-time.After(d):`, `case v := <-…`). */
 function caseOf(call: Node): Node | null {
@@ -73,7 +121,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['memory', 'time'],
     docs: {
       whatItDoes:
-        'Finds time.After used as a case of a select statement inside a for loop, in modules whose go.mod says go older than 1.23, when another case of the select can go round the loop again while the timer is pending. A select whose only case is time.After is a sleep, and a polling loop whose other cases all leave the loop (case <-stop: return) lets every timer fire: both are left alone.',
+        'Finds time.After used as a case of a select statement inside a for loop, in modules whose go.mod says go older than 1.23, when another case of the select can go round the loop again while the timer is pending. A select whose only case is time.After is a sleep, and a polling loop whose other cases all leave the loop (case <-stop: return) lets every timer fire: both are left alone. What piles up is the rate of the loop times the duration of the timer, so by default only durations written as constants of a minute or more are reported; the option minSeconds changes the bar (0 reports every duration, computed ones included).',
       whyIsThisBad:
         'Every call of time.After starts a new timer. Before Go 1.23 a timer is not garbage-collected until it fires, so when another case wins, each round of the loop leaves a timer (and its channel) in memory for the whole duration: a busy loop with a minute-long timeout holds a minute of timers. Go 1.23 collects unreferenced timers, but only for modules whose go.mod says go 1.23 or later.',
       example: [
@@ -123,7 +171,7 @@ export default defineRule<MessageIds, Options>({
         '{{call}} in a select inside a loop starts a new timer every round, and before Go 1.23 ({{version}}) each one stays in memory until it fires when another case wins; create one time.NewTimer before the loop and Reset it each round',
     },
     triggers: ['After('],
-    defaultOptions: { tests: false },
+    defaultOptions: { minSeconds: 60, tests: false },
     goVersions: { before: '1.23', godebug: 'asynctimerchan=1' },
   },
   create(ctx): Handlers {
@@ -145,6 +193,11 @@ export default defineRule<MessageIds, Options>({
           // Timers pile up only when another case can go round the loop again while this
           // timer is pending; if every other case leaves the loop, each round's timer fires.
           if (cases.every((c) => c.id === kase.id || leavesLoop(facts, c, loop))) continue;
+          // How much piles up is the rate times the duration: short or computed durations
+          // are left to the option minSeconds.
+          const arg = callArgs(call)[0];
+          const secs = arg ? seconds(facts, arg) : undefined;
+          if (ctx.options.minSeconds > 0 && (secs === undefined || secs < ctx.options.minSeconds)) continue;
           const q = facts.qualified(call.childForFieldName('function'))!;
           ctx.report({ node: call, messageId: 'afterInLoop', data: { call: `${q.alias}.After`, version } });
         }
