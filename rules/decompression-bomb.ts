@@ -17,12 +17,14 @@ import { defineRule, type Handlers } from '../src/engine/types.js';
 import { bufferDestination, bufferVariable } from '../src/go/buffers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
-import { httpKind, httpTypeKind } from '../src/go/http.js';
+import { bodyOwner, httpKind, httpTypeKind } from '../src/go/http.js';
 import { baseType } from '../src/go/types.js';
 import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
 type MessageIds = 'read' | 'copy' | 'form';
 interface Options {
+  /** Report decompression of any input (files, byte slices, archives), not only HTTP bodies. */
+  anySource: boolean;
   /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
   tests: boolean;
   /** Also report form parsing in handlers with no http.MaxBytesReader on the body (G120). */
@@ -52,11 +54,11 @@ const DECOMPRESSORS: Record<string, string[]> = {
   'github.com/DataDog/zstd': ['NewReader'],
 };
 /** Readers that pass bytes through one for one. */
-const WRAPPERS: Record<string, string[]> = {
+const WRAPPERS_IN: Record<string, string[]> = {
   bufio: ['NewReader', 'NewReaderSize'],
-  io: ['TeeReader', 'NopCloser'],
   'io/ioutil': ['NopCloser'],
 };
+const WRAPPERS: Record<string, string[]> = { ...WRAPPERS_IN, io: ['TeeReader', 'NopCloser'] };
 const FORM_METHODS = new Set(['ParseMultipartForm', 'ParseForm', 'FormValue', 'PostFormValue', 'FormFile']);
 const MAX_DEPTH = 5;
 
@@ -64,6 +66,31 @@ interface Source {
   /** The call that makes the decompressing reader (`gzip.NewReader(f)`, `zf.Open()`). */
   maker: Node;
   format: string;
+  /** The HTTP body the compressed bytes come from, when syntax shows one. */
+  body?: Node;
+}
+
+const PASS_THROUGH: Record<string, string[]> = { ...WRAPPERS_IN, io: ['LimitReader', 'TeeReader', 'NopCloser'], 'net/http': ['MaxBytesReader'] };
+
+/** The request or response body a compressed stream is read from (a limit on it does not bound the output). */
+function httpBodyOf(facts: FileFacts, expr: Node, depth = 0): Node | undefined {
+  const e = unparen(expr);
+  if (depth > MAX_DEPTH) return undefined;
+  if (bodyOwner(facts, e)) return e;
+  if (e.type === 'call_expression') {
+    const q = facts.qualified(e.childForFieldName('function'));
+    const args = callArgs(e);
+    // http.MaxBytesReader(w, r.Body, n) takes the body second.
+    const arg = q?.path === 'net/http' ? args[1] : args[0];
+    return q && PASS_THROUGH[q.path]?.includes(q.name) && arg ? httpBodyOf(facts, arg, depth + 1) : undefined;
+  }
+  if (e.type !== 'identifier') return undefined;
+  for (const d of definitionsOf(facts, e)) {
+    const value = d.value ?? (d.multi?.index === 0 ? d.multi.call : null);
+    const b = value ? httpBodyOf(facts, value, depth + 1) : undefined;
+    if (b) return b;
+  }
+  return undefined;
 }
 
 function formatOf(path: string): string {
@@ -110,7 +137,8 @@ function trace(facts: FileFacts, expr: Node, depth = 0): Source | 'bounded' | un
     if (q && DECOMPRESSORS[q.path]?.includes(q.name)) {
       // zstd's decoder can be told the most it may allocate.
       if (callArgs(e).some((a) => /WithDecoderMaxMemory/.test(a.text))) return 'bounded';
-      return { maker: e, format: formatOf(q.path) };
+      const input = callArgs(e)[0];
+      return { maker: e, format: formatOf(q.path), body: input && httpBodyOf(facts, input) };
     }
     if (q && WRAPPERS[q.path]?.includes(q.name)) {
       const arg = callArgs(e)[0];
@@ -157,54 +185,58 @@ export default defineRule<MessageIds, Options>({
     tags: ['memory', 'security', 'compression'],
     docs: {
       whatItDoes:
-        'Finds io.ReadAll, ioutil.ReadAll, bytes.Buffer.ReadFrom, and io.Copy into a buffer, a file or stdout, reading from a gzip, zlib, flate, bzip2, lzw, zstd, snappy, s2, xz, lz4 or brotli reader or a zip archive entry, when no io.LimitReader or io.LimitedReader bounds what is read (gosec G110). With the option forms, also handlers that parse a request form (ParseMultipartForm, ParseForm, FormValue, PostFormValue, FormFile) with no http.MaxBytesReader on the body (gosec G120).',
+        'Finds io.ReadAll, ioutil.ReadAll, bytes.Buffer.ReadFrom, and io.Copy into a buffer, a file or stdout, reading from a gzip, zlib, flate, bzip2, lzw, zstd, snappy, s2, xz, lz4 or brotli reader or a zip archive entry, when no io.LimitReader or io.LimitedReader bounds what is read (gosec G110). By default only streams that come from an HTTP request or response body, where a peer chooses the bytes; with the option anySource, any input (files, byte slices, archives: most often the program\'s own data). With the option forms, also handlers that parse a request form (ParseMultipartForm, ParseForm, FormValue, PostFormValue, FormFile) with no http.MaxBytesReader on the body (gosec G120).',
       whyIsThisBad:
         'Compression ratios reach 1000:1 for deflate and far more for nested archives: a few kilobytes of input decompress to gigabytes. Bounding the compressed input is not enough, the output needs its own limit. A service that inflates uploads, archives or compressed responses this way can be made to exhaust its memory or disk with one small file.',
       example: [
-        'package archive',
+        'package upload',
         '',
         'import (',
         '\t"compress/gzip"',
         '\t"io"',
-        '\t"os"',
+        '\t"net/http"',
         ')',
         '',
-        'func load(path string) ([]byte, error) {',
-        '\tf, err := os.Open(path)',
+        'func ingest(w http.ResponseWriter, r *http.Request) {',
+        '\tr.Body = http.MaxBytesReader(w, r.Body, 1<<20)',
+        '\tzr, err := gzip.NewReader(r.Body)',
         '\tif err != nil {',
-        '\t\treturn nil, err',
+        '\t\thttp.Error(w, err.Error(), http.StatusBadRequest)',
+        '\t\treturn',
         '\t}',
-        '\tdefer f.Close()',
-        '\tzr, err := gzip.NewReader(f)',
+        '\tdata, err := io.ReadAll(zr)',
         '\tif err != nil {',
-        '\t\treturn nil, err',
+        '\t\thttp.Error(w, err.Error(), http.StatusBadRequest)',
+        '\t\treturn',
         '\t}',
-        '\treturn io.ReadAll(zr)',
+        '\tw.Write(data)',
         '}',
         '',
       ].join('\n'),
       useInstead: [
-        'package archive',
+        'package upload',
         '',
         'import (',
         '\t"compress/gzip"',
         '\t"io"',
-        '\t"os"',
+        '\t"net/http"',
         ')',
         '',
         'const maxUncompressed = 64 << 20',
         '',
-        'func load(path string) ([]byte, error) {',
-        '\tf, err := os.Open(path)',
+        'func ingest(w http.ResponseWriter, r *http.Request) {',
+        '\tr.Body = http.MaxBytesReader(w, r.Body, 1<<20)',
+        '\tzr, err := gzip.NewReader(r.Body)',
         '\tif err != nil {',
-        '\t\treturn nil, err',
+        '\t\thttp.Error(w, err.Error(), http.StatusBadRequest)',
+        '\t\treturn',
         '\t}',
-        '\tdefer f.Close()',
-        '\tzr, err := gzip.NewReader(f)',
+        '\tdata, err := io.ReadAll(io.LimitReader(zr, maxUncompressed))',
         '\tif err != nil {',
-        '\t\treturn nil, err',
+        '\t\thttp.Error(w, err.Error(), http.StatusBadRequest)',
+        '\t\treturn',
         '\t}',
-        '\treturn io.ReadAll(io.LimitReader(zr, maxUncompressed))',
+        '\tw.Write(data)',
         '}',
         '',
       ].join('\n'),
@@ -216,20 +248,24 @@ export default defineRule<MessageIds, Options>({
     },
     // Every G110 finding names a decompressor's package or archive/zip; G120 a form method.
     triggers: ['compress/', 'archive/zip', 'snappy', '/xz', 'lz4', 'brotli', 'zstd'],
-    defaultOptions: { forms: false, tests: false },
+    defaultOptions: { anySource: false, forms: false, tests: false },
   },
   optionTriggers: (o) => (o.forms ? ['Form'] : []),
   create(ctx): Handlers {
     const { facts, text } = ctx;
     if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
 
-    const report = (call: Node, messageId: MessageIds, name: string, reader: Node, src: Source, dst?: string) =>
+    const report = (call: Node, messageId: MessageIds, name: string, reader: Node, src: Source, dst?: string) => {
+      // By default only bodies from the network: archives, files and byte slices are most
+      // often the program's own data (option anySource).
+      if (!src.body && !ctx.options.anySource) return;
       ctx.report({
         node: call,
         messageId,
         data: { call: name, reader: reader.text, format: src.format, dst: dst ?? '' },
         related: src.maker.id !== unparen(reader).id ? [{ node: src.maker, message: `the ${src.format} reader is made here` }] : undefined,
       });
+    };
 
     const onRead = (word: Node) => {
       const call = callOfName(word);
