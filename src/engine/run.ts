@@ -2,9 +2,10 @@
 // rest is scanned on this thread or, when the work is big enough to pay for starting them,
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
 import { statSync, type Stats } from 'node:fs';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { ResultCache } from './cache.js';
+import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
 import { runInWorkers } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
@@ -82,11 +83,25 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     const st = statSync(abs[i]!, { throwIfNoEntry: false });
     stat[i] = st;
     stats.bytes += st?.size ?? 0;
+  }
+  // Results that consulted their package hold while what they consulted does: the checker
+  // reuses the stats taken above for the package's files that are in the run.
+  let checker: DepsChecker | undefined;
+  if (cache) {
+    const byPath = new Map<string, Stats>();
+    for (let i = 0; i < files.length; i++) if (stat[i]) byPath.set(abs[i]!, stat[i]!);
+    checker = new DepsChecker(diskSource, (p) => {
+      const st = byPath.get(p);
+      return st ? [st.size, st.mtimeMs, st.ino] : undefined;
+    });
+  }
+  for (let i = 0; i < files.length; i++) {
+    const st = stat[i];
     // The version that applies is part of a result: a changed go line rescans the module.
     const go: GoVersion = modules.forFile(abs[i]!);
     if (go.go === undefined) stats.withoutGoMod++;
     goKeys[i] = goVersionKey(go);
-    const found = cache?.lookup(abs[i]!, st, goKeys[i]);
+    const found = cache?.lookup(abs[i]!, st, goKeys[i], checker);
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
       stats.cached++;
@@ -119,7 +134,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
       }
       // Read errors are not cached: the file may be readable next time.
       if (cache && st && o.hash && !r.notices.some((n) => n.kind === 'read-error')) {
-        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices }, undefined, goKeys[i]);
+        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices }, undefined, goKeys[i], o.deps && absoluteDeps(o.deps, abs[i]!));
       }
     }
     opts.onProgress?.(++done, files.length);
@@ -141,9 +156,14 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     });
   } else if (tasks.length) {
     const parser = await getParser();
-    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash };
+    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, packages: new Packages() };
     tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
   }
   cache?.save();
   return { results, stats };
+}
+
+/** Dependencies name the package's directory as the scan saw it (maybe relative): make it absolute. */
+function absoluteDeps(d: ScanDeps, absFile: string): ScanDeps {
+  return { ...d, membership: { ...d.membership, dir: dirname(absFile) } };
 }

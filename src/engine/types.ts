@@ -1,6 +1,7 @@
 // The contract between the engine, the rules and the reporters.
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../go/facts.js';
+import type { PackageView } from '../go/package.js';
 import type { GoVersion } from '../go/gomod.js';
 
 export type Severity = 'error' | 'warning';
@@ -118,6 +119,11 @@ export interface RuleContext<MessageIds extends string = string, Options = Recor
   readonly options: Options;
   /** Shared syntax facts for this file, memoized. */
   readonly facts: FileFacts;
+  /**
+   * The file's package: declarations of sibling files and function summaries
+   * (src/go/package.ts). Opened on the first question, so a rule that never asks costs nothing.
+   */
+  readonly pkg: PackageView;
   /** The Go version from the go.mod that governs the file (`go` undefined: none, newest assumed). */
   readonly go: GoVersion;
   report(d: ReportDescriptor<MessageIds>): void;

@@ -3,6 +3,7 @@
 // threads load this module by URL and rebuild rules by id from `allRules`, like the real index.
 import { enclosingFunction } from '../../src/go/facts.js';
 import { defineRule, type AnyRule } from '../../src/engine/types.js';
+import { coreSummary, does } from '../../src/go/summary.js';
 
 /**
  * Flags every time.NewTicker and time.NewTimer call (resolved through the imports), pointing
@@ -102,6 +103,45 @@ export const goRule = defineRule<'go'>({
   },
 });
 
+/**
+ * Asks the package view: flags `f(x)` when f (a function of the package, in any file) closes
+ * its parameter. Fires only in files that say `pkgtest`.
+ */
+export const closerRule = defineRule<'closed'>({
+  meta: {
+    id: 'test-closer',
+    title: 'Argument closed by a function of the package (test rule)',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['test'],
+    docs: {
+      whatItDoes: 'Flags arguments that a function of the package closes.',
+      whyIsThisBad: 'It is a test.',
+      example: 'package p // pkgtest\n\nimport "io"\n\nfunc f(c io.Closer) { g(c) }\n\nfunc g(c io.Closer) { c.Close() }\n',
+      useInstead: 'package p // pkgtest\n\nimport "io"\n\nfunc f(c io.Closer) { g(c) }\n\nfunc g(c io.Closer) {}\n',
+    },
+    messages: { closed: '{{arg}} is closed by {{fn}} (in {{file}})' },
+    triggers: ['pkgtest'],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    return {
+      call_expression(n) {
+        const f = n.childForFieldName('function');
+        if (f?.type !== 'identifier') return;
+        const s = ctx.pkg.summaryOf(coreSummary, `func:${f.text}`);
+        const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+        args.forEach((a, i) => {
+          const closes = s?.effects.find((e) => e.target === `$${i}` && e.op === '.Close');
+          if (a && closes && does(s, `$${i}`, '.Close')) {
+            ctx.report({ node: a, messageId: 'closed', data: { arg: a.text, fn: f.text, file: `${closes.at.file}:${closes.at.line}` } });
+          }
+        });
+      },
+    };
+  },
+});
+
 /** What the command-line tests run: a rule that errors (with a fix) and one that warns. */
 export const testRules: AnyRule[] = [tickerRule, chanRule];
 
@@ -109,4 +149,4 @@ export const testRules: AnyRule[] = [tickerRule, chanRule];
 export const speedRules: AnyRule[] = [goRule, tickerRule];
 
 /** The registry worker threads rebuild rules from, by id. */
-export const allRules: AnyRule[] = [chanRule, goRule, tickerRule];
+export const allRules: AnyRule[] = [chanRule, goRule, tickerRule, closerRule];
