@@ -14,12 +14,13 @@
 // Readers are followed through variables and bufio/TeeReader/NopCloser wrappers.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { bufferDestination, bufferVariable } from '../src/go/buffers.js';
+import { bufferDestination } from '../src/go/buffers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
 import { bodyOwner, httpKind, httpTypeKind } from '../src/go/http.js';
 import { baseType } from '../src/go/types.js';
 import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
+import { WHOLE_READ_WORDS, wholeRead } from '../src/go/reads.js';
 
 type MessageIds = 'read' | 'copy' | 'form';
 interface Options {
@@ -268,27 +269,13 @@ export default defineRule<MessageIds, Options>({
     };
 
     const onRead = (word: Node) => {
-      const call = callOfName(word);
-      if (!call) return;
-      const args = callArgs(call);
-      const fn = call.childForFieldName('function')!;
-      const q = facts.qualified(fn);
-      if (q) {
-        if ((q.path === 'io' || q.path === 'io/ioutil') && q.name === 'ReadAll' && args.length === 1) {
-          const src = trace(facts, args[0]!);
-          if (src && src !== 'bounded') report(call, 'read', `${q.alias}.ReadAll`, args[0]!, src);
-        } else if (q.path === 'io' && (q.name === 'Copy' || q.name === 'CopyBuffer') && args.length >= 2) {
-          const dst = pilesUp(facts, args[0]!);
-          const src = dst && trace(facts, args[1]!);
-          if (dst && src && src !== 'bounded') report(call, 'copy', `${q.alias}.${q.name}`, args[1]!, src, dst);
-        }
-        return;
-      }
-      if (word.text !== 'ReadFrom' || fn.type !== 'selector_expression' || args.length !== 1) return;
-      const recv = unparen(fn.childForFieldName('operand') ?? fn);
-      if (recv.type !== 'identifier' || !bufferVariable(facts, recv)) return;
-      const src = trace(facts, args[0]!);
-      if (src && src !== 'bounded') report(call, 'read', `${recv.text}.ReadFrom`, args[0]!, src);
+      const r = wholeRead(facts, word);
+      if (!r) return;
+      // io.Copy only where the output piles up (memory, a file, stdout).
+      const dst = r.kind === 'copy' ? pilesUp(facts, r.dst!) : undefined;
+      if (r.kind === 'copy' && !dst) return;
+      const src = trace(facts, r.reader);
+      if (src && src !== 'bounded') report(r.call, r.kind === 'copy' ? 'copy' : 'read', r.name, r.reader, src, dst);
     };
 
     // G120: r.FormValue(…) and friends in a function that takes r *http.Request, with no
@@ -309,7 +296,7 @@ export default defineRule<MessageIds, Options>({
     return {
       source_file(root) {
         if (/compress\/|archive\/zip|snappy|\/xz|lz4|brotli|zstd/.test(text)) {
-          for (const w of wordNodes(root, text, ['ReadAll', 'Copy', 'CopyBuffer', 'ReadFrom'])) onRead(w);
+          for (const w of wordNodes(root, text, WHOLE_READ_WORDS)) onRead(w);
         }
         if (ctx.options.forms && !wordNodes(root, text, ['MaxBytesReader', 'MaxBytesHandler']).length) {
           const reported = new Set<number>();
