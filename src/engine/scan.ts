@@ -215,7 +215,9 @@ export function scanBuffer(
   go: GoVersion = {},
   packages?: Packages,
 ): FileResult {
-  if (buf.subarray(0, 8000).includes(0)) {
+  // Go source never holds a NUL byte (the compiler rejects it): one memchr over the whole
+  // file tells binaries, wherever their first NUL is, before the prefilter can skip them.
+  if (buf.indexOf(0) !== -1) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
   if (isBlank(buf)) {
