@@ -119,6 +119,10 @@ func name(c *Client) string              { return c.Bucket("b").Object("o").Obje
 func printed(c *Client)                  { println(c.Bucket("b")) }
 func closure(c *Client)                  { get := func() *Bucket { return c.Bucket("b") }; _ = get() }
 func self(c *Client) *Client             { return c }
+func rows(c *Client) (*RowIterator, error) { return c.Query("q").Read(nil) }
+func job(c *Client) (*bigquery.Job, error) { j, err := c.Query("q").Run(nil); return j, err }
+func attrs(c *Client) (*Attrs, error)    { a, err := c.Bucket("b").Attrs(nil); return a, err }
+func storeAttrs(c *Client, s *S)         { a, _ := c.Bucket("b").Attrs(nil); s.a = a }
 `);
   const how = (name: string) => derivedEscape(facts, fn(name), 'c')?.how ?? null;
   assert.is(how('returned'), 'returned');
@@ -134,6 +138,10 @@ func self(c *Client) *Client             { return c }
   assert.is(how('printed'), null);
   assert.is(how('closure'), null, 'a closure that stays in the function');
   assert.is(how('self'), null, 'the variable itself is settle’s business');
+  assert.is(how('rows'), 'returned', 'a call with an error result, returned as an iterator');
+  assert.is(how('job'), 'returned', 'through a variable, returned as a job');
+  assert.is(how('attrs'), null, 'returned as data');
+  assert.is(how('storeAttrs'), null, 'data stored in a field');
   tree.delete();
 });
 
