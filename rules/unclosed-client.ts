@@ -10,7 +10,7 @@
 // that hands a client to its caller is known.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers, type Suggestion } from '../src/engine/types.js';
-import type { EscapeReason } from '../src/go/facts.js';
+import type { EscapeReason, FileFacts } from '../src/go/facts.js';
 import { enclosingFunction } from '../src/go/facts.js';
 import {
   bindingOf,
@@ -31,6 +31,9 @@ import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '
 import { isContextArgument } from '../src/go/contexts.js';
 import { derivedEscape } from '../src/go/derived.js';
 import { resultHasMethod } from '../src/go/funcs.js';
+import { baseTypeName } from '../src/go/package.js';
+import { madeResultsKind, madeReturners, packageBorrows, type MadeKind } from '../src/go/returns.js';
+import { baseType, resultTypes } from '../src/go/types.js';
 import { callArgs, callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
 
 type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop';
@@ -139,10 +142,15 @@ interface Site {
   call: Node;
   /** As written at the call: `secretmanager.NewClient`, or the helper `createClients`. */
   callee: string;
-  /** For a helper, the constructor call inside it that made the client. */
-  madeBy?: { call: Node; callee: string };
+  /** For a helper, the constructor call inside it that made the client (no node when in another file). */
+  madeBy?: { call?: Node; callee: string };
   binding: Binding;
   method: string;
+}
+
+/** A call's function as written: `newClients`, `f.NewStorageClient`. */
+function calleeText(call: Node): string {
+  return call.childForFieldName('function')?.text ?? '';
 }
 
 /** The statement that stores a site's client (sites in groups are all bound). */
@@ -167,7 +175,79 @@ function inExample(n: Node): boolean {
   return top?.type === 'function_declaration' && /^Example/.test(top.childForFieldName('name')?.text ?? '');
 }
 
-export default defineRule<MessageId, Partial<ClientOptions>>({
+/** The constructor a call is (`storage.NewClient`, a configured one, the package's own `NewClient`), or undefined. */
+function constructorIn(opts: Compiled, facts: FileFacts, call: Node): Ctor | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  if (fn.type === 'selector_expression') {
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (!opts.nameMayMatch(name)) return undefined;
+    // `x.NewClient(…)` on a local value is a method, not a package's constructor.
+    const q = facts.qualified(fn);
+    if (!q) return undefined;
+    const kind = opts.constructorKind(q.path, q.name);
+    if (!kind || opts.noClose(q.path, q.name)) return undefined;
+    return { callee: `${q.alias}.${q.name}`, path: q.path, name: q.name, explicit: kind === 'explicit', configured: kind === 'configured' };
+  }
+  if (fn.type === 'identifier') {
+    // The package's own constructor (`NewClient(ctx)` in its tests), or a dot import.
+    const kind = opts.constructorKind(undefined, fn.text);
+    return kind ? { callee: fn.text, name: fn.text, explicit: false, configured: kind === 'configured' } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A client that owns connections is made from a context: every Google Cloud constructor
+ * takes one first. Generated gRPC stubs (`pb.NewGreeterClient(conn)`: the conn is what
+ * needs closing) and plain wrappers (`plugins.NewClient(addr, tls)`, `api.NewClient(cfg)`,
+ * many without a Close) take none and are left alone, unless configured by name. Of the
+ * rest, only packages known to make clients that need closing, unless the file shows it
+ * ('evidence': many `New…Client(ctx, …)` return a client with no Close, govmomi's, an
+ * *http.Client).
+ */
+function needsReleaseIn(opts: Compiled, facts: FileFacts, call: Node, ctor: Ctor): boolean | 'evidence' {
+  if (ctor.explicit) return true;
+  const args = callArgs(call);
+  if (!isContextArgument(facts, args[0])) return false;
+  // `option.WithGRPCConn(conn)`: the client wraps a connection its caller made and owns;
+  // closing that connection is the caller's business, as for a gRPC stub.
+  if (args.some((a) => a.type === 'call_expression' && facts.isCallTo(a, OPTION, ['WithGRPCConn', 'WithGRPCConnectionPool']))) return false;
+  return ctor.configured || (ctor.path !== undefined && opts.known(ctor.path)) || opts.otherPackages || 'evidence';
+}
+
+function releaseMethodOf(opts: Compiled, ctor: Ctor | undefined): string {
+  return (ctor?.path && opts.fixMethod(ctor.path)) || 'Close';
+}
+
+const kinds = new WeakMap<object, MadeKind>();
+
+/**
+ * Which results of a function of the package carry a client it (or a helper it calls) made
+ * and handed over: the package-wide form of the same-file helpers. A constructor of another
+ * package counts here only when known, configured or explicit (or with otherPackages): the
+ * helper's file is not where the evidence is looked for.
+ */
+function clientResultsKind(options: Partial<ClientOptions>): MadeKind {
+  let k = kinds.get(options);
+  if (!k) {
+    const opts = compileOptions(options);
+    k = madeResultsKind(
+      `unclosed-client:${JSON.stringify(options)}`,
+      (call, facts) => {
+        const ctor = constructorIn(opts, facts, call);
+        if (!ctor || needsReleaseIn(opts, facts, call, ctor) !== true) return undefined;
+        return { callee: ctor.callee, data: releaseMethodOf(opts, ctor) };
+      },
+      opts.releaseMethods,
+    );
+    kinds.set(options, k);
+  }
+  return k;
+}
+
+export default defineRule
+<MessageId, Partial<ClientOptions>>({
   meta: {
     id: 'unclosed-client',
     title: 'Client from a New…Client constructor is never closed',
@@ -239,44 +319,15 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     if (testsOnlyExamples && !/\bfunc Example/.test(text)) return {};
     const ctorCalls: { call: Node; ctor: Ctor }[] = [];
     const helperCalls: Node[] = [];
+    /** Calls of functions and methods of other files (or methods of this one) that hand over a client. */
+    const packageHelperCalls: { call: Node; key: string }[] = [];
 
-    function constructorOf(call: Node): Ctor | undefined {
-      const fn = call.childForFieldName('function');
-      if (!fn) return undefined;
-      if (fn.type === 'selector_expression') {
-        const name = fn.childForFieldName('field')?.text ?? '';
-        if (!opts.nameMayMatch(name)) return undefined;
-        // `x.NewClient(…)` on a local value is a method, not a package's constructor.
-        const q = facts.qualified(fn);
-        if (!q) return undefined;
-        const kind = opts.constructorKind(q.path, q.name);
-        if (!kind || opts.noClose(q.path, q.name)) return undefined;
-        return { callee: `${q.alias}.${q.name}`, path: q.path, name: q.name, explicit: kind === 'explicit', configured: kind === 'configured' };
-      }
-      if (fn.type === 'identifier') {
-        // The package's own constructor (`NewClient(ctx)` in its tests), or a dot import.
-        const kind = opts.constructorKind(undefined, fn.text);
-        return kind ? { callee: fn.text, name: fn.text, explicit: false, configured: kind === 'configured' } : undefined;
-      }
-      return undefined;
-    }
+    const constructorOf = (call: Node) => constructorIn(opts, facts, call);
 
-    /**
-     * A client that owns connections is made from a context: every Google Cloud constructor
-     * takes one first. Generated gRPC stubs (`pb.NewGreeterClient(conn)`: the conn is what
-     * needs closing) and plain wrappers (`plugins.NewClient(addr, tls)`, `api.NewClient(cfg)`,
-     * many without a Close) take none and are left alone, unless configured by name. Of the
-     * rest, only packages known to make clients that need closing, unless the file shows it:
-     * many `New…Client(ctx, …)` return a client with no Close (govmomi's, an *http.Client).
-     */
+    /** needsReleaseIn, with this file's evidence that other packages' clients need closing. */
     function needsRelease(call: Node, ctor: Ctor): boolean {
-      if (ctor.explicit) return true;
-      const args = callArgs(call);
-      if (!isContextArgument(facts, args[0])) return false;
-      // `option.WithGRPCConn(conn)`: the client wraps a connection its caller made and owns;
-      // closing that connection is the caller's business, as for a gRPC stub.
-      if (args.some((a) => a.type === 'call_expression' && facts.isCallTo(a, OPTION, ['WithGRPCConn', 'WithGRPCConnectionPool']))) return false;
-      return ctor.configured || (ctor.path !== undefined && opts.known(ctor.path)) || opts.otherPackages || releasedHere(ctor);
+      const need = needsReleaseIn(opts, facts, call, ctor);
+      return need === 'evidence' ? releasedHere(ctor) : need;
     }
 
     const evidence = new Map<string, boolean>();
@@ -291,21 +342,31 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       let v = evidence.get(key);
       if (v !== undefined) return v;
       v = ctorCalls.some(({ call, ctor: c }) => c.name === ctor.name && c.path === ctor.path && releasedValue(facts, call, opts.releaseMethods));
-      // `func NewClient(…) (*Client, error)` and `func (c *Client) Close() error`, both here.
-      if (!v && ctor.path === undefined) v = resultHasMethod(facts, ctor.name, opts.releaseMethods);
+      if (!v && ctor.path === undefined) v = ownTypeReleased(ctor.name);
       evidence.set(key, v);
       return v;
     }
 
-    function releaseFor(ctor: Ctor | undefined): string {
-      return (ctor?.path && opts.fixMethod(ctor.path)) || 'Close';
+    /**
+     * `func NewClient(…) (*Client, error)` and `func (c *Client) Close() error`, in this file
+     * or in any file of the package.
+     */
+    function ownTypeReleased(name: string): boolean {
+      if (resultHasMethod(facts, name, opts.releaseMethods)) return true;
+      const decl = topLevelFunctions(facts).get(name);
+      const t = decl && baseType(resultTypes(decl)[0] ?? null);
+      const other = decl ? undefined : ctx.pkg.func(name);
+      const type = (t?.type === 'type_identifier' && t.text) || (other && baseTypeName(resultTypes(other.node)[0] ?? null));
+      return !!type && [...opts.releaseMethods].some((m) => ctx.pkg.has(`method:${type}.${m}`));
     }
+
+    const releaseFor = (ctor: Ctor | undefined) => releaseMethodOf(opts, ctor);
 
     // Same-file helpers: `func createClients(ctx) (*storage.Client, *pubsub.Client, error)`
     // whose returns carry what a constructor made; result position → the constructor call.
     // `list(w, client)` where `func list(w io.Writer, c *pubsub.Client)` of this file only
     // uses c: the caller keeps the obligation.
-    const borrows = borrowCheck(facts, opts.releaseMethods);
+    const borrows = borrowCheck(facts, opts.releaseMethods, packageBorrows(ctx.pkg, facts, opts.releaseMethods));
 
     const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
 
@@ -356,7 +417,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
 
     function report(site: Site, owner: Node | null, replacedAt?: Node): void {
       const { binding, callee, method } = site;
-      const related = site.madeBy ? [{ node: site.madeBy.call, message: `the client is made here by ${site.madeBy.callee}` }] : [];
+      const related = site.madeBy?.call ? [{ node: site.madeBy.call, message: `the client is made here by ${site.madeBy.callee}` }] : [];
       if (binding.kind === 'discarded') {
         ctx.report({ node: site.call, messageId: 'discarded', data: { callee, method }, related });
         return;
@@ -429,6 +490,32 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       }
     }
 
+    const kind = clientResultsKind(ctx.options ?? {});
+
+    /**
+     * Calls of the package's functions and methods that hand over a client, declared in
+     * another file (or methods, which the same-file helpers do not follow): found by the
+     * names of the package's client-returning functions in this file's text, each resolved
+     * to the declaration it runs.
+     */
+    function findPackageHelperCalls(root: Node): void {
+      if (opts.anyName) return;
+      const returners = new Set(madeReturners(ctx.pkg, kind, opts.namePattern.source));
+      const names = new Set<string>();
+      for (const k of returners) {
+        const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+        // This file's own functions are followed by the same-file helpers.
+        if (k.startsWith('method:') || !topLevelFunctions(facts).has(name)) names.add(name);
+      }
+      if (!names.size) return;
+      for (const n of wordNodes(root, text, [...names])) {
+        const call = callOfName(n);
+        if (!call) continue;
+        const key = ctx.pkg.calleeKey(call, facts);
+        if (key && returners.has(key) && !(key.startsWith('func:') && topLevelFunctions(facts).has(key.slice(5)))) packageHelperCalls.push({ call, key });
+      }
+    }
+
     function onCall(call: Node): void {
       const fn = call.childForFieldName('function');
       if (fn?.type === 'identifier' && !opts.nameMayMatch(fn.text)) {
@@ -454,6 +541,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
           const call = callOfName(name);
           if (call) onCall(call);
         }
+        findPackageHelperCalls(root);
         if (!ctorCalls.length) return;
         const own = [...topLevelFunctions(facts).keys()];
         if (!own.length) return;
@@ -465,7 +553,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         helperCalls.sort((a, b) => a.startIndex - b.startIndex);
       },
       'source_file:exit'() {
-        if (!ctorCalls.length) return;
+        if (!ctorCalls.length && !packageHelperCalls.length) return;
         const sites: Site[] = [];
         for (const { call, ctor } of ctorCalls) {
           const binding = bindingOf(call);
@@ -479,6 +567,14 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
             const binding = bindingOf(call, pos);
             if (binding.kind === 'other') continue;
             sites.push({ call, callee: name, madeBy: { call: made.call, callee: made.ctor.callee }, binding, method: releaseFor(made.ctor) });
+          }
+        }
+        for (const { call, key } of packageHelperCalls) {
+          const callee = calleeText(call);
+          for (const [pos, made] of ctx.pkg.summaryOf(kind, key) ?? []) {
+            const binding = bindingOf(call, pos);
+            if (binding.kind === 'other') continue;
+            sites.push({ call, callee, madeBy: { callee: made.callee }, binding, method: made.data ?? 'Close' });
           }
         }
         judge(testsOnlyExamples ? sites.filter((s) => inExample(s.call)) : sites);

@@ -449,15 +449,20 @@ export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
 /**
  * A `borrows` check for settle: a call of a same-file function whose parameter, in that
  * function, is neither released nor escapes (`printTopics(w, client)`) only borrows the
- * argument. Memoized per parameter; a cycle of calls lends nothing.
+ * argument. Memoized per parameter; a cycle of calls lends nothing. Calls of functions the
+ * file does not declare go to `elsewhere` (the package view's answer), when given.
  */
-export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>): (call: Node, index: number) => boolean {
+export function borrowCheck(
+  facts: FileFacts,
+  methods: ReadonlySet<string>,
+  elsewhere?: (call: Node, index: number) => boolean,
+): (call: Node, index: number) => boolean {
   const memo = new Map<string, boolean>();
   const borrows = (call: Node, index: number): boolean => {
     const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier' || call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
-    const decl = topLevelFunctions(facts).get(fn.text);
-    if (!decl || facts.resolveName(fn.text, call) !== 'package') return false;
+    if (call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
+    const decl = fn?.type === 'identifier' ? topLevelFunctions(facts).get(fn.text) : undefined;
+    if (!decl || facts.resolveName(fn!.text, call) !== 'package') return elsewhere?.(call, index) ?? false;
     const param = parameterAt(decl, index);
     if (!param) return false;
     const key = `${decl.id}:${param}`;
