@@ -26,7 +26,7 @@ interface Options {
   failedTests: boolean;
 }
 
-type MessageIds = 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
+type MessageIds = 'timeout' | 'testFails' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
 
 type Found = {
   messageId: MessageIds;
@@ -162,7 +162,7 @@ function droppingCaller(ch: Channel, root: Node): Node | null {
   return null;
 }
 
-function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: Node | null) => number | undefined, failed: boolean): Map<ChanOp, Found> {
+function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: Node | null) => number | undefined, failed: boolean, inTest: boolean): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
   if (ch.escapes === 'returned' && ch.capacity.kind !== 'unknown' && !ch.ops.some((o) => o.kind !== 'send')) {
     const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
@@ -226,7 +226,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
       const leave = leavingCase(facts, mainRecvs[0]!, new Set([s.unit.node.id]), all, failed);
       if (leave) {
-        out.set(s, { messageId: 'timeout', related: leave });
+        out.set(s, { messageId: inTest && failurePath(leave, true) ? 'testFails' : 'timeout', related: leave });
         continue;
       }
     }
@@ -235,7 +235,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
       const r = earlyReturn(facts, ch, s.unit.node, firstRecv, failed);
       if (r) {
-        out.set(s, { messageId: 'earlyReturn', related: r });
+        out.set(s, { messageId: inTest && failurePath(r, true) ? 'testFails' : 'earlyReturn', related: r });
         continue;
       }
     }
@@ -323,6 +323,8 @@ func slowLookup() string { return "" }
     messages: {
       timeout:
         'goroutine blocks forever sending on {{name}} when the select takes the case on line {{line}} instead (the goroutine and everything it references leak); use make({{type}}, 1) so the send always completes',
+      testFails:
+        'goroutine stays blocked sending on {{name}} once the test fails on line {{line}}: nobody receives any more, and it stays while the other tests run (goroutine-leak checkers such as goleak report it); use make({{type}}, 1) so the send always completes',
       earlyReturn:
         'goroutine blocks forever sending on {{name}} when the function returns on line {{line}} before receiving (the goroutine and everything it references leak); use make({{type}}, 1) or select on ctx.Done() in the sender',
       nCast:
@@ -344,7 +346,8 @@ func slowLookup() string { return "" }
   create(ctx) {
     const channels = channelFacts(ctx.facts);
     // outside _test.go files a failing path is a program's, and t.Fatal is not called there
-    const failed = ctx.options.failedTests !== false || !ctx.filePath.endsWith('_test.go');
+    const inTest = ctx.filePath.endsWith('_test.go');
+    const failed = ctx.options.failedTests !== false || !inTest;
     // One finding per site (the send): a helper's send reached by the goroutines of many
     // callers (`go produce(ch)` in every test) is reported once, with each goroutine start
     // as a related location. Per goroutine and channel, only its first send that can block.
@@ -355,7 +358,7 @@ func slowLookup() string { return "" }
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ctx.facts, ch, f.channels, (n) => channels.constantInt(n), failed)) {
+        for (const [op, found] of analyse(ctx.facts, ch, f.channels, (n) => channels.constantInt(n), failed, inTest)) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (seen.has(key)) continue;
           seen.add(key);
