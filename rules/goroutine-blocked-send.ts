@@ -12,9 +12,9 @@
 // started in a loop that each send while the parent receives fewer times (n-cast), and a
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
-import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, processEnds, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
+import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
-import { endingCall } from '../src/go/terminators.js';
+import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 
 interface Options {
@@ -36,19 +36,6 @@ type Found = {
 };
 
 /**
- * `case <-quit:` where the function hands quit to `signal.Notify`: the process is being
- * told to stop, and goroutines left blocked end with it.
- */
-function signalCase(facts: FileFacts, c: Node, fn: Node): boolean {
-  const name = caseReceiveName(c);
-  if (!name || !fn.text.includes('Notify')) return false;
-  for (const call of fn.descendantsOfType('call_expression')) {
-    if (call && facts.isCallTo(call, 'os/signal', 'Notify') && call.childForFieldName('arguments')?.namedChild(0)?.text === name) return true;
-  }
-  return false;
-}
-
-/**
  * The case of a select (other than the one receiving ch) that leaves without draining ch;
  * one where the program goes on normally before one that fails a test.
  */
@@ -56,7 +43,7 @@ function leavingCase(facts: FileFacts, recv: ChanOp, senders: Set<number>, all: 
   const sel = recv.select!;
   let failing: Node | null = null;
   for (const c of siblingCases(sel, recv.selectCase!)) {
-    if (processEnds(facts, c) || signalCase(facts, c, recv.unit.node)) continue;
+    if (processEnds(facts, c) || awaitsSignal(facts, c, recv.unit.node)) continue;
     if (!failed && failurePath(c, true)) continue;
     // `case <-done:` where the sending goroutine itself signals done after its sends
     if (signalledBy(all, caseReceiveName(c), senders)) continue;
@@ -123,16 +110,6 @@ function sendCount(facts: FileFacts, sends: ChanOp[], constant: (n: Node | null)
     total = Math.max(total, t);
   }
   return total;
-}
-
-/** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
-function exitsAfter(facts: FileFacts, fn: Node, pos: number): boolean {
-  for (const c of fn.descendantsOfType('call_expression')) {
-    if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
-    const kind = endingCall(facts, c);
-    if (kind === 'exit' || kind === 'fatal') return true;
-  }
-  return false;
 }
 
 /** The send sits under an if/switch/select inside its loop: how often it runs is unknown. */
@@ -241,7 +218,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     }
     // more sends than receives: a goroutine that sends twice on one path (a missing
     // return), or several goroutines for fewer receives.
-    if (exitsAfter(facts, ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
+    if (endsProcessAfter(facts, ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
     if (total !== Infinity && mainRecvs.every((r) => !r.inLoop && r.kind === 'recv') && total > cap + mainRecvs.length) {
       const units = new Set(sends.map((x) => x.unit.node.id)).size;
       const before = sendsBefore(s, sends, facts);

@@ -283,3 +283,28 @@ export function onlyOnPanic(facts: FileFacts, n: Node): boolean {
   }
   return false;
 }
+
+/**
+ * The statements around `n` (a select case, or a return and its block) end the process:
+ * `os.Exit`, `log.Fatal` and other loggers' Fatal, `panic`. A goroutine left blocked
+ * there dies with the process. A failing test (`t.Fatal`) does not end the test binary:
+ * goroutines it leaves blocked stay, and goroutine-leak checkers report them.
+ */
+export function processEnds(facts: FileFacts, n: Node): boolean {
+  const scope = n.type === 'return_statement' ? (n.parent ?? n) : n;
+  for (const c of scope.descendantsOfType('call_expression')) {
+    const kind = c && endingCall(facts, c);
+    if (kind === 'exit' || kind === 'fatal' || kind === 'panic') return true;
+  }
+  return false;
+}
+
+/** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
+export function endsProcessAfter(facts: FileFacts, fn: Node, pos: number): boolean {
+  for (const c of fn.descendantsOfType('call_expression')) {
+    if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
+    const kind = endingCall(facts, c);
+    if (kind === 'exit' || kind === 'fatal') return true;
+  }
+  return false;
+}
