@@ -8,21 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import { parseCli } from '../src/cli/config.js';
-import { packageRoot } from './helpers.js';
-
-const leakingGo = `package main
-
-import (
-	"context"
-
-	secretmanager "cloud.google.com/go/secretmanager/apiv1"
-)
-
-func access(ctx context.Context) {
-	c, _ := secretmanager.NewClient(ctx)
-	_ = c
-}
-`;
+import { CLIENT_LEAK_GO as leakingGo, packageRoot } from './helpers.js';
 
 const load = (p: string) => YAML.parse(readFileSync(join(packageRoot, p), 'utf8')) as any;
 
