@@ -4,7 +4,9 @@ import consumerClosesChannel from './consumer-closes-channel.js';
 import goroutineBlockedSend from './goroutine-blocked-send.js';
 import oversizedReflectPool from './oversized-reflect-pool.js';
 import unboundedRead from './unbounded-read.js';
+import unclosedBody from './unclosed-body.js';
 import unclosedClient from './unclosed-client.js';
+import unclosedResource from './unclosed-resource.js';
 import unclosedRangeChannel from './unclosed-range-channel.js';
 
 export const allRules: AnyRule[] = [
@@ -12,6 +14,8 @@ export const allRules: AnyRule[] = [
   goroutineBlockedSend,
   oversizedReflectPool,
   unboundedRead,
+  unclosedBody,
   unclosedClient,
+  unclosedResource,
   unclosedRangeChannel,
 ];

@@ -1,0 +1,192 @@
+// unclosed-body: an HTTP response whose body is not closed on some path. Until the body is
+// closed the client cannot reuse the connection, and the transport's goroutines for it stay.
+//
+//	resp, err := client.Do(req)          // ← reported here
+//	if err != nil { return err }
+//	                                     // ← the fix: defer resp.Body.Close()
+//	if resp.StatusCode != 200 {
+//		return errStatus                 // ← the path that leaves the body open
+//	}
+//
+// Responses come from net/http's Get, Head, Post, PostForm and ReadResponse, ctxhttp, the
+// Do/Get/Head/Post/PostForm methods of a value that syntax shows is an *http.Client, the
+// RoundTrip of an *http.Transport, a one-argument Do(req) of a request this code built,
+// and same-file helpers that hand such a response to their caller.
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type Suggestion } from '../src/engine/types.js';
+import { stdBorrows } from '../src/go/borrowers.js';
+import { enclosingFunction } from '../src/go/facts.js';
+import { httpKind } from '../src/go/http.js';
+import { describe, judge, type Kind, type Site } from '../src/go/leaks.js';
+import { bindingOf, borrowCheck, calleeDecl, inLoop, insertAfterErrorCheck, Makers } from '../src/go/obligations.js';
+import { endsPathByName } from '../src/go/paths.js';
+import { valueType } from '../src/go/valuetypes.js';
+import { callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
+import { funcsOf } from '../src/go/funcs.js';
+
+type MessageId = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' | 'beforeCheck';
+
+const CLOSE: ReadonlySet<string> = new Set(['Close']);
+const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true };
+
+const HTTP = 'net/http';
+/** Package functions that return a response: import path → names. */
+const RESPONSE_FUNCS = new Map<string, ReadonlySet<string>>([
+  [HTTP, new Set(['Get', 'Head', 'Post', 'PostForm', 'ReadResponse'])],
+  ['golang.org/x/net/context/ctxhttp', new Set(['Do', 'Get', 'Head', 'Post', 'PostForm'])],
+]);
+/** Methods of *http.Client that return a response, with their number of arguments. */
+const CLIENT_METHODS = new Map([
+  ['Do', 1],
+  ['Get', 1],
+  ['Head', 1],
+  ['Post', 3],
+  ['PostForm', 2],
+]);
+const TRANSPORTS = new Set(['net/http.Transport', 'golang.org/x/net/http2.Transport']);
+/** Every name a response-making call can have, as one regex over the file text. */
+const NAMES = /\b(?:Get|Head|Post|PostForm|Do|RoundTrip|ReadResponse)\b/g;
+
+/** The documented example: a status check that returns before the body is closed. */
+const EXAMPLE = [
+  'package fetch',
+  '',
+  'import (',
+  '\t"fmt"',
+  '\t"io"',
+  '\t"net/http"',
+  ')',
+  '',
+  'func fetch(url string) ([]byte, error) {',
+  '\tresp, err := http.Get(url)',
+  '\tif err != nil {',
+  '\t\treturn nil, err',
+  '\t}',
+  '\tif resp.StatusCode != http.StatusOK {',
+  '\t\treturn nil, fmt.Errorf("GET %s: %s", url, resp.Status)',
+  '\t}',
+  '\treturn io.ReadAll(resp.Body)',
+  '}',
+  '',
+];
+
+export default defineRule<MessageId>({
+  meta: {
+    id: 'unclosed-body',
+    title: 'HTTP response body is not closed',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['resource', 'http', 'goroutine'],
+    fixable: true,
+    docs: {
+      whatItDoes:
+        'Finds HTTP responses (from `http.Get`/`Head`/`Post`/`PostForm`, `ctxhttp`, the methods of a value that is an `*http.Client` by what the code shows, `RoundTrip` of an `*http.Transport`, or a same-file helper that hands one over) whose `Body` is not closed on some path after the error check: never closed, closed only on the success path while a status check returns first, discarded (`_, err := http.Get(…)`), replaced before it is closed, or closed by a `defer` inside the loop that makes a response per iteration. Also `defer resp.Body.Close()` written before the error check. Silent when the response or its body is returned, stored, sent, or handed to a function that may close it (a same-file function that closes it counts as a close).',
+      whyIsThisBad:
+        "Until a response body is closed, the client's transport cannot reuse the connection and keeps the goroutines that read and write it: every leaked body is an open connection and two parked goroutines. A client that fetches in a loop or per request runs out of file descriptors or memory. On the error path the response is nil (and a deferred `resp.Body.Close()` placed before the check panics).",
+      example: EXAMPLE.join('\n'),
+      useInstead: [...EXAMPLE.slice(0, 13), '\tdefer resp.Body.Close()', ...EXAMPLE.slice(13)].join('\n'),
+    },
+    messages: {
+      unclosed:
+        'response body of {{name}} from {{callee}} is never closed (the connection and its goroutines stay open); add defer {{name}}.Body.Close() after the error check',
+      path:
+        'response body of {{name}} from {{callee}} is not closed when {{where}} on line {{line}} (the connection and its goroutines stay open); add defer {{name}}.Body.Close() after the error check',
+      replaced:
+        'response {{name}} from {{callee}} is replaced on line {{line}} before its body is closed (the connection and its goroutines stay open); close {{name}}.Body before reusing the variable',
+      discarded:
+        'response from {{callee}} is discarded, so its body is never closed (the connection and its goroutines stay open); keep it and add defer resp.Body.Close() after the error check',
+      deferInLoop:
+        'response body of {{name}} from {{callee}} is closed by a defer that waits for the function to return, while the loop makes a new response on every iteration (the connections pile up); close the body at the end of each iteration',
+      beforeCheck:
+        '{{name}}.Body.Close is deferred before {{err}} is checked: when {{callee}} fails, {{name}} is nil and the deferred call panics; move the defer after the error check',
+    },
+    triggers: ['net/http'],
+    defaultOptions: {},
+  },
+
+  create(ctx) {
+    const { facts, text } = ctx;
+    const calls: Node[] = [];
+
+    function qualifiedResponse(call: Node): string | undefined {
+      const q = facts.qualified(call.childForFieldName('function'));
+      return q && RESPONSE_FUNCS.get(q.path)?.has(q.name) ? `${q.alias}.${q.name}` : undefined;
+    }
+
+    /** The call makes a response: returns how it is written (`http.Get`, `client.Do`), else undefined. */
+    function responseCall(call: Node): string | undefined {
+      const fn = call.childForFieldName('function');
+      if (fn?.type !== 'selector_expression') return undefined;
+      const direct = qualifiedResponse(call);
+      if (direct || facts.qualified(fn)) return direct;
+      const name = fn.childForFieldName('field')?.text ?? '';
+      const recv = fn.childForFieldName('operand');
+      const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+      if (!recv) return undefined;
+      const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
+      if (name === 'RoundTrip' || name === 'Do') {
+        if (args.length !== 1) return undefined;
+        const rt = valueType(facts, recv);
+        if (name === 'RoundTrip' ? rt && TRANSPORTS.has(rt) : rt === 'net/http.Client') return callee;
+        // Any Do(req) or RoundTrip(req) of a request this code holds, with (resp, err) results:
+        // the net/http signature, whatever the receiver's declared type.
+        const b = bindingOf(call);
+        return b.kind !== 'other' && b.results === 2 && httpKind(facts, args[0]!) === 'request' ? callee : undefined;
+      }
+      if (CLIENT_METHODS.get(name) !== args.length) return undefined;
+      return valueType(facts, recv) === 'net/http.Client' ? callee : undefined;
+    }
+
+    const borrows = borrowCheck(facts, CLOSE, { field: 'Body', methods: true, known: (call) => stdBorrows(facts, call) });
+    const makers = new Makers(facts, calls, (call) => (responseCall(call) ? BODY : undefined), () => ({ methods: CLOSE, field: 'Body', borrows }), true, endsPathByName);
+
+    return {
+      // Calls are found from their names in the text (a native search; the tree is touched
+      // only at each hit); the calls of the file's own functions only when a response is made.
+      source_file(root) {
+        const found: Node[] = [];
+        for (const name of identifiersMatching(root, text, NAMES)) {
+          const call = callOfName(name);
+          if (call) found.push(call);
+        }
+        if (!found.some((c) => responseCall(c))) return;
+        calls.push(...found);
+        const own = [...funcsOf(facts).byName().keys()];
+        for (const name of own.length ? wordNodes(root, text, own) : []) {
+          const call = callOfName(name);
+          if (call && !calls.some((c) => c.id === call.id)) calls.push(call);
+        }
+        calls.sort((a, b) => a.startIndex - b.startIndex);
+      },
+      'source_file:exit'() {
+        if (!calls.length) return;
+        const sites: Site[] = [];
+        for (const call of calls) {
+          const callee = responseCall(call);
+          if (callee) {
+            sites.push({ call, callee, kind: BODY, binding: bindingOf(call) });
+            continue;
+          }
+          const helper = calleeDecl(facts, call, true);
+          if (!helper) continue;
+          for (const [pos, made] of makers.of(helper)) {
+            const name = call.childForFieldName('function')!;
+            const callee = name.type === 'selector_expression' ? (name.childForFieldName('field')?.text ?? name.text) : name.text;
+            sites.push({ call, callee, kind: BODY, binding: bindingOf(call, pos), madeBy: { call: made.call, callee: responseCall(made.call) ?? '' } });
+          }
+        }
+        for (const v of judge(facts, sites, { borrows, ends: endsPathByName })) {
+          const d = describe(v);
+          let suggestions: Suggestion[] | undefined;
+          if (v.verdict === 'open' && !v.escapes && v.site.binding.kind === 'bound' && enclosingFunction(v.site.call)?.id === v.owner.id) {
+            const b = v.site.binding;
+            const safe = !inLoop(b.stmt, v.owner) && v.exits.every((e) => e.kind === 'return' || e.kind === 'end');
+            const edit = safe ? insertAfterErrorCheck(text, b.stmt, b.errName, `defer ${v.name}.Body.Close()`) : undefined;
+            if (edit) suggestions = [{ desc: `Add defer ${v.name}.Body.Close() after the error check`, edits: [edit] }];
+          }
+          ctx.report({ node: d.node, messageId: d.messageId, data: d.data, related: d.related, suggestions });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,242 @@
+// What became of a resource a call made: the shared judgement of the resource rules
+// (unclosed-body, unclosed-resource). A rule finds the calls and says what kind of value
+// each makes; this decides, per call, whether the value can be left open and where.
+//
+//	resp, err := client.Do(req)     the site: its binding, its owner function, its variable
+//	if err != nil { return err }    the error branch: nothing to release there
+//	defer resp.Body.Close()         a release: every path below is settled
+//
+// Verdicts: the value is discarded; some exits are reached with it open (each exit a
+// return, the end of its block, a new iteration or a re-assignment); its release is
+// deferred before the error check (it panics on a nil value); or it is made in a loop and
+// released by a defer that waits for the function to return.
+import type { Node } from 'web-tree-sitter';
+import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
+import { errorCheckAfter, inLoop, ownerOf, settlements, type Binding, type SettleOptions } from './obligations.js';
+import { openExits, type Exit } from './paths.js';
+
+/** What kind of value a constructor makes, and how it is released. */
+export interface Kind {
+  /** Methods that release it (`Close`; `Commit`/`Rollback` for a transaction). */
+  methods: ReadonlySet<string>;
+  /** The value is this field of the variable (`resp.Body`). */
+  field?: string;
+  /** Leaks on some paths are reported; otherwise only a value never released (or replaced). */
+  paths: boolean;
+  /** `for x.Next() { … }` run to its end releases it (database rows). */
+  consumes?: boolean;
+  /** Made in a loop and released by a defer there: reported as such (a response body). */
+  deferInLoop?: boolean;
+}
+
+/** One place a value comes into a function: a constructor call, or a helper that hands one over. */
+export interface Site<K extends Kind = Kind> {
+  call: Node;
+  /** As written at the call: `http.Get`, `db.Query`, or the helper's name. */
+  callee: string;
+  kind: K;
+  binding: Binding;
+  /** For a helper, the constructor call inside it that made the value. */
+  madeBy?: { call: Node; callee: string };
+}
+
+export type Verdict<K extends Kind = Kind> =
+  | { verdict: 'discarded'; site: Site<K> }
+  | {
+      verdict: 'open';
+      site: Site<K>;
+      owner: Node;
+      name: string;
+      /** Exits reached with the value open, in document order (never empty). */
+      exits: Exit[];
+      /** No release and no escape outside the error branch: the value is never released. */
+      never: boolean;
+      /** The value escapes somewhere (returned, stored, handed on): a `defer Close` could break it. */
+      escapes: boolean;
+    }
+  | { verdict: 'beforeCheck'; site: Site<K>; name: string; errName: string; defer: Node }
+  | { verdict: 'deferInLoop'; site: Site<K>; name: string; defer: Node };
+
+export interface JudgeOptions {
+  borrows: SettleOptions['borrows'];
+  /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
+  ends: (call: Node) => boolean;
+}
+
+/** `func main()` of package main and `func init()`: what they open lives as long as the process. */
+function processLifetime(facts: FileFacts, owner: Node): boolean {
+  if (owner.type !== 'function_declaration') return false;
+  const name = owner.childForFieldName('name')?.text;
+  if (name === 'init') return true;
+  if (name !== 'main') return false;
+  const pkg = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
+  return pkg?.namedChild(0)?.text === 'main';
+}
+
+/** The nearest defer statement around `n` in the same function, if any. */
+function deferAround(n: Node): Node | undefined {
+  for (let p = n.parent; p && !isFunction(p); p = p.parent) if (p.type === 'defer_statement') return p;
+  // `defer func() { x.Close() }()`: the release sits in the deferred literal.
+  const lit = enclosingFunction(n);
+  const call = lit?.type === 'func_literal' ? lit.parent : null;
+  return call?.type === 'call_expression' && call.parent?.type === 'defer_statement' ? call.parent : undefined;
+}
+
+/** The statements after `stmt` in its list, up to the first `if` that reads `errName`. */
+function beforeErrorCheck(stmt: Node, errName: string): Node[] {
+  const out: Node[] = [];
+  for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+    if (s.type === 'if_statement') {
+      const cond = s.childForFieldName('condition');
+      const reads = cond ? (cond.type === 'identifier' ? [cond] : cond.descendantsOfType('identifier')) : [];
+      if (reads.some((id) => id?.text === errName)) return out;
+    }
+    out.push(s);
+  }
+  return []; // no error check follows: nothing is "before" it
+}
+
+function within(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The innermost loop of `owner` around `n` (not counting nested functions). */
+function loopAround(n: Node, owner: Node): Node | undefined {
+  for (let p = n.parent; p && p.id !== owner.id; p = p.parent) {
+    if (isFunction(p)) return undefined;
+    if (p.type === 'for_statement') return p;
+  }
+  return undefined;
+}
+
+/** Judges every site of a file; discarded and open values, in site order. */
+export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[], opts: JudgeOptions): Verdict<K>[] {
+  const out: Verdict<K>[] = [];
+  for (const site of sites) {
+    const v = judgeSite(facts, site, opts);
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeOptions): Verdict<K> | undefined {
+  const { binding, kind } = site;
+  if (binding.kind === 'other') return undefined;
+  const stmt = binding.stmt;
+  const fn = enclosingFunction(stmt);
+  if (binding.kind === 'discarded') {
+    return fn && processLifetime(facts, fn) && !inLoop(stmt, fn) ? undefined : { verdict: 'discarded', site };
+  }
+  const name = binding.ident.text;
+  // Package-level variables live as long as the process; names of other files are unknown.
+  const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
+  if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
+  const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
+  // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
+  if (events.some((e) => e.at.startIndex < stmt.startIndex && enclosingFunction(e.at)?.id !== owner.id)) return undefined;
+  const releases = events.filter((e) => e.kind === 'released').map((e) => e.at);
+
+  const errName = binding.errName;
+  if (errName) {
+    for (const s of beforeErrorCheck(stmt, errName)) {
+      const early = s.type === 'defer_statement' && releases.find((r) => within(s, r));
+      if (early) return { verdict: 'beforeCheck', site, name, errName, defer: s };
+    }
+  }
+  if (kind.deferInLoop) {
+    const loop = loopAround(stmt, owner);
+    for (const r of releases) {
+      const d = loop && deferAround(r);
+      if (d && within(loop, d) && enclosingFunction(d)?.id === owner.id) return { verdict: 'deferInLoop', site, name, defer: d };
+    }
+  }
+
+  let exits = openExits({
+    owner,
+    start: stmt,
+    name,
+    settles: events.map((e) => e.at),
+    errName,
+    declares: binding.declares,
+    consumes: kind.consumes ? (loop) => nextLoopOf(loop, name) : undefined,
+    ends: opts.ends,
+  });
+  const check = errName ? errorCheckAfter(stmt, errName)?.childForFieldName('consequence') : undefined;
+  const outsideCheck = events.filter((e) => !(check && within(check, e.at)));
+  if (exits === null) {
+    // Not followed (goto): only a value never released at all is reported.
+    if (outsideCheck.length) return undefined;
+    const body = owner.childForFieldName('body');
+    exits = body ? [{ at: body.lastChild ?? body, kind: 'end' }] : [];
+  }
+  if (!exits.length) return undefined;
+  return {
+    verdict: 'open',
+    site,
+    owner,
+    name,
+    exits,
+    // Rows that a full `for rows.Next()` loop closes on other paths are not "never" closed.
+    never: outsideCheck.length === 0 && !(kind.consumes && owner.descendantsOfType('for_statement').some((l) => l && nextLoopOf(l, name))),
+    escapes: outsideCheck.some((e) => e.kind === 'escaped'),
+  };
+}
+
+/** `for rows.Next() { … }`: the loop's condition is a Next call on the variable. */
+export function nextLoopOf(loop: Node, name: string): boolean {
+  const cond = loop.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+  if (cond?.type !== 'call_expression' || (cond.childForFieldName('arguments')?.namedChildCount ?? 0) !== 0) return false;
+  const fn = cond.childForFieldName('function');
+  const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
+  return fn?.childForFieldName('field')?.text === 'Next' && operand?.type === 'identifier' && operand.text === name;
+}
+
+
+/** Message ids the resource rules share: each rule words them for its kind of value. */
+export type LeakMessage = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' | 'beforeCheck';
+
+const WHERE: Record<Exit['kind'], string> = {
+  return: 'the function returns',
+  end: 'the function ends',
+  scope: 'its variable goes out of scope',
+  iteration: 'the loop goes round again',
+  replaced: 'the variable is replaced',
+};
+
+const RELATED: Record<Exit['kind'], string> = {
+  return: 'returns here with it open',
+  end: 'the function ends here with it open',
+  scope: 'its variable goes out of scope here with it open',
+  iteration: 'the next iteration starts here with it open',
+  replaced: 'replaced here while still open',
+};
+
+export interface Described {
+  messageId: LeakMessage;
+  node: Node;
+  data: Record<string, string | number>;
+  related: { node: Node; message: string }[];
+}
+
+/** Where to report a verdict, with which message id, placeholders and related locations. */
+export function describe(v: Verdict): Described {
+  const { site } = v;
+  const related = site.madeBy ? [{ node: site.madeBy.call, message: `made here by ${site.madeBy.callee}` }] : [];
+  const data: Record<string, string | number> = { callee: site.callee };
+  switch (v.verdict) {
+    case 'discarded':
+      return { messageId: 'discarded', node: site.call, data, related };
+    case 'beforeCheck':
+      return { messageId: 'beforeCheck', node: v.defer, data: { ...data, name: v.name, err: v.errName }, related };
+    case 'deferInLoop':
+      related.push({ node: v.defer, message: 'deferred here, until the function returns' });
+      return { messageId: 'deferInLoop', node: (site.binding as { ident: Node }).ident, data: { ...data, name: v.name }, related };
+    case 'open': {
+      const first = v.exits[0]!;
+      for (const e of v.exits) related.push({ node: e.at, message: RELATED[e.kind] });
+      const messageId: LeakMessage = first.kind === 'replaced' ? 'replaced' : v.never ? 'unclosed' : 'path';
+      const line = first.at.startPosition.row + 1;
+      return { messageId, node: (site.binding as { ident: Node }).ident, data: { ...data, name: v.name, line, where: WHERE[first.kind] }, related };
+    }
+  }
+}

@@ -1,0 +1,397 @@
+// Paths through one function: from the statement that puts a value in a variable, which
+// exits can be reached with the value still open, i.e. without passing a statement that
+// settles it (releases it, or hands it to someone else).
+//
+//	resp, err := client.Do(req)        ← start: open from here
+//	if err != nil {                    ← the error branch: resp is nil there, nothing to close
+//		return err
+//	}
+//	if resp.StatusCode != 200 {
+//		return errStatus               ← an open exit: the body is never closed on this path
+//	}
+//	defer resp.Body.Close()            ← settles every path below
+//
+// The walk follows Go's structured statements (if, for, switch, select, labels, break,
+// continue) on the syntax alone, once per statement: linear in the function's size. A
+// function with `goto` is not followed (null). Calls that end a path (panic, os.Exit,
+// log.Fatal, t.Fatal, …) leave nothing open. The analysis is a may-analysis that prefers
+// silence: a statement that settles the value on any of its inner paths (a closure that
+// closes it, say) counts as settling it.
+import type { Node } from 'web-tree-sitter';
+import { unparen } from './facts.js';
+
+export type ExitKind =
+  /** a `return` reached with the value open */
+  | 'return'
+  /** the end of the function body */
+  | 'end'
+  /** the end of the block that declares the variable (or a jump out of it) */
+  | 'scope'
+  /** the loop goes round again and the start runs anew (a `continue` or the end of the body) */
+  | 'iteration'
+  /** the variable is given another value while the old one is open */
+  | 'replaced';
+
+export interface Exit {
+  /** The return, continue, break or assignment statement; the `}` token for the end of a block. */
+  at: Node;
+  kind: ExitKind;
+}
+
+export interface PathSpec {
+  /** The function (declaration, method or literal) whose body is walked. */
+  owner: Node;
+  /** The statement (or if/for/switch initializer) that puts the value in the variable. */
+  start: Node;
+  /** The variable. */
+  name: string;
+  /** Nodes that settle the value (releases and escapes), anywhere in the function. */
+  settles: readonly Node[];
+  /** The error result assigned with the value: in `if err != nil { … }` the value is nil. */
+  errName?: string;
+  /** The start declares the variable (`:=`, `var`): leaving its block drops the value. */
+  declares: boolean;
+  /** A loop that settles the value when it runs to its end (`for rows.Next() { … }`). */
+  consumes?: (loop: Node) => boolean;
+  /** A call that ends the path (panic, os.Exit, log.Fatal, t.Fatal, …). */
+  ends: (call: Node) => boolean;
+}
+
+/** Open on some path reaching here (true), on none (false), or unreachable (null). */
+type State = boolean | null;
+
+function join(a: State, b: State): State {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a || b;
+}
+
+interface Target {
+  node: Node;
+  label?: string;
+  loop: boolean;
+  breaks: State;
+  continues: State;
+  /** The first `continue` that carried the value open. */
+  openContinue?: Node;
+}
+
+/**
+ * The exits of `spec.owner` that can be reached from `spec.start` with the value open, in
+ * document order; null when the function's flow is not followed (it uses goto).
+ */
+export function openExits(spec: PathSpec): Exit[] | null {
+  const body = spec.owner.childForFieldName('body');
+  if (!body) return [];
+  if (body.descendantsOfType('goto_statement').length) return null;
+  return new Walker(spec, body).run();
+}
+
+class Walker {
+  private readonly exits: Exit[] = [];
+  private readonly targets: Target[] = [];
+  private readonly startAt: number;
+  /** The block (or header statement) whose end drops the value. */
+  private readonly scope: Node;
+  /** Where `err` stops meaning the start's error: its next assignment. */
+  private readonly errUntil: number;
+  private readonly settles: Node[];
+
+  constructor(
+    private readonly spec: PathSpec,
+    private readonly body: Node,
+  ) {
+    this.startAt = spec.start.startIndex;
+    this.settles = [...spec.settles].sort((a, b) => a.startIndex - b.startIndex);
+    this.scope = spec.declares ? scopeOf(spec.start) : body;
+    this.errUntil = spec.errName ? nextAssignment(body, spec.errName, spec.start) : -1;
+  }
+
+  run(): Exit[] {
+    const out = this.block(this.body, false);
+    if (out) this.exits.push({ at: closing(this.body), kind: 'end' });
+    return this.exits.sort((a, b) => a.at.startIndex - b.at.startIndex);
+  }
+
+  /** Does [from, to) hold a settling node? */
+  private settledIn(from: number, to: number): boolean {
+    return this.settles.some((n) => n.startIndex >= from && n.startIndex < to);
+  }
+
+  private block(block: Node, s: State): State {
+    let state = s;
+    for (const st of statementsOf(block)) {
+      if (state === null) break;
+      state = this.statement(st, state);
+    }
+    if (state && block.id === this.scope.id && block.id !== this.body.id) {
+      this.exits.push({ at: closing(block), kind: block.parent?.type === 'for_statement' ? 'iteration' : 'scope' });
+      return false;
+    }
+    return state;
+  }
+
+  private statement(n: Node, s: State): State {
+    switch (n.type) {
+      case 'block':
+        return this.block(n, s);
+      case 'if_statement':
+        return this.ifStatement(n, s);
+      case 'for_statement':
+        return this.forStatement(n, s, undefined);
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+      case 'select_statement':
+        return this.switchStatement(n, s, undefined);
+      case 'labeled_statement': {
+        const label = n.childForFieldName('label')?.text;
+        const inner = n.namedChildren.find((c) => c && c.type !== 'label_name' && c.type !== 'comment') ?? null;
+        if (!inner) return s;
+        if (inner.type === 'for_statement') return this.forStatement(inner, s, label);
+        if (inner.type.endsWith('switch_statement') || inner.type === 'select_statement') return this.switchStatement(inner, s, label);
+        return this.statement(inner, s);
+      }
+      case 'return_statement': {
+        const state = this.simple(n, s);
+        if (state) this.exits.push({ at: n, kind: 'return' });
+        return null;
+      }
+      case 'break_statement':
+      case 'continue_statement':
+        this.jump(n, this.simple(n, s));
+        return null;
+      case 'comment':
+      case 'empty_statement':
+        return s;
+      default:
+        return this.simple(n, s);
+    }
+  }
+
+  /** A statement without inner statements: settle, end the path, replace the value, or start it. */
+  private simple(n: Node, s: State): State {
+    let state = s;
+    if (state && this.settledIn(n.startIndex, n.endIndex)) state = false;
+    if (n.startIndex === this.startAt && n.type !== 'if_statement') return true;
+    if (state !== null && endsPath(n, this.spec.ends)) return null;
+    if (state && n.startIndex > this.startAt && this.replaces(n)) {
+      this.exits.push({ at: n, kind: 'replaced' });
+      return false;
+    }
+    return state;
+  }
+
+  /** `name = …` (or `name, err := …` in the start's own block): the variable gets another value. */
+  private replaces(n: Node): boolean {
+    if (n.type !== 'assignment_statement' && n.type !== 'short_var_declaration') return false;
+    if (n.type === 'assignment_statement' && n.childForFieldName('operator')?.text !== '=') return false;
+    if (n.type === 'short_var_declaration' && n.parent?.id !== this.spec.start.parent?.id) return false;
+    return (n.childForFieldName('left')?.namedChildren ?? []).some((l) => l?.type === 'identifier' && l.text === this.spec.name);
+  }
+
+  /** A header (initializer, condition, range clause): it may hold the start or settle the value. */
+  private header(n: Node | null, s: State): State {
+    if (!n || s === null) return s;
+    if (n.startIndex === this.startAt) return true;
+    if (s && this.settledIn(n.startIndex, n.endIndex)) return false;
+    return s;
+  }
+
+  private ifStatement(n: Node, s: State): State {
+    let state = this.header(n.childForFieldName('initializer'), s);
+    const cond = n.childForFieldName('condition');
+    state = this.header(cond, state);
+    const [thenNone, elseNone] = cond ? this.condition(cond) : [false, false];
+    const thenOut = this.block(n.childForFieldName('consequence')!, thenNone ? (state === null ? null : false) : state);
+    const alt = n.childForFieldName('alternative');
+    const elseIn = elseNone ? (state === null ? null : false) : state;
+    const elseOut = alt ? this.statement(alt, elseIn) : elseIn;
+    let out = join(thenOut, elseOut);
+    // `if resp, err := get(); err == nil { … }`: the value lives in the if statement.
+    if (out && this.scope.id === n.id) {
+      this.exits.push({ at: closing(alt && alt.type === 'block' ? alt : n.childForFieldName('consequence')!), kind: 'scope' });
+      out = false;
+    }
+    return out;
+  }
+
+  /**
+   * What a condition says about the value: [nil when it holds, nil when it fails]. The
+   * start's own error check (`err != nil`, also `err != nil && …`) means the value is nil;
+   * so does `x == nil` (`x.Body == nil`) for the variable itself.
+   */
+  private condition(cond: Node): [boolean, boolean] {
+    const fresh = !!this.spec.errName && cond.startIndex > this.startAt && cond.startIndex < this.errUntil;
+    // The operator of `v op nil` that makes the value nil, for the error and for the variable.
+    const nilOp = (c: Node): { op: string; nilWhen: string } | undefined => {
+      if (c.type !== 'binary_expression') return undefined;
+      const l = unparen(c.childForFieldName('left')!);
+      const r = unparen(c.childForFieldName('right')!);
+      const [v, nil] = r.type === 'nil' ? [l, r] : [r, l];
+      if (nil.type !== 'nil') return undefined;
+      const op = c.childForFieldName('operator')?.text ?? '';
+      if (fresh && v.type === 'identifier' && v.text === this.spec.errName) return { op, nilWhen: '!=' };
+      const base = v.type === 'selector_expression' ? unparen(v.childForFieldName('operand')!) : v;
+      return base.type === 'identifier' && base.text === this.spec.name ? { op, nilWhen: '==' } : undefined;
+    };
+    // a && b holds only when both hold; a || b fails only when both fail.
+    const when = (e: Node, joiner: '&&' | '||', holds: boolean): boolean => {
+      const c = unparen(e);
+      if (c.type === 'binary_expression' && c.childForFieldName('operator')?.text === joiner) {
+        return when(c.childForFieldName('left')!, joiner, holds) || when(c.childForFieldName('right')!, joiner, holds);
+      }
+      const n = nilOp(c);
+      return !!n && (n.op === n.nilWhen) === holds;
+    };
+    return [when(cond, '&&', true), when(cond, '||', false)];
+  }
+
+  private forStatement(n: Node, s: State, label: string | undefined): State {
+    const clause = n.namedChildren.find((c) => c && c.type !== 'block' && c.id !== n.childForFieldName('body')?.id && c.type !== 'comment') ?? null;
+    let state = s;
+    let hasCondition = true;
+    if (clause?.type === 'for_clause') {
+      state = this.header(clause.childForFieldName('initializer'), state);
+      state = this.header(clause.childForFieldName('condition'), state);
+      hasCondition = !!clause.childForFieldName('condition');
+    } else if (clause) {
+      state = this.header(clause, state);
+    } else {
+      hasCondition = false;
+    }
+    const target: Target = { node: n, label, loop: true, breaks: null, continues: null };
+    this.targets.push(target);
+    const body = n.childForFieldName('body')!;
+    const end = this.block(body, state);
+    this.targets.pop();
+    const around = join(end, target.continues);
+    // The start runs again with the value still open: the next iteration replaces it.
+    const containsStart = body.startIndex <= this.startAt && this.startAt < body.endIndex;
+    if (around && containsStart) {
+      this.exits.push({ at: end ? closing(body) : target.openContinue ?? closing(body), kind: 'iteration' });
+    }
+    if (this.spec.consumes?.(n)) return join(state === null ? null : false, target.breaks);
+    const normal = hasCondition ? join(state, containsStart ? (around === null ? null : false) : around) : null;
+    return join(normal, target.breaks);
+  }
+
+  private switchStatement(n: Node, s: State, label: string | undefined): State {
+    let state = this.header(n.childForFieldName('initializer'), s);
+    state = this.header(n.childForFieldName('value'), state);
+    const target: Target = { node: n, label, loop: false, breaks: null, continues: null };
+    this.targets.push(target);
+    let out: State = null;
+    let hasDefault = false;
+    for (const c of n.namedChildren) {
+      if (!c || !/_case$/.test(c.type)) continue;
+      if (c.type === 'default_case') hasDefault = true;
+      let entry = state;
+      // `switch { case err != nil: … }`
+      const value = c.type === 'expression_case' && !n.childForFieldName('value') ? c.childForFieldName('value') : null;
+      const cond = value?.namedChildCount === 1 ? value.namedChild(0) : null;
+      if (cond && entry !== null && this.condition(cond)[0]) entry = false;
+      entry = this.header(c.childForFieldName('communication'), entry);
+      const list = c.namedChildren.find((x) => x?.type === 'statement_list') ?? null;
+      out = join(out, list ? this.block(list, entry) : entry);
+    }
+    this.targets.pop();
+    // Without a default, a switch may run no case (a select always runs one).
+    if (!hasDefault && n.type !== 'select_statement') out = join(out, state);
+    out = join(out, target.breaks);
+    if (out && this.scope.id === n.id) {
+      this.exits.push({ at: closing(n), kind: 'scope' });
+      out = false;
+    }
+    return out;
+  }
+
+  private jump(n: Node, s: State): void {
+    if (s === null) return;
+    const label = n.namedChildren.find((c) => c?.type === 'label_name')?.text;
+    const isBreak = n.type === 'break_statement';
+    let target: Target | undefined;
+    for (let i = this.targets.length - 1; i >= 0; i--) {
+      const t = this.targets[i]!;
+      if (label ? t.label === label : isBreak || t.loop) {
+        target = t;
+        break;
+      }
+    }
+    if (!target) return;
+    let state = s;
+    // Leaving the variable's block drops the value.
+    if (state && this.scope.id !== this.body.id && contains(target.node, this.scope) && target.node.id !== this.scope.id) {
+      this.exits.push({ at: n, kind: isBreak ? 'scope' : 'iteration' });
+      state = false;
+    }
+    if (isBreak) target.breaks = join(target.breaks, state);
+    else {
+      target.continues = join(target.continues, state);
+      if (state && !target.openContinue) target.openContinue = n;
+    }
+  }
+}
+
+function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The statements of a block or a statement list. */
+function statementsOf(n: Node): Node[] {
+  const list = n.type === 'statement_list' ? n : n.namedChildren.find((c) => c?.type === 'statement_list');
+  return (list?.namedChildren ?? []).filter((c): c is Node => c !== null);
+}
+
+/** The `}` that ends a block (or the last token of a statement). */
+function closing(n: Node): Node {
+  return n.lastChild ?? n;
+}
+
+/** The block (or if/for/switch statement, for a header's declaration) a declaration is scoped to. */
+function scopeOf(start: Node): Node {
+  const p = start.parent;
+  if (!p) return start;
+  if (p.type === 'statement_list') return p.parent?.type === 'block' ? p.parent : p;
+  if (p.type === 'for_clause') return p.parent ?? p;
+  return p; // if/switch initializer
+}
+
+/** The offset of the first assignment to `name` after `start` (its end when there is none). */
+function nextAssignment(body: Node, name: string, start: Node): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const st of body.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
+    if (!st || st.startIndex <= start.startIndex || st.startIndex >= first) continue;
+    const left = st.childForFieldName('left')?.namedChildren ?? [];
+    if (left.some((l) => l?.type === 'identifier' && l.text === name)) first = st.startIndex;
+  }
+  return first;
+}
+
+/** An expression statement whose call ends the path. */
+function endsPath(n: Node, ends: (call: Node) => boolean): boolean {
+  if (n.type !== 'expression_statement') return false;
+  const e = n.namedChild(0);
+  const call = e ? unparen(e) : null;
+  return call?.type === 'call_expression' && ends(call);
+}
+
+/**
+ * Calls after which the code that follows never runs, read from their names: `panic`,
+ * `os.Exit`, `log.Fatal…`/`log.Panic…` (any logger), `t.Fatal…`, `t.FailNow`, `t.Skip…`,
+ * `runtime.Goexit`. A failing test path (`t.Error…` then return) is a failed test, not a
+ * leak a maintainer would chase, so `t.Error…` and `t.Fail` on the test's own `t`/`b`
+ * end the path too.
+ */
+export function endsPathByName(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  if (fn.type === 'identifier') return fn.text === 'panic';
+  if (fn.type !== 'selector_expression') return false;
+  const name = fn.childForFieldName('field')?.text ?? '';
+  const operand = fn.childForFieldName('operand');
+  const recv = operand?.type === 'identifier' ? operand.text : '';
+  if (/^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|SkipNow|Skip|Skipf|Goexit)$/.test(name)) return true;
+  if (name === 'Exit') return recv === 'os' || recv === 'syscall';
+  return /^(t|b|tb|f)$/.test(recv) && /^(Error|Errorf|Fail)$/.test(name);
+}
+
