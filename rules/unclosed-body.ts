@@ -13,9 +13,10 @@
 // RoundTrip of an *http.Transport, a one-argument Do(req) of a request this code built,
 // and same-file helpers that hand such a response to their caller.
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type Suggestion } from '../src/engine/types.js';
+import { defineRule, type Handlers, type Suggestion } from '../src/engine/types.js';
 import { stdBorrows } from '../src/go/borrowers.js';
-import { enclosingFunction } from '../src/go/facts.js';
+import { definitionsOf } from '../src/go/decls.js';
+import { enclosingFunction, unparen, type FileFacts } from '../src/go/facts.js';
 import { httpKind } from '../src/go/http.js';
 import { describe, judge, type Kind, type Site } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, calleeDecl, inLoop, insertAfterErrorCheck, Makers } from '../src/go/obligations.js';
@@ -26,26 +27,33 @@ import { funcsOf } from '../src/go/funcs.js';
 
 type MessageId = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' | 'beforeCheck';
 
+export interface BodyOptions {
+  /** Also scan `_test.go` files (their responses mostly come from a local test server and die with the test). */
+  tests: boolean;
+}
+
 const CLOSE: ReadonlySet<string> = new Set(['Close']);
 const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true };
 
 const HTTP = 'net/http';
+// HEAD is left out: a response to HEAD has no body, and the transport puts the connection
+// back in its pool before it hands the response over, so nothing is held. ReadResponse reads
+// from a connection the caller owns and closes.
 /** Package functions that return a response: import path → names. */
 const RESPONSE_FUNCS = new Map<string, ReadonlySet<string>>([
-  [HTTP, new Set(['Get', 'Head', 'Post', 'PostForm', 'ReadResponse'])],
-  ['golang.org/x/net/context/ctxhttp', new Set(['Do', 'Get', 'Head', 'Post', 'PostForm'])],
+  [HTTP, new Set(['Get', 'Post', 'PostForm'])],
+  ['golang.org/x/net/context/ctxhttp', new Set(['Do', 'Get', 'Post', 'PostForm'])],
 ]);
 /** Methods of *http.Client that return a response, with their number of arguments. */
 const CLIENT_METHODS = new Map([
   ['Do', 1],
   ['Get', 1],
-  ['Head', 1],
   ['Post', 3],
   ['PostForm', 2],
 ]);
 const TRANSPORTS = new Set(['net/http.Transport', 'golang.org/x/net/http2.Transport']);
 /** Every name a response-making call can have, as one regex over the file text. */
-const NAMES = /\b(?:Get|Head|Post|PostForm|Do|RoundTrip|ReadResponse)\b/g;
+const NAMES = /\b(?:Get|Post|PostForm|Do|RoundTrip)\b/g;
 
 /** The documented example: a status check that returns before the body is closed. */
 const EXAMPLE = [
@@ -70,7 +78,26 @@ const EXAMPLE = [
   '',
 ];
 
-export default defineRule<MessageId>({
+/** A request made with method HEAD: `http.NewRequest("HEAD", …)`, `http.MethodHead`. */
+function headRequest(facts: FileFacts, req: Node): boolean {
+  const r = unparen(req);
+  if (r.type !== 'identifier') return false;
+  return definitionsOf(facts, r).some((d) => {
+    const call = d.multi?.index === 0 ? d.multi.call : d.value ? unparen(d.value) : null;
+    if (call?.type !== 'call_expression' || !facts.isCallTo(call, HTTP, ['NewRequest', 'NewRequestWithContext'])) return false;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+    const method = args[facts.isCallTo(call, HTTP, 'NewRequest') ? 0 : 1];
+    return method?.text === '"HEAD"' || (method?.type === 'selector_expression' && method.childForFieldName('field')?.text === 'MethodHead');
+  });
+}
+
+/** The function takes the connection over (`clientconn.Hijack()`): the response is only a handshake. */
+function hijacks(call: Node, recv: Node): boolean {
+  const owner = enclosingFunction(call);
+  return !!owner && owner.text.includes(`${recv.text}.Hijack(`);
+}
+
+export default defineRule<MessageId, Partial<BodyOptions>>({
   meta: {
     id: 'unclosed-body',
     title: 'HTTP response body is not closed',
@@ -80,7 +107,7 @@ export default defineRule<MessageId>({
     fixable: true,
     docs: {
       whatItDoes:
-        'Finds HTTP responses (from `http.Get`/`Head`/`Post`/`PostForm`, `ctxhttp`, the methods of a value that is an `*http.Client` by what the code shows, `RoundTrip` of an `*http.Transport`, or a same-file helper that hands one over) whose `Body` is not closed on some path after the error check: never closed, closed only on the success path while a status check returns first, discarded (`_, err := http.Get(…)`), replaced before it is closed, or closed by a `defer` inside the loop that makes a response per iteration. Also `defer resp.Body.Close()` written before the error check. Silent when the response or its body is returned, stored, sent, or handed to a function that may close it (a same-file function that closes it counts as a close).',
+        'Finds HTTP responses (from `http.Get`/`Post`/`PostForm`, `ctxhttp`, the methods of a value that is an `*http.Client` by what the code shows, `RoundTrip` of an `*http.Transport`, or a same-file helper that hands one over) whose `Body` is not closed on some path after the error check: never closed, closed only on the success path while a status check returns first, discarded (`_, err := http.Get(…)`), replaced before it is closed, or closed by a `defer` inside the loop that makes a response per iteration. Also `defer resp.Body.Close()` written before the error check. Silent when the response or its body is returned, stored, sent, or handed to a function that may close it (a same-file function that closes it counts as a close).',
       whyIsThisBad:
         "Until a response body is closed, the client's transport cannot reuse the connection and keeps the goroutines that read and write it: every leaked body is an open connection and two parked goroutines. A client that fetches in a loop or per request runs out of file descriptors or memory. On the error path the response is nil (and a deferred `resp.Body.Close()` placed before the check panics).",
       example: EXAMPLE.join('\n'),
@@ -101,10 +128,11 @@ export default defineRule<MessageId>({
         '{{name}}.Body.Close is deferred before {{err}} is checked: when {{callee}} fails, {{name}} is nil and the deferred call panics; move the defer after the error check',
     },
     triggers: ['net/http'],
-    defaultOptions: {},
+    defaultOptions: { tests: false },
   },
 
-  create(ctx) {
+  create(ctx): Handlers {
+    if (!ctx.options?.tests && ctx.filePath.endsWith('_test.go')) return {};
     const { facts, text } = ctx;
     const calls: Node[] = [];
 
@@ -125,7 +153,7 @@ export default defineRule<MessageId>({
       if (!recv) return undefined;
       const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
       if (name === 'RoundTrip' || name === 'Do') {
-        if (args.length !== 1) return undefined;
+        if (args.length !== 1 || headRequest(facts, args[0]!) || hijacks(call, recv)) return undefined;
         const rt = valueType(facts, recv);
         if (name === 'RoundTrip' ? rt && TRANSPORTS.has(rt) : rt === 'net/http.Client') return callee;
         // Any Do(req) or RoundTrip(req) of a request this code holds, with (resp, err) results:

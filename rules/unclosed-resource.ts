@@ -15,7 +15,7 @@
 // followed path by path (a transaction needs Commit or Rollback on every path); the other
 // resources are reported when nothing releases them at all, or a new value replaces them.
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type Suggestion } from '../src/engine/types.js';
+import { defineRule, type Handlers, type Suggestion } from '../src/engine/types.js';
 import { stdBorrows, wrapperStaysLocal } from '../src/go/borrowers.js';
 import { compileCalleeList, listHas } from '../src/go/callees.js';
 import { enclosingFunction } from '../src/go/facts.js';
@@ -54,7 +54,8 @@ const close = (noun: string, holds: string, extra: Partial<Resource> = {}): Reso
   ...extra,
 });
 
-const FILE = close('file', 'its file descriptor stays open');
+// (*os.File).Close on nil returns ErrInvalid: a defer before the error check is harmless.
+const FILE = close('file', 'its file descriptor stays open', { nilSafe: true });
 const DB = close('database handle', 'its connection pool and goroutines stay open');
 const ROWS = close('result set', 'its connection stays busy', { paths: true, consumes: true });
 const STMT = close('prepared statement', 'it stays prepared on its connections');
@@ -167,6 +168,8 @@ export interface ResourceOptions {
   constructors: string[];
   /** Also report gzip/zlib readers that are never closed (their Close releases nothing but a pgzip reader's goroutines). */
   decompressors: boolean;
+  /** Also scan `_test.go` files (what a test opens mostly dies with the test). */
+  tests: boolean;
 }
 
 const EXAMPLE = [
@@ -236,7 +239,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
       'Listen',
       'OpenReader',
     ],
-    defaultOptions: { constructors: [], decompressors: false },
+    defaultOptions: { constructors: [], decompressors: false, tests: false },
   },
 
   optionTriggers(options) {
@@ -244,9 +247,10 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     return [...extra.funcNames, ...(options?.decompressors ? ['NewReader'] : [])];
   },
 
-  create(ctx) {
-    const { facts, text } = ctx;
+  create(ctx): Handlers {
     const options = ctx.options ?? {};
+    if (!options.tests && ctx.filePath.endsWith('_test.go')) return {};
+    const { facts, text } = ctx;
     const extra = compileCalleeList(options.constructors, false);
     const decompressors = options.decompressors === true;
     const names = extra.funcNames.size || decompressors ? namesPattern([...(decompressors ? ['NewReader', 'NewReaderN'] : []), ...extra.funcNames]) : NAMES;

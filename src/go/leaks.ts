@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
 import { errorCheckAfter, inLoop, ownerOf, settlements, type Binding, type SettleOptions } from './obligations.js';
-import { openExits, type Exit } from './paths.js';
+import { impliesNil, openExits, type Exit } from './paths.js';
 
 /** What kind of value a constructor makes, and how it is released. */
 export interface Kind {
@@ -27,6 +27,8 @@ export interface Kind {
   consumes?: boolean;
   /** Made in a loop and released by a defer there: reported as such (a response body). */
   deferInLoop?: boolean;
+  /** Its release is safe on a nil value (`(*os.File).Close`): a defer before the error check is harmless. */
+  nilSafe?: boolean;
 }
 
 /** One place a value comes into a function: a constructor call, or a helper that hands one over. */
@@ -82,20 +84,24 @@ function deferAround(n: Node): Node | undefined {
   return call?.type === 'call_expression' && call.parent?.type === 'defer_statement' ? call.parent : undefined;
 }
 
-/** The statements after `stmt` in its list, up to the first `if` that reads `errName`. */
-function beforeErrorCheck(stmt: Node, errName: string): Node[] {
-  const out: Node[] = [];
+/**
+ * `defer resp.Body.Close()` written between the value's statement and any `if` after it:
+ * the defer runs on the error path too, with a nil value. Only a direct call: a deferred
+ * func literal may check for nil first.
+ */
+function deferBeforeCheck(stmt: Node, releases: Node[]): Node | undefined {
   for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
-    if (s.type === 'if_statement') {
-      const cond = s.childForFieldName('condition');
-      const reads = cond ? (cond.type === 'identifier' ? [cond] : cond.descendantsOfType('identifier')) : [];
-      if (reads.some((id) => id?.text === errName)) return out;
+    if (s.type === 'comment') continue;
+    if (s.type !== 'defer_statement') {
+      if (s.type === 'if_statement' || s.descendantsOfType('if_statement').length) return undefined;
+      continue;
     }
-    out.push(s);
+    const call = s.namedChild(0);
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (fn && releases.some((r) => r.id === fn.id)) return s;
   }
-  return []; // no error check follows: nothing is "before" it
+  return undefined;
 }
-
 function within(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
@@ -119,13 +125,24 @@ export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[
   return out;
 }
 
+/** The error a discarded value's statement assigns: `_, err := f()` → err. */
+function errOfDiscarded(stmt: Node): string | undefined {
+  const left = stmt.type === 'var_declaration' ? [] : (stmt.childForFieldName('left')?.namedChildren ?? []);
+  const last = left[left.length - 1];
+  return left.length > 1 && last?.type === 'identifier' && last.text !== '_' ? last.text : undefined;
+}
+
 function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeOptions): Verdict<K> | undefined {
   const { binding, kind } = site;
   if (binding.kind === 'other') return undefined;
   const stmt = binding.stmt;
   const fn = enclosingFunction(stmt);
+  if (!fn) return undefined;
   if (binding.kind === 'discarded') {
-    return fn && processLifetime(facts, fn) && !inLoop(stmt, fn) ? undefined : { verdict: 'discarded', site };
+    if (processLifetime(facts, fn) && !inLoop(stmt, fn)) return undefined;
+    // `_, err := c.Get(u); if err == nil { t.Fatal(…) }`: only the failing path has a value.
+    const paths = openExits({ owner: fn, start: stmt, name: '_', settles: [], errName: errOfDiscarded(stmt), declares: false, ends: opts.ends });
+    return paths && !paths.exits.length ? undefined : { verdict: 'discarded', site };
   }
   const name = binding.ident.text;
   // Package-level variables live as long as the process; names of other files are unknown.
@@ -135,23 +152,19 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
   if (events.some((e) => e.at.startIndex < stmt.startIndex && enclosingFunction(e.at)?.id !== owner.id)) return undefined;
   const releases = events.filter((e) => e.kind === 'released').map((e) => e.at);
-
   const errName = binding.errName;
-  if (errName) {
-    for (const s of beforeErrorCheck(stmt, errName)) {
-      const early = s.type === 'defer_statement' && releases.find((r) => within(s, r));
-      if (early) return { verdict: 'beforeCheck', site, name, errName, defer: s };
-    }
-  }
+
+  const early = errName && !kind.nilSafe ? deferBeforeCheck(stmt, releases) : undefined;
+  if (early && errName) return { verdict: 'beforeCheck', site, name, errName, defer: early };
   if (kind.deferInLoop) {
     const loop = loopAround(stmt, owner);
     for (const r of releases) {
       const d = loop && deferAround(r);
-      if (d && within(loop, d) && enclosingFunction(d)?.id === owner.id) return { verdict: 'deferInLoop', site, name, defer: d };
+      if (d && within(loop, d) && enclosingFunction(d)?.id === owner.id && goesRound(d, owner, opts)) return { verdict: 'deferInLoop', site, name, defer: d };
     }
   }
 
-  let exits = openExits({
+  const paths = openExits({
     owner,
     start: stmt,
     name,
@@ -161,25 +174,33 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
     consumes: kind.consumes ? (loop) => nextLoopOf(loop, name) : undefined,
     ends: opts.ends,
   });
-  const check = errName ? errorCheckAfter(stmt, errName)?.childForFieldName('consequence') : undefined;
-  const outsideCheck = events.filter((e) => !(check && within(check, e.at)));
-  if (exits === null) {
+  // Uses in the error branch (`if err != nil { return resp, err }`) see a nil value.
+  const check = errName ? errorCheckAfter(stmt, errName) : undefined;
+  const cond = check?.childForFieldName('condition');
+  const branch = cond && impliesNil(cond, true, { err: errName, name }) ? check!.childForFieldName('consequence') : undefined;
+  const outside = events.filter((e) => !(branch && within(branch, e.at)));
+  const consumed = kind.consumes && owner.descendantsOfType('for_statement').some((l) => l && nextLoopOf(l, name));
+  const never = outside.length === 0 && !consumed;
+  let exits: Exit[];
+  if (paths === null) {
     // Not followed (goto): only a value never released at all is reported.
-    if (outsideCheck.length) return undefined;
     const body = owner.childForFieldName('body');
-    exits = body ? [{ at: body.lastChild ?? body, kind: 'end' }] : [];
+    exits = never && body ? [{ at: body.lastChild ?? body, kind: 'end' }] : [];
+  } else if (!never && errName && !paths.errChecked) {
+    // Its error is handled in ways the walk does not read (`retry, err := shouldRetry(err)`):
+    // only a value never released, or replaced, is reported.
+    exits = paths.exits.filter((e) => e.kind === 'replaced');
+  } else {
+    exits = paths.exits;
   }
   if (!exits.length) return undefined;
-  return {
-    verdict: 'open',
-    site,
-    owner,
-    name,
-    exits,
-    // Rows that a full `for rows.Next()` loop closes on other paths are not "never" closed.
-    never: outsideCheck.length === 0 && !(kind.consumes && owner.descendantsOfType('for_statement').some((l) => l && nextLoopOf(l, name))),
-    escapes: outsideCheck.some((e) => e.kind === 'escaped'),
-  };
+  return { verdict: 'open', site, owner, name, exits, never, escapes: outside.some((e) => e.kind === 'escaped') };
+}
+
+/** The loop around `d` can start another iteration after `d` ran (it does not always return first). */
+function goesRound(d: Node, owner: Node, opts: JudgeOptions): boolean {
+  const paths = openExits({ owner, start: d, name: '', settles: [], declares: false, ends: opts.ends });
+  return !paths || paths.exits.some((e) => e.kind === 'iteration');
 }
 
 /** `for rows.Next() { … }`: the loop's condition is a Next call on the variable. */

@@ -544,7 +544,7 @@ export class Makers<T> {
     const named = namedResults(decl).includes(v);
     const exits = openExits({ owner: decl, start: start.stmt, name: v, settles: events.map((e) => e.at), errName: start.errName, declares: start.declares, ends: this.ends });
     if (exits === null) return !events.length;
-    return exits.some((x) => x.kind === 'return' && returnsName(x.at, v, named));
+    return exits.exits.some((x) => x.kind === 'return' && returnsName(x.at, v, named));
   }
 
   /** What `decl`'s results carry, by position (empty when it makes nothing it hands over). */

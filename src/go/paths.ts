@@ -80,15 +80,87 @@ interface Target {
  * The exits of `spec.owner` that can be reached from `spec.start` with the value open, in
  * document order; null when the function's flow is not followed (it uses goto).
  */
-export function openExits(spec: PathSpec): Exit[] | null {
+export function openExits(spec: PathSpec): Exits | null {
   const body = spec.owner.childForFieldName('body');
-  if (!body) return [];
+  if (!body) return { exits: [], errChecked: false };
   if (body.descendantsOfType('goto_statement').length) return null;
-  return new Walker(spec, body).run();
+  const w = new Walker(spec, body);
+  const exits = w.run();
+  return { exits, errChecked: w.errChecked };
+}
+
+export interface Exits {
+  /** The exits reached with the value open, in document order. */
+  exits: Exit[];
+  /** The start's error is checked (read by a condition) before it is assigned again. */
+  errChecked: boolean;
+}
+
+/** What a condition is about: the start's error (while it is the start's), and the variable. */
+export interface Subject {
+  err?: string;
+  name: string;
+}
+
+/** `v op nil`: the operand that is not nil, and the operator; undefined for other comparisons. */
+function nilComparison(c: Node): { v: Node; op: string } | undefined {
+  if (c.type !== 'binary_expression') return undefined;
+  const op = c.childForFieldName('operator')?.text ?? '';
+  if (op !== '==' && op !== '!=') return undefined;
+  const l = unparen(c.childForFieldName('left')!);
+  const r = unparen(c.childForFieldName('right')!);
+  if (r.type === 'nil') return { v: l, op };
+  if (l.type === 'nil') return { v: r, op };
+  return undefined;
+}
+
+function isName(n: Node, name: string | undefined): boolean {
+  return !!name && n.type === 'identifier' && n.text === name;
+}
+
+/**
+ * True when `cond` evaluating to `value` means the value is nil: the start's error is set
+ * (`err != nil`, `err == io.EOF`, `errors.Is(err, x)`, `isTemporary(err)`: a predicate of the
+ * error holds only for one), or the variable itself is nil (`resp == nil`, `resp.Body == nil`).
+ * Through `!`, `&&` and `||`: `err != nil && x` holding means err is set, `err == nil || x`
+ * failing does too.
+ */
+export function impliesNil(cond: Node, value: boolean, subject: Subject): boolean {
+  const c = unparen(cond);
+  if (c.type === 'unary_expression' && c.child(0)?.type === '!') return impliesNil(c.childForFieldName('operand')!, !value, subject);
+  if (c.type === 'binary_expression') {
+    const op = c.childForFieldName('operator')?.text;
+    const l = c.childForFieldName('left')!;
+    const r = c.childForFieldName('right')!;
+    // a && b holds when both hold, fails when either fails; a || b the other way round.
+    if (op === '&&' || op === '||') {
+      const both = (op === '&&') !== value;
+      return both ? impliesNil(l, value, subject) && impliesNil(r, value, subject) : impliesNil(l, value, subject) || impliesNil(r, value, subject);
+    }
+  }
+  const cmp = nilComparison(c);
+  if (cmp) {
+    const isNilWhen = cmp.op === '==' ? value : !value; // the operand is nil
+    if (isName(cmp.v, subject.err)) return !isNilWhen;
+    const base = cmp.v.type === 'selector_expression' ? unparen(cmp.v.childForFieldName('operand')!) : cmp.v;
+    return isName(base, subject.name) && isNilWhen;
+  }
+  if (!value || !subject.err) return false;
+  // err == io.EOF, errors.Is(err, x), os.IsNotExist(err), isRetryable(err)
+  if (c.type === 'binary_expression' && c.childForFieldName('operator')?.text === '==') {
+    return isName(unparen(c.childForFieldName('left')!), subject.err) || isName(unparen(c.childForFieldName('right')!), subject.err);
+  }
+  if (c.type === 'call_expression') {
+    const args = c.childForFieldName('arguments')?.namedChildren ?? [];
+    return args.some((a) => a !== null && isName(unparen(a), subject.err));
+  }
+  return false;
 }
 
 class Walker {
   private readonly exits: Exit[] = [];
+  /** A condition read the start's error before anything else assigned it. */
+  errChecked = false;
   private readonly targets: Target[] = [];
   private readonly startAt: number;
   /** The block (or header statement) whose end drops the value. */
@@ -215,35 +287,12 @@ class Walker {
     return out;
   }
 
-  /**
-   * What a condition says about the value: [nil when it holds, nil when it fails]. The
-   * start's own error check (`err != nil`, also `err != nil && …`) means the value is nil;
-   * so does `x == nil` (`x.Body == nil`) for the variable itself.
-   */
+  /** What a condition says about the value: [nil when it holds, nil when it fails]. */
   private condition(cond: Node): [boolean, boolean] {
-    const fresh = !!this.spec.errName && cond.startIndex > this.startAt && cond.startIndex < this.errUntil;
-    // The operator of `v op nil` that makes the value nil, for the error and for the variable.
-    const nilOp = (c: Node): { op: string; nilWhen: string } | undefined => {
-      if (c.type !== 'binary_expression') return undefined;
-      const l = unparen(c.childForFieldName('left')!);
-      const r = unparen(c.childForFieldName('right')!);
-      const [v, nil] = r.type === 'nil' ? [l, r] : [r, l];
-      if (nil.type !== 'nil') return undefined;
-      const op = c.childForFieldName('operator')?.text ?? '';
-      if (fresh && v.type === 'identifier' && v.text === this.spec.errName) return { op, nilWhen: '!=' };
-      const base = v.type === 'selector_expression' ? unparen(v.childForFieldName('operand')!) : v;
-      return base.type === 'identifier' && base.text === this.spec.name ? { op, nilWhen: '==' } : undefined;
-    };
-    // a && b holds only when both hold; a || b fails only when both fail.
-    const when = (e: Node, joiner: '&&' | '||', holds: boolean): boolean => {
-      const c = unparen(e);
-      if (c.type === 'binary_expression' && c.childForFieldName('operator')?.text === joiner) {
-        return when(c.childForFieldName('left')!, joiner, holds) || when(c.childForFieldName('right')!, joiner, holds);
-      }
-      const n = nilOp(c);
-      return !!n && (n.op === n.nilWhen) === holds;
-    };
-    return [when(cond, '&&', true), when(cond, '||', false)];
+    const err = this.spec.errName && cond.startIndex > this.startAt && cond.startIndex < this.errUntil ? this.spec.errName : undefined;
+    if (err && cond.descendantsOfType('identifier').some((id) => id?.text === err)) this.errChecked = true;
+    const subject = { err, name: this.spec.name };
+    return [impliesNil(cond, true, subject), impliesNil(cond, false, subject)];
   }
 
   private forStatement(n: Node, s: State, label: string | undefined): State {
@@ -356,15 +405,36 @@ function scopeOf(start: Node): Node {
   return p; // if/switch initializer
 }
 
-/** The offset of the first assignment to `name` after `start` (its end when there is none). */
+/**
+ * The offset of the first assignment to `name` after `start` that can run after it (one in
+ * another branch of an if or switch around `start` cannot), or infinity.
+ */
 function nextAssignment(body: Node, name: string, start: Node): number {
   let first = Number.POSITIVE_INFINITY;
   for (const st of body.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
-    if (!st || st.startIndex <= start.startIndex || st.startIndex >= first) continue;
+    if (!st || st.startIndex <= start.startIndex || st.startIndex >= first || alternatives(start, st)) continue;
     const left = st.childForFieldName('left')?.namedChildren ?? [];
     if (left.some((l) => l?.type === 'identifier' && l.text === name)) first = st.startIndex;
   }
   return first;
+}
+
+/** True when `a` and `b` sit in different branches of one if, switch or select. */
+export function alternatives(a: Node, b: Node): boolean {
+  let child: Node = a;
+  for (let p = a.parent; p; child = p, p = p.parent) {
+    if (!contains(p, b)) continue;
+    // p is the nearest node holding both: which of its children holds b?
+    const other = p.namedChildren.find((c) => c !== null && contains(c, b));
+    if (!other || other.id === child.id) return false;
+    if (p.type === 'if_statement') return other.type !== 'parenthesized_expression' && child.type !== 'parenthesized_expression' && isBranch(p, child) && isBranch(p, other);
+    return /switch_statement$|select_statement$/.test(p.type) && /_case$/.test(child.type) && /_case$/.test(other.type);
+  }
+  return false;
+}
+
+function isBranch(ifStmt: Node, n: Node): boolean {
+  return n.id === ifStmt.childForFieldName('consequence')?.id || n.id === ifStmt.childForFieldName('alternative')?.id;
 }
 
 /** An expression statement whose call ends the path. */
