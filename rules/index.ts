@@ -2,6 +2,7 @@
 import type { AnyRule } from '../src/engine/types.js';
 import consumerClosesChannel from './consumer-closes-channel.js';
 import goroutineBlockedSend from './goroutine-blocked-send.js';
+import lostCancel from './lost-cancel.js';
 import oversizedReflectPool from './oversized-reflect-pool.js';
 import unboundedRead from './unbounded-read.js';
 import unclosedBody from './unclosed-body.js';
@@ -12,6 +13,7 @@ import unclosedRangeChannel from './unclosed-range-channel.js';
 export const allRules: AnyRule[] = [
   consumerClosesChannel,
   goroutineBlockedSend,
+  lostCancel,
   oversizedReflectPool,
   unboundedRead,
   unclosedBody,

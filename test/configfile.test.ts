@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkOption, rebaseGlob, validateConfig } from '../src/cli/configfile.js';
 import { runMain, tempTree, TICKER_GO } from './inproc.js';
-import { testRules } from './testrules.js';
+import { testRules } from './support/rules.js';
 
 test('option types come from the rule defaults, errors name the key path', () => {
   assert.is(checkOption(['Close'], [], 'o'), undefined);

@@ -1,7 +1,10 @@
 // Installs leakhound the way pre-commit's `language: node` does (npm pack, then a global
-// install of the tarball into a prefix, offline from the npm cache) and runs the installed
-// command: the grammar WASM must be found inside the installed package. Where Debian's
-// pre-commit is installed, the real framework runs on a temporary repository too.
+// install of the tarball into a prefix) and runs the installed command: the grammar WASM must
+// be found inside the installed package. The tarball bundles its dependencies, so that install
+// needs no registry and no npm cache at all (it runs offline with an empty cache here; a
+// machine whose cache holds only what `npm ci` put there has no package documents). Where
+// Debian's pre-commit is installed, the real framework runs on a temporary repository too
+// (offline: its `npm install` of the hook's sources takes the tarballs `npm ci` cached).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +33,8 @@ test('npm pack prints only the tarball name (pre-commit reads it), and the insta
   assert.is(pack.code, 0, pack.stderr);
   assert.is(pack.stdout, 'leakhound-0.1.0.tgz\n', 'stdout is the tarball name alone');
   const prefix = join(tmp, 'prefix');
-  const install = run('npm', ['install', '-g', '--prefix', prefix, join(tmp, 'leakhound-0.1.0.tgz')], tmp);
+  const emptyCache = { ...OFFLINE, npm_config_cache: join(tmp, 'empty-npm-cache') };
+  const install = run('npm', ['install', '-g', '--prefix', prefix, join(tmp, 'leakhound-0.1.0.tgz')], tmp, emptyCache);
   assert.is(install.code, 0, install.stderr);
   const bin = join(prefix, 'bin', 'leakhound');
   assert.ok(existsSync(bin), 'bin/leakhound installed');

@@ -9,7 +9,7 @@ import { lineHashes } from '../src/report/fingerprint.js';
 import { toSarif, type DescribedRule } from '../src/report/sarif.js';
 import { allRules } from '../rules/index.js';
 import { runRule } from './helpers.js';
-import { tickerRule } from './testrules.js';
+import { tickerRule } from './support/rules.js';
 import { runMain, tempTree, TICKER_GO } from './inproc.js';
 import { assertGithubSarif } from './sarif-validate.js';
 

@@ -4,9 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
+import { PackageView } from '../go/package.js';
+import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
+import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
+import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -29,9 +32,20 @@ export function isGenerated(text: string): boolean {
   return GENERATED.test(head);
 }
 
-/** Rules whose cheap text triggers appear in the file. */
-export function rulesFor(text: string, rules: ActiveRule[]): ActiveRule[] {
+/** True when a rule declared for `range` applies to a file built with `go`. */
+export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boolean {
+  if (range?.before === undefined) return true;
+  if (go.go === undefined) return false; // no go.mod: the newest Go is assumed
+  if (compareGo(go.go, range.before) < 0) return true;
+  if (!range.godebug) return false;
+  const [k, v] = range.godebug.split('=');
+  return go.godebug?.[k!] === v;
+}
+
+/** Rules that apply to the file's Go version and whose cheap text triggers appear in it. */
+export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
   return rules.filter((r) => {
+    if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
     return t.length === 0 || t.some((s) => text.includes(s));
   });
@@ -60,13 +74,22 @@ function firstSyntaxError(root: Node): Notice {
   };
 }
 
+/** Where a scan finds the file's package, and where it says what it consulted there. */
+export interface ScanEnv {
+  /** The packages to open (default: the file alone, for text that is not on disk). */
+  packages?: Packages;
+  /** Receives what the scan consulted outside the file, when it did. */
+  deps?: (d: ScanDeps) => void;
+}
+
 /** Analyses source text that is already in memory. */
-export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[]): FileResult {
+export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], go: GoVersion = {}, env: ScanEnv = {}): FileResult {
   const result: FileResult = { filePath, diagnostics: [], notices: [] };
-  const active = rulesFor(text, rules);
+  const active = rulesFor(text, rules, go);
   if (active.length === 0) return result;
 
   const tree = parser.parse(text);
+  let view: PackageView | undefined;
   if (!tree) {
     result.notices.push({ kind: 'parse-error', message: 'the parser could not read this file' });
     return result;
@@ -75,6 +98,9 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
     const root = tree.rootNode;
     if (root.hasError) result.notices.push(firstSyntaxError(root));
     const facts = new FileFacts(root, text);
+    const packages = env.packages;
+    view = new PackageView(() => (packages ?? loneFile(filePath, text)).packageOf(filePath, text), parser, { path: filePath, facts });
+    const pkg = view;
     const enter = new Map<string, Handler[]>();
     const exit = new Map<string, Handler[]>();
     for (const ar of active) {
@@ -84,6 +110,8 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
         text,
         options: ar.options,
         facts,
+        pkg,
+        go,
         report(d: ReportDescriptor<string>) {
           const span = d.span ?? (d.node ? spanOf(d.node) : undefined);
           if (!span) throw new Error(`rule ${meta.id} reported without a node or span`);
@@ -144,7 +172,12 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
       if (exit.has(n.type)) open.push(n);
     }
     close(Number.POSITIVE_INFINITY);
+    if (env.deps) {
+      const deps = scanDeps(view.opened, view.deps());
+      if (deps) env.deps(deps);
+    }
   } finally {
+    view?.release();
     tree.delete();
   }
   result.diagnostics.sort(compareDiagnostics);
@@ -167,7 +200,7 @@ export async function scanFile(parser: Parser, filePath: string, opts: ScanFileO
   } catch (e) {
     return readErrorResult(filePath, e);
   }
-  return scanBuffer(parser, filePath, buf, opts);
+  return scanBuffer(parser, filePath, buf, opts, {}, {}, new Packages());
 }
 
 /** A file that could not be read, as a result with one notice. */
@@ -177,12 +210,23 @@ export function readErrorResult(filePath: string, e: unknown): FileResult {
   return { filePath, diagnostics: [], notices: [{ kind: 'read-error', message: `cannot read file: ${why}` }] };
 }
 
-/** Why scanBuffer did not parse a file (for statistics). */
+/** Why scanBuffer did not parse a file (for statistics), and what else it consulted. */
 export interface ScanInfo {
   skipped?: 'prefilter' | 'generated';
+  /** Declarations of the package the rules consulted (for the result cache). */
+  deps?: ScanDeps;
 }
 
-export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}): FileResult {
+/** Analyses a file's bytes, built with Go `go`; its package is read from disk through `packages`. */
+export function scanBuffer(
+  parser: Parser,
+  filePath: string,
+  buf: Buffer,
+  opts: ScanFileOptions,
+  info: ScanInfo = {},
+  go: GoVersion = {},
+  packages?: Packages,
+): FileResult {
   if (buf.subarray(0, 8000).includes(0)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
@@ -202,7 +246,9 @@ export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: 
     info.skipped = 'generated';
     return { filePath, diagnostics: [], notices: [] };
   }
-  return suppress(scanText(parser, filePath, text, opts.rules), text, opts);
+  const env: ScanEnv = { deps: (d) => (info.deps = d) };
+  if (packages) env.packages = packages;
+  return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
 }
 
 function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {
