@@ -20,7 +20,9 @@ import { enclosingFunction, unparen, type FileFacts } from '../src/go/facts.js';
 import { httpKind } from '../src/go/http.js';
 import { describe, judge, type Kind, type Site } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, calleeDecl, inLoop, insertAfterErrorCheck, Makers } from '../src/go/obligations.js';
-import { endsPathByName } from '../src/go/paths.js';
+import { failsTest } from '../src/go/paths.js';
+import { endingCall } from '../src/go/terminators.js';
+import { buildIgnored } from '../src/go/build.js';
 import { valueType } from '../src/go/valuetypes.js';
 import { callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
 import { funcsOf } from '../src/go/funcs.js';
@@ -33,7 +35,7 @@ export interface BodyOptions {
 }
 
 const CLOSE: ReadonlySet<string> = new Set(['Close']);
-const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true };
+const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true, emptyWhen: noBody };
 
 const HTTP = 'net/http';
 // HEAD is left out: a response to HEAD has no body, and the transport puts the connection
@@ -77,6 +79,26 @@ const EXAMPLE = [
   '}',
   '',
 ];
+
+/** Statuses whose responses have no body: the transport reuses the connection at once. */
+const EMPTY_STATUS = new Set(['204', '304', 'StatusNoContent', 'StatusNotModified']);
+
+/**
+ * `resp.StatusCode == http.StatusNoContent` (or 304), `resp.ContentLength == 0`: the outcome
+ * of the comparison under which the response has no body to close.
+ */
+function noBody(name: string, atom: Node): boolean | undefined {
+  if (atom.type !== 'binary_expression') return undefined;
+  const op = atom.childForFieldName('operator')?.text;
+  if (op !== '==' && op !== '!=') return undefined;
+  const sides = [atom.childForFieldName('left'), atom.childForFieldName('right')].map((n) => (n ? unparen(n) : null));
+  const field = sides.find((n) => n?.type === 'selector_expression' && n.childForFieldName('operand')?.text === name);
+  const other = sides.find((n) => n !== field);
+  const f = field?.childForFieldName('field')?.text;
+  const value = other?.type === 'selector_expression' ? other.childForFieldName('field')?.text : other?.text;
+  const empty = (f === 'StatusCode' && EMPTY_STATUS.has(value ?? '')) || (f === 'ContentLength' && value === '0');
+  return empty ? op === '==' : undefined;
+}
 
 /** A request made with method HEAD: `http.NewRequest("HEAD", …)`, `http.MethodHead`. */
 function headRequest(facts: FileFacts, req: Node): boolean {
@@ -134,7 +156,10 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
   create(ctx): Handlers {
     if (!ctx.options?.tests && ctx.filePath.endsWith('_test.go')) return {};
     const { facts, text } = ctx;
+    // A `//go:build ignore` file is a script run with `go run`: what it opens ends with it.
+    if (buildIgnored(text)) return {};
     const calls: Node[] = [];
+    const ends = (call: Node): boolean => endingCall(facts, call) !== null || failsTest(call);
 
     function qualifiedResponse(call: Node): string | undefined {
       const q = facts.qualified(call.childForFieldName('function'));
@@ -166,7 +191,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     }
 
     const borrows = borrowCheck(facts, CLOSE, { field: 'Body', methods: true, known: (call) => stdBorrows(facts, call) });
-    const makers = new Makers(facts, calls, (call) => (responseCall(call) ? BODY : undefined), () => ({ methods: CLOSE, field: 'Body', borrows }), true, endsPathByName);
+    const makers = new Makers(facts, calls, (call) => (responseCall(call) ? BODY : undefined), () => ({ methods: CLOSE, field: 'Body', borrows }), true, ends);
 
     return {
       // Calls are found from their names in the text (a native search; the tree is touched
@@ -203,7 +228,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
             sites.push({ call, callee, kind: BODY, binding: bindingOf(call, pos), madeBy: { call: made.call, callee: responseCall(made.call) ?? '' } });
           }
         }
-        for (const v of judge(facts, sites, { borrows, ends: endsPathByName })) {
+        for (const v of judge(facts, sites, { borrows, ends })) {
           const d = describe(v);
           let suggestions: Suggestion[] | undefined;
           if (v.verdict === 'open' && !v.escapes && v.site.binding.kind === 'bound' && enclosingFunction(v.site.call)?.id === v.owner.id) {

@@ -22,7 +22,9 @@ import { enclosingFunction } from '../src/go/facts.js';
 import { funcsOf } from '../src/go/funcs.js';
 import { describe, judge, nextLoopOf, type Kind, type Site } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, calleeDecl, inLoop, insertAfterErrorCheck, Makers, parameterAt } from '../src/go/obligations.js';
-import { endsPathByName } from '../src/go/paths.js';
+import { failsTest } from '../src/go/paths.js';
+import { endingCall } from '../src/go/terminators.js';
+import { buildIgnored } from '../src/go/build.js';
 import { typeName, unversioned, valueType } from '../src/go/valuetypes.js';
 import { writtenType } from '../src/go/types.js';
 import { callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
@@ -251,6 +253,9 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     const options = ctx.options ?? {};
     if (!options.tests && ctx.filePath.endsWith('_test.go')) return {};
     const { facts, text } = ctx;
+    // A `//go:build ignore` file is a script run with `go run`: what it opens ends with it.
+    if (buildIgnored(text)) return {};
+    const ends = (call: Node): boolean => endingCall(facts, call) !== null || failsTest(call);
     const extra = compileCalleeList(options.constructors, false);
     const decompressors = options.decompressors === true;
     const names = extra.funcNames.size || decompressors ? namesPattern([...(decompressors ? ['NewReader', 'NewReaderN'] : []), ...extra.funcNames]) : NAMES;
@@ -314,7 +319,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
       (call) => resourceCall(call)?.kind,
       (kind) => ({ methods: kind.methods, borrows: borrowsFor(kind) }),
       true,
-      endsPathByName,
+      ends,
     );
 
     return {
@@ -352,7 +357,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
         }
         const byKind = new Map<Resource, Site<Resource>[]>();
         for (const s of sites) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
-        const verdicts = [...byKind].flatMap(([kind, list]) => judge(facts, list, { borrows: borrowsFor(kind), ends: endsPathByName }));
+        const verdicts = [...byKind].flatMap(([kind, list]) => judge(facts, list, { borrows: borrowsFor(kind), ends }));
         verdicts.sort((a, b) => a.site.call.startIndex - b.site.call.startIndex);
         for (const v of verdicts) {
           const kind = v.site.kind;

@@ -14,6 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
 import { errorCheckAfter, inLoop, ownerOf, settlements, type Binding, type SettleOptions } from './obligations.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
+import { valueType } from './valuetypes.js';
 
 /** What kind of value a constructor makes, and how it is released. */
 export interface Kind {
@@ -29,6 +30,8 @@ export interface Kind {
   deferInLoop?: boolean;
   /** Its release is safe on a nil value (`(*os.File).Close`): a defer before the error check is harmless. */
   nilSafe?: boolean;
+  /** A condition outcome under which the value holds nothing (a response with no body): see paths.ts. */
+  emptyWhen?: (name: string, atom: Node) => boolean | undefined;
 }
 
 /** One place a value comes into a function: a constructor call, or a helper that hands one over. */
@@ -65,8 +68,23 @@ export interface JudgeOptions {
   ends: (call: Node) => boolean;
 }
 
-/** `func main()` of package main and `func init()`: what they open lives as long as the process. */
+/**
+ * `func main()` of package main, `func init()`, and a func literal run once per process
+ * (`once.Do(func() { … })`, `sync.OnceValue(func() …)`): what they open lives as long as
+ * the process.
+ */
 function processLifetime(facts: FileFacts, owner: Node): boolean {
+  if (owner.type === 'func_literal') {
+    const call = owner.parent?.type === 'argument_list' ? owner.parent.parent : null;
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (fn?.type !== 'selector_expression' || call?.childForFieldName('arguments')?.namedChildCount !== 1) return false;
+    const name = fn.childForFieldName('field')?.text ?? '';
+    // `once.Do`, `s.initOnce.Do` (not a retry helper's Do, which runs it again), `sync.OnceValue`
+    const recv = fn.childForFieldName('operand');
+    if (name === 'Do') return !!recv && (/once$/i.test(recv.text) || valueType(facts, recv) === 'sync.Once');
+    const q = facts.qualified(fn);
+    return q?.path === 'sync' && /^Once(Func|Values?)$/.test(name);
+  }
   if (owner.type !== 'function_declaration') return false;
   const name = owner.childForFieldName('name')?.text;
   if (name === 'init') return true;
@@ -173,6 +191,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
     declares: binding.declares,
     consumes: kind.consumes ? (loop) => nextLoopOf(loop, name) : undefined,
     ends: opts.ends,
+    emptyWhen: kind.emptyWhen ? (atom) => kind.emptyWhen!(name, atom) : undefined,
   });
   // Uses in the error branch (`if err != nil { return resp, err }`) see a nil value.
   const check = errName ? errorCheckAfter(stmt, errName) : undefined;

@@ -55,15 +55,31 @@ export interface PathSpec {
   consumes?: (loop: Node) => boolean;
   /** A call that ends the path (panic, os.Exit, log.Fatal, t.Fatal, …). */
   ends: (call: Node) => boolean;
+  /** See Subject.emptyWhen (a response whose status says it has no body). */
+  emptyWhen?: (atom: Node) => boolean | undefined;
 }
 
-/** Open on some path reaching here (true), on none (false), or unreachable (null). */
-type State = boolean | null;
+/**
+ * Unreachable (null), closed on every path reaching here (CLOSED), or open on some path:
+ * OPEN while `err` may have been given another value since the start, FRESH while it is
+ * still the start's own error (so `err != nil` means the value is nil). Joins keep the
+ * larger: an open path wins, and one path where `err` is still fresh lets a check count
+ * (the analysis prefers silence).
+ */
+type State = typeof CLOSED | typeof OPEN | typeof FRESH | null;
+const CLOSED = 0;
+const OPEN = 1;
+const FRESH = 2;
 
 function join(a: State, b: State): State {
   if (a === null) return b;
   if (b === null) return a;
-  return a || b;
+  return Math.max(a, b) as State;
+}
+
+/** `s` with the value closed (unreachable stays unreachable). */
+function closed(s: State): State {
+  return s === null ? null : CLOSED;
 }
 
 interface Target {
@@ -100,6 +116,8 @@ export interface Exits {
 export interface Subject {
   err?: string;
   name: string;
+  /** For a condition that is not `&&`, `||` or `!`: the outcome under which the value holds nothing to release. */
+  emptyWhen?: (atom: Node) => boolean | undefined;
 }
 
 /** `v op nil`: the operand that is not nil, and the operator; undefined for other comparisons. */
@@ -138,6 +156,7 @@ export function impliesNil(cond: Node, value: boolean, subject: Subject): boolea
       return both ? impliesNil(l, value, subject) && impliesNil(r, value, subject) : impliesNil(l, value, subject) || impliesNil(r, value, subject);
     }
   }
+  if (subject.emptyWhen?.(c) === value) return true;
   const cmp = nilComparison(c);
   if (cmp) {
     const isNilWhen = cmp.op === '==' ? value : !value; // the operand is nil
@@ -165,8 +184,6 @@ class Walker {
   private readonly startAt: number;
   /** The block (or header statement) whose end drops the value. */
   private readonly scope: Node;
-  /** Where `err` stops meaning the start's error: its next assignment. */
-  private readonly errUntil: number;
   private readonly settles: Node[];
 
   constructor(
@@ -176,11 +193,10 @@ class Walker {
     this.startAt = spec.start.startIndex;
     this.settles = [...spec.settles].sort((a, b) => a.startIndex - b.startIndex);
     this.scope = spec.declares ? scopeOf(spec.start) : body;
-    this.errUntil = spec.errName ? nextAssignment(body, spec.errName, spec.start) : -1;
   }
 
   run(): Exit[] {
-    const out = this.block(this.body, false);
+    const out = this.block(this.body, CLOSED);
     if (out) this.exits.push({ at: closing(this.body), kind: 'end' });
     return this.exits.sort((a, b) => a.at.startIndex - b.at.startIndex);
   }
@@ -198,7 +214,7 @@ class Walker {
     }
     if (state && block.id === this.scope.id && block.id !== this.body.id) {
       this.exits.push({ at: closing(block), kind: block.parent?.type === 'for_statement' ? 'iteration' : 'scope' });
-      return false;
+      return CLOSED;
     }
     return state;
   }
@@ -243,14 +259,21 @@ class Walker {
   /** A statement without inner statements: settle, end the path, replace the value, or start it. */
   private simple(n: Node, s: State): State {
     let state = s;
-    if (state && this.settledIn(n.startIndex, n.endIndex)) state = false;
-    if (n.startIndex === this.startAt && n.type !== 'if_statement') return true;
+    if (state && this.settledIn(n.startIndex, n.endIndex)) state = CLOSED;
+    if (n.startIndex === this.startAt && n.type !== 'if_statement') return FRESH;
     if (state !== null && endsPath(n, this.spec.ends)) return null;
     if (state && n.startIndex > this.startAt && this.replaces(n)) {
       this.exits.push({ at: n, kind: 'replaced' });
-      return false;
+      return CLOSED;
     }
-    return state;
+    return state === FRESH && this.assignsErr(n) ? OPEN : state;
+  }
+
+  /** `…, err = f()` or `x, err := f()`: from here `err` is another call's error. */
+  private assignsErr(n: Node): boolean {
+    const err = this.spec.errName;
+    if (!err || (n.type !== 'assignment_statement' && n.type !== 'short_var_declaration')) return false;
+    return (n.childForFieldName('left')?.namedChildren ?? []).some((l) => l?.type === 'identifier' && l.text === err);
   }
 
   /** `name = …` (or `name, err := …` in the start's own block): the variable gets another value. */
@@ -264,34 +287,34 @@ class Walker {
   /** A header (initializer, condition, range clause): it may hold the start or settle the value. */
   private header(n: Node | null, s: State): State {
     if (!n || s === null) return s;
-    if (n.startIndex === this.startAt) return true;
-    if (s && this.settledIn(n.startIndex, n.endIndex)) return false;
-    return s;
+    if (n.startIndex === this.startAt) return FRESH;
+    if (s && this.settledIn(n.startIndex, n.endIndex)) return CLOSED;
+    return s === FRESH && this.assignsErr(n) ? OPEN : s;
   }
 
   private ifStatement(n: Node, s: State): State {
     let state = this.header(n.childForFieldName('initializer'), s);
     const cond = n.childForFieldName('condition');
     state = this.header(cond, state);
-    const [thenNone, elseNone] = cond ? this.condition(cond) : [false, false];
-    const thenOut = this.block(n.childForFieldName('consequence')!, thenNone ? (state === null ? null : false) : state);
+    const [thenNone, elseNone] = cond ? this.condition(cond, state) : [false, false];
+    const thenOut = this.block(n.childForFieldName('consequence')!, thenNone ? closed(state) : state);
     const alt = n.childForFieldName('alternative');
-    const elseIn = elseNone ? (state === null ? null : false) : state;
+    const elseIn = elseNone ? closed(state) : state;
     const elseOut = alt ? this.statement(alt, elseIn) : elseIn;
     let out = join(thenOut, elseOut);
     // `if resp, err := get(); err == nil { … }`: the value lives in the if statement.
     if (out && this.scope.id === n.id) {
       this.exits.push({ at: closing(alt && alt.type === 'block' ? alt : n.childForFieldName('consequence')!), kind: 'scope' });
-      out = false;
+      out = CLOSED;
     }
     return out;
   }
 
   /** What a condition says about the value: [nil when it holds, nil when it fails]. */
-  private condition(cond: Node): [boolean, boolean] {
-    const err = this.spec.errName && cond.startIndex > this.startAt && cond.startIndex < this.errUntil ? this.spec.errName : undefined;
+  private condition(cond: Node, state: State): [boolean, boolean] {
+    const err = state === FRESH ? this.spec.errName : undefined;
     if (err && cond.descendantsOfType('identifier').some((id) => id?.text === err)) this.errChecked = true;
-    const subject = { err, name: this.spec.name };
+    const subject = { err, name: this.spec.name, emptyWhen: this.spec.emptyWhen };
     return [impliesNil(cond, true, subject), impliesNil(cond, false, subject)];
   }
 
@@ -305,6 +328,7 @@ class Walker {
       hasCondition = !!clause.childForFieldName('condition');
     } else if (clause) {
       state = this.header(clause, state);
+      if (clause.type === 'range_clause' && tickerChannel(clause.childForFieldName('right'))) hasCondition = false;
     } else {
       hasCondition = false;
     }
@@ -319,8 +343,8 @@ class Walker {
     if (around && containsStart) {
       this.exits.push({ at: end ? closing(body) : target.openContinue ?? closing(body), kind: 'iteration' });
     }
-    if (this.spec.consumes?.(n)) return join(state === null ? null : false, target.breaks);
-    const normal = hasCondition ? join(state, containsStart ? (around === null ? null : false) : around) : null;
+    if (this.spec.consumes?.(n)) return join(closed(state), target.breaks);
+    const normal = hasCondition ? join(state, containsStart ? closed(around) : around) : null;
     return join(normal, target.breaks);
   }
 
@@ -338,7 +362,7 @@ class Walker {
       // `switch { case err != nil: … }`
       const value = c.type === 'expression_case' && !n.childForFieldName('value') ? c.childForFieldName('value') : null;
       const cond = value?.namedChildCount === 1 ? value.namedChild(0) : null;
-      if (cond && entry !== null && this.condition(cond)[0]) entry = false;
+      if (cond && entry !== null && this.condition(cond, entry)[0]) entry = CLOSED;
       entry = this.header(c.childForFieldName('communication'), entry);
       const list = c.namedChildren.find((x) => x?.type === 'statement_list') ?? null;
       out = join(out, list ? this.block(list, entry) : entry);
@@ -349,7 +373,7 @@ class Walker {
     out = join(out, target.breaks);
     if (out && this.scope.id === n.id) {
       this.exits.push({ at: closing(n), kind: 'scope' });
-      out = false;
+      out = CLOSED;
     }
     return out;
   }
@@ -371,7 +395,7 @@ class Walker {
     // Leaving the variable's block drops the value.
     if (state && this.scope.id !== this.body.id && contains(target.node, this.scope) && target.node.id !== this.scope.id) {
       this.exits.push({ at: n, kind: isBreak ? 'scope' : 'iteration' });
-      state = false;
+      state = CLOSED;
     }
     if (isBreak) target.breaks = join(target.breaks, state);
     else {
@@ -406,35 +430,24 @@ function scopeOf(start: Node): Node {
 }
 
 /**
- * The offset of the first assignment to `name` after `start` that can run after it (one in
- * another branch of an if or switch around `start` cannot), or infinity.
+ * A ticker's channel, which nothing closes, so a range over it never ends:
+ * `time.Tick(d)`, `time.NewTicker(d).C`, `t.C` with `t := time.NewTicker(d)` in sight.
  */
-function nextAssignment(body: Node, name: string, start: Node): number {
-  let first = Number.POSITIVE_INFINITY;
-  for (const st of body.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
-    if (!st || st.startIndex <= start.startIndex || st.startIndex >= first || alternatives(start, st)) continue;
-    const left = st.childForFieldName('left')?.namedChildren ?? [];
-    if (left.some((l) => l?.type === 'identifier' && l.text === name)) first = st.startIndex;
-  }
-  return first;
-}
-
-/** True when `a` and `b` sit in different branches of one if, switch or select. */
-export function alternatives(a: Node, b: Node): boolean {
-  let child: Node = a;
-  for (let p = a.parent; p; child = p, p = p.parent) {
-    if (!contains(p, b)) continue;
-    // p is the nearest node holding both: which of its children holds b?
-    const other = p.namedChildren.find((c) => c !== null && contains(c, b));
-    if (!other || other.id === child.id) return false;
-    if (p.type === 'if_statement') return other.type !== 'parenthesized_expression' && child.type !== 'parenthesized_expression' && isBranch(p, child) && isBranch(p, other);
-    return /switch_statement$|select_statement$/.test(p.type) && /_case$/.test(child.type) && /_case$/.test(other.type);
+function tickerChannel(e: Node | null): boolean {
+  const x = e ? unparen(e) : null;
+  if (x?.type === 'call_expression') return /^time\.Tick$/.test(x.childForFieldName('function')?.text ?? '');
+  if (x?.type !== 'selector_expression' || x.childForFieldName('field')?.text !== 'C') return false;
+  const operand = unparen(x.childForFieldName('operand')!);
+  if (operand.type === 'call_expression') return /^time\.NewTicker$/.test(operand.childForFieldName('function')?.text ?? '');
+  if (operand.type !== 'identifier') return false;
+  // t := time.NewTicker(d) earlier in the same block
+  for (let s = x.parent; s; s = s.parent) {
+    if (s.type !== 'statement_list') continue;
+    return s.namedChildren.some(
+      (st) => st?.type === 'short_var_declaration' && st.childForFieldName('left')?.text === operand.text && /^time\.NewTicker\(/.test(st.childForFieldName('right')?.text ?? ''),
+    );
   }
   return false;
-}
-
-function isBranch(ifStmt: Node, n: Node): boolean {
-  return n.id === ifStmt.childForFieldName('consequence')?.id || n.id === ifStmt.childForFieldName('alternative')?.id;
 }
 
 /** An expression statement whose call ends the path. */
@@ -446,22 +459,13 @@ function endsPath(n: Node, ends: (call: Node) => boolean): boolean {
 }
 
 /**
- * Calls after which the code that follows never runs, read from their names: `panic`,
- * `os.Exit`, `log.Fatal…`/`log.Panic…` (any logger), `t.Fatal…`, `t.FailNow`, `t.Skip…`,
- * `runtime.Goexit`. A failing test path (`t.Error…` then return) is a failed test, not a
- * leak a maintainer would chase, so `t.Error…` and `t.Fail` on the test's own `t`/`b`
- * end the path too.
+ * `t.Error(…)`, `t.Errorf(…)`, `t.Fail()` on a test's `t`, `b` or `tb`: the test has failed,
+ * and a path that goes on to return leaves what it opened to a failed test, which is not a
+ * leak a maintainer chases. (Calls that stop the path for good are terminators.ts' endingCall.)
  */
-export function endsPathByName(call: Node): boolean {
+export function failsTest(call: Node): boolean {
   const fn = call.childForFieldName('function');
-  if (!fn) return false;
-  if (fn.type === 'identifier') return fn.text === 'panic';
-  if (fn.type !== 'selector_expression') return false;
-  const name = fn.childForFieldName('field')?.text ?? '';
+  if (fn?.type !== 'selector_expression') return false;
   const operand = fn.childForFieldName('operand');
-  const recv = operand?.type === 'identifier' ? operand.text : '';
-  if (/^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|SkipNow|Skip|Skipf|Goexit)$/.test(name)) return true;
-  if (name === 'Exit') return recv === 'os' || recv === 'syscall';
-  return /^(t|b|tb|f)$/.test(recv) && /^(Error|Errorf|Fail)$/.test(name);
+  return operand?.type === 'identifier' && /^(t|b|tb)$/.test(operand.text) && /^(Error|Errorf|Fail)$/.test(fn.childForFieldName('field')?.text ?? '');
 }
-
