@@ -187,6 +187,9 @@ test('lookups across files: functions, methods, types, fields, variables; the fi
     assert.is(view.variable('kept')!.node.type, 'var_spec');
     assert.is(view.type('worker')!.file, '/s/util.go');
     assert.equal(view.methodsNamed('start').map((d) => d.key), ['method:worker.start']);
+    assert.equal(view.methodsOf('Server').map((d) => d.key), ['method:Server.run', 'method:Server.Stop', 'method:Server.drain', 'method:Server.Start']);
+    assert.equal(view.mentioning('run').map((d) => d.key), ['method:Server.Start'], 'its own name does not count');
+    assert.equal(view.mentioning('jobs').map((d) => d.key), ['method:Server.run', 'method:Server.drain', 'func:NewServer']);
     assert.is(view.func('Missing'), undefined);
     // Imports of the declaration's file resolve its qualified names.
     const closeIt = view.func('closeIt')!;
@@ -269,6 +272,7 @@ test('summaries: recursion and cycles end, the depth bound leaves deep callees u
   try {
     const even = view.summaryOf(coreSummary, 'func:even')!;
     assert.ok(does(even, '$1', 'close'));
+    assert.equal(effectsOn(even, '$1', 'close').map((e) => e.how), [HOW.cond, HOW.cond | HOW.callee], 'in the if (may not run), and again through odd');
     assert.ok(does(even, '$1', 'send'), 'even → odd (b.go) sends');
     const self = view.summaryOf(coreSummary, 'func:self')!;
     assert.ok(does(self, '$0', 'send'));

@@ -36,6 +36,8 @@ export interface RunOptions extends ScanFileOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where files find their go.mod (default: a fresh lookup for this run). */
   modules?: ModuleVersions;
+  /** Return the content hash each result was computed from (--fix checks it before writing). */
+  hashes?: boolean;
 }
 
 export interface RunStats {
@@ -62,7 +64,10 @@ export async function scanFiles(files: string[], opts: RunOptions): Promise<File
   return (await scanFilesWithStats(files, opts)).results;
 }
 
-export async function scanFilesWithStats(files: string[], opts: RunOptions): Promise<{ results: FileResult[]; stats: RunStats }> {
+export async function scanFilesWithStats(
+  files: string[],
+  opts: RunOptions,
+): Promise<{ results: FileResult[]; stats: RunStats; hashes: (string | undefined)[] }> {
   const { cache } = opts;
   const stats: RunStats = {
     files: files.length, bytes: 0, cached: 0, cachedByHash: 0, skippedByTriggers: 0, skippedBytesByTriggers: 0,
@@ -70,6 +75,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   };
   const modules = opts.modules ?? new ModuleVersions();
   const results: FileResult[] = new Array(files.length);
+  const hashes: (string | undefined)[] = new Array(files.length);
   const stat: (Stats | undefined)[] = new Array(files.length);
   const cwd = process.cwd();
   const cwdSlash = cwd.endsWith(sep) ? cwd : cwd + sep;
@@ -104,6 +110,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     const found = cache?.lookup(abs[i]!, st, goKeys[i], checker);
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
+      hashes[i] = found.hash;
       stats.cached++;
       continue;
     }
@@ -117,6 +124,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   const take = (k: number, o: TaskOutcome) => {
     const i = todo[k]!;
     const st = stat[i];
+    hashes[i] = o.hash;
     if (o.unchanged) {
       const r = cache!.confirm(abs[i]!, st)!;
       results[i] = { filePath: files[i]!, ...r };
@@ -141,7 +149,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   };
 
   const jobs = Math.max(1, opts.jobs ?? 1);
-  const hash = cache !== undefined;
+  const hash = cache !== undefined || opts.hashes === true;
   if (jobs > 1 && toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES) && tasks.length > 1) {
     const workers = Math.min(jobs, tasks.length);
     stats.workers = workers;
@@ -160,7 +168,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
   }
   cache?.save();
-  return { results, stats };
+  return { results, stats, hashes };
 }
 
 /** Dependencies name the package's directory as the scan saw it (maybe relative): make it absolute. */

@@ -9,6 +9,7 @@ import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
+import { parseGo } from './syntax.js';
 import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
@@ -60,20 +61,6 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   );
 }
 
-/**
- * Where the first syntax error is: the first ERROR node, or the start of the file when the
- * parser only inserted MISSING nodes (they have no node type of their own to search for).
- */
-function firstSyntaxError(root: Node): Notice {
-  const where = root.descendantsOfType(['ERROR'])[0] ?? root;
-  return {
-    kind: 'parse-error',
-    message: 'syntax error; the file was analysed where its tree is sound',
-    line: where.startPosition.row + 1,
-    column: where.startPosition.column + 1,
-  };
-}
-
 /** Where a scan finds the file's package, and where it says what it consulted there. */
 export interface ScanEnv {
   /** The packages to open (default: the file alone, for text that is not on disk). */
@@ -88,15 +75,16 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
   const active = rulesFor(text, rules, go);
   if (active.length === 0) return result;
 
-  const tree = parser.parse(text);
+  const parsed = parseGo(parser, text);
   let view: PackageView | undefined;
-  if (!tree) {
+  if (!parsed) {
     result.notices.push({ kind: 'parse-error', message: 'the parser could not read this file' });
     return result;
   }
+  const { tree } = parsed;
   try {
     const root = tree.rootNode;
-    if (root.hasError) result.notices.push(firstSyntaxError(root));
+    if (parsed.notice) result.notices.push(parsed.notice);
     const facts = new FileFacts(root, text);
     const packages = env.packages;
     view = new PackageView(() => (packages ?? loneFile(filePath, text)).packageOf(filePath, text), parser, { path: filePath, facts });
@@ -227,7 +215,9 @@ export function scanBuffer(
   go: GoVersion = {},
   packages?: Packages,
 ): FileResult {
-  if (buf.subarray(0, 8000).includes(0)) {
+  // Go source never holds a NUL byte (the compiler rejects it): one memchr over the whole
+  // file tells binaries, wherever their first NUL is, before the prefilter can skip them.
+  if (buf.indexOf(0) !== -1) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
   if (isBlank(buf)) {

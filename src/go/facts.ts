@@ -167,6 +167,7 @@ function paramNames(list: Node | null, out: Set<string>): void {
 export class FileFacts {
   private importsMemo?: ImportInfo;
   private packageNamesMemo?: Set<string>;
+  private typeNamesMemo?: Set<string>;
   private readonly localsMemo = new Map<number, Set<string>>();
   private readonly identsMemo = new Map<number, Map<string, Node[]>>();
   private readonly importMemo = new Map<string, string>();
@@ -220,6 +221,21 @@ export class FileFacts {
       }
     }
     this.packageNamesMemo = names;
+    return names;
+  }
+
+  /** Names of the types declared at file scope. */
+  typeNames(): Set<string> {
+    if (this.typeNamesMemo) return this.typeNamesMemo;
+    const names = new Set<string>();
+    for (const decl of this.root.namedChildren) {
+      if (decl?.type !== 'type_declaration') continue;
+      for (const s of decl.namedChildren) {
+        const n = (s?.type === 'type_spec' || s?.type === 'type_alias') && s.childForFieldName('name');
+        if (n) names.add(n.text);
+      }
+    }
+    this.typeNamesMemo = names;
     return names;
   }
 
@@ -367,7 +383,7 @@ export class FileFacts {
    * `owner` is the function that declared the variable.
    */
   escapeOf(use: Node, owner: Node): EscapeReason | null {
-    const up = unparenUp(use);
+    const up = carrierOf(this, use);
     const parent = up.parent;
     if (!parent) return null;
     switch (parent.type) {
@@ -411,6 +427,44 @@ export class FileFacts {
       if (fn.type === 'func_literal' && startedWithGo(fn)) return 'captured by a goroutine';
     }
     return null;
+  }
+}
+
+/** Go's predeclared types: `T(x)` with one of these names is a conversion, not a call. */
+const PREDECLARED_TYPES = new Set([
+  'any', 'bool', 'byte', 'complex64', 'complex128', 'error', 'float32', 'float64', 'int', 'int8', 'int16', 'int32',
+  'int64', 'rune', 'string', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
+]);
+
+/**
+ * True for a conversion written like a call: `T(x)` where T is a type of this file or a
+ * predeclared one, and `(*T)(x)`. `pkg.T(x)` cannot be told from a call of another package.
+ */
+function isConversion(facts: FileFacts, call: Node): boolean {
+  if (call.childForFieldName('arguments')?.namedChildCount !== 1) return false;
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return PREDECLARED_TYPES.has(fn.text) || facts.typeNames().has(fn.text);
+  if (fn?.type === 'parenthesized_expression') {
+    const inner = unparen(fn);
+    return inner.type === 'unary_expression' && inner.child(0)?.type === '*';
+  }
+  return false;
+}
+
+/**
+ * The outermost expression that holds the same value as `use`: parentheses, a type
+ * assertion (`c.(*impl)`) and a conversion (`T(c)`, `[]byte(s)`) hand the value on, so
+ * `return c.(*impl)` returns `c` and `c.(io.Closer).Close()` closes it.
+ */
+export function carrierOf(facts: FileFacts, use: Node): Node {
+  let cur = unparenUp(use);
+  for (;;) {
+    const p = cur.parent;
+    if (!p) return cur;
+    if (p.type === 'type_assertion_expression' && p.childForFieldName('operand')?.id === cur.id) cur = unparenUp(p);
+    else if (p.type === 'type_conversion_expression' && p.childForFieldName('operand')?.id === cur.id) cur = unparenUp(p);
+    else if (p.type === 'argument_list' && p.parent?.type === 'call_expression' && isConversion(facts, p.parent)) cur = unparenUp(p.parent);
+    else return cur;
   }
 }
 

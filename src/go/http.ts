@@ -153,13 +153,18 @@ function isResponseWriter(facts: FileFacts, type: Node | null): boolean {
   return t.childForFieldName('name')?.text === 'ResponseWriter' && facts.importPath(t.childForFieldName('package')?.text ?? '', t) === HTTP;
 }
 
-/** A web framework's request context (`*gin.Context`, `echo.Context`): a qualified `Context` not from package context. */
+/** Web frameworks whose handlers take a request context (`*gin.Context`, `echo.Context`, `*fiber.Ctx`). */
+const WEB_FRAMEWORKS = /^github\.com\/(gin-gonic\/gin|labstack\/echo(\/v\d+)?|gofiber\/fiber(\/v\d+)?)$/;
+
+/**
+ * A web framework's request context. Not any `Context`: a CLI framework's `*cli.Context`
+ * carries flags, not a client's request.
+ */
 function isFrameworkContext(facts: FileFacts, type: Node | null): boolean {
   let t = type;
   while (t && (t.type === 'pointer_type' || t.type === 'parenthesized_type')) t = t.namedChild(0);
   if (t?.type !== 'qualified_type' || !/^(Context|Ctx)$/.test(t.childForFieldName('name')?.text ?? '')) return false;
-  const path = facts.importPath(t.childForFieldName('package')?.text ?? '', t);
-  return path !== undefined && path !== 'context';
+  return WEB_FRAMEWORKS.test(facts.importPath(t.childForFieldName('package')?.text ?? '', t) ?? '');
 }
 
 /** True when `fn` (a function node) declares an `http.ResponseWriter` parameter. */
@@ -211,6 +216,8 @@ export interface ResponseSource {
   origin: UrlOrigin;
   /** The URL expression, when the call that made the response shows it. */
   url?: Node;
+  /** The expression the origin comes from (`r.FormValue("u")` behind `u.String()`). */
+  from?: Node;
 }
 
 const maxOrigin = (a: UrlOrigin, b: UrlOrigin): UrlOrigin => (ORIGIN_RANK[a] >= ORIGIN_RANK[b] ? a : b);
@@ -315,41 +322,50 @@ function serverParts(facts: FileFacts, e: Node): Node[] {
   return out;
 }
 
+/** An origin and the expression that shows it (the part of the URL, followed through variables). */
+interface Traced {
+  origin: UrlOrigin;
+  at?: Node;
+}
+
+const more = (a: Traced, b: Traced): Traced => (ORIGIN_RANK[b.origin] > ORIGIN_RANK[a.origin] ? b : a);
+
 /** The origin of a URL expression: the least trusted of the names that choose its server. */
-export function urlOrigin(facts: FileFacts, expr: Node, depth = 0): UrlOrigin {
-  if (depth > MAX_DEPTH) return 'fixed';
-  let origin: UrlOrigin = 'fixed';
+export function urlOrigin(facts: FileFacts, expr: Node): UrlOrigin {
+  return traceUrl(facts, expr, 0).origin;
+}
+
+function traceUrl(facts: FileFacts, expr: Node, depth: number): Traced {
+  let best: Traced = { origin: 'fixed' };
+  if (depth > MAX_DEPTH) return best;
   for (const part of serverParts(facts, expr)) {
     const ids = part.type === 'identifier' ? [part] : part.descendantsOfType('identifier').filter((n): n is Node => n !== null);
     for (const id of ids) {
-      origin = maxOrigin(origin, identifierOrigin(facts, id, depth));
-      if (origin === 'request') return origin;
+      const t = identifierOrigin(facts, id, depth);
+      best = more(best, { origin: t.origin, at: t.at ?? part });
+      if (best.origin === 'request') return best;
     }
   }
-  return origin;
+  return best;
 }
 
-function identifierOrigin(facts: FileFacts, id: Node, depth: number): UrlOrigin {
+/** The origin of one name in a URL; `at` is left out when the name itself is the input (a parameter). */
+function identifierOrigin(facts: FileFacts, id: Node, depth: number): Traced {
   // The field of a keyed element (`url.URL{Host: h}`) or a package name is not data.
-  if (id.parent?.type === 'literal_element' && id.parent.parent?.type === 'keyed_element' && id.parent.parent.namedChild(0)?.id === id.parent.id) return 'fixed';
-  let origin: UrlOrigin = 'fixed';
+  if (id.parent?.type === 'literal_element' && id.parent.parent?.type === 'keyed_element' && id.parent.parent.namedChild(0)?.id === id.parent.id) return { origin: 'fixed' };
+  let best: Traced = { origin: 'fixed' };
   for (const d of definitionsOf(facts, id)) {
     if (d.node.type === 'parameter_declaration' || d.node.type === 'variadic_parameter_declaration') {
       const kind = httpTypeKind(facts, d.type);
-      if ((kind === 'request' && incomingRequest(facts, id)) || isFrameworkContext(facts, d.type)) return 'request';
-      origin = maxOrigin(origin, kind === 'response' ? 'fixed' : 'input');
+      if ((kind === 'request' && incomingRequest(facts, id)) || isFrameworkContext(facts, d.type)) return { origin: 'request' };
+      best = more(best, { origin: kind === 'response' ? 'fixed' : 'input' });
       continue;
     }
-    if (d.node.type === 'range_clause') {
-      const right = d.node.childForFieldName('right');
-      if (right) origin = maxOrigin(origin, urlOrigin(facts, right, depth + 1));
-      continue;
-    }
-    const v = d.multi ? d.multi.call : d.value;
-    if (v) origin = maxOrigin(origin, urlOrigin(facts, v, depth + 1));
-    if (origin === 'request') return origin;
+    const v = d.node.type === 'range_clause' ? d.node.childForFieldName('right') : d.multi ? d.multi.call : d.value;
+    if (v) best = more(best, traceUrl(facts, v, depth + 1));
+    if (best.origin === 'request') return best;
   }
-  return origin;
+  return best;
 }
 
 /**
@@ -358,5 +374,7 @@ function identifierOrigin(facts: FileFacts, id: Node, depth: number): UrlOrigin 
  */
 export function responseSource(facts: FileFacts, owner: Node): ResponseSource {
   const url = urlOf(facts, owner, 0);
-  return url ? { origin: urlOrigin(facts, url), url } : { origin: 'fixed' };
+  if (!url) return { origin: 'fixed' };
+  const t = traceUrl(facts, url, 0);
+  return { origin: t.origin, url, from: t.at };
 }

@@ -5,7 +5,7 @@
 // same-file flow: helpers that hand a value to their caller, functions that only borrow one.
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
-import { enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
+import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
 import { funcsOf } from './funcs.js';
 import { openExits } from './paths.js';
 
@@ -87,7 +87,7 @@ function inClosure(facts: FileFacts, owner: Node, n: Node): boolean {
 }
 
 /** A use in a closure may name the closure's own variable: is it `owner`'s? */
-function ownersVariable(facts: FileFacts, owner: Node, name: string, use: Node): boolean {
+export function ownersVariable(facts: FileFacts, owner: Node, name: string, use: Node): boolean {
   if (!inClosure(facts, owner, use)) return true;
   const where = facts.resolveName(name, use);
   return typeof where === 'object' && where.id === owner.id;
@@ -155,7 +155,7 @@ function localTable(element: Node): boolean {
 }
 
 /** The use sits in a closure (between it and `owner`) that may outlive `owner`. */
-function inEscapingClosure(use: Node, owner: Node): boolean {
+export function inEscapingClosure(use: Node, owner: Node): boolean {
   for (let fn = enclosingFunction(use); fn && fn.id !== owner.id; fn = enclosingFunction(fn)) {
     if (fn.type === 'func_literal' && literalEscapes(fn)) return true;
   }
@@ -231,15 +231,18 @@ export function* settlements(facts: FileFacts, owner: Node, name: string, opts: 
     }
     // A closure that declares its own `name` talks about another variable.
     if (!ownersVariable(facts, owner, name, use)) continue;
-    let up = unparenUp(use);
+    let up = carrierOf(facts, use);
     let sel = up.parent;
-    if (opts.field && sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id && sel.childForFieldName('field')?.text === opts.field) {
-      up = unparenUp(sel);
+    // With a field, `resp.Body` is the value; `resp.StatusCode` and the like are plain uses.
+    const viaField =
+      !!opts.field && sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id && sel.childForFieldName('field')?.text === opts.field;
+    if (viaField) {
+      up = carrierOf(facts, sel!);
       sel = up.parent;
     }
     if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id) {
       const method = sel.childForFieldName('field')?.text ?? '';
-      const ofValue = !opts.field || up.id !== unparenUp(use).id;
+      const ofValue = !opts.field || viaField;
       if (ofValue && opts.methods.has(method) && !shadowed(use, owner, opts.own)) {
         yield { kind: 'released', at: sel, method };
         continue;
@@ -311,8 +314,9 @@ function shadowed(use: Node, owner: Node, own: Node | undefined): boolean {
 export function releasesOf(facts: FileFacts, owner: Node, name: string, methods: ReadonlySet<string>): Node[] {
   const out: Node[] = [];
   for (const use of facts.uses(owner, name)) {
-    const sel = unparenUp(use).parent;
-    if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== unparenUp(use).id) continue;
+    const up = carrierOf(facts, use);
+    const sel = up.parent;
+    if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== up.id) continue;
     if (!methods.has(sel.childForFieldName('field')?.text ?? '')) continue;
     if (ownersVariable(facts, owner, name, use)) out.push(sel);
   }
@@ -320,7 +324,7 @@ export function releasesOf(facts: FileFacts, owner: Node, name: string, methods:
 }
 
 /** The identifier is a name being declared or assigned to, not a read of the value. */
-function isDeclaration(id: Node): boolean {
+export function isDeclaration(id: Node): boolean {
   const p = id.parent;
   if (!p) return false;
   if (p.type === 'var_spec') return p.childrenForFieldName('name').some((n) => n?.id === id.id);
@@ -461,6 +465,8 @@ export interface BorrowOptions {
   methods?: boolean;
   /** Calls known to borrow, asked first (the standard library's readers and writers). */
   known?: (call: Node, index: number) => boolean;
+  /** Calls of functions the file does not declare: the package view's answer (returns.ts packageBorrows). */
+  elsewhere?: (call: Node, index: number) => boolean;
 }
 
 /** The same-file function or method a call runs, when syntax can tell. */
@@ -478,7 +484,8 @@ export function calleeDecl(facts: FileFacts, call: Node, methods: boolean): Node
 /**
  * A `borrows` check for settle: a call of a same-file function whose parameter, in that
  * function, is neither released nor escapes (`printTopics(w, client)`) only borrows the
- * argument. Memoized per parameter; a cycle of calls lends nothing.
+ * argument. Memoized per parameter; a cycle of calls lends nothing. Calls of functions the
+ * file does not declare go to `elsewhere` (the package view's answer), when given.
  */
 export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts: BorrowOptions = {}): (call: Node, index: number) => boolean {
   const memo = new Map<string, boolean>();
@@ -487,7 +494,7 @@ export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts
     const args = call.childForFieldName('arguments');
     if (!args || args.children.some((c) => c?.type === '...')) return false;
     const decl = calleeDecl(facts, call, !!opts.methods);
-    if (!decl) return false;
+    if (!decl) return opts.elsewhere?.(call, index) ?? false;
     const param = parameterAt(decl, index);
     if (!param) return false;
     // `closeBody(resp)` lends the body with the variable; `drain(resp.Body)` the body itself.

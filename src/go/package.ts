@@ -27,9 +27,10 @@
 //     the file's result on them, so editing a helper invalidates exactly the files that used it.
 import { basename } from 'node:path';
 import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
+import { parseGo } from '../engine/syntax.js';
 import { FileFacts, unparen } from './facts.js';
 import { definitions } from './decls.js';
-import { lineAt, type DeclKey, type DeclRef, type PackageIndex } from './pkgindex.js';
+import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
 
 /** How many calls deep a summary follows same-package callees. */
 export const SUMMARY_DEPTH = 4;
@@ -93,22 +94,18 @@ interface Memo<V> {
 export class Package {
   readonly locals = new Map<string, Map<string, Memo<unknown>>>();
   readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
+  readonly facts = new Map<string, Memo<unknown>>();
   constructor(readonly index: PackageIndex) {}
 }
 
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
 
-function rangeOf(text: string, start: number, end: number): Range {
+function rangeOf(f: IndexedFile, start: number, end: number): Range {
   // End past the line break that ends the declaration, so the parser sees it as finished.
   let e = end;
-  if (text[e] === '\r') e++;
-  if (text[e] === '\n') e++;
-  return { startIndex: start, endIndex: e, startPosition: pointAt(text, start), endPosition: pointAt(text, e) };
-}
-
-function pointAt(text: string, at: number): { row: number; column: number } {
-  const nl = text.lastIndexOf('\n', at - 1);
-  return { row: lineAt(text, at) - 1, column: at - (nl + 1) };
+  if (f.text[e] === '\r') e++;
+  if (f.text[e] === '\n') e++;
+  return { startIndex: start, endIndex: e, startPosition: pointIn(f, start), endPosition: pointIn(f, e) };
 }
 
 /**
@@ -170,6 +167,13 @@ export class PackageView {
     });
   }
 
+  /** The keys of the functions and methods a lookup key finds (`mentions:W`, `methodsof:T`…), without parsing them. */
+  keys(key: DeclKey): DeclKey[] {
+    this.note(key);
+    const out = this.pkg.index.lookup(key).map((r) => (r.kind === 'method' ? `method:${r.recv}.${r.name}` : r.kind === 'func' ? `func:${r.name}` : key));
+    return [...new Set(out)];
+  }
+
   /** True when the package declares something under `key`; cheaper than `decls` (no parse). */
   has(key: DeclKey): boolean {
     this.note(key);
@@ -192,6 +196,19 @@ export class PackageView {
   /** Every method called `name`, whatever its receiver type. */
   methodsNamed(name: string): Decl[] {
     return this.decls(`methods:${name}`);
+  }
+
+  /** Every method of a type of the package, in file order. */
+  methodsOf(type: string): Decl[] {
+    return this.decls(`methodsof:${type}`);
+  }
+
+  /**
+   * Every function and method of the package whose text has `word` (outside its own name),
+   * found by text search: where to look for the uses of a name (`go s.run()` starts run).
+   */
+  mentioning(word: string): Decl[] {
+    return this.decls(`mentions:${word}`);
   }
 
   type(name: string): Decl | undefined {
@@ -238,8 +255,8 @@ export class PackageView {
     if (known) return known;
     const ranges = [...this.pkg.index.imports(f), ref]
       .sort((a, b) => a.start - b.start)
-      .map((d) => rangeOf(f.text, d.start, d.end));
-    const tree = this.parser.parse(f.text, null, { includedRanges: ranges });
+      .map((d) => rangeOf(f, d.start, d.end));
+    const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
     if (!tree) return undefined;
     this.trees.push(tree);
     const s = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
@@ -257,7 +274,7 @@ export class PackageView {
     if (!node || !DECL_NODE_TYPES.has(node.type)) return undefined;
     const path = ref.file === this.ownName ? this.own.path : this.pkg.index.file(ref.file)!.path;
     return {
-      key: key.startsWith('methods:') ? `method:${ref.recv}.${ref.name}` : key,
+      key: ref.kind === 'method' ? `method:${ref.recv}.${ref.name}` : ref.kind === 'func' ? `func:${ref.name}` : key,
       kind: ref.kind,
       name: ref.name,
       ...(ref.recv ? { recv: ref.recv } : {}),
@@ -329,6 +346,30 @@ export class PackageView {
   callee(call: Node, facts: FileFacts): Decl | undefined {
     const key = this.calleeKey(call, facts);
     return key ? this.decl(key) : undefined;
+  }
+
+  /**
+   * A package-level fact, computed once per package from what the view answers (plain data:
+   * no nodes) and memoized with what it consulted, so every file that uses it depends on the
+   * same declarations. `id` names the fact and its arguments (`channel-field:Pool.jobs`).
+   */
+  cached<T>(id: string, compute: () => T): T {
+    const known = this.pkg.facts.get(id) as Memo<T> | undefined;
+    if (known) {
+      this.noteAll(known.deps);
+      return known.value;
+    }
+    const deps = new Set<DeclKey>();
+    this.collectors.push(deps);
+    let value: T;
+    try {
+      value = compute();
+    } finally {
+      this.collectors.pop();
+    }
+    this.pkg.facts.set(id, { value, deps });
+    this.noteAll(deps);
+    return value;
   }
 
   /** A summary of a function or method (a key, or its declaration) of the given kind. */

@@ -40,6 +40,9 @@ export interface PackageSource {
  *   `type:T`       type T
  *   `var:V`        package-level variable V
  *   `const:C`      package-level constant C
+ *   `methodsof:T`  every method of type T
+ *   `mentions:W`   every function and method whose text has the word W (outside its name)
+ *   `matches:RE`   every function and method whose text matches the regular expression RE
  */
 export type DeclKey = string;
 
@@ -64,6 +67,26 @@ export interface IndexedFile {
   stamp?: Stamp;
   /** Set once the file's declarations are needed. */
   decls?: TopDecl[];
+  /** Offsets where lines start, once positions are needed. */
+  lines?: number[];
+}
+
+/** 0-based row and column (UTF-16 code units) of an offset of an indexed file. */
+export function pointIn(f: IndexedFile, at: number): { row: number; column: number } {
+  if (!f.lines) {
+    const lines = [0];
+    for (let i = f.text.indexOf('\n'); i >= 0; i = f.text.indexOf('\n', i + 1)) lines.push(i + 1);
+    f.lines = lines;
+  }
+  const ls = f.lines;
+  let lo = 0;
+  let hi = ls.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ls[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: at - ls[lo]! };
 }
 
 /** Which package a file of a directory is in: its clause, and the test side it sees. */
@@ -169,24 +192,46 @@ export class PackageIndex {
     const what = key.slice(0, colon);
     const arg = key.slice(colon + 1);
     const dot = arg.indexOf('.');
-    const recv = what === 'method' ? arg.slice(0, dot) : undefined;
+    const recv = what === 'method' ? arg.slice(0, dot) : what === 'methodsof' ? arg : undefined;
     const name = what === 'method' ? arg.slice(dot + 1) : arg;
     const out: DeclRef[] = [];
-    const add = (f: IndexedFile, d: TopDecl, n: DeclName) => {
-      if (n.name === name && matches(d, what, recv)) {
-        out.push({ file: f.name, kind: d.kind, name, ...(d.recv ? { recv: d.recv } : {}), start: d.start, end: d.end, nameAt: n.at });
+    const ref = (f: IndexedFile, d: TopDecl, n: DeclName): DeclRef => ({
+      file: f.name,
+      kind: d.kind,
+      name: n.name,
+      ...(d.recv ? { recv: d.recv } : {}),
+      start: d.start,
+      end: d.end,
+      nameAt: n.at,
+    });
+    const pattern = what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`;
+    const word = new RegExp(pattern, 'g');
+    const filesWith = () => this.files.filter((f) => (what === 'matches' || f.text.includes(name)) && ((word.lastIndex = 0), word.test(f.text)));
+    if (what === 'methodsof') {
+      for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
+    } else if (what === 'mentions' || what === 'matches') {
+      // Functions and methods whose text uses the word (their name aside).
+      for (const f of filesWith()) {
+        const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
+        const hits = new Set<TopDecl>();
+        word.lastIndex = 0;
+        for (let m = word.exec(f.text); m; m = word.exec(f.text)) {
+          const d = decls.find((x) => x.start <= m!.index && m!.index < x.end && x.names[0]!.at !== m!.index);
+          if (d) hits.add(d);
+        }
+        for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
       }
-    };
-    // A few lookups search the texts for the name and lex only the files that have it; past
-    // that, lexing every file once and answering from a map is cheaper.
-    if (!this.byName && this.lookups.size >= FULL_INDEX_AFTER) this.byName = this.indexAll();
-    if (this.byName) {
-      for (const { f, d, n } of this.byName.get(name) ?? []) add(f, d, n);
     } else {
-      const word = new RegExp(`(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`);
-      for (const f of this.files) {
-        if (!f.text.includes(name) || !word.test(f.text)) continue;
-        for (const d of this.declsOf(f)) for (const n of d.names) add(f, d, n);
+      const add = (f: IndexedFile, d: TopDecl, n: DeclName) => {
+        if (n.name === name && matches(d, what, recv)) out.push(ref(f, d, n));
+      };
+      // A few lookups search the texts for the name and lex only the files that have it; past
+      // that, lexing every file once and answering from a map is cheaper.
+      if (!this.byName && this.lookups.size >= FULL_INDEX_AFTER) this.byName = this.indexAll();
+      if (this.byName) {
+        for (const { f, d, n } of this.byName.get(name) ?? []) add(f, d, n);
+      } else {
+        for (const f of filesWith()) for (const d of this.declsOf(f)) for (const n of d.names) add(f, d, n);
       }
     }
     this.lookups.set(key, out);
@@ -229,7 +274,7 @@ export class PackageIndex {
       const parts: string[] = [];
       for (const r of refs) {
         const f = this.file(r.file)!;
-        parts.push(r.file, String(lineAt(f.text, r.start)), f.text.slice(r.start, r.end));
+        parts.push(r.file, String(pointIn(f, r.start).row), f.text.slice(r.start, r.end));
         for (const imp of this.imports(f)) parts.push(f.text.slice(imp.start, imp.end));
       }
       h = hashOf(parts);
@@ -256,9 +301,3 @@ function matches(d: TopDecl, what: string, recv: string | undefined): boolean {
   }
 }
 
-/** 1-based line of an offset. */
-export function lineAt(text: string, at: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

@@ -28,7 +28,8 @@
 //                                a function outside the package or beyond the depth bound
 // How (bits): defer, go (in a goroutine the function starts), closure (in a func literal run
 // at an unknown time), callee (through a same-package call), loop (in a loop), once (in a
-// sync.Once-style `x.Do(func…)`).
+// sync.Once-style `x.Do(func…)`), cond (in a branch: an if's block, a switch or select case).
+// An effect with none of go, closure, once and cond happens whenever the function runs.
 import type { Node } from 'web-tree-sitter';
 import { definitions } from './decls.js';
 import { type FileFacts, unparen, unparenUp } from './facts.js';
@@ -36,7 +37,7 @@ import { namedResults } from './obligations.js';
 import type { DeclKey } from './pkgindex.js';
 import type { FunctionSyntax, SummaryKind } from './package.js';
 
-export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32 } as const;
+export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32, cond: 64 } as const;
 
 /** Where something happens: the file's base name, 1-based line and column. */
 export interface Site {
@@ -57,6 +58,8 @@ export interface Effect {
 /** Where a returned value comes from. */
 export type Origin =
   | { param: number }
+  /** Made from a parameter: a method call on it or a field of it (`return c.Bucket(name)`, `return p.conn`). */
+  | { derived: number }
   /** A call of another package's function, by import path: `cloud.google.com/go/storage.NewClient`. */
   | { call: string; result: number }
   | { make: 'chan' | 'map' | 'slice' | 'new' | 'literal' | 'func' };
@@ -64,6 +67,8 @@ export type Origin =
 export interface FuncSummary {
   /** Parameter names by position ('' when unnamed or `_`). */
   params: string[];
+  /** The last parameter is variadic (`args ...T`): positions from it on are not one argument each. */
+  variadic?: true;
   /** The receiver's name, for a method. */
   recv?: string;
   /** Sorted by target, op, how; one entry per (target, op, how). */
@@ -92,6 +97,7 @@ type LocalOrigin = Origin | { via: DeclKey; result: number | 'same'; args: [numb
 
 interface CoreLocal {
   params: string[];
+  variadic?: true;
   recv?: string;
   effects: Effect[];
   passes: Pass[];
@@ -99,6 +105,23 @@ interface CoreLocal {
 }
 
 const MAX_FIELDS = 2;
+const BRANCH_TYPES = new Set(['expression_case', 'type_case', 'communication_case', 'default_case']);
+const NODE_TYPES = [
+  'if_statement',
+  ...BRANCH_TYPES,
+  'func_literal',
+  'for_statement',
+  'defer_statement',
+  'short_var_declaration',
+  'call_expression',
+  'send_statement',
+  'unary_expression',
+  'range_clause',
+  'return_statement',
+  'assignment_statement',
+  'var_spec',
+  'literal_value',
+];
 /** Builtins that neither keep nor act on their arguments. */
 const READS = new Set(['len', 'cap', 'print', 'println', 'panic', 'copy', 'delete', 'min', 'max', 'clear', 'complex', 'real', 'imag', 'make', 'new', 'recover']);
 const CONVERSIONS = new Set([
@@ -169,11 +192,18 @@ class LocalBuilder {
   readonly recv?: string;
   private readonly roots = new Map<string, string>();
   private readonly aliases = new Map<string, { target: string; scope: number }>();
+  /** Handles made from a target (`t := c.Topic(x)`): where they go, the target goes. */
+  private readonly derived = new Map<string, { target: string; scope: number }>();
   private readonly lits: { node: Node; how: number }[];
   private readonly loops: Node[];
   private readonly defers: Node[];
+  /** The blocks of ifs and the cases of switches and selects: code that may not run. */
+  private readonly branches: Node[];
   readonly effects: Effect[] = [];
   readonly passes: Pass[] = [];
+
+  /** The function's nodes of the types coreLocal looks at, in document order (one collection pass). */
+  readonly nodes: Node[];
 
   constructor(private readonly fx: FunctionSyntax) {
     this.fn = fx.decl.node;
@@ -183,12 +213,14 @@ class LocalBuilder {
     this.recv = receiverName(this.fn);
     this.params.forEach((p, i) => p && this.roots.set(p, `$${i}`));
     if (this.recv) this.roots.set(this.recv, 'recv');
-    this.lits = this.fn
-      .descendantsOfType('func_literal')
-      .filter((l): l is Node => l !== null)
-      .map((node) => ({ node, how: literalHow(node) }));
-    this.loops = this.fn.descendantsOfType('for_statement').filter((l): l is Node => l !== null);
-    this.defers = this.fn.descendantsOfType('defer_statement').filter((l): l is Node => l !== null);
+    this.nodes = this.fn.descendantsOfType(NODE_TYPES).filter((n): n is Node => n !== null);
+    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node) }));
+    this.loops = this.nodes.filter((n) => n.type === 'for_statement');
+    this.defers = this.nodes.filter((n) => n.type === 'defer_statement');
+    this.branches = this.nodes.flatMap((n) => {
+      if (n.type !== 'if_statement') return BRANCH_TYPES.has(n.type) ? [n] : [];
+      return [n.childForFieldName('consequence'), n.childForFieldName('alternative')].filter((b): b is Node => b !== null);
+    });
   }
 
   /** The innermost function (fn or a literal in it) around offset `at`. */
@@ -207,6 +239,7 @@ class LocalBuilder {
       s.id !== n.id && s.startIndex <= n.startIndex && n.endIndex <= s.endIndex && this.scopeAt(s.startIndex).id === scope.id;
     if (this.defers.some(inScope)) how |= HOW.defer;
     if (this.loops.some(inScope)) how |= HOW.loop;
+    if (this.branches.some(inScope)) how |= HOW.cond;
     return how;
   }
 
@@ -244,13 +277,45 @@ class LocalBuilder {
     for (const d of decls) {
       const left = d.childForFieldName('left')?.namedChildren ?? [];
       const right = d.childForFieldName('right')?.namedChildren ?? [];
-      if (left.length !== right.length) continue;
+      const scope = this.scopeAt(d.startIndex).id;
+      if (left.length !== right.length) {
+        // `t, err := c.Topic(name)`: a handle made from the target.
+        const root = right.length === 1 && left[0]?.type === 'identifier' ? this.rootOfCall(right[0]!) : undefined;
+        if (root) this.derived.set(left[0]!.text, { target: root, scope });
+        continue;
+      }
       left.forEach((l, i) => {
         if (l?.type !== 'identifier' || !right[i]) return;
         const t = this.targetOf(right[i]!);
-        if (t) this.aliases.set(l.text, { target: t, scope: this.scopeAt(d.startIndex).id });
+        if (t) this.aliases.set(l.text, { target: t, scope });
+        const root = t ? undefined : this.rootOfCall(right[i]!);
+        if (root) this.derived.set(l.text, { target: root, scope });
       });
     }
+  }
+
+  /** `c.Topic(name)`, `s.pool.Get().Conn()`: the target a chain of method calls starts at. */
+  private rootOfCall(expr: Node): string | undefined {
+    let cur = unparen(expr);
+    if (cur.type !== 'call_expression') return undefined;
+    while (cur.type === 'call_expression' || cur.type === 'selector_expression') {
+      const next = cur.type === 'call_expression' ? cur.childForFieldName('function') : cur.childForFieldName('operand');
+      if (!next) return undefined;
+      cur = unparen(next);
+      const t = cur.type === 'selector_expression' || cur.type === 'identifier' ? this.targetOf(cur, false) : undefined;
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** The target a local was made from (`t := c.Topic(x)` → c's), when the local is that handle. */
+  private derivedRoot(expr: Node): string | undefined {
+    const e = unparen(expr);
+    if (e.type !== 'identifier') return undefined;
+    const d = this.derived.get(e.text);
+    if (!d) return undefined;
+    const where = this.facts.resolveName(e.text, e);
+    return typeof where === 'object' && where.id === d.scope ? d.target : undefined;
   }
 
   call(call: Node): void {
@@ -292,6 +357,8 @@ class LocalBuilder {
         const inner = e.type === 'unary_expression' && e.child(0)?.type === '&' ? e.childForFieldName('operand') : e;
         const t = inner && this.targetOf(inner);
         if (t) pass.args.push([i, t]);
+        // A handle made from a target, handed on: wherever it goes, the target goes with it.
+        else if (inner && this.derivedRoot(inner)) this.escape(inner, how, call);
       });
       this.passes.push(pass);
       return;
@@ -306,7 +373,7 @@ class LocalBuilder {
       if (t) this.add(t, 'escape', how, at);
       return;
     }
-    const t = this.targetOf(e);
+    const t = this.targetOf(e) ?? this.derivedRoot(e);
     if (t) this.add(t, 'escape', how, at);
   }
 
@@ -319,8 +386,8 @@ class LocalBuilder {
       const key = JSON.stringify(o);
       if (!out[k]!.some((x) => JSON.stringify(x) === key)) out[k]!.push(o);
     };
-    for (const ret of this.fn.descendantsOfType('return_statement')) {
-      if (!ret || this.scopeAt(ret.startIndex).id !== this.fn.id) continue;
+    for (const ret of this.nodes) {
+      if (ret.type !== 'return_statement' || this.scopeAt(ret.startIndex).id !== this.fn.id) continue;
       const list = ret.namedChildren.find((c) => c?.type === 'expression_list');
       const exprs = list ? list.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment') : [];
       if (!exprs.length) {
@@ -351,8 +418,26 @@ class LocalBuilder {
       if (t && t.startsWith('$') && !t.includes('.')) return [{ param: Number(t.slice(1)) }];
       return this.originsOfName(e.text, e, depth);
     }
+    const derived = this.derivedFrom(e);
+    if (derived !== undefined) return [{ derived }];
     const o = this.originOf(e, 0);
     return o ? [o] : [];
+  }
+
+  /** `p.f`, `p.M(…)`, `p.M(…).N(…)`: the parameter a chain of selectors and calls starts at. */
+  private derivedFrom(e: Node): number | undefined {
+    let cur = e;
+    let steps = 0;
+    for (;;) {
+      cur = unparen(cur);
+      if (cur.type === 'call_expression') cur = cur.childForFieldName('function') ?? cur;
+      else if (cur.type === 'selector_expression') cur = cur.childForFieldName('operand') ?? cur;
+      else break;
+      steps++;
+    }
+    if (!steps || cur.type !== 'identifier') return undefined;
+    const t = this.targetOf(cur, false);
+    return t && t.startsWith('$') && !t.includes('.') ? Number(t.slice(1)) : undefined;
   }
 
   private originsOfName(name: string, at: Node, depth = 0): LocalOrigin[] {
@@ -406,21 +491,8 @@ class LocalBuilder {
 
 function coreLocal(fx: FunctionSyntax): CoreLocal {
   const b = new LocalBuilder(fx);
-  const nodes = b.fn
-    .descendantsOfType([
-      'short_var_declaration',
-      'call_expression',
-      'send_statement',
-      'unary_expression',
-      'range_clause',
-      'return_statement',
-      'assignment_statement',
-      'var_spec',
-      'literal_value',
-    ])
-    .filter((n): n is Node => n !== null);
-  b.collectAliases(nodes.filter((n) => n.type === 'short_var_declaration'));
-  for (const n of nodes) {
+  b.collectAliases(b.nodes.filter((n) => n.type === 'short_var_declaration'));
+  for (const n of b.nodes) {
     switch (n.type) {
       case 'call_expression':
         b.call(n);
@@ -459,6 +531,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
         for (const e of list?.namedChildren ?? []) {
           const t = e && b.targetOf(e);
           if (t) b.add(t, 'return', b.howAt(n), n);
+          else if (e) b.escape(e, b.howAt(n), n);
         }
         break;
       }
@@ -492,7 +565,15 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
         break;
     }
   }
-  return { params: b.params, ...(b.recv ? { recv: b.recv } : {}), effects: b.effects, passes: b.passes, results: b.results() };
+  const variadic = b.fn.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'variadic_parameter_declaration');
+  return {
+    params: b.params,
+    ...(variadic ? { variadic: true as const } : {}),
+    ...(b.recv ? { recv: b.recv } : {}),
+    effects: b.effects,
+    passes: b.passes,
+    results: b.results(),
+  };
 }
 
 /** `$0.x` seen from a caller that passed `recv.jobs` as argument 0 → `recv.jobs.x`. */
@@ -553,17 +634,19 @@ function combine(local: CoreLocal, callee: (key: DeclKey) => FuncSummary | undef
       const picked: [number, Origin[]][] = o.result === 'same' ? (s?.results ?? []).map((rs, j) => [j, rs]) : [[k, s?.results[o.result] ?? []]];
       for (const [pos, rs] of picked) {
         for (const r of rs) {
-          if (!('param' in r)) put(pos, r);
-          else {
-            const mine = o.args.find(([i]) => i === r.param);
-            if (mine) put(pos, { param: mine[1] });
-          }
+          // The callee's parameter is the caller's when the caller passed its own.
+          if ('param' in r || 'derived' in r) {
+            const i = 'param' in r ? r.param : r.derived;
+            const mine = o.args.find(([a]) => a === i);
+            if (mine) put(pos, 'param' in r ? { param: mine[1] } : { derived: mine[1] });
+          } else put(pos, r);
         }
       }
     }
   });
   return {
     params: local.params,
+    ...(local.variadic ? { variadic: true as const } : {}),
     ...(local.recv ? { recv: local.recv } : {}),
     effects: normalize(effects),
     calls: [...calls].sort(),
@@ -586,6 +669,7 @@ function dedupe(list: Origin[]): Origin[] {
 function join(a: FuncSummary, b: FuncSummary): FuncSummary {
   return {
     params: a.params,
+    ...(a.variadic ? { variadic: true as const } : {}),
     ...(a.recv ? { recv: a.recv } : {}),
     effects: normalize([...a.effects, ...b.effects]),
     calls: [...new Set([...a.calls, ...b.calls])].sort(),
