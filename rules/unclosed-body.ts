@@ -13,19 +13,17 @@
 // RoundTrip of an *http.Transport, a one-argument Do(req) of a request this code built,
 // and same-file helpers that hand such a response to their caller.
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type Handlers, type Suggestion } from '../src/engine/types.js';
+import { defineRule, type Handlers } from '../src/engine/types.js';
 import { stdBorrows } from '../src/go/borrowers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, unparen, type FileFacts } from '../src/go/facts.js';
 import { httpKind } from '../src/go/http.js';
-import { describe, judge, type Kind, type Site } from '../src/go/leaks.js';
-import { bindingOf, borrowCheck, calleeDecl, inLoop, insertAfterErrorCheck, Makers } from '../src/go/obligations.js';
+import { candidateCalls, deferFix, describe, judge, sitesOf, type Kind } from '../src/go/leaks.js';
+import { bindingOf, borrowCheck, Makers } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall } from '../src/go/terminators.js';
 import { buildIgnored } from '../src/go/build.js';
 import { valueType } from '../src/go/valuetypes.js';
-import { callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
-import { funcsOf } from '../src/go/funcs.js';
 
 type MessageId = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' | 'beforeCheck';
 
@@ -193,50 +191,19 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     const borrows = borrowCheck(facts, CLOSE, { field: 'Body', methods: true, known: (call) => stdBorrows(facts, call) });
     const makers = new Makers(facts, calls, (call) => (responseCall(call) ? BODY : undefined), () => ({ methods: CLOSE, field: 'Body', borrows }), true, ends);
 
+    const source = (call: Node) => {
+      const callee = responseCall(call);
+      return callee ? { kind: BODY, callee } : undefined;
+    };
     return {
-      // Calls are found from their names in the text (a native search; the tree is touched
-      // only at each hit); the calls of the file's own functions only when a response is made.
       source_file(root) {
-        const found: Node[] = [];
-        for (const name of identifiersMatching(root, text, NAMES)) {
-          const call = callOfName(name);
-          if (call) found.push(call);
-        }
-        if (!found.some((c) => responseCall(c))) return;
-        calls.push(...found);
-        const own = [...funcsOf(facts).byName().keys()];
-        for (const name of own.length ? wordNodes(root, text, own) : []) {
-          const call = callOfName(name);
-          if (call && !calls.some((c) => c.id === call.id)) calls.push(call);
-        }
-        calls.sort((a, b) => a.startIndex - b.startIndex);
+        calls.push(...candidateCalls(root, text, facts, NAMES, (c) => !!responseCall(c)));
       },
       'source_file:exit'() {
         if (!calls.length) return;
-        const sites: Site[] = [];
-        for (const call of calls) {
-          const callee = responseCall(call);
-          if (callee) {
-            sites.push({ call, callee, kind: BODY, binding: bindingOf(call) });
-            continue;
-          }
-          const helper = calleeDecl(facts, call, true);
-          if (!helper) continue;
-          for (const [pos, made] of makers.of(helper)) {
-            const name = call.childForFieldName('function')!;
-            const callee = name.type === 'selector_expression' ? (name.childForFieldName('field')?.text ?? name.text) : name.text;
-            sites.push({ call, callee, kind: BODY, binding: bindingOf(call, pos), madeBy: { call: made.call, callee: responseCall(made.call) ?? '' } });
-          }
-        }
-        for (const v of judge(facts, sites, { borrows, ends })) {
+        for (const v of judge(facts, sitesOf(facts, calls, source, makers), { borrows, ends })) {
           const d = describe(v);
-          let suggestions: Suggestion[] | undefined;
-          if (v.verdict === 'open' && !v.escapes && v.site.binding.kind === 'bound' && enclosingFunction(v.site.call)?.id === v.owner.id) {
-            const b = v.site.binding;
-            const safe = !inLoop(b.stmt, v.owner) && v.exits.every((e) => e.kind === 'return' || e.kind === 'end');
-            const edit = safe ? insertAfterErrorCheck(text, b.stmt, b.errName, `defer ${v.name}.Body.Close()`) : undefined;
-            if (edit) suggestions = [{ desc: `Add defer ${v.name}.Body.Close() after the error check`, edits: [edit] }];
-          }
+          const suggestions = deferFix(text, v, (name) => `defer ${name}.Body.Close()`);
           ctx.report({ node: d.node, messageId: d.messageId, data: d.data, related: d.related, suggestions });
         }
       },

@@ -15,19 +15,17 @@
 // followed path by path (a transaction needs Commit or Rollback on every path); the other
 // resources are reported when nothing releases them at all, or a new value replaces them.
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type Handlers, type Suggestion } from '../src/engine/types.js';
+import { defineRule, type Handlers } from '../src/engine/types.js';
 import { stdBorrows, wrapperStaysLocal } from '../src/go/borrowers.js';
 import { compileCalleeList, listHas } from '../src/go/callees.js';
 import { enclosingFunction } from '../src/go/facts.js';
-import { funcsOf } from '../src/go/funcs.js';
-import { describe, judge, nextLoopOf, type Kind, type Site } from '../src/go/leaks.js';
-import { bindingOf, borrowCheck, calleeDecl, inLoop, insertAfterErrorCheck, Makers, parameterAt } from '../src/go/obligations.js';
+import { candidateCalls, deferFix, describe, judge, nextLoopOf, sitesOf, type Kind } from '../src/go/leaks.js';
+import { bindingOf, borrowCheck, calleeDecl, Makers, parameterAt } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall } from '../src/go/terminators.js';
 import { buildIgnored } from '../src/go/build.js';
 import { typeName, unversioned, valueType } from '../src/go/valuetypes.js';
 import { writtenType } from '../src/go/types.js';
-import { callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
 
 type MessageId = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' | 'beforeCheck';
 
@@ -322,40 +320,15 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
       ends,
     );
 
+    const source = (call: Node) => resourceCall(call) ?? undefined;
     return {
       source_file(root) {
-        const found: Node[] = [];
-        for (const name of identifiersMatching(root, text, names)) {
-          const call = callOfName(name);
-          if (call) found.push(call);
-        }
-        if (!found.some((c) => resourceCall(c))) return;
-        calls.push(...found);
-        const own = [...funcsOf(facts).byName().keys()];
-        for (const name of own.length ? wordNodes(root, text, own) : []) {
-          const call = callOfName(name);
-          if (call && !calls.some((c) => c.id === call.id)) calls.push(call);
-        }
-        calls.sort((a, b) => a.startIndex - b.startIndex);
+        calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c)));
       },
       'source_file:exit'() {
         if (!calls.length) return;
-        const sites: Site<Resource>[] = [];
-        for (const call of calls) {
-          const r = resourceCall(call);
-          if (r) {
-            sites.push({ call, callee: r.callee, kind: r.kind, binding: bindingOf(call) });
-            continue;
-          }
-          const helper = calleeDecl(facts, call, true);
-          if (!helper) continue;
-          for (const [pos, made] of makers.of(helper)) {
-            const fn = call.childForFieldName('function')!;
-            const callee = fn.type === 'selector_expression' ? (fn.childForFieldName('field')?.text ?? fn.text) : fn.text;
-            sites.push({ call, callee, kind: made.what, binding: bindingOf(call, pos), madeBy: { call: made.call, callee: resourceCall(made.call)?.callee ?? '' } });
-          }
-        }
-        const byKind = new Map<Resource, Site<Resource>[]>();
+        const sites = sitesOf(facts, calls, source, makers);
+        const byKind = new Map<Resource, typeof sites>();
         for (const s of sites) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
         const verdicts = [...byKind].flatMap(([kind, list]) => judge(facts, list, { borrows: borrowsFor(kind), ends }));
         verdicts.sort((a, b) => a.site.call.startIndex - b.site.call.startIndex);
@@ -365,14 +338,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
           // a new value replaces them); rows and transactions path by path.
           if (v.verdict === 'open' && !kind.paths && !v.never && v.exits[0]!.kind !== 'replaced') continue;
           const d = describe(v);
-          let suggestions: Suggestion[] | undefined;
-          if (kind.fixable && v.verdict === 'open' && !v.escapes && v.site.binding.kind === 'bound' && enclosingFunction(v.site.call)?.id === v.owner.id) {
-            const b = v.site.binding;
-            const safe = !inLoop(b.stmt, v.owner) && v.exits.every((e) => e.kind === 'return' || e.kind === 'end');
-            const line = `defer ${v.name}.${kind.method}()`;
-            const edit = safe ? insertAfterErrorCheck(text, b.stmt, b.errName, line) : undefined;
-            if (edit) suggestions = [{ desc: `Add ${line} after the error check`, edits: [edit] }];
-          }
+          const suggestions = kind.fixable ? deferFix(text, v, (name) => `defer ${name}.${kind.method}()`) : undefined;
           const data = { ...d.data, noun: kind.noun, holds: kind.holds, method: kind.method, released: kind.released };
           ctx.report({ node: d.node, messageId: d.messageId, data, related: d.related, suggestions });
         }

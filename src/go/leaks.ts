@@ -12,7 +12,10 @@
 // released by a defer that waits for the function to return.
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
-import { errorCheckAfter, inLoop, ownerOf, settlements, type Binding, type SettleOptions } from './obligations.js';
+import type { Suggestion } from '../engine/types.js';
+import { funcsOf } from './funcs.js';
+import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
+import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
 
@@ -279,4 +282,69 @@ export function describe(v: Verdict): Described {
       return { messageId, node: (site.binding as { ident: Node }).ident, data: { ...data, name: v.name, line, where: WHERE[first.kind] }, related };
     }
   }
+}
+
+/**
+ * The calls a resource rule looks at, found from their names in the text (a native search;
+ * the tree is touched only at each hit): those spelled like a constructor (`names`), and,
+ * when one of them is a constructor (`isSource`), the calls of the file's own functions
+ * and methods, which may be helpers that hand a value over. Sorted; empty when the file
+ * makes nothing.
+ */
+export function candidateCalls(root: Node, text: string, facts: FileFacts, names: RegExp, isSource: (call: Node) => boolean): Node[] {
+  const calls: Node[] = [];
+  for (const name of identifiersMatching(root, text, names)) {
+    const call = callOfName(name);
+    if (call) calls.push(call);
+  }
+  if (!calls.some(isSource)) return [];
+  const seen = new Set(calls.map((c) => c.id));
+  const own = [...funcsOf(facts).byName().keys()];
+  for (const name of own.length ? wordNodes(root, text, own) : []) {
+    const call = callOfName(name);
+    if (call && !seen.has(call.id)) {
+      seen.add(call.id);
+      calls.push(call);
+    }
+  }
+  return calls.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/**
+ * The sites among `calls`: constructor calls (`source` says what each makes and how it is
+ * written), and calls of same-file helpers that hand over what a constructor made.
+ */
+export function sitesOf<K extends Kind>(facts: FileFacts, calls: readonly Node[], source: (call: Node) => { kind: K; callee: string } | undefined, makers: Makers<K>): Site<K>[] {
+  const sites: Site<K>[] = [];
+  for (const call of calls) {
+    const made = source(call);
+    if (made) {
+      sites.push({ call, callee: made.callee, kind: made.kind, binding: bindingOf(call) });
+      continue;
+    }
+    const helper = calleeDecl(facts, call, true);
+    if (!helper) continue;
+    const fn = call.childForFieldName('function')!;
+    const callee = fn.type === 'selector_expression' ? (fn.childForFieldName('field')?.text ?? fn.text) : fn.text;
+    for (const [pos, m] of makers.of(helper)) {
+      sites.push({ call, callee, kind: m.what, binding: bindingOf(call, pos), madeBy: { call: m.call, callee: source(m.call)?.callee ?? '' } });
+    }
+  }
+  return sites;
+}
+
+/**
+ * The `--fix` for an open value: the line `lineFor` writes (`defer resp.Body.Close()`) after the error check,
+ * only where it is safe: the value does not escape (a handle made from it may still be in
+ * use), it is made in the function that owns the variable (not in a closure run later), not
+ * in a loop (the defer would pile up), and its open exits are returns (not a replacement or
+ * a new iteration, which a defer at the end would not cover).
+ */
+export function deferFix(text: string, v: Verdict, lineFor: (name: string) => string): Suggestion[] | undefined {
+  if (v.verdict !== 'open' || v.escapes || v.site.binding.kind !== 'bound' || enclosingFunction(v.site.call)?.id !== v.owner.id) return undefined;
+  const b = v.site.binding;
+  if (inLoop(b.stmt, v.owner) || !v.exits.every((e) => e.kind === 'return' || e.kind === 'end')) return undefined;
+  const line = lineFor(v.name);
+  const edit = insertAfterErrorCheck(text, b.stmt, b.errName, line);
+  return edit ? [{ desc: `Add ${line} after the error check`, edits: [edit] }] : undefined;
 }
