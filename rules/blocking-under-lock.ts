@@ -246,7 +246,7 @@ export default defineRule<MessageIds>({
     id: 'blocking-under-lock',
     title: 'Channel operation or Wait while holding a lock the other side needs',
     severity: 'warning',
-    precision: 'high',
+    precision: 'medium',
     tags: ['goroutine', 'deadlock', 'mutex', 'channel'],
     docs: {
       whatItDoes:
