@@ -224,8 +224,9 @@ export default defineRule<MessageIds, Options>({
       lock: 'defer {{call}}() inside a loop keeps {{mu}} locked until {{fn}} returns, so the next round locks it again and deadlocks; unlock at the end of the round, or move the body into a function',
       other: 'defer inside a loop runs only when {{fn}} returns, once per round, all at the end; move the loop body into a function if it should run every round',
     },
-    // The release names as written in a call; the option adds the keyword itself.
-    triggers: ['Close()', 'Unlock()', 'Stop()', 'Done()', 'Rollback()', 'Release()', 'ancel()'],
+    // A defer and a release name as written in a call (either alone is in most files); the
+    // option allDefers needs the keyword only.
+    triggers: ['Close()', 'Unlock()', 'Stop()', 'Done()', 'Rollback()', 'Release()', 'ancel()'].map((r) => `defer && ${r}`),
     defaultOptions: { anyLoop: false, allDefers: false, tests: false },
   },
   optionTriggers: (o) => (o.allDefers ? ['defer'] : []),
