@@ -15,10 +15,10 @@
 //
 // Plain data, computed once per package and field (PackageView.cached).
 import type { Node } from 'web-tree-sitter';
-import { unparen } from './facts.js';
+import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import type { Decl, PackageView } from './package.js';
 import type { DeclKey } from './pkgindex.js';
-import { coreSummary, type Site } from './summary.js';
+import { coreSummary, HOW, type Site } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
 export const LIFECYCLE = new Set(['Stop', 'Close', 'Shutdown', 'Cancel', 'Release', 'Terminate', 'Quit', 'stop', 'close', 'shutdown', 'cancel']);
@@ -42,7 +42,7 @@ export interface ChannelField {
   setOtherwise: boolean;
   /** What the type's methods do with the receiver's field (`recv.f`), through their callees too. */
   uses: FieldUse[];
-  /** `close(x.f)` written anywhere in the package, on any value (then stay silent). */
+  /** `close(x.f)` written anywhere in the package, x of this type or of a type syntax cannot tell (then stay silent). */
   closedSomewhere: boolean;
   /** The type's lifecycle methods (Stop, Close, Shutdown…), in file order. */
   lifecycle: DeclKey[];
@@ -90,7 +90,11 @@ function compute(pkg: PackageView, type: string, field: string): ChannelField | 
         const fn = n.childForFieldName('function');
         const arg = n.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment');
         const target = arg && unparen(arg);
-        if (fn?.text === 'close' && target?.type === 'selector_expression' && target.childForFieldName('field')?.text === field) out.closedSomewhere = true;
+        if (fn?.text !== 'close' || target?.type !== 'selector_expression' || target.childForFieldName('field')?.text !== field) continue;
+        // A value of another type of the package with a field of that name does not count; an
+        // unknown one does.
+        const of = pkg.typeOf(target.childForFieldName('operand')!, d.facts);
+        if (of === undefined || of === type) out.closedSomewhere = true;
         continue;
       }
       if (n.type === 'keyed_element') {
@@ -136,4 +140,170 @@ export function startersOf(pkg: PackageView, key: DeclKey): DeclKey[] {
   return pkg.cached(`starters:${key}`, () =>
     pkg.keys(`mentions:${name}`).filter((k) => pkg.summaryOf(coreSummary, k)?.starts.includes(key)),
   );
+}
+
+/**
+ * The field a `make(chan …)` call of the file fills, when it is a field of a struct type of
+ * the package: `&Pool{jobs: make(chan Job)}`, `p.jobs = make(chan Job)`.
+ */
+export function fieldMade(pkg: PackageView, facts: FileFacts, make: Node): { type: string; field: string } | undefined {
+  const up = unparenUp(make);
+  const p = up.parent;
+  if (p?.type === 'literal_element') {
+    const kv = p.parent;
+    const lit = kv?.parent?.parent;
+    if (kv?.type !== 'keyed_element' || kv.namedChild(1)?.id !== p.id || lit?.type !== 'composite_literal') return undefined;
+    const type = literalTypeName(lit);
+    const field = kv.namedChild(0)?.text;
+    return type && field && /^\w+$/.test(field) ? { type, field } : undefined;
+  }
+  const stmt = p?.type === 'expression_list' ? p.parent : undefined;
+  if (stmt?.type !== 'assignment_statement' || stmt.childForFieldName('right')?.id !== p!.id) return undefined;
+  const i = p!.namedChildren.findIndex((c) => c?.id === up.id);
+  const left = stmt.childForFieldName('left')?.namedChildren[i];
+  const operand = left?.type === 'selector_expression' ? left.childForFieldName('operand') : null;
+  const type = operand ? pkg.typeOf(operand, facts) : undefined;
+  return type ? { type, field: left!.childForFieldName('field')!.text } : undefined;
+}
+
+/** How a target of a summary reads in Go: `recv.jobs` → `p.jobs`, `$0.done` → `w.done`, `var:quit` → `quit`. */
+export function targetText(target: string, s: { params: string[]; recv?: string } | undefined): string {
+  if (target.startsWith('var:')) return target.slice(4);
+  const dot = target.indexOf('.');
+  const root = dot < 0 ? target : target.slice(0, dot);
+  const rest = dot < 0 ? '' : target.slice(dot);
+  const name = root === 'recv' ? s?.recv : s?.params[Number(root.slice(1))];
+  return `${name || root}${rest}`;
+}
+
+/** A send on a channel field that blocks forever once the type is stopped. */
+export interface BlockedSend {
+  send: FieldUse;
+  /** The method whose select receives the field and leaves on the stop signal. */
+  receiver: DeclKey;
+  /** The receiver's field it leaves on (`done`), and where that case is. */
+  signal: string;
+  signalAt: Site;
+  /** The lifecycle method that signals it. */
+  stop: DeclKey;
+}
+
+/**
+ * The shape of etcd#6857: every receive of the field is a case of a select that returns on a
+ * stop signal (`case <-n.stop: return`), which a lifecycle method of the type sends or
+ * closes; a bare send on the field (no select) then blocks forever once Stop has run.
+ * Unbuffered, unexported, never handed out or closed, so every send and receive is in sight.
+ *
+ *	func (n *node) run() {
+ *		for {
+ *			select {
+ *			case c := <-n.status: …      // the only receive…
+ *			case <-n.stop: return         // …ends with Stop
+ *			}
+ *		}
+ *	}
+ *	func (n *node) Stop()   { n.stop <- struct{}{} }
+ *	func (n *node) Status() { n.status <- c }   // ← blocks forever after Stop
+ */
+export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.made.length || cf.made.some((m) => m.capacity !== 0)) return [];
+  if (cf.setOtherwise || cf.closedSomewhere || !cf.lifecycle.length) return [];
+  if (cf.uses.some((u) => u.op === 'escape' || u.op === 'return')) return [];
+  const direct = cf.uses.filter((u) => !(u.how & HOW.callee));
+  const receives = direct.filter((u) => u.op === 'recv' || u.op === 'range');
+  if (!receives.length) return [];
+  let exit: { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined;
+  for (const r of receives) {
+    const e = r.op === 'recv' && r.how & HOW.select ? stopCase(pkg, cf, r) : undefined;
+    if (!e) return []; // some receive does not end with the type: it may go on receiving
+    exit ??= e;
+  }
+  return direct
+    .filter((u) => u.op === 'send' && !(u.how & HOW.select) && !receives.some((r) => r.fn === u.fn))
+    .map((send) => ({ send, ...exit! }));
+}
+
+/** The stop case of the select a receive of the field is a case of, when a lifecycle method signals it. */
+function stopCase(pkg: PackageView, cf: ChannelField, r: FieldUse): { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined {
+  const decl = pkg.decl(r.fn);
+  const recvName = pkg.summaryOf(coreSummary, r.fn)?.recv;
+  if (!decl || !recvName) return undefined;
+  const recv = decl.node
+    .descendantsOfType('unary_expression')
+    .find((n) => !!n && n.startPosition.row + 1 === r.at.line && n.startPosition.column + 1 === r.at.column);
+  let cc: Node | null | undefined = recv;
+  while (cc && cc.type !== 'communication_case' && cc.id !== decl.node.id) cc = cc.parent;
+  const select = cc?.type === 'communication_case' ? cc.parent : null;
+  if (!select) return undefined;
+  for (const other of select.namedChildren) {
+    if (!other || other.id === cc!.id || other.type !== 'communication_case') continue;
+    const comm = other.childForFieldName('communication');
+    const from = comm?.descendantsOfType('selector_expression').find((s) => s?.childForFieldName('operand')?.text === recvName);
+    const signal = from?.childForFieldName('field')?.text;
+    if (!signal || !comm!.text.includes('<-') || comm!.type === 'send_statement') continue;
+    if (!other.descendantsOfType('return_statement').length) continue;
+    const g = channelField(pkg, cf.type, signal);
+    const stop = g?.uses.find((u) => (u.op === 'close' || u.op === 'send') && cf.lifecycle.includes(u.fn))?.fn;
+    if (stop) return { receiver: r.fn, signal, signalAt: { file: r.at.file, line: other.startPosition.row + 1, column: other.startPosition.column + 1 }, stop };
+  }
+  return undefined;
+}
+
+/** One place a method closes a field of its receiver: itself, or through a method it calls. */
+export interface FieldClose {
+  /** `close(s.done)`, or the call `s.Stop()` (`go s.Stop()`, `defer s.Stop()`). */
+  node: Node;
+  /** The receiver's field closed. */
+  field: string;
+  /** The method called, for a close through a call. */
+  via?: DeclKey;
+  deferred: boolean;
+  go: boolean;
+}
+
+const BRANCHES = new Set(['if_statement', 'communication_case', 'default_case', 'expression_case', 'type_case']);
+
+function branched(n: Node, fn: Node): boolean {
+  for (let p = n.parent; p && p.id !== fn.id; p = p.parent) if (BRANCHES.has(p.type)) return true;
+  return false;
+}
+
+/** Effects that do not happen on every run of the function they are in. */
+const MAYBE = HOW.cond | HOW.select | HOW.once | HOW.closure | HOW.go;
+
+/**
+ * The closes of receiver fields in method `fn` (of the file being analysed), in source order:
+ * `close(s.f)` in its own body, and calls `s.M()` (also `go`, `defer`) of methods of the
+ * package that close `recv.f` whenever they run (not under an if, a select case, a
+ * sync.Once or in a goroutine of their own).
+ */
+export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): FieldClose[] {
+  const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
+  if (!recv) return [];
+  const out: FieldClose[] = [];
+  for (const call of fn.descendantsOfType('call_expression')) {
+    if (!call || enclosingFunction(call)?.id !== fn.id) continue;
+    const f = call.childForFieldName('function');
+    const stmt = unparenUp(call).parent;
+    const deferred = stmt?.type === 'defer_statement';
+    const go = stmt?.type === 'go_statement';
+    if (f?.type === 'identifier' && f.text === 'close') {
+      const arg = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment');
+      const sel = arg && unparen(arg);
+      // A close under an if or in a select case is guarded (`select { case <-s.done: default: close(s.done) }`).
+      if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.text === recv && typeof facts.resolveName(recv, call) === 'object' && !branched(call, fn)) {
+        out.push({ node: call, field: sel.childForFieldName('field')!.text, deferred, go });
+      }
+      continue;
+    }
+    if (f?.type !== 'selector_expression' || f.childForFieldName('operand')?.text !== recv) continue;
+    const key = pkg.calleeKey(call, facts);
+    const s = key ? pkg.summaryOf(coreSummary, key) : undefined;
+    const closed = new Set<string>();
+    for (const e of s?.effects ?? []) {
+      if (e.op === 'close' && !(e.how & MAYBE) && /^recv\.\w+$/.test(e.target)) closed.add(e.target.slice(5));
+    }
+    for (const field of closed) out.push({ node: go || deferred ? stmt! : call, field, via: key!, deferred, go });
+  }
+  return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
