@@ -16,6 +16,7 @@
 // Plain data, computed once per package and field (PackageView.cached).
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
+import { within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { coreSummary, HOW, type Site } from './summary.js';
@@ -210,41 +211,74 @@ export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] 
   if (cf.setOtherwise || cf.closedSomewhere || !cf.lifecycle.length) return [];
   if (cf.uses.some((u) => u.op === 'escape' || u.op === 'return')) return [];
   const direct = cf.uses.filter((u) => !(u.how & HOW.callee));
-  const receives = direct.filter((u) => u.op === 'recv' || u.op === 'range');
-  if (!receives.length) return [];
+  const receivers = [...new Set(direct.filter((u) => u.op === 'recv' || u.op === 'range').map((u) => u.fn))];
+  if (!receivers.length) return [];
   let exit: { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined;
-  for (const r of receives) {
-    const e = r.op === 'recv' && r.how & HOW.select ? stopCase(pkg, cf, r) : undefined;
+  for (const fn of receivers) {
+    const e = loopStops(pkg, cf, fn);
     if (!e) return []; // some receive does not end with the type: it may go on receiving
     exit ??= e;
   }
   return direct
-    .filter((u) => u.op === 'send' && !(u.how & HOW.select) && !receives.some((r) => r.fn === u.fn))
+    .filter((u) => u.op === 'send' && !(u.how & HOW.select) && !receivers.includes(u.fn))
     .map((send) => ({ send, ...exit! }));
 }
 
-/** The stop case of the select a receive of the field is a case of, when a lifecycle method signals it. */
-function stopCase(pkg: PackageView, cf: ChannelField, r: FieldUse): { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined {
-  const decl = pkg.decl(r.fn);
-  const recvName = pkg.summaryOf(coreSummary, r.fn)?.recv;
+/**
+ * When every receive of the field in method `fn` is a case of a select, in a loop of a
+ * goroutine, that returns on a signal a lifecycle method of the type sends or closes: the
+ * stop case. Undefined when any receive of the field there is of another kind.
+ */
+function loopStops(pkg: PackageView, cf: ChannelField, fn: DeclKey): { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined {
+  const decl = pkg.decl(fn);
+  const recvName = pkg.summaryOf(coreSummary, fn)?.recv;
   if (!decl || !recvName) return undefined;
-  const recv = decl.node
-    .descendantsOfType('unary_expression')
-    .find((n) => !!n && n.startPosition.row + 1 === r.at.line && n.startPosition.column + 1 === r.at.column);
-  let cc: Node | null | undefined = recv;
-  while (cc && cc.type !== 'communication_case' && cc.id !== decl.node.id) cc = cc.parent;
-  const select = cc?.type === 'communication_case' ? cc.parent : null;
-  if (!select) return undefined;
+  const started = startersOf(pkg, fn).length > 0;
+  let found: { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined;
+  const file = decl.file.slice(Math.max(decl.file.lastIndexOf('/'), decl.file.lastIndexOf('\\')) + 1);
+  for (const sel of decl.node.descendantsOfType('selector_expression')) {
+    if (!sel || sel.childForFieldName('operand')?.text !== recvName || sel.childForFieldName('field')?.text !== cf.field) continue;
+    const up = unparenUp(sel).parent;
+    const receive = up?.type === 'unary_expression' && up.child(0)?.type === '<-' ? up : null;
+    // Anything but a receive or a send (an alias, a range) is a use syntax does not follow here.
+    if (!receive) {
+      if (up?.type === 'send_statement' && up.childForFieldName('channel')?.id === unparenUp(sel).id) continue;
+      return undefined;
+    }
+    // The receive's select case, its select, a loop around it, a goroutine running it.
+    let cc: Node | null = receive.parent;
+    while (cc && cc.type !== 'communication_case' && cc.type !== 'block' && cc.id !== decl.node.id) cc = cc.parent;
+    if (cc?.type !== 'communication_case' || !cc.childForFieldName('communication') || !within(receive, cc.childForFieldName('communication')!)) return undefined;
+    const select = cc.parent!;
+    let loop = false;
+    let goroutine = started;
+    for (let p: Node | null = select.parent; p && p.id !== decl.node.id; p = p.parent) {
+      if (p.type === 'for_statement') loop = true;
+      if (p.type === 'func_literal') {
+        goroutine ||= p.parent?.type === 'call_expression' && p.parent.parent?.type === 'go_statement';
+        break;
+      }
+    }
+    if (!loop || !goroutine) return undefined;
+    const stop = stopCaseOf(pkg, cf, select, cc, recvName);
+    if (!stop) return undefined;
+    found ??= { receiver: fn, signal: stop.signal, signalAt: { file, line: stop.at.startPosition.row + 1, column: stop.at.startPosition.column + 1 }, stop: stop.stop };
+  }
+  return found;
+}
+
+/** A sibling case of `cc` that receives from a field of the receiver, returns, and is signalled by a lifecycle method. */
+function stopCaseOf(pkg: PackageView, cf: ChannelField, select: Node, cc: Node, recvName: string): { signal: string; at: Node; stop: DeclKey } | undefined {
   for (const other of select.namedChildren) {
-    if (!other || other.id === cc!.id || other.type !== 'communication_case') continue;
+    if (!other || other.id === cc.id || other.type !== 'communication_case') continue;
     const comm = other.childForFieldName('communication');
-    const from = comm?.descendantsOfType('selector_expression').find((s) => s?.childForFieldName('operand')?.text === recvName);
+    if (!comm || comm.type === 'send_statement' || !comm.text.includes('<-')) continue;
+    const from = comm.descendantsOfType('selector_expression').find((s) => s?.childForFieldName('operand')?.text === recvName);
     const signal = from?.childForFieldName('field')?.text;
-    if (!signal || !comm!.text.includes('<-') || comm!.type === 'send_statement') continue;
-    if (!other.descendantsOfType('return_statement').length) continue;
+    if (!signal || !other.descendantsOfType('return_statement').length) continue;
     const g = channelField(pkg, cf.type, signal);
     const stop = g?.uses.find((u) => (u.op === 'close' || u.op === 'send') && cf.lifecycle.includes(u.fn))?.fn;
-    if (stop) return { receiver: r.fn, signal, signalAt: { file: r.at.file, line: other.startPosition.row + 1, column: other.startPosition.column + 1 }, stop };
+    if (stop) return { signal, at: other, stop };
   }
   return undefined;
 }
