@@ -16,7 +16,7 @@
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
 import { fieldRanges } from '../src/go/channel-fields.js';
-import { type ChannelField, channelField, fieldMade, startersOf } from '../src/go/fieldchans.js';
+import { type ChannelField, channelField, fieldMade, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, HOW, type Site } from '../src/go/summary.js';
 import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
@@ -54,11 +54,11 @@ function neverClosed(ch: Channel): ChanOp[] {
 }
 
 /**
- * A channel field that the package makes, sends on, and never closes, owned by a type that
- * has a way to be stopped (Stop, Close…): its workers are meant to end, and cannot. Unexported,
- * and never handed out, so every use is in sight.
+ * A channel field that the package makes, sends on, and never closes, owned by a type whose
+ * Stop (Close…) stops other goroutines of it but not this one: its workers are meant to end,
+ * and cannot. Unexported, and never handed out, so every use is in sight.
  */
-function fieldNeverClosed(cf: ChannelField): boolean {
+function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
   return (
     cf.bidirectional &&
     /^[a-z_]/.test(cf.field) &&
@@ -66,6 +66,7 @@ function fieldNeverClosed(cf: ChannelField): boolean {
     !cf.setOtherwise &&
     !cf.closedSomewhere &&
     cf.lifecycle.length > 0 &&
+    stopsGoroutines(pkg, cf) &&
     cf.uses.some((u) => u.op === 'send') &&
     !cf.uses.some((u) => u.op === 'close' || u.op === 'escape' || u.op === 'return')
   );
@@ -174,7 +175,7 @@ func handle(string) {}
       if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make') return;
       const target = fieldMade(ctx.pkg, ctx.facts, make);
       const cf = target && channelField(ctx.pkg, target.type, target.field);
-      if (!cf || !fieldNeverClosed(cf)) return;
+      if (!cf || !fieldNeverClosed(ctx.pkg, cf)) return;
       // The first make of the field in the package speaks for it.
       const first = cf.made[0]!.at;
       if (first.file !== base || first.line !== make.startPosition.row + 1 || first.column !== make.startPosition.column + 1) return;

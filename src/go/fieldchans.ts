@@ -341,3 +341,24 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
+
+/**
+ * True when a lifecycle method of the type stops some goroutine of it: it closes or sends on
+ * another channel field that a method of the type receives in a goroutine, or calls a
+ * `cancel` function it keeps. Such a type manages the lives of its goroutines; one whose Stop
+ * stops none may simply live as long as the process.
+ */
+export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
+  for (const key of cf.lifecycle) {
+    for (const e of pkg.summaryOf(coreSummary, key)?.effects ?? []) {
+      const m = /^recv\.(\w+)$/.exec(e.target);
+      if (!m || m[1] === cf.field) continue;
+      if (e.op === 'call' && /cancel|stop/i.test(m[1]!)) return true;
+      if (e.op !== 'close' && e.op !== 'send') continue;
+      const g = channelField(pkg, cf.type, m[1]!);
+      if (g?.uses.some((u) => (u.op === 'recv' || u.op === 'range') && (u.how & HOW.go || startersOf(pkg, u.fn).length > 0))) return true;
+    }
+    if (pkg.summaryOf(coreSummary, key)?.effects.some((e) => e.target === 'recv' && /^\.(cancel|stop)$/i.test(e.op))) return true;
+  }
+  return false;
+}
