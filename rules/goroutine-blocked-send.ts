@@ -16,7 +16,7 @@ import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, fai
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endingCall } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
-import { blockedSends, channelField, fieldMade } from '../src/go/fieldchans.js';
+import { blockedSends, channelField, fieldMade, unreceivedSends } from '../src/go/fieldchans.js';
 import { coreSummary, type Site } from '../src/go/summary.js';
 
 interface Options {
@@ -28,7 +28,7 @@ interface Options {
   failedTests: boolean;
 }
 
-type MessageIds = 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped' | 'afterStop' | 'afterStopElsewhere';
+type MessageIds = 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped' | 'afterStop' | 'afterStopElsewhere' | 'fieldNeverReceived' | 'fieldNeverReceivedElsewhere';
 
 type Found = {
   messageId: MessageIds;
@@ -293,7 +293,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks. Across the files of the package, a channel kept in a struct field: every receive is a case of a select that returns once Stop (or Close…) signals, and a method sends on the field without a select (etcd#6857): after Stop the send blocks forever. Reported at the send when the channel is made in the same file, else where it is made. Buffered, exported or handed-out fields are left alone.',
+        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks. Across the files of the package, a channel kept in a struct field: every receive is a case of a select, in a goroutine, that stops receiving once Stop (or Close…) signals (a channel field it closes or sends on, or a context it cancels), and a method sends on the field without a select (etcd#6857, kubernetes#25331): after Stop the send blocks forever. Also a field that nothing in the package receives from, sent on (kubernetes#38669). Reported at the send when the channel is made in the same file, else where it is made. Buffered (for the first shape), exported or handed-out fields are left alone.',
       whyIsThisBad:
         'A send on an unbuffered channel waits for a receiver. When none comes, the goroutine blocks forever: its stack and everything it references stay in memory until the process exits, and profilers only show it in production, as a growing goroutine count.',
       example: `package p
@@ -347,9 +347,13 @@ func slowLookup() string { return "" }
       dropped:
         'goroutine blocks forever sending on {{name}}: the call on line {{line}} drops the channel this function returns, so nothing receives from it (the goroutine leaks); receive from the result, or use make({{type}}, 1)',
       afterStop:
-        'send on {{field}} blocks forever once {{stop}} has run: {{receiver}}, the only receiver of {{field}}, returns on <-{{signal}} ({{signalAt}}), so the sender leaks; send in a select that also has case <-{{signal}}',
+        'send on {{field}} blocks forever once {{stop}} has run: {{receiver}}, the only receiver of {{field}}, stops receiving on <-{{signal}} ({{signalAt}}), so the sender leaks; send in a select that also has case <-{{signal}}',
       afterStopElsewhere:
-        '{{field}} made here: the send in {{sender}} ({{where}}) blocks forever once {{stop}} has run, since {{receiver}}, the only receiver, returns on <-{{signal}} (the sender leaks); send in a select that also has case <-{{signal}}',
+        '{{field}} made here: the send in {{sender}} ({{where}}) blocks forever once {{stop}} has run, since {{receiver}}, the only receiver, stops receiving on <-{{signal}} (the sender leaks); send in a select that also has case <-{{signal}}',
+      fieldNeverReceived:
+        'send on {{field}} blocks forever: nothing in the package receives from {{field}}, so the sender leaks{{once}}; receive from it, or stop sending',
+      fieldNeverReceivedElsewhere:
+        '{{field}} made here is never received from: the send in {{sender}} ({{where}}) blocks forever{{once}} and its goroutine leaks; receive from it, or stop sending',
       neverReceived:
         'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
     },
@@ -410,8 +414,15 @@ func slowLookup() string { return "" }
         if (send) {
           ctx.report({ node: send, messageId: 'afterStop', data });
         } else {
-          ctx.report({ node: make, messageId: 'afterStopElsewhere', data: { ...data, field: `${cf.type}.${cf.field}`, signal: b.signal } });
+          ctx.report({ node: make, messageId: 'afterStopElsewhere', data: { ...data, field: `${cf.type}.${cf.field}` } });
         }
+      }
+      const once = cf.made.some((m) => m.capacity !== 0) ? ' once the buffer is full' : '';
+      for (const u of unreceivedSends(ctx.pkg, cf)) {
+        const recv = ctx.pkg.summaryOf(coreSummary, u.fn)?.recv ?? cf.type;
+        const send = u.at.file === base ? sendAt(ctx.facts.root, u.at) : undefined;
+        if (send) ctx.report({ node: send, messageId: 'fieldNeverReceived', data: { field: `${recv}.${cf.field}`, once } });
+        else ctx.report({ node: make, messageId: 'fieldNeverReceivedElsewhere', data: { field: `${cf.type}.${cf.field}`, sender: short(u.fn), where: `${u.at.file}:${u.at.line}`, once } });
       }
     };
     const collect = channels.handlers(check, onMake);

@@ -259,26 +259,47 @@ function loopStops(pkg: PackageView, cf: ChannelField, fn: DeclKey): { receiver:
         break;
       }
     }
-    if (!loop || !goroutine) return undefined;
-    const stop = stopCaseOf(pkg, cf, select, cc, recvName);
+    if (!goroutine) return undefined;
+    // In a loop, the stop case must leave it; a single select stops receiving whichever case wins.
+    const stop = stopCaseOf(pkg, cf, select, cc, recvName, loop);
     if (!stop) return undefined;
     found ??= { receiver: fn, signal: stop.signal, signalAt: { file, line: stop.at.startPosition.row + 1, column: stop.at.startPosition.column + 1 }, stop: stop.stop };
   }
   return found;
 }
 
-/** A sibling case of `cc` that receives from a field of the receiver, returns, and is signalled by a lifecycle method. */
-function stopCaseOf(pkg: PackageView, cf: ChannelField, select: Node, cc: Node, recvName: string): { signal: string; at: Node; stop: DeclKey } | undefined {
+/**
+ * A sibling case of `cc` that waits for the type to be stopped: a receive from a channel field
+ * a lifecycle method sends on or closes (`case <-s.quit:`), or from the Done of a context
+ * field whose cancel a lifecycle method calls (`case <-s.ctx.Done():`). In a loop it must
+ * return.
+ */
+function stopCaseOf(
+  pkg: PackageView,
+  cf: ChannelField,
+  select: Node,
+  cc: Node,
+  recvName: string,
+  loop: boolean,
+): { signal: string; at: Node; stop: DeclKey } | undefined {
   for (const other of select.namedChildren) {
     if (!other || other.id === cc.id || other.type !== 'communication_case') continue;
     const comm = other.childForFieldName('communication');
     if (!comm || comm.type === 'send_statement' || !comm.text.includes('<-')) continue;
+    if (loop && !other.descendantsOfType('return_statement').length) continue;
     const from = comm.descendantsOfType('selector_expression').find((s) => s?.childForFieldName('operand')?.text === recvName);
-    const signal = from?.childForFieldName('field')?.text;
-    if (!signal || !other.descendantsOfType('return_statement').length) continue;
-    const g = channelField(pkg, cf.type, signal);
+    const field = from?.childForFieldName('field')?.text;
+    if (!field) continue;
+    const done = from!.parent?.type === 'selector_expression' && from!.parent.childForFieldName('field')?.text === 'Done';
+    if (done) {
+      // `s.ctx.Done()`: stopped by a lifecycle method that calls s.cancel().
+      const stop = cf.lifecycle.find((k) => pkg.summaryOf(coreSummary, k)?.effects.some((e) => (e.target === 'recv' && /^\.cancel/i.test(e.op)) || (/^recv\.cancel/i.test(e.target) && e.op === 'call')));
+      if (stop) return { signal: `${field}.Done()`, at: other, stop };
+      continue;
+    }
+    const g = channelField(pkg, cf.type, field);
     const stop = g?.uses.find((u) => (u.op === 'close' || u.op === 'send') && cf.lifecycle.includes(u.fn))?.fn;
-    if (stop) return { signal, at: other, stop };
+    if (stop) return { signal: field, at: other, stop };
   }
   return undefined;
 }
@@ -361,4 +382,24 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
     if (pkg.summaryOf(coreSummary, key)?.effects.some((e) => e.target === 'recv' && /^\.(cancel|stop)$/i.test(e.op))) return true;
   }
   return false;
+}
+
+/**
+ * Sends on a channel field that nothing in the package receives from (kubernetes#38669): the
+ * field is unexported and never handed out, so nothing else can. Unbuffered, every send
+ * blocks; buffered, a send in a loop does once the buffer is full.
+ */
+export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.made.length || cf.setOtherwise || cf.closedSomewhere) return [];
+  if (cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
+  // No function of the package receives from a field of that name either.
+  for (const d of pkg.mentioning(cf.field)) {
+    for (const sel of d.node.descendantsOfType('selector_expression')) {
+      if (sel?.childForFieldName('field')?.text !== cf.field) continue;
+      const up = unparenUp(sel).parent;
+      if ((up?.type === 'unary_expression' && up.child(0)?.type === '<-') || up?.type === 'range_clause') return [];
+    }
+  }
+  const buffered = cf.made.some((m) => m.capacity !== 0);
+  return cf.uses.filter((u) => u.op === 'send' && !(u.how & (HOW.callee | HOW.select)) && (!buffered || u.how & HOW.loop));
 }
