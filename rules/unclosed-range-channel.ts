@@ -65,6 +65,7 @@ function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
     cf.made.length > 0 &&
     !cf.setOtherwise &&
     !cf.closedSomewhere &&
+    !cf.handedOut &&
     cf.lifecycle.length > 0 &&
     stopsGoroutines(pkg, cf) &&
     cf.uses.some((u) => u.op === 'send') &&

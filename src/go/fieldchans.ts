@@ -45,6 +45,11 @@ export interface ChannelField {
   uses: FieldUse[];
   /** `close(x.f)` written anywhere in the package, x of this type or of a type syntax cannot tell (then stay silent). */
   closedSomewhere: boolean;
+  /**
+   * `x.f` handed out anywhere in the package (returned, passed, stored, aliased), by any
+   * function, x of this type or of a type syntax cannot tell: its users are out of sight.
+   */
+  handedOut: boolean;
   /** The type's lifecycle methods (Stop, Close, Shutdown…), in file order. */
   lifecycle: DeclKey[];
 }
@@ -72,6 +77,35 @@ function literalTypeName(lit: Node): string | undefined {
   return t?.type === 'type_identifier' ? t.text : undefined;
 }
 
+/** Uses of a channel that keep it where it is: operations on it, and the field's own make. */
+function handsOut(sel: Node): boolean {
+  const up = unparenUp(sel);
+  const p = up.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'send_statement':
+      return p.childForFieldName('channel')?.id !== up.id;
+    case 'unary_expression':
+      return p.child(0)?.type !== '<-';
+    case 'range_clause':
+    case 'selector_expression':
+    case 'binary_expression':
+    case 'index_expression':
+      return false;
+    case 'argument_list': {
+      const f = p.parent?.childForFieldName('function')?.text;
+      return !(f === 'close' || f === 'len' || f === 'cap');
+    }
+    case 'expression_list': {
+      const stmt = p.parent;
+      // `x.f = make(chan T)`: the field is set, not handed out.
+      return !((stmt?.type === 'assignment_statement' || stmt?.type === 'short_var_declaration') && stmt.childForFieldName('left')?.id === p.id);
+    }
+    default:
+      return true;
+  }
+}
+
 /** The facts of field `field` of the package's struct type `type`, when it is a channel. */
 export function channelField(pkg: PackageView, type: string, field: string): ChannelField | undefined {
   return pkg.cached(`channel-field:${type}.${field}`, () => compute(pkg, type, field));
@@ -81,10 +115,15 @@ function compute(pkg: PackageView, type: string, field: string): ChannelField | 
   const f = pkg.field(type, field);
   if (f?.type.type !== 'channel_type') return undefined;
   const bidirectional = !f.type.text.startsWith('<-') && !/^chan\s*<-/.test(f.type.text);
-  const out: ChannelField = { type, field, bidirectional, made: [], setOtherwise: false, uses: [], closedSomewhere: false, lifecycle: [] };
+  const out: ChannelField = { type, field, bidirectional, made: [], setOtherwise: false, uses: [], closedSomewhere: false, handedOut: false, lifecycle: [] };
 
-  // Every function that writes the field's name: where it is made, set, closed.
+  // Every function that writes the field's name: where it is made, set, closed, handed out.
   for (const d of pkg.mentioning(field)) {
+    for (const sel of d.node.descendantsOfType('selector_expression')) {
+      if (sel?.childForFieldName('field')?.text !== field || !handsOut(sel)) continue;
+      const of = pkg.typeOf(sel.childForFieldName('operand')!, d.facts);
+      if (of === undefined || of === type) out.handedOut = true;
+    }
     for (const n of d.node.descendantsOfType(['keyed_element', 'assignment_statement', 'call_expression'])) {
       if (!n) continue;
       if (n.type === 'call_expression') {
@@ -208,7 +247,7 @@ export interface BlockedSend {
  */
 export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
   if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.made.length || cf.made.some((m) => m.capacity !== 0)) return [];
-  if (cf.setOtherwise || cf.closedSomewhere || !cf.lifecycle.length) return [];
+  if (cf.setOtherwise || cf.closedSomewhere || cf.handedOut || !cf.lifecycle.length) return [];
   if (cf.uses.some((u) => u.op === 'escape' || u.op === 'return')) return [];
   const direct = cf.uses.filter((u) => !(u.how & HOW.callee));
   const receivers = [...new Set(direct.filter((u) => u.op === 'recv' || u.op === 'range').map((u) => u.fn))];
@@ -390,7 +429,7 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
  * blocks; buffered, a send in a loop does once the buffer is full.
  */
 export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.made.length || cf.setOtherwise || cf.closedSomewhere) return [];
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
   if (cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
   // No function of the package receives from a field of that name either.
   for (const d of pkg.mentioning(cf.field)) {
