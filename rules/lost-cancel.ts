@@ -14,13 +14,16 @@
 // Any use of the variable settles the paths through it, as in go vet: a call, a defer, a
 // closure that mentions it, or an escape (returned, stored, passed on). Paths that end in
 // panic, os.Exit, log.Fatal or t.Fatal need no cancel. Skipped like go vet: main.main (the
-// process ends), package-level and outer-function variables, and fields on the left.
+// process ends), package-level and outer-function variables, and fields on the left. Also
+// skipped, where nothing can leak: WithCancel of context.Background()/TODO() (no parent to
+// register with, no timer), an already negative timeout, and a return reached through
+// `case <-parent.Done():` (the parent's cancellation canceled the child too).
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { enclosingFunction, type FileFacts } from '../src/go/facts.js';
+import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
 import { exitAvoiding } from '../src/go/flow.js';
 import { bindingOf, isNamedResult } from '../src/go/obligations.js';
-import { callOfName, wordNodes } from '../src/go/words.js';
+import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
 type MessageIds = 'discarded' | 'unused' | 'somePath';
 
@@ -62,6 +65,19 @@ function deferredClosureCalls(fn: Node, name: string, stmt: Node): boolean {
     const call = d.namedChild(0);
     return call?.childForFieldName('function')?.type === 'func_literal' && reads(call, name);
   });
+}
+
+/**
+ * True when losing the cancel function cannot leak anything: a WithCancel whose parent is
+ * context.Background() or TODO() (directly or through WithValue) registers nowhere and has
+ * no timer, and a timeout that is already negative is canceled at once.
+ */
+function harmless(facts: FileFacts, name: string, parent: Node, duration: Node | undefined): boolean {
+  if (duration && name.startsWith('WithTimeout') && /^-/.test(duration.text)) return true;
+  if (!WITH_CANCEL.includes(name)) return false;
+  let p: Node | undefined = unparen(parent);
+  while (p?.type === 'call_expression' && CONTEXT_PATHS.some((c) => facts.isCallTo(p!, c, 'WithValue'))) p = callArgs(p)[0] && unparen(callArgs(p)[0]!);
+  return p?.type === 'call_expression' && CONTEXT_PATHS.some((c) => facts.isCallTo(p!, c, ['Background', 'TODO']));
 }
 
 /** `func main()` of package main: the process ends when it returns. */
@@ -134,6 +150,8 @@ export default defineRule<MessageIds>({
 
     const onCall = (call: Node, name: string, alias: string) => {
       const callText = `${alias}.${name}`;
+      const [parent, duration] = callArgs(call);
+      if (!parent || harmless(facts, name, parent, duration)) return;
       const b = bindingOf(call, 1);
       if (b.kind === 'discarded') {
         // `ctx, _ := …` reports at the blank; a bare call statement at the call.
@@ -155,7 +173,9 @@ export default defineRule<MessageIds>({
         return;
       }
       if (deferredClosureCalls(fn, v, b.stmt)) return;
-      const exit = exitAvoiding(facts, fn, b.stmt, (n) => reads(n, v));
+      // `case <-parent.Done(): return`: the parent's cancel already canceled the child.
+      const parentDone = parent.type === 'identifier' ? `<-${parent.text}.Done()` : undefined;
+      const exit = exitAvoiding(facts, fn, b.stmt, (n) => reads(n, v) || (parentDone !== undefined && n.text.replace(/\s+/g, '') === parentDone));
       if (!exit) return;
       const isReturn = exit.type === 'return_statement';
       ctx.report({

@@ -18,11 +18,12 @@
 // The file's words lead to the calls (wordNodes): no subscription to every call.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { bufferDestination, bufferRetention, bufferVariable, contentLengthMake, presizedBuffer, type BufferType } from '../src/go/buffers.js';
+import { bufferDestination, bufferRetention, contentLengthMake, presizedBuffer, type BufferType } from '../src/go/buffers.js';
 import { fileCapsRequests, squash, unboundedBody, type BodySource } from '../src/go/bodies.js';
 import { enclosingFunction, unparen } from '../src/go/facts.js';
 import { httpKind, incomingRequest, outgoingRequest, responseSource } from '../src/go/http.js';
-import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
+import { wordNodes } from '../src/go/words.js';
+import { wholeRead } from '../src/go/reads.js';
 
 type MessageIds = 'contentLength' | 'presized' | 'kept' | 'requestURL' | 'requestBody' | 'inputURL' | 'fixedEndpoint';
 interface Options {
@@ -189,31 +190,13 @@ export default defineRule<MessageIds, Options>({
     };
 
     const onRead = (word: Node) => {
-      const call = callOfName(word);
-      if (!call) return;
-      const args = callArgs(call);
-      const fn = call.childForFieldName('function')!;
-      const q = facts.qualified(fn);
-      if (q) {
-        // io.ReadAll(r), ioutil.ReadAll(r)
-        if ((q.path === 'io' || q.path === 'io/ioutil') && q.name === 'ReadAll' && args.length === 1) {
-          const src = unbounded(args[0]!, call);
-          if (src) onBodyRead(call, `${q.alias}.ReadAll`, args[0]!, src);
-        }
-        // io.Copy(dst, r), io.CopyBuffer(dst, r, b) into an in-memory buffer
-        if (q.path === 'io' && (q.name === 'Copy' || q.name === 'CopyBuffer') && args.length >= 2) {
-          const dst = bufferDestination(facts, args[0]!);
-          const src = dst && unbounded(args[1]!, call);
-          if (dst && src) onBodyRead(call, `${q.alias}.${q.name}`, args[1]!, src, dst);
-        }
-        return;
-      }
-      // buf.ReadFrom(r) on a bytes.Buffer
-      if (word.text !== 'ReadFrom' || fn.type !== 'selector_expression' || args.length !== 1) return;
-      const recv = unparen(fn.childForFieldName('operand') ?? fn);
-      if (recv.type !== 'identifier' || bufferVariable(facts, recv) !== 'bytes.Buffer') return;
-      const src = unbounded(args[0]!, call);
-      if (src) onBodyRead(call, `${recv.text}.ReadFrom`, args[0]!, src, { name: recv, type: 'bytes.Buffer' });
+      const r = wholeRead(facts, word);
+      if (!r) return;
+      // io.Copy(dst, r) only into an in-memory buffer: a file or a writer streams on.
+      const dst = r.kind === 'copy' ? bufferDestination(facts, r.dst!) : r.buffer && { name: r.buffer, type: 'bytes.Buffer' as const };
+      if (r.kind === 'copy' && !dst) return;
+      const src = unbounded(r.reader, r.call);
+      if (src) onBodyRead(r.call, r.name, r.reader, src, dst);
     };
 
     // make([]byte, n, resp.ContentLength): a size the peer picked. The shape first, the

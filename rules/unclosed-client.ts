@@ -11,7 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers, type Suggestion } from '../src/engine/types.js';
 import type { EscapeReason, FileFacts } from '../src/go/facts.js';
-import { enclosingFunction, unparen } from '../src/go/facts.js';
+import { enclosingFunction } from '../src/go/facts.js';
 import {
   bindingOf,
   borrowCheck,
@@ -20,6 +20,7 @@ import {
   inLoop,
   insertAfterErrorCheck,
   ownerOf,
+  releasedValue,
   releasesOf,
   returnedPositions,
   settle,
@@ -27,9 +28,9 @@ import {
   type Binding,
 } from '../src/go/obligations.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
-import { contextKind } from '../src/go/contexts.js';
+import { isContextArgument } from '../src/go/contexts.js';
 import { derivedEscape } from '../src/go/derived.js';
-import { funcsOf } from '../src/go/funcs.js';
+import { resultHasMethod } from '../src/go/funcs.js';
 import { baseTypeName } from '../src/go/package.js';
 import { madeResultsKind, madeReturners, packageBorrows, type MadeKind } from '../src/go/returns.js';
 import { baseType, resultTypes } from '../src/go/types.js';
@@ -167,20 +168,6 @@ interface Ctor {
   configured: boolean;
 }
 
-/**
- * A context argument, by its declared type where the file shows it (`ctx context.Context`,
- * `context.Background()`, `r.Context()`; not `context *cli.Context`), else by its name
- * (`ctx`, `reqCtx`, `s.ctx`: declared in another file).
- */
-function contextLike(facts: FileFacts, arg: Node | null | undefined): boolean {
-  if (!arg) return false;
-  const kind = contextKind(facts, arg);
-  if (kind) return kind === 'context';
-  const a = unparen(arg);
-  const name = a.type === 'selector_expression' ? a.childForFieldName('field') : a.type === 'identifier' ? a : null;
-  return !!name && /(ctx\d*|context)$/i.test(name.text);
-}
-
 /** A `_test.go` function that is a documentation example (`func ExampleNewClient()`): sample code users copy. */
 function inExample(n: Node): boolean {
   let top: Node | null = enclosingFunction(n);
@@ -222,7 +209,7 @@ function constructorIn(opts: Compiled, facts: FileFacts, call: Node): Ctor | und
 function needsReleaseIn(opts: Compiled, facts: FileFacts, call: Node, ctor: Ctor): boolean | 'evidence' {
   if (ctor.explicit) return true;
   const args = callArgs(call);
-  if (!contextLike(facts, args[0])) return false;
+  if (!isContextArgument(facts, args[0])) return false;
   // `option.WithGRPCConn(conn)`: the client wraps a connection its caller made and owns;
   // closing that connection is the caller's business, as for a gRPC stub.
   if (args.some((a) => a.type === 'call_expression' && facts.isCallTo(a, OPTION, ['WithGRPCConn', 'WithGRPCConnectionPool']))) return false;
@@ -354,17 +341,10 @@ export default defineRule
       const key = `${ctor.path ?? ''}.${ctor.name}`;
       let v = evidence.get(key);
       if (v !== undefined) return v;
-      v = ctorCalls.some(({ call, ctor: c }) => c.name === ctor.name && c.path === ctor.path && isReleased(call));
+      v = ctorCalls.some(({ call, ctor: c }) => c.name === ctor.name && c.path === ctor.path && releasedValue(facts, call, opts.releaseMethods));
       if (!v && ctor.path === undefined) v = ownTypeReleased(ctor.name);
       evidence.set(key, v);
       return v;
-    }
-
-    function isReleased(call: Node): boolean {
-      const b = bindingOf(call);
-      if (b.kind !== 'bound') return false;
-      const owner = b.declares ? enclosingFunction(b.ident) : ownerOf(facts, b.ident.text, b.ident);
-      return !!owner && releasesOf(facts, owner, b.ident.text, opts.releaseMethods).length > 0;
     }
 
     /**
@@ -372,16 +352,9 @@ export default defineRule
      * or in any file of the package.
      */
     function ownTypeReleased(name: string): boolean {
+      if (resultHasMethod(facts, name, opts.releaseMethods)) return true;
       const decl = topLevelFunctions(facts).get(name);
       const t = decl && baseType(resultTypes(decl)[0] ?? null);
-      if (t?.type === 'type_identifier') {
-        for (const m of opts.releaseMethods) {
-          for (const d of funcsOf(facts).byName().get(m) ?? []) {
-            const recv = d.type === 'method_declaration' ? d.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration') : null;
-            if (baseType(recv?.childForFieldName('type') ?? null)?.text === t.text) return true;
-          }
-        }
-      }
       const other = decl ? undefined : ctx.pkg.func(name);
       const type = (t?.type === 'type_identifier' && t.text) || (other && baseTypeName(resultTypes(other.node)[0] ?? null));
       return !!type && [...opts.releaseMethods].some((m) => ctx.pkg.has(`method:${type}.${m}`));

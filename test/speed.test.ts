@@ -299,8 +299,9 @@ test('CLI: the cache changes nothing in the output, --no-cache writes no cache',
     const none = cli(['-f', 'json', '--no-cache', '--cache-location', 'n', '.'], dir);
     assert.equal(none.stdout, cold.stdout);
     assert.throws(() => statSync(join(dir, 'n')));
-    cli(['-f', 'json', '.'], dir);
-    assert.ok(statSync(join(dir, '.leakhound-cache')).isDirectory(), 'default location without node_modules');
+    const home = join(dir, 'xdg');
+    spawnSync(process.execPath, [testCli, '-f', 'json', '.'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: home, CI: '1' } });
+    assert.ok(readdirSync(join(home, 'leakhound')).length === 1, 'by default: one project directory in the user cache');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -435,8 +436,8 @@ test('file walk: default skips and .gitignore files from the git root down, as g
 // ---- flags and progress ---------------------------------------------------------------------
 
 test('flags: --jobs, --shard, --no-cache, --cache-location', () => {
-  const c = parseCli(['-j', '3', '--shard', '1/2', '--no-cache', '--cache-location', 'x', '--stats']).config;
-  assert.equal([c.jobs, c.shard, c.cache, c.cacheLocation, c.stats], [3, { index: 1, count: 2 }, false, 'x', true]);
+  const c = parseCli(['-j', '1', '--shard', '1/2', '--no-cache', '--cache-location', 'x', '--stats']).config;
+  assert.equal([c.jobs, c.shard, c.cache, c.cacheLocation, c.stats], [1, { index: 1, count: 2 }, false, 'x', true]);
   assert.ok(parseCli([]).config.jobs >= 1);
   assert.ok(parseCli([]).config.cache);
   for (const bad of [['--jobs', '0'], ['--jobs', 'two'], ['--shard', '3/2']]) assert.throws(() => parseCli(bad), (e: unknown) => e instanceof UsageError);

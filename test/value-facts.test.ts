@@ -4,9 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Node } from 'web-tree-sitter';
-import { contextKind } from '../src/go/contexts.js';
+import { contextKind, isContextArgument } from '../src/go/contexts.js';
 import { derivedEscape, plainType } from '../src/go/derived.js';
 import { carrierOf, FileFacts } from '../src/go/facts.js';
+import { resultHasMethod } from '../src/go/funcs.js';
+import { releasedValue } from '../src/go/obligations.js';
 import { parser_ } from './helpers.js';
 
 async function parse(text: string) {
@@ -65,6 +67,36 @@ func fromMine()                          { c, _ := mine(); use(c) }
   assert.is(kinds('other'), undefined, 'declared in another file');
   assert.is(kinds('otherCall'), undefined, 'a call whose result type is not in sight');
   assert.is(kinds('fromMine'), 'context', "a same-file function's declared result");
+  // An argument: by type where it is known, else by a name that reads like a context.
+  const isArg = (name: string) => isContextArgument(facts, arg(name, 'use'));
+  assert.equal(['cliContext', 'str', 'other', 'otherCall', 'param'].map(isArg), [false, false, true, false, true]);
+  tree.delete();
+});
+
+test('resultHasMethod and releasedValue: signs in a file that a constructor needs a release', async () => {
+  const { tree, facts, fn } = await parse(`package p
+
+type conn struct{}
+
+func NewConn() (*conn, error)   { return &conn{}, nil }
+func (c *conn) Close() error    { return nil }
+func NewPlain() (*plain, error) { return nil, nil }
+
+type plain struct{}
+
+func use() {
+	a, _ := NewConn()
+	defer a.Close()
+	b, _ := NewPlain()
+	_ = b
+}
+`);
+  assert.ok(resultHasMethod(facts, 'NewConn', ['Close']));
+  assert.not.ok(resultHasMethod(facts, 'NewPlain', ['Close']));
+  assert.not.ok(resultHasMethod(facts, 'NewConn', ['Stop']));
+  const call = (callee: string) => fn('use').descendantsOfType('call_expression').find((c) => c?.childForFieldName('function')?.text === callee)!;
+  assert.ok(releasedValue(facts, call('NewConn'), new Set(['Close'])));
+  assert.not.ok(releasedValue(facts, call('NewPlain'), new Set(['Close'])));
   tree.delete();
 });
 
@@ -119,6 +151,10 @@ func name(c *Client) string              { return c.Bucket("b").Object("o").Obje
 func printed(c *Client)                  { println(c.Bucket("b")) }
 func closure(c *Client)                  { get := func() *Bucket { return c.Bucket("b") }; _ = get() }
 func self(c *Client) *Client             { return c }
+func rows(c *Client) (*RowIterator, error) { return c.Query("q").Read(nil) }
+func job(c *Client) (*bigquery.Job, error) { j, err := c.Query("q").Run(nil); return j, err }
+func attrs(c *Client) (*Attrs, error)    { a, err := c.Bucket("b").Attrs(nil); return a, err }
+func storeAttrs(c *Client, s *S)         { a, _ := c.Bucket("b").Attrs(nil); s.a = a }
 `);
   const how = (name: string) => derivedEscape(facts, fn(name), 'c')?.how ?? null;
   assert.is(how('returned'), 'returned');
@@ -134,6 +170,10 @@ func self(c *Client) *Client             { return c }
   assert.is(how('printed'), null);
   assert.is(how('closure'), null, 'a closure that stays in the function');
   assert.is(how('self'), null, 'the variable itself is settle’s business');
+  assert.is(how('rows'), 'returned', 'a call with an error result, returned as an iterator');
+  assert.is(how('job'), 'returned', 'through a variable, returned as a job');
+  assert.is(how('attrs'), null, 'returned as data');
+  assert.is(how('storeAttrs'), null, 'data stored in a field');
   tree.delete();
 });
 

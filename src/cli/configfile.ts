@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { AnyRule, Severity } from '../engine/types.js';
 import { defaultRuleSettings, type Config, type RuleSetting } from './config.js';
 import { DIRECTIVE_RULE_ID } from '../engine/suppressions.js';
+import { errnoWords } from './output.js';
 
 export const CONFIG_NAMES = ['leakhound.config.json', '.leakhound.yaml', '.leakhound.yml'];
 
@@ -39,13 +40,15 @@ export interface LoadedConfig {
   config: FileConfig;
 }
 
-/** The nearest config file from `cwd` upward, if any. */
+/** The nearest config file from `cwd` upward, if any; two in one directory is an error naming both. */
 export function findConfigFile(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const name of CONFIG_NAMES) {
-      const p = join(dir, name);
-      if (existsSync(p)) return p;
+    const found = CONFIG_NAMES.map((name) => join(dir, name)).filter((p) => existsSync(p));
+    if (found.length > 1) {
+      const shown = found.map((p) => relative(cwd, p).split(sep).join('/') || p);
+      throw new ConfigError(`${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}: more than one config file in one directory; keep one`);
     }
+    if (found.length) return found[0];
     if (dirname(dir) === dir) return undefined;
   }
 }
@@ -85,7 +88,12 @@ export function checkOption(value: unknown, def: unknown, path: string): [string
     }
     return undefined;
   }
-  if (typeof def === 'number') return typeof value === 'number' && Number.isFinite(value) ? undefined : [path, 'expected a number'];
+  if (typeof def === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return [path, 'expected a number'];
+    // Sizes, counts and thresholds: a zero or negative one would flag everything or nothing.
+    if (def > 0 && value <= 0) return [path, `expected a number above 0 (the default is ${def})`];
+    return undefined;
+  }
   if (typeof value !== typeof def) return [path, `expected ${describe(def)}`];
   return undefined;
 }
@@ -166,7 +174,7 @@ export async function loadConfigFile(path: string, cwd: string, rules: AnyRule[]
     text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''); // editors on Windows add a BOM
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${shown}: cannot read config file: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new ConfigError(`${shown}: cannot read config file: ${code === 'ENOENT' ? 'no such file' : errnoWords(e)}`);
   }
   let data: Json;
   if (/\.ya?ml$/i.test(abs)) {
@@ -177,7 +185,11 @@ export async function loadConfigFile(path: string, cwd: string, rules: AnyRule[]
       const where = err.linePos?.[0] ? `line ${err.linePos[0].line}: ` : '';
       throw new ConfigError(`${shown}: ${where}invalid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`);
     }
-    data = doc.toJS() as Json;
+    try {
+      data = doc.toJS() as Json; // the yaml package refuses an alias bomb here (maxAliasCount)
+    } catch (e) {
+      throw new ConfigError(`${shown}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
   } else {
     try {
       data = JSON.parse(text) as Json;

@@ -31,12 +31,8 @@ export interface CachedResult {
   notices: Notice[];
 }
 
-export type Lookup = { hit: CachedResult } | { expectHash: string } | undefined;
-
-/** The default cache directory: node_modules/.cache/leakhound when there is a node_modules, else .leakhound-cache. */
-export function defaultCacheDir(cwd: string): string {
-  return existsSync(join(cwd, 'node_modules')) ? join(cwd, 'node_modules', '.cache', 'leakhound') : join(cwd, '.leakhound-cache');
-}
+/** A hit carries the content hash the result was computed from (--fix checks it before writing). */
+export type Lookup = { hit: CachedResult; hash: string } | { expectHash: string } | undefined;
 
 /** Identifies the build of the code that produced results: its version and its compiled files. */
 export function buildFingerprint(version: string, dirs: string[]): string {
@@ -131,7 +127,7 @@ export class ResultCache {
       if (!ok) return undefined;
       if (ok !== true) this.setDeps(e, ok);
     }
-    if (!e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return { hit: { diagnostics: e[5], notices: e[6] } };
+    if (!e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return { hit: { diagnostics: e[5], notices: e[6] }, hash: e[3] };
     return { expectHash: e[3] };
   }
 

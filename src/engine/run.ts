@@ -36,6 +36,8 @@ export interface RunOptions extends ScanFileOptions {
   onProgress?: (done: number, total: number) => void;
   /** Where files find their go.mod (default: a fresh lookup for this run). */
   modules?: ModuleVersions;
+  /** Return the content hash each result was computed from (--fix checks it before writing). */
+  hashes?: boolean;
 }
 
 export interface RunStats {
@@ -48,6 +50,8 @@ export interface RunStats {
   skippedByTriggers: number;
   skippedBytesByTriggers: number;
   skippedGenerated: number;
+  /** Files whose build constraints hold on no build (`//go:build ignore`). */
+  skippedNeverBuilt: number;
   parsed: number;
   parsedBytes: number;
   /** Worker threads started (0: scanned in-thread). */
@@ -62,14 +66,18 @@ export async function scanFiles(files: string[], opts: RunOptions): Promise<File
   return (await scanFilesWithStats(files, opts)).results;
 }
 
-export async function scanFilesWithStats(files: string[], opts: RunOptions): Promise<{ results: FileResult[]; stats: RunStats }> {
+export async function scanFilesWithStats(
+  files: string[],
+  opts: RunOptions,
+): Promise<{ results: FileResult[]; stats: RunStats; hashes: (string | undefined)[] }> {
   const { cache } = opts;
   const stats: RunStats = {
     files: files.length, bytes: 0, cached: 0, cachedByHash: 0, skippedByTriggers: 0, skippedBytesByTriggers: 0,
-    skippedGenerated: 0, parsed: 0, parsedBytes: 0, workers: 0, goMods: 0, withoutGoMod: 0,
+    skippedGenerated: 0, skippedNeverBuilt: 0, parsed: 0, parsedBytes: 0, workers: 0, goMods: 0, withoutGoMod: 0,
   };
   const modules = opts.modules ?? new ModuleVersions();
   const results: FileResult[] = new Array(files.length);
+  const hashes: (string | undefined)[] = new Array(files.length);
   const stat: (Stats | undefined)[] = new Array(files.length);
   const cwd = process.cwd();
   const cwdSlash = cwd.endsWith(sep) ? cwd : cwd + sep;
@@ -104,6 +112,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     const found = cache?.lookup(abs[i]!, st, goKeys[i], checker);
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
+      hashes[i] = found.hash;
       stats.cached++;
       continue;
     }
@@ -117,6 +126,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   const take = (k: number, o: TaskOutcome) => {
     const i = todo[k]!;
     const st = stat[i];
+    hashes[i] = o.hash;
     if (o.unchanged) {
       const r = cache!.confirm(abs[i]!, st)!;
       results[i] = { filePath: files[i]!, ...r };
@@ -128,6 +138,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
         stats.skippedByTriggers++;
         stats.skippedBytesByTriggers += st?.size ?? 0;
       } else if (o.skipped === 'generated') stats.skippedGenerated++;
+      else if (o.skipped === 'never-built') stats.skippedNeverBuilt++;
       else if (r.notices.every((n) => n.kind !== 'read-error' && n.kind !== 'binary' && n.kind !== 'empty')) {
         stats.parsed++;
         stats.parsedBytes += st?.size ?? 0;
@@ -141,7 +152,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   };
 
   const jobs = Math.max(1, opts.jobs ?? 1);
-  const hash = cache !== undefined;
+  const hash = cache !== undefined || opts.hashes === true;
   if (jobs > 1 && toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES) && tasks.length > 1) {
     const workers = Math.min(jobs, tasks.length);
     stats.workers = workers;
@@ -160,7 +171,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
   }
   cache?.save();
-  return { results, stats };
+  return { results, stats, hashes };
 }
 
 /** Dependencies name the package's directory as the scan saw it (maybe relative): make it absolute. */

@@ -76,6 +76,8 @@ export interface RuleMeta<MessageIds extends string = string> {
     example: string;
     /** Go source, the fixed version, that the rule must leave alone. */
     useInstead: string;
+    /** The go.mod `go` line the example is written for, when the rule depends on it. */
+    goVersion?: string;
   };
   /** Message templates keyed by id; `{{name}}` placeholders are filled from report data. */
   messages: Record<MessageIds, string>;

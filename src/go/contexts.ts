@@ -106,3 +106,17 @@ function callKind(facts: FileFacts, call: Node, index: number): ContextKind | un
   }
   return undefined;
 }
+
+/**
+ * A context argument: by its declared type where the file shows it (`ctx context.Context`,
+ * `context.Background()`, `r.Context()`; not `context *cli.Context`), else by its name
+ * (`ctx`, `reqCtx`, `s.ctx`: declared in another file).
+ */
+export function isContextArgument(facts: FileFacts, arg: Node | null | undefined): boolean {
+  if (!arg) return false;
+  const kind = contextKind(facts, arg);
+  if (kind) return kind === 'context';
+  const a = unparen(arg);
+  const name = a.type === 'selector_expression' ? a.childForFieldName('field') : a.type === 'identifier' ? a : null;
+  return !!name && /(ctx\d*|context)$/i.test(name.text);
+}

@@ -96,35 +96,39 @@ function literalAround(element: Node): Node | null {
 export function derivedEscape(facts: FileFacts, owner: Node, name: string, window: { from?: number; until?: number } = {}): DerivedEscape | null {
   const from = window.from ?? 0;
   const until = window.until ?? Number.POSITIVE_INFINITY;
-  const seen = new Set([name]);
+  // Values followed, each strong (a handle) or weak (what a call with an error result gave:
+  // usually data, a handle only when returned as a type that reads like one).
+  const strength = new Map([[name, true]]);
   const queue = [name];
-  const follow = (v: string): void => {
-    if (seen.has(v) || seen.size >= MAX_VARIABLES) return;
-    seen.add(v);
+  const follow = (v: string, strong: boolean): void => {
+    const known = strength.get(v);
+    if (known === true || (known === false && !strong) || (known === undefined && strength.size >= MAX_VARIABLES)) return;
+    strength.set(v, strong);
     queue.push(v);
   };
 
   /** Where the value of `value` goes; may queue a local that receives it. */
-  const destination = (value: Node, depth: number): DerivedEscape | null => {
+  const destination = (value: Node, depth: number, strong: boolean): DerivedEscape | null => {
     const p = value.parent;
     if (!p || depth > MAX_WRAPS) return null;
     if (p.type === 'literal_element' || p.type === 'keyed_element') {
       if (p.type === 'keyed_element' && p.namedChild(0)?.id === value.id) return null; // a key
       const lit = literalAround(value);
-      return lit ? destination(lit, depth + 1) : null;
+      return lit ? destination(lit, depth + 1, strong) : null;
     }
-    if (p.type === 'send_statement') return p.childForFieldName('value')?.id === value.id ? { at: value, how: 'sent' } : null;
+    if (p.type === 'send_statement') return strong && p.childForFieldName('value')?.id === value.id ? { at: value, how: 'sent' } : null;
     if (p.type === 'argument_list') {
       const call = p.parent;
       if (call?.type !== 'call_expression') return null;
-      if (unparenUp(call).parent?.type === 'go_statement') return { at: value, how: 'captured' };
-      return destination(carrierOf(facts, call), depth + 1);
+      if (unparenUp(call).parent?.type === 'go_statement') return strong ? { at: value, how: 'captured' } : null;
+      const out = carrierOf(facts, call);
+      return destination(out, depth + 1, strong && !(multiValued(out) && !opensHandle(out)));
     }
-    if (p.type === 'return_statement') return returned(value, 0);
+    if (p.type === 'return_statement') return returned(value, 0, strong);
     if (p.type !== 'expression_list') return null;
     const stmt = p.parent;
     const index = p.namedChildren.findIndex((c) => c?.id === value.id);
-    if (stmt?.type === 'return_statement') return returned(value, index);
+    if (stmt?.type === 'return_statement') return returned(value, index, strong);
     if (!stmt || !['short_var_declaration', 'assignment_statement', 'var_spec'].includes(stmt.type)) return null;
     if (stmt.childForFieldName(stmt.type === 'var_spec' ? 'value' : 'right')?.id !== p.id) return null;
     const left = (stmt.type === 'var_spec' ? stmt.childrenForFieldName('name') : stmt.childForFieldName('left')?.namedChildren ?? []).filter(
@@ -132,7 +136,7 @@ export function derivedEscape(facts: FileFacts, owner: Node, name: string, windo
     );
     let target: Node | undefined;
     if (left.length === p.namedChildCount) target = left[index];
-    else if (value.type === 'call_expression' && opensHandle(value)) target = left[0];
+    else if (value.type === 'call_expression') target = left[0];
     if (!target || target.text === '_') return null;
     // `v = …`, and `v.f = …` / `v[k] = …` into a variable the function declared itself: the
     // value goes where v goes. Into a parameter, the receiver or anything outside: stored.
@@ -140,42 +144,61 @@ export function derivedEscape(facts: FileFacts, owner: Node, name: string, windo
     if (typeof declaredBy === 'object' && declaredBy?.id === owner.id) {
       // A named result: a bare `return` hands it to the caller.
       const k = namedResults(owner).indexOf(target.text);
-      if (k >= 0) return plainType(resultTypes(owner)[k]) ? null : { at: value, how: 'returned' };
+      if (k >= 0) return leaves(resultTypes(owner)[k], strong) ? { at: value, how: 'returned' } : null;
     }
     const root = target.type === 'identifier' ? target : rootOperand(target);
-    if (!root || !declaredIn(facts, owner, root, target.type === 'identifier')) return { at: value, how: 'stored' };
-    follow(root.text);
+    if (!root || !declaredIn(facts, owner, root, target.type === 'identifier')) return strong ? { at: value, how: 'stored' } : null;
+    follow(root.text, strong);
     return null;
   };
 
-  /** A value returned at result `index` (all of them for a spread call) leaves unless it is plain data. */
-  const returned = (value: Node, index: number): DerivedEscape | null => {
+  /** A value returned at result `index` (the first, for a spread call): does it leave? */
+  const returned = (value: Node, index: number, strong: boolean): DerivedEscape | null => {
     // From a closure the value goes to whoever calls it: inside the function when the closure
     // stays there, and a closure that outlives the function is caught as a capture.
     const fn = enclosingFunction(value);
     if (fn?.id !== owner.id) return null;
     const types = resultTypes(fn);
     if (value.type === 'call_expression' && multiValued(value)) {
-      return opensHandle(value) && !plainType(types[0]) ? { at: value, how: 'returned' } : null;
+      return leaves(types[0], strong && opensHandle(value)) ? { at: value, how: 'returned' } : null;
     }
-    return plainType(types[index]) ? null : { at: value, how: 'returned' };
+    return leaves(types[index], strong) ? { at: value, how: 'returned' } : null;
   };
 
   while (queue.length) {
     const v = queue.shift()!;
+    const strong = strength.get(v)!;
     for (const use of facts.uses(owner, v)) {
       if (v === name && (use.startIndex < from || use.startIndex >= until)) continue;
       if (isDeclaration(use) || !ownersVariable(facts, owner, v, use)) continue;
-      if (v !== name && inEscapingClosure(use, owner)) return { at: use, how: 'captured' };
-      if (v !== name && goroutineUse(use, owner)) return { at: use, how: 'captured' };
+      if (v !== name && strong && (inEscapingClosure(use, owner) || goroutineUse(use, owner))) return { at: use, how: 'captured' };
       const top = chainTop(facts, use);
       if (v === name && top.id === carrierOf(facts, use).id) continue;
-      if (top.type === 'call_expression' && multiValued(top) && !opensHandle(top)) continue;
-      const out = destination(top, 0);
+      const out = destination(top, 0, strong && !(top.type === 'call_expression' && multiValued(top) && !opensHandle(top)));
       if (out) return out;
     }
   }
   return null;
+}
+
+/**
+ * Returned as `type`, does the value keep the client in use? A handle does unless the type
+ * is plain data; what a call with an error result gave only when the type reads like a
+ * handle (`*bigquery.RowIterator`, `*storage.Reader`, `*bigquery.Job`).
+ */
+function leaves(type: Node | undefined, strong: boolean): boolean {
+  if (plainType(type)) return false;
+  return strong || handleType(type);
+}
+
+const HANDLE_NAME = /(Iterator|Reader|Writer|Handle|Stream|Job|Conn|Session|Transaction|Txn|Ref|Cursor|Rows|Watcher)$/;
+
+/** A type whose name says it is a handle on something else: an iterator, a reader, a job. */
+export function handleType(type: Node | null | undefined): boolean {
+  let t = type ?? null;
+  while (t && (t.type === 'pointer_type' || t.type === 'parenthesized_type')) t = t.namedChild(0);
+  const name = t?.type === 'qualified_type' ? t.childForFieldName('name')?.text : t?.type === 'type_identifier' ? t.text : undefined;
+  return !!name && HANDLE_NAME.test(name);
 }
 
 /** The use sits in a goroutine started inside `owner`. */

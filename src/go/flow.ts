@@ -10,9 +10,10 @@
 //   defer cancel()                               ← a use: paths through it are settled
 //
 // A path ends at a return, at the end of the body, or at a call that never returns
-// (panic, os.Exit, log.Fatal, t.Fatal…), and goes nowhere after `select {}`.
+// (terminators.ts: panic, os.Exit, log.Fatal, t.Fatal…), and goes nowhere after `select {}`.
 import type { Node } from 'web-tree-sitter';
-import type { FileFacts } from './facts.js';
+import { type FileFacts, unparen } from './facts.js';
+import { endingCall } from './terminators.js';
 
 interface Block {
   /** Statements and header expressions, in execution order. */
@@ -25,32 +26,6 @@ interface Block {
 interface Targets {
   brk?: Block;
   cont?: Block;
-}
-
-/** Calls that never return, by function name, on any receiver (log, logrus, zap, klog, testing). */
-const NO_RETURN_METHODS = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow', 'SkipNow', 'Panic', 'Panicf', 'Panicln', 'Exitf']);
-/** …and these only on a test's t, b or tb. */
-const TEST_ONLY = new Set(['Skip', 'Skipf']);
-
-/**
- * True for a call that ends the path it is on: `panic(…)`, `os.Exit`, `runtime.Goexit`,
- * `syscall.Exit`, `log.Fatal*`, any `x.Fatal*` / `x.Panic*` / `x.FailNow()`, and `t.Skip*`.
- */
-export function neverReturns(facts: FileFacts, call: Node): boolean {
-  if (call.type !== 'call_expression') return false;
-  const fn = call.childForFieldName('function');
-  if (!fn) return false;
-  if (fn.type === 'identifier') return fn.text === 'panic' && facts.resolveName('panic', fn) === 'unknown';
-  if (fn.type !== 'selector_expression') return false;
-  const name = fn.childForFieldName('field')?.text ?? '';
-  const q = facts.qualified(fn);
-  if (q) {
-    if ((q.path === 'os' || q.path === 'syscall') && q.name === 'Exit') return true;
-    if (q.path === 'runtime' && q.name === 'Goexit') return true;
-  }
-  if (NO_RETURN_METHODS.has(name)) return true;
-  const recv = fn.childForFieldName('operand')?.text ?? '';
-  return TEST_ONLY.has(name) && /^(t|b|tb)$/.test(recv);
 }
 
 class Builder {
@@ -105,7 +80,7 @@ class Builder {
       case 'expression_statement': {
         this.add(cur, s);
         const e = s.namedChild(0);
-        if (e && neverReturns(this.facts, e)) return this.block();
+        if (e && endingCall(this.facts, unparen(e)) !== null) return this.block();
         return cur;
       }
       case 'labeled_statement': {
@@ -255,9 +230,23 @@ export function exitAvoiding(facts: FileFacts, fn: Node, start: Node, settles: (
   const g = flowGraph(facts, fn);
   const at = g?.where.get(start.id);
   if (!g || !at) return null;
+  return search(at.block, at.index + 1, settles);
+}
+
+/**
+ * True when control can leave `fn` by a return or by running off its end; false for a
+ * function that loops forever or ends only in calls that never return (a worker's
+ * `for { select { … } }`, a `main` that ends in log.Fatal).
+ */
+export function mayReturn(facts: FileFacts, fn: Node): boolean {
+  const g = flowGraph(facts, fn);
+  return !g || search(g.entry, 0, () => false) !== null;
+}
+
+function search(start: Block, from0: number, settles: (n: Node) => boolean): Node | null {
   const seen = new Set<Block>();
   let first: Node | null = null;
-  const stack: { block: Block; from: number }[] = [{ block: at.block, from: at.index + 1 }];
+  const stack: { block: Block; from: number }[] = [{ block: start, from: from0 }];
   while (stack.length) {
     const { block, from } = stack.pop()!;
     let settled = false;

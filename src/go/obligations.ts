@@ -303,6 +303,14 @@ export function releasesOf(facts: FileFacts, owner: Node, name: string, methods:
   return out;
 }
 
+/** True when the value bound from `call` (`c, err := x.New(…)`) is released somewhere in its function. */
+export function releasedValue(facts: FileFacts, call: Node, methods: ReadonlySet<string>): boolean {
+  const b = bindingOf(call);
+  if (b.kind !== 'bound') return false;
+  const owner = b.declares ? enclosingFunction(b.ident) : ownerOf(facts, b.ident.text, b.ident);
+  return !!owner && releasesOf(facts, owner, b.ident.text, methods).length > 0;
+}
+
 /** The identifier is a name being declared or assigned to, not a read of the value. */
 export function isDeclaration(id: Node): boolean {
   const p = id.parent;

@@ -1,5 +1,6 @@
 // Written types, read from syntax: the type a declaration spells out, the field types of
-// the file's own structs, and the element type of a ranged slice or map.
+// the file's own structs, the element type of a ranged slice or map, and a function's
+// declared result types.
 //
 //   type fetcher struct{ last *http.Response }
 //   func (f *fetcher) body() { … f.last … }          f.last → *http.Response

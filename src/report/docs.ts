@@ -56,6 +56,7 @@ export function rulePage(rule: AnyRule): string {
     '',
     '## Example',
     '',
+    ...(m.docs.goVersion ? [`In a module whose go.mod says \`go ${m.docs.goVersion}\`:`, ''] : []),
     fence(m.docs.example),
     '',
     '## Use instead',

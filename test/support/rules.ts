@@ -7,7 +7,8 @@ import { coreSummary, does } from '../../src/go/summary.js';
 
 /**
  * Flags every time.NewTicker and time.NewTimer call (resolved through the imports), pointing
- * back at the enclosing function, with a fix (an empty insertion, for the fix machinery).
+ * back at the enclosing function, with a fix that renames the call to time.Tick (which the
+ * rule does not flag, so a fixed file is clean).
  */
 export const tickerRule = defineRule<'ticker', { allow: string[]; limit: number }>({
   meta: {
@@ -35,12 +36,13 @@ export const tickerRule = defineRule<'ticker', { allow: string[]; limit: number 
         const fn = enclosingFunction(n);
         const name = fn?.childForFieldName('name');
         if (name && ctx.options.allow.includes(name.text)) return;
+        const field = n.childForFieldName('function')?.childForFieldName('field');
         ctx.report({
           node: n,
           messageId: 'ticker',
           data: { what: q.name === 'NewTicker' ? 'ticker' : 'timer', name: q.name, fn: name?.text ?? 'a function literal' },
           related: name ? [{ node: name, message: 'enclosing function {{fn}}' }] : [],
-          suggestions: [{ desc: 'use time.NewTimer', edits: [{ range: [n.startIndex, n.startIndex], text: '' }] }],
+          suggestions: field ? [{ desc: 'call time.Tick instead', edits: [{ range: [field.startIndex, field.endIndex], text: 'Tick' }] }] : [],
         });
       },
     };

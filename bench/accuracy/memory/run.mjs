@@ -4,7 +4,8 @@
 // `// leak: <option>` only once that option of the rule is on (unbounded-read reports
 // request bodies, responses of URLs passed in and other responses only on request). Every
 // other line must stay silent. The file name says which rule the labels are for:
-// read_*.go → unbounded-read, pool_*.go → oversized-reflect-pool. Both rules run on every
+// read_*.go → unbounded-read, pool_*.go → oversized-reflect-pool, client_*.go →
+// unclosed-client (a `// leak` there: the samples' maintainers added a Close). The rules run on every
 // file, so noise from one rule on the other's files counts as a false positive. Two
 // passes: the default options, then every boolean option on.
 //
@@ -19,7 +20,7 @@ const { getParser } = await import(join(dist, 'src', 'engine', 'parser.js'));
 const { scanText } = await import(join(dist, 'src', 'engine', 'scan.js'));
 const { allRules } = await import(join(dist, 'rules', 'index.js'));
 
-const RULES = { read: 'unbounded-read', pool: 'oversized-reflect-pool' };
+const RULES = { read: 'unbounded-read', pool: 'oversized-reflect-pool', client: 'unclosed-client' };
 const verbose = process.argv.includes('-v');
 const parser = await getParser();
 
@@ -43,7 +44,7 @@ function measure(active, everyOption) {
   for (const f of readdirSync(here).filter((x) => x.endsWith('.go')).sort()) {
     const text = readFileSync(join(here, f), 'utf8');
     const labelled = RULES[f.split('_')[0]];
-    if (!labelled) throw new Error(`${f}: name it read_*.go or pool_*.go`);
+    if (!labelled) throw new Error(`${f}: name it read_*.go, pool_*.go or client_*.go`);
     const want = new Set();
     text.split('\n').forEach((l, i) => {
       const m = /\/\/\s*leak(?::\s*(\w+))?\s*$/.exec(l);
