@@ -16,7 +16,7 @@ import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts,
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
-import { blockedSends, channelField, fieldMade, unreceivedSends } from '../src/go/fieldchans.js';
+import { blockedSends, firstFieldMake, unreceivedSends } from '../src/go/fieldchans.js';
 import { coreSummary, type Site } from '../src/go/summary.js';
 
 interface Options {
@@ -391,15 +391,11 @@ func slowLookup() string { return "" }
     };
     // A channel field that the type's select loop stops receiving from once Stop has run (the
     // package view): reported at the send when this file makes the channel too, else at the make.
-    const base = ctx.filePath.slice(Math.max(ctx.filePath.lastIndexOf('/'), ctx.filePath.lastIndexOf('\\')) + 1);
     const short = (key: string) => key.slice(key.lastIndexOf('.') + 1);
     const onMake = (t: Node) => {
-      const make = t.parent?.parent;
-      if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make') return;
-      const target = fieldMade(ctx.pkg, ctx.facts, make);
-      const cf = target && channelField(ctx.pkg, target.type, target.field);
-      const first = cf?.made[0]?.at;
-      if (!cf || first?.file !== base || first.line !== make.startPosition.row + 1 || first.column !== make.startPosition.column + 1) return;
+      const found = firstFieldMake(ctx.pkg, ctx.facts, t);
+      if (!found) return;
+      const { make, cf, file: base } = found;
       for (const b of blockedSends(ctx.pkg, cf)) {
         const recv = ctx.pkg.summaryOf(coreSummary, b.send.fn)?.recv ?? cf.type;
         const data = { field: `${recv}.${cf.field}`, stop: short(b.stop), receiver: short(b.receiver), signal: `${recv}.${b.signal}`, signalAt: `${b.signalAt.file}:${b.signalAt.line}`, sender: short(b.send.fn), where: `${b.send.at.file}:${b.send.at.line}` };

@@ -16,7 +16,7 @@
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
 import { fieldRanges } from '../src/go/channel-fields.js';
-import { type ChannelField, channelField, fieldMade, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
+import { type ChannelField, firstFieldMake, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, HOW, type Site } from '../src/go/summary.js';
 import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
@@ -167,19 +167,13 @@ func handle(string) {}
         related: [{ node: make, message: `${name} is made here` }],
       });
     };
-    const base = ctx.filePath.slice(Math.max(ctx.filePath.lastIndexOf('/'), ctx.filePath.lastIndexOf('\\')) + 1);
     const name = (key: string) => key.slice(key.lastIndexOf('.') + 1);
     // A worker method ranging over a channel field of its type (the package view): reported
     // at the range when this file makes the channel too, else at the make.
     const onMake = (t: Node) => {
-      const make = t.parent?.parent;
-      if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make') return;
-      const target = fieldMade(ctx.pkg, ctx.facts, make);
-      const cf = target && channelField(ctx.pkg, target.type, target.field);
-      if (!cf || !fieldNeverClosed(ctx.pkg, cf)) return;
-      // The first make of the field in the package speaks for it.
-      const first = cf.made[0]!.at;
-      if (first.file !== base || first.line !== make.startPosition.row + 1 || first.column !== make.startPosition.column + 1) return;
+      const found = firstFieldMake(ctx.pkg, ctx.facts, t);
+      if (!found || !fieldNeverClosed(ctx.pkg, found.cf)) return;
+      const { make, cf, file: base } = found;
       for (const u of cf.uses) {
         if (u.op !== 'range' || u.how & HOW.callee) continue;
         if (!(u.how & HOW.go) && !startersOf(ctx.pkg, u.fn).length) continue;

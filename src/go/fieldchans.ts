@@ -442,3 +442,19 @@ export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] 
   const buffered = cf.made.some((m) => m.capacity !== 0);
   return cf.uses.filter((u) => u.op === 'send' && !(u.how & (HOW.callee | HOW.select)) && (!buffered || u.how & HOW.loop));
 }
+
+/**
+ * For a `chan T` type node of the file being analysed: when it is the type of the first
+ * `make` that fills a channel field of the package (in package order), the make and the
+ * field's facts. Findings about a field are reported once, from the file of its first make.
+ */
+export function firstFieldMake(pkg: PackageView, facts: FileFacts, t: Node): { make: Node; cf: ChannelField; file: string } | undefined {
+  const make = t.parent?.parent;
+  if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make' || make.childForFieldName('arguments')?.namedChild(0)?.id !== t.id) return undefined;
+  const target = fieldMade(pkg, facts, make);
+  const cf = target && channelField(pkg, target.type, target.field);
+  const first = cf?.made[0]?.at;
+  const file = pkg.own.path.slice(Math.max(pkg.own.path.lastIndexOf('/'), pkg.own.path.lastIndexOf('\\')) + 1);
+  if (!cf || first?.file !== file || first.line !== make.startPosition.row + 1 || first.column !== make.startPosition.column + 1) return undefined;
+  return { make, cf, file };
+}
