@@ -9,7 +9,8 @@ import type { EslintResult } from '../report/eslint.js';
 import type { AnyRule, Diagnostic, FileResult, Notice } from '../engine/types.js';
 import { allRules } from '../../rules/index.js';
 import { findRepoRoot } from './gitdiff.js';
-import { findingsExit, textReader, type ReportContext } from './main.js';
+import type { ReportContext } from './main.js';
+import { findingsExit, textReader } from './results.js';
 import { OutputError, writeReportFile } from './output.js';
 
 type Reporter = (results: FileResult[], config: Config, ctx: ReportContext) => Promise<string>;
