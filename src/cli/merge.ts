@@ -11,7 +11,7 @@ import { allRules } from '../../rules/index.js';
 import { findRepoRoot } from './gitdiff.js';
 import type { ReportContext } from './main.js';
 import { findingsExit, textReader } from './results.js';
-import { OutputError, writeReportFile } from './output.js';
+import { errnoWords, OutputError, writeReportFile } from './output.js';
 
 type Reporter = (results: FileResult[], config: Config, ctx: ReportContext) => Promise<string>;
 
@@ -158,7 +158,7 @@ function readReport(path: string): EslintResult[] | SarifLog {
   try {
     raw = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`merge: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`merge: cannot read ${path}: ${errnoWords(e)}`);
   }
   let data: unknown;
   try {
