@@ -11,6 +11,9 @@
 // Also: a return between the go statement and the receive (early return), goroutines
 // started in a loop that each send while the parent receives fewer times (n-cast), and a
 // consumer whose range loop returns or breaks while the producer sends with no way out.
+// A send is one finding however many goroutine starts reach it (the starts are related
+// locations); in a test, a case that fails the test is a way out that leaves the goroutine
+// blocked (testFails), unless `failedTests` is off.
 import type { Node } from 'web-tree-sitter';
 import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
