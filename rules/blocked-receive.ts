@@ -302,16 +302,10 @@ func first(get func() (string, error)) (string, error) {
         }
       }
     };
+    const perFunction = channels.handlers(check);
     return {
       source_file() {
-        const done = new Set<number>();
-        for (const t of channels.channelTypes()) {
-          const fn = channels.functionOfMake(t);
-          if (fn && !done.has(fn.id)) {
-            done.add(fn.id);
-            check(fn);
-          }
-        }
+        perFunction.source_file();
         nilChannels(facts, (recv, decl, name) => {
           if (reported.has(recv.id)) return;
           reported.add(recv.id);
