@@ -16,6 +16,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newStats, scoreFile } from '../score.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', '..', 'dist');
@@ -44,7 +45,7 @@ function run(peer) {
     if (!rule) throw new Error(`rule ${id} is not in rules/index.ts`);
     return { rule, severity: rule.meta.severity, options: { ...structuredClone(rule.meta.defaultOptions), ...(peer ? PEER_OPTIONS[id] : {}) } };
   });
-  const stats = Object.fromEntries(Object.values(RULES).map((id) => [id, { tp: 0, fn: 0, fp: 0, misses: [], noise: [] }]));
+  const stats = newStats(Object.values(RULES));
   for (const path of goFiles(here)) {
     const f = relative(here, path);
     const text = readFileSync(path, 'utf8');
@@ -56,22 +57,7 @@ function run(peer) {
     });
     const result = scanText(parser, f, text, active, modules.forFile(path));
     for (const n of result.notices) console.error(`${f}: notice ${n.kind} ${n.message} at ${n.line}`);
-    const got = new Set();
-    for (const d of result.diagnostics) {
-      const s = stats[d.ruleId];
-      if (d.ruleId === labelled && want.has(d.span.start.line)) {
-        if (!got.has(d.span.start.line)) s.tp++;
-        got.add(d.span.start.line);
-      } else {
-        s.fp++;
-        s.noise.push(`${f}:${d.span.start.line}: ${d.message}`);
-      }
-    }
-    for (const line of want) {
-      if (got.has(line)) continue;
-      stats[labelled].fn++;
-      stats[labelled].misses.push(`${f}:${line}: ${text.split('\n')[line - 1].trim()}`);
-    }
+    scoreFile(stats, f, text, labelled, want, result.diagnostics);
   }
   return stats;
 }
