@@ -117,6 +117,7 @@ export class PackageView {
   private readonly trees: Tree[] = [];
   private readonly syntax = new Map<string, { root: Node; facts: FileFacts }>();
   private readonly collectors: Set<DeclKey>[] = [new Set()];
+  private readonly typeMemo = new WeakMap<FileFacts, Map<string, Memo<string | undefined>>>();
   private pkgMemo?: Package;
 
   constructor(
@@ -295,9 +296,36 @@ export class PackageView {
   typeOf(expr: Node, facts: FileFacts, depth = 0): string | undefined {
     if (depth > 4) return undefined;
     const e = unparen(expr);
-    let type: Node | null | undefined;
     if (e.type === 'identifier') {
+      // The same name in the same function has the same type: rules ask for the receiver of
+      // every call. Memoized per view, with what it consulted (noted again on each answer).
       const where = facts.resolveName(e.text, e);
+      const id = `${typeof where === 'object' ? where.id : where}:${e.text}:${depth}`;
+      let byFacts = this.typeMemo.get(facts);
+      if (!byFacts) this.typeMemo.set(facts, (byFacts = new Map()));
+      const known = byFacts.get(id);
+      if (known) {
+        this.noteAll(known.deps);
+        return known.value;
+      }
+      const deps = new Set<DeclKey>();
+      this.collectors.push(deps);
+      let value: string | undefined;
+      try {
+        value = this.typeOfName(e, facts, where, depth);
+      } finally {
+        this.collectors.pop();
+      }
+      byFacts.set(id, { value, deps });
+      this.noteAll(deps);
+      return value;
+    }
+    return this.typeOfExpr(e, facts, depth);
+  }
+
+  private typeOfName(e: Node, facts: FileFacts, where: Node | 'package' | 'unknown', depth: number): string | undefined {
+    let type: Node | null | undefined;
+    {
       if (typeof where === 'object') {
         for (const d of definitions(facts, where, e.text)) {
           type = d.type ?? literalType(d.value);
@@ -312,7 +340,14 @@ export class PackageView {
         const v = this.variable(e.text);
         type = v?.node.childForFieldName('type') ?? literalType(v?.node.childForFieldName('value')?.namedChild(0) ?? null);
       }
-    } else if (e.type === 'selector_expression') {
+    }
+    const name = type ? baseTypeName(type) : undefined;
+    return name && this.has(`type:${name}`) ? name : undefined;
+  }
+
+  private typeOfExpr(e: Node, facts: FileFacts, depth: number): string | undefined {
+    let type: Node | null | undefined;
+    if (e.type === 'selector_expression') {
       const operand = e.childForFieldName('operand');
       const field = e.childForFieldName('field')?.text;
       if (!operand || !field || facts.qualified(e)) return undefined;
