@@ -21,6 +21,7 @@ export function runOptions(config: Config, rules: ActiveRule[], version: string,
   return {
     rules,
     skipGenerated: config.defaultSkips,
+    wholeFile: config.wholeFile,
     jobs: config.jobs,
     cache: openCache(config, rules, version, cwd),
     progress,
@@ -36,6 +37,6 @@ export function formatStats(s: RunStats, ms: number): string {
     ` with ${s.workers ? `${s.workers} worker threads` : 'the main thread'}: ` +
     `${s.cached + s.cachedByHash} from the cache (${s.cachedByHash} by content hash), ` +
     `${s.skippedByTriggers} skipped by rule triggers (${mb(s.skippedBytesByTriggers)}), ` +
-    `${s.skippedGenerated} generated, ${s.parsed} parsed (${mb(s.parsedBytes)})\n`
+    `${s.skippedGenerated} generated, ${s.parsed} parsed (${mb(s.parsedBytes)}; of that, ${mb(s.parsedChars)} of declarations parsed)\n`
   );
 }

@@ -13,6 +13,7 @@ export interface PoolOptions {
   rulesModule: string;
   rules: RuleSpec[];
   skipGenerated: boolean;
+  wholeFile?: boolean;
   hash: boolean;
   /** Task sizes in bytes (for the dealing order); optional. */
   sizes?: number[];
@@ -37,7 +38,7 @@ export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutc
   for (let i = 0; i < order.length; i += size) batches.push(order.slice(i, i + size));
   const count = Math.max(1, Math.min(opts.workers, batches.length));
   const out: TaskOutcome[] = new Array(tasks.length);
-  const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash };
+  const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash, wholeFile: opts.wholeFile };
 
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];

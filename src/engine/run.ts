@@ -46,6 +46,8 @@ export interface RunStats {
   skippedGenerated: number;
   parsed: number;
   parsedBytes: number;
+  /** Of the files parsed, the characters that were: the declarations that could matter. */
+  parsedChars: number;
   /** Worker threads started (0: scanned in-thread). */
   workers: number;
 }
@@ -58,7 +60,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   const { cache } = opts;
   const stats: RunStats = {
     files: files.length, bytes: 0, cached: 0, cachedByHash: 0, skippedByTriggers: 0, skippedBytesByTriggers: 0,
-    skippedGenerated: 0, parsed: 0, parsedBytes: 0, workers: 0,
+    skippedGenerated: 0, parsed: 0, parsedBytes: 0, parsedChars: 0, workers: 0,
   };
   const results: FileResult[] = new Array(files.length);
   const stat: (Stats | undefined)[] = new Array(files.length);
@@ -102,6 +104,7 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
       else if (r.notices.every((n) => n.kind !== 'read-error' && n.kind !== 'binary' && n.kind !== 'empty')) {
         stats.parsed++;
         stats.parsedBytes += st?.size ?? 0;
+        stats.parsedChars += o.parsedChars ?? 0;
       }
       // Read errors are not cached: the file may be readable next time.
       if (cache && st && o.hash && !r.notices.some((n) => n.kind === 'read-error')) {
@@ -122,12 +125,13 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
       rules: toSpecs(opts.rules),
       skipGenerated: opts.skipGenerated ?? true,
       hash,
+      wholeFile: opts.wholeFile,
       sizes: todo.map((i) => stat[i]?.size ?? 0),
       onOutcome: take,
     });
   } else if (tasks.length) {
     const parser = await getParser();
-    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash };
+    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile };
     tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
   }
   cache?.save();

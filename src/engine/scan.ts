@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
+import { MAX_DECL_CHARS, MAX_DEPTH, type SkippedDecl, Syntax } from '../go/syntax.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
 import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
@@ -47,11 +48,11 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 /**
- * Where the first syntax error is: the first ERROR node, or the start of the file when the
- * parser only inserted MISSING nodes (they have no node type of their own to search for).
+ * Where the first syntax error is: the first ERROR node, or the start of the declaration
+ * (of the file, when parsed whole) when the parser only inserted MISSING nodes (they have
+ * no node type of their own to search for).
  */
-function firstSyntaxError(root: Node): Notice {
-  const where = root.descendantsOfType(['ERROR'])[0] ?? root;
+function syntaxErrorNotice(where: Node): Notice {
   return {
     kind: 'parse-error',
     message: 'syntax error; the file was analysed where its tree is sound',
@@ -60,21 +61,39 @@ function firstSyntaxError(root: Node): Notice {
   };
 }
 
+/** A declaration the guards left out, as a notice. */
+function skippedNotice(s: SkippedDecl): Notice {
+  const what = s.decl.kind === 'func' || s.decl.kind === 'method' ? `function ${s.decl.name}` : 'this declaration';
+  const why =
+    s.why === 'depth'
+      ? `nests brackets ${s.decl.depth} deep (more than ${MAX_DEPTH})`
+      : `is ${((s.decl.end - s.decl.start) / (1 << 20)).toFixed(1)} MB (more than ${MAX_DECL_CHARS >> 20} MB)`;
+  return { kind: 'skipped', message: `${what} ${why}; it was not analysed`, line: s.decl.startRow + 1, column: s.decl.startColumn + 1 };
+}
+
+export interface ScanTextOptions {
+  /** Parse the whole file in one piece instead of the declarations that can matter. */
+  wholeFile?: boolean;
+  /** Filled in: how much of the text was parsed (UTF-16 code units). */
+  info?: ScanInfo;
+}
+
 /** Analyses source text that is already in memory. */
-export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[]): FileResult {
+export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], opts: ScanTextOptions = {}): FileResult {
   const result: FileResult = { filePath, diagnostics: [], notices: [] };
   const active = rulesFor(text, rules);
   if (active.length === 0) return result;
 
-  const tree = parser.parse(text);
-  if (!tree) {
+  let syntax: Syntax;
+  try {
+    syntax = new Syntax(parser, text, { wholeFile: opts.wholeFile });
+  } catch {
     result.notices.push({ kind: 'parse-error', message: 'the parser could not read this file' });
     return result;
   }
   try {
-    const root = tree.rootNode;
-    if (root.hasError) result.notices.push(firstSyntaxError(root));
-    const facts = new FileFacts(root, text);
+    const root = syntax.root;
+    const facts = new FileFacts(syntax, text);
     const enter = new Map<string, Handler[]>();
     const exit = new Map<string, Handler[]>();
     for (const ar of active) {
@@ -122,12 +141,18 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
       }
     }
     const types = [...new Set([...enter.keys(), ...exit.keys()])];
-    const wholeFile = types.filter((t) => t === 'source_file');
-    // Functions ride along in the one collection pass: facts index them for enclosingFunction.
-    const collect = types.length === wholeFile.length ? [] : [...new Set([...types.filter((t) => t !== 'source_file'), ...FUNCTION_TYPES])];
-    const nodes = collect.length ? root.descendantsOfType(collect) : [];
-    if (collect.length) seedFunctionIndex(tree, nodes);
-    if (wholeFile.length) nodes.unshift(root);
+    const fileLevel = types.filter((t) => t === 'source_file');
+    const subscribed = types.filter((t) => t !== 'source_file');
+    let nodes: Node[] = [];
+    if (subscribed.length && !syntax.lazy) {
+      // Functions ride along in the one collection pass: facts index them for enclosingFunction.
+      nodes = syntax.descendantsOfType([...new Set([...subscribed, ...FUNCTION_TYPES])]);
+      seedFunctionIndex(root.tree, nodes);
+    } else if (subscribed.length) {
+      // Per declaration, and only in declarations that can hold one of the types.
+      nodes = syntax.descendantsOfType(subscribed);
+    }
+    if (fileLevel.length) nodes.unshift(root);
     // descendantsOfType yields nodes in document (pre-)order; a stack of open nodes gives
     // the exit calls without another walk.
     const open: Node[] = [];
@@ -144,8 +169,12 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
       if (exit.has(n.type)) open.push(n);
     }
     close(Number.POSITIVE_INFINITY);
+    const error = syntax.firstError();
+    if (error) result.notices.push(syntaxErrorNotice(error));
+    for (const s of syntax.skipped) result.notices.push(skippedNotice(s));
   } finally {
-    tree.delete();
+    if (opts.info) opts.info.parsedChars = syntax.parsedChars;
+    syntax.delete();
   }
   result.diagnostics.sort(compareDiagnostics);
   return result;
@@ -157,6 +186,8 @@ export interface ScanFileOptions {
   skipGenerated?: boolean;
   /** Every rule id leakhound knows, so that a directive naming another one is reported. */
   knownRules?: string[];
+  /** Parse each file whole instead of the declarations that can matter (the reference mode). */
+  wholeFile?: boolean;
 }
 
 /** Reads and analyses one file; every problem with the file becomes a notice. */
@@ -179,6 +210,8 @@ export function readErrorResult(filePath: string, e: unknown): FileResult {
 
 /** Why scanBuffer did not parse a file (for statistics). */
 export interface ScanInfo {
+  /** Characters parsed (declarations that mattered, or the whole file). */
+  parsedChars?: number;
   skipped?: 'prefilter' | 'generated';
 }
 
@@ -202,7 +235,7 @@ export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: 
     info.skipped = 'generated';
     return { filePath, diagnostics: [], notices: [] };
   }
-  return suppress(scanText(parser, filePath, text, opts.rules), text, opts);
+  return suppress(scanText(parser, filePath, text, opts.rules, { wholeFile: opts.wholeFile, info }), text, opts);
 }
 
 function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {

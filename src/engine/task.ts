@@ -20,6 +20,7 @@ export interface TaskOutcome {
   /** The file's hash equals `expectHash`: the cached result holds. */
   unchanged?: true;
   skipped?: ScanInfo['skipped'];
+  parsedChars?: number;
 }
 
 export interface TaskOptions extends ScanFileOptions {
@@ -44,6 +45,7 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   const result = scanBuffer(parser, task.path, buf, opts, info);
   const out: TaskOutcome = { result, hash };
   if (info.skipped) out.skipped = info.skipped;
+  if (info.parsedChars) out.parsedChars = info.parsedChars;
   return out;
 }
 

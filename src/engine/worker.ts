@@ -10,6 +10,7 @@ export interface WorkerInit {
   rules: RuleSpec[];
   skipGenerated: boolean;
   hash: boolean;
+  wholeFile?: boolean;
 }
 
 export interface BatchRequest {
@@ -24,6 +25,7 @@ const opts: TaskOptions = {
   skipGenerated: init.skipGenerated,
   knownRules: mod.allRules.map((r) => r.meta.id),
   hash: init.hash,
+  wholeFile: init.wholeFile,
 };
 const parser = await getParser();
 
