@@ -46,7 +46,7 @@ const bytes = files.reduce((n, f) => n + statSync(join(repo, f)).size, 0);
 
 // Staged files have just changed: a result cache (when the build has one) would not hold them.
 const noCache = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).stdout.includes('--no-cache') ? ['--no-cache'] : [];
-const standIn = join(root, 'dist', 'test', 'testrules.js');
+const standIn = join(root, 'dist', 'test', 'support', 'rules.js');
 const launcher = `const { main } = await import(${JSON.stringify(join(root, 'dist', 'src', 'cli', 'main.js'))});
 const { testRules } = await import(${JSON.stringify(standIn)});
 process.exitCode = await main(process.argv.slice(1), testRules);`;

@@ -12,18 +12,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { cpus, tmpdir, totalmem, loadavg, availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CORPUS } from './corpus.mjs';
 import { globby } from 'globby';
 import { benchRules } from './rules.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const CORPUS = [
-  '/usr/share/go-1.19/src',
-  '/usr/share/gocode/src/google.golang.org/grpc',
-  '/usr/share/gocode/src/go.etcd.io/etcd',
-  '/usr/share/gocode/src/github.com/docker/docker',
-  '/usr/share/gocode/src/cloud.google.com/go',
-];
 
 const argv = process.argv.slice(2);
 let repeat = 1;

@@ -12,29 +12,60 @@
 // started in a loop that each send while the parent receives fewer times (n-cast), and a
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
-import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, signalledBy, failurePath, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
-import { enclosingFunction, isFunction, unparenUp } from '../src/go/facts.js';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, processEnds, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
+import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
+import { endingCall } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 
+interface Options {
+  /**
+   * Report goroutines left blocked once a test has failed or timed out (`case
+   * <-time.After(d): t.Fatal(…)`): they stay blocked while the other tests run, and
+   * goroutine-leak checkers such as goleak report them.
+   */
+  failedTests: boolean;
+}
+
+type MessageIds = 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
+
 type Found = {
-  messageId: 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
+  messageId: MessageIds;
   related: Node | null;
   /** sends and receives, for extraSend */
   counts?: [number, number];
 };
 
-/** The case of a select (other than the one receiving ch) that leaves without draining ch. */
-function leavingCase(recv: ChanOp, inTest: boolean, senders: Set<number>, all: Channel[]): Node | null {
+/**
+ * `case <-quit:` where the function hands quit to `signal.Notify`: the process is being
+ * told to stop, and goroutines left blocked end with it.
+ */
+function signalCase(facts: FileFacts, c: Node, fn: Node): boolean {
+  const name = caseReceiveName(c);
+  if (!name || !fn.text.includes('Notify')) return false;
+  for (const call of fn.descendantsOfType('call_expression')) {
+    if (call && facts.isCallTo(call, 'os/signal', 'Notify') && call.childForFieldName('arguments')?.namedChild(0)?.text === name) return true;
+  }
+  return false;
+}
+
+/**
+ * The case of a select (other than the one receiving ch) that leaves without draining ch;
+ * one where the program goes on normally before one that fails a test.
+ */
+function leavingCase(facts: FileFacts, recv: ChanOp, senders: Set<number>, all: Channel[], failed: boolean): Node | null {
   const sel = recv.select!;
+  let failing: Node | null = null;
   for (const c of siblingCases(sel, recv.selectCase!)) {
-    if (failurePath(c, inTest)) continue;
+    if (processEnds(facts, c) || signalCase(facts, c, recv.unit.node)) continue;
+    if (!failed && failurePath(c, true)) continue;
     // `case <-done:` where the sending goroutine itself signals done after its sends
     if (signalledBy(all, caseReceiveName(c), senders)) continue;
     // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
-    if (!recv.inLoop) return c;
-    if (exitFrom(c, loopOf(recv.node))) return c;
+    if (recv.inLoop && !exitFrom(c, loopOf(recv.node))) continue;
+    if (!failurePath(c, true)) return c;
+    failing ??= c;
   }
-  return null;
+  return failing;
 }
 
 /** The node sits in the body of a select case: an event loop sends when something happens. */
@@ -52,11 +83,11 @@ function loopOf(n: Node): Node | null {
 }
 
 /** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
-function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number, inTest: boolean): Node | null {
+function earlyReturn(facts: FileFacts, ch: Channel, goStmt: Node, firstRecv: number, failed: boolean): Node | null {
   for (const r of ch.owner.descendantsOfType('return_statement')) {
     if (!r || enclosingFunction(r)?.id !== ch.owner.id) continue;
     if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;
-    if (onDifferentBranches(goStmt, r) || failurePath(r, inTest)) continue;
+    if (onDifferentBranches(goStmt, r) || processEnds(facts, r) || (!failed && failurePath(r, true))) continue;
     return r;
   }
   return null;
@@ -66,7 +97,7 @@ function earlyReturn(ch: Channel, goStmt: Node, firstRecv: number, inTest: boole
  * The most values the goroutines can send on one execution: per goroutine, its longest
  * path of sends, times the trip count of the loop that starts it. Infinity when unknown.
  */
-function sendCount(sends: ChanOp[], constant: (n: Node | null) => number | undefined): number {
+function sendCount(facts: FileFacts, sends: ChanOp[], constant: (n: Node | null) => number | undefined): number {
   const perUnit = new Map<number, { unit: ChanOp['unit']; n: number }>();
   for (const s of sends) {
     if (s.inLoop && !thenReturns(s.node)) {
@@ -78,7 +109,7 @@ function sendCount(sends: ChanOp[], constant: (n: Node | null) => number | undef
       continue;
     }
     const e = perUnit.get(s.unit.node.id) ?? { unit: s.unit, n: 0 };
-    e.n = Math.max(e.n, sendsBefore(s, sends) + 1);
+    e.n = Math.max(e.n, sendsBefore(s, sends, facts) + 1);
     perUnit.set(s.unit.node.id, e);
   }
   // goroutines started on different branches (`if x { go a() } else { go b() }`) do not add up
@@ -95,12 +126,19 @@ function sendCount(sends: ChanOp[], constant: (n: Node | null) => number | undef
 }
 
 /** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
-function exitsAfter(fn: Node, pos: number): boolean {
+function exitsAfter(facts: FileFacts, fn: Node, pos: number): boolean {
   for (const c of fn.descendantsOfType('call_expression')) {
     if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
-    const f = c.childForFieldName('function');
-    const name = f?.type === 'selector_expression' ? f.childForFieldName('field')?.text : undefined;
-    if (name === 'Exit' || name?.startsWith('Fatal')) return true;
+    const kind = endingCall(facts, c);
+    if (kind === 'exit' || kind === 'fatal') return true;
+  }
+  return false;
+}
+
+/** The send sits under an if/switch/select inside its loop: how often it runs is unknown. */
+function conditionalInLoop(send: Node): boolean {
+  for (let p = send.parent; p && p.type !== 'for_statement' && !isFunction(p); p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') return true;
   }
   return false;
 }
@@ -124,20 +162,23 @@ function droppingCaller(ch: Channel, root: Node): Node | null {
   return null;
 }
 
-function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined, root: Node): Map<ChanOp, Found> {
+function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: Node | null) => number | undefined, failed: boolean): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
   if (ch.escapes === 'returned' && ch.capacity.kind !== 'unknown' && !ch.ops.some((o) => o.kind !== 'send')) {
     const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
     const sends = ch.ops.filter((o) => o.kind === 'send' && o.unit.kind === 'go' && !o.select);
-    const caller = sends.length && cap < sendCount(sends, constant) ? droppingCaller(ch, root) : null;
+    const caller = sends.length && cap < sendCount(facts, sends, constant) ? droppingCaller(ch, facts.root) : null;
     if (caller) out.set(sends[0]!, { messageId: 'dropped', related: caller });
     return out;
   }
   if (ch.escapes || ch.capacity.kind === 'unknown') return out;
+  // The receiving side closes ch when it returns (`defer close(ch)`): a sender left over
+  // panics on the closed channel rather than blocking forever.
+  if (ch.ops.some((o) => o.kind === 'close' && o.unit.kind === 'main' && o.deferred) && !ch.ops.some((x) => x.kind === 'send' && x.unit.kind === 'main')) return out;
   const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
   const sends = ch.ops.filter((o) => o.kind === 'send');
   const recvs = ch.ops.filter((o) => o.kind === 'recv' || o.kind === 'range');
-  const total = sendCount(sends, constant);
+  const total = sendCount(facts, sends, constant);
   // a buffer with an unknown number of sends: perhaps sized for them all
   if (cap >= total || (cap > 0 && total === Infinity)) return out;
   // A send that can block: not one case of a select that has another way out. With a
@@ -145,14 +186,15 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
   // send of a loop (it fills any buffer).
   const looping = (s: ChanOp) => s.inLoop && !thenReturns(s.node);
   const blocking = sends.filter(
-    (s) => (!s.select || !siblingCases(s.select, s.selectCase!).length) && (cap === 0 || sendsBefore(s, sends) === cap || looping(s)),
+    (s) => (!s.select || !siblingCases(s.select, s.selectCase!).length) && (cap === 0 || sendsBefore(s, sends, facts) === cap || looping(s)),
   );
   const mainRecvs = recvs.filter((r) => r.unit.kind === 'main');
   const goRecvs = recvs.filter((r) => r.unit.kind === 'go');
   for (const s of blocking) {
     const senderIsGo = s.unit.kind === 'go';
-    // consumer exits early: the only receive is a range loop that can return or break.
-    if (recvs.length === 1 && recvs[0]!.kind === 'range' && recvs[0]!.unit.node.id !== s.unit.node.id) {
+    // consumer exits early: the only receive is a range loop that can return or break (one
+    // consumer: of several started in a loop, the others keep receiving).
+    if (recvs.length === 1 && recvs[0]!.kind === 'range' && recvs[0]!.unit.node.id !== s.unit.node.id && !recvs[0]!.unit.inLoop) {
       const loop = recvs[0]!.node;
       const body = loop.childForFieldName('body');
       const exit = body && exitFrom(body, loop);
@@ -171,6 +213,7 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
       s.inLoop &&
       !thenReturns(s.node) &&
       !inSelectCase(s.node) &&
+      !conditionalInLoop(s.node) &&
       goRecvs.length > 0 &&
       recvs.every((r) => r.kind === 'recv' && !r.inLoop && !r.unit.inLoop && r.unit.node.id !== s.unit.node.id)
     ) {
@@ -181,7 +224,7 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
     if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
     // timeout: the only receive is a select case, and a sibling case leaves.
     if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
-      const leave = leavingCase(mainRecvs[0]!, inTest, new Set([s.unit.node.id]), all);
+      const leave = leavingCase(facts, mainRecvs[0]!, new Set([s.unit.node.id]), all, failed);
       if (leave) {
         out.set(s, { messageId: 'timeout', related: leave });
         continue;
@@ -190,7 +233,7 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
     // early return between the go statement and the first receive.
     const firstRecv = Math.min(...mainRecvs.map((r) => r.pos));
     if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
-      const r = earlyReturn(ch, s.unit.node, firstRecv, inTest);
+      const r = earlyReturn(facts, ch, s.unit.node, firstRecv, failed);
       if (r) {
         out.set(s, { messageId: 'earlyReturn', related: r });
         continue;
@@ -198,10 +241,11 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
     }
     // more sends than receives: a goroutine that sends twice on one path (a missing
     // return), or several goroutines for fewer receives.
-    if (exitsAfter(ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
+    if (exitsAfter(facts, ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
     if (total !== Infinity && mainRecvs.every((r) => !r.inLoop && r.kind === 'recv') && total > cap + mainRecvs.length) {
       const units = new Set(sends.map((x) => x.unit.node.id)).size;
-      if (units > 1 ? sendsBefore(s, sends) === 0 : sendsBefore(s, sends) >= cap + mainRecvs.length) {
+      const before = sendsBefore(s, sends, facts);
+      if (units > 1 ? before === 0 : before >= cap + mainRecvs.length) {
         out.set(s, { messageId: 'extraSend', related: mainRecvs[mainRecvs.length - 1]?.node ?? ch.make, counts: [total, mainRecvs.length] });
         continue;
       }
@@ -229,7 +273,7 @@ function analyse(ch: Channel, all: Channel[], inTest: boolean, constant: (n: Nod
   return out;
 }
 
-export default defineRule({
+export default defineRule<MessageIds, Options>({
   meta: {
     id: 'goroutine-blocked-send',
     title: 'Goroutine blocks forever sending on a channel nobody receives from',
@@ -238,7 +282,7 @@ export default defineRule({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`.',
+        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks.',
       whyIsThisBad:
         'A send on an unbuffered channel waits for a receiver. When none comes, the goroutine blocks forever: its stack and everything it references stay in memory until the process exits, and profilers only show it in production, as a growing goroutine count.',
       example: `package p
@@ -295,31 +339,50 @@ func slowLookup() string { return "" }
         'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
     },
     triggers: ['make(chan'],
-    defaultOptions: {},
+    defaultOptions: { failedTests: true },
   },
   create(ctx) {
     const channels = channelFacts(ctx.facts);
-    const inTest = ctx.filePath.endsWith('_test.go');
-    // one finding per goroutine and channel: its first send that can block
-    const reported = new Set<string>();
+    // outside _test.go files a failing path is a program's, and t.Fatal is not called there
+    const failed = ctx.options.failedTests !== false || !ctx.filePath.endsWith('_test.go');
+    // One finding per site (the send): a helper's send reached by the goroutines of many
+    // callers (`go produce(ch)` in every test) is reported once, with each goroutine start
+    // as a related location. Per goroutine and channel, only its first send that can block.
+    type Site = { op: ChanOp; ch: Channel; found: Found; starts: Node[] };
+    const sites = new Map<number, Site>();
+    const seen = new Set<string>();
     const check = (fn: Node) => {
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ch, f.channels, inTest, (n) => channels.constantInt(n), ctx.facts.root)) {
+        for (const [op, found] of analyse(ctx.facts, ch, f.channels, (n) => channels.constantInt(n), failed)) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          const rel = found.related ?? ch.make;
-          ctx.report({
-            node: op.node,
-            messageId: found.messageId,
-            data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text, sends: found.counts?.[0] ?? 0, receives: found.counts?.[1] ?? 0 },
-            related: [{ node: rel, message: found.messageId === 'neverReceived' ? `${ch.name} is made here` : 'the receiver stops here' }],
-          });
+          if (seen.has(key)) continue;
+          seen.add(key);
+          let site = sites.get(op.node.id);
+          if (!site) sites.set(op.node.id, (site = { op, ch, found, starts: [] }));
+          if (op.unit.kind === 'go' && !within(op.node, op.unit.node) && !site.starts.some((s) => s.id === op.unit.node.id)) site.starts.push(op.unit.node);
         }
       }
     };
-    return channels.handlers(check);
+    const report = ({ op, ch, found, starts }: Site) => {
+      const rel = found.related ?? ch.make;
+      ctx.report({
+        node: op.node,
+        messageId: found.messageId,
+        data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text, sends: found.counts?.[0] ?? 0, receives: found.counts?.[1] ?? 0 },
+        related: [
+          { node: rel, message: found.messageId === 'neverReceived' ? `${ch.name} is made here` : 'the receiver stops here' },
+          ...starts.map((node) => ({ node, message: 'a goroutine that reaches this send is started here' })),
+        ],
+      });
+    };
+    const collect = channels.handlers(check);
+    return {
+      source_file: () => {
+        collect.source_file();
+        for (const site of sites.values()) report(site);
+      },
+    };
   },
 });

@@ -9,27 +9,34 @@
 // looked at); the file is judged at the end, when every call and every same-file helper
 // that hands a client to its caller is known.
 import type { Node } from 'web-tree-sitter';
-import { defineRule, type Suggestion } from '../src/engine/types.js';
+import { defineRule, type Handlers, type Suggestion } from '../src/engine/types.js';
 import type { EscapeReason, FileFacts } from '../src/go/facts.js';
-import { enclosingFunction, unparen } from '../src/go/facts.js';
+import { enclosingFunction } from '../src/go/facts.js';
 import {
   bindingOf,
   borrowCheck,
+  errorCheckAfter,
   followsInSequence,
   inLoop,
   insertAfterErrorCheck,
   ownerOf,
+  releasedValue,
   releasesOf,
   returnedPositions,
-  returnsDerived,
   settle,
   topLevelFunctions,
   type Binding,
 } from '../src/go/obligations.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
-import { callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
+import { isContextArgument } from '../src/go/contexts.js';
+import { derivedEscape } from '../src/go/derived.js';
+import { resultHasMethod } from '../src/go/funcs.js';
+import { baseTypeName } from '../src/go/package.js';
+import { madeResultsKind, madeReturners, packageBorrows, type MadeKind } from '../src/go/returns.js';
+import { baseType, resultTypes } from '../src/go/types.js';
+import { callArgs, callOfName, identifiersMatching, wordNodes } from '../src/go/words.js';
 
-type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop' | 'returnsDerived';
+type MessageId = 'unclosed' | 'discarded' | 'reassigned' | 'inLoop';
 
 export interface ClientOptions {
   /** Extra constructors: regexes over the function name, or `importPath.Func`. */
@@ -38,10 +45,18 @@ export interface ClientOptions {
   releaseMethods: string[];
   /** Import paths (with their sub-packages) or `importPath.Func` whose result needs no release. */
   noClose: string[];
+  /** Import paths (with their sub-packages) whose `New…Client(ctx, …)` clients need closing. */
+  knownPackages: string[];
+  /** Also report `New…Client(ctx, …)` of other packages, with no sign in the file that its clients need closing. */
+  otherPackages: boolean;
+  /** Also report in `_test.go` files outside `Example` functions. */
+  tests: boolean;
 }
 
 /** The default name test, the shape of every Google Cloud constructor. */
 const CLIENT_CTOR = /^New\w*Client$/;
+
+const OPTION = 'google.golang.org/api/option';
 
 /** Packages whose clients are released by something other than Close: the fix calls it. */
 const FIX_METHOD: [string, string][] = [['cloud.google.com/go/pubsublite/pscompat', 'Stop']];
@@ -52,9 +67,12 @@ interface Compiled {
   namePattern: RegExp;
   /** A configured name pattern could match any name: look at every call. */
   anyName: boolean;
-  /** 'explicit' for a configured `path.Func`, 'name' for a name match, else undefined. */
-  constructorKind(path: string | undefined, name: string): 'explicit' | 'name' | undefined;
+  /** 'explicit' for a configured `path.Func`, 'configured' for a configured name pattern, 'name' for the default name shape. */
+  constructorKind(path: string | undefined, name: string): 'explicit' | 'configured' | 'name' | undefined;
   noClose(path: string, name: string): boolean;
+  known(path: string): boolean;
+  otherPackages: boolean;
+  tests: boolean;
   releaseMethods: ReadonlySet<string>;
   fixMethod(path: string): string | undefined;
 }
@@ -96,6 +114,7 @@ function compileOptions(options: Partial<ClientOptions>): Compiled {
   if (hit) return hit;
   const ctors = compileCalleeList(options.constructors, false);
   const deny = compileCalleeList(options.noClose, true);
+  const known = stringList(options.knownPackages).map((p) => p.replace(/\/+$/, ''));
   const c: Compiled = {
     nameMayMatch: (name) => CLIENT_CTOR.test(name) || nameMayBeIn(ctors, name),
     namePattern: new RegExp(`\\b(?:New\\w*Client${[...ctors.funcNames].map((n) => `|${n}`).join('')})\\b`, 'g'),
@@ -103,12 +122,16 @@ function compileOptions(options: Partial<ClientOptions>): Compiled {
     constructorKind(path, name) {
       const how = listHas(ctors, path, name);
       if (how === 'func') return 'explicit';
-      return how || CLIENT_CTOR.test(name) ? 'name' : undefined;
+      if (how) return 'configured';
+      return CLIENT_CTOR.test(name) ? 'name' : undefined;
     },
     noClose: (path, name) =>
       deny.funcs.has(`${path}.${name}`) || deny.paths.some((p) => underPath(path, p)) || deny.regexes.some((r) => r.test(`${path}.${name}`)),
     releaseMethods: new Set(['Close', ...stringList(options.releaseMethods).filter((m) => /^[A-Za-z_]\w*$/.test(m))]),
     fixMethod: (path) => FIX_METHOD.find(([p]) => underPath(path, p))?.[1],
+    known: (path) => known.some((p) => underPath(path, p)),
+    otherPackages: options.otherPackages === true,
+    tests: options.tests === true,
   };
   compiled.set(options, c);
   return c;
@@ -119,10 +142,15 @@ interface Site {
   call: Node;
   /** As written at the call: `secretmanager.NewClient`, or the helper `createClients`. */
   callee: string;
-  /** For a helper, the constructor call inside it that made the client. */
-  madeBy?: { call: Node; callee: string };
+  /** For a helper, the constructor call inside it that made the client (no node when in another file). */
+  madeBy?: { call?: Node; callee: string };
   binding: Binding;
   method: string;
+}
+
+/** A call's function as written: `newClients`, `f.NewStorageClient`. */
+function calleeText(call: Node): string {
+  return call.childForFieldName('function')?.text ?? '';
 }
 
 /** The statement that stores a site's client (sites in groups are all bound). */
@@ -136,34 +164,110 @@ interface Ctor {
   name: string;
   /** Named explicitly in `constructors` as importPath.Func: always a client. */
   explicit: boolean;
+  /** Matched by a name pattern of `constructors`. */
+  configured: boolean;
 }
 
-/** `ctx`, `reqCtx`, `context.Background()`, `r.Context()`, `ctx.Done` is not. */
-function contextLike(facts: FileFacts, arg: Node | null | undefined): boolean {
-  if (!arg) return false;
-  const a = unparen(arg);
-  if (a.type === 'identifier') return /(ctx\d*|context)$/i.test(a.text);
-  if (a.type !== 'call_expression') return false;
-  const fn = a.childForFieldName('function');
-  if (fn?.type !== 'selector_expression') return false;
-  // `context.Background()`: the import table is enough (a local shadowing the context
-  // package and calling it like one is not worth a scope walk per constructor call).
-  const operand = fn.childForFieldName('operand');
-  if (operand?.type === 'identifier' && facts.imports().byAlias.get(operand.text) === 'context') return true;
-  return fn.childForFieldName('field')?.text === 'Context';
+/** A `_test.go` function that is a documentation example (`func ExampleNewClient()`): sample code users copy. */
+function inExample(n: Node): boolean {
+  let top: Node | null = enclosingFunction(n);
+  for (let up = top; up; up = enclosingFunction(up)) top = up;
+  return top?.type === 'function_declaration' && /^Example/.test(top.childForFieldName('name')?.text ?? '');
 }
 
-export default defineRule<MessageId, Partial<ClientOptions>>({
+/** The constructor a call is (`storage.NewClient`, a configured one, the package's own `NewClient`), or undefined. */
+function constructorIn(opts: Compiled, facts: FileFacts, call: Node): Ctor | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  if (fn.type === 'selector_expression') {
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (!opts.nameMayMatch(name)) return undefined;
+    // `x.NewClient(…)` on a local value is a method, not a package's constructor.
+    const q = facts.qualified(fn);
+    if (!q) return undefined;
+    const kind = opts.constructorKind(q.path, q.name);
+    if (!kind || opts.noClose(q.path, q.name)) return undefined;
+    return { callee: `${q.alias}.${q.name}`, path: q.path, name: q.name, explicit: kind === 'explicit', configured: kind === 'configured' };
+  }
+  if (fn.type === 'identifier') {
+    // The package's own constructor (`NewClient(ctx)` in its tests), or a dot import.
+    const kind = opts.constructorKind(undefined, fn.text);
+    return kind ? { callee: fn.text, name: fn.text, explicit: false, configured: kind === 'configured' } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A client that owns connections is made from a context: every Google Cloud constructor
+ * takes one first. Generated gRPC stubs (`pb.NewGreeterClient(conn)`: the conn is what
+ * needs closing) and plain wrappers (`plugins.NewClient(addr, tls)`, `api.NewClient(cfg)`,
+ * many without a Close) take none and are left alone, unless configured by name. Of the
+ * rest, only packages known to make clients that need closing, unless the file shows it
+ * ('evidence': many `New…Client(ctx, …)` return a client with no Close, govmomi's, an
+ * *http.Client).
+ */
+function needsReleaseIn(opts: Compiled, facts: FileFacts, call: Node, ctor: Ctor): boolean | 'evidence' {
+  if (ctor.explicit) return true;
+  const args = callArgs(call);
+  if (!isContextArgument(facts, args[0])) return false;
+  // `option.WithGRPCConn(conn)`: the client wraps a connection its caller made and owns;
+  // closing that connection is the caller's business, as for a gRPC stub.
+  if (args.some((a) => a.type === 'call_expression' && facts.isCallTo(a, OPTION, ['WithGRPCConn', 'WithGRPCConnectionPool']))) return false;
+  return ctor.configured || (ctor.path !== undefined && opts.known(ctor.path)) || opts.otherPackages || 'evidence';
+}
+
+function releaseMethodOf(opts: Compiled, ctor: Ctor | undefined): string {
+  return (ctor?.path && opts.fixMethod(ctor.path)) || 'Close';
+}
+
+const kinds = new WeakMap<object, MadeKind>();
+
+/**
+ * Which results of a function of the package carry a client it (or a helper it calls) made
+ * and handed over: the package-wide form of the same-file helpers. A constructor of another
+ * package counts here only when known, configured or explicit (or with otherPackages): the
+ * helper's file is not where the evidence is looked for.
+ */
+function clientResultsKind(options: Partial<ClientOptions>): MadeKind {
+  let k = kinds.get(options);
+  if (!k) {
+    const opts = compileOptions(options);
+    k = madeResultsKind(
+      `unclosed-client:${JSON.stringify(options)}`,
+      (call, facts) => {
+        const ctor = constructorIn(opts, facts, call);
+        if (!ctor || needsReleaseIn(opts, facts, call, ctor) !== true) return undefined;
+        return { callee: ctor.callee, data: releaseMethodOf(opts, ctor) };
+      },
+      opts.releaseMethods,
+    );
+    kinds.set(options, k);
+  }
+  return k;
+}
+
+export default defineRule
+<MessageId, Partial<ClientOptions>>({
   meta: {
     id: 'unclosed-client',
     title: 'Client from a New…Client constructor is never closed',
     severity: 'error',
-    precision: 'high',
+    // bench/triage: 203 of 204 findings real (node bench/triage/run.mjs --rules unclosed-client).
+    precision: 'very-high',
     tags: ['resource', 'memory', 'grpc', 'google-cloud'],
     fixable: true,
     docs: {
-      whatItDoes:
-        'Finds clients made by `New…Client(ctx, …)` constructors (Google Cloud, and any constructor you configure) that the function which made them never closes: no `c.Close()` (or Stop, Disconnect, Shutdown, Release, Terminate) anywhere in the function, its closures or deferred funcs, and the client does not escape (returned, stored, passed on). Also a discarded result, a client re-assigned before the first one is closed, and a client handed over by a same-file helper that the caller never closes.',
+      whatItDoes: [
+        'Finds clients made by `New…Client(ctx, …)` constructors that the function which made them never closes: no `c.Close()` (or Stop, Disconnect, Shutdown, Release, Terminate) anywhere in the function, its closures or deferred funcs, and the client does not escape (returned, also through a type assertion or conversion; stored; passed on). Also a discarded result, a client re-assigned before the first one is closed, a client made on every loop iteration, and a client handed over by a same-file helper that the caller never closes.',
+        '',
+        'The context is recognised by its declared type where the file shows it (`ctx context.Context`, `context.Background()`, `r.Context()`, `t.Context()`, the first result of `context.WithTimeout`), so `commands.NewClient(context)` with `context *cli.Context` is left alone; a name declared elsewhere counts when it reads like a context (`ctx`, `reqCtx`). Constructors of the packages in `knownPackages` are reported (Google Cloud, whose clients hold gRPC connections until Close); those of other packages only when the file shows that their clients need a release (another one is closed here, or the file declares a Close on the type its own constructor returns), because many `New…Client(ctx, …)` return a client with no Close (govmomi, an `*http.Client`). A client built on a connection its caller passed in (`option.WithGRPCConn(conn)`) is the caller\'s to close, through the conn.',
+        '',
+        'A handle made from the client (`c.Bucket(…)`, an iterator, a reader) that is returned or stored keeps the client in use: no finding and no fix, since a `defer c.Close()` there breaks the handle. A call that only returns data or an error (`return c.Bucket(x).Delete(ctx)`) is not such a handle. In `_test.go` files only `Example` functions are checked: they are sample code that users copy, while a test\'s client lives as long as the test binary. Clients made in `main` are reported: the samples this rule comes from were fixed there too.',
+        '',
+        'Options: `knownPackages` (import paths whose constructors are always reported), `otherPackages: true` (every `New…Client(ctx, …)`, as before issue 9), `tests: true` (tests and their helpers too), `constructors` (extra constructors: `importPath.Func` or a name regex), `releaseMethods`, `noClose` (import paths or `importPath.Func` whose result needs no release).',
+        '',
+        'Where this differs from RULES.md (issue 9, measured on the triage corpus, wins): tests are off by default, other packages need evidence, and a function that returns a handle made from its client gets no finding at all.',
+      ].join('\n'),
       whyIsThisBad:
         'A client holds a gRPC connection pool (or HTTP transport) until Close is called. A function that makes one per call, a request handler above all, leaks connections, goroutines and buffers on every call: memory grows like a saw tooth until the process dies. Google found this in a production bot (secretmanager.NewClient per request) and in 180 files of its Go samples.',
       example: EXAMPLE.join('\n'),
@@ -171,16 +275,14 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       useInstead: [...EXAMPLE.slice(0, 15), '\tdefer client.Close()', ...EXAMPLE.slice(15)].join('\n'),
     },
     messages: {
-      unclosed:
-        'client {{name}} from {{callee}} is never closed (its connections stay open); add defer {{name}}.{{method}}() after the error check',
+      // {{client}} is `client c`, or just `client` when the variable is called client.
+      unclosed: '{{client}} from {{callee}} is never closed (its connections stay open); add defer {{name}}.{{method}}() {{where}}',
       discarded:
-        'client from {{callee}} is discarded without being closed (its connections stay open); keep it in a variable and add defer c.{{method}}() after the error check',
+        'client from {{callee}} is discarded without being closed (its connections stay open); keep it in a variable and close it with defer c.{{method}}()',
       reassigned:
-        'client {{name}} from {{callee}} is replaced on line {{line}} before it is closed (its connections stay open); add defer {{name}}.{{method}}() after the error check',
-      returnsDerived:
-        'client {{name}} from {{callee}} is never closed (its connections stay open), and the function returns a value made from it; close it once that value is no longer used',
+        '{{client}} from {{callee}} is replaced on line {{line}} before it is closed (its connections stay open); add defer {{name}}.{{method}}() {{where}}',
       inLoop:
-        'client {{name}} from {{callee}} is never closed and a new one is made on every iteration (their connections stay open); call {{name}}.{{method}}() when the iteration is done with it',
+        '{{client}} from {{callee}} is never closed and a new one is made on every iteration (their connections stay open); call {{name}}.{{method}}() when the iteration is done with it',
     },
     triggers: ['Client'],
     defaultOptions: {
@@ -196,6 +298,9 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         // Stopped by cancelling Receive's context; it has no Close or Stop.
         'cloud.google.com/go/pubsublite/pscompat.NewSubscriberClient',
       ],
+      knownPackages: ['cloud.google.com/go', 'github.com/google/generative-ai-go'],
+      otherPackages: false,
+      tests: false,
     },
   },
 
@@ -205,52 +310,63 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
     const ctors = compileCalleeList((options ?? {}).constructors, false);
     return ctors.regexes.length ? [''] : [...ctors.funcNames];
   },
-  create(ctx) {
+  create(ctx): Handlers {
     const { facts, text } = ctx;
     const opts = compileOptions(ctx.options ?? {});
+    // Test clients live as long as the test binary, and projects do not fix them; examples
+    // are sample code that users copy, like the samples this rule was made for.
+    const testsOnlyExamples = !opts.tests && ctx.filePath.endsWith('_test.go');
+    if (testsOnlyExamples && !/\bfunc Example/.test(text)) return {};
     const ctorCalls: { call: Node; ctor: Ctor }[] = [];
     const helperCalls: Node[] = [];
+    /** Calls of functions and methods of other files (or methods of this one) that hand over a client. */
+    const packageHelperCalls: { call: Node; key: string }[] = [];
 
-    function constructorOf(call: Node): Ctor | undefined {
-      const fn = call.childForFieldName('function');
-      if (!fn) return undefined;
-      if (fn.type === 'selector_expression') {
-        const name = fn.childForFieldName('field')?.text ?? '';
-        if (!opts.nameMayMatch(name)) return undefined;
-        // `x.NewClient(…)` on a local value is a method, not a package's constructor.
-        const q = facts.qualified(fn);
-        if (!q) return undefined;
-        const kind = opts.constructorKind(q.path, q.name);
-        if (!kind || opts.noClose(q.path, q.name)) return undefined;
-        return { callee: `${q.alias}.${q.name}`, path: q.path, name: q.name, explicit: kind === 'explicit' };
-      }
-      if (fn.type === 'identifier') {
-        // The package's own constructor (`NewClient(ctx)` in its tests), or a dot import.
-        const kind = opts.constructorKind(undefined, fn.text);
-        return kind ? { callee: fn.text, name: fn.text, explicit: false } : undefined;
-      }
-      return undefined;
+    const constructorOf = (call: Node) => constructorIn(opts, facts, call);
+
+    /** needsReleaseIn, with this file's evidence that other packages' clients need closing. */
+    function needsRelease(call: Node, ctor: Ctor): boolean {
+      const need = needsReleaseIn(opts, facts, call, ctor);
+      return need === 'evidence' ? releasedHere(ctor) : need;
+    }
+
+    const evidence = new Map<string, boolean>();
+
+    /**
+     * Signs in this file that a constructor's clients need a release: another client it made
+     * is released here, or (the package's own constructor) the file declares a release
+     * method on the type it returns.
+     */
+    function releasedHere(ctor: Ctor): boolean {
+      const key = `${ctor.path ?? ''}.${ctor.name}`;
+      let v = evidence.get(key);
+      if (v !== undefined) return v;
+      v = ctorCalls.some(({ call, ctor: c }) => c.name === ctor.name && c.path === ctor.path && releasedValue(facts, call, opts.releaseMethods));
+      if (!v && ctor.path === undefined) v = ownTypeReleased(ctor.name);
+      evidence.set(key, v);
+      return v;
     }
 
     /**
-     * A client that owns connections is made from a context: every Google Cloud constructor
-     * takes one first. Generated gRPC stubs (`pb.NewGreeterClient(conn)`: the conn is what
-     * needs closing) and plain wrappers (`plugins.NewClient(addr, tls)`, `api.NewClient(cfg)`,
-     * many without a Close) take none and are left alone, unless configured by name.
+     * `func NewClient(…) (*Client, error)` and `func (c *Client) Close() error`, in this file
+     * or in any file of the package.
      */
-    function needsRelease(call: Node, ctor: Ctor): boolean {
-      return ctor.explicit || contextLike(facts, call.childForFieldName('arguments')?.namedChild(0));
+    function ownTypeReleased(name: string): boolean {
+      if (resultHasMethod(facts, name, opts.releaseMethods)) return true;
+      const decl = topLevelFunctions(facts).get(name);
+      const t = decl && baseType(resultTypes(decl)[0] ?? null);
+      const other = decl ? undefined : ctx.pkg.func(name);
+      const type = (t?.type === 'type_identifier' && t.text) || (other && baseTypeName(resultTypes(other.node)[0] ?? null));
+      return !!type && [...opts.releaseMethods].some((m) => ctx.pkg.has(`method:${type}.${m}`));
     }
 
-    function releaseFor(ctor: Ctor | undefined): string {
-      return (ctor?.path && opts.fixMethod(ctor.path)) || 'Close';
-    }
+    const releaseFor = (ctor: Ctor | undefined) => releaseMethodOf(opts, ctor);
 
     // Same-file helpers: `func createClients(ctx) (*storage.Client, *pubsub.Client, error)`
     // whose returns carry what a constructor made; result position → the constructor call.
     // `list(w, client)` where `func list(w io.Writer, c *pubsub.Client)` of this file only
     // uses c: the caller keeps the obligation.
-    const borrows = borrowCheck(facts, opts.releaseMethods);
+    const borrows = borrowCheck(facts, opts.releaseMethods, packageBorrows(ctx.pkg, facts, opts.releaseMethods));
 
     const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
 
@@ -301,22 +417,26 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
 
     function report(site: Site, owner: Node | null, replacedAt?: Node): void {
       const { binding, callee, method } = site;
-      const related = site.madeBy ? [{ node: site.madeBy.call, message: `the client is made here by ${site.madeBy.callee}` }] : [];
+      const related = site.madeBy?.call ? [{ node: site.madeBy.call, message: `the client is made here by ${site.madeBy.callee}` }] : [];
       if (binding.kind === 'discarded') {
         ctx.report({ node: site.call, messageId: 'discarded', data: { callee, method }, related });
         return;
       }
       if (binding.kind !== 'bound' || !owner) return;
       const name = binding.ident.text;
-      const data = { name, callee, method, line: replacedAt ? replacedAt.startPosition.row + 1 : 0 };
+      // The advice says where the defer goes, as the fix puts it: after `if err != nil { … }`
+      // when one follows, else right after the statement (`client := setup(t)`).
+      const where = errorCheckAfter(binding.stmt, binding.errName) ? 'after the error check' : 'after this statement';
+      const data = {
+        client: name === 'client' ? 'client' : `client ${name}`,
+        name,
+        callee,
+        method,
+        where,
+        line: replacedAt ? replacedAt.startPosition.row + 1 : 0,
+      };
       if (inLoop(binding.stmt, owner)) {
         ctx.report({ node: binding.ident, messageId: 'inLoop', data, related });
-        return;
-      }
-      // The function returns something made from the client (an iterator, a handle) that
-      // may use it after the return: the leak is real, but a defer Close would break it.
-      if (!replacedAt && returnsDerived(facts, owner, name)) {
-        ctx.report({ node: binding.ident, messageId: 'returnsDerived', data, related });
         return;
       }
       let suggestions: Suggestion[] | undefined;
@@ -324,7 +444,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
       // closure (`once.Do(func() { c, err = … })`) would close it when the closure returns.
       if (enclosingFunction(site.call)?.id === owner.id) {
         const edit = insertAfterErrorCheck(text, binding.stmt, binding.errName, `defer ${name}.${method}()`);
-        if (edit) suggestions = [{ desc: `Add defer ${name}.${method}() after the error check`, edits: [edit] }];
+        if (edit) suggestions = [{ desc: `Add defer ${name}.${method}() ${where}`, edits: [edit] }];
       }
       if (replacedAt) related.push({ node: replacedAt, message: `${name} is replaced here` });
       ctx.report({ node: binding.ident, messageId: replacedAt ? 'reassigned' : 'unclosed', data, related, suggestions });
@@ -362,8 +482,37 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
               ? { from: stmt.startIndex, closuresAnywhere: true }
               : {};
           const outcome = settle(facts, owner, name, { methods: opts.releaseMethods, own: stmt, borrows, ...window });
-          if (outcome.kind === 'open') report(s, owner, next?.call);
+          // A handle made from the client (`b := c.Bucket(x)`) that is returned or stored
+          // keeps it in use: closing it here would break the handle, and nobody can say when
+          // it is safe to close, so neither a finding nor a fix.
+          if (outcome.kind === 'open' && !derivedEscape(facts, owner, name, window)) report(s, owner, next?.call);
         });
+      }
+    }
+
+    const kind = clientResultsKind(ctx.options ?? {});
+
+    /**
+     * Calls of the package's functions and methods that hand over a client, declared in
+     * another file (or methods, which the same-file helpers do not follow): found by the
+     * names of the package's client-returning functions in this file's text, each resolved
+     * to the declaration it runs.
+     */
+    function findPackageHelperCalls(root: Node): void {
+      if (opts.anyName) return;
+      const returners = new Set(madeReturners(ctx.pkg, kind, opts.namePattern.source));
+      const names = new Set<string>();
+      for (const k of returners) {
+        const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+        // This file's own functions are followed by the same-file helpers.
+        if (k.startsWith('method:') || !topLevelFunctions(facts).has(name)) names.add(name);
+      }
+      if (!names.size) return;
+      for (const n of wordNodes(root, text, [...names])) {
+        const call = callOfName(n);
+        if (!call) continue;
+        const key = ctx.pkg.calleeKey(call, facts);
+        if (key && returners.has(key) && !(key.startsWith('func:') && topLevelFunctions(facts).has(key.slice(5)))) packageHelperCalls.push({ call, key });
       }
     }
 
@@ -392,6 +541,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
           const call = callOfName(name);
           if (call) onCall(call);
         }
+        findPackageHelperCalls(root);
         if (!ctorCalls.length) return;
         const own = [...topLevelFunctions(facts).keys()];
         if (!own.length) return;
@@ -403,7 +553,7 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
         helperCalls.sort((a, b) => a.startIndex - b.startIndex);
       },
       'source_file:exit'() {
-        if (!ctorCalls.length) return;
+        if (!ctorCalls.length && !packageHelperCalls.length) return;
         const sites: Site[] = [];
         for (const { call, ctor } of ctorCalls) {
           const binding = bindingOf(call);
@@ -419,7 +569,15 @@ export default defineRule<MessageId, Partial<ClientOptions>>({
             sites.push({ call, callee: name, madeBy: { call: made.call, callee: made.ctor.callee }, binding, method: releaseFor(made.ctor) });
           }
         }
-        judge(sites);
+        for (const { call, key } of packageHelperCalls) {
+          const callee = calleeText(call);
+          for (const [pos, made] of ctx.pkg.summaryOf(kind, key) ?? []) {
+            const binding = bindingOf(call, pos);
+            if (binding.kind === 'other') continue;
+            sites.push({ call, callee, madeBy: { callee: made.callee }, binding, method: made.data ?? 'Close' });
+          }
+        }
+        judge(testsOnlyExamples ? sites.filter((s) => inExample(s.call)) : sites);
       },
     };
   },

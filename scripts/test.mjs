@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // Runs the uvu suite (compiled to dist/test) and ends with the line `N passed, N failed`.
+// uvu's summary counts `Total` without the skipped tests (test.skip), so failed is
+// Total − Passed; a run that exits non-zero with no failure counted (a crash while loading a
+// test file, an exit before the summary) counts as one failure, never as a pass.
+// LEAKHOUND_TEST_DIR runs another directory of tests (the wrapper's own test does).
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const uvu = join(root, 'node_modules', 'uvu', 'bin.js');
-const args = [uvu, join('dist', 'test'), '\\.test\\.js$', ...process.argv.slice(2)];
+const dir = process.env.LEAKHOUND_TEST_DIR ?? join('dist', 'test');
+const args = [uvu, dir, '\\.test\\.js$', ...process.argv.slice(2)];
 
 const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
 let out = '';
@@ -14,17 +19,22 @@ child.stdout.on('data', (b) => {
   process.stdout.write(b);
   out += b.toString();
 });
-child.on('close', (code) => {
+child.on('close', (code, signal) => {
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
-  const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
-  const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
-  const skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
-  if (Number.isNaN(total) || Number.isNaN(passed)) {
-    // uvu stopped before its summary (a crash while loading a test file).
-    console.log(`0 passed, 1 failed`);
-    process.exit(code || 1);
+  const count = (label) => Number(new RegExp(`^\\s*${label}:\\s+(\\d+)\\s*$`, 'm').exec(plain)?.[1] ?? NaN);
+  const total = count('Total');
+  const passed = count('Passed');
+  const skipped = count('Skipped');
+  const ok = code === 0 && signal === null;
+  let failed = total - passed;
+  if (Number.isNaN(failed)) {
+    console.error('test: uvu ended before its summary');
+    failed = 1;
+  } else if (!ok && failed === 0) {
+    console.error(`test: uvu exited with ${signal ?? `code ${code}`} although every test it counted passed`);
+    failed = 1;
   }
-  const failed = total - passed - skipped;
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  process.exit(failed > 0 ? 1 : code ?? 1);
+  const shownPassed = Number.isNaN(passed) ? 0 : passed;
+  console.log(`${shownPassed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  process.exit(failed > 0 ? 1 : 0);
 });

@@ -1,15 +1,26 @@
 #!/usr/bin/env node
 // The leakhound command. Internal errors are one line, never a stack trace
-// (LEAKHOUND_DEBUG=1 shows it).
+// (LEAKHOUND_DEBUG=1 shows it); a failing stdout is handled by guardStdout.
 import { EXIT, main } from './cli/main.js';
+import { guardStdout, errnoWords } from './cli/output.js';
+import { printable } from './report/printable.js';
+
+let outputFailed = false;
+guardStdout(process.stdout, process.stderr, (code) => {
+  outputFailed = true;
+  process.exitCode = code;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = outputFailed ? EXIT.error : code;
   },
   (e: unknown) => {
-    process.stderr.write(`leakhound: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-    if (process.env.LEAKHOUND_DEBUG) process.stderr.write(String((e as Error)?.stack) + '\n');
+    const err = e as NodeJS.ErrnoException;
+    // A file system error that escaped the checks still names its file, in words.
+    const what = err?.path && err.code ? `${printable(err.path)}: ${errnoWords(err)}` : `internal error: ${err?.message ?? String(e)}`;
+    process.stderr.write(`leakhound: ${what}\n`);
+    if (process.env.LEAKHOUND_DEBUG) process.stderr.write(String(err?.stack) + '\n');
     process.exitCode = EXIT.error;
   },
 );

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import type { AnyRule } from '../src/engine/types.js';
-import { testRules } from './testrules.js';
+import { testRules } from './support/rules.js';
 import type { CliRun } from './helpers.js';
 
 /** Runs main(args) in `cwd`, capturing stdout and stderr. */

@@ -1,7 +1,10 @@
 // Installs leakhound the way pre-commit's `language: node` does (npm pack, then a global
-// install of the tarball into a prefix, offline from the npm cache) and runs the installed
-// command: the grammar WASM must be found inside the installed package. Where Debian's
-// pre-commit is installed, the real framework runs on a temporary repository too.
+// install of the tarball into a prefix) and runs the installed command: the grammar WASM must
+// be found inside the installed package. The tarball bundles its dependencies, so that install
+// needs no registry and no npm cache at all (it runs offline with an empty cache here; a
+// machine whose cache holds only what `npm ci` put there has no package documents). Where
+// Debian's pre-commit is installed, the real framework runs on a temporary repository too
+// (offline: its `npm install` of the hook's sources takes the tarballs `npm ci` cached).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,10 +21,11 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return { code: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
 }
 
-/** A file the installed leakhound must reject: a real rule's documented bad example when rules
- * are registered, else a directive without a reason (a warning; the hook runs with --max-warnings=0). */
-const leaking = allRules[0]?.meta.docs.example ?? 'package p\n\n//leakhound:ignore\nfunc f() {}\n';
-const leakingRule = allRules[0]?.meta.id ?? 'leakhound-directive';
+/** A file the installed leakhound must reject: a warning-level rule's documented bad example (any
+ * reported finding exits 1, warnings too), else a directive without a reason (also a warning). */
+const warned = allRules.find((r) => r.meta.severity === 'warning');
+const leaking = warned?.meta.docs.example ?? 'package p\n\n//leakhound:ignore\nfunc f() {}\n';
+const leakingRule = warned?.meta.id ?? 'leakhound-directive';
 const clean = 'package p\n\nfunc f() int { return 1 }\n';
 
 test('npm pack prints only the tarball name (pre-commit reads it), and the installed command finds its WASM', () => {
@@ -30,7 +34,8 @@ test('npm pack prints only the tarball name (pre-commit reads it), and the insta
   assert.is(pack.code, 0, pack.stderr);
   assert.is(pack.stdout, 'leakhound-0.1.0.tgz\n', 'stdout is the tarball name alone');
   const prefix = join(tmp, 'prefix');
-  const install = run('npm', ['install', '-g', '--prefix', prefix, join(tmp, 'leakhound-0.1.0.tgz')], tmp);
+  const emptyCache = { ...OFFLINE, npm_config_cache: join(tmp, 'empty-npm-cache') };
+  const install = run('npm', ['install', '-g', '--prefix', prefix, join(tmp, 'leakhound-0.1.0.tgz')], tmp, emptyCache);
   assert.is(install.code, 0, install.stderr);
   const bin = join(prefix, 'bin', 'leakhound');
   assert.ok(existsSync(bin), 'bin/leakhound installed');
@@ -39,17 +44,17 @@ test('npm pack prints only the tarball name (pre-commit reads it), and the insta
   const work = mkdtempSync(join(tmpdir(), 'leakhound-work-'));
   writeFileSync(join(work, 'leak.go'), leaking);
   writeFileSync(join(work, 'clean.go'), clean);
-  const bad = run(bin, ['--max-warnings=0', 'leak.go', 'clean.go'], work);
+  const bad = run(bin, ['leak.go', 'clean.go'], work);
   assert.is(bad.code, 1, bad.stdout + bad.stderr);
   assert.match(bad.stdout, leakingRule);
-  const good = run(bin, ['--max-warnings=0', 'clean.go'], work);
+  const good = run(bin, ['clean.go'], work);
   assert.is(good.code, 0, good.stdout + good.stderr);
   assert.is(good.stderr, '');
 });
 
 const havePreCommit = spawnSync('pre-commit', ['--version']).status === 0;
 
-(havePreCommit ? test : test.skip)('pre-commit (system node, offline): a leaking staged file is refused, a clean one accepted', () => {
+(havePreCommit ? test : test.skip)('pre-commit (system node, offline): a staged file with a warning is refused and the finding shown, a clean one accepted', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'leakhound-precommit-'));
   const git = (cwd: string, ...args: string[]) =>
     run('git', ['-c', 'user.name=t', '-c', 'user.email=t@e', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], cwd, env);
@@ -69,7 +74,7 @@ const havePreCommit = spawnSync('pre-commit', ['--version']).status === 0;
   git(tmp, 'init', '-q', 'repo');
   writeFileSync(
     join(repo, '.pre-commit-config.yaml'),
-    `repos:\n  - repo: ${hook}\n    rev: ${rev}\n    hooks:\n      - id: leakhound\n        args: [--max-warnings=0]\n`,
+    `repos:\n  - repo: ${hook}\n    rev: ${rev}\n    hooks:\n      - id: leakhound\n`,
   );
   const installed = run('pre-commit', ['install'], repo, env);
   assert.is(installed.code, 0, installed.stderr);

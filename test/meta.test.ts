@@ -7,6 +7,9 @@ import * as assert from 'uvu/assert';
 import { allRules } from '../rules/index.js';
 import { fixturesDir, packageRoot, runRule } from './helpers.js';
 
+/** The Go version a rule's examples are written for (none: the newest). */
+const goOf = (meta: { docs: { goVersion?: string } }) => (meta.docs.goVersion ? { go: meta.docs.goVersion } : {});
+
 test('every rule file is listed in the index, and nothing else', () => {
   const files = readdirSync(join(packageRoot, 'rules'))
     .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
@@ -44,7 +47,7 @@ for (const rule of allRules) {
   });
 
   test(`${meta.id}: the documented example is flagged, with every placeholder filled`, async () => {
-    const r = await runRule(rule, meta.docs.example);
+    const r = await runRule(rule, meta.docs.example, {}, 'test.go', goOf(meta));
     assert.ok(r.diagnostics.length > 0, 'bad example flagged');
     assert.equal(r.notices, [], 'bad example parses cleanly');
     for (const d of r.diagnostics) {
@@ -55,13 +58,13 @@ for (const rule of allRules) {
   });
 
   test(`${meta.id}: suggestions are offered exactly when the rule says it is fixable`, async () => {
-    const r = await runRule(rule, meta.docs.example);
+    const r = await runRule(rule, meta.docs.example, {}, 'test.go', goOf(meta));
     const suggested = r.diagnostics.some((d) => (d.suggestions?.length ?? 0) > 0);
     assert.is(suggested, meta.fixable === true, meta.fixable ? 'fixable rule offers a fix on its example' : 'rule not marked fixable offers fixes');
   });
 
   test(`${meta.id}: the documented fix is not flagged`, async () => {
-    const r = await runRule(rule, meta.docs.useInstead);
+    const r = await runRule(rule, meta.docs.useInstead, {}, 'test.go', goOf(meta));
     assert.equal(r.diagnostics.map((d) => d.message), [], 'good example silent');
     assert.equal(r.notices, [], 'good example parses cleanly');
   });

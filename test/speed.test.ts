@@ -1,5 +1,5 @@
 // Speed machinery: prefilter, worker threads, result cache, shards + merge, progress.
-// Every check here uses the test-only rules of support/rules.ts, never the shipped ones.
+// Every check here uses the test-only rules of support/rules.ts (speedRules), never the shipped ones.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { toEslintResults } from '../src/report/eslint.js';
 import { selectFiles } from '../src/cli/files.js';
 import { pathHash, selectShard } from '../src/cli/shard.js';
 import { packageRoot } from './helpers.js';
-import { allRules as testRules, goRule, tickerRule } from './support/rules.js';
+import { goRule, speedRules as testRules, tickerRule } from './support/rules.js';
 
 const rulesModule = new URL('./support/rules.js', import.meta.url).href;
 const testCli = join(packageRoot, 'dist', 'test', 'support', 'cli.js');
@@ -435,8 +435,8 @@ test('file walk: default skips and .gitignore files from the git root down, as g
 // ---- flags and progress ---------------------------------------------------------------------
 
 test('flags: --jobs, --shard, --no-cache, --cache-location', () => {
-  const c = parseCli(['-j', '3', '--shard', '1/2', '--no-cache', '--cache-location', 'x', '--stats']).config;
-  assert.equal([c.jobs, c.shard, c.cache, c.cacheLocation, c.stats], [3, { index: 1, count: 2 }, false, 'x', true]);
+  const c = parseCli(['-j', '1', '--shard', '1/2', '--no-cache', '--cache-location', 'x', '--stats']).config;
+  assert.equal([c.jobs, c.shard, c.cache, c.cacheLocation, c.stats], [1, { index: 1, count: 2 }, false, 'x', true]);
   assert.ok(parseCli([]).config.jobs >= 1);
   assert.ok(parseCli([]).config.cache);
   for (const bad of [['--jobs', '0'], ['--jobs', 'two'], ['--shard', '3/2']]) assert.throws(() => parseCli(bad), (e: unknown) => e instanceof UsageError);

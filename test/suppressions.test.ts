@@ -6,7 +6,7 @@ import { applySuppressions, parseDirectives } from '../src/engine/suppressions.j
 import { scanBuffer } from '../src/engine/scan.js';
 import type { FileResult } from '../src/engine/types.js';
 import { parser_ } from './helpers.js';
-import { chanRule, testRules, tickerRule } from './testrules.js';
+import { chanRule, testRules, tickerRule } from './support/rules.js';
 
 const active = (rules = testRules) => rules.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...rule.meta.defaultOptions } }));
 

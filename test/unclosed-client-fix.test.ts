@@ -66,7 +66,8 @@ test('leakhound --fix writes the golden files, exits 1 while unfixable findings 
     }
     const left = JSON.parse(first.stdout) as { filePath: string; messages: { line: number }[] }[];
     assert.equal(left.find((r) => r.filePath.endsWith('basic.go'))?.messages ?? [], [], 'basic.go is clean after the fix');
-    assert.is(left.find((r) => r.filePath.endsWith('unfixable.go'))?.messages.length, 5, 'the unfixable findings remain');
+    assert.is(left.find((r) => r.filePath.endsWith('unfixable.go'))?.messages.length, 4, 'the unfixable findings remain');
+    assert.equal(left.find((r) => r.filePath.endsWith('derived.go'))?.messages ?? [], [], 'derived.go is clean after the fix');
 
     const second = runCli(['--fix', '--rule', 'unclosed-client', '.'], tmp);
     assert.is(second.code, 1);
@@ -76,6 +77,18 @@ test('leakhound --fix writes the golden files, exits 1 while unfixable findings 
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test('a handle made from the client and returned or stored gets neither a finding nor a fix', async () => {
+  const text = readFileSync(join(dir, 'derived.go'), 'utf8');
+  const r = await runRule(rule, text);
+  const lineOf = (fn: string) => text.slice(0, text.indexOf(fn)).split('\n').length;
+  const funcs = (d: { span: { start: { line: number } } }) =>
+    ['bucket', 'object', 'open', 'newStore', 'reader', 'deleteObject', 'size', 'upload'].filter(
+      (f) => lineOf(`${f}(ctx`) < d.span.start.line,
+    ).pop();
+  assert.equal(r.diagnostics.map(funcs), ['deleteObject', 'size', 'upload']);
+  assert.ok(r.diagnostics.every((d) => d.suggestions?.length === 1), 'the reported ones are fixed');
 });
 
 test('leakhound --fix exits 0 when every finding was fixed', () => {

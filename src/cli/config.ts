@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import type { ActiveRule, AnyRule, Severity } from '../engine/types.js';
 import { allRules } from '../../rules/index.js';
 
-export const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
+export const FORMATS = ['pretty', 'line', 'json', 'sarif', 'github'] as const;
+/** Other names peers use for a format: ESLint calls the one-line-per-finding format `unix`. */
+const FORMAT_ALIASES: Record<string, string> = { unix: 'line' };
 export type Format = (typeof FORMATS)[number] | (string & {});
 
 export class UsageError extends Error {}
@@ -60,13 +62,14 @@ Finds memory, goroutine and resource leaks in Go source. Directories are scanned
 recursively for .go files; files are scanned as given. Default: the current directory.
 
 Options:
-  -f, --format <name>        output format: ${FORMATS.join(', ')} (default: pretty)
+  -f, --format <name>        pretty (default), line (file:line:col: message (rule-id),
+                             also called unix), json, sarif or github
   -o, --output-file <file>   write the report to a file instead of stdout
       --rule <ids>           run only these rules (comma-separated, repeatable)
       --disable <ids>        turn these rules off (comma-separated, repeatable)
       --fix                  apply the suggested fixes to the files
       --quiet                report errors only, not warnings
-      --max-warnings <n>     exit 1 when there are more than n warnings
+      --max-warnings <n>     let up to n warnings pass with exit 0 (default 0)
       --no-default-skips     also scan vendor/, testdata/, dot/underscore dirs,
                              .gitignored and generated files
       --color / --no-color   force or disable colors in pretty output
@@ -77,7 +80,8 @@ Options:
       --write-baseline <file>
                              record the current findings as the baseline and exit
       --new-from-rev <rev>   report only findings on lines changed since git rev
-  -j, --jobs <n>             threads to scan with (default: available cores)
+  -j, --jobs <n>             threads to scan with (default and maximum: the
+                             available cores)
       --no-cache             do not read or write the result cache
       --cache-location <dir> where the result cache lives (default:
                              node_modules/.cache/leakhound, or .leakhound-cache)
@@ -90,8 +94,9 @@ Options:
 
 Merge sharded reports: leakhound merge a.json b.json ... [--format <name>] [-o <file>]
 
-Exit codes: 0 no findings, 1 findings (or more warnings than --max-warnings),
-2 usage, configuration or internal error.`;
+Exit codes: 0 nothing reported; 1 findings reported, warnings too (as golangci-lint
+and staticcheck do; --max-warnings n lets up to n warnings pass, --quiet drops them);
+2 usage, configuration, file or internal error.`;
 
 export function defaultRuleSettings(rules: AnyRule[] = allRules): Record<string, RuleSetting> {
   const out: Record<string, RuleSetting> = {};
@@ -123,6 +128,50 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  'output-file': { type: 'string', short: 'o' },
+  rule: { type: 'string', multiple: true },
+  disable: { type: 'string', multiple: true },
+  fix: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  'max-warnings': { type: 'string' },
+  'no-default-skips': { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  'list-rules': { type: 'boolean' },
+  config: { type: 'string' },
+  'print-config': { type: 'boolean' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
+  'new-from-rev': { type: 'string' },
+  jobs: { type: 'string', short: 'j' },
+  'no-cache': { type: 'boolean' },
+  'cache-location': { type: 'string' },
+  shard: { type: 'string' },
+  stats: { type: 'boolean' },
+  // Hidden: parse every file whole (the reference the per-declaration parse is checked against).
+  'whole-file': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/**
+ * Where `merge` stands in argv when it is the first argument that is not an option or an
+ * option's value (`leakhound --no-cache merge a.json`), else -1. A directory named merge is
+ * scanned as ./merge.
+ */
+export function mergeAt(argv: string[]): number {
+  let tokens;
+  try {
+    tokens = parseArgs({ args: argv, allowPositionals: true, strict: false, tokens: true, options: OPTIONS }).tokens;
+  } catch {
+    return -1;
+  }
+  const first = tokens.find((t) => t.kind === 'positional' || t.kind === 'option-terminator');
+  return first?.kind === 'positional' && first.value === 'merge' ? first.index : -1;
+}
+
 export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliRequest {
   let parsed;
   try {
@@ -130,40 +179,14 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        'output-file': { type: 'string', short: 'o' },
-        rule: { type: 'string', multiple: true },
-        disable: { type: 'string', multiple: true },
-        fix: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        'max-warnings': { type: 'string' },
-        'no-default-skips': { type: 'boolean' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        'list-rules': { type: 'boolean' },
-        config: { type: 'string' },
-        'print-config': { type: 'boolean' },
-        baseline: { type: 'string' },
-        'write-baseline': { type: 'string' },
-        'new-from-rev': { type: 'string' },
-        jobs: { type: 'string', short: 'j' },
-        'no-cache': { type: 'boolean' },
-        'cache-location': { type: 'string' },
-        shard: { type: 'string' },
-        stats: { type: 'boolean' },
-        // Hidden: parse every file whole (the reference the per-declaration parse is checked against).
-        'whole-file': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
     // parseArgs messages are one line already; drop its hint about `--` for brevity.
     throw new UsageError((e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
   }
   const v = parsed.values;
-  const format = v.format ?? 'pretty';
+  const format = FORMAT_ALIASES[v.format ?? ''] ?? v.format ?? 'pretty';
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format: unknown format '${format}' (expected one of: ${FORMATS.join(', ')})`);
   }
@@ -174,10 +197,13 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
       throw new UsageError(`--max-warnings: expected a non-negative integer, got '${v['max-warnings']}'`);
     }
   }
-  let jobs = availableParallelism();
+  // More threads than cores only costs memory (each holds a parser): --jobs 1000 is the cores.
+  const cores = availableParallelism();
+  let jobs = cores;
   if (v.jobs !== undefined) {
     jobs = Number(v.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a positive integer, got '${v.jobs}'`);
+    jobs = Math.min(jobs, cores);
   }
   const shard = v.shard === undefined ? undefined : parseShard(v.shard);
   const rules = defaultRuleSettings(ruleList);

@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { AnyRule, Severity } from '../engine/types.js';
 import { defaultRuleSettings, type Config, type RuleSetting } from './config.js';
 import { DIRECTIVE_RULE_ID } from '../engine/suppressions.js';
+import { errnoWords } from './output.js';
 
 export const CONFIG_NAMES = ['leakhound.config.json', '.leakhound.yaml', '.leakhound.yml'];
 
@@ -166,7 +167,7 @@ export async function loadConfigFile(path: string, cwd: string, rules: AnyRule[]
     text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''); // editors on Windows add a BOM
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${shown}: cannot read config file: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new ConfigError(`${shown}: cannot read config file: ${code === 'ENOENT' ? 'no such file' : errnoWords(e)}`);
   }
   let data: Json;
   if (/\.ya?ml$/i.test(abs)) {
@@ -177,7 +178,11 @@ export async function loadConfigFile(path: string, cwd: string, rules: AnyRule[]
       const where = err.linePos?.[0] ? `line ${err.linePos[0].line}: ` : '';
       throw new ConfigError(`${shown}: ${where}invalid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '')}`);
     }
-    data = doc.toJS() as Json;
+    try {
+      data = doc.toJS() as Json; // the yaml package refuses an alias bomb here (maxAliasCount)
+    } catch (e) {
+      throw new ConfigError(`${shown}: invalid YAML: ${(e as Error).message.split('\n')[0]}`);
+    }
   } else {
     try {
       data = JSON.parse(text) as Json;

@@ -4,6 +4,7 @@
 // Generated files are recognised by their content, in the engine.
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { errnoWords } from './output.js';
 import { gitRoot, isGitIgnoredFrom, isSkippedDirName, walkGoFiles } from './walk.js';
 
 export interface FileSelection {
@@ -13,6 +14,8 @@ export interface FileSelection {
   missing: string[];
   /** Paths the user named that are neither a directory nor a regular file (FIFOs, devices). */
   special: string[];
+  /** Directories (found by the walk or named) and named paths that could not be read, and why. */
+  unreadable: { path: string; why: string }[];
 }
 
 export interface SelectOptions {
@@ -46,6 +49,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   const out = new Set<string>();
   const missing: string[] = [];
   const special: string[] = [];
+  const unreadable: FileSelection['unreadable'] = [];
   // picomatch loads only when there are ignore globs (pre-commit start-up time).
   const ignoreMatch = opts.ignore.length ? (await import('picomatch')).default(opts.ignore, { dot: true }) : () => false;
   // .gitignore files count from the git root down (or from the scanned directory outside git).
@@ -60,14 +64,17 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
     let st;
     try {
       st = statSync(abs);
-    } catch {
-      missing.push(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') missing.push(p);
+      else unreadable.push({ path: p, why: `cannot read: ${errnoWords(e)}` });
       continue;
     }
     if (st.isDirectory()) {
       const found = walkGoFiles(abs, (opts.defaultSkips && gitRoot(abs)) || abs, {
         gitignore: opts.defaultSkips,
         defaultSkips: opts.defaultSkips,
+        onUnreadable: (dir, e) => unreadable.push({ path: display(cwd, dir), why: `cannot read directory: ${errnoWords(e)}` }),
       });
       for (const f of found) {
         const shown = display(cwd, f);
@@ -82,6 +89,6 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       out.add(shown);
     }
   }
-  return { files: [...out].sort(), missing, special };
+  return { files: [...out].sort(), missing, special, unreadable: unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 

@@ -1,21 +1,26 @@
 // argv → config → files → scan → report → exit code.
-// Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Exit codes: 0 nothing reported, 1 findings reported (errors or warnings, as golangci-lint and
+// staticcheck do; --max-warnings N lets up to N warnings pass), 2 usage, configuration, file or
+// internal error.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { activeRules, HELP, parseCli, UsageError, type Config } from './config.js';
+import { activeRules, HELP, mergeAt, parseCli, UsageError, type Config } from './config.js';
 import { scanFiles, scanFilesWithStats } from '../engine/run.js';
 import { packageRoot } from '../engine/parser.js';
 import type { AnyRule, FileResult } from '../engine/types.js';
-import { applyEdits, fixEdits } from './fix.js';
+import { applyFixes } from './fix.js';
 import { selectFiles } from './files.js';
 import { allRules } from '../../rules/index.js';
 import { applyConfigFile, ConfigError } from './configfile.js';
 import { DIRECTIVE_RULE_ID, directiveRule } from '../engine/suppressions.js';
-import { changedLines, findRepoRoot, GitError, isChanged } from './gitdiff.js';
+import { changedLines, findRepoRoot, GitError, isChanged, type ChangedLines } from './gitdiff.js';
+import type { BaselineFile } from './baseline.js';
 import { runMerge } from './merge.js';
 import { formatStats, runOptions } from './runopts.js';
 import { selectShard } from './shard.js';
+import { OutputError, errnoWords, writeReportFile } from './output.js';
+import { printable } from '../report/printable.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 const SMALL_RUN = 32;
@@ -29,7 +34,7 @@ export function version(): string {
 const docsUrl = (id: string) => `https://github.com/leakhound/leakhound/blob/main/docs/rules/${id}.md`;
 
 /** File text for fingerprints (SARIF, baselines), read once per file. */
-function textReader(cwd: string): (filePath: string) => string | undefined {
+export function textReader(cwd: string): (filePath: string) => string | undefined {
   const cache = new Map<string, string | undefined>();
   return (f) => {
     if (!cache.has(f)) {
@@ -43,8 +48,10 @@ function textReader(cwd: string): (filePath: string) => string | undefined {
   };
 }
 
-interface ReportContext {
+export interface ReportContext {
   cwd: string;
+  /** The repository root paths are shown from in SARIF and GitHub annotations (default: cwd's). */
+  root?: string;
   rules: AnyRule[];
   failed: boolean;
   readText: (filePath: string) => string | undefined;
@@ -56,22 +63,27 @@ export async function report(
   config: Config,
   ctx: ReportContext = { cwd: process.cwd(), rules: allRules, failed: false, readText: textReader(process.cwd()) },
 ): Promise<string> {
+  const root = ctx.root ?? findRepoRoot(ctx.cwd) ?? ctx.cwd;
+  const shard = config.shard ? `${config.shard.index}/${config.shard.count}` : undefined;
   switch (config.format) {
     case 'json':
-      return (await import('../report/json.js')).formatJson(results);
+      return (await import('../report/json.js')).formatJson(results, shard);
+    case 'line':
+      return (await import('../report/line.js')).formatLine(results);
     case 'github':
-      return (await import('../report/github.js')).formatGithub(results, { cwd: ctx.cwd, root: findRepoRoot(ctx.cwd) ?? ctx.cwd });
+      return (await import('../report/github.js')).formatGithub(results, { cwd: ctx.cwd, root });
     case 'sarif': {
       const ran = activeRules(config, ctx.rules).map((r) => ({ ...r.rule.meta, severity: r.severity }));
       return (await import('../report/sarif.js')).formatSarif(results, {
         rules: [...ran, directiveRule],
         cwd: ctx.cwd,
-        srcRoot: findRepoRoot(ctx.cwd) ?? ctx.cwd,
+        srcRoot: root,
         version: version(),
         informationUri: 'https://github.com/leakhound/leakhound',
         helpUri: docsUrl,
         readText: ctx.readText,
         executionSuccessful: !ctx.failed,
+        shard,
       });
     }
     default:
@@ -79,23 +91,9 @@ export async function report(
   }
 }
 
-function applyFixes(results: FileResult[]): string[] {
-  const changed: string[] = [];
-  for (const r of results) {
-    const edits = fixEdits(r.diagnostics);
-    if (!edits.length) continue;
-    const text = readFileSync(r.filePath, 'utf8');
-    const fixed = applyEdits(text, edits);
-    if (fixed.applied && fixed.text !== text) {
-      writeFileSync(r.filePath, fixed.text);
-      changed.push(r.filePath);
-    }
-  }
-  return changed;
-}
-
 export async function main(argv: string[], ruleList: AnyRule[] = allRules): Promise<number> {
-  if (argv[0] === 'merge') return runMerge(argv.slice(1), report);
+  const at = mergeAt(argv);
+  if (at >= 0) return runMerge([...argv.slice(0, at), ...argv.slice(at + 1)], report, ruleList);
   let req;
   try {
     req = parseCli(argv, ruleList);
@@ -121,8 +119,8 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   }
 
   const cwd = process.cwd();
-  let changedSince;
-  let baseline;
+  let changedSince: ChangedLines | undefined;
+  let baseline: BaselineFile | undefined;
   try {
     const withFile = await applyConfigFile(config, req.ruleFlags, cwd, ruleList);
     config = withFile.config;
@@ -142,13 +140,15 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore });
   let failed = false;
   for (const m of selection.missing) {
-    process.stderr.write(`leakhound: ${m}: no such file or directory\n`);
+    process.stderr.write(`leakhound: ${printable(m)}: no such file or directory\n`);
     failed = true;
   }
   for (const m of selection.special) {
-    process.stderr.write(`leakhound: ${m}: cannot read file: not a regular file\n`);
+    process.stderr.write(`leakhound: ${printable(m)}: cannot read file: not a regular file\n`);
     failed = true;
   }
+  // Unreadable directories are reported like unreadable files: a notice in every format.
+  const unreadable: FileResult[] = selection.unreadable.map((u) => ({ filePath: u.path, diagnostics: [], notices: [{ kind: 'read-error', message: u.why }] }));
   const files = config.shard ? selectShard(selection.files, config.shard) : selection.files;
   // A few files (a pre-commit run): tiering the parser's WASM up to V8's optimizing compiler
   // costs more than it saves (bench/precommit.mjs: about a quarter of the run).
@@ -156,59 +156,87 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const rules = activeRules(config, ruleList);
   const started = performance.now();
   const scanOpts = { ...runOptions(config, rules, version(), cwd), knownRules: ruleList.map((r) => r.meta.id) };
-  const scanned = await scanFilesWithStats(files, scanOpts);
+  const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));
   let results = scanned.results;
+  const baselineMod = baseline || config.writeBaseline ? await import('./baseline.js') : undefined;
+  const root = findRepoRoot(cwd) ?? cwd;
+  // What the run reports: the findings that survive the baseline, --new-from-rev, the
+  // config's verdict on directive problems and --quiet. Only these may be fixed.
+  const reported = (all: FileResult[], readText: (f: string) => string | undefined): FileResult[] => {
+    let out = all;
+    if (baseline) out = baselineMod!.filterBaseline(out, baseline, { cwd, root, readText });
+    if (changedSince) {
+      const lines = changedSince;
+      out = out.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
+    }
+    const directives = config.rules[DIRECTIVE_RULE_ID]; // set by the config file
+    if (directives) {
+      out = out.map((r) => ({
+        ...r,
+        diagnostics: r.diagnostics
+          .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
+          .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
+      }));
+    }
+    if (config.quiet) out = out.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
+    return out;
+  };
   if (config.fix) {
-    const changed = applyFixes(results);
-    if (changed.length) {
-      const again = new Map((await scanFiles(changed, scanOpts)).map((r) => [r.filePath, r]));
+    const hashes = new Map(files.map((f, i) => [f, scanned.hashes[i]]));
+    const fixed = applyFixes(reported(results, textReader(cwd)), (f) => hashes.get(f), (f) => resolve(cwd, f));
+    for (const s of fixed.skipped) process.stderr.write(`leakhound: ${printable(s.filePath)}: ${s.why}\n`);
+    if (fixed.unwritable) failed = true;
+    process.stderr.write(`leakhound: fixed ${fixed.fixed} problem${fixed.fixed === 1 ? '' : 's'} in ${fixed.files.length} file${fixed.files.length === 1 ? '' : 's'}\n`);
+    if (fixed.files.length) {
+      const again = new Map((await scanFiles(fixed.files, scanOpts)).map((r) => [r.filePath, r]));
       results = results.map((r) => again.get(r.filePath) ?? r);
+      // The fixes moved lines: ask git again which ones changed.
+      if (config.newFromRev !== undefined) changedSince = changedLines(config.newFromRev, cwd);
     }
   }
-  // File notices go to stderr, one line each, unless the pretty report on stdout shows them.
-  const noticesInReport = config.format === 'pretty' && !config.outputFile;
+  results = [...results, ...unreadable];
+  // File notices go to stderr, one line each, unless a human-readable report on stdout shows them.
+  const noticesInReport = (config.format === 'pretty' || config.format === 'line') && !config.outputFile;
   for (const r of results) {
     for (const n of r.notices) {
       const where = n.line ? `${r.filePath}:${n.line}:${n.column ?? 1}` : r.filePath;
-      if (!noticesInReport) process.stderr.write(`leakhound: ${where}: ${n.message}\n`);
+      if (!noticesInReport) process.stderr.write(`leakhound: ${printable(where)}: ${printable(n.message)}\n`);
       if (n.kind === 'read-error' || n.kind === 'rule-error') failed = true;
     }
   }
   const readText = textReader(cwd);
-  const baselineCtx = { cwd, root: findRepoRoot(cwd) ?? cwd, readText };
   if (config.writeBaseline) {
-    const n = (await import('./baseline.js')).writeBaseline(config.writeBaseline, results, baselineCtx);
-    process.stderr.write(`leakhound: wrote ${n} finding(s) to the baseline ${config.writeBaseline}\n`);
+    let n;
+    try {
+      n = baselineMod!.writeBaseline(config.writeBaseline, results, { cwd, root, readText });
+    } catch (e) {
+      process.stderr.write(`leakhound: cannot write the baseline to ${printable(config.writeBaseline)}: ${errnoWords(e)}\n`);
+      return EXIT.error;
+    }
+    process.stderr.write(`leakhound: wrote ${n} finding(s) to the baseline ${printable(config.writeBaseline)}\n`);
     return failed ? EXIT.error : EXIT.clean;
   }
-  if (baseline) results = (await import('./baseline.js')).filterBaseline(results, baseline, baselineCtx);
-  if (changedSince) {
-    const lines = changedSince;
-    results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
-  }
-  const directives = config.rules[DIRECTIVE_RULE_ID]; // set by the config file
-  if (directives) {
-    results = results.map((r) => ({
-      ...r,
-      diagnostics: r.diagnostics
-        .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
-        .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
-    }));
-  }
-  if (config.quiet) {
-    results = results.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
-  }
+  results = reported(results, readText);
   const out = await report(results, config, { cwd, rules: ruleList, failed, readText });
-  if (config.outputFile) writeFileSync(config.outputFile, out);
-  else process.stdout.write(out);
-
+  try {
+    if (config.outputFile) writeReportFile(config.outputFile, out);
+    else process.stdout.write(out);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    process.stderr.write(`leakhound: ${e.message}\n`);
+    return EXIT.error;
+  }
   if (failed) return EXIT.error;
-  const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
-  const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
-  if (errors > 0) return EXIT.findings;
-  if (config.maxWarnings !== undefined && warnings > config.maxWarnings) return EXIT.findings;
-  return EXIT.clean;
+  return findingsExit(results, config.maxWarnings);
+}
+
+/** The one exit rule: 1 when anything is reported (errors, or more warnings than --max-warnings, default 0), else 0. */
+export function findingsExit(results: FileResult[], maxWarnings = 0): number {
+  let errors = 0;
+  let warnings = 0;
+  for (const r of results) for (const d of r.diagnostics) d.severity === 'error' ? errors++ : warnings++;
+  return errors > 0 || warnings > maxWarnings ? EXIT.findings : EXIT.clean;
 }
 

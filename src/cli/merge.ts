@@ -2,12 +2,17 @@
 // (`--shard K/N`) into the report one machine would have written, byte for byte.
 // JSON inputs are read back into results and written by the ordinary reporters (so any
 // output format works); SARIF inputs are joined as SARIF (rules united, results re-sorted).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { HELP, parseCli, UsageError, type Config } from './config.js';
 import type { EslintResult } from '../report/eslint.js';
-import type { Diagnostic, FileResult, Notice } from '../engine/types.js';
+import type { AnyRule, Diagnostic, FileResult, Notice } from '../engine/types.js';
+import { allRules } from '../../rules/index.js';
+import { findRepoRoot } from './gitdiff.js';
+import { findingsExit, textReader, type ReportContext } from './main.js';
+import { OutputError, writeReportFile } from './output.js';
 
-type Reporter = (results: FileResult[], config: Config) => Promise<string>;
+type Reporter = (results: FileResult[], config: Config, ctx: ReportContext) => Promise<string>;
 
 /** ESLint-shaped JSON back into results: the inverse of toEslintResults. */
 export function fromEslintResults(input: EslintResult[]): FileResult[] {
@@ -132,6 +137,12 @@ export function mergeSarif(logs: SarifLog[]): SarifLog {
         if (oinv.toolExecutionNotifications?.length) inv.toolExecutionNotifications = [...(inv.toolExecutionNotifications ?? []), ...oinv.toolExecutionNotifications];
       }
     }
+    // The joined log is the one a single machine writes: no shard label.
+    const props = run.properties as Record<string, unknown> | undefined;
+    if (props) {
+      delete props.shard;
+      if (Object.keys(props).length === 0) delete run.properties;
+    }
     if (rules) run.tool.driver.rules = rules;
     if (artifacts) run.artifacts = artifacts;
     run.results = results.sort(compareSarif);
@@ -161,10 +172,64 @@ function readReport(path: string): EslintResult[] | SarifLog {
   throw new UsageError(`merge: ${path} is neither a leakhound JSON report nor a SARIF log`);
 }
 
-export async function runMerge(argv: string[], report: Reporter): Promise<number> {
+/** `K/N` labels of the reports (undefined for a report that carries none: not a shard, or an empty one). */
+function shardOf(r: EslintResult[] | SarifLog): string | undefined {
+  if (isSarif(r)) {
+    const p = r.runs[0]?.properties as { shard?: unknown } | undefined;
+    return typeof p?.shard === 'string' ? p.shard : undefined;
+  }
+  return r.find((x) => typeof x.shard === 'string')?.shard;
+}
+
+/** A warning when the reports are not one whole set of shards, else undefined. */
+export function missingShards(labels: (string | undefined)[]): string | undefined {
+  const parsed = labels.map((l) => (l ? /^(\d+)\/(\d+)$/.exec(l) : null));
+  const counts = new Set(parsed.filter((m) => m).map((m) => Number(m![2])));
+  if (counts.size === 0) return undefined;
+  if (counts.size > 1) return `the reports come from different shard counts (${[...counts].sort((a, b) => a - b).map((n) => `/${n}`).join(', ')}): the merged report is not one scan`;
+  const n = [...counts][0]!;
+  const seen = new Map<number, number>();
+  for (const m of parsed) if (m) seen.set(Number(m[1]), (seen.get(Number(m[1])) ?? 0) + 1);
+  const twice = [...seen].filter(([, c]) => c > 1).map(([k]) => k);
+  if (twice.length) return `shard ${twice.map((k) => `${k}/${n}`).join(', ')} given more than once`;
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !seen.has(k));
+  // A shard that scanned no file writes `[]`, which carries no label: it may be one of those.
+  const unlabeled = labels.filter((l) => !l).length;
+  if (missing.length > unlabeled) return `shard ${missing.map((k) => `${k}/${n}`).join(', ')} missing: the merged report covers only part of the files`;
+  return undefined;
+}
+
+/**
+ * JSON reports name files relative to the directory they were scanned from. Run from there,
+ * the paths hold; run from elsewhere, a path is looked up beside the report file too, and
+ * shown relative to here. Returns the results and how many files were found nowhere (SARIF
+ * results for those carry no fingerprint).
+ */
+function locate(results: FileResult[], reportPath: string, cwd: string): { results: FileResult[]; lost: number } {
+  const beside = dirname(resolve(cwd, reportPath));
+  let lost = 0;
+  const out = results.map((r) => {
+    if (isAbsolute(r.filePath) || existsSync(resolve(cwd, r.filePath))) return r;
+    const there = resolve(beside, r.filePath);
+    if (!existsSync(there)) {
+      lost++;
+      return r;
+    }
+    const rel = relative(cwd, there);
+    return { ...r, filePath: (rel.startsWith('..') || isAbsolute(rel) ? there : rel).split(sep).join('/') };
+  });
+  return { results: out, lost };
+}
+
+function write(config: Config, text: string): void {
+  if (config.outputFile) writeReportFile(config.outputFile, text);
+  else process.stdout.write(text);
+}
+
+export async function runMerge(argv: string[], report: Reporter, ruleList: AnyRule[] = allRules): Promise<number> {
   try {
     const explicitFormat = argv.some((a) => /^(-f|--format)(=.*)?$/.test(a) || /^-f./.test(a));
-    const req = parseCli(argv);
+    const req = parseCli(argv, ruleList);
     if (req.kind === 'help') {
       process.stdout.write(HELP + '\n');
       return 0;
@@ -174,30 +239,43 @@ export async function runMerge(argv: string[], report: Reporter): Promise<number
     const reports = inputs.map(readReport);
     const sarif = reports.filter(isSarif);
     if (sarif.length && sarif.length !== reports.length) throw new UsageError('merge: cannot mix JSON and SARIF reports');
-    const { config } = parseCli(explicitFormat ? argv : [...argv, '--format', sarif.length ? 'sarif' : 'json']);
+    const { config } = parseCli(explicitFormat ? argv : [...argv, '--format', sarif.length ? 'sarif' : 'json'], ruleList);
+    const gap = missingShards(reports.map(shardOf));
+    if (gap) process.stderr.write(`leakhound: merge: warning: ${gap}\n`);
     if (sarif.length) {
       if (config.format !== 'sarif') throw new UsageError('merge: SARIF reports can only be joined into SARIF (--format sarif)');
-      const text = JSON.stringify(mergeSarif(sarif), null, 2) + '\n';
-      if (config.outputFile) writeFileSync(config.outputFile, text);
-      else process.stdout.write(text);
-      const errors = sarif.some((l) => l.runs.some((r) => r.results?.some((x) => x.level === 'error')));
-      return errors ? 1 : 0;
+      const merged = mergeSarif(sarif);
+      write(config, JSON.stringify(merged, null, 2) + '\n');
+      let errors = 0;
+      let warnings = 0;
+      for (const run of merged.runs) for (const x of run.results ?? []) x.level === 'error' ? errors++ : warnings++;
+      return errors > 0 || warnings > (config.maxWarnings ?? 0) ? 1 : 0;
     }
-    const results = mergeResults((reports as EslintResult[][]).map(fromEslintResults));
-    const text = await report(results, config);
-    if (config.outputFile) writeFileSync(config.outputFile, text);
-    else process.stdout.write(text);
-    if (results.some((r) => r.notices.some((n) => n.kind === 'read-error'))) return 2;
-    const count = (sev: string) => results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === sev).length, 0);
-    if (count('error') > 0) return 1;
-    if (config.maxWarnings !== undefined && count('warning') > config.maxWarnings) return 1;
-    return 0;
+    const cwd = process.cwd();
+    let lost = 0;
+    const runs = (reports as EslintResult[][]).map((r, i) => {
+      const found = locate(fromEslintResults(r), inputs[i]!, cwd);
+      lost += found.lost;
+      return found.results;
+    });
+    const results = mergeResults(runs);
+    // A rule the shards ran (a config may turn on one that is off by default) is a rule of the report.
+    for (const r of results) for (const d of r.diagnostics) if (config.rules[d.ruleId]) config.rules[d.ruleId]!.enabled = true;
+    if (lost && config.format === 'sarif') {
+      process.stderr.write(`leakhound: merge: warning: ${lost} file(s) named in the reports are found neither from here nor beside the reports: their SARIF results carry no fingerprint (run merge where the shards were scanned)\n`);
+    }
+    // SARIF paths are relative to the repository the files are in, wherever merge runs.
+    const first = results.find((r) => existsSync(resolve(cwd, r.filePath)));
+    const root = first ? findRepoRoot(dirname(resolve(cwd, first.filePath))) : undefined;
+    const failed = results.some((r) => r.notices.some((n) => n.kind === 'read-error'));
+    write(config, await report(results, config, { cwd, root, rules: ruleList, failed, readText: textReader(cwd) }));
+    if (failed) return 2;
+    return findingsExit(results, config.maxWarnings);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`leakhound: ${e.message}\nTry 'leakhound --help' for usage.\n`);
+    if (e instanceof UsageError || e instanceof OutputError) {
+      process.stderr.write(`leakhound: ${e.message}\n${e instanceof UsageError ? "Try 'leakhound --help' for usage.\n" : ''}`);
       return 2;
     }
     throw e;
   }
 }
-

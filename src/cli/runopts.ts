@@ -37,6 +37,9 @@ export function formatStats(s: RunStats, ms: number): string {
     ` with ${s.workers ? `${s.workers} worker threads` : 'the main thread'}: ` +
     `${s.cached + s.cachedByHash} from the cache (${s.cachedByHash} by content hash), ` +
     `${s.skippedByTriggers} skipped by rule triggers (${mb(s.skippedBytesByTriggers)}), ` +
-    `${s.skippedGenerated} generated, ${s.parsed} parsed (${mb(s.parsedBytes)}; of that, ${mb(s.parsedChars)} of declarations parsed)\n`
+    `${s.skippedGenerated} generated, ${s.parsed} parsed (${mb(s.parsedBytes)}; of that, ${mb(s.parsedChars)} of declarations parsed)\n` +
+    (s.withoutGoMod
+      ? `leakhound: no go.mod governs ${s.withoutGoMod} of the files: the newest Go was assumed for them (rules for older Go, such as timers before 1.23, stay silent there)\n`
+      : '')
   );
 }

@@ -21,6 +21,8 @@ export interface WalkOptions {
   defaultSkips: boolean;
   /** Apply .gitignore files. */
   gitignore: boolean;
+  /** Called for a directory that could not be read (its files are not scanned). */
+  onUnreadable?: (dir: string, e: NodeJS.ErrnoException) => void;
 }
 
 interface Level {
@@ -114,8 +116,9 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return; // unreadable directory: nothing to scan there
+    } catch (e) {
+      opts.onUnreadable?.(dir, e as NodeJS.ErrnoException);
+      return;
     }
     if (opts.gitignore) {
       const ig = gitignoreOf(dir, new Set(entries.filter((e) => e.name.startsWith('.git')).map((e) => e.name)));

@@ -8,23 +8,31 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
+import type { DepsChecker, DirSnapshot, PackageDeps, ScanDeps } from './packages.js';
 import type { Diagnostic, Notice } from './types.js';
 
-const MAGIC = 'leakhound-cache 1';
+const MAGIC = 'leakhound-cache 2';
 /** Cache files kept in the directory (one per configuration and build); the least recently written go first. */
 const KEEP_FILES = 8;
 /** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
 const RACY_MS = 2000;
 
-/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices] */
-type Entry = [number, number, number, string, number, Diagnostic[], Notice[]];
+/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices, Go version that applied, what the result consulted in its package] */
+type Entry = [number, number, number, string, number, Diagnostic[], Notice[], string, PackageDeps?];
+
+/** The body of a cache file: per source file its entry, and the directory snapshots the entries' dependencies name. */
+interface Body {
+  files: Record<string, Entry>;
+  dirs: Record<string, DirSnapshot>;
+}
 
 export interface CachedResult {
   diagnostics: Diagnostic[];
   notices: Notice[];
 }
 
-export type Lookup = { hit: CachedResult } | { expectHash: string } | undefined;
+/** A hit carries the content hash the result was computed from (--fix checks it before writing). */
+export type Lookup = { hit: CachedResult; hash: string } | { expectHash: string } | undefined;
 
 /** The default cache directory: node_modules/.cache/leakhound when there is a node_modules, else .leakhound-cache. */
 export function defaultCacheDir(cwd: string): string {
@@ -59,6 +67,8 @@ export function checksum(body: string): string {
 
 export class ResultCache {
   private entries = new Map<string, Entry>();
+  /** Directory snapshots by their state hash. */
+  private dirs = new Map<string, DirSnapshot>();
   private dirty = false;
   /** Why an existing cache file was not used, if it was not (for --stats and tests). */
   discarded?: string;
@@ -89,8 +99,9 @@ export class ResultCache {
     if (head.length !== 4 || `${head[0]} ${head[1]}` !== MAGIC) return this.discard('unknown header');
     if (Number(head[3]) !== body.length || head[2] !== checksum(body)) return this.discard('checksum mismatch');
     try {
-      const parsed = JSON.parse(body) as Record<string, Entry>;
-      for (const [k, v] of Object.entries(parsed)) this.entries.set(k, v);
+      const parsed = JSON.parse(body) as Body;
+      for (const [k, v] of Object.entries(parsed.files)) this.entries.set(k, v);
+      for (const [k, v] of Object.entries(parsed.dirs)) this.dirs.set(k, v);
     } catch {
       return this.discard('unreadable body');
     }
@@ -99,6 +110,7 @@ export class ResultCache {
   private discard(why: string): void {
     this.discarded = why;
     this.entries.clear();
+    this.dirs.clear();
     this.dirty = true; // rewrite it even if every file turns out unchanged
   }
 
@@ -106,25 +118,52 @@ export class ResultCache {
     return this.entries.size;
   }
 
-  /** A hit when the stat is unchanged; else the hash to compare the content with. */
-  lookup(absPath: string, st: Stats | undefined): Lookup {
+  /**
+   * A hit when the stat is unchanged; else the hash to compare the content with. A result
+   * found under another Go version (the go.mod changed) is no result: the file is scanned.
+   * An entry whose result consulted its package is used only when `checker` confirms that
+   * what it consulted is unchanged (never without a checker).
+   */
+  lookup(absPath: string, st: Stats | undefined, goKey = '', checker?: DepsChecker): Lookup {
     const e = this.entries.get(absPath);
-    if (!e || !st) return undefined;
-    if (!e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return { hit: { diagnostics: e[5], notices: e[6] } };
+    if (!e || !st || e[7] !== goKey) return undefined;
+    if (e[8]) {
+      const ok = checker?.valid(e[8], this.dirs.get(e[8].state)) ?? false;
+      if (!ok) return undefined;
+      if (ok !== true) this.setDeps(e, ok);
+    }
+    if (!e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return { hit: { diagnostics: e[5], notices: e[6] }, hash: e[3] };
     return { expectHash: e[3] };
+  }
+
+  /** Sets an entry's dependencies; a snapshot that comes with them is kept once per directory state. */
+  private setDeps(e: Entry, d: PackageDeps | ScanDeps | undefined): void {
+    if (!d) {
+      e.length = 8;
+      return;
+    }
+    if ('snapshot' in d) {
+      const { snapshot, ...deps } = d;
+      e[8] = deps;
+      this.dirs.set(d.state, snapshot);
+    } else e[8] = d;
+    this.dirty = true;
   }
 
   /** The stored result, after the content hash confirmed it; refreshes the stat. */
   confirm(absPath: string, st: Stats | undefined, now = Date.now()): CachedResult | undefined {
     const e = this.entries.get(absPath);
     if (!e) return undefined;
-    if (st) this.record(absPath, st, e[3], { diagnostics: e[5], notices: e[6] }, now);
+    if (st) this.record(absPath, st, e[3], { diagnostics: e[5], notices: e[6] }, now, e[7], e[8]);
     return { diagnostics: e[5], notices: e[6] };
   }
 
-  record(absPath: string, st: Stats, hash: string, r: CachedResult, now = Date.now()): void {
+  /** Records a result; `deps` is what it consulted in its package, if anything. */
+  record(absPath: string, st: Stats, hash: string, r: CachedResult, now = Date.now(), goKey = '', deps?: PackageDeps | ScanDeps): void {
     const racy = now - st.mtimeMs < RACY_MS ? 1 : 0;
-    this.entries.set(absPath, [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices]);
+    const e: Entry = [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices, goKey];
+    this.setDeps(e, deps);
+    this.entries.set(absPath, e);
     this.dirty = true;
   }
 
@@ -153,7 +192,12 @@ export class ResultCache {
   /** Writes the cache (atomically: a temp file renamed over it) when something changed. Errors are ignored: a cache is optional. */
   save(): void {
     if (!this.dirty) return;
-    const body = JSON.stringify(Object.fromEntries(this.entries));
+    // Keep the snapshots some entry still names.
+    const used = new Set<string>();
+    for (const e of this.entries.values()) if (e[8]) used.add(e[8].state);
+    const dirs: Record<string, DirSnapshot> = {};
+    for (const [k, v] of this.dirs) if (used.has(k)) dirs[k] = v;
+    const body = JSON.stringify({ files: Object.fromEntries(this.entries), dirs } satisfies Body);
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });

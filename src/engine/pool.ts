@@ -2,6 +2,7 @@
 // first (so no thread is left with one large file at the end), two batches in flight per
 // worker so that none waits for the main thread. Outcomes come back in task order, so the
 // output does not depend on the number of workers.
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RuleSpec, Task, TaskOutcome } from './task.js';
 import type { BatchRequest, WorkerInit } from './worker.js';
@@ -27,15 +28,40 @@ export function batchSize(tasks: number, workers: number): number {
   return Math.max(1, Math.min(32, Math.ceil(tasks / (workers * 16))));
 }
 
-export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutcome[]> {
-  const order = tasks.map((_, i) => i);
-  if (opts.sizes) {
-    const s = opts.sizes;
-    order.sort((a, b) => s[b]! - s[a]! || a - b);
-  }
-  const size = batchSize(tasks.length, opts.workers);
+/**
+ * Tasks dealt in batches: a directory's files stay together (they share a package, which a
+ * worker reads and summarizes once), small directories share a batch, a big one is split;
+ * the batches go out biggest first. Task indices, in batch order.
+ */
+export function batchesOf(tasks: Task[], size: number, sizes?: number[]): number[][] {
+  const groups = new Map<string, number[]>();
+  tasks.forEach((t, i) => {
+    const dir = dirname(t.path);
+    const g = groups.get(dir);
+    if (g) g.push(i);
+    else groups.set(dir, [i]);
+  });
+  const bytes = (ix: number[]) => ix.reduce((n, i) => n + (sizes?.[i] ?? 0), 0);
   const batches: number[][] = [];
-  for (let i = 0; i < order.length; i += size) batches.push(order.slice(i, i + size));
+  let open: number[] = [];
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.length; i += size) {
+      const chunk = g.slice(i, i + size);
+      if (open.length + chunk.length > size) {
+        batches.push(open);
+        open = [];
+      }
+      open.push(...chunk);
+    }
+  }
+  if (open.length) batches.push(open);
+  const weight = batches.map(bytes);
+  return batches.map((b, i) => ({ b, w: weight[i]!, i })).sort((x, y) => y.w - x.w || x.i - y.i).map((x) => x.b);
+}
+
+export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutcome[]> {
+  const size = batchSize(tasks.length, opts.workers);
+  const batches = batchesOf(tasks, size, opts.sizes);
   const count = Math.max(1, Math.min(opts.workers, batches.length));
   const out: TaskOutcome[] = new Array(tasks.length);
   const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash, wholeFile: opts.wholeFile };

@@ -2,8 +2,10 @@
 // rest is scanned on this thread or, when the work is big enough to pay for starting them,
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
 import { statSync, type Stats } from 'node:fs';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { ResultCache } from './cache.js';
+import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
 import { runInWorkers } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
@@ -32,6 +34,10 @@ export interface RunOptions extends ScanFileOptions {
   /** Scan in-thread when fewer bytes than this are left to scan (default MIN_PARALLEL_BYTES). */
   minParallelBytes?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Where files find their go.mod (default: a fresh lookup for this run). */
+  modules?: ModuleVersions;
+  /** Return the content hash each result was computed from (--fix checks it before writing). */
+  hashes?: boolean;
 }
 
 export interface RunStats {
@@ -50,19 +56,28 @@ export interface RunStats {
   parsedChars: number;
   /** Worker threads started (0: scanned in-thread). */
   workers: number;
+  /** go.mod files that governed the files. */
+  goMods: number;
+  /** Files with no go.mod in their directory or above: the newest Go was assumed for them. */
+  withoutGoMod: number;
 }
 
 export async function scanFiles(files: string[], opts: RunOptions): Promise<FileResult[]> {
   return (await scanFilesWithStats(files, opts)).results;
 }
 
-export async function scanFilesWithStats(files: string[], opts: RunOptions): Promise<{ results: FileResult[]; stats: RunStats }> {
+export async function scanFilesWithStats(
+  files: string[],
+  opts: RunOptions,
+): Promise<{ results: FileResult[]; stats: RunStats; hashes: (string | undefined)[] }> {
   const { cache } = opts;
   const stats: RunStats = {
     files: files.length, bytes: 0, cached: 0, cachedByHash: 0, skippedByTriggers: 0, skippedBytesByTriggers: 0,
-    skippedGenerated: 0, parsed: 0, parsedBytes: 0, parsedChars: 0, workers: 0,
+    skippedGenerated: 0, parsed: 0, parsedBytes: 0, parsedChars: 0, workers: 0, goMods: 0, withoutGoMod: 0,
   };
+  const modules = opts.modules ?? new ModuleVersions();
   const results: FileResult[] = new Array(files.length);
+  const hashes: (string | undefined)[] = new Array(files.length);
   const stat: (Stats | undefined)[] = new Array(files.length);
   const cwd = process.cwd();
   const cwdSlash = cwd.endsWith(sep) ? cwd : cwd + sep;
@@ -70,26 +85,48 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
   const abs = files.map((f) => (isAbsolute(f) ? f : plain(f) ? cwdSlash + f : resolve(cwd, f)));
   const todo: number[] = [];
   const tasks: Task[] = [];
+  const goKeys: string[] = new Array(files.length);
   let toScanBytes = 0;
   for (let i = 0; i < files.length; i++) {
     const st = statSync(abs[i]!, { throwIfNoEntry: false });
     stat[i] = st;
     stats.bytes += st?.size ?? 0;
-    const found = cache?.lookup(abs[i]!, st);
+  }
+  // Results that consulted their package hold while what they consulted does: the checker
+  // reuses the stats taken above for the package's files that are in the run.
+  let checker: DepsChecker | undefined;
+  if (cache) {
+    const byPath = new Map<string, Stats>();
+    for (let i = 0; i < files.length; i++) if (stat[i]) byPath.set(abs[i]!, stat[i]!);
+    checker = new DepsChecker(diskSource, (p) => {
+      const st = byPath.get(p);
+      return st ? [st.size, st.mtimeMs, st.ino] : undefined;
+    });
+  }
+  for (let i = 0; i < files.length; i++) {
+    const st = stat[i];
+    // The version that applies is part of a result: a changed go line rescans the module.
+    const go: GoVersion = modules.forFile(abs[i]!);
+    if (go.go === undefined) stats.withoutGoMod++;
+    goKeys[i] = goVersionKey(go);
+    const found = cache?.lookup(abs[i]!, st, goKeys[i], checker);
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
+      hashes[i] = found.hash;
       stats.cached++;
       continue;
     }
     todo.push(i);
-    tasks.push({ path: files[i]!, ...(found ? { expectHash: found.expectHash } : {}) });
+    tasks.push({ path: files[i]!, ...(found ? { expectHash: found.expectHash } : {}), ...(go.go !== undefined ? { go } : {}) });
     toScanBytes += st?.size ?? 0;
   }
 
+  stats.goMods = modules.modules;
   let done = files.length - todo.length;
   const take = (k: number, o: TaskOutcome) => {
     const i = todo[k]!;
     const st = stat[i];
+    hashes[i] = o.hash;
     if (o.unchanged) {
       const r = cache!.confirm(abs[i]!, st)!;
       results[i] = { filePath: files[i]!, ...r };
@@ -108,14 +145,14 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
       }
       // Read errors are not cached: the file may be readable next time.
       if (cache && st && o.hash && !r.notices.some((n) => n.kind === 'read-error')) {
-        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices });
+        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices }, undefined, goKeys[i], o.deps && absoluteDeps(o.deps, abs[i]!));
       }
     }
     opts.onProgress?.(++done, files.length);
   };
 
   const jobs = Math.max(1, opts.jobs ?? 1);
-  const hash = cache !== undefined;
+  const hash = cache !== undefined || opts.hashes === true;
   if (jobs > 1 && toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES) && tasks.length > 1) {
     const workers = Math.min(jobs, tasks.length);
     stats.workers = workers;
@@ -131,9 +168,14 @@ export async function scanFilesWithStats(files: string[], opts: RunOptions): Pro
     });
   } else if (tasks.length) {
     const parser = await getParser();
-    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile };
+    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
     tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
   }
   cache?.save();
-  return { results, stats };
+  return { results, stats, hashes };
+}
+
+/** Dependencies name the package's directory as the scan saw it (maybe relative): make it absolute. */
+function absoluteDeps(d: ScanDeps, absFile: string): ScanDeps {
+  return { ...d, membership: { ...d.membership, dir: dirname(absFile) } };
 }

@@ -4,10 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
+import { PackageView } from '../go/package.js';
 import { MAX_DECL_CHARS, MAX_DEPTH, type SkippedDecl, Syntax } from '../go/syntax.js';
+import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
+import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
+import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -30,9 +33,20 @@ export function isGenerated(text: string): boolean {
   return GENERATED.test(head);
 }
 
-/** Rules whose cheap text triggers appear in the file. */
-export function rulesFor(text: string, rules: ActiveRule[]): ActiveRule[] {
+/** True when a rule declared for `range` applies to a file built with `go`. */
+export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boolean {
+  if (range?.before === undefined) return true;
+  if (go.go === undefined) return false; // no go.mod: the newest Go is assumed
+  if (compareGo(go.go, range.before) < 0) return true;
+  if (!range.godebug) return false;
+  const [k, v] = range.godebug.split('=');
+  return go.godebug?.[k!] === v;
+}
+
+/** Rules that apply to the file's Go version and whose cheap text triggers appear in it. */
+export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
   return rules.filter((r) => {
+    if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
     return t.length === 0 || t.some((s) => text.includes(s));
   });
@@ -47,53 +61,48 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   );
 }
 
-/**
- * Where the first syntax error is: the first ERROR node, or the start of the declaration
- * (of the file, when parsed whole) when the parser only inserted MISSING nodes (they have
- * no node type of their own to search for).
- */
-function syntaxErrorNotice(where: Node): Notice {
-  return {
-    kind: 'parse-error',
-    message: 'syntax error; the file was analysed where its tree is sound',
-    line: where.startPosition.row + 1,
-    column: where.startPosition.column + 1,
-  };
+/** Where a scan finds the file's package, and where it says what it consulted there. */
+export interface ScanEnv {
+  /** The packages to open (default: the file alone, for text that is not on disk). */
+  packages?: Packages;
+  /** Receives what the scan consulted outside the file, when it did. */
+  deps?: (d: ScanDeps) => void;
+  /** Parse the whole file in one piece instead of the declarations that can matter. */
+  wholeFile?: boolean;
+  /** Receives how much of the text was parsed (UTF-16 code units). */
+  parsed?: (chars: number) => void;
 }
 
 /** A declaration the guards left out, as a notice. */
 function skippedNotice(s: SkippedDecl): Notice {
-  const what = s.decl.kind === 'func' || s.decl.kind === 'method' ? `function ${s.decl.name}` : 'this declaration';
+  const what = s.decl.kind === 'func' || s.decl.kind === 'method' ? `function ${s.decl.names[0]?.name ?? ''}` : 'this declaration';
   const why =
     s.why === 'depth'
       ? `nests brackets ${s.decl.depth} deep (more than ${MAX_DEPTH})`
       : `is ${((s.decl.end - s.decl.start) / (1 << 20)).toFixed(1)} MB (more than ${MAX_DECL_CHARS >> 20} MB)`;
-  return { kind: 'skipped', message: `${what} ${why}; it was not analysed`, line: s.decl.startRow + 1, column: s.decl.startColumn + 1 };
-}
-
-export interface ScanTextOptions {
-  /** Parse the whole file in one piece instead of the declarations that can matter. */
-  wholeFile?: boolean;
-  /** Filled in: how much of the text was parsed (UTF-16 code units). */
-  info?: ScanInfo;
+  return { kind: 'skipped', message: `${what} ${why}; it was not analysed`, line: s.line, column: s.column };
 }
 
 /** Analyses source text that is already in memory. */
-export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], opts: ScanTextOptions = {}): FileResult {
+export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], go: GoVersion = {}, env: ScanEnv = {}): FileResult {
   const result: FileResult = { filePath, diagnostics: [], notices: [] };
-  const active = rulesFor(text, rules);
+  const active = rulesFor(text, rules, go);
   if (active.length === 0) return result;
 
   let syntax: Syntax;
   try {
-    syntax = new Syntax(parser, text, { wholeFile: opts.wholeFile });
+    syntax = new Syntax(parser, text, { wholeFile: env.wholeFile });
   } catch {
     result.notices.push({ kind: 'parse-error', message: 'the parser could not read this file' });
     return result;
   }
+  let view: PackageView | undefined;
   try {
     const root = syntax.root;
     const facts = new FileFacts(syntax, text);
+    const packages = env.packages;
+    view = new PackageView(() => (packages ?? loneFile(filePath, text)).packageOf(filePath, text), parser, { path: filePath, facts });
+    const pkg = view;
     const enter = new Map<string, Handler[]>();
     const exit = new Map<string, Handler[]>();
     for (const ar of active) {
@@ -103,6 +112,8 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
         text,
         options: ar.options,
         facts,
+        pkg,
+        go,
         report(d: ReportDescriptor<string>) {
           const span = d.span ?? (d.node ? spanOf(d.node) : undefined);
           if (!span) throw new Error(`rule ${meta.id} reported without a node or span`);
@@ -169,11 +180,16 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
       if (exit.has(n.type)) open.push(n);
     }
     close(Number.POSITIVE_INFINITY);
-    const error = syntax.firstError();
-    if (error) result.notices.push(syntaxErrorNotice(error));
+    const notice = syntax.notice();
+    if (notice) result.notices.push(notice);
     for (const s of syntax.skipped) result.notices.push(skippedNotice(s));
+    if (env.deps) {
+      const deps = scanDeps(view.opened, view.deps());
+      if (deps) env.deps(deps);
+    }
   } finally {
-    if (opts.info) opts.info.parsedChars = syntax.parsedChars;
+    view?.release();
+    env.parsed?.(syntax.parsedChars);
     syntax.delete();
   }
   result.diagnostics.sort(compareDiagnostics);
@@ -198,7 +214,7 @@ export async function scanFile(parser: Parser, filePath: string, opts: ScanFileO
   } catch (e) {
     return readErrorResult(filePath, e);
   }
-  return scanBuffer(parser, filePath, buf, opts);
+  return scanBuffer(parser, filePath, buf, opts, {}, {}, new Packages());
 }
 
 /** A file that could not be read, as a result with one notice. */
@@ -208,15 +224,28 @@ export function readErrorResult(filePath: string, e: unknown): FileResult {
   return { filePath, diagnostics: [], notices: [{ kind: 'read-error', message: `cannot read file: ${why}` }] };
 }
 
-/** Why scanBuffer did not parse a file (for statistics). */
+/** Why scanBuffer did not parse a file (for statistics), and what else it consulted. */
 export interface ScanInfo {
   /** Characters parsed (declarations that mattered, or the whole file). */
   parsedChars?: number;
   skipped?: 'prefilter' | 'generated';
+  /** Declarations of the package the rules consulted (for the result cache). */
+  deps?: ScanDeps;
 }
 
-export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: ScanFileOptions, info: ScanInfo = {}): FileResult {
-  if (buf.subarray(0, 8000).includes(0)) {
+/** Analyses a file's bytes, built with Go `go`; its package is read from disk through `packages`. */
+export function scanBuffer(
+  parser: Parser,
+  filePath: string,
+  buf: Buffer,
+  opts: ScanFileOptions,
+  info: ScanInfo = {},
+  go: GoVersion = {},
+  packages?: Packages,
+): FileResult {
+  // Go source never holds a NUL byte (the compiler rejects it): one memchr over the whole
+  // file tells binaries, wherever their first NUL is, before the prefilter can skip them.
+  if (buf.indexOf(0) !== -1) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
   if (isBlank(buf)) {
@@ -235,7 +264,9 @@ export function scanBuffer(parser: Parser, filePath: string, buf: Buffer, opts: 
     info.skipped = 'generated';
     return { filePath, diagnostics: [], notices: [] };
   }
-  return suppress(scanText(parser, filePath, text, opts.rules, { wholeFile: opts.wholeFile, info }), text, opts);
+  const env: ScanEnv = { deps: (d) => (info.deps = d), parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile };
+  if (packages) env.packages = packages;
+  return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
 }
 
 function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
+import type { Packages, ScanDeps } from './packages.js';
+import type { GoVersion } from '../go/gomod.js';
 import { readErrorResult, scanBuffer, type ScanFileOptions, type ScanInfo } from './scan.js';
 import type { ActiveRule, AnyRule, FileResult, Severity } from './types.js';
 
@@ -10,6 +12,8 @@ export interface Task {
   path: string;
   /** The content hash the cache holds for this path: when it still matches, skip the scan. */
   expectHash?: string;
+  /** The Go version of the file's module (from its go.mod; the main thread looks it up). */
+  go?: GoVersion;
 }
 
 export interface TaskOutcome {
@@ -21,11 +25,15 @@ export interface TaskOutcome {
   unchanged?: true;
   skipped?: ScanInfo['skipped'];
   parsedChars?: number;
+  /** What the result depends on outside the file (only when hashing, i.e. for the cache). */
+  deps?: ScanDeps;
 }
 
 export interface TaskOptions extends ScanFileOptions {
   /** Compute content hashes (for the cache). */
   hash: boolean;
+  /** The packages this run has open on this thread (one per run: files change between runs). */
+  packages: Packages;
 }
 
 export function contentHash(buf: Buffer): string {
@@ -42,10 +50,11 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   const hash = opts.hash ? contentHash(buf) : undefined;
   if (hash !== undefined && hash === task.expectHash) return { hash, unchanged: true };
   const info: ScanInfo = {};
-  const result = scanBuffer(parser, task.path, buf, opts, info);
+  const result = scanBuffer(parser, task.path, buf, opts, info, task.go, opts.packages);
   const out: TaskOutcome = { result, hash };
   if (info.skipped) out.skipped = info.skipped;
   if (info.parsedChars) out.parsedChars = info.parsedChars;
+  if (info.deps && opts.hash) out.deps = info.deps;
   return out;
 }
 

@@ -1,6 +1,8 @@
 // The contract between the engine, the rules and the reporters.
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../go/facts.js';
+import type { PackageView } from '../go/package.js';
+import type { GoVersion } from '../go/gomod.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -74,6 +76,8 @@ export interface RuleMeta<MessageIds extends string = string> {
     example: string;
     /** Go source, the fixed version, that the rule must leave alone. */
     useInstead: string;
+    /** The go.mod `go` line the example is written for, when the rule depends on it. */
+    goVersion?: string;
   };
   /** Message templates keyed by id; `{{name}}` placeholders are filled from report data. */
   messages: Record<MessageIds, string>;
@@ -86,6 +90,18 @@ export interface RuleMeta<MessageIds extends string = string> {
   fixable?: boolean;
   /** Default option values (documented and validated against their types by config). */
   defaultOptions: Record<string, unknown>;
+  /**
+   * The Go versions the rule applies to, from the go.mod that governs each file: the engine
+   * does not run it on other files. Absent: every version (a rule may still ask ctx.go).
+   */
+  goVersions?: GoVersionRange;
+}
+
+export interface GoVersionRange {
+  /** Applies to go lines older than this (`1.23`). */
+  before?: string;
+  /** …and to newer ones whose go.mod sets this godebug (`asynctimerchan=1`). */
+  godebug?: string;
 }
 
 export interface ReportDescriptor<MessageIds extends string> {
@@ -103,6 +119,13 @@ export interface RuleContext<MessageIds extends string = string, Options = Recor
   readonly options: Options;
   /** Shared syntax facts for this file, memoized. */
   readonly facts: FileFacts;
+  /**
+   * The file's package: declarations of sibling files and function summaries
+   * (src/go/package.ts). Opened on the first question, so a rule that never asks costs nothing.
+   */
+  readonly pkg: PackageView;
+  /** The Go version from the go.mod that governs the file (`go` undefined: none, newest assumed). */
+  readonly go: GoVersion;
   report(d: ReportDescriptor<MessageIds>): void;
 }
 

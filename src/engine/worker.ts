@@ -1,6 +1,7 @@
 // A worker thread: its own parser, the rules rebuilt from their ids (functions do not cross
 // threads), then batches of tasks in, outcomes out.
 import { parentPort, workerData } from 'node:worker_threads';
+import { Packages } from './packages.js';
 import { getParser } from './parser.js';
 import { fromSpecs, runTask, type RuleSpec, type Task, type TaskOptions } from './task.js';
 import type { AnyRule } from './types.js';
@@ -26,6 +27,7 @@ const opts: TaskOptions = {
   knownRules: mod.allRules.map((r) => r.meta.id),
   hash: init.hash,
   wholeFile: init.wholeFile,
+  packages: new Packages(),
 };
 const parser = await getParser();
 

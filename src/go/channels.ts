@@ -15,6 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type FileFacts, functionsAt, isFunction, lowerBound, unparen, unparenUp } from './facts.js';
 import { funcsOf } from './funcs.js';
+import { endingCall, unreachable } from './terminators.js';
 
 export type OpKind = 'send' | 'recv' | 'range' | 'close';
 
@@ -206,7 +207,8 @@ export class ChannelFacts {
     for (let i = lowerBound(starts, fn.startIndex); i < types.length && starts[i]! < end; i++) {
       const t = types[i]!;
       const call = makeOf(t);
-      const ch = call && this.channelAt(call, t);
+      // a make after an unconditional t.Skip or return never runs: no channel
+      const ch = call && !unreachable(this.facts, call) && this.channelAt(call, t);
       if (ch) res.channels.push(ch);
     }
     return res;
@@ -537,13 +539,27 @@ export function exitFrom(body: Node, loop: Node | null): Node | null {
   const fn = isFunction(body) ? body : enclosingFunction(body);
   for (const s of body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement'])) {
     if (!s || enclosingFunction(s)?.id !== fn?.id || countedExit(s)) continue;
-    if (s.type === 'return_statement') return s;
-    if (s.type === 'goto_statement' || s.namedChildCount > 0) return s; // labeled
+    if (s.type === 'return_statement' || s.type === 'goto_statement') return s;
+    const label = s.namedChildren.find((c) => c?.type === 'label_name')?.text;
+    if (label !== undefined) {
+      // `break L` leaves the statement L labels: the loop only when L is the loop or holds it
+      const target = labeled(s, label);
+      if (!target || !loop || within(loop, target)) return s;
+      continue;
+    }
     if (!loop) continue;
     // a plain break ends the innermost for/switch/select around it
     let p = s.parent;
     while (p && !BREAKABLE.has(p.type)) p = p.parent;
     if (p?.id === loop.id) return s;
+  }
+  return null;
+}
+
+/** The statement labeled `label` around `s` (the target of `break label`), or null. */
+function labeled(s: Node, label: string): Node | null {
+  for (let p = s.parent; p && !isFunction(p); p = p.parent) {
+    if (p.type === 'labeled_statement' && p.namedChildren.find((c) => c?.type === 'label_name')?.text === label) return p;
   }
   return null;
 }
@@ -612,12 +628,31 @@ export function onDifferentBranches(a: Node, b: Node): boolean {
   return false;
 }
 
-/** A return (or panic) in `fn` between two positions: the path ends there. */
-export function pathEnds(fn: Node, from: number, to: number): boolean {
+/**
+ * A return, panic or other ending call (t.Fatal, log.Fatal, os.Exit: see terminators.ts)
+ * in `fn` between two positions: the path may end there. `facts` resolves the ending
+ * calls; without it only returns and `panic(…)` count.
+ */
+export function pathEnds(fn: Node, from: number, to: number, facts?: FileFacts): boolean {
   for (const r of fn.descendantsOfType(['return_statement', 'call_expression'])) {
     if (!r || r.startIndex < from || r.startIndex > to || enclosingFunction(r)?.id !== fn.id) continue;
     if (r.type === 'return_statement') return true;
-    if (r.childForFieldName('function')?.text === 'panic') return true;
+    if (facts ? endingCall(facts, r) !== null : r.childForFieldName('function')?.text === 'panic') return true;
+  }
+  return false;
+}
+
+/**
+ * The statements around `n` (a select case, or a return and its block) end the process:
+ * `os.Exit`, `log.Fatal` and other loggers' Fatal, `panic`. A goroutine left blocked
+ * there dies with the process. A failing test (`t.Fatal`) does not end the test binary:
+ * goroutines it leaves blocked stay, and goroutine-leak checkers report them.
+ */
+export function processEnds(facts: FileFacts, n: Node): boolean {
+  const scope = n.type === 'return_statement' ? (n.parent ?? n) : n;
+  for (const c of scope.descendantsOfType('call_expression')) {
+    const kind = c && endingCall(facts, c);
+    if (kind === 'exit' || kind === 'fatal' || kind === 'panic') return true;
   }
   return false;
 }
@@ -627,13 +662,13 @@ export function pathEnds(fn: Node, from: number, to: number): boolean {
  * other branches, or after a return, do not add up (`if err { ch <- e } else { ch <- v }`
  * sends once).
  */
-export function sendsBefore(send: ChanOp, ops: ChanOp[]): number {
+export function sendsBefore(send: ChanOp, ops: ChanOp[], facts?: FileFacts): number {
   const fn = enclosingFunction(send.node);
   let n = 0;
   for (const o of ops) {
     if (o === send || o.kind !== 'send' || o.unit.node.id !== send.unit.node.id || o.node.startIndex >= send.node.startIndex) continue;
     if (enclosingFunction(o.node)?.id !== fn?.id) continue;
-    if (onDifferentBranches(o.node, send.node) || thenReturns(o.node) || (fn && pathEnds(fn, o.node.endIndex, send.node.startIndex))) continue;
+    if (onDifferentBranches(o.node, send.node) || thenReturns(o.node) || (fn && pathEnds(fn, o.node.endIndex, send.node.startIndex, facts))) continue;
     n++;
   }
   return n;

@@ -3,7 +3,7 @@
 // Everything here looks only inside nodes a rule was handed, never walks the whole tree
 // from JS (descendantsOfType runs on the WASM side).
 import type { Node } from 'web-tree-sitter';
-import { declAt } from './outline.js';
+import { declAt, funcName, packageClause } from './toplevel.js';
 import { Syntax } from './syntax.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
@@ -242,6 +242,7 @@ export class FileFacts {
   private readonly ownMemo = new Map<string, Map<number, Node[]>>();
   private importsMemo?: ImportInfo;
   private packageNamesMemo?: Set<string>;
+  private typeNamesMemo?: Set<string>;
   private readonly localsMemo = new Map<number, Set<string>>();
   private readonly identsMemo = new Map<string, Node[]>();
   private readonly importMemo = new Map<string, string>();
@@ -348,7 +349,7 @@ export class FileFacts {
     if (this.packageNamesMemo) return this.packageNamesMemo;
     const names = new Set<string>();
     // Function names come from the outline: no function is parsed for its name.
-    for (const d of this.syntax.outline.decls) if (d.kind === 'func' && d.name) names.add(d.name);
+    for (const d of this.syntax.outline.decls) if (d.kind === 'func' && funcName(d)) names.add(funcName(d));
     for (const decl of this.declarations(['type_declaration', 'var_declaration', 'const_declaration'])) {
       switch (decl.type) {
         case 'type_declaration':
@@ -362,6 +363,25 @@ export class FileFacts {
       }
     }
     this.packageNamesMemo = names;
+    return names;
+  }
+
+  /** The package clause's name, from the text. */
+  packageName(): string | undefined {
+    return packageClause(this.syntax.outline.decls);
+  }
+
+  /** Names of the types declared at file scope. */
+  typeNames(): Set<string> {
+    if (this.typeNamesMemo) return this.typeNamesMemo;
+    const names = new Set<string>();
+    for (const decl of this.declarations(['type_declaration'])) {
+      for (const s of decl.namedChildren) {
+        const n = (s?.type === 'type_spec' || s?.type === 'type_alias') && s.childForFieldName('name');
+        if (n) names.add(n.text);
+      }
+    }
+    this.typeNamesMemo = names;
     return names;
   }
 
@@ -518,7 +538,7 @@ export class FileFacts {
    * `owner` is the function that declared the variable.
    */
   escapeOf(use: Node, owner: Node): EscapeReason | null {
-    const up = unparenUp(use);
+    const up = carrierOf(this, use);
     const parent = up.parent;
     if (!parent) return null;
     switch (parent.type) {
@@ -562,6 +582,44 @@ export class FileFacts {
       if (fn.type === 'func_literal' && startedWithGo(fn)) return 'captured by a goroutine';
     }
     return null;
+  }
+}
+
+/** Go's predeclared types: `T(x)` with one of these names is a conversion, not a call. */
+const PREDECLARED_TYPES = new Set([
+  'any', 'bool', 'byte', 'complex64', 'complex128', 'error', 'float32', 'float64', 'int', 'int8', 'int16', 'int32',
+  'int64', 'rune', 'string', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
+]);
+
+/**
+ * True for a conversion written like a call: `T(x)` where T is a type of this file or a
+ * predeclared one, and `(*T)(x)`. `pkg.T(x)` cannot be told from a call of another package.
+ */
+function isConversion(facts: FileFacts, call: Node): boolean {
+  if (call.childForFieldName('arguments')?.namedChildCount !== 1) return false;
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return PREDECLARED_TYPES.has(fn.text) || facts.typeNames().has(fn.text);
+  if (fn?.type === 'parenthesized_expression') {
+    const inner = unparen(fn);
+    return inner.type === 'unary_expression' && inner.child(0)?.type === '*';
+  }
+  return false;
+}
+
+/**
+ * The outermost expression that holds the same value as `use`: parentheses, a type
+ * assertion (`c.(*impl)`) and a conversion (`T(c)`, `[]byte(s)`) hand the value on, so
+ * `return c.(*impl)` returns `c` and `c.(io.Closer).Close()` closes it.
+ */
+export function carrierOf(facts: FileFacts, use: Node): Node {
+  let cur = unparenUp(use);
+  for (;;) {
+    const p = cur.parent;
+    if (!p) return cur;
+    if (p.type === 'type_assertion_expression' && p.childForFieldName('operand')?.id === cur.id) cur = unparenUp(p);
+    else if (p.type === 'type_conversion_expression' && p.childForFieldName('operand')?.id === cur.id) cur = unparenUp(p);
+    else if (p.type === 'argument_list' && p.parent?.type === 'call_expression' && isConversion(facts, p.parent)) cur = unparenUp(p.parent);
+    else return cur;
   }
 }
 

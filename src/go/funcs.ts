@@ -2,6 +2,8 @@
 // (`newPool(800, t)` → `func newPool(size int, …)`). Memoized per file.
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from './facts.js';
+import { funcName } from './toplevel.js';
+import { baseType, resultTypes } from './types.js';
 import { callArgs, callOfName, wordNodes } from './words.js';
 
 export interface Param {
@@ -77,10 +79,11 @@ export class Funcs {
     const syntax = this.facts.syntax;
     const indices = new Map<string, number[]>();
     syntax.outline.decls.forEach((d, i) => {
-      if ((d.kind !== 'func' && d.kind !== 'method') || !d.name || syntax.guarded(i)) return;
-      const list = indices.get(d.name);
+      const name = funcName(d);
+      if (!name || syntax.guarded(i)) return;
+      const list = indices.get(name);
       if (list) list.push(i);
-      else indices.set(d.name, [i]);
+      else indices.set(name, [i]);
     });
     const makers = new Map<string, () => Node[]>();
     for (const [name, list] of indices) makers.set(name, () => this.nodes(list));
@@ -94,7 +97,8 @@ export class Funcs {
     const syntax = this.facts.syntax;
     const makers = new Map<string, () => Node>();
     syntax.outline.decls.forEach((d, i) => {
-      if (d.kind === 'func' && d.name && !makers.has(d.name) && !syntax.guarded(i)) makers.set(d.name, () => syntax.decl(i)!);
+      const name = funcName(d);
+      if (d.kind === 'func' && name && !makers.has(name) && !syntax.guarded(i)) makers.set(name, () => syntax.decl(i)!);
     });
     this.functionsMemo = new LazyMap(makers);
     return this.functionsMemo;
@@ -164,4 +168,23 @@ export function argumentFor(call: Node, p: Param): Node | undefined {
   const args = callArgs(call);
   if (args.some((a) => a.type === 'variadic_argument')) return undefined;
   return args[p.index];
+}
+
+/**
+ * True when top-level function `name` of the file returns (first result) a type of the
+ * file on which the file declares one of `methods`:
+ * `func NewClient(…) (*Client, error)` with `func (c *Client) Close() error`.
+ */
+export function resultHasMethod(facts: FileFacts, name: string, methods: Iterable<string>): boolean {
+  const decl = funcsOf(facts).byName().get(name)?.find((d) => d.type === 'function_declaration');
+  const t = decl && baseType(resultTypes(decl)[0] ?? null);
+  if (t?.type !== 'type_identifier') return false;
+  for (const m of methods) {
+    for (const d of funcsOf(facts).byName().get(m) ?? []) {
+      if (d.type !== 'method_declaration') continue;
+      const recv = d.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration');
+      if (baseType(recv?.childForFieldName('type') ?? null)?.text === t.text) return true;
+    }
+  }
+  return false;
 }

@@ -5,7 +5,7 @@
 // same-file flow: helpers that hand a value to their caller, functions that only borrow one.
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
-import { enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
+import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
 import { funcsOf } from './funcs.js';
 
 /** Where the value of a call ends up. */
@@ -77,7 +77,7 @@ function inClosure(facts: FileFacts, owner: Node, n: Node): boolean {
 }
 
 /** A use in a closure may name the closure's own variable: is it `owner`'s? */
-function ownersVariable(facts: FileFacts, owner: Node, name: string, use: Node): boolean {
+export function ownersVariable(facts: FileFacts, owner: Node, name: string, use: Node): boolean {
   if (!inClosure(facts, owner, use)) return true;
   const where = facts.resolveName(name, use);
   return typeof where === 'object' && where.id === owner.id;
@@ -145,7 +145,7 @@ function localTable(element: Node): boolean {
 }
 
 /** The use sits in a closure (between it and `owner`) that may outlive `owner`. */
-function inEscapingClosure(use: Node, owner: Node): boolean {
+export function inEscapingClosure(use: Node, owner: Node): boolean {
   for (let fn = enclosingFunction(use); fn && fn.id !== owner.id; fn = enclosingFunction(fn)) {
     if (fn.type === 'func_literal' && literalEscapes(fn)) return true;
   }
@@ -205,7 +205,7 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
     }
     // A closure that declares its own `name` talks about another variable.
     if (!ownersVariable(facts, owner, name, use)) continue;
-    const up = unparenUp(use);
+    const up = carrierOf(facts, use);
     const sel = up.parent;
     if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id) {
       const method = sel.childForFieldName('field')?.text ?? '';
@@ -285,16 +285,25 @@ function shadowed(use: Node, owner: Node, own: Node | undefined): boolean {
 export function releasesOf(facts: FileFacts, owner: Node, name: string, methods: ReadonlySet<string>): Node[] {
   const out: Node[] = [];
   for (const use of facts.uses(owner, name)) {
-    const sel = unparenUp(use).parent;
-    if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== unparenUp(use).id) continue;
+    const up = carrierOf(facts, use);
+    const sel = up.parent;
+    if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== up.id) continue;
     if (!methods.has(sel.childForFieldName('field')?.text ?? '')) continue;
     if (ownersVariable(facts, owner, name, use)) out.push(sel);
   }
   return out;
 }
 
+/** True when the value bound from `call` (`c, err := x.New(…)`) is released somewhere in its function. */
+export function releasedValue(facts: FileFacts, call: Node, methods: ReadonlySet<string>): boolean {
+  const b = bindingOf(call);
+  if (b.kind !== 'bound') return false;
+  const owner = b.declares ? enclosingFunction(b.ident) : ownerOf(facts, b.ident.text, b.ident);
+  return !!owner && releasesOf(facts, owner, b.ident.text, methods).length > 0;
+}
+
 /** The identifier is a name being declared or assigned to, not a read of the value. */
-function isDeclaration(id: Node): boolean {
+export function isDeclaration(id: Node): boolean {
   const p = id.parent;
   if (!p) return false;
   if (p.type === 'var_spec') return p.childrenForFieldName('name').some((n) => n?.id === id.id);
@@ -374,7 +383,7 @@ function nextStatement(stmt: Node): Node | undefined {
 }
 
 /** `if err != nil { … }` (or any `if` whose condition reads `errName`) right after `stmt`. */
-function errorCheckAfter(stmt: Node, errName: string | undefined): Node | undefined {
+export function errorCheckAfter(stmt: Node, errName: string | undefined): Node | undefined {
   if (!errName) return undefined;
   const next = nextStatement(stmt);
   if (next?.type !== 'if_statement' || next.childForFieldName('initializer')) return undefined;
@@ -421,15 +430,20 @@ export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
 /**
  * A `borrows` check for settle: a call of a same-file function whose parameter, in that
  * function, is neither released nor escapes (`printTopics(w, client)`) only borrows the
- * argument. Memoized per parameter; a cycle of calls lends nothing.
+ * argument. Memoized per parameter; a cycle of calls lends nothing. Calls of functions the
+ * file does not declare go to `elsewhere` (the package view's answer), when given.
  */
-export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>): (call: Node, index: number) => boolean {
+export function borrowCheck(
+  facts: FileFacts,
+  methods: ReadonlySet<string>,
+  elsewhere?: (call: Node, index: number) => boolean,
+): (call: Node, index: number) => boolean {
   const memo = new Map<string, boolean>();
   const borrows = (call: Node, index: number): boolean => {
     const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier' || call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
-    const decl = topLevelFunctions(facts).get(fn.text);
-    if (!decl || facts.resolveName(fn.text, call) !== 'package') return false;
+    if (call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
+    const decl = fn?.type === 'identifier' ? topLevelFunctions(facts).get(fn.text) : undefined;
+    if (!decl || facts.resolveName(fn!.text, call) !== 'package') return elsewhere?.(call, index) ?? false;
     const param = parameterAt(decl, index);
     if (!param) return false;
     const key = `${decl.id}:${param}`;

@@ -1,5 +1,5 @@
 // A file's syntax trees, parsed one top-level declaration at a time and only when asked for.
-// The text outline (outline.ts) finds every declaration; a rule's words lead to the
+// The text outline (toplevel.ts) finds every declaration; a rule's words lead to the
 // declarations that can matter, and only those get a tree. Each declaration is parsed with
 // the file's text and an included range, so its nodes carry their positions in the file.
 //
@@ -13,7 +13,9 @@
 // is reported as skipped. Real code stays far below both (the deepest declaration in 1.3
 // million of Debian's Go sources nests 43 brackets).
 import type { Node, Parser, Point, Range, Tree } from 'web-tree-sitter';
-import { declAt, type Decl, inLiteral, type Outline, outline } from './outline.js';
+import { parseGo, type SyntaxProblem, syntaxNotice } from '../engine/syntax.js';
+import type { Notice } from '../engine/types.js';
+import { declAt, inLiteral, type Outline, outline, pointAt, type TopDecl, type TopDeclKind } from './toplevel.js';
 
 export interface SyntaxOptions {
   /** Parse the whole file in one piece (no guards). */
@@ -28,11 +30,14 @@ export const MAX_DEPTH = 64;
 export const MAX_DECL_CHARS = 4 << 20;
 
 export interface SkippedDecl {
-  decl: Decl;
+  decl: TopDecl;
   why: 'depth' | 'size';
+  /** 1-based line and column of the declaration. */
+  line: number;
+  column: number;
 }
 
-const DECL_TYPES: Record<Decl['kind'], string> = {
+const DECL_TYPES: Record<TopDeclKind, string> = {
   package: 'package_clause',
   import: 'import_declaration',
   func: 'function_declaration',
@@ -40,7 +45,6 @@ const DECL_TYPES: Record<Decl['kind'], string> = {
   var: 'var_declaration',
   const: 'const_declaration',
   type: 'type_declaration',
-  other: '',
 };
 
 /**
@@ -78,18 +82,32 @@ const ANCHORS: Record<string, string> = {
 
 const bySyntax = new WeakMap<object, Syntax>();
 
+// Outlines of the last texts seen: the package view wraps each sibling declaration it
+// parses in facts of its own, all over the same file's text.
+const outlines = new Map<string, Outline>();
+function outlineOf(text: string): Outline {
+  let o = outlines.get(text);
+  if (!o) {
+    if (outlines.size >= 8) outlines.delete(outlines.keys().next().value!);
+    outlines.set(text, (o = outline(text)));
+  }
+  return o;
+}
+
 export class Syntax {
-  readonly outline: Outline;
+  private outlineMemo?: Outline;
   readonly root: Node;
   /** Declarations left unparsed by the guards. */
   readonly skipped: SkippedDecl[] = [];
   /** Characters parsed so far. */
   parsedChars = 0;
-  private readonly trees: (Tree | null | undefined)[];
-  private readonly nodes: (Node | null | undefined)[];
+  private readonly trees: (Tree | null | undefined)[] = [];
+  private readonly nodes: (Node | null | undefined)[] = [];
   private readonly owned: Tree[] = [];
   private whole?: Node;
   private readonly wordMemo = new Map<string, boolean>();
+  /** Syntax problems of the parses, by where the parsed text starts. */
+  private readonly problems: { at: number; problem: SyntaxProblem }[] = [];
 
   /**
    * Parses lazily with `parser`, or wraps the root of a tree that is already parsed whole
@@ -101,20 +119,24 @@ export class Syntax {
     private readonly opts: SyntaxOptions = {},
     root?: Node,
   ) {
-    this.outline = outline(text);
-    this.trees = new Array(this.outline.decls.length);
-    this.nodes = new Array(this.outline.decls.length);
     if (root) {
       this.whole = root;
     } else if (opts.wholeFile) {
-      const t = parser!.parse(text);
-      if (!t) throw new Error('the parser could not read this file');
-      this.owned.push(t);
-      this.whole = t.rootNode;
+      const parsed = parseGo(parser!, text);
+      if (!parsed) throw new Error('the parser could not read this file');
+      this.owned.push(parsed.tree);
+      if (parsed.problem) this.problems.push({ at: 0, problem: parsed.problem });
+      this.whole = parsed.tree.rootNode;
       this.parsedChars = text.length;
     }
     this.root = this.whole ?? this.virtualRoot();
     bySyntax.set(this.root, this);
+  }
+
+  /** The text's top-level declarations, comments and literals (made on first use). */
+  get outline(): Outline {
+    this.outlineMemo ??= outlineOf(this.text);
+    return this.outlineMemo;
   }
 
   /** The Syntax a root node (real or stand-in) belongs to, if it was made by one. */
@@ -155,22 +177,13 @@ export class Syntax {
     const out: Node[] = [];
     const want = types && new Set(types);
     this.outline.decls.forEach((d, i) => {
-      const t = DECL_TYPES[d.kind];
-      if (want && t !== '' && !want.has(t)) return;
+      if (want && !want.has(DECL_TYPES[d.kind])) return;
       const n = this.decl(i);
       if (n && (!want || want.has(n.type))) out.push(n);
     });
     return out;
   }
 
-  /** Indices of the declarations of these outline kinds whose name is `name`. */
-  declsNamed(name: string, kinds: readonly Decl['kind'][]): number[] {
-    const out: number[] = [];
-    this.outline.decls.forEach((d, i) => {
-      if (d.name === name && kinds.includes(d.kind)) out.push(i);
-    });
-    return out;
-  }
 
   /** True when `offset` is inside a comment or a literal, where no code word can be. */
   inLiteral(offset: number): boolean {
@@ -221,11 +234,14 @@ export class Syntax {
     return v;
   }
 
-  /** The first syntax error among the trees parsed so far: a node, or null when all are sound. */
-  firstError(): Node | null {
-    const roots = this.whole ? [this.whole] : this.trees.filter((t): t is Tree => !!t).map((t) => t.rootNode);
-    for (const r of roots) if (r.hasError) return r.descendantsOfType(['ERROR'])[0] ?? r;
-    return null;
+  /** The syntax notice of the parses so far (of the file, or of the declarations parsed). */
+  notice(): Notice | undefined {
+    return syntaxNotice([...this.problems].sort((a, b) => a.at - b.at).map((p) => p.problem));
+  }
+
+  /** True when a tree parsed so far has a syntax error. */
+  hasError(): boolean {
+    return this.problems.some((p) => p.problem.error);
   }
 
   /** Frees every tree this Syntax parsed. */
@@ -249,27 +265,26 @@ export class Syntax {
     const d = this.outline.decls[i]!;
     let tree: Tree | null = null;
     const why = this.guarded(i);
-    if (why) this.skipped.push({ decl: d, why });
-    else {
+    if (why) {
+      const p = pointAt(this.outline, d.start);
+      this.skipped.push({ decl: d, why, line: p.row + 1, column: p.column + 1 });
+    } else {
       // Up to the next declaration: var, const and type declarations are statements that
       // need their terminator (the newline or `;` after them), and the comments between
       // declarations land where a whole-file parse puts them, beside the declaration.
       const end = this.rangeEnd(i);
-      const row = this.rowAt(end);
       const range: Range = {
         startIndex: d.start,
         endIndex: end,
-        startPosition: { row: d.startRow, column: d.startColumn } as Point,
-        endPosition: { row, column: end - this.outline.lineStarts[row]! } as Point,
+        startPosition: pointAt(this.outline, d.start) as Point,
+        endPosition: pointAt(this.outline, end) as Point,
       };
-      // Text handed over in pieces that stop at the range's end: given the whole string,
-      // web-tree-sitter copies 5,000 characters into the parser at each call, however
-      // short the declaration.
-      const text = this.text;
-      tree = this.parser!.parse((at: number) => (at < end ? text.slice(at, Math.min(end, at + 4096)) : ''), null, { includedRanges: [range] });
-      if (tree) {
+      const parsed = parseGo(this.parser!, this.text, { includedRanges: [range] }, end);
+      if (parsed) {
+        tree = parsed.tree;
         this.owned.push(tree);
         this.parsedChars += d.end - d.start;
+        if (parsed.problem) this.problems.push({ at: d.start, problem: parsed.problem });
       }
     }
     this.trees[i] = tree;
@@ -278,18 +293,6 @@ export class Syntax {
 
   private rangeEnd(i: number): number {
     return this.outline.decls[i + 1]?.start ?? this.text.length;
-  }
-
-  private rowAt(offset: number): number {
-    const a = this.outline.lineStarts;
-    let lo = 0;
-    let hi = a.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (a[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
   }
 
   /**
@@ -319,7 +322,7 @@ export class Syntax {
         return self.text;
       },
       get hasError() {
-        return self.firstError() !== null;
+        return self.hasError();
       },
       get namedChildren() {
         return self.declarations();

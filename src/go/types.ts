@@ -1,5 +1,6 @@
 // Written types, read from syntax: the type a declaration spells out, the field types of
-// the file's own structs, and the element type of a ranged slice or map.
+// the file's own structs, the element type of a ranged slice or map, and a function's
+// declared result types.
 //
 //   type fetcher struct{ last *http.Response }
 //   func (f *fetcher) body() { … f.last … }          f.last → *http.Response
@@ -89,4 +90,20 @@ export function writtenType(facts: FileFacts, expr: Node, depth = 0): Node | nul
     default:
       return null;
   }
+}
+
+/** The written result types of a function, one per result (`(a, b int, err error)` → int, int, error). */
+export function resultTypes(fn: Node): Node[] {
+  const result = fn.childForFieldName('result');
+  if (!result) return [];
+  if (result.type !== 'parameter_list') return [result];
+  const out: Node[] = [];
+  for (const p of result.namedChildren) {
+    if (p?.type !== 'parameter_declaration' && p?.type !== 'variadic_parameter_declaration') continue;
+    const t = p.childForFieldName('type');
+    if (!t) continue;
+    const names = p.childrenForFieldName('name').length;
+    for (let i = 0; i < Math.max(1, names); i++) out.push(t);
+  }
+  return out;
 }

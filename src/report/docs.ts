@@ -38,6 +38,14 @@ export function rulePage(rule: AnyRule): string {
     '',
     `Default severity: **${m.severity}**. Precision: **${m.precision}**. Tags: ${m.tags.map((t) => `\`${t}\``).join(', ')}.`,
     '',
+    ...(m.goVersions?.before
+      ? [
+          `Go versions: runs on files whose module's go.mod says \`go\` older than ${m.goVersions.before}` +
+            (m.goVersions.godebug ? `, or sets \`godebug ${m.goVersions.godebug}\`` : '') +
+            '. With no go.mod above a file, the newest Go is assumed and the rule stays silent there (`--stats` says how many files had none).',
+          '',
+        ]
+      : []),
     '## What it does',
     '',
     m.docs.whatItDoes.trim(),
@@ -48,6 +56,7 @@ export function rulePage(rule: AnyRule): string {
     '',
     '## Example',
     '',
+    ...(m.docs.goVersion ? [`In a module whose go.mod says \`go ${m.docs.goVersion}\`:`, ''] : []),
     fence(m.docs.example),
     '',
     '## Use instead',

@@ -25,6 +25,8 @@ export interface EslintResult {
   messages: EslintMessage[];
   errorCount: number;
   warningCount: number;
+  /** `K/N` in the report of a --shard run. */
+  shard?: string;
 }
 
 function fromDiagnostic(d: Diagnostic): EslintMessage {

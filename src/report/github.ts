@@ -1,10 +1,13 @@
 // `--format github`: GitHub Actions workflow commands that become annotations on the pull
 // request, e.g. `::error file=a.go,line=3,col=2,endLine=3,endColumn=9,title=leakhound(rule)::msg`.
 // Escaping follows the runner's toolkit: % CR LF in the message; also : and , in properties.
+// Other control characters (escape sequences) are written as escapes first; the newlines
+// that join a finding to its related locations stay newlines (%0A).
 // File names are relative to the repository root (GitHub resolves them there), whatever the
 // working directory.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { FileResult, Notice } from '../engine/types.js';
+import { printable } from './printable.js';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -36,9 +39,9 @@ export function formatGithub(results: FileResult[], where = { cwd: '.', root: '.
   let out = '';
   const sorted = [...results].sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   for (const r of sorted) {
-    const file = fromRoot(r.filePath, where);
+    const file = printable(fromRoot(r.filePath, where));
     for (const d of r.diagnostics) {
-      const related = (d.related ?? []).map((x) => `\n${file}:${x.span.start.line}:${x.span.start.column}: ${x.message}`).join('');
+      const related = (d.related ?? []).map((x) => `\n${file}:${x.span.start.line}:${x.span.start.column}: ${printable(x.message)}`).join('');
       out += command(
         d.severity,
         {
@@ -49,11 +52,11 @@ export function formatGithub(results: FileResult[], where = { cwd: '.', root: '.
           endColumn: d.span.end.column,
           title: `leakhound(${d.ruleId})`,
         },
-        d.message + related,
+        printable(d.message) + related,
       );
     }
     for (const n of r.notices) {
-      out += command(noticeKind(n), { file, line: n.line, col: n.column, title: 'leakhound' }, n.message);
+      out += command(noticeKind(n), { file, line: n.line, col: n.column, title: 'leakhound' }, printable(n.message));
     }
   }
   return out;

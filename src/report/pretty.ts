@@ -1,10 +1,12 @@
 // `--format pretty`: eslint-formatter-pretty, grouped by file. Colors follow --color /
-// --no-color (chalk reads FORCE_COLOR when it is first imported).
+// --no-color (chalk reads FORCE_COLOR when it is first imported). File names and messages are
+// made printable first (control characters escaped).
 import type { FileResult } from '../engine/types.js';
 import { toEslintResults } from './eslint.js';
+import { printableResults } from './printable.js';
 
 export async function formatPretty(results: FileResult[], color: boolean, docsUrl: (ruleId: string) => string): Promise<string> {
-  const eslint = toEslintResults(results).filter((r) => r.messages.length > 0);
+  const eslint = toEslintResults(printableResults(results)).filter((r) => r.messages.length > 0);
   if (eslint.length === 0) return ''; // nothing to show: don't load the formatter
   process.env.FORCE_COLOR = color ? '1' : '0';
   const { default: pretty } = await import('eslint-formatter-pretty');

@@ -29,6 +29,8 @@ export interface SarifOptions {
   /** False when a file could not be read or a rule failed (exit code 2). */
   executionSuccessful: boolean;
   automationId?: string;
+  /** `K/N` for a --shard run, kept in the run's properties so that `merge` can tell a shard is missing. */
+  shard?: string;
 }
 
 const level = (s: Severity) => (s === 'error' ? 'error' : 'warning');
@@ -127,6 +129,7 @@ export function toSarif(results: FileResult[], opts: SarifOptions) {
         invocations: [{ executionSuccessful: opts.executionSuccessful, toolExecutionNotifications: notifications }],
         columnKind: 'utf16CodeUnits',
         results: sarifResults,
+        ...(opts.shard ? { properties: { shard: opts.shard } } : {}),
       },
     ],
   };

@@ -21,7 +21,7 @@ func f1() {
 		return
 	}
 	defer resp.Body.Close()
-	_, _ = ioutil.ReadAll(resp.Body) // leak
+	_, _ = ioutil.ReadAll(resp.Body) // leak: fixedEndpoints
 }
 
 func f2() error {
@@ -30,7 +30,7 @@ func f2() error {
 		return err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	b, err := io.ReadAll(resp.Body) // leak
+	b, err := io.ReadAll(resp.Body) // leak: fixedEndpoints
 	fmt.Println(string(b))
 	return err
 }
@@ -39,7 +39,7 @@ func f3() {
 	resp, err := http.PostForm("http://example.com/", url.Values{})
 	if err == nil {
 		var sb strings.Builder
-		io.Copy(&sb, resp.Body) // leak
+		io.Copy(&sb, resp.Body) // leak: fixedEndpoints
 		resp.Body.Close()
 		fmt.Println(sb.String())
 	}
@@ -51,7 +51,7 @@ func f4(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return io.ReadAll(resp.Body) // leak
+	return io.ReadAll(resp.Body) // leak: fixedEndpoints
 }
 
 func f5(c *http.Client, req *http.Request) ([]byte, error) {
@@ -61,7 +61,7 @@ func f5(c *http.Client, req *http.Request) ([]byte, error) {
 	}
 	defer resp.Body.Close()
 	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(resp.Body); err != nil { // leak
+	if _, err := buf.ReadFrom(resp.Body); err != nil { // leak: fixedEndpoints
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -77,7 +77,7 @@ func f6() {
 		return
 	}
 	defer resp.Body.Close()
-	body, _ := ioutil.ReadAll(resp.Body) // leak
+	body, _ := ioutil.ReadAll(resp.Body) // leak: fixedEndpoints
 	fmt.Println(len(body))
 }
 
@@ -87,7 +87,7 @@ func f7(rt http.RoundTripper, req *http.Request) []byte {
 		return nil
 	}
 	defer resp.Body.Close()
-	b, _ := ioutil.ReadAll(resp.Body) // leak
+	b, _ := ioutil.ReadAll(resp.Body) // leak: fixedEndpoints
 	return b
 }
 
@@ -98,13 +98,13 @@ func f8() {
 			return
 		}
 		defer resp.Body.Close()
-		io.ReadAll(resp.Body) // leak
+		io.ReadAll(resp.Body) // leak: fixedEndpoints
 	}()
 }
 
 func f9(resp *http.Response) string {
 	var body io.Reader = resp.Body
-	b, _ := io.ReadAll(body) // leak
+	b, _ := io.ReadAll(body) // leak: fixedEndpoints
 	return string(b)
 }
 
@@ -114,7 +114,7 @@ type fetcher struct {
 
 // A response kept in a field of a struct declared in this file.
 func (f *fetcher) body() []byte {
-	b, _ := io.ReadAll(f.last.Body) // leak
+	b, _ := io.ReadAll(f.last.Body) // leak: fixedEndpoints
 	return b
 }
 
@@ -125,7 +125,7 @@ func f10() []byte {
 		return nil
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body) // leak
+	b, _ := io.ReadAll(resp.Body) // leak: fixedEndpoints
 	return b
 }
 
@@ -133,7 +133,7 @@ func f10() []byte {
 func f11(resps []*http.Response) int {
 	n := 0
 	for _, resp := range resps {
-		b, _ := io.ReadAll(resp.Body) // leak
+		b, _ := io.ReadAll(resp.Body) // leak: fixedEndpoints
 		n += len(b)
 	}
 	return n

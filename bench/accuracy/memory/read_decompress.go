@@ -69,7 +69,7 @@ func download(url string) ([]byte, error) {
 		return nil, err
 	}
 	defer gz.Close()
-	return ioutil.ReadAll(gz) // leak
+	return ioutil.ReadAll(gz) // leak: inputURLs
 }
 
 // An uploaded zlib stream inflated into a buffer.
@@ -79,7 +79,7 @@ func upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	io.Copy(&buf, zr) // leak
+	io.Copy(&buf, zr) // leak: requestBodies
 	w.Write(buf.Bytes())
 }
 

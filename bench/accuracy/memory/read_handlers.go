@@ -15,7 +15,7 @@ import (
 type Item struct{ Name string }
 
 func createItem(w http.ResponseWriter, r *http.Request) {
-	body, err := ioutil.ReadAll(r.Body) // leak
+	body, err := ioutil.ReadAll(r.Body) // leak: requestBodies
 	if err != nil {
 		http.Error(w, "read", http.StatusBadRequest)
 		return
@@ -28,7 +28,7 @@ func createItem(w http.ResponseWriter, r *http.Request) {
 
 func webhook(w http.ResponseWriter, req *http.Request) {
 	defer req.Body.Close()
-	payload, err := io.ReadAll(req.Body) // leak
+	payload, err := io.ReadAll(req.Body) // leak: requestBodies
 	if err != nil {
 		return
 	}
@@ -37,7 +37,7 @@ func webhook(w http.ResponseWriter, req *http.Request) {
 
 func init() {
 	http.HandleFunc("/echo", func(w http.ResponseWriter, request *http.Request) {
-		data, _ := io.ReadAll(request.Body) // leak
+		data, _ := io.ReadAll(request.Body) // leak: requestBodies
 		w.Write(data)
 	})
 }
@@ -47,12 +47,12 @@ func ginUpload(c *gin.Context) {
 	if err != nil {
 		return
 	}
-	body, _ := ioutil.ReadAll(c.Request.Body) // leak
+	body, _ := ioutil.ReadAll(c.Request.Body) // leak: requestBodies
 	c.JSON(200, gin.H{"n": len(raw) + len(body)})
 }
 
 func echoUpload(c echo.Context) error {
-	b, err := io.ReadAll(c.Request().Body) // leak
+	b, err := io.ReadAll(c.Request().Body) // leak: requestBodies
 	if err != nil {
 		return err
 	}

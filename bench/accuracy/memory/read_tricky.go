@@ -20,7 +20,7 @@ import (
 // A reverse proxy rewriting responses in memory.
 func newProxy(target *httputil.ReverseProxy) {
 	target.ModifyResponse = func(res *http.Response) error {
-		b, err := io.ReadAll(res.Body) // leak
+		b, err := io.ReadAll(res.Body) // leak: fixedEndpoints
 		if err != nil {
 			return err
 		}
@@ -36,7 +36,7 @@ func rawGet(conn net.Conn, req *http.Request) ([]byte, error) {
 		return nil, err
 	}
 	defer res.Body.Close()
-	return ioutil.ReadAll(res.Body) // leak
+	return ioutil.ReadAll(res.Body) // leak: fixedEndpoints
 }
 
 // A request read from a raw connection.
@@ -46,14 +46,14 @@ func rawServe(conn net.Conn) []byte {
 		return nil
 	}
 	var sb strings.Builder
-	io.Copy(&sb, req.Body) // leak
+	io.Copy(&sb, req.Body) // leak: requestBodies
 	return []byte(sb.String())
 }
 
 func upload(w http.ResponseWriter, r *http.Request) {
 	defer r.Body.Close()
 	buf := new(bytes.Buffer)
-	if _, err := buf.ReadFrom(r.Body); err != nil { // leak
+	if _, err := buf.ReadFrom(r.Body); err != nil { // leak: requestBodies
 		return
 	}
 	w.Write(buf.Bytes())
@@ -61,13 +61,13 @@ func upload(w http.ResponseWriter, r *http.Request) {
 
 func presized(w http.ResponseWriter, r *http.Request) {
 	buf := bytes.NewBuffer(make([]byte, 0, r.ContentLength)) // leak
-	io.Copy(buf, r.Body)                                      // leak
+	io.Copy(buf, r.Body)                                     // leak
 	w.Write(buf.Bytes())
 }
 
 func builder(resp *http.Response) string {
 	sb := &strings.Builder{}
-	io.Copy(sb, resp.Body) // leak
+	io.Copy(sb, resp.Body) // leak: fixedEndpoints
 	return sb.String()
 }
 
@@ -81,14 +81,15 @@ func gunzip(resp *http.Response) ([]byte, error) {
 		}
 		reader = gz
 	}
-	return io.ReadAll(reader) // leak
+	return io.ReadAll(reader) // leak: fixedEndpoints
 }
 
-// A dump into a buffer held as an io.Writer variable.
+// A dump into a buffer held as an io.Writer variable. Not labelled since the triage round:
+// a request handed in without its ResponseWriter may be one this code sends.
 func dump(req *http.Request) []byte {
 	var b bytes.Buffer
 	var dest io.Writer = &b
-	io.Copy(dest, req.Body) // leak
+	io.Copy(dest, req.Body)
 	return b.Bytes()
 }
 

@@ -1,0 +1,277 @@
+// defer-in-loop: a defer that releases something, written directly in a loop body.
+//
+//   for _, name := range names {
+//       f, err := os.Open(name)
+//       …
+//       defer f.Close()          // flagged: every file stays open until the function returns
+//   }
+//
+//   for … { func() { f := open(); defer f.Close(); … }() }   // a func literal: its own defer
+//   for … { …; defer mu.Unlock(); return x }                  // the loop ends with this round
+//   for … { defer log.Println("done") }                       // not a release: option allDefers
+//
+// Releases: Close, Unlock, RUnlock, Stop, Done, Rollback, Release, a cancel function, and a
+// deferred func literal that calls one of them. By default only loops with no bound on their
+// rounds: no way out at all, a range over a channel, an iterator (`for rows.Next()`,
+// `hdr, err := tr.Next()` first), or a Lock/defer Unlock of the same mutex every round. A
+// loop over a slice of a few names releases at return, often on purpose: option anyLoop.
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type Handlers } from '../src/engine/types.js';
+import { definitionsOf } from '../src/go/decls.js';
+import { blockStatements, enclosingFunction, isFunction, type FileFacts, unparen } from '../src/go/facts.js';
+import { baseType } from '../src/go/types.js';
+import { callArgs } from '../src/go/words.js';
+import { terminates } from '../src/go/terminators.js';
+
+type MessageIds = 'release' | 'endless' | 'lock' | 'other';
+interface Options {
+  /** Report releases deferred in any loop, not only loops without a bound (see the docs). */
+  anyLoop: boolean;
+  /** Also check _test.go files (a test's timers, files and archives live as long as the test). */
+  tests: boolean;
+  /** Report every defer in a loop, not only those that release something. */
+  allDefers: boolean;
+}
+
+const RELEASES = new Set(['Close', 'Unlock', 'RUnlock', 'Stop', 'Done', 'Rollback', 'Release']);
+const CANCEL = /^(cancel\w*|\w*Cancel)$/;
+
+/** The release a deferred call performs (`f.Close`, `cancel`), or undefined. */
+function releaseOf(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  if (fn.type === 'identifier') return CANCEL.test(fn.text) ? fn.text : undefined;
+  if (fn.type === 'selector_expression') {
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (RELEASES.has(name) || CANCEL.test(name)) return fn.text.replace(/\s+/g, '');
+    return undefined;
+  }
+  if (fn.type === 'func_literal') {
+    // defer func() { _ = f.Close() }()
+    for (const c of fn.descendantsOfType('call_expression')) {
+      const r = c && c.id !== call.id ? releaseOf(c) : undefined;
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+const BREAKABLE = /^(for|expression_switch|type_switch|select)_statement$/;
+
+/**
+ * True when the statements after `defer` in its block (and in the blocks around it, up to
+ * the loop body) always leave the loop: a return, a panic, a break out of this loop. Then
+ * the defer runs at most once and releases when the function returns, as it would outside.
+ */
+function lastRound(facts: FileFacts, defer: Node, loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  let cur: Node = defer;
+  for (let p = cur.parent; p && cur.id !== body?.id; cur = p, p = p.parent) {
+    if (p.type !== 'statement_list') continue;
+    let after = false;
+    for (const s of p.namedChildren) {
+      if (!s) continue;
+      if (s.id === cur.id) after = true;
+      else if (after && (terminates(facts, s) || (s.type === 'break_statement' && s.namedChildCount === 0 && breaksLoop(p, loop)))) return true;
+    }
+  }
+  return false;
+}
+
+/** An unlabeled break in `list` leaves `loop`: no switch, select or inner loop in between. */
+function breaksLoop(list: Node, loop: Node): boolean {
+  for (let p: Node | null = list; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
+  return true;
+}
+
+/** Names a loop declares for its rounds: `for i := …`, `for k, v := range …`. */
+function loopVars(loop: Node): string[] {
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
+  const decl = clause?.type === 'for_clause' ? clause.childForFieldName('initializer') : clause;
+  const left = decl?.childForFieldName('left');
+  return (left?.namedChildren ?? []).filter((n): n is Node => n?.type === 'identifier').map((n) => n.text);
+}
+
+/** A way out of `loop`: a return, a goto, or a break that targets it. */
+function leaves(loop: Node, fn: Node | null): boolean {
+  return (loop.childForFieldName('body')?.descendantsOfType(['return_statement', 'goto_statement', 'break_statement']) ?? []).some((s) => {
+    if (!s || enclosingFunction(s)?.id !== fn?.id) return false;
+    if (s.type !== 'break_statement') return true;
+    const target = s.namedChild(0)?.text;
+    if (target !== undefined) return true; // this loop's label or an outer one: both leave it
+    for (let p = s.parent; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
+    return true;
+  });
+}
+
+/** `for x := range ch` over a channel: a stream with no bound on its rounds (SA9001). */
+function rangesOverChannel(facts: FileFacts, loop: Node): boolean {
+  const clause = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  const right = clause?.childForFieldName('right');
+  if (!right) return false;
+  const e = unparen(right);
+  if (e.type === 'selector_expression' && e.childForFieldName('field')?.text === 'C') return true; // a ticker's or timer's channel
+  if (e.type === 'call_expression') return facts.isCallTo(e, 'time', 'Tick');
+  if (e.type !== 'identifier') return false;
+  return definitionsOf(facts, e).some((d) => {
+    if (baseType(d.type)?.type === 'channel_type') return true;
+    const v = d.value ? unparen(d.value) : null;
+    return v?.type === 'call_expression' && v.childForFieldName('function')?.text === 'make' && callArgs(v)[0]?.type === 'channel_type';
+  });
+}
+
+const ADVANCE = /^(Next|Scan|NextRow|NextPart|NextReader|NextResultSet)$/;
+
+/** `for rows.Next()`, or a loop whose first statement reads the next item (`hdr, err := tr.Next()`). */
+function iteratesReader(loop: Node): boolean {
+  const advance = (n: Node | null | undefined) => {
+    const call = n ? unparen(n) : null;
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    return fn?.type === 'selector_expression' && ADVANCE.test(fn.childForFieldName('field')?.text ?? '');
+  };
+  const cond = loop.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
+  if (advance(cond)) return true;
+  const first = blockStatements(loop.childForFieldName('body')).find((st) => st.type !== 'comment');
+  const right = first?.type === 'short_var_declaration' || first?.type === 'assignment_statement' ? first.childForFieldName('right')?.namedChild(0) : null;
+  return advance(right);
+}
+
+/** `defer mu.Unlock()` after `mu.Lock()` in the same round, on the same mutex every round. */
+function relocks(defer: Node, release: string, loop: Node): boolean {
+  const m = /^(.*)\.(R?)Unlock$/.exec(release);
+  if (!m) return false;
+  const recv = m[1]!;
+  if (loopVars(loop).some((v) => new RegExp(`\\b${v}\\b`).test(recv))) return false;
+  const lock = `${recv}.${m[2]}Lock()`;
+  const body = loop.childForFieldName('body');
+  return !!body && body.text.slice(0, defer.startIndex - body.startIndex).replace(/\s+/g, '').includes(lock);
+}
+
+export default defineRule<MessageIds, Options>({
+  meta: {
+    id: 'defer-in-loop',
+    title: 'Release deferred inside a loop runs only when the function returns',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['resource-leak', 'defer'],
+    docs: {
+      whatItDoes:
+        'Finds defer statements written directly in a loop body (not in a function literal called in the loop) that release something (Close, Unlock, RUnlock, Stop, Done, Rollback, Release, or a cancel function) where the loop has no bound on its rounds: a loop with no way out (the deferred calls never run), a range over a channel (a stream, as in staticcheck SA9001), an iterator loop (for rows.Next(), or a loop that starts with hdr, err := tr.Next()), and an Unlock deferred after a Lock of the same mutex (the next round deadlocks). Releases deferred in other loops (over a slice of a few files, addresses or peers) are often deliberate and are reported only with the option anyLoop; every defer in a loop with allDefers. Silent when the loop cannot go round again after the defer (a return, panic or break follows it).',
+      whyIsThisBad:
+        'A deferred call runs when the surrounding function returns, not at the end of the loop iteration. Every round adds one more open file, connection, transaction or held lock, and none is released until the loop and the function finish: a long loop runs out of file descriptors or connections, a second Lock on the same mutex deadlocks, and the defer records themselves pile up in memory.',
+      example: [
+        'package files',
+        '',
+        'import (',
+        '\t"io"',
+        '\t"os"',
+        ')',
+        '',
+        'func sizes(names <-chan string) (int64, error) {',
+        '\tvar total int64',
+        '\tfor name := range names {',
+        '\t\tf, err := os.Open(name)',
+        '\t\tif err != nil {',
+        '\t\t\treturn 0, err',
+        '\t\t}',
+        '\t\tdefer f.Close()',
+        '\t\tn, err := io.Copy(io.Discard, f)',
+        '\t\tif err != nil {',
+        '\t\t\treturn 0, err',
+        '\t\t}',
+        '\t\ttotal += n',
+        '\t}',
+        '\treturn total, nil',
+        '}',
+        '',
+      ].join('\n'),
+      useInstead: [
+        'package files',
+        '',
+        'import (',
+        '\t"io"',
+        '\t"os"',
+        ')',
+        '',
+        'func size(name string) (int64, error) {',
+        '\tf, err := os.Open(name)',
+        '\tif err != nil {',
+        '\t\treturn 0, err',
+        '\t}',
+        '\tdefer f.Close()',
+        '\treturn io.Copy(io.Discard, f)',
+        '}',
+        '',
+        'func sizes(names <-chan string) (int64, error) {',
+        '\tvar total int64',
+        '\tfor name := range names {',
+        '\t\tn, err := size(name)',
+        '\t\tif err != nil {',
+        '\t\t\treturn 0, err',
+        '\t\t}',
+        '\t\ttotal += n',
+        '\t}',
+        '\treturn total, nil',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    messages: {
+      release:
+        'defer {{call}}() inside a loop runs only when {{fn}} returns, so what every round opens or holds stays open or held until then; move the loop body into a function, or call {{call}}() at the end of the round',
+      endless:
+        'defer {{call}}() inside a loop that never ends never runs: what every round opens or holds is never released; call {{call}}() at the end of the round, or move the body into a function',
+      lock: 'defer {{call}}() inside a loop keeps {{mu}} locked until {{fn}} returns, so the next round locks it again and deadlocks; unlock at the end of the round, or move the body into a function',
+      other: 'defer inside a loop runs only when {{fn}} returns, once per round, all at the end; move the loop body into a function if it should run every round',
+    },
+    // The release names as written in a call; the option adds the keyword itself.
+    triggers: ['Close()', 'Unlock()', 'Stop()', 'Done()', 'Rollback()', 'Release()', 'ancel()'],
+    defaultOptions: { anyLoop: false, allDefers: false, tests: false },
+  },
+  optionTriggers: (o) => (o.allDefers ? ['defer'] : []),
+  create(ctx): Handlers {
+    const { facts, text } = ctx;
+    if (!ctx.options.tests && ctx.filePath.endsWith('_test.go')) return {};
+    if (!text.includes('defer')) return {};
+    const all = ctx.options.allDefers;
+    return {
+      source_file(root) {
+        const re = /\bdefer\b/g;
+        for (let m = re.exec(text); m; m = re.exec(text)) {
+          const kw = root.descendantForIndex(m.index, m.index + 5);
+          const stmt = kw?.type === 'defer' ? kw.parent : null;
+          if (stmt?.type !== 'defer_statement') continue;
+          const call = stmt.namedChild(0);
+          if (call?.type !== 'call_expression') continue;
+          const release = releaseOf(call);
+          if (!release && !all) continue;
+          // The innermost loop around the defer, in the defer's own function.
+          let loop: Node | null = null;
+          for (let p = stmt.parent; p && !isFunction(p); p = p.parent) {
+            if (p.type === 'for_statement') {
+              loop = p;
+              break;
+            }
+          }
+          if (!loop || lastRound(facts, stmt, loop)) continue;
+          const fn = enclosingFunction(stmt);
+          const fnName = fn?.childForFieldName('name')?.text ?? 'the function literal';
+          // A deferred func literal spans many lines: point at its `defer` keyword.
+          const node = call.childForFieldName('function')?.type === 'func_literal' ? kw! : stmt;
+          if (!release) {
+            ctx.report({ node, messageId: 'other', data: { fn: fnName } });
+            continue;
+          }
+          // By default only loops whose rounds have no bound (or that deadlock on round two):
+          // most loops over a few addresses, peers or volumes release at return on purpose.
+          const endless = !loop.namedChildren.some((c) => c !== null && c.type !== 'block' && c.type !== 'comment') && !leaves(loop, fn);
+          const lock = relocks(stmt, release, loop);
+          if (endless) ctx.report({ node, messageId: 'endless', data: { call: release } });
+          else if (lock) ctx.report({ node, messageId: 'lock', data: { call: release, mu: release.replace(/\.R?Unlock$/, ''), fn: fnName } });
+          else if (ctx.options.anyLoop || rangesOverChannel(facts, loop) || iteratesReader(loop))
+            ctx.report({ node, messageId: 'release', data: { call: release, fn: fnName } });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,215 @@
+// lost-cancel: the cancel function of a derived context is discarded or not called on
+// some path (go vet's lostcancel, on syntax).
+//
+//   ctx, _ := context.WithTimeout(ctx, d)            // flagged: discarded
+//   ctx, cancel := context.WithCancel(ctx)           // flagged: never used
+//   ctx, cancel := context.WithTimeout(ctx, d)       // flagged, with the return below
+//   if err != nil { return err }                     //   as the related location
+//   defer cancel()
+//
+//   ctx, cancel := context.WithTimeout(ctx, d)
+//   defer cancel()                                   // every later path is covered
+//   return ctx, cancel / s.cancel = cancel / t.Cleanup(cancel)   // someone else calls it
+//
+// Any use of the variable settles the paths through it, as in go vet: a call, a defer, a
+// closure that mentions it, or an escape (returned, stored, passed on). Paths that end in
+// panic, os.Exit, log.Fatal or t.Fatal need no cancel. Skipped like go vet: main.main (the
+// process ends), package-level and outer-function variables, and fields on the left. Also
+// skipped, where nothing can leak: WithCancel of context.Background()/TODO() (no parent to
+// register with, no timer), an already negative timeout, and a return reached through
+// `case <-parent.Done():` (the parent's cancellation canceled the child too).
+import type { Node } from 'web-tree-sitter';
+import { defineRule, type Handlers } from '../src/engine/types.js';
+import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
+import { exitAvoiding } from '../src/go/flow.js';
+import { bindingOf, isNamedResult } from '../src/go/obligations.js';
+import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
+
+type MessageIds = 'discarded' | 'unused' | 'somePath';
+
+const CONTEXT_PATHS = ['context', 'golang.org/x/net/context'];
+const WITH_CANCEL = ['WithCancel', 'WithCancelCause'];
+const WITH_TIMER = ['WithTimeout', 'WithDeadline', 'WithTimeoutCause', 'WithDeadlineCause'];
+const CONSTRUCTORS = [...WITH_CANCEL, ...WITH_TIMER];
+
+/** What the child context keeps alive until canceled. */
+function lives(name: string): string {
+  return WITH_TIMER.includes(name)
+    ? 'and its timer live until the deadline passes or the parent is canceled'
+    : 'stays registered with its parent until the parent is canceled';
+}
+
+/** True when `id` is written by its statement (`cancel = …`, `x, cancel := …`), not read. */
+function assignedTo(id: Node): boolean {
+  const list = id.parent;
+  const st = list?.parent;
+  return list?.type === 'expression_list' && (st?.type === 'assignment_statement' || st?.type === 'short_var_declaration') && st.childForFieldName('left')?.id === list.id;
+}
+
+/** True when `n` reads the variable `name` anywhere inside (closures included). */
+function reads(n: Node, name: string): boolean {
+  if (n.type === 'identifier') return n.text === name && !assignedTo(n);
+  if (!n.text.includes(name)) return false;
+  return n.descendantsOfType('identifier').some((id) => id !== null && id.text === name && !assignedTo(id));
+}
+
+/**
+ * True when a `defer func() { … cancel() … }()` runs before `stmt`: the closure reads the
+ * variable when the function returns, so it cancels whatever `stmt` stores in it then.
+ */
+function deferredClosureCalls(fn: Node, name: string, stmt: Node): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body?.text.includes('defer')) return false;
+  return body.descendantsOfType('defer_statement').some((d) => {
+    if (!d || d.startIndex >= stmt.startIndex || enclosingFunction(d)?.id !== fn.id) return false;
+    const call = d.namedChild(0);
+    return call?.childForFieldName('function')?.type === 'func_literal' && reads(call, name);
+  });
+}
+
+/**
+ * True when losing the cancel function cannot leak anything: a WithCancel whose parent is
+ * context.Background() or TODO() (directly or through WithValue) registers nowhere and has
+ * no timer, and a timeout that is already negative is canceled at once.
+ */
+function harmless(facts: FileFacts, name: string, parent: Node, duration: Node | undefined): boolean {
+  if (duration && name.startsWith('WithTimeout') && /^-/.test(duration.text)) return true;
+  if (!WITH_CANCEL.includes(name)) return false;
+  let p: Node | undefined = unparen(parent);
+  while (p?.type === 'call_expression' && CONTEXT_PATHS.some((c) => facts.isCallTo(p!, c, 'WithValue'))) p = callArgs(p)[0] && unparen(callArgs(p)[0]!);
+  return p?.type === 'call_expression' && CONTEXT_PATHS.some((c) => facts.isCallTo(p!, c, ['Background', 'TODO']));
+}
+
+/** `func main()` of package main: the process ends when it returns. */
+function isMainMain(facts: FileFacts, fn: Node): boolean {
+  if (fn.type !== 'function_declaration' || fn.childForFieldName('name')?.text !== 'main') return false;
+  return facts.packageName() === 'main';
+}
+
+export default defineRule<MessageIds>({
+  meta: {
+    id: 'lost-cancel',
+    title: 'Cancel function of a derived context is lost on some path',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['goroutine', 'memory', 'context'],
+    docs: {
+      whatItDoes:
+        'Finds context.WithCancel, WithTimeout, WithDeadline and their Cause variants whose cancel function is discarded, never used, or not used on some path to a return (the same semantics as go vet\'s lostcancel: a use anywhere on the path, including defer cancel(), a closure that calls it, or handing it to someone else, covers it). The finding points at the return that can be reached without it.',
+      whyIsThisBad:
+        'Until cancel is called, the child context stays in its parent\'s list of children and its timer (for WithTimeout and WithDeadline) stays armed: with a long-lived parent, every call leaks a little memory and a timer, and goroutines waiting on ctx.Done() are not released. The background context is never canceled, so nothing else will ever free them.',
+      example: [
+        'package fetch',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"time"',
+        ')',
+        '',
+        'func lookup(ctx context.Context, key string, get func(context.Context, string) (string, error)) (string, error) {',
+        '\tctx, cancel := context.WithTimeout(ctx, time.Second)',
+        '\tif key == "" {',
+        '\t\treturn "", nil',
+        '\t}',
+        '\tdefer cancel()',
+        '\treturn get(ctx, key)',
+        '}',
+        '',
+      ].join('\n'),
+      useInstead: [
+        'package fetch',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"time"',
+        ')',
+        '',
+        'func lookup(ctx context.Context, key string, get func(context.Context, string) (string, error)) (string, error) {',
+        '\tctx, cancel := context.WithTimeout(ctx, time.Second)',
+        '\tdefer cancel()',
+        '\tif key == "" {',
+        '\t\treturn "", nil',
+        '\t}',
+        '\treturn get(ctx, key)',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    messages: {
+      discarded: 'the cancel function returned by {{call}} is discarded, so the context {{lives}}; assign it and defer cancel()',
+      unused: '{{name}} from {{call}} is never called, so the context {{lives}}; add defer {{name}}() after this line',
+      somePath:
+        '{{name}} from {{call}} is not called on every path (the {{exit}} on line {{exitLine}} is reached without it), so the context {{lives}}; add defer {{name}}() right after this line',
+    },
+    triggers: ['WithCancel', 'WithTimeout', 'WithDeadline'],
+    defaultOptions: {},
+  },
+  create(ctx): Handlers {
+    const { facts, text } = ctx;
+
+    const onCall = (call: Node, name: string, alias: string) => {
+      const callText = `${alias}.${name}`;
+      const [parent, duration] = callArgs(call);
+      if (!parent || harmless(facts, name, parent, duration)) return;
+      const b = bindingOf(call, 1);
+      if (b.kind === 'discarded') {
+        // `ctx, _ := …` reports at the blank; a bare call statement at the call.
+        const blank = b.stmt.type === 'expression_statement' ? call : blankAt(b.stmt) ?? call;
+        ctx.report({ node: blank, messageId: 'discarded', data: { call: callText, lives: lives(name) } });
+        return;
+      }
+      if (b.kind !== 'bound') return;
+      const v = b.ident.text;
+      const fn = enclosingFunction(call);
+      if (!fn || isMainMain(facts, fn)) return;
+      // A package variable, or one of an enclosing function: its other uses are out of sight.
+      const where = facts.resolveName(v, b.ident);
+      if (typeof where !== 'object' || where.id !== fn.id || isNamedResult(fn, v)) return;
+      const data = { call: callText, name: v, lives: lives(name), line: b.ident.startPosition.row + 1 };
+      const used = facts.uses(fn, v).some((u) => u.id !== b.ident.id && !assignedTo(u));
+      if (!used) {
+        ctx.report({ node: b.ident, messageId: 'unused', data });
+        return;
+      }
+      if (deferredClosureCalls(fn, v, b.stmt)) return;
+      // `case <-parent.Done(): return`: the parent's cancel already canceled the child.
+      const parentDone = parent.type === 'identifier' ? `<-${parent.text}.Done()` : undefined;
+      const exit = exitAvoiding(facts, fn, b.stmt, (n) => reads(n, v) || (parentDone !== undefined && n.text.replace(/\s+/g, '') === parentDone));
+      if (!exit) return;
+      const isReturn = exit.type === 'return_statement';
+      ctx.report({
+        node: b.ident,
+        messageId: 'somePath',
+        data: { ...data, exit: isReturn ? 'return' : 'end of the function', exitLine: exit.startPosition.row + 1 },
+        related: [
+          {
+            node: exit,
+            message: isReturn
+              ? `this return may be reached without calling ${v} defined on line ${data.line}`
+              : `the function may end here without calling ${v} defined on line ${data.line}`,
+          },
+        ],
+      });
+    };
+
+    return {
+      source_file(root) {
+        for (const w of wordNodes(root, text, CONSTRUCTORS)) {
+          const call = callOfName(w);
+          if (!call) continue;
+          const q = facts.qualified(call.childForFieldName('function'));
+          if (q && CONTEXT_PATHS.includes(q.path) && CONSTRUCTORS.includes(q.name)) onCall(call, q.name, q.alias);
+        }
+      },
+    };
+  },
+});
+
+/** The blank identifier that receives the cancel function in `ctx, _ := …`. */
+function blankAt(stmt: Node): Node | undefined {
+  const spec = stmt.type === 'var_declaration' ? stmt.descendantsOfType('var_spec')[0] : stmt;
+  const left = spec?.type === 'var_spec' ? spec.childrenForFieldName('name') : spec?.childForFieldName('left')?.namedChildren ?? [];
+  const l = left.filter((n): n is Node => n !== null);
+  const last = l[1] ?? l[l.length - 1];
+  return last && last.text === '_' ? last : undefined;
+}

@@ -1,0 +1,181 @@
+// Packages as the engine opens them: files read from disk (or memory, in tests), a few
+// packages kept per thread (a worker scans one directory's files together), and what a
+// file's result depends on outside itself, for the result cache.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { Package } from '../go/package.js';
+import { membershipKey, membershipOf, PackageIndex, type DeclKey, type Membership, type PackageSource, type Stamp } from '../go/pkgindex.js';
+
+/** The `.go` files of directories on disk, each stamped before it is read. */
+export const diskSource: PackageSource = {
+  list(dir) {
+    try {
+      return readdirSync(dir || '.', { withFileTypes: true })
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.go'))
+        .map((e) => e.name);
+    } catch {
+      return [];
+    }
+  },
+  read(path) {
+    try {
+      const stamp = this.stamp!(path);
+      return { text: readFileSync(path, 'utf8'), ...(stamp ? { stamp } : {}) };
+    } catch {
+      return undefined;
+    }
+  },
+  stamp(path) {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st?.isFile() ? [st.size, st.mtimeMs, st.ino] : undefined;
+  },
+  dirMtime(dir) {
+    return statSync(dir || '.', { throwIfNoEntry: false })?.mtimeMs;
+  },
+};
+
+/** Files in memory (path → text), for tests and in-memory scans. Paths as the scan names them. */
+export function memorySource(files: Record<string, string>): PackageSource {
+  return {
+    list(dir) {
+      return Object.keys(files)
+        .filter((p) => dirname(p) === dir && p.endsWith('.go'))
+        .map((p) => basename(p));
+    },
+    read(path) {
+      const text = files[path];
+      return text === undefined ? undefined : { text };
+    },
+  };
+}
+
+/**
+ * The packages one thread has open: the last few, by membership. A worker is dealt a
+ * directory's files together, so each package is read and summarized once per worker.
+ */
+export class Packages {
+  private readonly open = new Map<string, Package>();
+
+  constructor(
+    readonly source: PackageSource = diskSource,
+    private readonly keep = 2,
+  ) {}
+
+  /** The package of the file at `path` whose text (being analysed) is `text`. */
+  packageOf(path: string, text: string): Package {
+    const m = membershipOf(path, text);
+    const key = membershipKey(m);
+    let p = this.open.get(key);
+    if (p) {
+      // Most recently used last.
+      this.open.delete(key);
+      this.open.set(key, p);
+      return p;
+    }
+    p = new Package(new PackageIndex(m, this.source, { path, text }));
+    this.open.set(key, p);
+    while (this.open.size > this.keep) this.open.delete(this.open.keys().next().value!);
+    return p;
+  }
+}
+
+/** What a file's result depends on outside its own text: declarations of its package it consulted. */
+export interface PackageDeps {
+  membership: Membership;
+  /** A hash of the directory as it was read (stateOf its snapshot). */
+  state: string;
+  /** Each consulted key with the hash of what it named (ABSENT when nothing). */
+  decls: [DeclKey, string][];
+}
+
+/** The dependencies of a scan as they leave the scanning thread: with the directory's snapshot. */
+export interface ScanDeps extends PackageDeps {
+  snapshot: DirSnapshot;
+}
+
+export interface DirSnapshot {
+  dirMtime?: number;
+  files: [string, Stamp][];
+  /** A file (or the directory) changed within RACY_MS of the snapshot: it may change again unseen. */
+  racy?: true;
+}
+
+/** Files whose mtime is this close to the snapshot may change again unseen within the same mtime tick. */
+const RACY_MS = 2000;
+
+export function snapshotOf(index: PackageIndex, now = Date.now()): DirSnapshot {
+  const files = [...index.stamps].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const snap: DirSnapshot = { ...(index.dirMtime !== undefined ? { dirMtime: index.dirMtime } : {}), files };
+  if (index.dirMtime === undefined || now - index.dirMtime < RACY_MS || files.some(([, st]) => now - st[1] < RACY_MS)) snap.racy = true;
+  return snap;
+}
+
+export function stateOf(s: DirSnapshot): string {
+  return createHash('sha1').update(JSON.stringify(s)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Checks cached dependencies against the disk, once per directory and key per run: the
+ * directory unchanged since its snapshot (stamps only) means every dependency holds;
+ * otherwise each consulted declaration is looked up again in the package's text (no parse)
+ * and its hash compared, so that only the files that used a changed declaration are scanned
+ * again.
+ */
+export class DepsChecker {
+  private readonly dirState = new Map<string, string | null>();
+  private readonly indexes = new Map<string, PackageIndex>();
+
+  constructor(
+    private readonly source: PackageSource = diskSource,
+    /** Stamps the run already has (absolute path → stamp), to save a stat. */
+    private readonly known: (path: string) => Stamp | undefined = () => undefined,
+  ) {}
+
+  /** The directory's state hash if its snapshot still matches the disk, else null. */
+  private currentState(dir: string, snap: DirSnapshot): string | null {
+    const key = `${dir}\0${stateOf(snap)}`;
+    const known = this.dirState.get(key);
+    if (known !== undefined) return known;
+    let ok = !snap.racy && snap.dirMtime !== undefined && this.source.dirMtime?.(dir) === snap.dirMtime;
+    for (const [name, st] of ok ? snap.files : []) {
+      const cur = this.known(join(dir, name)) ?? this.source.stamp?.(join(dir, name));
+      if (!cur || cur[0] !== st[0] || cur[1] !== st[1] || cur[2] !== st[2]) {
+        ok = false;
+        break;
+      }
+    }
+    const state = ok ? stateOf(snap) : null;
+    this.dirState.set(key, state);
+    return state;
+  }
+
+  /**
+   * True when every dependency still names what it named when the result was computed.
+   * `snapshot` is the directory's snapshot whose hash is `deps.state`, if the cache has it.
+   */
+  valid(deps: PackageDeps, snapshot: DirSnapshot | undefined): boolean | ScanDeps {
+    const dir = deps.membership.dir;
+    if (snapshot && this.currentState(dir, snapshot) === deps.state) return true;
+    const mk = membershipKey(deps.membership);
+    let index = this.indexes.get(mk);
+    if (!index) this.indexes.set(mk, (index = new PackageIndex(deps.membership, this.source)));
+    if (!deps.decls.every(([k, h]) => index!.hash(k) === h)) return false;
+    // Still valid against a changed directory: the dependencies move to its new snapshot, so
+    // that the next run takes the fast path again.
+    const fresh = snapshotOf(index);
+    return { ...deps, state: stateOf(fresh), snapshot: fresh };
+  }
+}
+
+/** Scans of text in memory with no package around it: the file is its own package. */
+export function loneFile(path: string, text: string): Packages {
+  return new Packages(memorySource({ [path]: text }), 1);
+}
+
+/** What a scan consulted, as the cache records it (undefined when nothing outside the file was asked). */
+export function scanDeps(pkg: Package | undefined, decls: [DeclKey, string][]): ScanDeps | undefined {
+  if (!pkg || !decls.length) return undefined;
+  const snapshot = snapshotOf(pkg.index);
+  return { membership: pkg.index.membership, state: stateOf(snapshot), decls, snapshot };
+}

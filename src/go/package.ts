@@ -1,0 +1,467 @@
+// The package view: what a rule may ask about the package of the file it analyses, beyond the
+// file itself. Declarations by name (functions, methods by receiver type, types, struct
+// fields, package-level variables and constants) and memoized function summaries, computed
+// from a function's own syntax and the summaries of the same-package functions it calls.
+//
+//	// a.go                                   // b.go
+//	func (s *Server) Stop() {                 func (s *Server) drain() {
+//		s.drain()                  ───────▶       close(s.jobs)
+//	}                                         }
+//
+//	pkg.summary('method:Server.Stop') says: closes recv.jobs (through a callee, at b.go:2).
+//
+// Contract (DESIGN.md, package view):
+//   - Siblings are read only when a rule asks about a name defined outside its file: the
+//     directory is listed, each file's package clause read, and a file is lexed (not parsed)
+//     only when the name occurs in its text. Only the declaration asked for is parsed, with
+//     the file's imports (tree-sitter included ranges): `declarationSyntax` is the one place
+//     that does it.
+//   - Nodes handed out (`Decl.node`) live until the end of the current file's scan; summaries
+//     are plain data and live as long as the package is kept (one package at a time per
+//     thread, see src/engine/packages.ts).
+//   - Every answer depends only on the package's text: never on which file asked first or on
+//     the thread, so output is the same for any number of jobs. Summaries are computed per
+//     depth (a callee's summary at depth d-1), which bounds the work and cuts cycles without
+//     making the result depend on where the recursion started.
+//   - Every lookup is recorded with a hash of what it found (`deps()`): the result cache keys
+//     the file's result on them, so editing a helper invalidates exactly the files that used it.
+import { basename } from 'node:path';
+import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
+import { parseGo } from '../engine/syntax.js';
+import { FileFacts, unparen } from './facts.js';
+import { definitions } from './decls.js';
+import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
+
+/** How many calls deep a summary follows same-package callees. */
+export const SUMMARY_DEPTH = 4;
+
+/** A declaration of the package, with its syntax. */
+export interface Decl {
+  /** The lookup key: `func:F`, `method:T.M`, `type:T`, `var:V`, `const:C`. */
+  key: DeclKey;
+  kind: DeclRef['kind'];
+  name: string;
+  /** A method's receiver base type. */
+  recv?: string;
+  /** Path of its file. */
+  file: string;
+  /** function_declaration, method_declaration, type_spec (or type_alias), var_spec or const_spec. Valid until the current file's scan ends. */
+  node: Node;
+  /** Facts of the tree `node` is in (the current file's, or the parse of this declaration and its file's imports). */
+  facts: FileFacts;
+  /** Declared in the file being analysed. */
+  own: boolean;
+}
+
+/** What a summary kind's `local` step sees of one function. */
+export interface FunctionSyntax {
+  decl: Decl;
+  view: PackageView;
+  /** The key of the same-package function or method a call in this function runs, when syntax tells. */
+  calleeKey(call: Node): DeclKey | undefined;
+}
+
+/**
+ * A kind of function summary. Rules register their own (a rule-specific fact about
+ * functions: "returns a client", "returns holding the lock") without editing the core:
+ *
+ *   - `local(fn)` reads the function's own syntax once (plain data: no nodes; refer to
+ *     callees by key, to sites by file/line);
+ *   - `combine(local, callee)` adds what the same-package callees contribute; `callee(key)`
+ *     is their summary one level deeper, undefined past the depth bound, inside a cycle's
+ *     cut, or for names the package does not declare;
+ *   - `join` merges the summaries of several declarations of one name (build-tag variants of
+ *     a function, `f_linux.go` and `f_windows.go`); the default keeps the first in file order.
+ *
+ * `id` must be unique and include whatever options change the result.
+ */
+export interface SummaryKind<L, T> {
+  readonly id: string;
+  local(fn: FunctionSyntax): L;
+  combine(local: L, callee: (key: DeclKey) => T | undefined): T;
+  join?(a: T, b: T): T;
+}
+
+interface Memo<V> {
+  value: V;
+  deps: Set<DeclKey>;
+}
+
+/**
+ * One package's memo, shared by the scans of its files on one thread: the index (texts),
+ * and per summary kind the local facts of each declaration and the summaries per depth.
+ */
+export class Package {
+  readonly locals = new Map<string, Map<string, Memo<unknown>>>();
+  readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
+  readonly facts = new Map<string, Memo<unknown>>();
+  constructor(readonly index: PackageIndex) {}
+}
+
+const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
+
+function rangeOf(f: IndexedFile, start: number, end: number): Range {
+  // End past the line break that ends the declaration, so the parser sees it as finished.
+  let e = end;
+  if (f.text[e] === '\r') e++;
+  if (f.text[e] === '\n') e++;
+  return { startIndex: start, endIndex: e, startPosition: pointIn(f, start), endPosition: pointIn(f, e) };
+}
+
+/**
+ * The package as one file's scan sees it. Created by the engine for each file (cheap: the
+ * package is opened on the first question); `release()` ends the scan.
+ */
+export class PackageView {
+  private readonly trees: Tree[] = [];
+  private readonly syntax = new Map<string, { root: Node; facts: FileFacts }>();
+  private readonly collectors: Set<DeclKey>[] = [new Set()];
+  private pkgMemo?: Package;
+
+  constructor(
+    private readonly open: () => Package,
+    private readonly parser: Parser,
+    /** The file being analysed: its path and the facts of its whole tree. */
+    readonly own: { path: string; facts: FileFacts },
+  ) {}
+
+  private get ownName(): string {
+    return basename(this.own.path);
+  }
+
+  get pkg(): Package {
+    this.pkgMemo ??= this.open();
+    return this.pkgMemo;
+  }
+
+  /** The package, if the scan opened it. */
+  get opened(): Package | undefined {
+    return this.pkgMemo;
+  }
+
+  private note(key: DeclKey): void {
+    this.collectors[this.collectors.length - 1]!.add(key);
+  }
+
+  private noteAll(keys: Set<DeclKey>): void {
+    const top = this.collectors[this.collectors.length - 1]!;
+    for (const k of keys) top.add(k);
+  }
+
+  /** The package clause's name. */
+  get name(): string {
+    return this.pkg.index.membership.clause;
+  }
+
+  /** Paths of the package's files, in name order (the file being analysed included). */
+  files(): string[] {
+    return this.pkg.index.files.map((f) => f.path);
+  }
+
+  /** Every declaration a key names, in file order (several for build-tag variants). */
+  decls(key: DeclKey): Decl[] {
+    this.note(key);
+    return this.pkg.index.lookup(key).flatMap((r) => {
+      const d = this.declOf(key, r);
+      return d ? [d] : [];
+    });
+  }
+
+  /** The keys of the functions and methods a lookup key finds (`mentions:W`, `methodsof:T`…), without parsing them. */
+  keys(key: DeclKey): DeclKey[] {
+    this.note(key);
+    const out = this.pkg.index.lookup(key).map((r) => (r.kind === 'method' ? `method:${r.recv}.${r.name}` : r.kind === 'func' ? `func:${r.name}` : key));
+    return [...new Set(out)];
+  }
+
+  /** True when the package declares something under `key`; cheaper than `decls` (no parse). */
+  has(key: DeclKey): boolean {
+    this.note(key);
+    return this.pkg.index.lookup(key).length > 0;
+  }
+
+  /** The first declaration of a key, in file order. */
+  decl(key: DeclKey): Decl | undefined {
+    return this.decls(key)[0];
+  }
+
+  func(name: string): Decl | undefined {
+    return this.decl(`func:${name}`);
+  }
+
+  method(recvType: string, name: string): Decl | undefined {
+    return this.decl(`method:${recvType}.${name}`);
+  }
+
+  /** Every method called `name`, whatever its receiver type. */
+  methodsNamed(name: string): Decl[] {
+    return this.decls(`methods:${name}`);
+  }
+
+  /** Every method of a type of the package, in file order. */
+  methodsOf(type: string): Decl[] {
+    return this.decls(`methodsof:${type}`);
+  }
+
+  /**
+   * Every function and method of the package whose text has `word` (outside its own name),
+   * found by text search: where to look for the uses of a name (`go s.run()` starts run).
+   */
+  mentioning(word: string): Decl[] {
+    return this.decls(`mentions:${word}`);
+  }
+
+  type(name: string): Decl | undefined {
+    return this.decl(`type:${name}`);
+  }
+
+  variable(name: string): Decl | undefined {
+    return this.decl(`var:${name}`);
+  }
+
+  constant(name: string): Decl | undefined {
+    return this.decl(`const:${name}`);
+  }
+
+  /**
+   * A field of a struct type of the package: its field_declaration and written type (an
+   * embedded field's name is its type's name).
+   */
+  field(typeName: string, field: string): { decl: Decl; node: Node; type: Node } | undefined {
+    const decl = this.type(typeName);
+    const st = decl?.node.childForFieldName('type');
+    if (!decl || st?.type !== 'struct_type') return undefined;
+    for (const fd of st.descendantsOfType('field_declaration')) {
+      if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
+      const type = fd.childForFieldName('type');
+      if (!type) continue;
+      const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
+      if (names.length ? names.some((n) => n.text === field) : baseTypeName(type) === field) return { decl, node: fd, type };
+    }
+    return undefined;
+  }
+
+  /**
+   * The syntax of a declaration: from the current file's tree when it is declared there,
+   * else a parse of just that declaration and its file's imports (included ranges; positions
+   * are the file's). The one function through which sibling syntax is read.
+   */
+  private declarationSyntax(ref: DeclRef): { root: Node; facts: FileFacts } | undefined {
+    const f = this.pkg.index.file(ref.file);
+    if (!f) return undefined;
+    if (f.name === this.ownName) return { root: this.own.facts.root, facts: this.own.facts };
+    const id = `${ref.file}:${ref.start}`;
+    const known = this.syntax.get(id);
+    if (known) return known;
+    const ranges = [...this.pkg.index.imports(f), ref]
+      .sort((a, b) => a.start - b.start)
+      .map((d) => rangeOf(f, d.start, d.end));
+    const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
+    if (!tree) return undefined;
+    this.trees.push(tree);
+    const s = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
+    this.syntax.set(id, s);
+    return s;
+  }
+
+  private declOf(key: DeclKey, ref: DeclRef): Decl | undefined {
+    const syn = this.declarationSyntax(ref);
+    if (!syn) return undefined;
+    const id = syn.root.namedDescendantForIndex(ref.nameAt, ref.nameAt + ref.name.length);
+    let node: Node | null = id;
+    // The name's declaration: its parent for functions, methods and specs.
+    for (let i = 0; node && i < 3 && !DECL_NODE_TYPES.has(node.type); i++) node = node.parent;
+    if (!node || !DECL_NODE_TYPES.has(node.type)) return undefined;
+    const path = ref.file === this.ownName ? this.own.path : this.pkg.index.file(ref.file)!.path;
+    return {
+      key: ref.kind === 'method' ? `method:${ref.recv}.${ref.name}` : ref.kind === 'func' ? `func:${ref.name}` : key,
+      kind: ref.kind,
+      name: ref.name,
+      ...(ref.recv ? { recv: ref.recv } : {}),
+      file: path,
+      node,
+      facts: syn.facts,
+      own: ref.file === this.ownName,
+    };
+  }
+
+  /**
+   * The package's named type of an expression, when syntax shows it: a receiver, a
+   * parameter or variable with a written type (`s *Server`, `var s Server`, `s := &Server{}`),
+   * a package-level variable, a field of such a value (`s.pool` → the field's type). Only
+   * types declared in this package (`*Server` → "Server"); anything else is undefined.
+   */
+  typeOf(expr: Node, facts: FileFacts, depth = 0): string | undefined {
+    if (depth > 4) return undefined;
+    const e = unparen(expr);
+    let type: Node | null | undefined;
+    if (e.type === 'identifier') {
+      const where = facts.resolveName(e.text, e);
+      if (typeof where === 'object') {
+        for (const d of definitions(facts, where, e.text)) {
+          type = d.type ?? literalType(d.value);
+          if (type) break;
+        }
+      } else {
+        const v = this.variable(e.text);
+        type = v?.node.childForFieldName('type') ?? literalType(v?.node.childForFieldName('value')?.namedChild(0) ?? null);
+      }
+    } else if (e.type === 'selector_expression') {
+      const operand = e.childForFieldName('operand');
+      const field = e.childForFieldName('field')?.text;
+      if (!operand || !field || facts.qualified(e)) return undefined;
+      const owner = this.typeOf(operand, facts, depth + 1);
+      const name = owner && this.field(owner, field) ? baseTypeName(this.field(owner, field)!.type) : undefined;
+      return name && this.has(`type:${name}`) ? name : undefined;
+    } else {
+      type = literalType(e);
+    }
+    const name = type ? baseTypeName(type) : undefined;
+    return name && this.has(`type:${name}`) ? name : undefined;
+  }
+
+  /**
+   * The same-package function or method a call runs: `f(…)` (not shadowed by a local),
+   * `x.M(…)` where x's type is the package's (typeOf). A call through an import, a func
+   * value or an interface is not resolved.
+   */
+  calleeKey(call: Node, facts: FileFacts): DeclKey | undefined {
+    const f = call.childForFieldName('function');
+    if (!f) return undefined;
+    if (f.type === 'identifier') {
+      if (typeof facts.resolveName(f.text, call) === 'object') return undefined;
+      const key = `func:${f.text}`;
+      return this.has(key) ? key : undefined;
+    }
+    if (f.type !== 'selector_expression' || facts.qualified(f)) return undefined;
+    const operand = f.childForFieldName('operand');
+    const name = f.childForFieldName('field')?.text;
+    if (!operand || !name) return undefined;
+    const t = this.typeOf(operand, facts);
+    const key = t ? `method:${t}.${name}` : undefined;
+    return key && this.has(key) ? key : undefined;
+  }
+
+  /** The same-package function or method a call runs, with its syntax. */
+  callee(call: Node, facts: FileFacts): Decl | undefined {
+    const key = this.calleeKey(call, facts);
+    return key ? this.decl(key) : undefined;
+  }
+
+  /**
+   * A package-level fact, computed once per package from what the view answers (plain data:
+   * no nodes) and memoized with what it consulted, so every file that uses it depends on the
+   * same declarations. `id` names the fact and its arguments (`channel-field:Pool.jobs`).
+   */
+  cached<T>(id: string, compute: () => T): T {
+    const known = this.pkg.facts.get(id) as Memo<T> | undefined;
+    if (known) {
+      this.noteAll(known.deps);
+      return known.value;
+    }
+    const deps = new Set<DeclKey>();
+    this.collectors.push(deps);
+    let value: T;
+    try {
+      value = compute();
+    } finally {
+      this.collectors.pop();
+    }
+    this.pkg.facts.set(id, { value, deps });
+    this.noteAll(deps);
+    return value;
+  }
+
+  /** A summary of a function or method (a key, or its declaration) of the given kind. */
+  summaryOf<L, T>(kind: SummaryKind<L, T>, key: DeclKey | Decl, depth = SUMMARY_DEPTH): T | undefined {
+    const k = typeof key === 'string' ? key : key.key;
+    return this.summaryAt(kind, k, depth);
+  }
+
+  private summaryAt<L, T>(kind: SummaryKind<L, T>, key: DeclKey, depth: number): T | undefined {
+    let byKey = this.pkg.summaries.get(kind.id);
+    if (!byKey) this.pkg.summaries.set(kind.id, (byKey = new Map()));
+    const id = `${key}@${depth}`;
+    const known = byKey.get(id) as Memo<T | undefined> | undefined;
+    if (known) {
+      this.noteAll(known.deps);
+      return known.value;
+    }
+    const deps = new Set<DeclKey>([key]);
+    this.collectors.push(deps);
+    let value: T | undefined;
+    try {
+      const refs = this.pkg.index.lookup(key).filter((r) => r.kind === 'func' || r.kind === 'method');
+      for (const r of refs) {
+        const local = this.localOf(kind, key, r);
+        if (local === undefined) continue;
+        const s = kind.combine(local.value, (k) => (depth > 0 ? this.summaryAt(kind, k, depth - 1) : undefined));
+        value = value === undefined ? s : kind.join ? kind.join(value, s) : value;
+      }
+    } finally {
+      this.collectors.pop();
+    }
+    byKey.set(id, { value, deps });
+    this.noteAll(deps);
+    return value;
+  }
+
+  private localOf<L, T>(kind: SummaryKind<L, T>, key: DeclKey, ref: DeclRef): Memo<L> | undefined {
+    let byRef = this.pkg.locals.get(kind.id);
+    if (!byRef) this.pkg.locals.set(kind.id, (byRef = new Map()));
+    const id = `${ref.file}:${ref.start}:${ref.name}`;
+    const known = byRef.get(id) as Memo<L> | undefined;
+    if (known) {
+      this.noteAll(known.deps);
+      return known;
+    }
+    const deps = new Set<DeclKey>([key]);
+    this.collectors.push(deps);
+    let memo: Memo<L> | undefined;
+    try {
+      const decl = this.declOf(key, ref);
+      if (decl) {
+        const fx: FunctionSyntax = { decl, view: this, calleeKey: (call) => this.calleeKey(call, decl.facts) };
+        memo = { value: kind.local(fx), deps };
+      }
+    } finally {
+      this.collectors.pop();
+    }
+    if (memo) byRef.set(id, memo);
+    this.noteAll(deps);
+    return memo;
+  }
+
+  /**
+   * What the file's scan consulted, with a hash of each answer (ABSENT for a name the
+   * package does not declare), sorted: the result cache's dependencies.
+   */
+  deps(): [DeclKey, string][] {
+    if (!this.pkgMemo) return [];
+    const idx = this.pkgMemo.index;
+    return [...this.collectors[0]!].sort().map((k) => [k, idx.hash(k)]);
+  }
+
+  /** Ends the file's scan: frees the trees of sibling declarations. */
+  release(): void {
+    for (const t of this.trees) t.delete();
+    this.trees.length = 0;
+    this.syntax.clear();
+  }
+}
+
+/** `T{…}`, `&T{…}` → the type node T. */
+function literalType(v: Node | null | undefined): Node | null {
+  let e = v ? unparen(v) : null;
+  if (e?.type === 'unary_expression' && e.child(0)?.type === '&') e = e.childForFieldName('operand');
+  e = e ? unparen(e) : null;
+  return e?.type === 'composite_literal' ? e.childForFieldName('type') : null;
+}
+
+/** `*T`, `T[K]`, `(T)` → "T"; a qualified (other package) or unnamed type → undefined. */
+export function baseTypeName(t: Node | null): string | undefined {
+  let cur = t;
+  while (cur && (cur.type === 'pointer_type' || cur.type === 'parenthesized_type')) cur = cur.namedChild(0);
+  if (cur?.type === 'generic_type') cur = cur.childForFieldName('type');
+  return cur?.type === 'type_identifier' ? cur.text : undefined;
+}

@@ -1,0 +1,303 @@
+// A Go package as text: which files of a directory belong to it, and where each top-level name
+// is declared. No parser: the package view parses only what a rule asks for, and the result
+// cache checks what a file consulted with this index alone.
+//
+// A package is the `.go` files of one directory with the same package clause, as `go build`
+// sees them:
+//   - a non-test file's package is the non-test files with its clause;
+//   - a `_test.go` file with the same clause (an internal test) sees those and the other
+//     internal test files;
+//   - a `_test.go` file whose clause ends in `_test` (an external test package) sees only the
+//     test files with that clause;
+//   - a file whose build constraints hold on no build (`//go:build ignore`) belongs to no
+//     package: it is its own.
+// Files are taken in name order, so every answer is the same whichever file asks first.
+import { createHash } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { buildIgnored } from './build.js';
+import { packageClause, topLevelDecls, type DeclName, type TopDecl } from './toplevel.js';
+
+/** Size, mtime and inode of a file as read: what the cache compares on the next run. */
+export type Stamp = [size: number, mtimeMs: number, ino: number];
+
+/** Where the package view reads files from: the disk, or memory in tests. */
+export interface PackageSource {
+  /** Names of the `.go` files of a directory, [] when it cannot be listed. */
+  list(dir: string): string[];
+  /** A file's text and stamp (taken before reading), or undefined when it cannot be read. */
+  read(path: string): { text: string; stamp?: Stamp } | undefined;
+  /** A file's stamp alone (for the file being analysed, whose text is in memory). */
+  stamp?(path: string): Stamp | undefined;
+  /** The directory's mtime, when the source has one (the cache's fast path). */
+  dirMtime?(dir: string): number | undefined;
+}
+
+/**
+ * What a lookup key names:
+ *   `func:F`       top-level function F
+ *   `method:T.M`   method M of type T (pointer or value receiver)
+ *   `methods:M`    every method named M, whatever the type
+ *   `type:T`       type T
+ *   `var:V`        package-level variable V
+ *   `const:C`      package-level constant C
+ *   `methodsof:T`  every method of type T
+ *   `mentions:W`   every function and method whose text has the word W (outside its name)
+ *   `matches:RE`   every function and method whose text matches the regular expression RE
+ */
+export type DeclKey = string;
+
+/** One declaration found by a lookup. */
+export interface DeclRef {
+  /** The file's base name. */
+  file: string;
+  kind: TopDecl['kind'];
+  name: string;
+  recv?: string;
+  /** The whole top-level declaration (a grouped `type (…)` is one). */
+  start: number;
+  end: number;
+  /** Offset of the declared name. */
+  nameAt: number;
+}
+
+export interface IndexedFile {
+  name: string;
+  path: string;
+  text: string;
+  stamp?: Stamp;
+  /** Set once the file's declarations are needed. */
+  decls?: TopDecl[];
+  /** Offsets where lines start, once positions are needed. */
+  lines?: number[];
+}
+
+/** 0-based row and column (UTF-16 code units) of an offset of an indexed file. */
+export function pointIn(f: IndexedFile, at: number): { row: number; column: number } {
+  if (!f.lines) {
+    const lines = [0];
+    for (let i = f.text.indexOf('\n'); i >= 0; i = f.text.indexOf('\n', i + 1)) lines.push(i + 1);
+    f.lines = lines;
+  }
+  const ls = f.lines;
+  let lo = 0;
+  let hi = ls.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ls[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: at - ls[lo]! };
+}
+
+/** Which package a file of a directory is in: its clause, and the test side it sees. */
+export interface Membership {
+  dir: string;
+  clause: string;
+  /** 'lib': non-test files; 'test': internal test files with them; 'xtest': an external test package; 'alone': build-ignored. */
+  mode: 'lib' | 'test' | 'xtest' | 'alone';
+  /** For 'alone': the file itself. */
+  file?: string;
+}
+
+/** The package clause of a file from its text. */
+export function clauseOf(text: string): string | undefined {
+  const m = /^package[ \t]+([\p{L}_][\p{L}\p{N}_]*)/mu.exec(text);
+  if (!m) return undefined;
+  // Confirm with the lexer on the text up to it: `package` in a comment or a raw string is
+  // not the clause (then lex the whole file).
+  const upto = packageClause(topLevelDecls(text.slice(0, m.index + m[0].length)));
+  return upto === m[1] ? upto : packageClause(topLevelDecls(text));
+}
+
+export function membershipOf(path: string, text: string): Membership {
+  const dir = dirname(path);
+  const name = basename(path);
+  const clause = clauseOf(text) ?? '';
+  if (buildIgnored(text)) return { dir, clause, mode: 'alone', file: name };
+  const test = name.endsWith('_test.go');
+  return { dir, clause, mode: test ? (clause.endsWith('_test') ? 'xtest' : 'test') : 'lib' };
+}
+
+export function membershipKey(m: Membership): string {
+  return `${m.dir}\0${m.clause}\0${m.mode}\0${m.file ?? ''}`;
+}
+
+function hashOf(parts: string[]): string {
+  const h = createHash('sha1');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Lookups answered by searching the texts before the whole package is lexed into a map. */
+const FULL_INDEX_AFTER = 8;
+
+/** The hash a lookup of nothing gets. */
+export const ABSENT = 'absent';
+
+/**
+ * The files of one package and the declarations in them, read lazily: a file is lexed only
+ * when a looked-up name occurs in its text.
+ */
+export class PackageIndex {
+  readonly files: IndexedFile[];
+  /** The directory's mtime when it was listed (when the source tells). */
+  readonly dirMtime?: number;
+  /** Stamps of every `.go` file of the directory that was read, members or not (the cache's fast path). */
+  readonly stamps: [name: string, stamp: Stamp][] = [];
+  private readonly lookups = new Map<DeclKey, DeclRef[]>();
+  private readonly hashes = new Map<DeclKey, string>();
+  /** Every file lexed, names mapped to their declarations: built after a few lookups. */
+  private byName?: Map<string, { f: IndexedFile; d: TopDecl; n: DeclName }[]>;
+
+  /**
+   * `own` is the file that asks, with the text being analysed (it is a member even when the
+   * disk says otherwise, and its text is what the answers are about).
+   */
+  constructor(
+    readonly membership: Membership,
+    source: PackageSource,
+    own?: { path: string; text: string },
+  ) {
+    const { dir, clause, mode } = membership;
+    this.dirMtime = source.dirMtime?.(dir);
+    const files: IndexedFile[] = [];
+    const names = mode === 'alone' ? [membership.file!] : source.list(dir);
+    const ownName = own && basename(own.path);
+    for (const name of [...new Set(ownName && mode !== 'alone' ? [...names, ownName] : names)].sort()) {
+      const test = name.endsWith('_test.go');
+      if (mode === 'lib' && test) continue;
+      if (mode === 'xtest' && !test) continue;
+      const path = join(dir, name);
+      const read = name === ownName ? { text: own!.text, stamp: source.stamp?.(path) } : source.read(path);
+      if (!read) continue;
+      if (read.stamp) this.stamps.push([name, read.stamp]);
+      if (name !== ownName && mode !== 'alone') {
+        if (clauseOf(read.text) !== clause || buildIgnored(read.text)) continue;
+      }
+      files.push({ name, path, text: read.text, ...(read.stamp ? { stamp: read.stamp } : {}) });
+    }
+    this.files = files;
+  }
+
+  private declsOf(f: IndexedFile): TopDecl[] {
+    f.decls ??= topLevelDecls(f.text);
+    return f.decls;
+  }
+
+  /** The declarations a key names, in file order (several for build-tag variants of a function). */
+  lookup(key: DeclKey): DeclRef[] {
+    const known = this.lookups.get(key);
+    if (known) return known;
+    const colon = key.indexOf(':');
+    const what = key.slice(0, colon);
+    const arg = key.slice(colon + 1);
+    const dot = arg.indexOf('.');
+    const recv = what === 'method' ? arg.slice(0, dot) : what === 'methodsof' ? arg : undefined;
+    const name = what === 'method' ? arg.slice(dot + 1) : arg;
+    const out: DeclRef[] = [];
+    const ref = (f: IndexedFile, d: TopDecl, n: DeclName): DeclRef => ({
+      file: f.name,
+      kind: d.kind,
+      name: n.name,
+      ...(d.recv ? { recv: d.recv } : {}),
+      start: d.start,
+      end: d.end,
+      nameAt: n.at,
+    });
+    const pattern = what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`;
+    const word = new RegExp(pattern, 'g');
+    const filesWith = () => this.files.filter((f) => (what === 'matches' || f.text.includes(name)) && ((word.lastIndex = 0), word.test(f.text)));
+    if (what === 'methodsof') {
+      for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
+    } else if (what === 'mentions' || what === 'matches') {
+      // Functions and methods whose text uses the word (their name aside).
+      for (const f of filesWith()) {
+        const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
+        const hits = new Set<TopDecl>();
+        word.lastIndex = 0;
+        for (let m = word.exec(f.text); m; m = word.exec(f.text)) {
+          const d = decls.find((x) => x.start <= m!.index && m!.index < x.end && x.names[0]!.at !== m!.index);
+          if (d) hits.add(d);
+        }
+        for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
+      }
+    } else {
+      const add = (f: IndexedFile, d: TopDecl, n: DeclName) => {
+        if (n.name === name && matches(d, what, recv)) out.push(ref(f, d, n));
+      };
+      // A few lookups search the texts for the name and lex only the files that have it; past
+      // that, lexing every file once and answering from a map is cheaper.
+      if (!this.byName && this.lookups.size >= FULL_INDEX_AFTER) this.byName = this.indexAll();
+      if (this.byName) {
+        for (const { f, d, n } of this.byName.get(name) ?? []) add(f, d, n);
+      } else {
+        for (const f of filesWith()) for (const d of this.declsOf(f)) for (const n of d.names) add(f, d, n);
+      }
+    }
+    this.lookups.set(key, out);
+    return out;
+  }
+
+  private indexAll(): Map<string, { f: IndexedFile; d: TopDecl; n: DeclName }[]> {
+    const m = new Map<string, { f: IndexedFile; d: TopDecl; n: DeclName }[]>();
+    for (const f of this.files) {
+      for (const d of this.declsOf(f)) {
+        for (const n of d.names) {
+          const list = m.get(n.name);
+          if (list) list.push({ f, d, n });
+          else m.set(n.name, [{ f, d, n }]);
+        }
+      }
+    }
+    return m;
+  }
+
+  file(name: string): IndexedFile | undefined {
+    return this.files.find((f) => f.name === name);
+  }
+
+  /** The import declarations of a file (what qualified names in its functions mean). */
+  imports(f: IndexedFile): TopDecl[] {
+    return this.declsOf(f).filter((d) => d.kind === 'import');
+  }
+
+  /**
+   * A hash of what a key names: each declaration's file, line and text, and its file's
+   * imports. Equal hashes mean every answer derived from the key still holds.
+   */
+  hash(key: DeclKey): string {
+    const known = this.hashes.get(key);
+    if (known) return known;
+    const refs = this.lookup(key);
+    let h = ABSENT;
+    if (refs.length) {
+      const parts: string[] = [];
+      for (const r of refs) {
+        const f = this.file(r.file)!;
+        parts.push(r.file, String(pointIn(f, r.start).row), f.text.slice(r.start, r.end));
+        for (const imp of this.imports(f)) parts.push(f.text.slice(imp.start, imp.end));
+      }
+      h = hashOf(parts);
+    }
+    this.hashes.set(key, h);
+    return h;
+  }
+}
+
+function matches(d: TopDecl, what: string, recv: string | undefined): boolean {
+  switch (what) {
+    case 'func':
+      return d.kind === 'func';
+    case 'method':
+      return d.kind === 'method' && d.recv === recv;
+    case 'methods':
+      return d.kind === 'method';
+    case 'type':
+    case 'var':
+    case 'const':
+      return d.kind === what;
+    default:
+      return false;
+  }
+}
+

@@ -1,0 +1,117 @@
+// Counted receives: a receive loop that takes one value from every goroutine that sends,
+// so that after it no sender is left (a close there is safe, nothing stays blocked).
+//
+//	for _, f := range files {              // one goroutine per file…
+//		go func(f string) { ch <- open(f) }(f)
+//	}
+//	for range files { r := <-ch … }        // …one receive per file: same range
+//
+//	for _, sh := range shards { n++; go func() { resC <- walk(sh) }() }
+//	for i := 0; i < n; i++ { <-resC }      // n counts the goroutines started
+//
+//	go a(); go b()                         // two senders, each sends once
+//	for i := 0; i < 2; i++ { <-done }      // a constant trip count
+//
+// Each sending goroutine must send at most once per run (a send followed by a return, or
+// sends on different branches).
+import type { Node } from 'web-tree-sitter';
+import { type Channel, type ChanOp, loopBetween, sendsBefore, siblingCases, thenReturns, tripCount, within } from './channels.js';
+import { enclosingFunction, type FileFacts, isFunction, unparen } from './facts.js';
+
+type Constant = (n: Node | null) => number | undefined;
+
+/** The expression a `for … range X` loop ranges over, as text; undefined for other loops. */
+function rangeOf(loop: Node): string | undefined {
+  const rc = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  const right = rc?.childForFieldName('right');
+  return right ? unparen(right).text : undefined;
+}
+
+/** `for i := 0; i < N; i++`: N's text, when the loop counts up from 0 to N. */
+function boundOf(loop: Node): string | undefined {
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause');
+  const init = clause?.childForFieldName('initializer');
+  const cond = clause?.childForFieldName('condition');
+  if (init?.type !== 'short_var_declaration' || init.childForFieldName('right')?.namedChild(0)?.text !== '0') return undefined;
+  if (cond?.type !== 'binary_expression' || cond.childForFieldName('operator')?.text !== '<') return undefined;
+  return cond.childForFieldName('right')?.text;
+}
+
+/** `n++` or `n += 1` among the statements around the go statement (its own block). */
+function countedNextTo(goStmt: Node, counter: string): boolean {
+  const list = goStmt.parent;
+  if (!list) return false;
+  return list.namedChildren.some(
+    (s) =>
+      (s?.type === 'inc_statement' && s.namedChild(0)?.text === counter) ||
+      (s?.type === 'assignment_statement' && s.childForFieldName('left')?.text === counter && /^\+=\s*1$/.test(s.text.slice(s.childForFieldName('left')!.text.length).trim())),
+  );
+}
+
+/** The loop whose every iteration receives once from `ch` (`<-ch` in its body, not in a select with other cases). */
+function receiveLoop(recv: ChanOp, closer: ChanOp): Node | null {
+  if (recv.kind !== 'recv' || recv.unit.node.id !== closer.unit.node.id) return null;
+  if (recv.select && siblingCases(recv.select, recv.selectCase!).length > 0) return null;
+  const fn = enclosingFunction(closer.node);
+  if (!fn || enclosingFunction(recv.node)?.id !== fn.id) return null;
+  const loop = loopBetween(recv.node, fn);
+  if (!loop || loopBetween(loop, fn)) return null; // one loop, not nested in another
+  // the close comes after the loop (or is deferred), and the receive is not conditional
+  if (!closer.deferred && loop.endIndex > closer.node.startIndex) return null;
+  for (let p = recv.node.parent; p && p.id !== loop.id; p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || isFunction(p)) return null;
+  }
+  // nothing ends the loop early or skips the receive: a continue after it is fine, a
+  // return skips the close too (unless the close is deferred)
+  const body = loop.childForFieldName('body');
+  for (const s of body?.descendantsOfType(['break_statement', 'continue_statement', 'return_statement', 'goto_statement']) ?? []) {
+    if (!s || enclosingFunction(s)?.id !== fn.id) continue;
+    if (s.type === 'return_statement' && !closer.deferred) continue;
+    if (s.type === 'break_statement' && nestedBreakable(s, loop)) continue;
+    if (s.type === 'continue_statement' && s.namedChildCount === 0 && s.startIndex > recv.node.endIndex) continue;
+    return null;
+  }
+  return loop;
+}
+
+/** A plain break that ends a switch, select or loop nested inside `loop`, not `loop`. */
+function nestedBreakable(s: Node, loop: Node): boolean {
+  if (s.namedChildCount > 0) return false;
+  for (let p = s.parent; p && p.id !== loop.id; p = p.parent) {
+    if (p.type === 'for_statement' || p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') return true;
+  }
+  return false;
+}
+
+/**
+ * True when the goroutine `closer` runs in has received one value from every other
+ * goroutine that sends on `ch` by the time `closer` runs: a counted receive loop matching
+ * the goroutines started (see the shapes above), and each sender sends at most once.
+ */
+export function receivesFromEvery(facts: FileFacts, ch: Channel, closer: ChanOp, constant: Constant): boolean {
+  const theirs = ch.ops.filter((o) => o.kind === 'send' && o.unit.node.id !== closer.unit.node.id);
+  if (theirs.length === 0) return false;
+  for (const s of theirs) {
+    if (s.unit.kind !== 'go' || (s.inLoop && !thenReturns(s.node)) || sendsBefore(s, theirs, facts) > 0) return false;
+  }
+  const units = [...new Map(theirs.map((s) => [s.unit.node.id, s.unit])).values()];
+  for (const r of ch.ops) {
+    const loop = receiveLoop(r, closer);
+    if (!loop) continue;
+    if (units.every((u) => !u.inLoop)) {
+      if (tripCount(loop, constant) !== Infinity && tripCount(loop, constant) >= units.length) return true;
+      continue;
+    }
+    // one go statement in one starting loop
+    const start = units[0]!;
+    if (units.length !== 1 || !start.loop || within(loop, start.loop) || within(start.loop, loop)) continue;
+    const over = rangeOf(start.loop);
+    if (over !== undefined && over === rangeOf(loop)) return true;
+    const bound = boundOf(loop);
+    if (bound !== undefined && start.node.type === 'go_statement' && countedNextTo(start.node, bound)) return true;
+    const n = tripCount(start.loop, constant);
+    if (n !== Infinity && tripCount(loop, constant) >= n) return true;
+    if (bound !== undefined && bound === boundOf(start.loop)) return true;
+  }
+  return false;
+}

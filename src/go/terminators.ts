@@ -1,0 +1,273 @@
+// Paths that end: the statements after which control never reaches the next statement.
+// Go's terminating statements (return, goto, panic, an if/else, switch or select whose
+// every branch ends, a for with no condition and no break), plus the calls that end a
+// goroutine or the process:
+//
+//	t.Fatalf("…")          // t *testing.T: runtime.Goexit, the test goroutine stops
+//	t.Skip("flaky")        // also FailNow, SkipNow, Skipf (on *testing.T/B/F, testing.TB)
+//	log.Fatal(err)         // any X.Fatal/Fatalf/Fatalln: os.Exit(1) (log, logrus, zap, klog…)
+//	log.Panicf("…")        // any X.Panic/Panicf/Panicln: panics
+//	os.Exit(2)             // also syscall.Exit, unix.Exit
+//	runtime.Goexit()
+//
+// and the code that only runs on a panic:
+//
+//	defer func() {
+//		if r := recover(); r != nil {
+//			close(ch)      // onlyOnPanic
+//		}
+//	}()
+//
+// Rules ask whether a second close can follow a first one (not after t.Fatal), whether
+// code runs at all (not after an unconditional t.Skip), and whether a path that skips a
+// release ends the goroutine or the process anyway.
+import type { Node } from 'web-tree-sitter';
+import { blockStatements, enclosingFunction, type FileFacts, isFunction, unparen, unparenUp } from './facts.js';
+import { baseType, writtenType } from './types.js';
+
+/** How a call ends the path it is on. */
+export type Ending = 'panic' | 'exit' | 'goexit' | 'fatal' | 'test-stop';
+
+/** Methods that end the process (Fatal: os.Exit after logging) or panic, on any logger. */
+const FATAL = new Set(['Fatal', 'Fatalf', 'Fatalln']);
+const PANIC = new Set(['Panic', 'Panicf', 'Panicln']);
+/** testing.TB methods that stop the test's goroutine with runtime.Goexit. */
+const TEST_STOP = new Set(['FailNow', 'SkipNow', 'Skip', 'Skipf']);
+const TESTING_TYPES = new Set(['T', 'B', 'F', 'TB']);
+/** Package functions that end the process or the goroutine: import path → names. */
+const PACKAGE_ENDS: [string, string, Ending][] = [
+  ['os', 'Exit', 'exit'],
+  ['syscall', 'Exit', 'exit'],
+  ['golang.org/x/sys/unix', 'Exit', 'exit'],
+  ['runtime', 'Goexit', 'goexit'],
+];
+
+/**
+ * True when `recv` (the operand of `recv.Skip()`) is a *testing.T, *testing.B, *testing.F
+ * or testing.TB by its written type, or a testify suite's `s.T()`.
+ */
+function isTestingValue(facts: FileFacts, recv: Node): boolean {
+  const r = unparen(recv);
+  if (r.type === 'call_expression') {
+    const f = r.childForFieldName('function');
+    return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'T' && (r.childForFieldName('arguments')?.namedChildCount ?? 0) === 0;
+  }
+  if (r.type !== 'identifier') return false;
+  const t = baseType(writtenType(facts, r));
+  if (t?.type !== 'qualified_type') return false;
+  const pkg = t.childForFieldName('package')?.text;
+  const name = t.childForFieldName('name')?.text ?? '';
+  return pkg !== undefined && TESTING_TYPES.has(name) && facts.importPath(pkg, recv) === 'testing';
+}
+
+/** How `call` ends its path (a goroutine or the process), or null when it returns normally. */
+export function endingCall(facts: FileFacts, call: Node): Ending | null {
+  if (call.type !== 'call_expression') return null;
+  const f = call.childForFieldName('function');
+  if (!f) return null;
+  if (f.type === 'identifier') {
+    // the builtin, unless the file declares its own panic
+    return f.text === 'panic' && facts.resolveName('panic', call) === 'unknown' ? 'panic' : null;
+  }
+  if (f.type !== 'selector_expression') return null;
+  const name = f.childForFieldName('field')?.text ?? '';
+  const q = facts.qualified(f);
+  if (q) {
+    for (const [path, fn, ending] of PACKAGE_ENDS) if (q.path === path && q.name === fn) return ending;
+  }
+  if (PANIC.has(name)) return 'panic';
+  if (!FATAL.has(name) && !TEST_STOP.has(name)) return null;
+  const operand = f.childForFieldName('operand');
+  if (operand && isTestingValue(facts, operand)) return 'test-stop';
+  return FATAL.has(name) ? 'fatal' : null;
+}
+
+/** The statement a labeled statement labels, or `s`. */
+function unlabel(s: Node): Node {
+  return s.type === 'labeled_statement' ? (s.namedChildren.find((c) => c?.type !== 'label_name') ?? s) : s;
+}
+
+/** The last statement of a statement list or block, comments left out. */
+function lastStatement(list: Node | null): Node | null {
+  const stmts = blockStatements(list).filter((s) => s.type !== 'comment' && s.type !== 'empty_statement');
+  return stmts[stmts.length - 1] ?? null;
+}
+
+const BREAKABLE = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+/** A break inside `stmt` (not in a nested function) that leaves `stmt`. */
+function breaksOut(stmt: Node): boolean {
+  const label = stmt.parent?.type === 'labeled_statement' ? stmt.parent.namedChildren.find((c) => c?.type === 'label_name')?.text : undefined;
+  const fn = enclosingFunction(stmt);
+  for (const b of stmt.descendantsOfType('break_statement')) {
+    if (!b || enclosingFunction(b)?.id !== fn?.id) continue;
+    const target = b.namedChildren.find((c) => c?.type === 'label_name')?.text;
+    if (target !== undefined) {
+      if (target === label) return true;
+      continue;
+    }
+    let p = b.parent;
+    while (p && !BREAKABLE.has(p.type)) p = p.parent;
+    if (p?.id === stmt.id) return true;
+  }
+  return false;
+}
+
+/** Every case of a switch or select ends (or falls through); a switch also needs a default. */
+function casesEnd(facts: FileFacts, stmt: Node): boolean {
+  const cases = stmt.namedChildren.filter((c): c is Node => !!c && /_case$/.test(c.type));
+  if (stmt.type !== 'select_statement' && !cases.some((c) => c.type === 'default_case')) return false;
+  return cases.every((c) => {
+    const last = lastStatement(c);
+    return last !== null && (last.type === 'fallthrough_statement' || terminates(facts, last));
+  });
+}
+
+/**
+ * True when `stmt` is a terminating statement (the Go spec's, with the ending calls
+ * above): control never flows from it to the next statement.
+ */
+export function terminates(facts: FileFacts, stmt: Node): boolean {
+  const s = unlabel(stmt);
+  switch (s.type) {
+    case 'return_statement':
+    case 'goto_statement':
+      return true;
+    case 'expression_statement': {
+      const e = s.namedChild(0);
+      return !!e && unparen(e).type === 'call_expression' && endingCall(facts, unparen(e)) !== null;
+    }
+    case 'block': {
+      const last = lastStatement(s);
+      return last !== null && terminates(facts, last);
+    }
+    case 'if_statement': {
+      const alt = s.childForFieldName('alternative');
+      const cons = s.childForFieldName('consequence');
+      return !!alt && !!cons && terminates(facts, cons) && terminates(facts, alt);
+    }
+    case 'for_statement': {
+      for (const c of s.namedChildren) {
+        if (!c || c.type === 'block' || c.type === 'comment') continue;
+        if (c.type === 'for_clause' && !c.childForFieldName('condition')) continue;
+        return false; // a condition or a range: the loop can end
+      }
+      return !breaksOut(s);
+    }
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+    case 'select_statement':
+      return casesEnd(facts, s) && !breaksOut(s);
+    default:
+      return false;
+  }
+}
+
+/** The statement that holds `n` directly in a statement list, and that list, walking up from n. */
+function* statementsAround(n: Node, stop: Node | null): Generator<{ stmt: Node; list: Node }> {
+  let cur: Node = n;
+  // stop null: up to the function declaration, through function literals
+  const inside = (p: Node) => (stop === null ? p.type === 'func_literal' || !isFunction(p) : p.id !== stop.id && !isFunction(p));
+  for (let p = n.parent; p && inside(p); cur = p, p = p.parent) {
+    if (p.type === 'statement_list' || p.type === 'block') yield { stmt: cur, list: p };
+  }
+}
+
+/** The statements of `list` before `stmt`, comments left out. */
+function before(list: Node, stmt: Node): Node[] {
+  const out: Node[] = [];
+  for (const s of list.namedChildren) {
+    if (!s || s.id === stmt.id) break;
+    if (s.type !== 'comment') out.push(s);
+  }
+  return out;
+}
+
+/**
+ * True when `n` never runs: a statement before it, in its block or a block around it up to
+ * the function declaration (through the function literals on the way: a literal made in
+ * code that never runs never runs either), ends the path (`t.Skip("…")` at the top of a
+ * test, code after `return`). A label in between may be a goto's target: then it may run.
+ */
+export function unreachable(facts: FileFacts, n: Node): boolean {
+  for (const { stmt, list } of statementsAround(n, null)) {
+    if (stmt.type === 'labeled_statement') return false;
+    if (before(list, stmt).some((s) => terminates(facts, s))) return true;
+  }
+  return false;
+}
+
+/**
+ * True when no path leads from `from` to `to` (a later position in the same function)
+ * because the path ends first: a statement after `from`, in a block around `from` that
+ * does not hold `to`, terminates.
+ *
+ *	if err != nil {
+ *		close(ch)          // from
+ *		t.Fatalf("…")      // ends the path
+ *	}
+ *	close(ch)              // to: not a second close
+ */
+export function endsBetween(facts: FileFacts, from: Node, to: Node): boolean {
+  const fn = enclosingFunction(from);
+  if (!fn || enclosingFunction(to)?.id !== fn.id || to.startIndex < from.endIndex) return false;
+  for (const { stmt, list } of statementsAround(from, fn)) {
+    const holdsTo = list.startIndex <= to.startIndex && to.endIndex <= list.endIndex;
+    for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+      if (s.startIndex >= to.startIndex) break;
+      if (s.type !== 'comment' && terminates(facts, s)) return true;
+    }
+    if (holdsTo) return false;
+  }
+  return false;
+}
+
+/** `recover()`, the builtin. */
+function isRecover(facts: FileFacts, e: Node | null): boolean {
+  const c = e && unparen(e);
+  const f = c?.type === 'call_expression' ? c.childForFieldName('function') : null;
+  return f?.type === 'identifier' && f.text === 'recover' && facts.resolveName('recover', f) === 'unknown';
+}
+
+/** The condition tests that a panic was recovered: `recover() != nil`, or `r != nil` with `r := recover()`. */
+function recoveredTest(facts: FileFacts, ifStmt: Node): boolean {
+  const cond = ifStmt.childForFieldName('condition');
+  if (cond?.type !== 'binary_expression' || cond.childForFieldName('operator')?.text !== '!=') return false;
+  const [l, r] = [cond.childForFieldName('left'), cond.childForFieldName('right')];
+  const value = r?.type === 'nil' ? l : l?.type === 'nil' ? r : null;
+  if (!value) return false;
+  if (isRecover(facts, value)) return true;
+  const v = unparen(value);
+  if (v.type !== 'identifier') return false;
+  // r := recover() in the if's initializer, or the statement just before the if
+  const init = ifStmt.childForFieldName('initializer');
+  const prev = ifStmt.previousNamedSibling;
+  for (const d of [init, prev]) {
+    if (d?.type !== 'short_var_declaration' && d?.type !== 'assignment_statement') continue;
+    const names = d.childForFieldName('left')?.namedChildren ?? [];
+    const values = d.childForFieldName('right')?.namedChildren ?? [];
+    const i = names.findIndex((x) => x?.text === v.text);
+    if (i >= 0 && isRecover(facts, values[i] ?? null)) return true;
+  }
+  return false;
+}
+
+/** The function literal is run by `defer func() { … }()`. */
+function deferredLiteral(lit: Node): boolean {
+  const call = unparenUp(lit).parent;
+  return call?.type === 'call_expression' && unparenUp(call).parent?.type === 'defer_statement';
+}
+
+/**
+ * True when `n` only runs while a panic unwinds: inside the consequence of
+ * `if r := recover(); r != nil { … }` in a deferred function literal.
+ */
+export function onlyOnPanic(facts: FileFacts, n: Node): boolean {
+  const fn = enclosingFunction(n);
+  if (fn?.type !== 'func_literal' || !deferredLiteral(fn)) return false;
+  let cur: Node = n;
+  for (let p = n.parent; p && p.id !== fn.id; cur = p, p = p.parent) {
+    if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === cur.id && recoveredTest(facts, p)) return true;
+  }
+  return false;
+}

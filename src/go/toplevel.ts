@@ -1,0 +1,365 @@
+// The top-level declarations of a Go file, found from its text alone (no parse): where each
+// `func`, `type`, `var`, `const`, `import` and `package` declaration starts and ends, and the
+// names it declares. The package view uses it to find a declaration in a sibling file and
+// parse only that range; anything else that wants a function's range without a tree can too.
+//
+//	package p                               → package  [p]
+//	import ( "fmt" )                        → import
+//	type ( A int; B struct{ c chan int } )  → type     [A, B]
+//	var x, y = 1, func() {}                 → var      [x, y]
+//	func (s *Server[K]) Stop() { … }        → method   [Stop], recv Server
+//
+// A small lexer that knows Go's comments, strings, raw strings, runes and its semicolon rule
+// (a newline ends a statement after an identifier, a literal, `)`, `]`, `}`, `++`, `--` and
+// the keywords break, continue, fallthrough, return): a declaration ends at the first
+// statement end outside every bracket. Linear in the text; never throws on bad input (an
+// unbalanced file just yields fewer or longer declarations, which the parse then checks).
+
+export type TopDeclKind = 'package' | 'import' | 'func' | 'method' | 'type' | 'var' | 'const';
+
+export interface DeclName {
+  name: string;
+  /** Offset (UTF-16 code units) of the name in the text. */
+  at: number;
+}
+
+export interface TopDecl {
+  kind: TopDeclKind;
+  /** Offset of the keyword. */
+  start: number;
+  /** Offset just past the declaration's last token. */
+  end: number;
+  /** The names it declares: the function's, each spec's of a type/var/const declaration. */
+  names: DeclName[];
+  /** A method's receiver base type (`*Server[K]` → Server). */
+  recv?: string;
+  /** The deepest nesting of brackets ((), [], {}) inside. */
+  depth: number;
+}
+
+/** A file's declarations, and what else the same pass over its text learns. */
+export interface Outline {
+  decls: TopDecl[];
+  /** Where each declaration starts (for searches by offset). */
+  starts: Int32Array;
+  /** Offsets where lines start (index = row). */
+  lineStarts: Int32Array;
+  /** Comments and string, rune and raw-string literals: sorted, disjoint [start, end) pairs. */
+  literals: Int32Array;
+}
+
+const KEYWORDS = new Set(['package', 'import', 'func', 'type', 'var', 'const']);
+const ENDS_STATEMENT = new Set(['break', 'continue', 'fallthrough', 'return']);
+const OTHER_KEYWORDS = new Set([
+  'case', 'chan', 'default', 'defer', 'else', 'for', 'go', 'goto', 'if', 'interface', 'map', 'range', 'select', 'struct', 'switch',
+  ...KEYWORDS,
+]);
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 0x80;
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+type TokKind = 'ident' | 'open' | 'close' | 'comma' | 'semi' | 'op' | 'lit';
+
+/**
+ * The tokens the declaration scanner looks at, one at a time: identifiers (with their text),
+ * brackets, commas, statement ends (`;` written or inserted at a newline) and the rest as
+ * `op` or `lit`. Comments are skipped.
+ */
+class Lexer {
+  kind: TokKind = 'op';
+  start = 0;
+  end = 0;
+  word = '';
+  private i = 0;
+  private semi = false; // a newline here would end the statement
+  private readonly n: number;
+
+  /** `record`: also collect line starts and the ranges of comments and literals. */
+  constructor(
+    readonly text: string,
+    readonly record?: { lines: number[]; lits: number[] },
+  ) {
+    this.n = text.length;
+  }
+
+  /** Records a comment or literal [start, end), and the lines starting inside it. */
+  private literal(start: number, end: number): void {
+    const r = this.record;
+    if (!r) return;
+    r.lits.push(start, end);
+    for (let k = this.text.indexOf('\n', start); k >= 0 && k < end; k = this.text.indexOf('\n', k + 1)) r.lines.push(k + 1);
+  }
+
+  private tok(kind: TokKind, start: number, end: number, semi: boolean): true {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.semi = semi;
+    this.i = end > start ? end : start + (kind === 'semi' && start < this.n ? 1 : 0);
+    return true;
+  }
+
+  next(): boolean {
+    const { text, n } = this;
+    let i = this.i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        this.record?.lines.push(i + 1);
+        if (this.semi) return this.tok('semi', i, i, false);
+        i++;
+        continue;
+      }
+      if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+        i++;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) {
+        const nl = text.indexOf('\n', i);
+        this.literal(i, nl < 0 ? n : nl);
+        i = nl < 0 ? n : nl;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 42) {
+        const close = text.indexOf('*/', i + 2);
+        const stop = close < 0 ? n : close + 2;
+        this.literal(i, stop);
+        // A comment spanning lines acts as a newline.
+        if (this.semi && text.slice(i, stop).includes('\n')) {
+          this.i = stop;
+          this.kind = 'semi';
+          this.start = this.end = i;
+          this.semi = false;
+          return true;
+        }
+        i = stop;
+        continue;
+      }
+      if (isIdentStart(c)) {
+        let j = i + 1;
+        while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+        const word = text.slice(i, j);
+        this.word = word;
+        return this.tok('ident', i, j, !OTHER_KEYWORDS.has(word) || ENDS_STATEMENT.has(word));
+      }
+      if ((c >= 48 && c <= 57) || (c === 46 && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57)) {
+        const hex = c === 48 && (text.charCodeAt(i + 1) | 32) === 120;
+        let j = i + 1;
+        for (;;) {
+          const d = text.charCodeAt(j);
+          if (j < n && (isIdentPart(d) || d === 46)) j++;
+          else if ((d === 43 || d === 45) && exponent(text.charCodeAt(j - 1), hex)) j++;
+          else break;
+        }
+        return this.tok('lit', i, j, true);
+      }
+      if (c === 34 || c === 39) {
+        // "…" or '…': escapes, and no newline inside (an unterminated one stops at the line end).
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === 92) j += 2;
+          else if (d === c) {
+            j++;
+            break;
+          } else if (d === 10) break;
+          else j++;
+        }
+        this.literal(i, Math.min(j, n));
+        return this.tok('lit', i, Math.min(j, n), true);
+      }
+      if (c === 96) {
+        const close = text.indexOf('`', i + 1);
+        this.literal(i, close < 0 ? n : close + 1);
+        return this.tok('lit', i, close < 0 ? n : close + 1, true);
+      }
+      if (c === 40 || c === 91 || c === 123) return this.tok('open', i, i + 1, false);
+      if (c === 41 || c === 93 || c === 125) return this.tok('close', i, i + 1, true);
+      if (c === 59) return this.tok('semi', i, i + 1, false);
+      if (c === 44) return this.tok('comma', i, i + 1, false);
+      // ++ and -- end a statement; any other operator continues it.
+      if ((c === 43 || c === 45) && text.charCodeAt(i + 1) === c) return this.tok('op', i, i + 2, true);
+      return this.tok('op', i, i + 1, false);
+    }
+    this.i = n;
+    if (this.semi) {
+      this.semi = false;
+      this.kind = 'semi';
+      this.start = this.end = n;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** `e+`/`E-` in a decimal number, `p+`/`P-` in a hexadecimal one. */
+function exponent(prev: number, hex: boolean): boolean {
+  const l = prev | 32;
+  return hex ? l === 112 : l === 101;
+}
+
+/** The top-level declarations of a Go file, in text order. */
+export function topLevelDecls(text: string): TopDecl[] {
+  return declarations(new Lexer(text));
+}
+
+/** The declarations, line starts and comment and literal ranges of a Go file, in one pass. */
+export function outline(text: string): Outline {
+  const record = { lines: [0], lits: [] as number[] };
+  const decls = declarations(new Lexer(text, record));
+  return { decls, starts: Int32Array.from(decls, (d) => d.start), lineStarts: Int32Array.from(record.lines), literals: Int32Array.from(record.lits) };
+}
+
+function declarations(lx: Lexer): TopDecl[] {
+  const text = lx.text;
+  const out: TopDecl[] = [];
+  let depth = 0;
+  let cur: TopDecl | undefined;
+  let lastEnd = 0;
+  // Header state of the current declaration.
+  let grouped = false; // `type (`, `var (`…
+  let specStart = false; // the next identifier starts a spec (its first name)
+  let afterComma = false; // in a var/const spec's name list, right after a comma
+  let inNames = false; // still in that name list
+  let funcStage = 0; // func: 0 after `func`, 1 in the receiver, 2 after it, 3 named
+  let recvDepth = 0;
+  let recvBrackets = 0;
+  let recvIdent = '';
+  while (lx.next()) {
+    const kind = lx.kind;
+    if (!cur) {
+      if (depth === 0 && kind === 'ident' && KEYWORDS.has(lx.word)) {
+        cur = { kind: lx.word as TopDeclKind, start: lx.start, end: lx.end, names: [], depth: 0 };
+        grouped = false;
+        specStart = cur.kind !== 'func' && cur.kind !== 'import' && cur.kind !== 'package';
+        inNames = afterComma = false;
+        funcStage = 0;
+        recvIdent = '';
+        lastEnd = lx.end;
+      } else if (kind === 'open') depth++;
+      else if (kind === 'close') depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (kind === 'semi') {
+      if (depth === 0) {
+        cur.end = lastEnd;
+        out.push(cur);
+        cur = undefined;
+      } else if (grouped && depth === 1) {
+        specStart = true;
+        inNames = false;
+      }
+      continue;
+    }
+    lastEnd = lx.end;
+    const d = depth;
+    if (kind === 'open') {
+      depth++;
+      if (depth > cur.depth) cur.depth = depth;
+    } else if (kind === 'close') depth = Math.max(0, depth - 1);
+    if (cur.kind === 'func' || cur.kind === 'method') {
+      if (funcStage === 0) {
+        if (kind === 'open' && d === 0 && text[lx.start] === '(') {
+          funcStage = 1;
+          recvDepth = depth;
+          recvBrackets = 0;
+        } else {
+          if (kind === 'ident') cur.names.push({ name: lx.word, at: lx.start });
+          funcStage = 3;
+        }
+      } else if (funcStage === 1) {
+        // The receiver's type is its last name outside type arguments: `s *Server[K]`, `((T))`.
+        if (kind === 'close' && depth < recvDepth) funcStage = 2;
+        else if (kind === 'open' && text[lx.start] === '[') recvBrackets++;
+        else if (kind === 'close' && text[lx.start] === ']') recvBrackets--;
+        else if (kind === 'ident' && recvBrackets === 0) recvIdent = lx.word;
+      } else if (funcStage === 2) {
+        if (kind === 'ident') {
+          cur.kind = 'method';
+          cur.names.push({ name: lx.word, at: lx.start });
+          if (recvIdent) cur.recv = recvIdent;
+        }
+        funcStage = 3;
+      }
+      continue;
+    }
+    if (cur.kind === 'package') {
+      if (kind === 'ident' && !cur.names.length) cur.names.push({ name: lx.word, at: lx.start });
+      continue;
+    }
+    if (cur.kind === 'import') continue;
+    // type / var / const: `(` right after the keyword opens a group of specs.
+    if (d === 0 && kind === 'open' && text[lx.start] === '(' && !cur.names.length && !grouped) {
+      grouped = true;
+      specStart = true;
+      continue;
+    }
+    if (d !== (grouped ? 1 : 0)) continue;
+    if (specStart) {
+      specStart = false;
+      if (kind === 'ident') {
+        cur.names.push({ name: lx.word, at: lx.start });
+        inNames = cur.kind !== 'type';
+        afterComma = false;
+      }
+      continue;
+    }
+    if (!inNames) continue;
+    if (kind === 'comma' && !afterComma) afterComma = true;
+    else if (kind === 'ident' && afterComma) {
+      cur.names.push({ name: lx.word, at: lx.start });
+      afterComma = false;
+    } else inNames = false;
+  }
+  if (cur) {
+    cur.end = lastEnd;
+    out.push(cur);
+  }
+  return out;
+}
+
+/** The package clause's name, from the text, or undefined. */
+export function packageClause(decls: readonly TopDecl[]): string | undefined {
+  const p = decls[0];
+  return p?.kind === 'package' ? p.names[0]?.name : undefined;
+}
+
+/** The last index of sorted `a` (every `step`-th value from `offset`) at or below `v`, or -1. */
+function lastAtOrBelow(a: ArrayLike<number>, v: number, step = 1, offset = 0): number {
+  let lo = 0;
+  let hi = Math.floor((a.length - offset + step - 1) / step) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid * step + offset]! <= v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
+
+/** True when `offset` is inside a comment or a string, rune or raw-string literal. */
+export function inLiteral(o: Outline, offset: number): boolean {
+  const i = lastAtOrBelow(o.literals, offset, 2);
+  return i >= 0 && offset < o.literals[i * 2 + 1]!;
+}
+
+/** The index of the declaration whose [start, end) holds `offset`, or -1. */
+export function declAt(o: Outline, offset: number): number {
+  const i = lastAtOrBelow(o.starts, offset);
+  return i >= 0 && offset < o.decls[i]!.end ? i : -1;
+}
+
+/** 0-based row and column (UTF-16 code units) of an offset. */
+export function pointAt(o: Outline, offset: number): { row: number; column: number } {
+  const row = Math.max(0, lastAtOrBelow(o.lineStarts, offset));
+  return { row, column: offset - o.lineStarts[row]! };
+}
+
+/** A function's or method's name ('' for other declarations). */
+export function funcName(d: TopDecl): string {
+  return d.kind === 'func' || d.kind === 'method' ? (d.names[0]?.name ?? '') : '';
+}
