@@ -12,26 +12,11 @@
 import type { Node } from 'web-tree-sitter';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, pathEnds, siblingCases, thenReturns, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction } from '../src/go/facts.js';
-import { receivesFromEvery } from '../src/go/receive-counts.js';
+import { countdown, receivesFromEvery, waitsBefore } from '../src/go/senders-done.js';
 import { endsBetween, onlyOnPanic } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 
 type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop' | 'closeAfterRange'; related: Node };
-
-/**
- * A `x.Wait()` call (sync.WaitGroup, errgroup) in the closing unit before the close; for a
- * deferred close, anywhere in the function (the close runs when it returns).
- */
-function waitsBefore(close: ChanOp): boolean {
-  const fn = enclosingFunction(close.node);
-  if (!fn) return false;
-  for (const c of fn.descendantsOfType('call_expression')) {
-    if (!c || (!close.deferred && c.startIndex >= close.node.startIndex)) break;
-    const f = c.childForFieldName('function');
-    if (f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Wait') return true;
-  }
-  return false;
-}
 
 /** `case <-ch: return`, or `<-ch` followed by a return: the loop ends after this receive. */
 function receiveThenLeaves(r: ChanOp): boolean {
@@ -56,20 +41,6 @@ function signalCase(op: ChanOp, name: string): boolean {
       const from = caseReceiveName(p);
       return from !== undefined && from !== name;
     }
-  }
-  return false;
-}
-
-/**
- * `if atomic.AddInt64(&left, -1) == 0 { close(ch) }`: the close waits for a count to run
- * out, so the last one out closes after the others are done.
- */
-function countdown(op: ChanOp): boolean {
-  for (let p = op.node.parent; p && !isFunction(p); p = p.parent) {
-    if (p.type !== 'if_statement') continue;
-    const cond = p.childForFieldName('condition');
-    const oper = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : undefined;
-    if ((oper === '==' || oper === '<=') && (cond!.childForFieldName('right')?.text === '0' || cond!.childForFieldName('left')?.text === '0')) return true;
   }
   return false;
 }

@@ -12,9 +12,9 @@
 // started in a loop that each send while the parent receives fewer times (n-cast), and a
 // consumer whose range loop returns or breaks while the producer sends with no way out.
 import type { Node } from 'web-tree-sitter';
-import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, processEnds, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
+import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
-import { endingCall } from '../src/go/terminators.js';
+import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 
 interface Options {
@@ -26,7 +26,7 @@ interface Options {
   failedTests: boolean;
 }
 
-type MessageIds = 'timeout' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
+type MessageIds = 'timeout' | 'testFails' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
 
 type Found = {
   messageId: MessageIds;
@@ -36,19 +36,6 @@ type Found = {
 };
 
 /**
- * `case <-quit:` where the function hands quit to `signal.Notify`: the process is being
- * told to stop, and goroutines left blocked end with it.
- */
-function signalCase(facts: FileFacts, c: Node, fn: Node): boolean {
-  const name = caseReceiveName(c);
-  if (!name || !fn.text.includes('Notify')) return false;
-  for (const call of fn.descendantsOfType('call_expression')) {
-    if (call && facts.isCallTo(call, 'os/signal', 'Notify') && call.childForFieldName('arguments')?.namedChild(0)?.text === name) return true;
-  }
-  return false;
-}
-
-/**
  * The case of a select (other than the one receiving ch) that leaves without draining ch;
  * one where the program goes on normally before one that fails a test.
  */
@@ -56,7 +43,7 @@ function leavingCase(facts: FileFacts, recv: ChanOp, senders: Set<number>, all: 
   const sel = recv.select!;
   let failing: Node | null = null;
   for (const c of siblingCases(sel, recv.selectCase!)) {
-    if (processEnds(facts, c) || signalCase(facts, c, recv.unit.node)) continue;
+    if (processEnds(facts, c) || awaitsSignal(facts, c, recv.unit.node)) continue;
     if (!failed && failurePath(c, true)) continue;
     // `case <-done:` where the sending goroutine itself signals done after its sends
     if (signalledBy(all, caseReceiveName(c), senders)) continue;
@@ -125,16 +112,6 @@ function sendCount(facts: FileFacts, sends: ChanOp[], constant: (n: Node | null)
   return total;
 }
 
-/** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
-function exitsAfter(facts: FileFacts, fn: Node, pos: number): boolean {
-  for (const c of fn.descendantsOfType('call_expression')) {
-    if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
-    const kind = endingCall(facts, c);
-    if (kind === 'exit' || kind === 'fatal') return true;
-  }
-  return false;
-}
-
 /** The send sits under an if/switch/select inside its loop: how often it runs is unknown. */
 function conditionalInLoop(send: Node): boolean {
   for (let p = send.parent; p && p.type !== 'for_statement' && !isFunction(p); p = p.parent) {
@@ -162,7 +139,7 @@ function droppingCaller(ch: Channel, root: Node): Node | null {
   return null;
 }
 
-function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: Node | null) => number | undefined, failed: boolean): Map<ChanOp, Found> {
+function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: Node | null) => number | undefined, failed: boolean, inTest: boolean): Map<ChanOp, Found> {
   const out = new Map<ChanOp, Found>();
   if (ch.escapes === 'returned' && ch.capacity.kind !== 'unknown' && !ch.ops.some((o) => o.kind !== 'send')) {
     const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
@@ -226,7 +203,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
       const leave = leavingCase(facts, mainRecvs[0]!, new Set([s.unit.node.id]), all, failed);
       if (leave) {
-        out.set(s, { messageId: 'timeout', related: leave });
+        out.set(s, { messageId: inTest && failurePath(leave, true) ? 'testFails' : 'timeout', related: leave });
         continue;
       }
     }
@@ -235,13 +212,13 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
       const r = earlyReturn(facts, ch, s.unit.node, firstRecv, failed);
       if (r) {
-        out.set(s, { messageId: 'earlyReturn', related: r });
+        out.set(s, { messageId: inTest && failurePath(r, true) ? 'testFails' : 'earlyReturn', related: r });
         continue;
       }
     }
     // more sends than receives: a goroutine that sends twice on one path (a missing
     // return), or several goroutines for fewer receives.
-    if (exitsAfter(facts, ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
+    if (endsProcessAfter(facts, ch.owner, Math.max(...mainRecvs.map((r) => r.pos)))) continue;
     if (total !== Infinity && mainRecvs.every((r) => !r.inLoop && r.kind === 'recv') && total > cap + mainRecvs.length) {
       const units = new Set(sends.map((x) => x.unit.node.id)).size;
       const before = sendsBefore(s, sends, facts);
@@ -323,6 +300,8 @@ func slowLookup() string { return "" }
     messages: {
       timeout:
         'goroutine blocks forever sending on {{name}} when the select takes the case on line {{line}} instead (the goroutine and everything it references leak); use make({{type}}, 1) so the send always completes',
+      testFails:
+        'goroutine stays blocked sending on {{name}} once the test fails on line {{line}}: nobody receives any more, and it stays while the other tests run (goroutine-leak checkers such as goleak report it); use make({{type}}, 1) so the send always completes',
       earlyReturn:
         'goroutine blocks forever sending on {{name}} when the function returns on line {{line}} before receiving (the goroutine and everything it references leak); use make({{type}}, 1) or select on ctx.Done() in the sender',
       nCast:
@@ -344,7 +323,8 @@ func slowLookup() string { return "" }
   create(ctx) {
     const channels = channelFacts(ctx.facts);
     // outside _test.go files a failing path is a program's, and t.Fatal is not called there
-    const failed = ctx.options.failedTests !== false || !ctx.filePath.endsWith('_test.go');
+    const inTest = ctx.filePath.endsWith('_test.go');
+    const failed = ctx.options.failedTests !== false || !inTest;
     // One finding per site (the send): a helper's send reached by the goroutines of many
     // callers (`go produce(ch)` in every test) is reported once, with each goroutine start
     // as a related location. Per goroutine and channel, only its first send that can block.
@@ -355,7 +335,7 @@ func slowLookup() string { return "" }
       const f = channels.of(fn);
       if (!f.hasGo) return;
       for (const ch of f.channels) {
-        for (const [op, found] of analyse(ctx.facts, ch, f.channels, (n) => channels.constantInt(n), failed)) {
+        for (const [op, found] of analyse(ctx.facts, ch, f.channels, (n) => channels.constantInt(n), failed, inTest)) {
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (seen.has(key)) continue;
           seen.add(key);

@@ -8,7 +8,9 @@ import lostCancel from './lost-cancel.js';
 import oversizedReflectPool from './oversized-reflect-pool.js';
 import timeAfterInLoop from './time-after-in-loop.js';
 import unboundedRead from './unbounded-read.js';
+import unclosedBody from './unclosed-body.js';
 import unclosedClient from './unclosed-client.js';
+import unclosedResource from './unclosed-resource.js';
 import unclosedRangeChannel from './unclosed-range-channel.js';
 import unstoppedTicker from './unstopped-ticker.js';
 
@@ -21,7 +23,9 @@ export const allRules: AnyRule[] = [
   oversizedReflectPool,
   timeAfterInLoop,
   unboundedRead,
+  unclosedBody,
   unclosedClient,
+  unclosedResource,
   unclosedRangeChannel,
   unstoppedTicker,
 ];

@@ -366,7 +366,7 @@ export default defineRule
     // whose returns carry what a constructor made; result position → the constructor call.
     // `list(w, client)` where `func list(w io.Writer, c *pubsub.Client)` of this file only
     // uses c: the caller keeps the obligation.
-    const borrows = borrowCheck(facts, opts.releaseMethods, packageBorrows(ctx.pkg, facts, opts.releaseMethods));
+    const borrows = borrowCheck(facts, opts.releaseMethods, { elsewhere: packageBorrows(ctx.pkg, facts, opts.releaseMethods) });
 
     const helperMemo = new Map<string, Map<number, { call: Node; ctor: Ctor }>>();
 

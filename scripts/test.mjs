@@ -5,6 +5,8 @@
 // test file, an exit before the summary) counts as one failure, never as a pass.
 // LEAKHOUND_TEST_DIR runs another directory of tests (the wrapper's own test does).
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,13 +15,16 @@ const uvu = join(root, 'node_modules', 'uvu', 'bin.js');
 const dir = process.env.LEAKHOUND_TEST_DIR ?? join('dist', 'test');
 const args = [uvu, dir, '\\.test\\.js$', ...process.argv.slice(2)];
 
-const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+// The tests' result caches go to a directory of their own, not the user's cache.
+const cacheHome = mkdtempSync(join(tmpdir(), 'leakhound-test-cache-'));
+const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
 let out = '';
 child.stdout.on('data', (b) => {
   process.stdout.write(b);
   out += b.toString();
 });
 child.on('close', (code, signal) => {
+  rmSync(cacheHome, { recursive: true, force: true });
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
   const count = (label) => Number(new RegExp(`^\\s*${label}:\\s+(\\d+)\\s*$`, 'm').exec(plain)?.[1] ?? NaN);
   const total = count('Total');

@@ -43,6 +43,21 @@ export async function runRule(
   );
 }
 
+/** A file the shipped rules flag (an unclosed Google Cloud client; unclosed-client line 10). */
+export const CLIENT_LEAK_GO = `package main
+
+import (
+	"context"
+
+	secretmanager "cloud.google.com/go/secretmanager/apiv1"
+)
+
+func access(ctx context.Context) {
+	c, _ := secretmanager.NewClient(ctx)
+	_ = c
+}
+`;
+
 export interface CliRun {
   code: number | null;
   stdout: string;

@@ -10,22 +10,9 @@ import * as assert from 'uvu/assert';
 import { mergeAt, parseCli } from '../src/cli/config.js';
 import { missingShards } from '../src/cli/merge.js';
 import { printable } from '../src/report/printable.js';
-import { cliPath, runCli } from './helpers.js';
+import { CLIENT_LEAK_GO as LEAK, cliPath, runCli } from './helpers.js';
 import { runMain, tempTree, TICKER_GO } from './inproc.js';
 
-const LEAK = `package main
-
-import (
-	"context"
-
-	secretmanager "cloud.google.com/go/secretmanager/apiv1"
-)
-
-func access(ctx context.Context) {
-	c, _ := secretmanager.NewClient(ctx)
-	_ = c
-}
-`;
 
 test('--jobs is capped at the available cores', () => {
   assert.is(parseCli(['--jobs', '1000'], []).config.jobs, availableParallelism());

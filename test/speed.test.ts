@@ -299,8 +299,9 @@ test('CLI: the cache changes nothing in the output, --no-cache writes no cache',
     const none = cli(['-f', 'json', '--no-cache', '--cache-location', 'n', '.'], dir);
     assert.equal(none.stdout, cold.stdout);
     assert.throws(() => statSync(join(dir, 'n')));
-    cli(['-f', 'json', '.'], dir);
-    assert.ok(statSync(join(dir, '.leakhound-cache')).isDirectory(), 'default location without node_modules');
+    const home = join(dir, 'xdg');
+    spawnSync(process.execPath, [testCli, '-f', 'json', '.'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: home, CI: '1' } });
+    assert.ok(readdirSync(join(home, 'leakhound')).length === 1, 'by default: one project directory in the user cache');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

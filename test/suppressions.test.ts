@@ -106,4 +106,35 @@ test('applySuppressions leaves a file without directives untouched', () => {
   assert.is(applySuppressions(result, 'package p\n', { active: new Set([chanRule.meta.id]) }), result);
 });
 
+test('staticcheck\'s //lint:ignore and //lint:file-ignore suppress our rules; its own checks are not ours', async () => {
+  for (const directive of ['//lint:ignore test-ticker stopped by the caller', '//lint:ignore SA1015,test-ticker stopped by the caller', '//lint:ignore leakhound stopped by the caller']) {
+    const r = await scan(`func f() {\n\t${directive}\n\tt := time.NewTicker(1)\n\t_ = t\n}\n`);
+    assert.equal(summary(r), [], directive);
+  }
+  const file = await scan('//lint:file-ignore test-ticker tickers live as long as the process\n\nfunc f() {\n\tt := time.NewTicker(1)\n\t_ = t\n}\n');
+  assert.equal(summary(file), []);
+  const theirs = await scan('func f() {\n\t//lint:ignore SA1015 staticcheck\'s business\n\tt := time.NewTicker(1)\n\t_ = t\n}\n');
+  assert.equal(summary(theirs).map((s) => s.slice(0, 14)), ['7 test-ticker:'], 'not ours: suppresses nothing, not reported');
+  const bare = await scan('func f() {\n\tt := time.NewTicker(1) //lint:ignore test-ticker\n\t_ = t\n}\n');
+  assert.match(summary(bare).join('\n'), /gives no reason; write \/\/lint:ignore test-ticker <why/);
+});
+
+test('// leakhound:ignore with a space after the slashes works (it is not silently ignored)', async () => {
+  const r = await scan('func f() {\n\t// leakhound:ignore test-ticker stopped by the caller\n\tt := time.NewTicker(1)\n\t_ = t\n}\n');
+  assert.equal(summary(r), []);
+  const unused = await scan('func f() {\n\t// leakhound:ignore test-chan nothing here\n\t_ = 1\n}\n');
+  assert.match(summary(unused).join('\n'), /suppressed nothing/);
+});
+
+test('advice for a directive that also names other tools keeps their part', async () => {
+  const r = await scan('func f() {\n\t_ = 1 //nolint:errcheck,test-ticker // errcheck: fine\n}\n');
+  assert.equal(summary(r), ['6 leakhound-directive: directive //nolint:errcheck,test-ticker suppressed nothing; remove test-ticker from it and keep //nolint:errcheck']);
+  const all = await scan('func f() {\n\t_ = 1 //nolint:errcheck,leakhound // errcheck: fine\n}\n');
+  assert.match(summary(all)[0]!, /remove leakhound from it and keep \/\/nolint:errcheck$/);
+  const lint = await scan('func f() {\n\t//lint:ignore SA1015,test-ticker fine\n\t_ = 1\n}\n');
+  assert.match(summary(lint)[0]!, /remove test-ticker from it and keep \/\/lint:ignore SA1015$/);
+  const alone = await scan('func f() {\n\t_ = 1 //nolint:test-ticker // fine\n}\n');
+  assert.match(summary(alone)[0]!, /suppressed nothing; remove it$/);
+});
+
 test.run();

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Node, Tree } from 'web-tree-sitter';
 import { FileFacts } from '../src/go/facts.js';
-import { endingCall, endsBetween, onlyOnPanic, terminates, unreachable } from '../src/go/terminators.js';
+import { endingCall, endsBetween, endsProcessAfter, onlyOnPanic, processEnds, terminates, unreachable } from '../src/go/terminators.js';
 import { parser_ } from './helpers.js';
 
 const SRC = `package p
@@ -168,6 +168,19 @@ func paths(t *testing.T, ok bool) {
 	close(d)               // to: D ends
 }
 
+func process(t *testing.T, ch chan int) {
+	select {
+	case <-ch:
+		log.Fatal("x")     // process: ends
+	case <-ch:
+		os.Exit(2)         // process: ends
+	case <-ch:
+		t.Fatal("x")       // process: goes on
+	case <-ch:
+		log.Print("x")     // process: goes on
+	}
+}
+
 func recovered(ch chan int) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -206,7 +219,7 @@ interface Marked {
 function marks(): Marked[] {
   const out: Marked[] = [];
   SRC.split('\n').forEach((l, i) => {
-    const m = /\/\/ (ending|terminates|unreachable|from|to|panic): (.*)$/.exec(l);
+    const m = /\/\/ (ending|terminates|unreachable|from|to|panic|process): (.*)$/.exec(l);
     if (m) out.push({ line: i, key: m[1]!, value: m[2]!.trim() });
   });
   return out;
@@ -281,6 +294,25 @@ test('terminators: a close followed by t.Fatalf does not reach the next close', 
       // never the other way round
       assert.not.ok(endsBetween(facts, b, a));
     }
+  } finally {
+    tree.delete();
+  }
+});
+
+test('terminators: os.Exit and log.Fatal end the process; a failing test does not', async () => {
+  const { tree, facts } = await setup();
+  try {
+    const ms = marks().filter((x) => x.key === 'process');
+    assert.is(ms.length, 4);
+    for (const m of ms) {
+      const caseNode = statementAt(tree.rootNode, m.line).parent!.parent!;
+      assert.is(caseNode.type, 'communication_case');
+      assert.is(processEnds(facts, caseNode), m.value === 'ends', `line ${m.line + 1}`);
+    }
+    const fn = tree.rootNode.namedChildren.find((d) => d?.childForFieldName('name')?.text === 'process')!;
+    const at = (line: number) => statementAt(tree.rootNode, line).startIndex;
+    assert.ok(endsProcessAfter(facts, fn, at(ms[1]!.line)), 'os.Exit after the position');
+    assert.not.ok(endsProcessAfter(facts, fn, at(ms[2]!.line)), 't.Fatal and log.Print do not end the process');
   } finally {
     tree.delete();
   }

@@ -40,13 +40,15 @@ export interface LoadedConfig {
   config: FileConfig;
 }
 
-/** The nearest config file from `cwd` upward, if any. */
+/** The nearest config file from `cwd` upward, if any; two in one directory is an error naming both. */
 export function findConfigFile(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const name of CONFIG_NAMES) {
-      const p = join(dir, name);
-      if (existsSync(p)) return p;
+    const found = CONFIG_NAMES.map((name) => join(dir, name)).filter((p) => existsSync(p));
+    if (found.length > 1) {
+      const shown = found.map((p) => relative(cwd, p).split(sep).join('/') || p);
+      throw new ConfigError(`${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}: more than one config file in one directory; keep one`);
     }
+    if (found.length) return found[0];
     if (dirname(dir) === dir) return undefined;
   }
 }
@@ -86,7 +88,12 @@ export function checkOption(value: unknown, def: unknown, path: string): [string
     }
     return undefined;
   }
-  if (typeof def === 'number') return typeof value === 'number' && Number.isFinite(value) ? undefined : [path, 'expected a number'];
+  if (typeof def === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return [path, 'expected a number'];
+    // Sizes, counts and thresholds: a zero or negative one would flag everything or nothing.
+    if (def > 0 && value <= 0) return [path, `expected a number above 0 (the default is ${def})`];
+    return undefined;
+  }
   if (typeof value !== typeof def) return [path, `expected ${describe(def)}`];
   return undefined;
 }

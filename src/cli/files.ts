@@ -44,6 +44,27 @@ export function inSkippedDir(path: string): boolean {
   return parts.some(isSkippedDirName);
 }
 
+/**
+ * A path as the user wrote it, with Go's package patterns read as the directory: `./...` and
+ * `dir/...` are scanned recursively, with the skips the go command has too (vendor/,
+ * testdata/, dot and underscore directories).
+ */
+export function fromPattern(p: string): string {
+  return p === '...' ? '.' : p.replace(/[/\\]\.\.\.$/, '') || '/';
+}
+
+/** The directories the scan starts from (a named file's own directory), absolute. */
+export function scanDirs(paths: string[], cwd: string): string[] {
+  return (paths.length ? paths : ['.']).map((p) => {
+    const abs = resolve(cwd, fromPattern(p));
+    try {
+      return statSync(abs).isDirectory() ? abs : dirname(abs);
+    } catch {
+      return dirname(abs); // reported as missing or unreadable by selectFiles
+    }
+  });
+}
+
 export async function selectFiles(paths: string[], opts: SelectOptions): Promise<FileSelection> {
   const { cwd } = opts;
   const out = new Set<string>();
@@ -60,7 +81,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   };
 
   for (const p of paths.length ? paths : ['.']) {
-    const abs = resolve(cwd, p);
+    const abs = resolve(cwd, fromPattern(p));
     let st;
     try {
       st = statSync(abs);

@@ -72,6 +72,22 @@ export function changedLines(rev: string, cwd: string): ChangedLines {
   return out;
 }
 
+/**
+ * The lines changed since `rev` in the repositories the scanned directories are in (git runs
+ * in each of them, so scanning another repository works from anywhere).
+ */
+export function changedLinesIn(rev: string, dirs: string[]): ChangedLines {
+  const out: ChangedLines = new Map();
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    const root = findRepoRoot(dir) ?? dir;
+    if (seen.has(root)) continue;
+    seen.add(root);
+    for (const [k, v] of changedLines(rev, root)) out.set(k, v);
+  }
+  return out;
+}
+
 /** Whether a finding at `line` of `absPath` is on a changed line. */
 export function isChanged(changed: ChangedLines, absPath: string, line: number): boolean {
   const c = changed.get(absPath);

@@ -10,11 +10,11 @@ import { scanFiles, scanFilesWithStats } from '../engine/run.js';
 import { packageRoot } from '../engine/parser.js';
 import type { AnyRule, FileResult } from '../engine/types.js';
 import { applyFixes } from './fix.js';
-import { selectFiles } from './files.js';
+import { scanDirs, selectFiles } from './files.js';
 import { allRules } from '../../rules/index.js';
 import { applyConfigFile, ConfigError } from './configfile.js';
 import { DIRECTIVE_RULE_ID, directiveRule } from '../engine/suppressions.js';
-import { changedLines, findRepoRoot, GitError, isChanged, type ChangedLines } from './gitdiff.js';
+import { changedLinesIn, findRepoRoot, GitError, isChanged, type ChangedLines } from './gitdiff.js';
 import type { BaselineFile } from './baseline.js';
 import { runMerge } from './merge.js';
 import { formatStats, runOptions } from './runopts.js';
@@ -128,7 +128,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
       process.stdout.write(JSON.stringify({ ...config, configFile: withFile.configFile ?? null }, null, 2) + '\n');
       return EXIT.clean;
     }
-    if (config.newFromRev !== undefined) changedSince = changedLines(config.newFromRev, cwd);
+    if (config.newFromRev !== undefined) changedSince = changedLinesIn(config.newFromRev, scanDirs(config.paths, cwd));
     if (config.baseline !== undefined && config.writeBaseline === undefined) baseline = (await import('./baseline.js')).readBaseline(config.baseline);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof GitError || (e instanceof Error && e.name === 'BaselineError')) {
@@ -155,13 +155,15 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   if (files.length <= SMALL_RUN) setFlagsFromString('--liftoff-only');
   const rules = activeRules(config, ruleList);
   const started = performance.now();
-  const scanOpts = { ...runOptions(config, rules, version(), cwd), knownRules: ruleList.map((r) => r.meta.id) };
+  // Baselines, SARIF and annotations name files from the root of the repository scanned (the
+  // first path's), which need not be the one the command runs in.
+  const root = findRepoRoot(scanDirs(config.paths, cwd)[0]!) ?? findRepoRoot(cwd) ?? cwd;
+  const scanOpts = { ...runOptions(config, rules, version(), cwd, root), knownRules: ruleList.map((r) => r.meta.id) };
   const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));
   let results = scanned.results;
   const baselineMod = baseline || config.writeBaseline ? await import('./baseline.js') : undefined;
-  const root = findRepoRoot(cwd) ?? cwd;
   // What the run reports: the findings that survive the baseline, --new-from-rev, the
   // config's verdict on directive problems and --quiet. Only these may be fixed.
   const reported = (all: FileResult[], readText: (f: string) => string | undefined): FileResult[] => {
@@ -193,7 +195,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
       const again = new Map((await scanFiles(fixed.files, scanOpts)).map((r) => [r.filePath, r]));
       results = results.map((r) => again.get(r.filePath) ?? r);
       // The fixes moved lines: ask git again which ones changed.
-      if (config.newFromRev !== undefined) changedSince = changedLines(config.newFromRev, cwd);
+      if (config.newFromRev !== undefined) changedSince = changedLinesIn(config.newFromRev, scanDirs(config.paths, cwd));
     }
   }
   results = [...results, ...unreadable];
@@ -219,7 +221,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
     return failed ? EXIT.error : EXIT.clean;
   }
   results = reported(results, readText);
-  const out = await report(results, config, { cwd, rules: ruleList, failed, readText });
+  const out = await report(results, config, { cwd, root, rules: ruleList, failed, readText });
   try {
     if (config.outputFile) writeReportFile(config.outputFile, out);
     else process.stdout.write(out);

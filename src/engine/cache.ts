@@ -34,11 +34,6 @@ export interface CachedResult {
 /** A hit carries the content hash the result was computed from (--fix checks it before writing). */
 export type Lookup = { hit: CachedResult; hash: string } | { expectHash: string } | undefined;
 
-/** The default cache directory: node_modules/.cache/leakhound when there is a node_modules, else .leakhound-cache. */
-export function defaultCacheDir(cwd: string): string {
-  return existsSync(join(cwd, 'node_modules')) ? join(cwd, 'node_modules', '.cache', 'leakhound') : join(cwd, '.leakhound-cache');
-}
-
 /** Identifies the build of the code that produced results: its version and its compiled files. */
 export function buildFingerprint(version: string, dirs: string[]): string {
   const h = createHash('sha1').update(version);

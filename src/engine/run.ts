@@ -50,6 +50,8 @@ export interface RunStats {
   skippedByTriggers: number;
   skippedBytesByTriggers: number;
   skippedGenerated: number;
+  /** Files whose build constraints hold on no build (`//go:build ignore`). */
+  skippedNeverBuilt: number;
   parsed: number;
   parsedBytes: number;
   /** Of the files parsed, the characters that were: the declarations that could matter. */
@@ -73,7 +75,7 @@ export async function scanFilesWithStats(
   const { cache } = opts;
   const stats: RunStats = {
     files: files.length, bytes: 0, cached: 0, cachedByHash: 0, skippedByTriggers: 0, skippedBytesByTriggers: 0,
-    skippedGenerated: 0, parsed: 0, parsedBytes: 0, parsedChars: 0, workers: 0, goMods: 0, withoutGoMod: 0,
+    skippedGenerated: 0, skippedNeverBuilt: 0, parsed: 0, parsedBytes: 0, parsedChars: 0, workers: 0, goMods: 0, withoutGoMod: 0,
   };
   const modules = opts.modules ?? new ModuleVersions();
   const results: FileResult[] = new Array(files.length);
@@ -138,6 +140,7 @@ export async function scanFilesWithStats(
         stats.skippedByTriggers++;
         stats.skippedBytesByTriggers += st?.size ?? 0;
       } else if (o.skipped === 'generated') stats.skippedGenerated++;
+      else if (o.skipped === 'never-built') stats.skippedNeverBuilt++;
       else if (r.notices.every((n) => n.kind !== 'read-error' && n.kind !== 'binary' && n.kind !== 'empty')) {
         stats.parsed++;
         stats.parsedBytes += st?.size ?? 0;

@@ -3,6 +3,7 @@
 // and always free the tree.
 import { readFile } from 'node:fs/promises';
 import type { Node, Parser } from 'web-tree-sitter';
+import { buildIgnored } from '../go/build.js';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
 import { PackageView } from '../go/package.js';
 import { MAX_DECL_CHARS, MAX_DEPTH, type SkippedDecl, Syntax } from '../go/syntax.js';
@@ -228,7 +229,7 @@ export function readErrorResult(filePath: string, e: unknown): FileResult {
 export interface ScanInfo {
   /** Characters parsed (declarations that mattered, or the whole file). */
   parsedChars?: number;
-  skipped?: 'prefilter' | 'generated';
+  skipped?: 'prefilter' | 'generated' | 'never-built';
   /** Declarations of the package the rules consulted (for the result cache). */
   deps?: ScanDeps;
 }
@@ -256,12 +257,17 @@ export function scanBuffer(
   if (!prefilterFor(opts.rules)(buf)) {
     info.skipped = 'prefilter';
     const empty: FileResult = { filePath, diagnostics: [], notices: [] };
-    if (!buf.includes('leakhound:') && !buf.includes('nolint')) return empty;
+    if (!buf.includes('leakhound:') && !buf.includes('lint')) return empty; // mayHaveDirectives, on bytes
     return suppress(empty, buf.toString('utf8'), opts);
   }
   const text = buf.toString('utf8');
   if ((opts.skipGenerated ?? true) && isGenerated(text)) {
     info.skipped = 'generated';
+    return { filePath, diagnostics: [], notices: [] };
+  }
+  // `//go:build ignore`: a helper (a generator, an example run with go run) that belongs to no package.
+  if ((opts.skipGenerated ?? true) && buildIgnored(text)) {
+    info.skipped = 'never-built';
     return { filePath, diagnostics: [], notices: [] };
   }
   const env: ScanEnv = { deps: (d) => (info.deps = d), parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile };

@@ -5,14 +5,20 @@
 //   //leakhound:file-ignore unbounded-read inputs are size-checked by the proxy
 //   c, _ := pkg.NewClient(ctx) //nolint:unclosed-client // closed by Stop   (golangci-lint style;
 //                                                       also //nolint:leakhound, //nolint:a,b)
+//   //lint:ignore unclosed-client closed by Stop                       (staticcheck style; also
+//   //lint:file-ignore unbounded-read bodies are size-limited            lint:ignore SA1000,leakhound)
+//
+// A space after the slashes (`// leakhound:ignore`, `// nolint`) is accepted: it is an easy
+// slip, and a directive that silently did nothing would be worse.
 //
 // A directive alone on its line covers the next line; one after code covers its own line.
 // As in golangci-lint, a //nolint alone on the line before a top-level declaration covers the
 // whole declaration (found from gofmt's layout: it ends at the first `}` or `)` in column 1).
 // A directive without a reason, one naming an unknown rule, or one that suppressed nothing
 // is reported as a warning of the pseudo-rule `leakhound-directive`. A bare `//nolint`, or
-// one naming only other linters, belongs to golangci-lint: it is honoured (bare) or ignored,
-// never reported.
+// one naming only other linters (or a //lint:ignore naming only staticcheck's checks), belongs
+// to that tool: it is honoured (bare) or ignored, never reported. When a directive names other
+// tools' checks beside ours, the advice keeps their part.
 import { compareDiagnostics } from './scan.js';
 import type { Diagnostic, FileResult, RuleMeta, Span } from './types.js';
 
@@ -36,11 +42,13 @@ export const directiveRule: Pick<RuleMeta, 'id' | 'title' | 'severity' | 'precis
 };
 
 export interface Directive {
-  kind: 'ignore' | 'file-ignore' | 'nolint';
+  kind: 'ignore' | 'file-ignore' | 'nolint' | 'lint-ignore' | 'lint-file-ignore';
   /** The directive as written, up to the reason (for messages). */
   head: string;
   /** Rule ids named; `all` for `//nolint:leakhound` and a bare `//nolint`. */
   rules: string[] | 'all';
+  /** Other tools' names in the same list (`errcheck` in //nolint:errcheck,leakhound). */
+  others: string[];
   reason: string;
   /** 1-based line of the comment. */
   line: number;
@@ -53,11 +61,11 @@ export interface Directive {
   ours: boolean;
 }
 
-const DIRECTIVE = /\/\/(leakhound:(?:file-)?ignore\b|\s?nolint\b)([^\r\n]*)/g;
+const DIRECTIVE = /\/\/ ?(leakhound:(?:file-)?ignore\b|nolint\b|lint:(?:file-)?ignore\b)([^\r\n]*)/g;
 
-/** Cheap check before any regexp work. */
+/** Cheap check before any regexp work (`lint` covers nolint and lint:ignore). */
 export function mayHaveDirectives(text: string): boolean {
-  return text.includes('leakhound:') || text.includes('nolint');
+  return text.includes('leakhound:') || text.includes('lint');
 }
 
 /** True when `prefix` (the line before a `//`) leaves us inside a string literal. */
@@ -119,13 +127,25 @@ export function parseDirectives(text: string, isOurs: (name: string) => boolean)
       const rules = !list || mine.includes('leakhound') ? 'all' : mine;
       if (rules !== 'all' && rules.length === 0) continue; // only other linters
       if (ownLine) base.until = declarationEnd(text, starts, row + 1) ?? base.until;
-      out.push({ ...base, kind: 'nolint', head: `//nolint${list ? list[0] : ''}`, rules, reason, ours: !!list });
+      const others = names.filter((n) => !mine.includes(n));
+      out.push({ ...base, kind: 'nolint', head: `//nolint${list ? list[0] : ''}`, rules, others, reason, ours: !!list });
+    } else if (word.startsWith('lint:')) {
+      // staticcheck: //lint:ignore Check1,Check2 reason; names that are not ours are its checks.
+      const kind = word === 'lint:ignore' ? 'lint-ignore' : 'lint-file-ignore';
+      const parts = /^\s+([\w,-]+)\s*(.*)$/.exec(rest);
+      if (!parts) continue; // nothing of ours named (staticcheck reports its own malformed directives)
+      const names = parts[1]!.split(',').filter(Boolean);
+      const mine = names.filter((n) => n === 'leakhound' || isOurs(n));
+      if (mine.length === 0) continue;
+      const others = names.filter((n) => !mine.includes(n));
+      const rules = mine.includes('leakhound') ? 'all' : mine;
+      out.push({ ...base, kind, head: `//${word} ${names.join(',')}`, rules, others, reason: parts[2]!.trim(), ours: true });
     } else {
       const kind = word === 'leakhound:ignore' ? 'ignore' : 'file-ignore';
       const parts = /^\s+([\w,-]+)?\s*(.*)$/.exec(rest);
       if (!parts && rest !== '') continue; // `//leakhound:ignored…`
       const ids = parts?.[1]?.split(',').filter(Boolean) ?? [];
-      out.push({ ...base, kind, head: `//${word}${ids.length ? ' ' + ids.join(',') : ''}`, rules: ids, reason: parts?.[2]?.trim() ?? '', ours: true });
+      out.push({ ...base, kind, head: `//${word}${ids.length ? ' ' + ids.join(',') : ''}`, rules: ids, others: [], reason: parts?.[2]?.trim() ?? '', ours: true });
     }
   }
   return out;
@@ -149,9 +169,17 @@ function declarationEnd(text: string, starts: number[], row: number): number | u
 
 function covers(d: Directive, diag: Diagnostic): boolean {
   if (d.rules !== 'all' && !d.rules.includes(diag.ruleId)) return false;
-  if (d.kind === 'file-ignore') return true;
+  if (d.kind === 'file-ignore' || d.kind === 'lint-file-ignore') return true;
   const line = diag.span.start.line;
   return line >= d.line && line <= d.until;
+}
+
+/** How to remove leakhound's part of a directive that suppressed nothing, keeping other tools' part. */
+function removal(d: Directive): string {
+  if (d.others.length === 0) return 'remove it';
+  const ours = d.rules === 'all' ? 'leakhound' : d.rules.join(',');
+  const kept = d.kind === 'nolint' ? `//nolint:${d.others.join(',')}` : `//${d.kind === 'lint-ignore' ? 'lint:ignore' : 'lint:file-ignore'} ${d.others.join(',')}`;
+  return `remove ${ours} from it and keep ${kept}`;
 }
 
 function problem(d: Directive, message: string): Diagnostic {
@@ -194,7 +222,7 @@ export function applySuppressions(result: FileResult, text: string, opts: Suppre
       problems.push(problem(d, `directive ${d.head} gives no reason; write ${example}`));
     }
     const ran = d.rules === 'all' ? opts.active.size > 0 : d.rules.some((id) => opts.active.has(id));
-    if (ran && !used.has(d)) problems.push(problem(d, `directive ${d.head} suppressed nothing; remove it`));
+    if (ran && !used.has(d)) problems.push(problem(d, `directive ${d.head} suppressed nothing; ${removal(d)}`));
   }
   return { ...result, diagnostics: [...kept, ...problems].sort(compareDiagnostics) };
 }

@@ -643,21 +643,6 @@ export function pathEnds(fn: Node, from: number, to: number, facts?: FileFacts):
 }
 
 /**
- * The statements around `n` (a select case, or a return and its block) end the process:
- * `os.Exit`, `log.Fatal` and other loggers' Fatal, `panic`. A goroutine left blocked
- * there dies with the process. A failing test (`t.Fatal`) does not end the test binary:
- * goroutines it leaves blocked stay, and goroutine-leak checkers report them.
- */
-export function processEnds(facts: FileFacts, n: Node): boolean {
-  const scope = n.type === 'return_statement' ? (n.parent ?? n) : n;
-  for (const c of scope.descendantsOfType('call_expression')) {
-    const kind = c && endingCall(facts, c);
-    if (kind === 'exit' || kind === 'fatal' || kind === 'panic') return true;
-  }
-  return false;
-}
-
-/**
  * How many sends of the same goroutine can run before `send` on one execution: sends on
  * other branches, or after a return, do not add up (`if err { ch <- e } else { ch <- v }`
  * sends once).
@@ -707,4 +692,17 @@ export function signalledBy(all: Channel[], name: string | undefined, units: Set
   if (!sig || sig.escapes || units.size === 0) return false;
   for (const u of units) if (!sig.ops.some((o) => (o.kind === 'send' || o.kind === 'close') && o.unit.node.id === u)) return false;
   return true;
+}
+
+/**
+ * `case <-quit:` where the function hands quit to `signal.Notify`: the process is being
+ * told to stop, and goroutines left blocked end with it.
+ */
+export function awaitsSignal(facts: FileFacts, c: Node, fn: Node): boolean {
+  const name = caseReceiveName(c);
+  if (!name || !fn.text.includes('Notify')) return false;
+  for (const call of fn.descendantsOfType('call_expression')) {
+    if (call && facts.isCallTo(call, 'os/signal', 'Notify') && call.childForFieldName('arguments')?.namedChild(0)?.text === name) return true;
+  }
+  return false;
 }

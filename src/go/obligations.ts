@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
 import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
 import { funcsOf } from './funcs.js';
+import { openExits } from './paths.js';
 
 /** Where the value of a call ends up. */
 export type Binding =
@@ -175,6 +176,8 @@ export interface SettleOptions {
   borrows?: (call: Node, index: number) => boolean;
   /** Escapes that do not count (a helper asks whether its client goes anywhere but back). */
   ignore?: ReadonlySet<string>;
+  /** The value is this field of the variable (`resp.Body`): see settlements. */
+  field?: string;
 }
 
 /** `f(a, c)`, not started with `go`: is `c` lent to a call that only borrows it? */
@@ -196,7 +199,21 @@ function lentTo(use: Node, borrows: SettleOptions['borrows']): boolean {
  * value someone else's business. The first release or escape met decides.
  */
 export function settle(facts: FileFacts, owner: Node, name: string, opts: SettleOptions): Settlement {
-  if (isNamedResult(owner, name)) return { kind: 'escaped', at: owner, reason: 'named result' };
+  for (const s of settlements(facts, owner, name, opts)) return s;
+  return { kind: 'open' };
+}
+
+/**
+ * Every release and escape of the value held by `name`, in document order (settle takes the
+ * first; a path analysis needs them all). With `field`, the value is `name.field` (a
+ * response's Body): `name.field.Close()` releases it, and `name.field` handed on escapes
+ * like the variable would.
+ */
+export function* settlements(facts: FileFacts, owner: Node, name: string, opts: SettleOptions): Generator<Exclude<Settlement, { kind: 'open' }>> {
+  if (isNamedResult(owner, name)) {
+    yield { kind: 'escaped', at: owner, reason: 'named result' };
+    return;
+  }
   const from = opts.from ?? 0;
   const until = opts.until ?? Number.POSITIVE_INFINITY;
   for (const use of facts.uses(owner, name)) {
@@ -205,28 +222,31 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
     }
     // A closure that declares its own `name` talks about another variable.
     if (!ownersVariable(facts, owner, name, use)) continue;
-    const up = carrierOf(facts, use);
-    const sel = up.parent;
+    let up = carrierOf(facts, use);
+    let sel = up.parent;
+    // With a field, `resp.Body` is the value; `resp.StatusCode` and the like are plain uses.
+    const viaField =
+      !!opts.field && sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id && sel.childForFieldName('field')?.text === opts.field;
+    if (viaField) {
+      up = carrierOf(facts, sel!);
+      sel = up.parent;
+    }
     if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.id === up.id) {
       const method = sel.childForFieldName('field')?.text ?? '';
-      if (opts.methods.has(method) && !shadowed(use, owner, opts.own)) return { kind: 'released', at: sel, method };
+      const ofValue = !opts.field || viaField;
+      if (ofValue && opts.methods.has(method) && !shadowed(use, owner, opts.own)) {
+        yield { kind: 'released', at: sel, method };
+        continue;
+      }
       // `c.Bucket(name)` in the function's own body is a use; in a closure, see below.
       if (!inClosure(facts, owner, use)) continue;
     }
-    if (isDeclaration(use) || blankAssigned(use)) continue;
-    const reason =
-      facts.escapeOf(use, owner) ?? (inClosure(facts, owner, use) && inEscapingClosure(use, owner) ? 'captured by a closure' : null);
-    if (
-      reason &&
-      !opts.ignore?.has(reason) &&
-      !shadowed(use, owner, opts.own) &&
-      !(reason === 'passed as an argument' && lentTo(use, opts.borrows))
-    ) {
-      // Released or escaped, the value is not left open: the first one met settles it.
-      return { kind: 'escaped', at: use, reason };
+    if (isDeclaration(up) || blankAssigned(up)) continue;
+    const reason = facts.escapeOf(up, owner) ?? (inClosure(facts, owner, use) && inEscapingClosure(use, owner) ? 'captured by a closure' : null);
+    if (reason && !opts.ignore?.has(reason) && !shadowed(use, owner, opts.own) && !(reason === 'passed as an argument' && lentTo(up, opts.borrows))) {
+      yield { kind: 'escaped', at: use, reason };
     }
   }
-  return { kind: 'open' };
 }
 
 const HEADERS = new Set(['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement']);
@@ -427,34 +447,141 @@ export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
   return funcsOf(facts).functions();
 }
 
+export interface BorrowOptions {
+  /** The value lives in this field of the variable (`resp.Body`): lending the variable lends it. */
+  field?: string;
+  /** Also follow calls of methods whose name no other function or method of the file has. */
+  methods?: boolean;
+  /** Calls known to borrow, asked first (the standard library's readers and writers). */
+  known?: (call: Node, index: number) => boolean;
+  /** Calls of functions the file does not declare: the package view's answer (returns.ts packageBorrows). */
+  elsewhere?: (call: Node, index: number) => boolean;
+}
+
+/** The same-file function or method a call runs, when syntax can tell. */
+export function calleeDecl(facts: FileFacts, call: Node, methods: boolean): Node | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') {
+    const decl = topLevelFunctions(facts).get(fn.text);
+    return decl && facts.resolveName(fn.text, call) === 'package' ? decl : undefined;
+  }
+  if (!methods || fn?.type !== 'selector_expression' || facts.qualified(fn)) return undefined;
+  const decls = funcsOf(facts).byName().get(fn.childForFieldName('field')?.text ?? '');
+  return decls?.length === 1 && decls[0]!.type === 'method_declaration' ? decls[0] : undefined;
+}
+
 /**
  * A `borrows` check for settle: a call of a same-file function whose parameter, in that
  * function, is neither released nor escapes (`printTopics(w, client)`) only borrows the
  * argument. Memoized per parameter; a cycle of calls lends nothing. Calls of functions the
  * file does not declare go to `elsewhere` (the package view's answer), when given.
  */
-export function borrowCheck(
-  facts: FileFacts,
-  methods: ReadonlySet<string>,
-  elsewhere?: (call: Node, index: number) => boolean,
-): (call: Node, index: number) => boolean {
+export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts: BorrowOptions = {}): (call: Node, index: number) => boolean {
   const memo = new Map<string, boolean>();
   const borrows = (call: Node, index: number): boolean => {
-    const fn = call.childForFieldName('function');
-    if (call.childForFieldName('arguments')?.children.some((c) => c?.type === '...')) return false;
-    const decl = fn?.type === 'identifier' ? topLevelFunctions(facts).get(fn.text) : undefined;
-    if (!decl || facts.resolveName(fn!.text, call) !== 'package') return elsewhere?.(call, index) ?? false;
+    if (opts.known?.(call, index)) return true;
+    const args = call.childForFieldName('arguments');
+    if (!args || args.children.some((c) => c?.type === '...')) return false;
+    const decl = calleeDecl(facts, call, !!opts.methods);
+    if (!decl) return opts.elsewhere?.(call, index) ?? false;
     const param = parameterAt(decl, index);
     if (!param) return false;
-    const key = `${decl.id}:${param}`;
+    // `closeBody(resp)` lends the body with the variable; `drain(resp.Body)` the body itself.
+    const arg = args.namedChildren.filter((c) => c?.type !== 'comment')[index];
+    const field = opts.field && arg?.type === 'identifier' ? opts.field : undefined;
+    const key = `${decl.id}:${param}:${field ?? ''}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
     memo.set(key, false);
-    const verdict = settle(facts, decl, param, { methods, borrows }).kind === 'open';
+    const verdict = settle(facts, decl, param, { methods, borrows, field }).kind === 'open';
     memo.set(key, verdict);
     return verdict;
   };
   return borrows;
+}
+
+/** A value a helper hands its caller, and the constructor call that made it. */
+export interface Made<T> {
+  call: Node;
+  what: T;
+}
+
+/**
+ * Same-file helpers that hand their caller a value they made, by result position:
+ *
+ *	func open(p string) (*os.File, error) { return os.Open(p) }          result 0: os.Open
+ *	func get(u string) (*http.Response, error) { r, err := fetch(u); … return r, nil }
+ *
+ * The value comes from a constructor call inside the helper (`made` says which calls are
+ * constructors), directly or through another helper. A helper that releases the value
+ * itself (it reads the body, closes it and returns the response with a replaced body, or
+ * hands out its own clean-up) or also keeps it hands nothing over. `calls` are the
+ * candidate calls of the file (constructors and calls of the file's own functions).
+ */
+export class Makers<T> {
+  private readonly memo = new Map<number, Map<number, Made<T>>>();
+
+  constructor(
+    private readonly facts: FileFacts,
+    private readonly calls: readonly Node[],
+    private readonly made: (call: Node) => T | undefined,
+    private readonly release: (what: T) => Pick<SettleOptions, 'methods' | 'field' | 'borrows'>,
+    private readonly methods: boolean,
+    private readonly ends: (call: Node) => boolean,
+  ) {}
+
+  /**
+   * True when a `return` of `decl` hands over the value in `v` still open: not released on
+   * the way (`defer resp.Body.Close()` before `return resp`), and not kept elsewhere too.
+   */
+  private handsOver(decl: Node, v: string, m: Made<T>, start: Extract<Binding, { kind: 'bound' }>): boolean {
+    const events = [...settlements(this.facts, decl, v, { ...this.release(m.what), ignore: RETURNED_ONLY, closuresAnywhere: true })];
+    if (events.some((e) => e.kind === 'escaped' && e.reason !== 'named result')) return false;
+    const named = namedResults(decl).includes(v);
+    const exits = openExits({ owner: decl, start: start.stmt, name: v, settles: events.map((e) => e.at), errName: start.errName, declares: start.declares, ends: this.ends });
+    if (exits === null) return !events.length;
+    return exits.exits.some((x) => x.kind === 'return' && returnsName(x.at, v, named));
+  }
+
+  /** What `decl`'s results carry, by position (empty when it makes nothing it hands over). */
+  of(decl: Node): Map<number, Made<T>> {
+    const known = this.memo.get(decl.id);
+    if (known) return known;
+    const out = new Map<number, Made<T>>();
+    this.memo.set(decl.id, out); // recursion guard
+    const inside = this.calls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex && enclosingFunction(c)?.id === decl.id);
+    if (!inside.length) return out;
+    const holders = new Map<string, Made<T>>();
+    const fromCall = (call: Node): Map<number, Made<T>> => {
+      const what = this.made(call);
+      if (what !== undefined) return new Map([[0, { call, what }]]);
+      const helper = calleeDecl(this.facts, call, this.methods);
+      return helper && helper.id !== decl.id ? this.of(helper) : new Map();
+    };
+    const bindings = new Map<string, Extract<Binding, { kind: 'bound' }>>();
+    for (const call of inside) {
+      for (const [pos, m] of fromCall(call)) {
+        const b = bindingOf(call, pos);
+        if (b.kind !== 'bound') continue;
+        holders.set(b.ident.text, m);
+        bindings.set(b.ident.text, b);
+      }
+    }
+    for (const [v, m] of [...holders]) {
+      if (!this.handsOver(decl, v, m, bindings.get(v)!)) holders.delete(v);
+    }
+    for (const [pos, m] of returnedPositions(decl, holders, fromCall)) out.set(pos, m);
+    return out;
+  }
+}
+
+const RETURNED_ONLY: ReadonlySet<string> = new Set(['returned']);
+
+/** `return v, nil` (or a bare return of the named result v). */
+function returnsName(ret: Node, v: string, named: boolean): boolean {
+  const list = ret.namedChildren.find((c) => c?.type === 'expression_list');
+  if (!list) return named;
+  return list.namedChildren.some((e) => e !== null && unparen(e).type === 'identifier' && unparen(e).text === v);
 }
 
 /**

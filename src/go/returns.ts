@@ -79,7 +79,7 @@ export function madeResultsKind(
           if (b.kind === 'bound') holders.set(b.ident.text, made ?? { via: key!, result: i });
         }
       }
-      const borrows = borrowCheck(facts, release, packageBorrows(fx.view, facts, release));
+      const borrows = borrowCheck(facts, release, { elsewhere: packageBorrows(fx.view, facts, release) });
       for (const v of [...holders.keys()]) {
         // `return c, func() { c.Close() }` hands out its own clean-up; `cache = c; return c`
         // keeps it as well: neither is the caller's to close.

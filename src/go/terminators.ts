@@ -163,12 +163,23 @@ export function terminates(facts: FileFacts, stmt: Node): boolean {
   }
 }
 
-/** The statement that holds `n` directly in a statement list, and that list, walking up from n. */
+/**
+ * How far up the walks go: each step up costs a descent from the root in tree-sitter, so
+ * an unbounded walk is quadratic in the nesting depth. Real code nests a few dozen deep.
+ */
+const MAX_UP = 96;
+
+/**
+ * The statement that holds `n` directly in a statement list, and that list, walking up
+ * from n (at most MAX_UP levels: deeper than that, callers get no answer and assume the
+ * path goes on).
+ */
 function* statementsAround(n: Node, stop: Node | null): Generator<{ stmt: Node; list: Node }> {
   let cur: Node = n;
   // stop null: up to the function declaration, through function literals
   const inside = (p: Node) => (stop === null ? p.type === 'func_literal' || !isFunction(p) : p.id !== stop.id && !isFunction(p));
-  for (let p = n.parent; p && inside(p); cur = p, p = p.parent) {
+  let steps = 0;
+  for (let p = n.parent; p && inside(p) && steps++ < MAX_UP; cur = p, p = p.parent) {
     if (p.type === 'statement_list' || p.type === 'block') yield { stmt: cur, list: p };
   }
 }
@@ -266,8 +277,34 @@ export function onlyOnPanic(facts: FileFacts, n: Node): boolean {
   const fn = enclosingFunction(n);
   if (fn?.type !== 'func_literal' || !deferredLiteral(fn)) return false;
   let cur: Node = n;
-  for (let p = n.parent; p && p.id !== fn.id; cur = p, p = p.parent) {
+  let steps = 0;
+  for (let p = n.parent; p && p.id !== fn.id && steps++ < MAX_UP; cur = p, p = p.parent) {
     if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === cur.id && recoveredTest(facts, p)) return true;
+  }
+  return false;
+}
+
+/**
+ * The statements around `n` (a select case, or a return and its block) end the process:
+ * `os.Exit`, `log.Fatal` and other loggers' Fatal, `panic`. A goroutine left blocked
+ * there dies with the process. A failing test (`t.Fatal`) does not end the test binary:
+ * goroutines it leaves blocked stay, and goroutine-leak checkers report them.
+ */
+export function processEnds(facts: FileFacts, n: Node): boolean {
+  const scope = n.type === 'return_statement' ? (n.parent ?? n) : n;
+  for (const c of scope.descendantsOfType('call_expression')) {
+    const kind = c && endingCall(facts, c);
+    if (kind === 'exit' || kind === 'fatal' || kind === 'panic') return true;
+  }
+  return false;
+}
+
+/** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
+export function endsProcessAfter(facts: FileFacts, fn: Node, pos: number): boolean {
+  for (const c of fn.descendantsOfType('call_expression')) {
+    if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
+    const kind = endingCall(facts, c);
+    if (kind === 'exit' || kind === 'fatal') return true;
   }
   return false;
 }

@@ -1,5 +1,7 @@
-// Counted receives: a receive loop that takes one value from every goroutine that sends,
-// so that after it no sender is left (a close there is safe, nothing stays blocked).
+// Senders that are done: by the time a close runs, the closing side has heard from every
+// goroutine that sends on the channel, so the close cannot make a send panic. A Wait
+// (sync.WaitGroup, errgroup) before it, a countdown that only the last one out passes, or
+// a counted receive loop that takes one value from every goroutine that sends:
 //
 //	for _, f := range files {              // one goroutine per file…
 //		go func(f string) { ch <- open(f) }(f)
@@ -112,6 +114,35 @@ export function receivesFromEvery(facts: FileFacts, ch: Channel, closer: ChanOp,
     const n = tripCount(start.loop, constant);
     if (n !== Infinity && tripCount(loop, constant) >= n) return true;
     if (bound !== undefined && bound === boundOf(start.loop)) return true;
+  }
+  return false;
+}
+
+/**
+ * A `x.Wait()` call (sync.WaitGroup, errgroup) in the closing unit before the close; for a
+ * deferred close, anywhere in the function (the close runs when it returns).
+ */
+export function waitsBefore(close: ChanOp): boolean {
+  const fn = enclosingFunction(close.node);
+  if (!fn) return false;
+  for (const c of fn.descendantsOfType('call_expression')) {
+    if (!c || (!close.deferred && c.startIndex >= close.node.startIndex)) break;
+    const f = c.childForFieldName('function');
+    if (f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Wait') return true;
+  }
+  return false;
+}
+
+/**
+ * `if atomic.AddInt64(&left, -1) == 0 { close(ch) }`: the close waits for a count to run
+ * out, so the last one out closes after the others are done.
+ */
+export function countdown(op: ChanOp): boolean {
+  for (let p = op.node.parent; p && !isFunction(p); p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const cond = p.childForFieldName('condition');
+    const oper = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : undefined;
+    if ((oper === '==' || oper === '<=') && (cond!.childForFieldName('right')?.text === '0' || cond!.childForFieldName('left')?.text === '0')) return true;
   }
   return false;
 }

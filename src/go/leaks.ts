@@ -1,0 +1,350 @@
+// What became of a resource a call made: the shared judgement of the resource rules
+// (unclosed-body, unclosed-resource). A rule finds the calls and says what kind of value
+// each makes; this decides, per call, whether the value can be left open and where.
+//
+//	resp, err := client.Do(req)     the site: its binding, its owner function, its variable
+//	if err != nil { return err }    the error branch: nothing to release there
+//	defer resp.Body.Close()         a release: every path below is settled
+//
+// Verdicts: the value is discarded; some exits are reached with it open (each exit a
+// return, the end of its block, a new iteration or a re-assignment); its release is
+// deferred before the error check (it panics on a nil value); or it is made in a loop and
+// released by a defer that waits for the function to return.
+import type { Node } from 'web-tree-sitter';
+import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
+import type { Suggestion } from '../engine/types.js';
+import { funcsOf } from './funcs.js';
+import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
+import { callOfName, identifiersMatching, wordNodes } from './words.js';
+import { impliesNil, openExits, type Exit } from './paths.js';
+import { valueType } from './valuetypes.js';
+
+/** What kind of value a constructor makes, and how it is released. */
+export interface Kind {
+  /** Methods that release it (`Close`; `Commit`/`Rollback` for a transaction). */
+  methods: ReadonlySet<string>;
+  /** The value is this field of the variable (`resp.Body`). */
+  field?: string;
+  /** Leaks on some paths are reported; otherwise only a value never released (or replaced). */
+  paths: boolean;
+  /** `for x.Next() { … }` run to its end releases it (database rows). */
+  consumes?: boolean;
+  /** Made in a loop and released by a defer there: reported as such (a response body). */
+  deferInLoop?: boolean;
+  /** Its release is safe on a nil value (`(*os.File).Close`): a defer before the error check is harmless. */
+  nilSafe?: boolean;
+  /** A condition outcome under which the value holds nothing (a response with no body): see paths.ts. */
+  emptyWhen?: (name: string, atom: Node) => boolean | undefined;
+}
+
+/** One place a value comes into a function: a constructor call, or a helper that hands one over. */
+export interface Site<K extends Kind = Kind> {
+  call: Node;
+  /** As written at the call: `http.Get`, `db.Query`, or the helper's name. */
+  callee: string;
+  kind: K;
+  binding: Binding;
+  /** For a helper, the constructor call inside it that made the value. */
+  madeBy?: { call: Node; callee: string };
+}
+
+export type Verdict<K extends Kind = Kind> =
+  | { verdict: 'discarded'; site: Site<K> }
+  | {
+      verdict: 'open';
+      site: Site<K>;
+      owner: Node;
+      name: string;
+      /** Exits reached with the value open, in document order (never empty). */
+      exits: Exit[];
+      /** No release and no escape outside the error branch: the value is never released. */
+      never: boolean;
+      /** The value escapes somewhere (returned, stored, handed on): a `defer Close` could break it. */
+      escapes: boolean;
+    }
+  | { verdict: 'beforeCheck'; site: Site<K>; name: string; errName: string; defer: Node }
+  | { verdict: 'deferInLoop'; site: Site<K>; name: string; defer: Node };
+
+export interface JudgeOptions {
+  borrows: SettleOptions['borrows'];
+  /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
+  ends: (call: Node) => boolean;
+}
+
+/**
+ * `func main()` of package main, `func init()`, and a func literal run once per process
+ * (`once.Do(func() { … })`, `sync.OnceValue(func() …)`): what they open lives as long as
+ * the process.
+ */
+function processLifetime(facts: FileFacts, owner: Node): boolean {
+  if (owner.type === 'func_literal') {
+    const call = owner.parent?.type === 'argument_list' ? owner.parent.parent : null;
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (fn?.type !== 'selector_expression' || call?.childForFieldName('arguments')?.namedChildCount !== 1) return false;
+    const name = fn.childForFieldName('field')?.text ?? '';
+    // `once.Do`, `s.initOnce.Do` (not a retry helper's Do, which runs it again), `sync.OnceValue`
+    const recv = fn.childForFieldName('operand');
+    if (name === 'Do') return !!recv && (/once$/i.test(recv.text) || valueType(facts, recv) === 'sync.Once');
+    const q = facts.qualified(fn);
+    return q?.path === 'sync' && /^Once(Func|Values?)$/.test(name);
+  }
+  if (owner.type !== 'function_declaration') return false;
+  const name = owner.childForFieldName('name')?.text;
+  if (name === 'init') return true;
+  if (name !== 'main') return false;
+  const pkg = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
+  return pkg?.namedChild(0)?.text === 'main';
+}
+
+/** The nearest defer statement around `n` in the same function, if any. */
+function deferAround(n: Node): Node | undefined {
+  for (let p = n.parent; p && !isFunction(p); p = p.parent) if (p.type === 'defer_statement') return p;
+  // `defer func() { x.Close() }()`: the release sits in the deferred literal.
+  const lit = enclosingFunction(n);
+  const call = lit?.type === 'func_literal' ? lit.parent : null;
+  return call?.type === 'call_expression' && call.parent?.type === 'defer_statement' ? call.parent : undefined;
+}
+
+/**
+ * `defer resp.Body.Close()` written between the value's statement and any `if` after it:
+ * the defer runs on the error path too, with a nil value. Only a direct call: a deferred
+ * func literal may check for nil first.
+ */
+function deferBeforeCheck(stmt: Node, releases: Node[]): Node | undefined {
+  for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) {
+    if (s.type === 'comment') continue;
+    if (s.type !== 'defer_statement') {
+      if (s.type === 'if_statement' || s.descendantsOfType('if_statement').length) return undefined;
+      continue;
+    }
+    const call = s.namedChild(0);
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (fn && releases.some((r) => r.id === fn.id)) return s;
+  }
+  return undefined;
+}
+function within(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The innermost loop of `owner` around `n` (not counting nested functions). */
+function loopAround(n: Node, owner: Node): Node | undefined {
+  for (let p = n.parent; p && p.id !== owner.id; p = p.parent) {
+    if (isFunction(p)) return undefined;
+    if (p.type === 'for_statement') return p;
+  }
+  return undefined;
+}
+
+/** Judges every site of a file; discarded and open values, in site order. */
+export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[], opts: JudgeOptions): Verdict<K>[] {
+  const out: Verdict<K>[] = [];
+  for (const site of sites) {
+    const v = judgeSite(facts, site, opts);
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** The error a discarded value's statement assigns: `_, err := f()` → err. */
+function errOfDiscarded(stmt: Node): string | undefined {
+  const left = stmt.type === 'var_declaration' ? [] : (stmt.childForFieldName('left')?.namedChildren ?? []);
+  const last = left[left.length - 1];
+  return left.length > 1 && last?.type === 'identifier' && last.text !== '_' ? last.text : undefined;
+}
+
+function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeOptions): Verdict<K> | undefined {
+  const { binding, kind } = site;
+  if (binding.kind === 'other') return undefined;
+  const stmt = binding.stmt;
+  const fn = enclosingFunction(stmt);
+  if (!fn) return undefined;
+  if (binding.kind === 'discarded') {
+    if (processLifetime(facts, fn) && !inLoop(stmt, fn)) return undefined;
+    // `_, err := c.Get(u); if err == nil { t.Fatal(…) }`: only the failing path has a value.
+    const paths = openExits({ owner: fn, start: stmt, name: '_', settles: [], errName: errOfDiscarded(stmt), declares: false, ends: opts.ends });
+    return paths && !paths.exits.length ? undefined : { verdict: 'discarded', site };
+  }
+  const name = binding.ident.text;
+  // Package-level variables live as long as the process; names of other files are unknown.
+  const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
+  if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
+  const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
+  // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
+  if (events.some((e) => e.at.startIndex < stmt.startIndex && enclosingFunction(e.at)?.id !== owner.id)) return undefined;
+  const releases = events.filter((e) => e.kind === 'released').map((e) => e.at);
+  const errName = binding.errName;
+
+  const early = errName && !kind.nilSafe ? deferBeforeCheck(stmt, releases) : undefined;
+  if (early && errName) return { verdict: 'beforeCheck', site, name, errName, defer: early };
+  if (kind.deferInLoop) {
+    const loop = loopAround(stmt, owner);
+    for (const r of releases) {
+      const d = loop && deferAround(r);
+      if (d && within(loop, d) && enclosingFunction(d)?.id === owner.id && goesRound(d, owner, opts)) return { verdict: 'deferInLoop', site, name, defer: d };
+    }
+  }
+
+  const paths = openExits({
+    owner,
+    start: stmt,
+    name,
+    settles: events.map((e) => e.at),
+    errName,
+    declares: binding.declares,
+    consumes: kind.consumes ? (loop) => nextLoopOf(loop, name) : undefined,
+    ends: opts.ends,
+    emptyWhen: kind.emptyWhen ? (atom) => kind.emptyWhen!(name, atom) : undefined,
+  });
+  // Uses in the error branch (`if err != nil { return resp, err }`) see a nil value.
+  const check = errName ? errorCheckAfter(stmt, errName) : undefined;
+  const cond = check?.childForFieldName('condition');
+  const branch = cond && impliesNil(cond, true, { err: errName, name }) ? check!.childForFieldName('consequence') : undefined;
+  const outside = events.filter((e) => !(branch && within(branch, e.at)));
+  const consumed = kind.consumes && owner.descendantsOfType('for_statement').some((l) => l && nextLoopOf(l, name));
+  const never = outside.length === 0 && !consumed;
+  let exits: Exit[];
+  if (paths === null) {
+    // Not followed (goto): only a value never released at all is reported.
+    const body = owner.childForFieldName('body');
+    exits = never && body ? [{ at: body.lastChild ?? body, kind: 'end' }] : [];
+  } else if (!never && errName && !paths.errChecked) {
+    // Its error is handled in ways the walk does not read (`retry, err := shouldRetry(err)`):
+    // only a value never released, or replaced, is reported.
+    exits = paths.exits.filter((e) => e.kind === 'replaced');
+  } else {
+    exits = paths.exits;
+  }
+  if (!exits.length) return undefined;
+  return { verdict: 'open', site, owner, name, exits, never, escapes: outside.some((e) => e.kind === 'escaped') };
+}
+
+/** The loop around `d` can start another iteration after `d` ran (it does not always return first). */
+function goesRound(d: Node, owner: Node, opts: JudgeOptions): boolean {
+  const paths = openExits({ owner, start: d, name: '', settles: [], declares: false, ends: opts.ends });
+  return !paths || paths.exits.some((e) => e.kind === 'iteration');
+}
+
+/** `for rows.Next() { … }`: the loop's condition is a Next call on the variable. */
+export function nextLoopOf(loop: Node, name: string): boolean {
+  const cond = loop.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+  if (cond?.type !== 'call_expression' || (cond.childForFieldName('arguments')?.namedChildCount ?? 0) !== 0) return false;
+  const fn = cond.childForFieldName('function');
+  const operand = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
+  return fn?.childForFieldName('field')?.text === 'Next' && operand?.type === 'identifier' && operand.text === name;
+}
+
+
+/** Message ids the resource rules share: each rule words them for its kind of value. */
+export type LeakMessage = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' | 'beforeCheck';
+
+const WHERE: Record<Exit['kind'], string> = {
+  return: 'the function returns',
+  end: 'the function ends',
+  scope: 'its variable goes out of scope',
+  iteration: 'the loop goes round again',
+  replaced: 'the variable is replaced',
+};
+
+const RELATED: Record<Exit['kind'], string> = {
+  return: 'returns here with it open',
+  end: 'the function ends here with it open',
+  scope: 'its variable goes out of scope here with it open',
+  iteration: 'the next iteration starts here with it open',
+  replaced: 'replaced here while still open',
+};
+
+export interface Described {
+  messageId: LeakMessage;
+  node: Node;
+  data: Record<string, string | number>;
+  related: { node: Node; message: string }[];
+}
+
+/** Where to report a verdict, with which message id, placeholders and related locations. */
+export function describe(v: Verdict): Described {
+  const { site } = v;
+  const related = site.madeBy ? [{ node: site.madeBy.call, message: `made here by ${site.madeBy.callee}` }] : [];
+  const data: Record<string, string | number> = { callee: site.callee };
+  switch (v.verdict) {
+    case 'discarded':
+      return { messageId: 'discarded', node: site.call, data, related };
+    case 'beforeCheck':
+      return { messageId: 'beforeCheck', node: v.defer, data: { ...data, name: v.name, err: v.errName }, related };
+    case 'deferInLoop':
+      related.push({ node: v.defer, message: 'deferred here, until the function returns' });
+      return { messageId: 'deferInLoop', node: (site.binding as { ident: Node }).ident, data: { ...data, name: v.name }, related };
+    case 'open': {
+      const first = v.exits[0]!;
+      for (const e of v.exits) related.push({ node: e.at, message: RELATED[e.kind] });
+      const messageId: LeakMessage = first.kind === 'replaced' ? 'replaced' : v.never ? 'unclosed' : 'path';
+      const line = first.at.startPosition.row + 1;
+      return { messageId, node: (site.binding as { ident: Node }).ident, data: { ...data, name: v.name, line, where: WHERE[first.kind] }, related };
+    }
+  }
+}
+
+/**
+ * The calls a resource rule looks at, found from their names in the text (a native search;
+ * the tree is touched only at each hit): those spelled like a constructor (`names`), and,
+ * when one of them is a constructor (`isSource`), the calls of the file's own functions
+ * and methods, which may be helpers that hand a value over. Sorted; empty when the file
+ * makes nothing.
+ */
+export function candidateCalls(root: Node, text: string, facts: FileFacts, names: RegExp, isSource: (call: Node) => boolean): Node[] {
+  const calls: Node[] = [];
+  for (const name of identifiersMatching(root, text, names)) {
+    const call = callOfName(name);
+    if (call) calls.push(call);
+  }
+  if (!calls.some(isSource)) return [];
+  const seen = new Set(calls.map((c) => c.id));
+  const own = [...funcsOf(facts).byName().keys()];
+  for (const name of own.length ? wordNodes(root, text, own) : []) {
+    const call = callOfName(name);
+    if (call && !seen.has(call.id)) {
+      seen.add(call.id);
+      calls.push(call);
+    }
+  }
+  return calls.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/**
+ * The sites among `calls`: constructor calls (`source` says what each makes and how it is
+ * written), and calls of same-file helpers that hand over what a constructor made.
+ */
+export function sitesOf<K extends Kind>(facts: FileFacts, calls: readonly Node[], source: (call: Node) => { kind: K; callee: string } | undefined, makers: Makers<K>): Site<K>[] {
+  const sites: Site<K>[] = [];
+  for (const call of calls) {
+    const made = source(call);
+    if (made) {
+      sites.push({ call, callee: made.callee, kind: made.kind, binding: bindingOf(call) });
+      continue;
+    }
+    const helper = calleeDecl(facts, call, true);
+    if (!helper) continue;
+    const fn = call.childForFieldName('function')!;
+    const callee = fn.type === 'selector_expression' ? (fn.childForFieldName('field')?.text ?? fn.text) : fn.text;
+    for (const [pos, m] of makers.of(helper)) {
+      sites.push({ call, callee, kind: m.what, binding: bindingOf(call, pos), madeBy: { call: m.call, callee: source(m.call)?.callee ?? '' } });
+    }
+  }
+  return sites;
+}
+
+/**
+ * The `--fix` for an open value: the line `lineFor` writes (`defer resp.Body.Close()`) after the error check,
+ * only where it is safe: the value does not escape (a handle made from it may still be in
+ * use), it is made in the function that owns the variable (not in a closure run later), not
+ * in a loop (the defer would pile up), and its open exits are returns (not a replacement or
+ * a new iteration, which a defer at the end would not cover).
+ */
+export function deferFix(text: string, v: Verdict, lineFor: (name: string) => string): Suggestion[] | undefined {
+  if (v.verdict !== 'open' || v.escapes || v.site.binding.kind !== 'bound' || enclosingFunction(v.site.call)?.id !== v.owner.id) return undefined;
+  const b = v.site.binding;
+  if (inLoop(b.stmt, v.owner) || !v.exits.every((e) => e.kind === 'return' || e.kind === 'end')) return undefined;
+  const line = lineFor(v.name);
+  const edit = insertAfterErrorCheck(text, b.stmt, b.errName, line);
+  return edit ? [{ desc: `Add ${line} after the error check`, edits: [edit] }] : undefined;
+}
