@@ -2,49 +2,28 @@
 // outline finds what the tree finds, a declaration parsed alone is the same subtree, the
 // memoized node answers (src/engine/nodes.ts) are the native ones, and every rule reports
 // the same findings either way.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Node, Tree } from 'web-tree-sitter';
 import { allRules } from '../rules/index.js';
 import { scanFilesWithStats } from '../src/engine/run.js';
-import { Syntax } from '../src/go/syntax.js';
+import { DECL_TYPES, Syntax } from '../src/go/syntax.js';
 import { declAt, inLiteral, outline, pointAt } from '../src/go/toplevel.js';
 import { formatJson } from '../src/report/json.js';
-import { fixturesDir, packageRoot, parser_ } from './helpers.js';
+import { fixtureSources, fixturesDir, goFilesIn, parser_, withTrees } from './helpers.js';
 
-const TYPES: Record<string, string> = {
-  package: 'package_clause',
-  import: 'import_declaration',
-  func: 'function_declaration',
-  method: 'method_declaration',
-  var: 'var_declaration',
-  const: 'const_declaration',
-  type: 'type_declaration',
-};
 
-function goFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...goFiles(p));
-    else if (e.name.endsWith('.go')) out.push(p);
+/** The deepest nesting of bracket tokens inside a node. */
+function maxDepth(n: Node): number {
+  let depth = 0;
+  let max = 0;
+  for (const { node } of walk(n.tree)) {
+    if (node.startIndex < n.startIndex || node.endIndex > n.endIndex || node.childCount) continue;
+    if (['(', '[', '{'].includes(node.type)) max = Math.max(max, ++depth);
+    else if ([')', ']', '}'].includes(node.type)) depth--;
   }
-  return out.sort();
-}
-
-/** Every fixture, and each again behind lines that hide `func` and brackets in a comment and a string. */
-function sources(): { name: string; text: string }[] {
-  const files = [...goFiles(fixturesDir), ...goFiles(join(packageRoot, 'test', 'data', 'speed'))];
-  return files.flatMap((f) => {
-    const text = readFileSync(f, 'utf8');
-    const name = relative(packageRoot, f);
-    return [
-      { name, text },
-      { name: `${name} (shifted)`, text: '\n\t// func x() { ( [ in a comment\nvar _ = "func y() {" + `\nfunc z() {\n`\n' + text },
-    ];
-  });
+  return max;
 }
 
 /** Every node of a tree with its parent, by a cursor walk (no `parent` asked). */
@@ -67,46 +46,41 @@ function walk(tree: Tree): { node: Node; parent: Node | null }[] {
 }
 
 test('the outline finds the declarations the tree has, with their kinds, names and depth', async () => {
-  const parser = await parser_();
   let checked = 0;
-  for (const { name, text } of sources()) {
-    const tree = parser.parse(text)!;
-    try {
-      if (tree.rootNode.hasError) continue;
-      const o = outline(text);
-      const kids = tree.rootNode.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-      assert.equal(
-        o.decls.map((d) => `${TYPES[d.kind]} ${d.start}-${d.end}`),
-        kids.map((k) => `${k.type} ${k.startIndex}-${k.endIndex}`),
-        name,
-      );
-      o.decls.forEach((d, i) => {
-        const k = kids[i]!;
-        if (d.kind === 'func' || d.kind === 'method') assert.is(d.names[0]?.name, k.childForFieldName('name')?.text, name);
-        assert.equal(pointAt(o, d.start), k.startPosition, name);
-        assert.is(declAt(o, d.start), i);
-        assert.is(declAt(o, d.end), i + 1 < o.decls.length && o.decls[i + 1]!.start === d.end ? i + 1 : -1);
-      });
-      // Comments and literals, and nothing else, are literal text; lines start where the tree says.
-      for (const { node } of walk(tree)) {
-        const lit = node.type === 'comment' || node.type.endsWith('string_literal') || node.type === 'rune_literal';
-        if (lit) assert.ok(inLiteral(o, node.startIndex) && inLiteral(o, node.endIndex - 1), `${name}: ${node.type} at ${node.startIndex}`);
-        else if (node.childCount === 0 && node.startIndex < node.endIndex && !node.parent?.type.endsWith('string_literal')) {
-          assert.not.ok(inLiteral(o, node.startIndex), `${name}: ${node.type} at ${node.startIndex}`);
-        }
-        assert.equal(pointAt(o, node.startIndex), node.startPosition);
+  await withTrees(fixtureSources(), (tree, { name, text }) => {
+    if (tree.rootNode.hasError) return;
+    const o = outline(text);
+    const kids = tree.rootNode.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    assert.equal(
+      o.decls.map((d) => `${DECL_TYPES[d.kind]} ${d.start}-${d.end}`),
+      kids.map((k) => `${k.type} ${k.startIndex}-${k.endIndex}`),
+      name,
+    );
+    o.decls.forEach((d, i) => {
+      const k = kids[i]!;
+      if (d.kind === 'func' || d.kind === 'method') assert.is(d.names[0]?.name, k.childForFieldName('name')?.text, name);
+      assert.equal(pointAt(o, d.start), k.startPosition, name);
+      assert.is(declAt(o, d.start), i);
+      assert.is(declAt(o, d.end), i + 1 < o.decls.length && o.decls[i + 1]!.start === d.end ? i + 1 : -1);
+      assert.is(d.depth, maxDepth(k), `${name} #${i} depth`);
+    });
+    // Comments and literals, and nothing else, are literal text; lines start where the tree says.
+    for (const { node } of walk(tree)) {
+      const lit = node.type === 'comment' || node.type.endsWith('string_literal') || node.type === 'rune_literal';
+      if (lit) assert.ok(inLiteral(o, node.startIndex) && inLiteral(o, node.endIndex - 1), `${name}: ${node.type} at ${node.startIndex}`);
+      else if (node.childCount === 0 && node.startIndex < node.endIndex && !node.parent?.type.endsWith('string_literal')) {
+        assert.not.ok(inLiteral(o, node.startIndex), `${name}: ${node.type} at ${node.startIndex}`);
       }
-      checked++;
-    } finally {
-      tree.delete();
+      assert.equal(pointAt(o, node.startIndex), node.startPosition);
     }
-  }
+    checked++;
+  });
   assert.ok(checked > 100, `checked ${checked} files`);
 });
 
 test('a declaration parsed alone is the subtree the whole file has, at the same positions', async () => {
   const parser = await parser_();
-  for (const { name, text } of sources()) {
+  for (const { name, text } of fixtureSources()) {
     const whole = parser.parse(text)!;
     const lazy = new Syntax(parser, text);
     try {
@@ -130,7 +104,7 @@ test('a declaration parsed alone is the subtree the whole file has, at the same 
 test('memoized parents, types and ends are the native answers, in any order of asking', async () => {
   const parser = await parser_();
   let checked = 0;
-  for (const { name, text } of sources().slice(0, 120)) {
+  for (const { name, text } of fixtureSources().slice(0, 120)) {
     const tree = parser.parse(text)!;
     try {
       const all = walk(tree);
@@ -156,7 +130,7 @@ test('memoized parents, types and ends are the native answers, in any order of a
 });
 
 test('every rule finds the same on every fixture, parsed per declaration or whole', async () => {
-  const files = goFiles(fixturesDir).map((f) => relative(process.cwd(), f));
+  const files = goFilesIn(fixturesDir).map((f) => relative(process.cwd(), f));
   const rules = allRules.map((rule) => ({ rule, severity: rule.meta.severity, options: structuredClone(rule.meta.defaultOptions) }));
   const lazy = await scanFilesWithStats(files, { rules });
   const whole = await scanFilesWithStats(files, { rules, wholeFile: true });

@@ -37,7 +37,8 @@ export interface SkippedDecl {
   column: number;
 }
 
-const DECL_TYPES: Record<TopDeclKind, string> = {
+/** The node type of each kind of top-level declaration. */
+export const DECL_TYPES: Record<TopDeclKind, string> = {
   package: 'package_clause',
   import: 'import_declaration',
   func: 'function_declaration',
