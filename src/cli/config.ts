@@ -83,8 +83,8 @@ Options:
   -j, --jobs <n>             threads to scan with (default and maximum: the
                              available cores)
       --no-cache             do not read or write the result cache
-      --cache-location <dir> where the result cache lives (default:
-                             node_modules/.cache/leakhound, or .leakhound-cache)
+      --cache-location <dir> where the result cache lives (default: the user
+                             cache directory, e.g. ~/.cache/leakhound)
       --shard <k/n>          scan only the k-th of n shards of the files (CI
                              matrix); join the JSON reports with 'leakhound merge'
       --stats                print what was scanned, skipped and cached on stderr
