@@ -30,6 +30,7 @@ import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
 import { parseGo } from '../engine/syntax.js';
 import { FileFacts, unparen } from './facts.js';
 import { definitions } from './decls.js';
+import { resultTypes } from './types.js';
 import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
 
 /** How many calls deep a summary follows same-package callees. */
@@ -301,6 +302,11 @@ export class PackageView {
         for (const d of definitions(facts, where, e.text)) {
           type = d.type ?? literalType(d.value);
           if (type) break;
+          // `n := newNode()`, `c, err := s.dial()`: the declared result of a function of the package.
+          const call = d.multi?.call ?? (d.value && unparen(d.value).type === 'call_expression' ? unparen(d.value) : null);
+          const callee = call && depth < 4 ? this.callee(call, facts, depth + 1) : undefined;
+          const name = callee ? baseTypeName(resultTypes(callee.node)[d.multi?.index ?? 0] ?? null) : undefined;
+          if (name && this.has(`type:${name}`)) return name;
         }
       } else {
         const v = this.variable(e.text);
@@ -325,7 +331,7 @@ export class PackageView {
    * `x.M(…)` where x's type is the package's (typeOf). A call through an import, a func
    * value or an interface is not resolved.
    */
-  calleeKey(call: Node, facts: FileFacts): DeclKey | undefined {
+  calleeKey(call: Node, facts: FileFacts, depth = 0): DeclKey | undefined {
     const f = call.childForFieldName('function');
     if (!f) return undefined;
     if (f.type === 'identifier') {
@@ -337,14 +343,14 @@ export class PackageView {
     const operand = f.childForFieldName('operand');
     const name = f.childForFieldName('field')?.text;
     if (!operand || !name) return undefined;
-    const t = this.typeOf(operand, facts);
+    const t = this.typeOf(operand, facts, depth + 1);
     const key = t ? `method:${t}.${name}` : undefined;
     return key && this.has(key) ? key : undefined;
   }
 
   /** The same-package function or method a call runs, with its syntax. */
-  callee(call: Node, facts: FileFacts): Decl | undefined {
-    const key = this.calleeKey(call, facts);
+  callee(call: Node, facts: FileFacts, depth = 0): Decl | undefined {
+    const key = this.calleeKey(call, facts, depth);
     return key ? this.decl(key) : undefined;
   }
 

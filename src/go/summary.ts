@@ -28,7 +28,8 @@
 //                                a function outside the package or beyond the depth bound
 // How (bits): defer, go (in a goroutine the function starts), closure (in a func literal run
 // at an unknown time), callee (through a same-package call), loop (in a loop), once (in a
-// sync.Once-style `x.Do(func…)`), cond (in a branch: an if's block, a switch or select case).
+// sync.Once-style `x.Do(func…)`), cond (in a branch: an if's block, a switch or select case),
+// select (a send or receive that is a select case's communication: it may not happen).
 // An effect with none of go, closure, once and cond happens whenever the function runs.
 import type { Node } from 'web-tree-sitter';
 import { definitions } from './decls.js';
@@ -37,7 +38,7 @@ import { namedResults } from './obligations.js';
 import type { DeclKey } from './pkgindex.js';
 import type { FunctionSyntax, SummaryKind } from './package.js';
 
-export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32, cond: 64 } as const;
+export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32, cond: 64, select: 128 } as const;
 
 /** Where something happens: the file's base name, 1-based line and column. */
 export interface Site {
@@ -138,6 +139,14 @@ function baseName(path: string): string {
   return path.slice(i + 1);
 }
 
+/** `case v := <-ch:` / `case <-ch:`: the receive is the communication of a select case. */
+function selectCase(recv: Node): boolean {
+  const up = unparenUp(recv);
+  const p = up.parent;
+  const stmt = p?.type === 'expression_list' ? p.parent : p;
+  return (stmt?.type === 'receive_statement' || stmt?.type === 'expression_statement' ? stmt.parent : stmt)?.type === 'communication_case';
+}
+
 /** Parameter names of a function by position. */
 function paramNames(fn: Node): string[] {
   const out: string[] = [];
@@ -199,6 +208,8 @@ class LocalBuilder {
   private readonly defers: Node[];
   /** The blocks of ifs and the cases of switches and selects: code that may not run. */
   private readonly branches: Node[];
+  /** Returns inside such branches: what follows them may not run. */
+  private readonly guards: Node[];
   readonly effects: Effect[] = [];
   readonly passes: Pass[] = [];
 
@@ -221,6 +232,7 @@ class LocalBuilder {
       if (n.type !== 'if_statement') return BRANCH_TYPES.has(n.type) ? [n] : [];
       return [n.childForFieldName('consequence'), n.childForFieldName('alternative')].filter((b): b is Node => b !== null);
     });
+    this.guards = this.nodes.filter((r) => r.type === 'return_statement' && this.branches.some((b) => b.startIndex <= r.startIndex && r.endIndex <= b.endIndex));
   }
 
   /** The innermost function (fn or a literal in it) around offset `at`. */
@@ -240,6 +252,8 @@ class LocalBuilder {
     if (this.defers.some(inScope)) how |= HOW.defer;
     if (this.loops.some(inScope)) how |= HOW.loop;
     if (this.branches.some(inScope)) how |= HOW.cond;
+    // After `if done { return }`, code runs only on some paths too.
+    else if (this.guards.some((r) => r.endIndex <= n.startIndex && this.scopeAt(r.startIndex).id === scope.id && !this.branches.some((b) => b.startIndex <= r.startIndex && r.endIndex <= b.endIndex && b.startIndex <= n.startIndex && n.endIndex <= b.endIndex))) how |= HOW.cond;
     return how;
   }
 
@@ -500,7 +514,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
       case 'send_statement': {
         const ch = n.childForFieldName('channel');
         const t = ch && b.targetOf(ch);
-        const how = b.howAt(n);
+        const how = b.howAt(n) | (n.parent?.type === 'communication_case' ? HOW.select : 0);
         if (t) b.add(t, 'send', how, n);
         const v = n.childForFieldName('value');
         if (v) b.escape(v, how, n);
@@ -512,7 +526,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
         if (!operand) break;
         if (op === '<-') {
           const t = b.targetOf(operand);
-          if (t) b.add(t, 'recv', b.howAt(n), n);
+          if (t) b.add(t, 'recv', b.howAt(n) | (selectCase(n) ? HOW.select : 0), n);
         } else if (op === '&' && unparenUp(n).parent?.type !== 'argument_list') {
           // `&x` passed to a call is judged with the call's arguments.
           b.escape(n, b.howAt(n), n);
