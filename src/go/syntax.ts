@@ -292,6 +292,12 @@ export class Syntax {
     return tree;
   }
 
+  /** The offset of a row and column (UTF-16 code units, as tree-sitter counts them here). */
+  offsetOf(p: Point): number {
+    const starts = this.outline.lineStarts;
+    return (starts[Math.min(p.row, starts.length - 1)] ?? 0) + p.column;
+  }
+
   private rangeEnd(i: number): number {
     return this.outline.decls[i + 1]?.start ?? this.text.length;
   }
@@ -351,6 +357,12 @@ export class Syntax {
       },
       namedDescendantForIndex(start: number, e = start) {
         return self.nodeAt(start, e, true) ?? proxy;
+      },
+      descendantForPosition(start: Point, e = start) {
+        return self.nodeAt(self.offsetOf(start), self.offsetOf(e), false) ?? proxy;
+      },
+      namedDescendantForPosition(start: Point, e = start) {
+        return self.nodeAt(self.offsetOf(start), self.offsetOf(e), true) ?? proxy;
       },
       childForFieldName() {
         return null;
