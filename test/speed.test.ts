@@ -59,6 +59,15 @@ test('prefilter: triggers are united, and a trigger containing another is droppe
   const r = (triggers: string[]) => ({ ...tickerRule, meta: { ...tickerRule.meta, triggers } });
   assert.equal(combinedTriggers(active([r(['NewTicker', 'Ticker']), r(['chan', 'Ticker'])])), ['chan', 'Ticker']);
   assert.equal(combinedTriggers(active([r(['x']), r([])])), null, 'a rule without triggers may fire anywhere');
+  assert.equal(combinedTriggers(active([r(['defer && Close()']), r(['Close'])])), ['Close'], 'a part containing a single trigger is implied by it');
+  assert.equal(combinedTriggers(active([r(['defer && Close()']), r(['chan'])])), ['chan', 'defer && Close()']);
+});
+
+test('prefilter: a trigger of several parts needs all of them', () => {
+  const f = prefilterFor(active([{ ...tickerRule, meta: { ...tickerRule.meta, triggers: ['defer && Close()'] } }]));
+  assert.ok(f(Buffer.from('package p\nfunc f() { defer c.Close() }\n')));
+  assert.not.ok(f(Buffer.from('package p\nfunc f() { c.Close() }\n')));
+  assert.not.ok(f(Buffer.from('package p\nfunc f() { defer g() }\n')));
 });
 
 test('prefilter: one check on the raw bytes', () => {

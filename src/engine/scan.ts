@@ -11,7 +11,7 @@ import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import { triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
+import { hasTrigger, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -49,7 +49,7 @@ export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}):
   return rules.filter((r) => {
     if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
-    return t.length === 0 || t.some((s) => text.includes(s));
+    return t.length === 0 || t.some((s) => hasTrigger(text, s));
   });
 }
 
