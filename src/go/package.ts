@@ -97,6 +97,37 @@ export class Package {
   readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
   readonly facts = new Map<string, Memo<unknown>>();
   constructor(readonly index: PackageIndex) {}
+
+  /**
+   * Takes over the memos of `previous`, the same package before some of its files changed
+   * (an editor's buffer, at each keystroke), that cannot have changed with them: those whose
+   * every consulted key names declarations only in files whose text is the same in both.
+   * Memos that consulted a changed file are dropped, even when the key's text is the same:
+   * a declaration of the file being analysed was read with that whole file's facts.
+   */
+  carryOver(previous: Package): void {
+    const changed = this.index.changedSince(previous.index);
+    const holds = new Map<DeclKey, boolean>();
+    const keyHolds = (k: DeclKey) => {
+      let h = holds.get(k);
+      if (h === undefined) {
+        h = ![...previous.index.lookup(k), ...this.index.lookup(k)].some((r) => changed.has(r.file));
+        holds.set(k, h);
+      }
+      return h;
+    };
+    const memoHolds = (m: Memo<unknown>) => [...m.deps].every(keyHolds);
+    for (const [from, to] of [
+      [previous.locals, this.locals],
+      [previous.summaries, this.summaries],
+    ] as const) {
+      for (const [kind, memos] of from) {
+        const kept = new Map([...memos].filter(([, m]) => memoHolds(m)));
+        if (kept.size) to.set(kind, kept);
+      }
+    }
+    for (const [id, m] of previous.facts) if (memoHolds(m)) this.facts.set(id, m);
+  }
 }
 
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);

@@ -179,6 +179,27 @@ export class PackageIndex {
     this.files = files;
   }
 
+  /**
+   * Names of the files whose text differs from `previous`'s (added and removed ones
+   * included); the lexed declarations of the others are taken over from it.
+   */
+  changedSince(previous: PackageIndex): Set<string> {
+    const old = new Map(previous.files.map((f) => [f.name, f]));
+    const changed = new Set<string>();
+    for (const f of this.files) {
+      const o = old.get(f.name);
+      old.delete(f.name);
+      if (o?.text !== f.text) {
+        changed.add(f.name);
+        continue;
+      }
+      f.decls ??= o.decls;
+      f.lines ??= o.lines;
+    }
+    for (const name of old.keys()) changed.add(name);
+    return changed;
+  }
+
   private declsOf(f: IndexedFile): TopDecl[] {
     f.decls ??= topLevelDecls(f.text);
     return f.decls;
