@@ -30,17 +30,20 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allRules } from '../../rules/index.js';
 import { applyDirectiveSetting } from '../cli/results.js';
 import { CONFIG_NAMES } from '../cli/configfile.js';
-import { Packages } from '../engine/packages.js';
 import { getParser } from '../engine/parser.js';
 import { scanBuffer } from '../engine/scan.js';
 import type { AnyRule, Diagnostic } from '../engine/types.js';
 import { ModuleVersions } from '../go/gomod.js';
-import { bufferedSource } from './overlay.js';
+import { EditorPackages } from './overlay.js';
 import { fixAll, FIX_ALL_KIND, noticeToLsp, quickFixes, toLsp, touches } from './convert.js';
 import { ProjectConfigs } from './project.js';
 
-/** Quiet time after the last change before a document is analysed (bench/lsp.mjs measures the whole delay). */
-export const DEBOUNCE_MS = 40;
+/**
+ * Quiet time after the last change before a document is analysed: it merges a burst (a paste,
+ * a multi-cursor edit, an editor sending each keystroke of an abbreviation) and adds little to
+ * the delay of the last keystroke (bench/lsp.mjs measures the whole delay).
+ */
+export const DEBOUNCE_MS = 25;
 /** Other open files of the package are analysed again this long after a change (they may use what changed). */
 export const SIBLING_DELAY_MS = 250;
 /** Buffers larger than this (UTF-16 code units) are not analysed as you type. */
@@ -80,6 +83,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
   const documents = new TextDocuments(TextDocument);
   const configs = new ProjectConfigs(ruleList);
   const analysed = new Map<string, Analysis>();
+  const packages = EditorPackages.create();
   const timers = new Map<string, { due: number; timer: NodeJS.Timeout }>();
   const told = new Set<string>();
   let folders: string[] = [];
@@ -154,8 +158,8 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       } else {
         const text = doc.getText();
         const go = path ? new ModuleVersions().forFile(path) : {};
-        const packages = path ? new Packages(bufferedSource(buffers()), 1) : undefined;
-        const scanned = scanBuffer(parser, path ?? 'untitled.go', Buffer.from(text, 'utf8'), { rules: config.rules, skipGenerated: true, knownRules }, {}, go, packages);
+        const pkgs = path ? packages.withBuffers(buffers()) : undefined;
+        const scanned = scanBuffer(parser, path ?? 'untitled.go', Buffer.from(text, 'utf8'), { rules: config.rules, skipGenerated: true, knownRules }, {}, go, pkgs);
         const result = applyDirectiveSetting([scanned], config.directives)[0]!;
         findings = result.diagnostics;
         for (const n of result.notices) {
@@ -210,7 +214,9 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
   }
 
   function applySettings(raw: unknown): void {
-    const error = configs.setSettings(raw ?? initSettings);
+    // A client with no `leakhound` settings answers null or {} (VS Code's): the initialization options stand.
+    const none = raw === null || raw === undefined || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0);
+    const error = configs.setSettings(none ? initSettings : raw);
     if (error) once(`settings:${error}`, () => tell(`leakhound: ${error}`));
     analyseAll();
   }

@@ -90,6 +90,11 @@ export class LspClient {
 
   stderr: () => string = () => '';
 
+  /** The server's process id (a child process only). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   private async start(opts: ClientOptions, processId: number | null): Promise<void> {
     const { conn } = this;
     this.settings = opts.settings ?? null;
