@@ -2,8 +2,10 @@
 // How long after the last keystroke `leakhound lsp` publishes the diagnostics of a 2,000-line
 // Go file (the bar: 150 ms). Drives the built server as an editor does: a child process on
 // stdio, a client from the protocol's libraries (dist/test/support/lsp.js). Each round types
-// a burst of three one-character edits 15 ms apart (faster than the debounce, as typing is),
-// and times from the last edit sent to the diagnostics of its version received. The file's
+// a statement in a burst of three edits 15 ms apart (closer than the debounce),
+// and times from the last edit sent to the diagnostics of its version received. The server's
+// CPU time per round (from /proc) is printed beside it: on a machine other jobs keep busy, the
+// wall time waits for a core and the CPU time is what an idle core would take. The file's
 // findings are checked against the command line's, so a fast wrong answer does not count.
 //   node bench/lsp.mjs [rounds] [file.go…]
 // Default: a generated 2,000-line file of handlers, workers and clients (leaking and not),
@@ -73,64 +75,94 @@ import (
   return text;
 }
 
+/** User + system CPU of a process, in ms (Linux). */
+function cpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks: 100 per second on Linux
+  } catch {
+    return NaN;
+  }
+}
+
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (x) => x.toFixed(1);
 
-async function measure(label, text) {
-  const dir = mkdtempSync(join(tmpdir(), 'leakhound-bench-lsp-'));
-  const path = join(dir, 'main.go');
-  writeFileSync(path, text);
-  const cliRun = spawnSync(process.execPath, [cli, '--no-cache', '-f', 'json', 'main.go'], { cwd: dir, encoding: 'utf8' });
+async function measure(label, text, inPlace) {
+  // A file of the corpus is edited where it is, among its package's files (read-only: the
+  // edits stay in the buffer); a generated one in a directory of its own.
+  const dir = inPlace ? dirname(label) : mkdtempSync(join(tmpdir(), 'leakhound-bench-lsp-'));
+  const path = inPlace ? label : join(dir, 'main.go');
+  if (!inPlace) writeFileSync(path, text);
+  const cliRun = spawnSync(process.execPath, [cli, '--no-cache', '-f', 'json', path], { cwd: dir, encoding: 'utf8' });
   const expected = JSON.parse(cliRun.stdout)[0]?.messages.length ?? 0;
   const client = await LspClient.spawn({ root: dir });
   const uri = uriOf(path);
   try {
-    let t = performance.now();
+    const t = performance.now();
     const opened = await client.open(uri, text);
     const openMs = performance.now() - t;
     if (opened.diagnostics.length !== expected) throw new Error(`${label}: ${opened.diagnostics.length} diagnostics, the command line reports ${expected}`);
-    // Type at the end of a comment line in the middle of the file: the findings stay the same.
+    // Type a statement into a function in the middle of the file, in three edits (`\t_`,
+    // ` = `, `0\n`): the text in between does not parse, the end of each burst does, and its
+    // findings are the file's (the new line moves the ones below it, nothing else).
     const lines = text.split('\n');
-    const row = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('// '));
-    let col = lines[row].length;
+    const row = lines.findIndex((l, i) => i > lines.length / 2 && /^func .*\{$/.test(l)) + 1;
+    if (row === 0) throw new Error(`${label}: no function in the second half to type into`);
     let version = 1;
     const latencies = [];
+    const cpu = [];
     for (let r = 0; r < WARMUP + rounds; r++) {
       let last = 0;
-      for (let k = 0; k < 3; k++) {
+      const cpu0 = cpuMs(client.pid);
+      let col = 0;
+      const since = client.published.length;
+      for (const [k, piece] of ['\t_', ' = ', '0\n'].entries()) {
         version++;
-        const at = { line: row, character: col++ };
+        const at = { line: row, character: col };
+        col += piece.length;
         if (k > 0) await new Promise((res) => setTimeout(res, 15));
         last = performance.now();
-        await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, text: 'x' }] });
+        await client.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: at, end: at }, text: piece }] });
       }
-      const since = client.published.length;
       const v = version;
       const p = await client.waitFor(uri, (x) => x.version === v, since);
       const ms = performance.now() - last;
       if (p.diagnostics.length !== expected) throw new Error(`${label}: round ${r}: ${p.diagnostics.length} diagnostics, expected ${expected}`);
-      if (r >= WARMUP) latencies.push(ms);
+      if (r >= WARMUP) {
+        latencies.push(ms);
+        cpu.push(cpuMs(client.pid) - cpu0);
+      }
     }
-    t = performance.now();
-    return { label, lines: lines.length, kb: Buffer.byteLength(text) / 1024, findings: expected, openMs, latencies };
+    return { label, lines: lines.length, kb: Buffer.byteLength(text) / 1024, findings: expected, openMs, latencies, cpu };
   } finally {
     await client.shutdown();
-    rmSync(dir, { recursive: true, force: true });
+    if (!inPlace) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const inputs = process.argv.slice(3).length
-  ? process.argv.slice(3).map((f) => [f, readFileSync(f, 'utf8')])
-  : [['generated 2,000-line file', generated(2000)], ...(existsSync('/usr/share/go-1.19/src/net/http/transport.go') ? [['net/http/transport.go (Go 1.19)', readFileSync('/usr/share/go-1.19/src/net/http/transport.go', 'utf8')]] : [])];
+// Real files of about 2,000 lines from the triage corpus, in their packages, when installed.
+const CORPUS = [
+  '/usr/share/gocode/src/github.com/dgraph-io/badger/value.go',
+  '/usr/share/gocode/src/github.com/containers/storage/layers.go',
+  '/usr/share/gocode/src/github.com/syncthing/syncthing/lib/api/api.go',
+  '/usr/share/go-1.19/src/net/http/transport.go',
+];
+const given = process.argv.slice(3);
+const inputs = given.length
+  ? given.map((f) => [f, readFileSync(f, 'utf8'), true])
+  : [['generated 2,000-line file', generated(2000), false], ...CORPUS.filter((f) => existsSync(f)).map((f) => [f, readFileSync(f, 'utf8'), true])];
 
 const load0 = loadavg()[0];
 console.log(`leakhound lsp: last edit → diagnostics published (debounce ${DEBOUNCE_MS} ms; ${rounds} rounds after ${WARMUP} warm-up; load average ${load0.toFixed(2)} on ${process.platform}, Node ${process.version})`);
-console.log('| file | lines | KB | findings | first open ms | median ms | p90 ms | max ms |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-let worst = 0;
-for (const [label, text] of inputs) {
-  const m = await measure(label, text);
-  worst = Math.max(worst, pct(m.latencies, 90));
-  console.log(`| ${m.label} | ${m.lines} | ${fmt(m.kb)} | ${m.findings} | ${fmt(m.openMs)} | ${fmt(pct(m.latencies, 50))} | ${fmt(pct(m.latencies, 90))} | ${fmt(Math.max(...m.latencies))} |`);
+console.log('| file | lines | KB | findings | first open ms | median ms | p90 ms | max ms | server CPU per round, median ms | debounce + CPU, median ms |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const verdicts = [];
+for (const [label, text, inPlace] of inputs) {
+  const m = await measure(label, text, inPlace);
+  const cpu = pct(m.cpu, 50);
+  verdicts.push(`${label.replace(/^.*\/src\//, '')}: ${pct(m.latencies, 90) <= BAR_MS ? 'met' : 'not met'} (wall p90), ${DEBOUNCE_MS + cpu <= BAR_MS ? 'met' : 'not met'} (debounce + CPU)`);
+  console.log(`| ${m.label.replace(/^.*\/src\//, '')} | ${m.lines} | ${fmt(m.kb)} | ${m.findings} | ${fmt(m.openMs)} | ${fmt(pct(m.latencies, 50))} | ${fmt(pct(m.latencies, 90))} | ${fmt(Math.max(...m.latencies))} | ${fmt(cpu)} | ${fmt(DEBOUNCE_MS + cpu)} |`);
 }
-console.log(`load average at the end: ${loadavg()[0].toFixed(2)}; the bar is ${BAR_MS} ms at p90: ${worst <= BAR_MS ? 'met' : 'NOT met'}`);
+console.log(`load average at the end: ${loadavg()[0].toFixed(2)}. The bar, ${BAR_MS} ms:`);
+for (const v of verdicts) console.log(`  ${v}`);
