@@ -264,6 +264,24 @@ lsp('configuration: settings from initializationOptions; files the command line 
   }
 });
 
+lsp('configuration: a config file the editor shows the server is not analysed as Go, and saving it applies it', async () => {
+  const dir = tempTree({ 'a.go': LEAK, 'leakhound.config.json': '{}\n' });
+  const c = await LspClient.spawn({ root: dir });
+  try {
+    const goUri = uriOf(join(dir, 'a.go'));
+    const configUri = uriOf(join(dir, 'leakhound.config.json'));
+    assert.equal(codes(await c.open(goUri, LEAK)), ['unclosed-client']);
+    await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: configUri, languageId: 'json', version: 1, text: '{}\n' } });
+    writeFileSync(join(dir, 'leakhound.config.json'), '{ "rules": { "unclosed-client": "off" } }\n');
+    const since = c.published.length;
+    await c.save(configUri);
+    assert.equal((await c.waitFor(goUri, () => true, since)).diagnostics, []);
+    assert.equal(c.published.filter((p) => p.uri === configUri), [], 'nothing published for the JSON file');
+  } finally {
+    await c.shutdown();
+  }
+});
+
 lsp('package view: a sibling is read from its open buffer first, then from the disk once it is closed', async () => {
   const a = `package store
 

@@ -12,7 +12,7 @@
 // between. Nothing one document does can stop the server: a failed analysis is logged to the
 // client and shown as one line on that document.
 import { fileURLToPath } from 'node:url';
-import { dirname, sep } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
@@ -62,7 +62,11 @@ interface Analysis {
   findings: Diagnostic[];
 }
 
-const WATCHED = `**/{${[...CONFIG_NAMES, 'go.mod', '*.go'].join(',')}}`;
+const PROJECT_FILES = new Set([...CONFIG_NAMES, 'go.mod']);
+const WATCHED = `**/{${[...PROJECT_FILES, '*.go'].join(',')}}`;
+
+/** Go source, whatever the client calls it (an untitled buffer has only its language). */
+const isGo = (doc: TextDocument) => doc.languageId === 'go' || /\.go$/.test(doc.uri);
 
 function pathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -131,7 +135,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
       timers.delete(uri);
     }
     let doc = documents.get(uri);
-    if (!doc) return undefined;
+    if (!doc || !isGo(doc)) return undefined;
     const path = pathOf(uri);
     const shown = path ?? uri;
     try {
@@ -164,7 +168,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
         findings = result.diagnostics;
         for (const n of result.notices) {
           if (n.kind === 'empty') continue;
-          if (n.kind === 'rule-error') log.error(`leakhound: ${shown}:${n.line}:${n.column}: ${n.message}`);
+          if (n.kind === 'rule-error') once(`rule-error:${shown}:${n.line}:${n.message}`, () => log.error(`leakhound: ${shown}:${n.line}:${n.column}: ${n.message}`));
           notices.push(noticeToLsp({ ...n, message: `leakhound: ${n.message}` }));
         }
       }
@@ -175,6 +179,8 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
     } catch (e) {
       const err = e as Error;
       log.error(`leakhound: the analysis of ${shown} failed: ${err?.stack ?? String(e)}`);
+      // A parse cut short may leave the parser mid-document: start the next one clean.
+      await getParser().then((p) => p.reset(), () => undefined);
       const now = documents.get(uri);
       if (!now) return undefined;
       publish(uri, now.version, [noticeToLsp({ message: 'leakhound: this file could not be analysed (an internal error, written to the language server log)' })]);
@@ -210,7 +216,7 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
   }
 
   function analyseAll(): void {
-    for (const d of documents.all()) schedule(d.uri, 0);
+    for (const d of documents.all()) if (isGo(d)) schedule(d.uri, 0);
   }
 
   function applySettings(raw: unknown): void {
@@ -292,8 +298,15 @@ export function startServer(connection: Connection, opts: ServerOptions = {}): v
     siblings(pathOf(e.document.uri), e.document.uri);
   });
   documents.onDidSave((e) => {
+    const path = pathOf(e.document.uri);
+    // A config file or go.mod the client lets the server see (a broad document selector).
+    if (path && PROJECT_FILES.has(basename(path))) {
+      configs.invalidate();
+      analyseAll();
+      return;
+    }
     schedule(e.document.uri, 0);
-    siblings(pathOf(e.document.uri), e.document.uri);
+    siblings(path, e.document.uri);
   });
   documents.onDidClose((e) => {
     const pending = timers.get(e.document.uri);
