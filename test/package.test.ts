@@ -226,6 +226,70 @@ test('summaries: effects through methods and functions of other files, goroutine
   }
 });
 
+const HANDLES = {
+  '/h/get.go': `package h
+
+import (
+	"context"
+	"io"
+)
+
+func get(ctx context.Context, c *Client, dst io.Writer) error {
+	rc, err := c.Bucket("b").NewReader(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = Copy(ctx, dst, rc)
+	return err
+}
+
+func open(ctx context.Context, c *Client) error {
+	rc, err := c.Bucket("b").NewReader(ctx)
+	if err != nil {
+		return err
+	}
+	keep(rc)
+	return nil
+}
+`,
+  '/h/copy.go': `package h
+
+import (
+	"context"
+	"io"
+)
+
+type readerFunc func(p []byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+func Copy(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
+	return io.Copy(dst, readerFunc(func(p []byte) (int, error) { return src.Read(p) }))
+}
+
+func Later(src io.Reader) func() {
+	return func() { src.Read(nil) }
+}
+
+var kept []io.Reader
+
+func keep(r io.Reader) { kept = append(kept, r) }
+`,
+};
+
+test('summaries: a handle made from a parameter and lent to a function of the package goes where that function puts it', async () => {
+  const { view, done } = await viewOf(HANDLES, '/h/get.go');
+  try {
+    const copyFn = view.summaryOf(coreSummary, 'func:Copy')!;
+    assert.equal(effectsOn(copyFn, '$2', '.Read').map((e) => e.how), [HOW.cond], 'io.Copy runs the literal before Copy returns');
+    assert.equal(effectsOn(view.summaryOf(coreSummary, 'func:Later')!, '$0', '.Read').map((e) => e.how), [HOW.closure], 'a returned literal runs later');
+    assert.not.ok(does(view.summaryOf(coreSummary, 'func:get')!, '$1.Bucket', 'escape'), 'Copy only reads the reader');
+    assert.ok(does(view.summaryOf(coreSummary, 'func:open')!, '$1.Bucket', 'escape'), 'keep stores it');
+  } finally {
+    done();
+  }
+});
+
 const CYCLE = {
   '/c/a.go': `package c
 

@@ -32,6 +32,7 @@
 // select (a send or receive that is a select case's communication: it may not happen).
 // An effect with none of go, closure, once and cond happens whenever the function runs.
 import type { Node } from 'web-tree-sitter';
+import { stdBorrows } from './borrowers.js';
 import { definitions } from './decls.js';
 import { type FileFacts, unparen, unparenUp } from './facts.js';
 import { namedResults } from './obligations.js';
@@ -89,6 +90,8 @@ interface Pass {
   at: Site;
   /** Argument position → the caller's target it is. */
   args: [number, string][];
+  /** Argument position → the target a handle passed there was made from (`rc := c.Bucket(b).Object(o).NewReader(ctx)`). */
+  derived?: [number, string][];
   /** For `x.M()`: the target x. */
   recv?: string;
   go: boolean;
@@ -175,8 +178,11 @@ function receiverName(fn: Node): string | undefined {
   return n && n !== '_' ? n : undefined;
 }
 
-/** What a function literal means for the code inside it. */
-function literalHow(lit: Node): number {
+/**
+ * What a function literal means for the code inside it. `isType` says whether a name is a
+ * type of the package (a conversion, not a call).
+ */
+function literalHow(lit: Node, facts: FileFacts, isType: (name: string) => boolean): number {
   const up = unparenUp(lit);
   const parent = up.parent;
   if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === up.id) {
@@ -189,6 +195,11 @@ function literalHow(lit: Node): number {
     // errgroup.Group.Go and worker pools start it; sync.Once.Do runs it now, once.
     if (name === 'Go') return HOW.go;
     if (name === 'Do' && parent.namedChildCount === 1) return HOW.once;
+    // `io.Copy(dst, readerFunc(func(p []byte) (int, error) { … }))`: the standard call runs
+    // the literal, through the conversion, before it returns (maybe never).
+    const conv = parent.parent;
+    const outer = conv && f?.type === 'identifier' && isType(f.text) && parent.namedChildCount === 1 ? unparenUp(conv).parent : null;
+    if (outer?.type === 'argument_list' && outer.parent?.type === 'call_expression' && stdBorrows(facts, outer.parent)) return HOW.cond;
   }
   return HOW.closure;
 }
@@ -276,7 +287,7 @@ class LocalBuilder {
     this.params.forEach((p, i) => p && this.roots.set(p, `$${i}`));
     if (this.recv) this.roots.set(this.recv, 'recv');
     this.nodes = this.fn.descendantsOfType(NODE_TYPES).filter((n): n is Node => n !== null);
-    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node) }));
+    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node, this.facts, (t) => fx.view.has(`type:${t}`)) }));
     this.loops = this.nodes.filter((n) => n.type === 'for_statement');
     this.defers = this.nodes.filter((n) => n.type === 'defer_statement');
     this.branches = this.nodes.flatMap((n) => {
@@ -415,8 +426,12 @@ class LocalBuilder {
         const inner = e.type === 'unary_expression' && e.child(0)?.type === '&' ? e.childForFieldName('operand') : e;
         const t = inner && this.targetOf(inner);
         if (t) pass.args.push([i, t]);
-        // A handle made from a target, handed on: wherever it goes, the target goes with it.
-        else if (inner && this.derivedRoot(inner)) this.escape(inner, how, call);
+        else {
+          // A handle made from a target, handed on: where the callee keeps it, the target
+          // goes with it (combine asks the callee's summary).
+          const root = inner ? this.derivedRoot(inner) : undefined;
+          if (root) (pass.derived ??= []).push([i, root]);
+        }
       });
       this.passes.push(pass);
       return;
@@ -657,6 +672,21 @@ function normalize(effects: Effect[]): Effect[] {
   return [...seen.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.op < b.op ? -1 : a.op > b.op ? 1 : a.how - b.how));
 }
 
+/**
+ * The callee may keep what its parameter `i` holds beyond the call: stores, returns or sends
+ * it, or uses it in a goroutine or a function literal that may run later.
+ */
+function keepsParam(s: FuncSummary, i: number): boolean {
+  if (s.variadic && i >= s.params.length - 1) return true;
+  const target = `$${i}`;
+  for (const e of s.effects) {
+    if (e.target !== target && !e.target.startsWith(`${target}.`)) continue;
+    if (e.op === 'escape' || e.op === 'return' || e.op === 'set' || e.op === 'send') return true;
+    if (e.how & (HOW.go | HOW.closure)) return true;
+  }
+  return s.results.some((rs) => rs.some((o) => ('param' in o && o.param === i) || ('derived' in o && o.derived === i)));
+}
+
 function combine(local: CoreLocal, callee: (key: DeclKey) => FuncSummary | undefined): FuncSummary {
   const effects = [...local.effects];
   const calls = new Set<DeclKey>();
@@ -665,6 +695,9 @@ function combine(local: CoreLocal, callee: (key: DeclKey) => FuncSummary | undef
     if (p.go) starts.add(p.callee);
     else calls.add(p.callee);
     const s = callee(p.callee);
+    for (const [i, root] of p.derived ?? []) {
+      if (!s || keepsParam(s, i)) effects.push({ target: root, op: 'escape', how: p.how | HOW.callee, at: p.at });
+    }
     if (!s) {
       // Beyond the depth bound (or in a cycle's cut): the callee may do anything.
       for (const [, t] of p.args) effects.push({ target: t, op: 'escape', how: p.how | HOW.callee, at: p.at });
