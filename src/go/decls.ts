@@ -62,6 +62,22 @@ export function definitions(facts: FileFacts, fn: Node, name: string): Def[] {
   return defs;
 }
 
+const declsMemo = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/** The declarations `fn` makes in its own body (not in nested literals), collected once per function. */
+function declarationsIn(facts: FileFacts, fn: Node, body: Node): Node[] {
+  let byFn = declsMemo.get(facts);
+  if (!byFn) declsMemo.set(facts, (byFn = new Map()));
+  let list = byFn.get(fn.id);
+  if (!list) {
+    list = body
+      .descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'])
+      .filter((d): d is Node => !!d && enclosingFunction(d)?.id === fn.id && (d.type !== 'range_clause' || d.children.some((c) => c?.type === ':=')));
+    byFn.set(fn.id, list);
+  }
+  return list;
+}
+
 function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   const defs: Def[] = [];
   for (const f of PARAM_FIELDS) {
@@ -74,9 +90,7 @@ function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   }
   const body = fn.childForFieldName('body');
   if (!body) return defs;
-  for (const d of body.descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'])) {
-    if (!d || enclosingFunction(d)?.id !== fn.id) continue;
-    if (d.type === 'range_clause' && !d.children.some((c) => c?.type === ':=')) continue;
+  for (const d of declarationsIn(facts, fn, body)) {
     const i = namesOf(d).findIndex((n) => n.type === 'identifier' && n.text === name);
     if (i >= 0) defs.push(defAt(d, i));
   }
