@@ -64,6 +64,7 @@ function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
     cf.bidirectional &&
     /^[a-z_]/.test(cf.field) &&
     cf.lifecycle.length > 0 &&
+    pkg.keys(`matches:\\brange[ \\t]+[\\w.]*\\.${cf.field}\\b`).length > 0 &&
     cf.uses.some((u) => u.op === 'range') &&
     cf.uses.some((u) => u.op === 'send') &&
     !cf.uses.some((u) => u.op === 'close' || u.op === 'escape' || u.op === 'return') &&

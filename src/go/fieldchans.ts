@@ -258,6 +258,14 @@ export function targetText(target: string, s: { params: string[]; recv?: string 
   return `${name || root}${rest}`;
 }
 
+/**
+ * Some function of the package has a send statement on a field of that name on a line of its
+ * own (`\ts.results <- v`, not `case s.results <- v:`): a text test, before any parse.
+ */
+export function bareSendWritten(pkg: PackageView, field: string): boolean {
+  return pkg.keys(`matches:\\n[ \\t]+[\\w.]*\\.${field}[ \\t]*<-`).length > 0;
+}
+
 /** A send on a channel field that blocks forever once the type is stopped. */
 export interface BlockedSend {
   send: FieldUse;
@@ -288,7 +296,7 @@ export interface BlockedSend {
  *	func (n *node) Status() { n.status <- c }   // ← blocks forever after Stop
  */
 export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.lifecycle.length) return [];
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.lifecycle.length || !bareSendWritten(pkg, cf.field)) return [];
   // From the uses first (cheap): every receive a select case, some send not.
   const uses = cf.uses;
   if (uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'range' || (u.op === 'recv' && !(u.how & HOW.select)))) return [];
@@ -478,7 +486,7 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
  * blocks; buffered, a send in a loop does once the buffer is full.
  */
 export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field)) return [];
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !bareSendWritten(pkg, cf.field)) return [];
   if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
   if (!cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
   // No function of the package receives from a field of that name either.
