@@ -2,6 +2,7 @@
 // (`newPool(800, t)` → `func newPool(size int, …)`). Memoized per file.
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from './facts.js';
+import { funcName } from './toplevel.js';
 import { baseType, resultTypes } from './types.js';
 import { callArgs, callOfName, wordNodes } from './words.js';
 
@@ -15,26 +16,96 @@ export interface Param {
   variadic: boolean;
 }
 
+/**
+ * A map whose keys are known up front and whose values are made on first `get`: names of
+ * declarations come from the outline, their trees only when someone asks for one.
+ */
+export class LazyMap<K, V> extends Map<K, V> {
+  constructor(private readonly makers: Map<K, () => V>) {
+    super();
+  }
+
+  override get(k: K): V | undefined {
+    if (!super.has(k)) {
+      const make = this.makers.get(k);
+      if (!make) return undefined;
+      super.set(k, make());
+    }
+    return super.get(k);
+  }
+
+  override has(k: K): boolean {
+    return this.makers.has(k);
+  }
+
+  override get size(): number {
+    return this.makers.size;
+  }
+
+  override keys(): MapIterator<K> {
+    return this.makers.keys();
+  }
+
+  override *entries(): MapIterator<[K, V]> {
+    for (const k of this.makers.keys()) yield [k, this.get(k)!];
+  }
+
+  override *values(): MapIterator<V> {
+    for (const k of this.makers.keys()) yield this.get(k)!;
+  }
+
+  override [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (v: V, k: K, m: Map<K, V>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
 export class Funcs {
   private byNameMemo?: Map<string, Node[]>;
+  private functionsMemo?: Map<string, Node>;
   private readonly callsMemo = new Map<number, Node[]>();
 
   constructor(private readonly facts: FileFacts) {}
 
-  /** Top-level functions and methods by name (a name may have several methods). */
+  /**
+   * Top-level functions and methods by name (a name may have several methods). The names
+   * come from the outline; a declaration is parsed when its name is looked up.
+   */
   byName(): Map<string, Node[]> {
     if (this.byNameMemo) return this.byNameMemo;
-    const m = new Map<string, Node[]>();
-    for (const d of this.facts.root.namedChildren) {
-      if (d?.type !== 'function_declaration' && d?.type !== 'method_declaration') continue;
-      const name = d.childForFieldName('name')?.text;
-      if (!name) continue;
-      const list = m.get(name);
-      if (list) list.push(d);
-      else m.set(name, [d]);
-    }
-    this.byNameMemo = m;
-    return m;
+    const syntax = this.facts.syntax;
+    const indices = new Map<string, number[]>();
+    syntax.outline.decls.forEach((d, i) => {
+      const name = funcName(d);
+      if (!name || syntax.guarded(i)) return;
+      const list = indices.get(name);
+      if (list) list.push(i);
+      else indices.set(name, [i]);
+    });
+    const makers = new Map<string, () => Node[]>();
+    for (const [name, list] of indices) makers.set(name, () => this.nodes(list));
+    this.byNameMemo = new LazyMap(makers);
+    return this.byNameMemo;
+  }
+
+  /** Top-level functions by name (not methods); the first one when a name is declared twice. */
+  functions(): Map<string, Node> {
+    if (this.functionsMemo) return this.functionsMemo;
+    const syntax = this.facts.syntax;
+    const makers = new Map<string, () => Node>();
+    syntax.outline.decls.forEach((d, i) => {
+      const name = funcName(d);
+      if (d.kind === 'func' && name && !makers.has(name) && !syntax.guarded(i)) makers.set(name, () => syntax.decl(i)!);
+    });
+    this.functionsMemo = new LazyMap(makers);
+    return this.functionsMemo;
+  }
+
+  private nodes(indices: number[]): Node[] {
+    return indices.map((i) => this.facts.syntax.decl(i)).filter((n): n is Node => n !== null && (n.type === 'function_declaration' || n.type === 'method_declaration'));
   }
 
   /**

@@ -36,7 +36,7 @@ import { definitions } from './decls.js';
 import { type FileFacts, unparen, unparenUp } from './facts.js';
 import { namedResults } from './obligations.js';
 import type { DeclKey } from './pkgindex.js';
-import type { FunctionSyntax, SummaryKind } from './package.js';
+import type { FunctionSyntax, PackageView, SummaryKind } from './package.js';
 
 export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32, cond: 64, select: 128 } as const;
 
@@ -193,6 +193,56 @@ function literalHow(lit: Node): number {
   return HOW.closure;
 }
 
+/** What names mean inside one function, for `targetIn`. */
+export interface TargetScope {
+  fn: Node;
+  facts: FileFacts;
+  view: PackageView;
+  /** Parameter and receiver names → `$0`…, `recv`. */
+  roots: Map<string, string>;
+  /** A local that stands for a target (`jobs := s.jobs`), by name and declaring scope id. */
+  alias?(name: string, scope: number): string | undefined;
+}
+
+/** The scope of a function declaration or literal: its parameters and receiver as roots. */
+export function targetScope(fn: Node, facts: FileFacts, view: PackageView): TargetScope {
+  const roots = new Map<string, string>();
+  paramNames(fn).forEach((p, i) => p && roots.set(p, `$${i}`));
+  const recv = receiverName(fn);
+  if (recv) roots.set(recv, 'recv');
+  return { fn, facts, view, roots };
+}
+
+/**
+ * The summary target an expression names inside a function: `$0` (a parameter), `recv`
+ * (the receiver), `var:name` (a package-level variable), and fields of those up to two
+ * levels (`recv.mu`, `$0.jobs`); undefined for locals, calls and anything else. With `vars`
+ * false, package variables are not targets.
+ */
+export function targetIn(expr: Node, sc: TargetScope, vars = true): string | undefined {
+  const e = unparen(expr);
+  if (e.type === 'identifier') {
+    const name = e.text;
+    const where = sc.facts.resolveName(name, e);
+    if (typeof where === 'object') {
+      const alias = sc.alias?.(name, where.id);
+      if (alias) return alias;
+      return where.id === sc.fn.id ? sc.roots.get(name) : undefined;
+    }
+    if (!vars || sc.facts.imports().byAlias.has(name)) return undefined;
+    return sc.view.has(`var:${name}`) ? `var:${name}` : undefined;
+  }
+  if (e.type === 'selector_expression') {
+    const operand = e.childForFieldName('operand');
+    const field = e.childForFieldName('field')?.text;
+    if (!operand || !field || sc.facts.qualified(e)) return undefined;
+    const base = targetIn(operand, sc, vars);
+    if (!base) return undefined;
+    return base.split('.').length - 1 < MAX_FIELDS ? `${base}.${field}` : undefined;
+  }
+  return undefined;
+}
+
 class LocalBuilder {
   readonly fn: Node;
   readonly facts: FileFacts;
@@ -212,6 +262,7 @@ class LocalBuilder {
   private readonly guards: Node[];
   readonly effects: Effect[] = [];
   readonly passes: Pass[] = [];
+  private scopeMemo?: TargetScope;
 
   /** The function's nodes of the types coreLocal looks at, in document order (one collection pass). */
   readonly nodes: Node[];
@@ -263,27 +314,20 @@ class LocalBuilder {
 
   /** The target an expression names: `s`, `s.jobs`, `ch`, `mu` (a package variable)… */
   targetOf(expr: Node, vars = true): string | undefined {
-    const e = unparen(expr);
-    if (e.type === 'identifier') {
-      const name = e.text;
-      const where = this.facts.resolveName(name, e);
-      if (typeof where === 'object') {
-        const alias = this.aliases.get(name);
-        if (alias && alias.scope === where.id) return alias.target;
-        return where.id === this.fn.id ? this.roots.get(name) : undefined;
-      }
-      if (!vars || !this.vars || this.facts.imports().byAlias.has(name)) return undefined;
-      return this.fx.view.has(`var:${name}`) ? `var:${name}` : undefined;
-    }
-    if (e.type === 'selector_expression') {
-      const operand = e.childForFieldName('operand');
-      const field = e.childForFieldName('field')?.text;
-      if (!operand || !field || this.facts.qualified(e)) return undefined;
-      const base = this.targetOf(operand, vars);
-      if (!base) return undefined;
-      return base.split('.').length - 1 < MAX_FIELDS ? `${base}.${field}` : undefined;
-    }
-    return undefined;
+    return targetIn(expr, this.scope, vars && this.vars);
+  }
+
+  private get scope(): TargetScope {
+    return (this.scopeMemo ??= {
+      fn: this.fn,
+      facts: this.facts,
+      view: this.fx.view,
+      roots: this.roots,
+      alias: (name, scope) => {
+        const a = this.aliases.get(name);
+        return a && a.scope === scope ? a.target : undefined;
+      },
+    });
   }
 
   add(target: string, op: string, how: number, at: Node): void {
@@ -595,7 +639,7 @@ function coreLocal(fx: FunctionSyntax, full = true): CoreLocal {
 }
 
 /** `$0.x` seen from a caller that passed `recv.jobs` as argument 0 → `recv.jobs.x`. */
-function mapTarget(target: string, pass: Pass): string | undefined {
+export function mapTarget(target: string, pass: { recv?: string; args: [number, string][] }): string | undefined {
   if (target.startsWith('var:')) return target;
   const dot = target.indexOf('.');
   const root = dot < 0 ? target : target.slice(0, dot);
