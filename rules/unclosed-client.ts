@@ -72,6 +72,8 @@ interface Compiled {
   namePattern: RegExp;
   /** A configured name pattern could match any name: look at every call. */
   anyName: boolean;
+  /** Constructors are configured by `importPath.Func` (they need no context argument). */
+  explicitNames: boolean;
   /** 'explicit' for a configured `path.Func`, 'configured' for a configured name pattern, 'name' for the default name shape. */
   constructorKind(path: string | undefined, name: string): 'explicit' | 'configured' | 'name' | undefined;
   noClose(path: string, name: string): boolean;
@@ -124,6 +126,7 @@ function compileOptions(options: Partial<ClientOptions>): Compiled {
     nameMayMatch: (name) => CLIENT_CTOR.test(name) || nameMayBeIn(ctors, name),
     namePattern: new RegExp(`\\b(?:New\\w*Client(?:With\\w+)?${[...ctors.funcNames].map((n) => `|${n}`).join('')})\\b`, 'g'),
     anyName: ctors.regexes.length > 0,
+    explicitNames: ctors.funcNames.size > 0,
     constructorKind(path, name) {
       const how = listHas(ctors, path, name);
       if (how === 'func') return 'explicit';
@@ -504,7 +507,12 @@ export default defineRule
      */
     function findPackageHelperCalls(root: Node): void {
       if (opts.anyName) return;
-      const returners = new Set(madeReturners(ctx.pkg, kind, opts.namePattern.source));
+      // Functions that call another package's constructor (`storage.NewClient(`): only those
+      // count in a helper of the package (madeResultsKind's source).
+      // Without configured constructors, only calls whose first argument reads like a
+      // context can make a client (needsReleaseIn).
+      const ctxArg = opts.explicitNames ? '' : '\\s*[\\w.]*(?:ctx|Ctx|context|Context)\\b';
+      const returners = new Set(madeReturners(ctx.pkg, kind, `\\.${opts.namePattern.source.replace(/\\b$/, '')}\\s*\\(${ctxArg}`));
       const names = new Set<string>();
       for (const k of returners) {
         const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);

@@ -9,7 +9,7 @@ import { FileFacts } from '../src/go/facts.js';
 import { PackageView, type SummaryKind } from '../src/go/package.js';
 import { ABSENT, clauseOf, membershipOf, PackageIndex } from '../src/go/pkgindex.js';
 import { coreSummary, does, effectsOn, HOW, type FuncSummary } from '../src/go/summary.js';
-import { topLevelDecls } from '../src/go/toplevel.js';
+import { declEnd, quickDecls, topLevelDecls } from '../src/go/toplevel.js';
 import { memorySource, Packages } from '../src/engine/packages.js';
 import { parser_ } from './helpers.js';
 
@@ -59,6 +59,42 @@ test('topLevelDecls: kinds, names, receivers and ends, from the text alone', () 
   ]);
   // Names point at themselves.
   for (const d of decls) for (const n of d.names) assert.is(text.slice(n.at, n.at + n.name.length), n.name);
+});
+
+test('quickDecls: the same names and starts as the lexer on gofmt\'d code, ends on demand', () => {
+  const text = [
+    'package p',
+    '',
+    'import "fmt"',
+    '',
+    'type (',
+    '\tA int',
+    '\tB struct {',
+    '\t\tc chan int',
+    '\t}',
+    ')',
+    '',
+    'var x, y = 1, func() { fmt.Println("}") }',
+    '',
+    'const (',
+    '\tk1, k2 = 1, 2',
+    '\t// a comment',
+    '\tk3 = 3',
+    ')',
+    '',
+    'func (s *Server[K, V]) Stop() {',
+    '\t_ = `',
+    'not a declaration',
+    '`',
+    '}',
+    '',
+    'func f(v interface{}) interface{} { return v }',
+  ].join('\n');
+  const full = topLevelDecls(text).filter((d) => d.kind !== 'import' && d.kind !== 'package');
+  const quick = quickDecls(text);
+  const shape = (ds: typeof full) => ds.map((d) => `${d.kind} ${d.start} ${d.names.map((n) => `${n.name}@${n.at}`).join(',')} ${d.recv ?? ''}`);
+  assert.equal(shape(quick), shape(full));
+  assert.equal(quick.map((d) => declEnd(text, d.start)), full.map((d) => d.end));
 });
 
 test('build constraints: only an expression false on every build leaves a file out', () => {

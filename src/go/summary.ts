@@ -278,7 +278,11 @@ class LocalBuilder {
   /** The function's nodes of the types coreLocal looks at, in document order (one collection pass). */
   readonly nodes: Node[];
 
-  constructor(private readonly fx: FunctionSyntax) {
+  constructor(
+    private readonly fx: FunctionSyntax,
+    /** Package variables are targets too (a lookup per name used). */
+    private readonly vars = true,
+  ) {
     this.fn = fx.decl.node;
     this.facts = fx.decl.facts;
     this.file = baseName(fx.decl.file);
@@ -321,7 +325,7 @@ class LocalBuilder {
 
   /** The target an expression names: `s`, `s.jobs`, `ch`, `mu` (a package variable)… */
   targetOf(expr: Node, vars = true): string | undefined {
-    return targetIn(expr, this.scope, vars);
+    return targetIn(expr, this.scope, vars && this.vars);
   }
 
   private get scope(): TargetScope {
@@ -562,8 +566,8 @@ class LocalBuilder {
   }
 }
 
-function coreLocal(fx: FunctionSyntax): CoreLocal {
-  const b = new LocalBuilder(fx);
+function coreLocal(fx: FunctionSyntax, full = true): CoreLocal {
+  const b = new LocalBuilder(fx, full);
   b.collectAliases(b.nodes.filter((n) => n.type === 'short_var_declaration'));
   for (const n of b.nodes) {
     switch (n.type) {
@@ -645,7 +649,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
     ...(b.recv ? { recv: b.recv } : {}),
     effects: b.effects,
     passes: b.passes,
-    results: b.results(),
+    results: full ? b.results() : [],
   };
 }
 
@@ -692,7 +696,8 @@ function combine(local: CoreLocal, callee: (key: DeclKey) => FuncSummary | undef
   const calls = new Set<DeclKey>();
   const starts = new Set<DeclKey>();
   for (const p of local.passes) {
-    if (p.go) starts.add(p.callee);
+    // `go s.run()`, and `go func() { s.run() }()`: run is started as a goroutine.
+    if (p.go || p.how & HOW.go) starts.add(p.callee);
     else calls.add(p.callee);
     const s = callee(p.callee);
     for (const [i, root] of p.derived ?? []) {
@@ -769,8 +774,21 @@ function join(a: FuncSummary, b: FuncSummary): FuncSummary {
   };
 }
 
-/** The core summary kind (what `PackageView.summary` computes). */
+/** The core summary kind. */
 export const coreSummary: SummaryKind<CoreLocal, FuncSummary> = { id: 'core', local: coreLocal, combine, join };
+
+/**
+ * What a function does in its own body to its parameters and receiver, with no call resolved
+ * (every argument passed on is an escape), no package variable and no results: the core
+ * summary's effects at a fraction of the cost, for questions about direct operations only
+ * (ask it at depth 0).
+ */
+export const directEffects: SummaryKind<CoreLocal, FuncSummary> = {
+  id: 'core-direct',
+  local: (fx) => coreLocal({ ...fx, calleeKey: () => undefined }, false),
+  combine,
+  join,
+};
 
 /** Effects of a summary on one target, optionally one op. */
 export function effectsOn(s: FuncSummary | undefined, target: string, op?: string): Effect[] {
