@@ -2,8 +2,7 @@
 // server as an editor starts it (a child process on stdio), and in this process where a test
 // injects a rule that fails. Every expectation is what the command line says about the same
 // text: the server is a layer over the engine, not a second analyzer.
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,26 +13,11 @@ import { allRules } from '../rules/index.js';
 import { defineRule, type AnyRule } from '../src/engine/types.js';
 import { startServer } from '../src/lsp/server.js';
 import { suppressionEdit } from '../src/lsp/convert.js';
-import { runCli } from './helpers.js';
+import { CHECKED_CLIENT_LEAK_GO, runCli } from './helpers.js';
+import { tempTree as newTree } from './inproc.js';
 import { applyLspEdits, editsOf, LspClient, uriOf } from './support/lsp.js';
 
-const LEAK = `package main
-
-import (
-	"context"
-
-	secretmanager "cloud.google.com/go/secretmanager/apiv1"
-)
-
-func access(ctx context.Context) error {
-	client, err := secretmanager.NewClient(ctx)
-	if err != nil {
-		return err
-	}
-	_ = client
-	return nil
-}
-`;
+const LEAK = CHECKED_CLIENT_LEAK_GO;
 
 // Two findings with a fix each, and one without (a channel nobody closes).
 const MANY = `package main
@@ -66,12 +50,8 @@ func second(ctx context.Context) error {
 
 const dirs: string[] = [];
 function tempTree(files: Record<string, string>): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'leakhound-lsp-')));
+  const dir = realpathSync(newTree(files));
   dirs.push(dir);
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    writeFileSync(join(dir, p), text);
-  }
   return dir;
 }
 

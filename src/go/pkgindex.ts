@@ -196,6 +196,7 @@ export class PackageIndex {
       }
       f.decls ??= o.decls;
       f.lines ??= o.lines;
+      f.imports ??= o.imports;
     }
     for (const name of old.keys()) changed.add(name);
     return changed;
