@@ -83,15 +83,24 @@ const ANCHORS: Record<string, string> = {
 
 const bySyntax = new WeakMap<object, Syntax>();
 
-// Outlines of the last texts seen: the package view wraps each sibling declaration it
-// parses in facts of its own, all over the same file's text.
+// Outlines of the texts seen last (least recently used first): the package view wraps each
+// sibling declaration it parses in facts of its own, over the texts of the package's files.
 const outlines = new Map<string, Outline>();
+let outlinedChars = 0;
+const OUTLINED_CHARS = 64 << 20;
 function outlineOf(text: string): Outline {
   let o = outlines.get(text);
-  if (!o) {
-    if (outlines.size >= 8) outlines.delete(outlines.keys().next().value!);
-    outlines.set(text, (o = outline(text)));
+  if (o) outlines.delete(text);
+  else {
+    o = outline(text);
+    outlinedChars += text.length;
+    for (const [t] of outlines) {
+      if (outlinedChars <= OUTLINED_CHARS) break;
+      outlines.delete(t);
+      outlinedChars -= t.length;
+    }
   }
+  outlines.set(text, o);
   return o;
 }
 
