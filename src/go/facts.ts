@@ -265,9 +265,12 @@ export class FileFacts {
     this.root = this.syntax.root;
   }
 
-  /** The top-level declarations of these node types, parsed when asked for. */
-  declarations(types: readonly string[]): Node[] {
-    return this.syntax.declarations(types);
+  /**
+   * The top-level declarations of these node types, parsed when asked for; with `text`,
+   * only those whose text it matches (tested before any parse).
+   */
+  declarations(types: readonly string[], text?: RegExp): Node[] {
+    return this.syntax.declarations(types, text);
   }
 
   /**

@@ -92,8 +92,7 @@ function processLifetime(facts: FileFacts, owner: Node): boolean {
   const name = owner.childForFieldName('name')?.text;
   if (name === 'init') return true;
   if (name !== 'main') return false;
-  const pkg = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
-  return pkg?.namedChild(0)?.text === 'main';
+  return facts.packageName() === 'main';
 }
 
 /** The nearest defer statement around `n` in the same function, if any. */

@@ -182,12 +182,16 @@ export class Syntax {
     return node;
   }
 
-  /** The top-level declarations of these node types (all when omitted), in order. */
-  declarations(types?: readonly string[]): Node[] {
+  /**
+   * The top-level declarations of these node types (all when omitted), in order; with
+   * `text`, only those whose text it matches (tested before any parse).
+   */
+  declarations(types?: readonly string[], text?: RegExp): Node[] {
     const out: Node[] = [];
     const want = types && new Set(types);
     this.outline.decls.forEach((d, i) => {
       if (want && !want.has(DECL_TYPES[d.kind])) return;
+      if (text && !text.test(this.text.slice(d.start, d.end))) return;
       const n = this.decl(i);
       if (n && (!want || want.has(n.type))) out.push(n);
     });
