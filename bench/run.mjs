@@ -156,7 +156,9 @@ same files. Wall and CPU times (user + sys) and peak RSS come from GNU time; eac
 fastest of ${repeat}. The rules' share is measured in one process on CPU time
 (bench/overhead.mjs): every file parsed only against every file scanned as the CLI scans it
 (the rule triggers decide what is parsed), and, on the files the triggers let through, the
-same files parsed only against scanned (what the rules cost where they run).
+same files parsed only against scanned (what the rules cost where they run). The package
+view's own bars (reading sibling files, pre-commit in packages of 20+ files) are measured by
+\`node bench/pkgview.mjs\` into [pkgview.md](pkgview.md).
 
 ## Last run
 

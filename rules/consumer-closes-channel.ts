@@ -307,6 +307,9 @@ func consume(n int) int {
     // Fields of the receiver closed twice through the methods of the type (the package view):
     // `s.Stop(); close(s.done)` with Stop closing s.done, or two goroutines running Stop.
     const onMethod = (fn: Node) => {
+      // A close of a receiver field written here, or a goroutine started on the receiver.
+      const recvName = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
+      if (!recvName || !new RegExp(`close\\(\\s*${recvName}\\.|\\bgo\\s+${recvName}\\.`).test(fn.text)) return;
       const closes = fieldCloses(ctx.pkg, ctx.facts, fn);
       const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text ?? '';
       // `for … { go s.Stop() }`: every goroutine the loop starts closes the field.

@@ -1,7 +1,8 @@
 // Same-file functions and their call sites, for rules that follow a value into a parameter
 // (`newPool(800, t)` → `func newPool(size int, …)`). Memoized per file.
 import type { Node } from 'web-tree-sitter';
-import type { FileFacts } from './facts.js';
+import { definitionsOf } from './decls.js';
+import { unparen, type FileFacts } from './facts.js';
 import { funcName } from './toplevel.js';
 import { baseType, resultTypes } from './types.js';
 import { callArgs, callOfName, wordNodes } from './words.js';
@@ -187,4 +188,74 @@ export function resultHasMethod(facts: FileFacts, name: string, methods: Iterabl
     }
   }
   return false;
+}
+
+/** `func main()` of package main: what it defers runs only when the program ends. */
+export function isProgramMain(facts: FileFacts, fn: Node): boolean {
+  return fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'main' && facts.packageName() === 'main';
+}
+
+/**
+ * The file's top-level functions that a call through a function value may run, when syntax
+ * shows every value the variable can hold; undefined when it cannot (a parameter, a value
+ * from a call, a map filled elsewhere).
+ *
+ *	var send func(io.Writer, *speech.Client, string) error
+ *	if gcs { send = sendGCS } else { send = sendFile }   → sendGCS, sendFile
+ *	send(w, client, path)
+ *
+ *	var commands = map[string]command{"query": query, "insert": insert}
+ *	cmdFn := commands[cmd]                                → query, insert
+ *	cmdFn(ctx, w, client)
+ */
+export function funcValues(facts: FileFacts, callee: Node): Node[] | undefined {
+  if (callee.type !== 'identifier' || facts.resolveName(callee.text, callee) === 'unknown') return undefined;
+  const fns = funcsOf(facts).functions();
+  const named = (e: Node | null): Node | undefined =>
+    e?.type === 'identifier' && facts.resolveName(e.text, e) === 'package' ? fns.get(e.text) : undefined;
+  const out = new Set<Node>();
+  const defs = definitionsOf(facts, callee);
+  if (!defs.length) return undefined;
+  for (const d of defs) {
+    // `var send func(…) error`: nil until assigned.
+    if (d.node.type === 'var_spec' && !d.node.childForFieldName('value')) continue;
+    const v = d.value && unparen(d.value);
+    const f = named(v);
+    if (f) {
+      out.add(f);
+      continue;
+    }
+    const table = v?.type === 'index_expression' ? v.childForFieldName('operand') : null;
+    const entries = table?.type === 'identifier' ? tableFunctions(facts, table, named) : undefined;
+    if (!entries) return undefined;
+    for (const e of entries) out.add(e);
+  }
+  return out.size ? [...out] : undefined;
+}
+
+/** The functions a package-level map or slice literal of the file holds, when it holds nothing else. */
+function tableFunctions(facts: FileFacts, table: Node, named: (e: Node | null) => Node | undefined): Node[] | undefined {
+  if (facts.resolveName(table.text, table) !== 'package') return undefined;
+  // `commands["x"] = other` or `commands = …` elsewhere in the file: the literal is not all it holds.
+  for (const use of facts.identifiers(facts.root, table.text)) {
+    const target = use.parent?.type === 'index_expression' && use.parent.childForFieldName('operand')?.id === use.id ? use.parent : use;
+    const stmt = target.parent?.parent;
+    if (target.parent?.type === 'expression_list' && stmt?.type === 'assignment_statement' && stmt.childForFieldName('left')?.id === target.parent.id) return undefined;
+  }
+  const defs = definitionsOf(facts, table);
+  if (defs.length !== 1 || defs[0]!.node.type !== 'var_spec') return undefined;
+  const lit = defs[0]!.value && unparen(defs[0]!.value);
+  const body = lit?.type === 'composite_literal' ? lit.childForFieldName('body') : null;
+  if (!body) return undefined;
+  const out: Node[] = [];
+  for (const el of body.namedChildren) {
+    if (!el || el.type === 'comment') continue;
+    // `"query": query` (keyed_element: key, value) or a bare `query` (literal_element).
+    const value = el.type === 'keyed_element' ? el.namedChildren.filter((c) => c?.type !== 'comment').at(-1) : el;
+    const inner = value?.type === 'literal_element' ? value.namedChild(0) : value;
+    const f = named(inner ?? null);
+    if (!f) return undefined;
+    out.push(f);
+  }
+  return out.length ? out : undefined;
 }

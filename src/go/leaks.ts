@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
-import { funcsOf } from './funcs.js';
+import { funcsOf, isProgramMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
@@ -90,9 +90,7 @@ function processLifetime(facts: FileFacts, owner: Node): boolean {
   }
   if (owner.type !== 'function_declaration') return false;
   const name = owner.childForFieldName('name')?.text;
-  if (name === 'init') return true;
-  if (name !== 'main') return false;
-  return facts.packageName() === 'main';
+  return name === 'init' || isProgramMain(facts, owner);
 }
 
 /** The nearest defer statement around `n` in the same function, if any. */

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
 import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
-import { funcsOf } from './funcs.js';
+import { funcsOf, funcValues } from './funcs.js';
 import { openExits } from './paths.js';
 
 /** Where the value of a call ends up. */
@@ -483,7 +483,14 @@ export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts
     const args = call.childForFieldName('arguments');
     if (!args || args.children.some((c) => c?.type === '...')) return false;
     const decl = calleeDecl(facts, call, !!opts.methods);
-    if (!decl) return opts.elsewhere?.(call, index) ?? false;
+    if (decl) return declBorrows(decl, args, index);
+    // `cmdFn(ctx, w, client)` where cmdFn can only be functions of the file: each must borrow.
+    const fn = call.childForFieldName('function');
+    const values = fn ? funcValues(facts, fn) : undefined;
+    if (values) return values.every((d) => declBorrows(d, args, index));
+    return opts.elsewhere?.(call, index) ?? false;
+  };
+  const declBorrows = (decl: Node, args: Node, index: number): boolean => {
     const param = parameterAt(decl, index);
     if (!param) return false;
     // `closeBody(resp)` lends the body with the variable; `drain(resp.Body)` the body itself.

@@ -79,12 +79,17 @@ class Lexer {
   private semi = false; // a newline here would end the statement
   private readonly n: number;
 
-  /** `record`: also collect line starts and the ranges of comments and literals. */
+  /**
+   * `record`: also collect line starts and the ranges of comments and literals; `start`: the
+   * offset to start lexing at (a declaration's keyword).
+   */
   constructor(
     readonly text: string,
     readonly record?: { lines: number[]; lits: number[] },
+    start = 0,
   ) {
     this.n = text.length;
+    this.i = start;
   }
 
   /** Records a comment or literal [start, end), and the lines starting inside it. */
@@ -319,6 +324,87 @@ function declarations(lx: Lexer): TopDecl[] {
   if (cur) {
     cur.end = lastEnd;
     out.push(cur);
+  }
+  return out;
+}
+
+/**
+ * Where the top-level declaration starting at `start` ends (just past its last token): the
+ * lexer run from there to the first statement end outside every bracket.
+ */
+export function declEnd(text: string, start: number): number {
+  const lx = new Lexer(text, undefined, start);
+  let depth = 0;
+  let last = start;
+  while (lx.next()) {
+    if (lx.kind === 'semi') {
+      if (depth === 0) return last;
+      continue;
+    }
+    last = lx.end;
+    if (lx.kind === 'open') depth++;
+    else if (lx.kind === 'close') depth = Math.max(0, depth - 1);
+  }
+  return last;
+}
+
+const QUICK = /^(func|type|var|const)\b[ \t]*(\()?/gm;
+const FUNC_HEAD = /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u;
+const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/gmu;
+
+/**
+ * The top-level declarations of a gofmt'd file, from its lines: keywords at the start of a line,
+ * a group's specs one tab in. Linear and about ten times faster than topLevelDecls, for indexing
+ * every file of a package by name; `end` and `depth` are -1 (declEnd gives the end when needed). A declaration
+ * this misses (code that is not gofmt'd) is not found; one it finds by mistake (a column-0
+ * `func` in a raw string) fails its parse and is dropped by the caller.
+ */
+export function quickDecls(text: string): TopDecl[] {
+  const out: TopDecl[] = [];
+  QUICK.lastIndex = 0;
+  for (let m = QUICK.exec(text); m; m = QUICK.exec(text)) {
+    const kind = m[1] as 'func' | 'type' | 'var' | 'const';
+    const start = m.index;
+    if (kind === 'func') {
+      const h = FUNC_HEAD.exec(text.slice(start, start + 400));
+      if (!h) continue;
+      const d: TopDecl = { kind: h[1] !== undefined ? 'method' : 'func', start, end: -1, depth: -1, names: [{ name: h[2]!, at: start + h[0].length - h[2]!.length }] };
+      if (h[1] !== undefined) {
+        // The receiver's type: its last name outside type arguments.
+        const names = h[1].replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
+        if (names.length) d.recv = names[names.length - 1];
+      }
+      out.push(d);
+      continue;
+    }
+    if (!m[2]) {
+      const name = /^[\p{L}_][\p{L}\p{N}_]*/u.exec(text.slice(m.index + m[0].length));
+      if (!name) continue;
+      const d: TopDecl = { kind, start, end: -1, depth: -1, names: [{ name: name[0], at: m.index + m[0].length }] };
+      if (kind !== 'type') {
+        // `var a, b = …`
+        const more = /^(?:[ \t]*,[ \t]*([\p{L}_][\p{L}\p{N}_]*))+/u.exec(text.slice(m.index + m[0].length + name[0].length));
+        if (more) for (const x of more[0].matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)) d.names.push({ name: x[0], at: m.index + m[0].length + name[0].length + x.index! });
+      }
+      out.push(d);
+      continue;
+    }
+    // A group: specs on lines one tab in, up to the `)` that starts a line.
+    const close = text.indexOf('\n)', start);
+    const body = text.slice(start, close < 0 ? text.length : close);
+    const d: TopDecl = { kind, start, end: -1, depth: -1, names: [] };
+    SPEC_LINE.lastIndex = 0;
+    for (let s = SPEC_LINE.exec(body); s; s = SPEC_LINE.exec(body)) {
+      const names = kind === 'type' ? [s[1]!.split(/[ \t,]/)[0]!] : s[1]!.split(/[ \t]*,[ \t]*/);
+      let at = start + s.index + 1;
+      for (const n of names) {
+        const off = body.indexOf(n, at - start);
+        d.names.push({ name: n, at: start + off });
+        at = start + off + n.length;
+      }
+    }
+    out.push(d);
+    QUICK.lastIndex = close < 0 ? text.length : close;
   }
   return out;
 }
