@@ -341,7 +341,7 @@ func consume(n int) int {
     return {
       source_file: () => {
         collect.source_file();
-        for (const d of ctx.facts.root.namedChildren) if (d?.type === 'method_declaration') onMethod(d);
+        for (const d of ctx.facts.declarations(['method_declaration'], /close\(|\bgo\s/)) onMethod(d);
       },
     };
   },

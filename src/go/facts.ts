@@ -182,12 +182,16 @@ function functionsIn(fn: Node): Node[] {
   return out;
 }
 
-/** A global regex for `name` as a whole Go identifier (Unicode letters and digits count). */
+/**
+ * A global regex that finds `name` wherever it may be a whole Go identifier. For an ASCII
+ * name, `\b` finds a superset (a non-ASCII letter next to it is no word character in a
+ * regex); the node at each hit settles it.
+ */
 const patterns = new Map<string, RegExp>();
 function wordPattern(name: string): RegExp {
   let re = patterns.get(name);
   if (!re) {
-    re = new RegExp(`(?<![\\p{L}\\p{Nd}_])${name.replace(/[^\p{L}\p{Nd}_]/gu, '\\$&')}(?![\\p{L}\\p{Nd}_])`, 'gu');
+    re = /^\w+$/.test(name) ? new RegExp(`\\b${name}\\b`, 'g') : new RegExp(`(?<![\\p{L}\\p{Nd}_])${name.replace(/[^\p{L}\p{Nd}_]/gu, '\\$&')}(?![\\p{L}\\p{Nd}_])`, 'gu');
     patterns.set(name, re);
   }
   return re;
@@ -261,9 +265,12 @@ export class FileFacts {
     this.root = this.syntax.root;
   }
 
-  /** The top-level declarations of these node types, parsed when asked for. */
-  declarations(types: readonly string[]): Node[] {
-    return this.syntax.declarations(types);
+  /**
+   * The top-level declarations of these node types, parsed when asked for; with `text`,
+   * only those whose text it matches (tested before any parse).
+   */
+  declarations(types: readonly string[], text?: RegExp): Node[] {
+    return this.syntax.declarations(types, text);
   }
 
   /**

@@ -151,6 +151,7 @@ export class PackageView {
   /** typeOf of names, per tree (the scan's own and each sibling declaration's). */
   private readonly typeMemo = new WeakMap<FileFacts, Map<string, Memo<string | undefined>>>();
   private pkgMemo?: Package;
+  private readonly fieldsMemo = new Map<number, Map<string, { node: Node; type: Node }>>();
 
   constructor(
     private readonly open: () => Package,
@@ -265,14 +266,24 @@ export class PackageView {
     const decl = this.type(typeName);
     const st = decl?.node.childForFieldName('type');
     if (!decl || st?.type !== 'struct_type') return undefined;
-    for (const fd of st.descendantsOfType('field_declaration')) {
-      if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
-      const type = fd.childForFieldName('type');
-      if (!type) continue;
-      const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
-      if (names.length ? names.some((n) => n.text === field) : baseTypeName(type) === field) return { decl, node: fd, type };
+    // The struct's fields by name, listed once per struct (rules ask field after field of
+    // the same big struct).
+    let fields = this.fieldsMemo.get(st.id);
+    if (!fields) {
+      fields = new Map();
+      for (const fd of st.descendantsOfType('field_declaration')) {
+        if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
+        const type = fd.childForFieldName('type');
+        if (!type) continue;
+        const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
+        for (const name of names.length ? names.map((n) => n.text) : [baseTypeName(type)]) {
+          if (name !== undefined && !fields.has(name)) fields.set(name, { node: fd, type });
+        }
+      }
+      this.fieldsMemo.set(st.id, fields);
     }
-    return undefined;
+    const f = fields.get(field);
+    return f && { decl, ...f };
   }
 
   /**

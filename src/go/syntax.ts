@@ -83,15 +83,24 @@ const ANCHORS: Record<string, string> = {
 
 const bySyntax = new WeakMap<object, Syntax>();
 
-// Outlines of the last texts seen: the package view wraps each sibling declaration it
-// parses in facts of its own, all over the same file's text.
+// Outlines of the texts seen last (least recently used first): the package view wraps each
+// sibling declaration it parses in facts of its own, over the texts of the package's files.
 const outlines = new Map<string, Outline>();
+let outlinedChars = 0;
+const OUTLINED_CHARS = 64 << 20;
 function outlineOf(text: string): Outline {
   let o = outlines.get(text);
-  if (!o) {
-    if (outlines.size >= 8) outlines.delete(outlines.keys().next().value!);
-    outlines.set(text, (o = outline(text)));
+  if (o) outlines.delete(text);
+  else {
+    o = outline(text);
+    outlinedChars += text.length;
+    for (const [t] of outlines) {
+      if (outlinedChars <= OUTLINED_CHARS) break;
+      outlines.delete(t);
+      outlinedChars -= t.length;
+    }
   }
+  outlines.set(text, o);
   return o;
 }
 
@@ -173,12 +182,16 @@ export class Syntax {
     return node;
   }
 
-  /** The top-level declarations of these node types (all when omitted), in order. */
-  declarations(types?: readonly string[]): Node[] {
+  /**
+   * The top-level declarations of these node types (all when omitted), in order; with
+   * `text`, only those whose text it matches (tested before any parse).
+   */
+  declarations(types?: readonly string[], text?: RegExp): Node[] {
     const out: Node[] = [];
     const want = types && new Set(types);
     this.outline.decls.forEach((d, i) => {
       if (want && !want.has(DECL_TYPES[d.kind])) return;
+      if (text && !text.test(this.text.slice(d.start, d.end))) return;
       const n = this.decl(i);
       if (n && (!want || want.has(n.type))) out.push(n);
     });
