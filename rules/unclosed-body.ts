@@ -8,8 +8,8 @@
 //		return errStatus                 // ← the path that leaves the body open
 //	}
 //
-// Responses come from net/http's Get, Head, Post, PostForm and ReadResponse, ctxhttp, the
-// Do/Get/Head/Post/PostForm methods of a value that syntax shows is an *http.Client, the
+// Responses come from net/http's Get, Post and PostForm, ctxhttp, the Do/Get/Post/PostForm
+// methods of a value that syntax shows is an *http.Client (Head with the `head` option), the
 // RoundTrip of an *http.Transport, a one-argument Do(req) of a request this code built,
 // and same-file helpers that hand such a response to their caller.
 import type { Node } from 'web-tree-sitter';
@@ -30,15 +30,17 @@ type MessageId = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' 
 export interface BodyOptions {
   /** Also scan `_test.go` files (their responses mostly come from a local test server and die with the test). */
   tests: boolean;
+  /** Also report responses to HEAD requests (net/http asks callers to close them too, though nothing is held). */
+  head: boolean;
 }
 
 const CLOSE: ReadonlySet<string> = new Set(['Close']);
 const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true, emptyWhen: noBody };
 
 const HTTP = 'net/http';
-// HEAD is left out: a response to HEAD has no body, and the transport puts the connection
-// back in its pool before it hands the response over, so nothing is held. ReadResponse reads
-// from a connection the caller owns and closes.
+// HEAD is left out by default (the `head` option adds it): a response to HEAD has no body,
+// and the transport puts the connection back in its pool before it hands the response over,
+// so nothing is held. ReadResponse reads from a connection the caller owns and closes.
 /** Package functions that return a response: import path → names. */
 const RESPONSE_FUNCS = new Map<string, ReadonlySet<string>>([
   [HTTP, new Set(['Get', 'Post', 'PostForm'])],
@@ -54,6 +56,7 @@ const CLIENT_METHODS = new Map([
 const TRANSPORTS = new Set(['net/http.Transport', 'golang.org/x/net/http2.Transport']);
 /** Every name a response-making call can have, as one regex over the file text. */
 const NAMES = /\b(?:Get|Post|PostForm|Do|RoundTrip)\b/g;
+const NAMES_WITH_HEAD = /\b(?:Get|Head|Post|PostForm|Do|RoundTrip)\b/g;
 
 /** The documented example: a status check that returns before the body is closed. */
 const EXAMPLE = [
@@ -148,7 +151,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
         '{{name}}.Body.Close is deferred before {{err}} is checked: when {{callee}} fails, {{name}} is nil and the deferred call panics; move the defer after the error check',
     },
     triggers: ['net/http'],
-    defaultOptions: { tests: false },
+    defaultOptions: { tests: false, head: false },
   },
 
   create(ctx): Handlers {
@@ -159,9 +162,13 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     const calls: Node[] = [];
     const ends = (call: Node): boolean => endingCall(facts, call) !== null || failsTest(call);
 
+    const head = ctx.options?.head === true;
+
     function qualifiedResponse(call: Node): string | undefined {
       const q = facts.qualified(call.childForFieldName('function'));
-      return q && RESPONSE_FUNCS.get(q.path)?.has(q.name) ? `${q.alias}.${q.name}` : undefined;
+      if (!q) return undefined;
+      const made = RESPONSE_FUNCS.get(q.path)?.has(q.name) || (head && q.name === 'Head' && RESPONSE_FUNCS.has(q.path));
+      return made ? `${q.alias}.${q.name}` : undefined;
     }
 
     /** The call makes a response: returns how it is written (`http.Get`, `client.Do`), else undefined. */
@@ -176,7 +183,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
       if (!recv) return undefined;
       const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
       if (name === 'RoundTrip' || name === 'Do') {
-        if (args.length !== 1 || headRequest(facts, args[0]!) || hijacks(call, recv)) return undefined;
+        if (args.length !== 1 || (!head && headRequest(facts, args[0]!)) || hijacks(call, recv)) return undefined;
         const rt = valueType(facts, recv);
         if (name === 'RoundTrip' ? rt && TRANSPORTS.has(rt) : rt === 'net/http.Client') return callee;
         // Any Do(req) or RoundTrip(req) of a request this code holds, with (resp, err) results:
@@ -184,7 +191,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
         const b = bindingOf(call);
         return b.kind !== 'other' && b.results === 2 && httpKind(facts, args[0]!) === 'request' ? callee : undefined;
       }
-      if (CLIENT_METHODS.get(name) !== args.length) return undefined;
+      if ((CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1)) !== args.length) return undefined;
       return valueType(facts, recv) === 'net/http.Client' ? callee : undefined;
     }
 
@@ -197,7 +204,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     };
     return {
       source_file(root) {
-        calls.push(...candidateCalls(root, text, facts, NAMES, (c) => !!responseCall(c)));
+        calls.push(...candidateCalls(root, text, facts, head ? NAMES_WITH_HEAD : NAMES, (c) => !!responseCall(c)));
       },
       'source_file:exit'() {
         if (!calls.length) return;

@@ -117,7 +117,8 @@ function methods(types: string[], names: string[], kind: Resource): void {
     for (const n of names) m.set(n, kind);
   }
 }
-methods(SQL_QUERIERS, ['Query', 'QueryContext'], ROWS);
+methods([...SQL_QUERIERS, 'database/sql.Stmt', `${SQLX}.Stmt`, `${SQLX}.NamedStmt`], ['Query', 'QueryContext'], ROWS);
+methods([`${SQLX}.Stmt`, `${SQLX}.NamedStmt`], ['Queryx', 'QueryxContext'], ROWS);
 methods([`${SQLX}.DB`, `${SQLX}.Tx`], ['Queryx', 'QueryxContext', 'NamedQuery', 'NamedQueryContext'], ROWS);
 // A statement prepared in a transaction is closed with it.
 methods(['database/sql.DB', 'database/sql.Conn', `${SQLX}.DB`], ['Prepare', 'PrepareContext'], STMT);
