@@ -18,10 +18,12 @@ import { stdBorrows } from '../src/go/borrowers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, unparen, type FileFacts } from '../src/go/facts.js';
 import { httpKind } from '../src/go/http.js';
-import { candidateCalls, deferFix, describe, judge, sitesOf, type Kind } from '../src/go/leaks.js';
+import { candidateCalls, deferFix, describe, judge, packageHelperSites, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, Makers } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall } from '../src/go/terminators.js';
+import { madeResultsKind, packageBorrows, type MadeKind } from '../src/go/returns.js';
+import type { PackageView } from '../src/go/package.js';
 import { buildIgnored } from '../src/go/build.js';
 import { valueType } from '../src/go/valuetypes.js';
 
@@ -120,6 +122,52 @@ function hijacks(call: Node, recv: Node): boolean {
   return !!owner && owner.text.includes(`${recv.text}.Hijack(`);
 }
 
+/**
+ * The call makes a response: returns how it is written (`http.Get`, `client.Do`), else
+ * undefined. `pkg` resolves receivers whose types are declared in other files.
+ */
+function responseIn(facts: FileFacts, call: Node, head: boolean, pkg?: PackageView): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return undefined;
+  const q = facts.qualified(fn);
+  if (q) {
+    const made = RESPONSE_FUNCS.get(q.path)?.has(q.name) || (head && q.name === 'Head' && RESPONSE_FUNCS.has(q.path));
+    return made ? `${q.alias}.${q.name}` : undefined;
+  }
+  const name = fn.childForFieldName('field')?.text ?? '';
+  const recv = fn.childForFieldName('operand');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  if (!recv) return undefined;
+  const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
+  if (name === 'RoundTrip' || name === 'Do') {
+    if (args.length !== 1 || (!head && headRequest(facts, args[0]!)) || hijacks(call, recv)) return undefined;
+    const rt = valueType(facts, recv, pkg);
+    if (name === 'RoundTrip' ? rt && TRANSPORTS.has(rt) : rt === 'net/http.Client') return callee;
+    // Any Do(req) or RoundTrip(req) of a request this code holds, with (resp, err) results:
+    // the net/http signature, whatever the receiver's declared type.
+    const b = bindingOf(call);
+    return b.kind !== 'other' && b.results === 2 && httpKind(facts, args[0]!) === 'request' ? callee : undefined;
+  }
+  if ((CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1)) !== args.length) return undefined;
+  return valueType(facts, recv, pkg) === 'net/http.Client' ? callee : undefined;
+}
+
+const madeKinds = new Map<boolean, MadeKind>();
+
+/** Which results of the package's functions carry a response they made and did not close (package.ts summaries). */
+function responsesKind(head: boolean): MadeKind {
+  let k = madeKinds.get(head);
+  if (!k) {
+    const ends = (facts: FileFacts, call: Node) => endingCall(facts, call) !== null || failsTest(call);
+    k = madeResultsKind(`unclosed-body:${head}`, (call, facts, view) => {
+      const callee = responseIn(facts, call, head, view);
+      return callee ? { callee } : undefined;
+    }, CLOSE, { field: 'Body', ends });
+    madeKinds.set(head, k);
+  }
+  return k;
+}
+
 export default defineRule<MessageId, Partial<BodyOptions>>({
   meta: {
     id: 'unclosed-body',
@@ -150,7 +198,9 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
       beforeCheck:
         '{{name}}.Body.Close is deferred before {{err}} is checked: when {{callee}} fails, {{name}} is nil and the deferred call panics; move the defer after the error check',
     },
-    triggers: ['net/http'],
+    // A file may send requests through a client declared in another file of its package,
+    // without importing net/http itself: the method names are triggers too.
+    triggers: ['net/http', '.Do(', '.Get(', '.Post(', '.PostForm(', '.RoundTrip('],
     defaultOptions: { tests: false, head: false },
   },
 
@@ -163,52 +213,26 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     const ends = (call: Node): boolean => endingCall(facts, call) !== null || failsTest(call);
 
     const head = ctx.options?.head === true;
+    const responseCall = (call: Node): string | undefined => responseIn(facts, call, head, ctx.pkg);
 
-    function qualifiedResponse(call: Node): string | undefined {
-      const q = facts.qualified(call.childForFieldName('function'));
-      if (!q) return undefined;
-      const made = RESPONSE_FUNCS.get(q.path)?.has(q.name) || (head && q.name === 'Head' && RESPONSE_FUNCS.has(q.path));
-      return made ? `${q.alias}.${q.name}` : undefined;
-    }
-
-    /** The call makes a response: returns how it is written (`http.Get`, `client.Do`), else undefined. */
-    function responseCall(call: Node): string | undefined {
-      const fn = call.childForFieldName('function');
-      if (fn?.type !== 'selector_expression') return undefined;
-      const direct = qualifiedResponse(call);
-      if (direct || facts.qualified(fn)) return direct;
-      const name = fn.childForFieldName('field')?.text ?? '';
-      const recv = fn.childForFieldName('operand');
-      const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
-      if (!recv) return undefined;
-      const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
-      if (name === 'RoundTrip' || name === 'Do') {
-        if (args.length !== 1 || (!head && headRequest(facts, args[0]!)) || hijacks(call, recv)) return undefined;
-        const rt = valueType(facts, recv);
-        if (name === 'RoundTrip' ? rt && TRANSPORTS.has(rt) : rt === 'net/http.Client') return callee;
-        // Any Do(req) or RoundTrip(req) of a request this code holds, with (resp, err) results:
-        // the net/http signature, whatever the receiver's declared type.
-        const b = bindingOf(call);
-        return b.kind !== 'other' && b.results === 2 && httpKind(facts, args[0]!) === 'request' ? callee : undefined;
-      }
-      if ((CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1)) !== args.length) return undefined;
-      return valueType(facts, recv) === 'net/http.Client' ? callee : undefined;
-    }
-
-    const borrows = borrowCheck(facts, CLOSE, { field: 'Body', methods: true, known: (call) => stdBorrows(facts, call) });
+    const borrows = borrowCheck(facts, CLOSE, { field: 'Body', methods: true, known: (call) => stdBorrows(facts, call), elsewhere: packageBorrows(ctx.pkg, facts, CLOSE, 'Body') });
     const makers = new Makers(facts, calls, (call) => (responseCall(call) ? BODY : undefined), () => ({ methods: CLOSE, field: 'Body', borrows }), true, ends);
 
     const source = (call: Node) => {
       const callee = responseCall(call);
       return callee ? { kind: BODY, callee } : undefined;
     };
+    const sites: Site[] = [];
     return {
       source_file(root) {
         calls.push(...candidateCalls(root, text, facts, head ? NAMES_WITH_HEAD : NAMES, (c) => !!responseCall(c)));
+        sites.push(...packageHelperSites(ctx.pkg, facts, root, text, responsesKind(head), NAMES.source, () => BODY));
       },
       'source_file:exit'() {
-        if (!calls.length) return;
-        for (const v of judge(facts, sitesOf(facts, calls, source, makers), { borrows, ends })) {
+        sites.push(...sitesOf(facts, calls, source, makers));
+        if (!sites.length) return;
+        sites.sort((a, b) => a.call.startIndex - b.call.startIndex);
+        for (const v of judge(facts, sites, { borrows, ends })) {
           const d = describe(v);
           const suggestions = deferFix(text, v, (name) => `defer ${name}.Body.Close()`);
           ctx.report({ node: d.node, messageId: d.messageId, data: d.data, related: d.related, suggestions });

@@ -17,12 +17,16 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { stdBorrows, wrapperStaysLocal } from '../src/go/borrowers.js';
-import { compileCalleeList, listHas } from '../src/go/callees.js';
+import { compileCalleeList, listHas, type CalleeList } from '../src/go/callees.js';
 import { enclosingFunction } from '../src/go/facts.js';
-import { candidateCalls, deferFix, describe, judge, nextLoopOf, sitesOf, type Kind } from '../src/go/leaks.js';
+import { candidateCalls, deferFix, describe, judge, nextLoopOf, packageHelperSites, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, calleeDecl, Makers, parameterAt } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall } from '../src/go/terminators.js';
+import { madeResultsKind, packageBorrows, type MadeKind } from '../src/go/returns.js';
+import type { PackageView } from '../src/go/package.js';
+import type { FileFacts } from '../src/go/facts.js';
+import { coreSummary, effectsOn } from '../src/go/summary.js';
 import { buildIgnored } from '../src/go/build.js';
 import { typeName, unversioned, valueType } from '../src/go/valuetypes.js';
 import { writtenType } from '../src/go/types.js';
@@ -75,6 +79,9 @@ const GRPC = close('gRPC connection', 'its connections and goroutines stay open'
 const ZIP = close('zip reader', 'its file stays open');
 const POOL_CONN: Resource = { ...close('pooled connection', 'it is not returned to the pool'), methods: new Set(['Release']), method: 'Release', released: 'released' };
 const GZIP = close('decompressor', 'its goroutines and buffers stay');
+const PGX_CONN = close('connection', 'the socket stays open');
+/** Every release method of every kind: a helper that calls one on the value does not hand it over. */
+const RELEASES: ReadonlySet<string> = new Set(['Close', 'Commit', 'Rollback', 'Release']);
 
 const PGX = 'github.com/jackc/pgx';
 const PGXPOOL = 'github.com/jackc/pgx/pgxpool';
@@ -87,7 +94,7 @@ for (const [path, names, kind] of [
   ['io/ioutil', ['TempFile'], FILE],
   ['database/sql', ['Open', 'OpenDB'], DB],
   [SQLX, ['Open', 'Connect', 'ConnectContext', 'MustOpen', 'MustConnect'], DB],
-  [PGX, ['Connect', 'ConnectConfig'], close('connection', 'the socket stays open')],
+  [PGX, ['Connect', 'ConnectConfig'], PGX_CONN],
   [PGXPOOL, ['Connect', 'ConnectConfig', 'New', 'NewWithConfig'], DB],
   ['net', ['Dial', 'DialTimeout', 'DialTCP', 'DialUDP', 'DialUnix', 'DialIP'], CONN],
   ['net', ['Listen', 'ListenTCP', 'ListenUDP', 'ListenUnix', 'ListenUnixgram', 'ListenPacket', 'ListenIP', 'ListenMulticastUDP'], LISTENER],
@@ -199,6 +206,81 @@ const EXAMPLE = [
   '',
 ];
 
+const CUSTOM = close('resource', 'it stays open');
+
+/** Every kind, by its noun and release: the data a package summary carries for a site. */
+const KINDS = [FILE, DB, ROWS, STMT, SQL_CONN, TX, CONN, LISTENER, GRPC, ZIP, POOL_CONN, GZIP, CUSTOM, PGX_CONN];
+const kindId = (k: Resource): string => String(KINDS.indexOf(k));
+
+interface Config {
+  extra: CalleeList;
+  decompressors: boolean;
+  /** Part of the package summary's id: what changes which calls are constructors. */
+  id: string;
+}
+
+const configs = new WeakMap<object, Config>();
+
+function configOf(options: Partial<ResourceOptions>): Config {
+  let c = configs.get(options);
+  if (!c) {
+    c = { extra: compileCalleeList(options.constructors, false), decompressors: options.decompressors === true, id: JSON.stringify([options.constructors ?? [], options.decompressors === true]) };
+    configs.set(options, c);
+  }
+  return c;
+}
+
+/** What a call makes, and how it is written (`os.Open`, `db.Query`), or null. */
+function resourceIn(facts: FileFacts, call: Node, cfg: Config, pkg?: PackageView): { kind: Resource; callee: string } | null {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return null;
+  const name = fn.childForFieldName('field')?.text ?? '';
+  const q = facts.qualified(fn);
+  if (q) {
+    const key = `${unversioned(q.path)}.${q.name}`;
+    const kind = FUNCS.get(key) ?? (cfg.decompressors ? DECOMPRESSORS.get(key) : undefined) ?? (listHas(cfg.extra, q.path, q.name) === 'func' ? CUSTOM : undefined);
+    return kind ? { kind, callee: `${q.alias}.${q.name}` } : null;
+  }
+  const recv = fn.childForFieldName('operand');
+  if (!recv) return null;
+  const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
+  const rt = valueType(facts, recv, pkg);
+  const kind = rt ? METHODS.get(rt)?.get(name) : undefined;
+  if (kind) return { kind, callee };
+  // A type of the file's own (an interface over a database) tells nothing more.
+  if ((rt && !rt.startsWith('.')) || !SQL_METHODS.has(name)) return null;
+  // An unknown receiver: the variable's declared type, or the SQL text of the query.
+  const b = bindingOf(call);
+  if (b.kind !== 'bound' || b.results !== 2) return null;
+  const declared = DECLARED.get(typeName(facts, writtenType(facts, b.ident)) ?? '');
+  if (declared) return { kind: declared, callee };
+  if (!name.startsWith('Query')) return null;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  const sql = args.slice(0, 2).find((a) => a?.type === 'interpreted_string_literal' || a?.type === 'raw_string_literal');
+  return sql && SQL_TEXT.test(sql.text.slice(1, -1)) ? { kind: ROWS, callee } : null;
+}
+
+const madeKinds = new Map<string, MadeKind>();
+
+/** Which results of the package's functions carry a resource they made and did not release (package.ts summaries). */
+function resourcesKind(cfg: Config): MadeKind {
+  let k = madeKinds.get(cfg.id);
+  if (!k) {
+    const ends = (facts: FileFacts, call: Node) => endingCall(facts, call) !== null || failsTest(call);
+    k = madeResultsKind(
+      `unclosed-resource:${cfg.id}`,
+      (call, facts, view) => {
+        const r = resourceIn(facts, call, cfg, view);
+        return r ? { callee: r.callee, data: kindId(r.kind) } : undefined;
+      },
+      RELEASES,
+      { ends },
+    );
+    madeKinds.set(cfg.id, k);
+  }
+  return k;
+}
+
 export default defineRule<MessageId, Partial<ResourceOptions>>({
   meta: {
     id: 'unclosed-resource',
@@ -255,60 +337,36 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     // A `//go:build ignore` file is a script run with `go run`: what it opens ends with it.
     if (buildIgnored(text)) return {};
     const ends = (call: Node): boolean => endingCall(facts, call) !== null || failsTest(call);
-    const extra = compileCalleeList(options.constructors, false);
-    const decompressors = options.decompressors === true;
+    const cfg = configOf(options);
+    const { extra, decompressors } = cfg;
     const names = extra.funcNames.size || decompressors ? namesPattern([...(decompressors ? ['NewReader', 'NewReaderN'] : []), ...extra.funcNames]) : NAMES;
     const calls: Node[] = [];
+    const helperSites: Site<Resource>[] = [];
     const memo = new Map<number, { kind: Resource; callee: string } | null>();
 
     /** What a call makes, and how it is written (`os.Open`, `db.Query`), or null. */
     function resourceCall(call: Node): { kind: Resource; callee: string } | null {
       const known = memo.get(call.id);
       if (known !== undefined) return known;
-      const r = classify(call);
+      const r = resourceIn(facts, call, cfg, ctx.pkg);
       memo.set(call.id, r);
       return r;
     }
 
-    function classify(call: Node): { kind: Resource; callee: string } | null {
-      const fn = call.childForFieldName('function');
-      if (fn?.type !== 'selector_expression') return null;
-      const name = fn.childForFieldName('field')?.text ?? '';
-      const q = facts.qualified(fn);
-      if (q) {
-        const key = `${unversioned(q.path)}.${q.name}`;
-        const kind =
-          FUNCS.get(key) ?? (decompressors ? DECOMPRESSORS.get(key) : undefined) ?? (listHas(extra, q.path, q.name) === 'func' ? close('resource', 'it stays open') : undefined);
-        return kind ? { kind, callee: `${q.alias}.${q.name}` } : null;
-      }
-      const recv = fn.childForFieldName('operand');
-      if (!recv) return null;
-      const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
-      const rt = valueType(facts, recv);
-      const kind = rt ? METHODS.get(rt)?.get(name) : undefined;
-      if (kind) return { kind, callee };
-      // A type of the file's own (an interface over a database) tells nothing more.
-      if ((rt && !rt.startsWith('.')) || !SQL_METHODS.has(name)) return null;
-      // An unknown receiver: the variable's declared type, or the SQL text of the query.
-      const b = bindingOf(call);
-      if (b.kind !== 'bound' || b.results !== 2) return null;
-      const declared = DECLARED.get(typeName(facts, writtenType(facts, b.ident)) ?? '');
-      if (declared) return { kind: declared, callee };
-      if (!name.startsWith('Query')) return null;
-      const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-      const sql = args.slice(0, 2).find((a) => a?.type === 'interpreted_string_literal' || a?.type === 'raw_string_literal');
-      return sql && SQL_TEXT.test(sql.text.slice(1, -1)) ? { kind: ROWS, callee } : null;
-    }
-
-    // rows handed to a same-file function that ranges over them to the end are consumed there.
+    // Rows handed to a function of the package that ranges over them (`for rows.Next()`) are
+    // consumed there: a same-file function by its loop, another file's by its summary.
     const consumes = (call: Node, index: number): boolean => {
       const decl = calleeDecl(facts, call, true);
-      const param = decl && parameterAt(decl, index);
+      if (!decl) {
+        const key = ctx.pkg.calleeKey(call, facts);
+        return !!key && effectsOn(ctx.pkg.summaryOf(coreSummary, key), `$${index}`, '.Next').length > 0;
+      }
+      const param = parameterAt(decl, index);
       return !!param && (decl.childForFieldName('body')?.descendantsOfType('for_statement') ?? []).some((f) => f && nextLoopOf(f, param));
     };
     const known = (call: Node): boolean => stdBorrows(facts, call) || (stubOf(call) && wrapperStaysLocal(facts, call));
-    const borrowsClose = borrowCheck(facts, CLOSE, { methods: true, known });
-    const borrowsTx = borrowCheck(facts, TX.methods, { methods: true, known });
+    const borrowsClose = borrowCheck(facts, CLOSE, { methods: true, known, elsewhere: packageBorrows(ctx.pkg, facts, CLOSE) });
+    const borrowsTx = borrowCheck(facts, TX.methods, { methods: true, known, elsewhere: packageBorrows(ctx.pkg, facts, TX.methods) });
     // A listener handed to any function is a server's: serve loops run until the process ends.
     const borrowsFor = (kind: Resource): ((c: Node, i: number) => boolean) =>
       kind === TX ? borrowsTx : kind === ROWS ? (c, i) => !consumes(c, i) && borrowsClose(c, i) : kind === LISTENER ? () => false : borrowsClose;
@@ -325,10 +383,11 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     return {
       source_file(root) {
         calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c)));
+        helperSites.push(...packageHelperSites(ctx.pkg, facts, root, text, resourcesKind(cfg), names.source, (m) => KINDS[Number(m.data)]));
       },
       'source_file:exit'() {
-        if (!calls.length) return;
-        const sites = sitesOf(facts, calls, source, makers);
+        const sites = [...helperSites, ...sitesOf(facts, calls, source, makers)];
+        if (!sites.length) return;
         const byKind = new Map<Resource, typeof sites>();
         for (const s of sites) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
         const verdicts = [...byKind].flatMap(([kind, list]) => judge(facts, list, { borrows: borrowsFor(kind), ends }));

@@ -16,6 +16,8 @@ import type { Suggestion } from '../engine/types.js';
 import { funcsOf } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
+import type { PackageView } from './package.js';
+import { madeReturners, type Made, type MadeKind } from './returns.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
 
@@ -347,4 +349,40 @@ export function deferFix(text: string, v: Verdict, lineFor: (name: string) => st
   const line = lineFor(v.name);
   const edit = insertAfterErrorCheck(text, b.stmt, b.errName, line);
   return edit ? [{ desc: `Add ${line} after the error check`, edits: [edit] }] : undefined;
+}
+
+/**
+ * Sites where a function or method of another file of the package hands over a value it
+ * made (the package view's summaries of `kind`): `resp, err := c.get(u)` with `get` in
+ * client.go. Functions of this file are left to the same-file helpers (sitesOf). `pattern`
+ * is the constructors' names, to find the functions that may make one without parsing them.
+ */
+export function packageHelperSites<K extends Kind>(
+  pkg: PackageView,
+  facts: FileFacts,
+  root: Node,
+  text: string,
+  kind: MadeKind,
+  pattern: string,
+  kindOf: (made: Made) => K | undefined,
+): Site<K>[] {
+  const returners = new Set(madeReturners(pkg, kind, pattern));
+  const own = funcsOf(facts).byName();
+  const names = new Set<string>();
+  for (const k of returners) {
+    const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+    if (!own.has(name)) names.add(name);
+  }
+  if (!names.size) return [];
+  const sites: Site<K>[] = [];
+  for (const n of wordNodes(root, text, [...names])) {
+    const call = callOfName(n);
+    const key = call && pkg.calleeKey(call, facts);
+    if (!call || !key || !returners.has(key)) continue;
+    for (const [pos, made] of pkg.summaryOf(kind, key) ?? []) {
+      const k = kindOf(made);
+      if (k) sites.push({ call, callee: n.text, kind: k, binding: bindingOf(call, pos) });
+    }
+  }
+  return sites;
 }
