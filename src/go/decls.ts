@@ -62,6 +62,22 @@ export function definitions(facts: FileFacts, fn: Node, name: string): Def[] {
   return defs;
 }
 
+const declsMemo = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/** The declarations `fn` makes itself (not its nested literals), found once per function. */
+function declarationsIn(facts: FileFacts, fn: Node): Node[] {
+  let byFn = declsMemo.get(facts);
+  if (!byFn) declsMemo.set(facts, (byFn = new Map()));
+  let out = byFn.get(fn.id);
+  if (!out) {
+    const body = fn.childForFieldName('body');
+    const all = body ? body.descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause']) : [];
+    out = all.filter((d): d is Node => d !== null && enclosingFunction(d)?.id === fn.id);
+    byFn.set(fn.id, out);
+  }
+  return out;
+}
+
 function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   const defs: Def[] = [];
   for (const f of PARAM_FIELDS) {
@@ -72,10 +88,7 @@ function collect(facts: FileFacts, fn: Node, name: string): Def[] {
       if (namesOf(d).some((n) => n.text === name)) defs.push({ node: d, type: d.childForFieldName('type'), value: null });
     }
   }
-  const body = fn.childForFieldName('body');
-  if (!body) return defs;
-  for (const d of body.descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'])) {
-    if (!d || enclosingFunction(d)?.id !== fn.id) continue;
+  for (const d of declarationsIn(facts, fn)) {
     if (d.type === 'range_clause' && !d.children.some((c) => c?.type === ':=')) continue;
     const i = namesOf(d).findIndex((n) => n.type === 'identifier' && n.text === name);
     if (i >= 0) defs.push(defAt(d, i));

@@ -17,7 +17,8 @@ import { funcsOf } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
-import { madeReturners, type Made, type MadeKind } from './returns.js';
+import type { Made, MadeKind } from './returns.js';
+import type { DeclKey } from './pkgindex.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
 
@@ -69,6 +70,8 @@ export type Verdict<K extends Kind = Kind> =
 
 export interface JudgeOptions {
   borrows: SettleOptions['borrows'];
+  /** A select case that releases the site's value on entry (see paths.ts releasedOn). */
+  releasedOn?: (site: Site<Kind>, communication: Node) => boolean;
   /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
   ends: (call: Node) => boolean;
 }
@@ -197,6 +200,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
     consumes: kind.consumes ? (loop) => nextLoopOf(loop, name) : undefined,
     ends: opts.ends,
     emptyWhen: kind.emptyWhen ? (atom) => kind.emptyWhen!(name, atom) : undefined,
+    releasedOn: opts.releasedOn ? (comm) => opts.releasedOn!(site, comm) : undefined,
   });
   // Uses in the error branch (`if err != nil { return resp, err }`) see a nil value.
   const check = errName ? errorCheckAfter(stmt, errName) : undefined;
@@ -355,7 +359,8 @@ export function deferFix(text: string, v: Verdict, lineFor: (name: string) => st
  * Sites where a function or method of another file of the package hands over a value it
  * made (the package view's summaries of `kind`): `resp, err := c.get(u)` with `get` in
  * client.go. Functions of this file are left to the same-file helpers (sitesOf). `pattern`
- * is the constructors' names, to find the functions that may make one without parsing them.
+ * finds the candidates without parsing them (the type they hand over, named in their text);
+ * only those this file calls by name are summarized.
  */
 export function packageHelperSites<K extends Kind>(
   pkg: PackageView,
@@ -366,23 +371,32 @@ export function packageHelperSites<K extends Kind>(
   pattern: string,
   kindOf: (made: Made) => K | undefined,
 ): Site<K>[] {
-  const returners = new Set(madeReturners(pkg, kind, pattern));
   const own = funcsOf(facts).byName();
-  const names = new Set<string>();
-  for (const k of returners) {
+  const byName = new Map<string, DeclKey[]>();
+  for (const k of pkg.keys(`matches:${pattern}`)) {
     const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
-    if (!own.has(name)) names.add(name);
+    if (own.has(name) || !new RegExp(`\\b${name}\\b`).test(text)) continue;
+    byName.set(name, [...(byName.get(name) ?? []), k]);
   }
-  if (!names.size) return [];
+  if (!byName.size) return [];
   const sites: Site<K>[] = [];
-  for (const n of wordNodes(root, text, [...names])) {
+  for (const n of wordNodes(root, text, [...byName.keys()])) {
     const call = callOfName(n);
     const key = call && pkg.calleeKey(call, facts);
-    if (!call || !key || !returners.has(key)) continue;
+    if (!call || !key || !byName.get(n.text)?.includes(key)) continue;
     for (const [pos, made] of pkg.summaryOf(kind, key) ?? []) {
       const k = kindOf(made);
       if (k) sites.push({ call, callee: n.text, kind: k, binding: bindingOf(call, pos) });
     }
   }
   return sites;
+}
+
+/** A test on a declaration's written results: does their text match `pattern` (the types of the values a rule follows)? */
+export function returnsMatching(pattern: string): (decl: Node) => boolean {
+  const re = new RegExp(pattern);
+  return (decl) => {
+    const result = decl.childForFieldName('result');
+    return !!result && re.test(result.text);
+  };
 }

@@ -569,6 +569,8 @@ export class Makers<T> {
     private readonly release: (what: T) => Pick<SettleOptions, 'methods' | 'field' | 'borrows'>,
     private readonly methods: boolean,
     private readonly ends: (call: Node) => boolean,
+    /** A cheap first test on a declaration (its result types): can it hand such a value over at all? */
+    private readonly mayHandOver: (decl: Node) => boolean = () => true,
   ) {}
 
   /** What `decl`'s results carry, by position (empty when it makes nothing it hands over). */
@@ -577,6 +579,7 @@ export class Makers<T> {
     if (known) return known;
     const out = new Map<number, Made<T>>();
     this.memo.set(decl.id, out); // recursion guard
+    if (!this.mayHandOver(decl)) return out;
     const inside = this.calls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex && enclosingFunction(c)?.id === decl.id);
     if (!inside.length) return out;
     const holders = new Map<string, Made<T>>();
