@@ -18,7 +18,7 @@ import { stdBorrows } from '../src/go/borrowers.js';
 import { definitionsOf } from '../src/go/decls.js';
 import { enclosingFunction, unparen, type FileFacts } from '../src/go/facts.js';
 import { httpKind } from '../src/go/http.js';
-import { candidateCalls, deferFix, describe, judge, packageHelperSites, returnsMatching, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
+import { candidateCalls, deferFix, describe, followable, judge, packageHelperSites, returnsMatching, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, Makers } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall } from '../src/go/terminators.js';
@@ -157,7 +157,8 @@ function responseIn(facts: FileFacts, call: Node, head: boolean, pkg?: PackageVi
   const name = fn.childForFieldName('field')?.text ?? '';
   const recv = fn.childForFieldName('operand');
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
-  if (!recv) return undefined;
+  // A client's methods return (resp, err): `x := m.Get(k)` is something else.
+  if (!recv || !followable(call)) return undefined;
   const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
   if (name === 'RoundTrip' || name === 'Do') {
     if (args.length !== 1 || (!head && headRequest(facts, args[0]!)) || hijacks(call, recv)) return undefined;

@@ -19,7 +19,7 @@ import { defineRule, type Handlers } from '../src/engine/types.js';
 import { stdBorrows, wrapperStaysLocal } from '../src/go/borrowers.js';
 import { compileCalleeList, listHas, stringList, type CalleeList } from '../src/go/callees.js';
 import { enclosingFunction } from '../src/go/facts.js';
-import { candidateCalls, deferFix, describe, judge, nextLoopOf, packageHelperSites, returnsMatching, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
+import { candidateCalls, deferFix, describe, followable, judge, nextLoopOf, packageHelperSites, returnsMatching, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, calleeDecl, Makers, parameterAt } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall } from '../src/go/terminators.js';
@@ -138,6 +138,9 @@ methods([`${PGX}.Conn`, `${PGXPOOL}.Pool`], ['Begin', 'BeginTx'], TX);
 methods([`${PGXPOOL}.Pool`], ['Acquire'], POOL_CONN);
 methods(['net.Dialer'], ['Dial', 'DialContext'], CONN);
 methods(['net.ListenConfig'], ['Listen', 'ListenPacket'], LISTENER);
+
+/** Every method name of the table. */
+const METHOD_NAMES: ReadonlySet<string> = new Set([...METHODS.values()].flatMap((m) => [...m.keys()]));
 
 /** A result variable declared with one of these types says what a Query/Prepare/Begin made. */
 const DECLARED = new Map<string, Resource>([
@@ -259,7 +262,8 @@ function resourceIn(facts: FileFacts, call: Node, cfg: Config, pkg?: PackageView
     return kind ? { kind, callee: `${q.alias}.${q.name}` } : null;
   }
   const recv = fn.childForFieldName('operand');
-  if (!recv) return null;
+  // Only the methods of the table, used as constructors are (`rows, err := db.Query(…)`).
+  if (!recv || !METHOD_NAMES.has(name) || !followable(call)) return null;
   const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
   const rt = valueType(facts, recv, pkg);
   const kind = rt ? METHODS.get(rt)?.get(name) : undefined;

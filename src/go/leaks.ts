@@ -11,7 +11,7 @@
 // deferred before the error check (it panics on a nil value); or it is made in a loop and
 // released by a defer that waits for the function to return.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
+import { enclosingFunction, isFunction, unparenUp, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
 import { funcsOf } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
@@ -399,4 +399,18 @@ export function returnsMatching(pattern: string): (decl: Node) => boolean {
     const result = decl.childForFieldName('result');
     return !!result && re.test(result.text);
   };
+}
+
+/**
+ * Where a constructor's value can go for a rule to follow it: `v, err := f()` (two results),
+ * a statement or `_` that discards it, or `return f()`. Any other place (`x := m.Get(k)`,
+ * an argument) is not a call of a two-result constructor, or not one a rule can follow: a
+ * cheap test before asking what the receiver is.
+ */
+export function followable(call: Node): boolean {
+  const b = bindingOf(call);
+  if (b.kind === 'discarded') return true;
+  if (b.kind === 'bound') return b.results === 2;
+  const list = unparenUp(call).parent;
+  return list?.type === 'expression_list' && list.parent?.type === 'return_statement' && list.namedChildCount === 1;
 }
