@@ -79,7 +79,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     id: 'unclosed-body',
     title: 'HTTP response body is not closed',
     severity: 'warning',
-    // bench/triage: 13 of 15 findings real (node bench/triage/run.mjs --rules unclosed-body).
+    // bench/triage: 13 of 14 findings real (node bench/triage/run.mjs --rules unclosed-body).
     precision: 'high',
     tags: ['resource', 'http', 'goroutine'],
     fixable: true,
