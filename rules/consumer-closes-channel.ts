@@ -10,11 +10,12 @@
 // A `done` channel nobody sends on, closed to broadcast cancellation, is the recommended
 // pattern and stays silent.
 import type { Node } from 'web-tree-sitter';
-import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, pathEnds, siblingCases, thenReturns, within } from '../src/go/channels.js';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, loopBetween, signalledBy, onDifferentBranches, pathEnds, siblingCases, thenReturns, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction } from '../src/go/facts.js';
 import { countdown, receivesFromEvery, waitsBefore } from '../src/go/senders-done.js';
 import { endsBetween, onlyOnPanic } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
+import { fieldCloses } from '../src/go/fieldchans.js';
 
 type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop' | 'closeAfterRange'; related: Node };
 
@@ -199,7 +200,7 @@ export default defineRule({
     tags: ['goroutine', 'channel', 'panic'],
     docs: {
       whatItDoes:
-        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, under an `atomic.AddInt64(&n, -1) == 0` countdown); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic.',
+        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, under an `atomic.AddInt64(&n, -1) == 0` countdown); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic. Across the files of the package, a field of the receiver closed twice through the methods of its type: `s.Stop()` (which closes `s.done` every time it runs) followed by `close(s.done)` on one path, a deferred `s.Stop()` with a close, `go s.Stop()` twice or in a loop. A close under an if, in a select case, after an early return or in a `sync.Once` is a guarded one and does not count.',
       whyIsThisBad:
         'A send on a closed channel panics, and so does a second close. The producer knows when it is done sending; the consumer does not. Closing from the receiving side races with the senders, and a sender stopped with a panic or left blocked takes its memory with it.',
       example: `package p
@@ -250,6 +251,10 @@ func consume(n int) int {
         '{{name}} is closed a second time on this path (first on line {{line}}): closing a closed channel panics; close {{name}} once, in its producer',
       closeAfterRange:
         'close({{name}}) after the range loop on line {{line}}: that loop only ends once {{name}} is closed, so this second close panics; leave closing {{name}} to its producer',
+      fieldDoubleClose:
+        '{{name}} is closed twice on this path: {{first}} on line {{line}} closes it, and so does {{second}}; closing a closed channel panics: close {{name}} in one place, or guard the close with sync.Once',
+      fieldClosedByGoroutines:
+        '{{name}} is closed by two goroutines: {{first}} on line {{line}} and {{second}} both close it, and the second close panics; close {{name}} once (sync.Once), from one goroutine',
       closeInLoop:
         'every goroutine started by the loop on line {{line}} closes {{name}}: the second close panics; close {{name}} once, after wg.Wait() or with sync.Once',
     },
@@ -299,6 +304,45 @@ func consume(n int) int {
         }
       }
     };
-    return channels.handlers(check, onParam);
+    // Fields of the receiver closed twice through the methods of the type (the package view):
+    // `s.Stop(); close(s.done)` with Stop closing s.done, or two goroutines running Stop.
+    const onMethod = (fn: Node) => {
+      // A close of a receiver field written here, or a goroutine started on the receiver.
+      const recvName = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
+      if (!recvName || !new RegExp(`close\\(\\s*${recvName}\\.|\\bgo\\s+${recvName}\\.`).test(fn.text)) return;
+      const closes = fieldCloses(ctx.pkg, ctx.facts, fn);
+      const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text ?? '';
+      // `for … { go s.Stop() }`: every goroutine the loop starts closes the field.
+      for (const c of closes) {
+        const loop = c.go ? loopBetween(c.node, fn) : null;
+        if (!loop || reported.has(c.node.id)) continue;
+        reported.add(c.node.id);
+        ctx.report({ node: c.node, messageId: 'closeInLoop', data: { name: `${recv}.${c.field}`, line: loop.startPosition.row + 1 }, related: [{ node: loop, message: 'the goroutines are started in this loop' }] });
+      }
+      for (let i = 1; i < closes.length; i++) {
+        const b = closes[i]!;
+        const a = closes.slice(0, i).find((x) => x.field === b.field && (x.via || b.via) && !onDifferentBranches(x.node, b.node));
+        if (!a || reported.has(b.node.id)) continue;
+        const racing = a.go || b.go;
+        // In sequence: the first close runs before the second, on one path (a deferred first
+        // one runs last); two goroutines race whatever the order.
+        if (!racing && (b.deferred || pathEnds(fn, a.node.endIndex, b.node.startIndex, ctx.facts) || endsBetween(ctx.facts, statementOf(a.node), statementOf(b.node)))) continue;
+        reported.add(b.node.id);
+        const what = (c: typeof a) => (c.via ? c.node.text.replace(/\s+/g, ' ') : `close(${recv}.${c.field})`);
+        ctx.report({
+          node: b.node,
+          messageId: racing ? 'fieldClosedByGoroutines' : 'fieldDoubleClose',
+          data: { name: `${recv}.${b.field}`, first: what(a), second: what(b), line: a.node.startPosition.row + 1 },
+          related: [{ node: a.node, message: `${recv}.${b.field} is closed here first` }],
+        });
+      }
+    };
+    const collect = channels.handlers(check, onParam);
+    return {
+      source_file: () => {
+        collect.source_file();
+        for (const d of ctx.facts.declarations(['method_declaration'], /close\(|\bgo\s/)) onMethod(d);
+      },
+    };
   },
 });

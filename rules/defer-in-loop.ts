@@ -17,10 +17,8 @@
 // loop over a slice of a few names releases at return, often on purpose: option anyLoop.
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { definitionsOf } from '../src/go/decls.js';
-import { blockStatements, enclosingFunction, isFunction, type FileFacts, unparen } from '../src/go/facts.js';
-import { baseType } from '../src/go/types.js';
-import { callArgs } from '../src/go/words.js';
+import { enclosingFunction, isFunction, type FileFacts } from '../src/go/facts.js';
+import { BREAKABLE, loopVars, unboundedLoop } from '../src/go/loops.js';
 import { terminates } from '../src/go/terminators.js';
 
 type MessageIds = 'release' | 'endless' | 'lock' | 'other';
@@ -56,7 +54,6 @@ function releaseOf(call: Node): string | undefined {
   return undefined;
 }
 
-const BREAKABLE = /^(for|expression_switch|type_switch|select)_statement$/;
 
 /**
  * True when the statements after `defer` in its block (and in the blocks around it, up to
@@ -82,58 +79,6 @@ function lastRound(facts: FileFacts, defer: Node, loop: Node): boolean {
 function breaksLoop(list: Node, loop: Node): boolean {
   for (let p: Node | null = list; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
   return true;
-}
-
-/** Names a loop declares for its rounds: `for i := …`, `for k, v := range …`. */
-function loopVars(loop: Node): string[] {
-  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
-  const decl = clause?.type === 'for_clause' ? clause.childForFieldName('initializer') : clause;
-  const left = decl?.childForFieldName('left');
-  return (left?.namedChildren ?? []).filter((n): n is Node => n?.type === 'identifier').map((n) => n.text);
-}
-
-/** A way out of `loop`: a return, a goto, or a break that targets it. */
-function leaves(loop: Node, fn: Node | null): boolean {
-  return (loop.childForFieldName('body')?.descendantsOfType(['return_statement', 'goto_statement', 'break_statement']) ?? []).some((s) => {
-    if (!s || enclosingFunction(s)?.id !== fn?.id) return false;
-    if (s.type !== 'break_statement') return true;
-    const target = s.namedChild(0)?.text;
-    if (target !== undefined) return true; // this loop's label or an outer one: both leave it
-    for (let p = s.parent; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
-    return true;
-  });
-}
-
-/** `for x := range ch` over a channel: a stream with no bound on its rounds (SA9001). */
-function rangesOverChannel(facts: FileFacts, loop: Node): boolean {
-  const clause = loop.namedChildren.find((c) => c?.type === 'range_clause');
-  const right = clause?.childForFieldName('right');
-  if (!right) return false;
-  const e = unparen(right);
-  if (e.type === 'selector_expression' && e.childForFieldName('field')?.text === 'C') return true; // a ticker's or timer's channel
-  if (e.type === 'call_expression') return facts.isCallTo(e, 'time', 'Tick');
-  if (e.type !== 'identifier') return false;
-  return definitionsOf(facts, e).some((d) => {
-    if (baseType(d.type)?.type === 'channel_type') return true;
-    const v = d.value ? unparen(d.value) : null;
-    return v?.type === 'call_expression' && v.childForFieldName('function')?.text === 'make' && callArgs(v)[0]?.type === 'channel_type';
-  });
-}
-
-const ADVANCE = /^(Next|Scan|NextRow|NextPart|NextReader|NextResultSet)$/;
-
-/** `for rows.Next()`, or a loop whose first statement reads the next item (`hdr, err := tr.Next()`). */
-function iteratesReader(loop: Node): boolean {
-  const advance = (n: Node | null | undefined) => {
-    const call = n ? unparen(n) : null;
-    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-    return fn?.type === 'selector_expression' && ADVANCE.test(fn.childForFieldName('field')?.text ?? '');
-  };
-  const cond = loop.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
-  if (advance(cond)) return true;
-  const first = blockStatements(loop.childForFieldName('body')).find((st) => st.type !== 'comment');
-  const right = first?.type === 'short_var_declaration' || first?.type === 'assignment_statement' ? first.childForFieldName('right')?.namedChild(0) : null;
-  return advance(right);
 }
 
 /** `defer mu.Unlock()` after `mu.Lock()` in the same round, on the same mutex every round. */
@@ -224,8 +169,9 @@ export default defineRule<MessageIds, Options>({
       lock: 'defer {{call}}() inside a loop keeps {{mu}} locked until {{fn}} returns, so the next round locks it again and deadlocks; unlock at the end of the round, or move the body into a function',
       other: 'defer inside a loop runs only when {{fn}} returns, once per round, all at the end; move the loop body into a function if it should run every round',
     },
-    // The release names as written in a call; the option adds the keyword itself.
-    triggers: ['Close()', 'Unlock()', 'Stop()', 'Done()', 'Rollback()', 'Release()', 'ancel()'],
+    // A defer and a release name as written in a call (either alone is in most files); the
+    // option allDefers needs the keyword only.
+    triggers: ['Close()', 'Unlock()', 'Stop()', 'Done()', 'Rollback()', 'Release()', 'ancel()'].map((r) => `defer && ${r}`),
     defaultOptions: { anyLoop: false, allDefers: false, tests: false },
   },
   optionTriggers: (o) => (o.allDefers ? ['defer'] : []),
@@ -264,11 +210,10 @@ export default defineRule<MessageIds, Options>({
           }
           // By default only loops whose rounds have no bound (or that deadlock on round two):
           // most loops over a few addresses, peers or volumes release at return on purpose.
-          const endless = !loop.namedChildren.some((c) => c !== null && c.type !== 'block' && c.type !== 'comment') && !leaves(loop, fn);
-          const lock = relocks(stmt, release, loop);
-          if (endless) ctx.report({ node, messageId: 'endless', data: { call: release } });
-          else if (lock) ctx.report({ node, messageId: 'lock', data: { call: release, mu: release.replace(/\.R?Unlock$/, ''), fn: fnName } });
-          else if (ctx.options.anyLoop || rangesOverChannel(facts, loop) || iteratesReader(loop))
+          const unbounded = unboundedLoop(facts, loop);
+          if (unbounded === 'endless') ctx.report({ node, messageId: 'endless', data: { call: release } });
+          else if (relocks(stmt, release, loop)) ctx.report({ node, messageId: 'lock', data: { call: release, mu: release.replace(/\.R?Unlock$/, ''), fn: fnName } });
+          else if (ctx.options.anyLoop || unbounded)
             ctx.report({ node, messageId: 'release', data: { call: release, fn: fnName } });
         }
       },

@@ -11,11 +11,16 @@
 // Also: a return between the go statement and the receive (early return), goroutines
 // started in a loop that each send while the parent receives fewer times (n-cast), and a
 // consumer whose range loop returns or breaks while the producer sends with no way out.
+// A send is one finding however many goroutine starts reach it (the starts are related
+// locations); in a test, a case that fails the test is a way out that leaves the goroutine
+// blocked (testFails), unless `failedTests` is off.
 import type { Node } from 'web-tree-sitter';
 import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
+import { baseName, blockedSends, fieldOfMake, isFirstMake, unreceivedSends } from '../src/go/fieldchans.js';
+import { coreSummary, type Site } from '../src/go/summary.js';
 
 interface Options {
   /**
@@ -26,7 +31,20 @@ interface Options {
   failedTests: boolean;
 }
 
-type MessageIds = 'timeout' | 'testFails' | 'earlyReturn' | 'nCast' | 'consumerExit' | 'receiverStops' | 'neverReceived' | 'extraSend' | 'dropped';
+type MessageIds =
+  | 'timeout'
+  | 'testFails'
+  | 'earlyReturn'
+  | 'nCast'
+  | 'consumerExit'
+  | 'receiverStops'
+  | 'neverReceived'
+  | 'extraSend'
+  | 'dropped'
+  | 'afterStop'
+  | 'afterStopElsewhere'
+  | 'fieldNeverReceived'
+  | 'fieldNeverReceivedElsewhere';
 
 type Found = {
   messageId: MessageIds;
@@ -250,6 +268,15 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
   return out;
 }
 
+/** The send statement at a summary site of this file. */
+function sendAt(root: Node, at: Site): Node | undefined {
+  const point = { row: at.line - 1, column: at.column - 1 };
+  for (let n: Node | null = root.descendantForPosition(point); n && n.startPosition.row === point.row && n.startPosition.column === point.column; n = n.parent) {
+    if (n.type === 'send_statement') return n;
+  }
+  return undefined;
+}
+
 export default defineRule<MessageIds, Options>({
   meta: {
     id: 'goroutine-blocked-send',
@@ -259,7 +286,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks.',
+        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks. Across the files of the package, a channel kept in a struct field: every receive is a case of a select, in a goroutine, that stops receiving once Stop (or Close…) signals (a channel field it closes or sends on, or a context it cancels), and a method sends on the field without a select (etcd#6857, kubernetes#25331): after Stop the send blocks forever. Also a field that nothing in the package receives from, sent on (kubernetes#38669). Reported at the send when the channel is made in the same file, else where it is made. Buffered (for the first shape), exported or handed-out fields are left alone.',
       whyIsThisBad:
         'A send on an unbuffered channel waits for a receiver. When none comes, the goroutine blocks forever: its stack and everything it references stay in memory until the process exits, and profilers only show it in production, as a growing goroutine count.',
       example: `package p
@@ -314,6 +341,14 @@ func slowLookup() string { return "" }
         'send on {{name}} in a loop blocks forever once the goroutine receiving on line {{line}} stops after a fixed number of values (the sender leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
       dropped:
         'goroutine blocks forever sending on {{name}}: the call on line {{line}} drops the channel this function returns, so nothing receives from it (the goroutine leaks); receive from the result, or use make({{type}}, 1)',
+      afterStop:
+        'send on {{field}} blocks forever once {{stop}} has run: {{receiver}}, the only receiver of {{field}}, stops receiving on <-{{signal}} ({{signalAt}}), so the sender leaks; send in a select that also has case <-{{signal}}',
+      afterStopElsewhere:
+        '{{field}} made here: the send in {{sender}} ({{where}}) blocks forever once {{stop}} has run, since {{receiver}}, the only receiver, stops receiving on <-{{signal}} (the sender leaks); send in a select that also has case <-{{signal}}',
+      fieldNeverReceived:
+        'send on {{field}} blocks forever: nothing in the package receives from {{field}}, so the sender leaks{{once}}; receive from it, or stop sending',
+      fieldNeverReceivedElsewhere:
+        '{{field}} made here is never received from: the send in {{sender}} ({{where}}) blocks forever{{once}} and its goroutine leaks; receive from it, or stop sending',
       neverReceived:
         'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
     },
@@ -357,7 +392,36 @@ func slowLookup() string { return "" }
         ],
       });
     };
-    const collect = channels.handlers(check);
+    // A channel field that the type's select loop stops receiving from once Stop has run (the
+    // package view): reported at the send when this file makes the channel too, else at the make.
+    const short = (key: string) => key.slice(key.lastIndexOf('.') + 1);
+    const base = baseName(ctx.filePath);
+    const onMake = (t: Node) => {
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t);
+      if (!found) return;
+      const { make, cf } = found;
+      const blocked = blockedSends(ctx.pkg, cf);
+      const unreceived = unreceivedSends(ctx.pkg, cf);
+      if ((!blocked.length && !unreceived.length) || !isFirstMake(ctx.pkg, cf, make)) return;
+      for (const b of blocked) {
+        const recv = ctx.pkg.summaryOf(coreSummary, b.send.fn)?.recv ?? cf.type;
+        const data = { field: `${recv}.${cf.field}`, stop: short(b.stop), receiver: short(b.receiver), signal: `${recv}.${b.signal}`, signalAt: `${b.signalAt.file}:${b.signalAt.line}`, sender: short(b.send.fn), where: `${b.send.at.file}:${b.send.at.line}` };
+        const send = b.send.at.file === base ? sendAt(ctx.facts.root, b.send.at) : undefined;
+        if (send) {
+          ctx.report({ node: send, messageId: 'afterStop', data });
+        } else {
+          ctx.report({ node: make, messageId: 'afterStopElsewhere', data: { ...data, field: `${cf.type}.${cf.field}` } });
+        }
+      }
+      const once = cf.made.some((m) => m.capacity !== 0) ? ' once the buffer is full' : '';
+      for (const u of unreceived) {
+        const recv = ctx.pkg.summaryOf(coreSummary, u.fn)?.recv ?? cf.type;
+        const send = u.at.file === base ? sendAt(ctx.facts.root, u.at) : undefined;
+        if (send) ctx.report({ node: send, messageId: 'fieldNeverReceived', data: { field: `${recv}.${cf.field}`, once } });
+        else ctx.report({ node: make, messageId: 'fieldNeverReceivedElsewhere', data: { field: `${cf.type}.${cf.field}`, sender: short(u.fn), where: `${u.at.file}:${u.at.line}`, once } });
+      }
+    };
+    const collect = channels.handlers(check, onMake);
     return {
       source_file: () => {
         collect.source_file();

@@ -16,6 +16,9 @@
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
 import { fieldRanges } from '../src/go/channel-fields.js';
+import { baseName, type ChannelField, fieldOfMake, isFirstMake, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
+import type { PackageView } from '../src/go/package.js';
+import { coreSummary, HOW, type Site } from '../src/go/summary.js';
 import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
 import { enclosingFunction } from '../src/go/facts.js';
 import { defineRule } from '../src/engine/types.js';
@@ -50,6 +53,37 @@ function neverClosed(ch: Channel): ChanOp[] {
   );
 }
 
+/**
+ * A channel field that the package makes, sends on, and never closes, owned by a type whose
+ * Stop (Close…) stops other goroutines of it but not this one: its workers are meant to end,
+ * and cannot. Unexported, and never handed out, so every use is in sight.
+ */
+function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
+  // The cheap parts first: the declaration, the methods' uses, then the package's syntax.
+  return (
+    cf.bidirectional &&
+    /^[a-z_]/.test(cf.field) &&
+    cf.lifecycle.length > 0 &&
+    pkg.keys(`matches:\\brange[ \\t]+[\\w.]*\\.${cf.field}\\b`).length > 0 &&
+    cf.uses.some((u) => u.op === 'range') &&
+    cf.uses.some((u) => u.op === 'send') &&
+    !cf.uses.some((u) => u.op === 'close' || u.op === 'escape' || u.op === 'return') &&
+    stopsGoroutines(pkg, cf) &&
+    cf.made.length > 0 &&
+    !cf.setOtherwise &&
+    !cf.closedSomewhere &&
+    !cf.handedOut
+  );
+}
+
+/** The `for … range` loop a summary site names, in the method's syntax. */
+function loopAt(pkg: PackageView, method: string, at: Site): Node | undefined {
+  const decl = pkg.decl(method);
+  return decl?.node
+    .descendantsOfType('for_statement')
+    .find((l) => !!l && l.startPosition.row + 1 === at.line && l.startPosition.column + 1 === at.column) ?? undefined;
+}
+
 /** Programs whose workers are meant to live as long as the process. */
 function longLived(fn: Node): boolean {
   const name = fn.childForFieldName('name')?.text;
@@ -65,7 +99,7 @@ export default defineRule({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a `for v := range ch` loop, usually in a worker goroutine, over a local channel that the function sends into but never closes (not in the function, its deferred calls, its closures, or the same-file functions it passes the channel to).',
+        'Finds a `for v := range ch` loop, usually in a worker goroutine, over a local channel that the function sends into but never closes (not in the function, its deferred calls, its closures, or the same-file functions it passes the channel to). Across the files of the package, a channel kept in a struct field: a worker method started as a goroutine ranges over `s.jobs`, other methods send on it, and the type has a Stop (or Close, Shutdown…) that does not close it, nor does anything else; reported at the range when the channel is made in the same file, else where it is made. Exported fields, fields given a channel from outside, and types with no way to be stopped (their workers live as long as the process) are left alone.',
       whyIsThisBad:
         'A range loop over a channel only ends when the channel is closed. When the producer is done and never closes it, every worker waits forever: its goroutine, stack and everything it references stay in memory until the process exits.',
       example: `package p
@@ -107,6 +141,10 @@ func handle(string) {}
 `,
     },
     messages: {
+      fieldNotStopped:
+        'range over {{field}} never ends: {{stop}} does not close {{field}} and nothing else does, so the goroutine running {{method}} blocks here forever once the sends stop; close({{field}}) in {{stop}}, after the last send',
+      fieldNotStoppedElsewhere:
+        '{{field}} made here is never closed ({{stop}} does not close it), so the goroutine running {{method}} blocks forever in its range loop ({{where}}) once the sends stop; close it in {{stop}}, after the last send',
       fieldNeverClosed:
         'range over {{field}} never ends: {{name}} (made on line {{line}} and stored in {{field}}) is never closed after the last send, so the goroutine blocks here forever and everything it references leaks; add close({{name}}) in the producer after the last send',
       neverClosed:
@@ -132,6 +170,31 @@ func handle(string) {}
         related: [{ node: make, message: `${name} is made here` }],
       });
     };
+    const name = (key: string) => key.slice(key.lastIndexOf('.') + 1);
+    // A worker method ranging over a channel field of its type (the package view): reported
+    // at the range when this file makes the channel too, else at the make.
+    const base = baseName(ctx.filePath);
+    const onMake = (t: Node) => {
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t);
+      if (!found || !fieldNeverClosed(ctx.pkg, found.cf) || !isFirstMake(ctx.pkg, found.cf, found.make)) return;
+      const { make, cf } = found;
+      for (const u of cf.uses) {
+        if (u.op !== 'range' || u.how & HOW.callee) continue;
+        if (!(u.how & HOW.go) && !startersOf(ctx.pkg, u.fn).length) continue;
+        const loop = loopAt(ctx.pkg, u.fn, u.at);
+        if (!loop || hasDoneCase(loop) || exitFrom(loop.childForFieldName('body') ?? loop, loop)) continue;
+        const recv = ctx.pkg.summaryOf(coreSummary, u.fn)?.recv ?? cf.type;
+        const data = { field: `${recv}.${cf.field}`, stop: name(cf.lifecycle[0]!), method: name(u.fn), where: `${u.at.file}:${u.at.line}` };
+        if (u.at.file === base) {
+          if (reported.has(loop.id)) continue;
+          reported.add(loop.id);
+          const range = loop.namedChildren.find((c) => c?.type === 'range_clause') ?? loop;
+          ctx.report({ span: { start: { line: loop.startPosition.row + 1, column: loop.startPosition.column + 1 }, end: { line: range.endPosition.row + 1, column: range.endPosition.column + 1 } }, messageId: 'fieldNotStopped', data, related: [{ node: make, message: `${data.field} is made here` }] });
+        } else {
+          ctx.report({ node: make, messageId: 'fieldNotStoppedElsewhere', data: { ...data, field: `${cf.type}.${cf.field}` } });
+        }
+      }
+    };
     const check = (fn: Node) => {
       // seed 002: a worker method ranging over a channel field fed by a local channel
       for (const r of fieldRanges(ctx.facts)) {
@@ -144,6 +207,6 @@ func handle(string) {}
         for (const op of neverClosed(ch)) report(op.node, ch.name, ch.make);
       }
     };
-    return channels.handlers(check);
+    return channels.handlers(check, onMake);
   },
 });

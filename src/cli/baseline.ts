@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, FileResult } from '../engine/types.js';
+import { errnoWords } from './output.js';
 
 export class BaselineError extends Error {
   override name = 'BaselineError';
@@ -67,7 +68,7 @@ export function readBaseline(file: string): BaselineFile {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new BaselineError(`--baseline: ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code ? err.message : 'invalid JSON'}`);
+    throw new BaselineError(`--baseline: ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code ? errnoWords(err) : 'invalid JSON'}`);
   }
   const b = data as BaselineFile;
   const ok =

@@ -45,6 +45,8 @@ export interface Config {
   shard?: { index: number; count: number };
   /** Print scan statistics on stderr (--stats). */
   stats: boolean;
+  /** Parse each file whole instead of the declarations that can matter (hidden --whole-file). */
+  wholeFile: boolean;
 }
 
 export interface CliRequest {
@@ -81,8 +83,8 @@ Options:
   -j, --jobs <n>             threads to scan with (default and maximum: the
                              available cores)
       --no-cache             do not read or write the result cache
-      --cache-location <dir> where the result cache lives (default:
-                             node_modules/.cache/leakhound, or .leakhound-cache)
+      --cache-location <dir> where the result cache lives (default: the user
+                             cache directory, e.g. ~/.cache/leakhound)
       --shard <k/n>          scan only the k-th of n shards of the files (CI
                              matrix); join the JSON reports with 'leakhound merge'
       --stats                print what was scanned, skipped and cached on stderr
@@ -148,6 +150,8 @@ const OPTIONS = {
   'cache-location': { type: 'string' },
   shard: { type: 'string' },
   stats: { type: 'boolean' },
+  // Hidden: parse every file whole (the reference the per-declaration parse is checked against).
+  'whole-file': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -232,6 +236,7 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
     cacheLocation: v['cache-location'],
     shard,
     stats: v.stats ?? false,
+    wholeFile: v['whole-file'] ?? false,
   };
   const kind = v.help ? 'help' : v.version ? 'version' : v['list-rules'] ? 'list-rules' : v['print-config'] ? 'print-config' : 'scan';
   return { kind, config, ruleFlags: { only, disabled } };

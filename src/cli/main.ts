@@ -19,10 +19,11 @@ import type { BaselineFile } from './baseline.js';
 import { runMerge } from './merge.js';
 import { formatStats, runOptions } from './runopts.js';
 import { selectShard } from './shard.js';
+import { EXIT, findingsExit, textReader } from './results.js';
 import { OutputError, errnoWords, writeReportFile } from './output.js';
 import { printable } from '../report/printable.js';
 
-export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+export { EXIT };
 const SMALL_RUN = 32;
 
 let versionMemo: string | undefined;
@@ -32,21 +33,6 @@ export function version(): string {
 }
 
 const docsUrl = (id: string) => `https://github.com/leakhound/leakhound/blob/main/docs/rules/${id}.md`;
-
-/** File text for fingerprints (SARIF, baselines), read once per file. */
-export function textReader(cwd: string): (filePath: string) => string | undefined {
-  const cache = new Map<string, string | undefined>();
-  return (f) => {
-    if (!cache.has(f)) {
-      try {
-        cache.set(f, readFileSync(resolve(cwd, f), 'utf8'));
-      } catch {
-        cache.set(f, undefined);
-      }
-    }
-    return cache.get(f);
-  };
-}
 
 export interface ReportContext {
   cwd: string;
@@ -233,12 +219,3 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   if (failed) return EXIT.error;
   return findingsExit(results, config.maxWarnings);
 }
-
-/** The one exit rule: 1 when anything is reported (errors, or more warnings than --max-warnings, default 0), else 0. */
-export function findingsExit(results: FileResult[], maxWarnings = 0): number {
-  let errors = 0;
-  let warnings = 0;
-  for (const r of results) for (const d of r.diagnostics) d.severity === 'error' ? errors++ : warnings++;
-  return errors > 0 || warnings > maxWarnings ? EXIT.findings : EXIT.clean;
-}
-

@@ -9,8 +9,9 @@ import type { EslintResult } from '../report/eslint.js';
 import type { AnyRule, Diagnostic, FileResult, Notice } from '../engine/types.js';
 import { allRules } from '../../rules/index.js';
 import { findRepoRoot } from './gitdiff.js';
-import { findingsExit, textReader, type ReportContext } from './main.js';
-import { OutputError, writeReportFile } from './output.js';
+import type { ReportContext } from './main.js';
+import { findingsExit, textReader } from './results.js';
+import { errnoWords, OutputError, writeReportFile } from './output.js';
 
 type Reporter = (results: FileResult[], config: Config, ctx: ReportContext) => Promise<string>;
 
@@ -157,7 +158,7 @@ function readReport(path: string): EslintResult[] | SarifLog {
   try {
     raw = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`merge: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`merge: cannot read ${path}: ${errnoWords(e)}`);
   }
   let data: unknown;
   try {

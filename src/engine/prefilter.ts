@@ -3,7 +3,7 @@
 // they cannot fire (meta.triggers); a file that contains none of the triggers of any enabled
 // rule is not decoded, not parsed and not walked. The per-rule check (which rules run on a
 // file that passed) stays in scan.ts.
-import { triggersOf, type ActiveRule } from './types.js';
+import { triggerParts, triggersOf, type ActiveRule } from './types.js';
 
 export type Prefilter = (buf: Buffer) => boolean;
 
@@ -23,7 +23,9 @@ export function combinedTriggers(rules: ActiveRule[]): string[] | null {
     for (const s of t) all.add(s);
   }
   const sorted = [...all].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  return sorted.filter((s, i) => !sorted.slice(0, i).some((shorter) => s.includes(shorter)));
+  // A trigger of several parts is implied by a single-part one that any of its parts contains.
+  const single = (t: string) => triggerParts(t).length === 1;
+  return sorted.filter((s, i) => !sorted.slice(0, i).some((shorter) => single(shorter) && triggerParts(s).some((p) => p.includes(shorter))));
 }
 
 /** The prefilter for a rule set, built once per rule list and thread. */
@@ -36,9 +38,9 @@ export function prefilterFor(rules: ActiveRule[]): Prefilter {
   else {
     // Needles as bytes once: Buffer#indexOf with a Buffer needle is a native substring
     // search (no decoding, no regex engine), and the loop stops at the first hit.
-    const needles = triggers.map((t) => Buffer.from(t, 'utf8'));
+    const needles = triggers.map((t) => triggerParts(t).map((p) => Buffer.from(p, 'utf8')));
     f = (buf) => {
-      for (const n of needles) if (buf.indexOf(n) !== -1) return true;
+      for (const parts of needles) if (parts.every((n) => buf.indexOf(n) !== -1)) return true;
       return false;
     };
   }

@@ -84,6 +84,8 @@ export interface RuleMeta<MessageIds extends string = string> {
   /**
    * Cheap text triggers: if a file contains none of these substrings the rule cannot
    * fire, and when no enabled rule can fire the file is not even parsed.
+   * A trigger may join several substrings with ` && `: it is present when all of them are
+   * (`'defer && Close()'`), for rules whose one word alone is in most files.
    */
   triggers: string[];
   /** True when findings carry a suggestion that `--fix` applies. */
@@ -155,6 +157,16 @@ export interface ActiveRule {
 }
 
 const triggersMemo = new WeakMap<ActiveRule, string[]>();
+
+/** The substrings a trigger needs, all of them (`'defer && Close()'` → defer, Close()). */
+export function triggerParts(trigger: string): string[] {
+  return trigger.split(' && ');
+}
+
+/** True when `text` holds a trigger: every one of its parts. */
+export function hasTrigger(text: string, trigger: string): boolean {
+  return triggerParts(trigger).every((p) => text.includes(p));
+}
 
 /** A rule's prefilter triggers under its resolved options. */
 export function triggersOf(ar: ActiveRule): string[] {

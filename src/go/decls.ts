@@ -6,7 +6,7 @@
 //   resp, err := client.Do(req)     → value client.Do(req), result 0 of a multi-value call
 //   body = io.LimitReader(body, n)  → value io.LimitReader(body, n) (an assignment)
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, unparen } from './facts.js';
+import { type FileFacts, LOCAL_DECLS, unparen } from './facts.js';
 
 export interface Def {
   /** The parameter_declaration, var_spec, const_spec, short_var_declaration, assignment or range_clause. */
@@ -62,22 +62,6 @@ export function definitions(facts: FileFacts, fn: Node, name: string): Def[] {
   return defs;
 }
 
-const declsMemo = new WeakMap<FileFacts, Map<number, Node[]>>();
-
-/** The declarations `fn` makes itself (not its nested literals), found once per function. */
-function declarationsIn(facts: FileFacts, fn: Node): Node[] {
-  let byFn = declsMemo.get(facts);
-  if (!byFn) declsMemo.set(facts, (byFn = new Map()));
-  let out = byFn.get(fn.id);
-  if (!out) {
-    const body = fn.childForFieldName('body');
-    const all = body ? body.descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause']) : [];
-    out = all.filter((d): d is Node => d !== null && enclosingFunction(d)?.id === fn.id);
-    byFn.set(fn.id, out);
-  }
-  return out;
-}
-
 function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   const defs: Def[] = [];
   for (const f of PARAM_FIELDS) {
@@ -88,7 +72,9 @@ function collect(facts: FileFacts, fn: Node, name: string): Def[] {
       if (namesOf(d).some((n) => n.text === name)) defs.push({ node: d, type: d.childForFieldName('type'), value: null });
     }
   }
-  for (const d of declarationsIn(facts, fn)) {
+  const body = fn.childForFieldName('body');
+  if (!body) return defs;
+  for (const d of facts.own(fn, LOCAL_DECLS)) {
     if (d.type === 'range_clause' && !d.children.some((c) => c?.type === ':=')) continue;
     const i = namesOf(d).findIndex((n) => n.type === 'identifier' && n.text === name);
     if (i >= 0) defs.push(defAt(d, i));
@@ -109,8 +95,7 @@ export function definitionsOf(facts: FileFacts, id: Node): Def[] {
   if (where === 'unknown') return [];
   if (where !== 'package') return definitions(facts, where, id.text);
   const defs: Def[] = [];
-  for (const decl of facts.root.namedChildren) {
-    if (decl?.type !== 'var_declaration') continue;
+  for (const decl of facts.declarations(['var_declaration'])) {
     for (const spec of decl.descendantsOfType('var_spec')) {
       if (!spec) continue;
       const i = namesOf(spec).findIndex((n) => n.text === id.text);

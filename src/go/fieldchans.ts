@@ -15,10 +15,11 @@
 //
 // Plain data, computed once per package and field (PackageView.cached).
 import type { Node } from 'web-tree-sitter';
-import { unparen } from './facts.js';
+import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
+import { within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import type { DeclKey } from './pkgindex.js';
-import { coreSummary, type Site } from './summary.js';
+import { coreSummary, directEffects, HOW, type Site } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
 export const LIFECYCLE = new Set(['Stop', 'Close', 'Shutdown', 'Cancel', 'Release', 'Terminate', 'Quit', 'stop', 'close', 'shutdown', 'cancel']);
@@ -42,8 +43,13 @@ export interface ChannelField {
   setOtherwise: boolean;
   /** What the type's methods do with the receiver's field (`recv.f`), through their callees too. */
   uses: FieldUse[];
-  /** `close(x.f)` written anywhere in the package, on any value (then stay silent). */
+  /** `close(x.f)` written anywhere in the package, x of this type or of a type syntax cannot tell (then stay silent). */
   closedSomewhere: boolean;
+  /**
+   * `x.f` handed out anywhere in the package (returned, passed, stored, aliased), by any
+   * function, x of this type or of a type syntax cannot tell: its users are out of sight.
+   */
+  handedOut: boolean;
   /** The type's lifecycle methods (Stop, Close, Shutdown…), in file order. */
   lifecycle: DeclKey[];
 }
@@ -71,26 +77,110 @@ function literalTypeName(lit: Node): string | undefined {
   return t?.type === 'type_identifier' ? t.text : undefined;
 }
 
-/** The facts of field `field` of the package's struct type `type`, when it is a channel. */
-export function channelField(pkg: PackageView, type: string, field: string): ChannelField | undefined {
-  return pkg.cached(`channel-field:${type}.${field}`, () => compute(pkg, type, field));
+/** Uses of a channel that keep it where it is: operations on it, and the field's own make. */
+function handsOut(sel: Node): boolean {
+  const up = unparenUp(sel);
+  const p = up.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'send_statement':
+      return p.childForFieldName('channel')?.id !== up.id;
+    case 'unary_expression':
+      return p.child(0)?.type !== '<-';
+    case 'range_clause':
+    case 'selector_expression':
+    case 'binary_expression':
+    case 'index_expression':
+      return false;
+    case 'argument_list': {
+      const f = p.parent?.childForFieldName('function')?.text;
+      return !(f === 'close' || f === 'len' || f === 'cap');
+    }
+    case 'expression_list': {
+      const stmt = p.parent;
+      // `x.f = make(chan T)`: the field is set, not handed out.
+      return !((stmt?.type === 'assignment_statement' || stmt?.type === 'short_var_declaration') && stmt.childForFieldName('left')?.id === p.id);
+    }
+    default:
+      return true;
+  }
 }
 
-function compute(pkg: PackageView, type: string, field: string): ChannelField | undefined {
-  const f = pkg.field(type, field);
-  if (f?.type.type !== 'channel_type') return undefined;
-  const bidirectional = !f.type.text.startsWith('<-') && !/^chan\s*<-/.test(f.type.text);
-  const out: ChannelField = { type, field, bidirectional, made: [], setOtherwise: false, uses: [], closedSomewhere: false, lifecycle: [] };
+/**
+ * The facts of field `field` of the package's struct type `type`, when it is a channel. The
+ * parts cost differently and are computed on first use (each cached per package): the
+ * declaration and lifecycle methods from the index, the uses from the summaries of the
+ * methods that name the field, and where it is made, set, closed or handed out from the
+ * syntax of every function that names it. Check the cheap parts first.
+ */
+export function channelField(pkg: PackageView, type: string, field: string): ChannelField | undefined {
+  const basics = pkg.cached(`channel-field:${type}.${field}`, () => {
+    const f = pkg.field(type, field);
+    if (f?.type.type !== 'channel_type') return undefined;
+    return {
+      bidirectional: !f.type.text.startsWith('<-') && !/^chan\s*<-/.test(f.type.text),
+      lifecycle: pkg.keys(`methodsof:${type}`).filter((k) => LIFECYCLE.has(k.slice(k.lastIndexOf('.') + 1))),
+    };
+  });
+  if (!basics) return undefined;
+  let uses: FieldUse[] | undefined;
+  let scan: ReturnType<typeof scanField> | undefined;
+  const scanned = () => (scan ??= pkg.cached(`channel-field-scan:${type}.${field}`, () => scanField(pkg, type, field)));
+  return {
+    type,
+    field,
+    ...basics,
+    get uses() {
+      return (uses ??= pkg.cached(`channel-field-uses:${type}.${field}`, () => fieldUses(pkg, type, field)));
+    },
+    get made() {
+      return scanned().made;
+    },
+    get setOtherwise() {
+      return scanned().setOtherwise;
+    },
+    get closedSomewhere() {
+      return scanned().closedSomewhere;
+    },
+    get handedOut() {
+      return scanned().handedOut;
+    },
+  };
+}
 
-  // Every function that writes the field's name: where it is made, set, closed.
+/**
+ * What the type's methods do with the field in their own bodies: those that name it (a method
+ * that only calls them adds nothing of its own), from their summaries at depth 0.
+ */
+function fieldUses(pkg: PackageView, type: string, field: string): FieldUse[] {
+  const out: FieldUse[] = [];
+  for (const key of pkg.keys(`mentions:${field}`)) {
+    if (!key.startsWith(`method:${type}.`)) continue;
+    for (const e of pkg.summaryOf(directEffects, key, 0)?.effects ?? []) if (e.target === `recv.${field}`) out.push({ fn: key, op: e.op, how: e.how, at: e.at });
+  }
+  return out;
+}
+
+/** Every function that writes the field's name: where it is made, set, closed, handed out. */
+function scanField(pkg: PackageView, type: string, field: string) {
+  const out = { made: [] as ChannelField['made'], setOtherwise: false, closedSomewhere: false, handedOut: false };
   for (const d of pkg.mentioning(field)) {
+    for (const sel of d.node.descendantsOfType('selector_expression')) {
+      if (sel?.childForFieldName('field')?.text !== field || !handsOut(sel)) continue;
+      const of = pkg.typeOf(sel.childForFieldName('operand')!, d.facts);
+      if (of === undefined || of === type) out.handedOut = true;
+    }
     for (const n of d.node.descendantsOfType(['keyed_element', 'assignment_statement', 'call_expression'])) {
       if (!n) continue;
       if (n.type === 'call_expression') {
         const fn = n.childForFieldName('function');
         const arg = n.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment');
         const target = arg && unparen(arg);
-        if (fn?.text === 'close' && target?.type === 'selector_expression' && target.childForFieldName('field')?.text === field) out.closedSomewhere = true;
+        if (fn?.text !== 'close' || target?.type !== 'selector_expression' || target.childForFieldName('field')?.text !== field) continue;
+        // A value of another type of the package with a field of that name does not count; an
+        // unknown one does.
+        const of = pkg.typeOf(target.childForFieldName('operand')!, d.facts);
+        if (of === undefined || of === type) out.closedSomewhere = true;
         continue;
       }
       if (n.type === 'keyed_element') {
@@ -116,24 +206,322 @@ function compute(pkg: PackageView, type: string, field: string): ChannelField | 
       });
     }
   }
-
-  const methods = pkg.methodsOf(type);
-  for (const m of methods) {
-    const s = pkg.summaryOf(coreSummary, m.key);
-    for (const e of s?.effects ?? []) if (e.target === `recv.${field}`) out.uses.push({ fn: m.key, op: e.op, how: e.how, at: e.at });
-    if (LIFECYCLE.has(m.name)) out.lifecycle.push(m.key);
-  }
   return out;
 }
 
 /**
- * The functions of the package that start method `key` (`method:T.M`) as a goroutine,
- * themselves or through what they call: found among the functions that name M
+ * The functions of the package that start method `key` (`method:T.M`) as a goroutine in
+ * their own body: found among the functions that name M and have a `go` statement
  * (`go p.worker()`), confirmed by their summaries.
  */
 export function startersOf(pkg: PackageView, key: DeclKey): DeclKey[] {
   const name = key.slice(key.lastIndexOf('.') + 1);
-  return pkg.cached(`starters:${key}`, () =>
-    pkg.keys(`mentions:${name}`).filter((k) => pkg.summaryOf(coreSummary, k)?.starts.includes(key)),
-  );
+  return pkg.cached(`starters:${key}`, () => {
+    // Functions that name M and start a goroutine, from the index; then their own bodies
+    // (summaries at depth 0: `go x.M()` or `go func() { x.M() }()` written there).
+    const withGo = new Set(pkg.keys('matches:\\bgo\\s'));
+    return pkg.keys(`mentions:${name}`).filter((k) => withGo.has(k) && pkg.summaryOf(coreSummary, k, 0)?.starts.includes(key));
+  });
+}
+
+/**
+ * The field a `make(chan …)` call of the file fills, when it is a field of a struct type of
+ * the package: `&Pool{jobs: make(chan Job)}`, `p.jobs = make(chan Job)`.
+ */
+export function fieldMade(pkg: PackageView, facts: FileFacts, make: Node): { type: string; field: string } | undefined {
+  const up = unparenUp(make);
+  const p = up.parent;
+  if (p?.type === 'literal_element') {
+    const kv = p.parent;
+    const lit = kv?.parent?.parent;
+    if (kv?.type !== 'keyed_element' || kv.namedChild(1)?.id !== p.id || lit?.type !== 'composite_literal') return undefined;
+    const type = literalTypeName(lit);
+    const field = kv.namedChild(0)?.text;
+    return type && field && /^\w+$/.test(field) ? { type, field } : undefined;
+  }
+  const stmt = p?.type === 'expression_list' ? p.parent : undefined;
+  if (stmt?.type !== 'assignment_statement' || stmt.childForFieldName('right')?.id !== p!.id) return undefined;
+  const i = p!.namedChildren.findIndex((c) => c?.id === up.id);
+  const left = stmt.childForFieldName('left')?.namedChildren[i];
+  const operand = left?.type === 'selector_expression' ? left.childForFieldName('operand') : null;
+  const type = operand ? pkg.typeOf(operand, facts) : undefined;
+  return type ? { type, field: left!.childForFieldName('field')!.text } : undefined;
+}
+
+/** How a target of a summary reads in Go: `recv.jobs` → `p.jobs`, `$0.done` → `w.done`, `var:quit` → `quit`. */
+export function targetText(target: string, s: { params: string[]; recv?: string } | undefined): string {
+  if (target.startsWith('var:')) return target.slice(4);
+  const dot = target.indexOf('.');
+  const root = dot < 0 ? target : target.slice(0, dot);
+  const rest = dot < 0 ? '' : target.slice(dot);
+  const name = root === 'recv' ? s?.recv : s?.params[Number(root.slice(1))];
+  return `${name || root}${rest}`;
+}
+
+/**
+ * Some function of the package has a send statement on a field of that name on a line of its
+ * own (`\ts.results <- v`, not `case s.results <- v:`): a text test, before any parse.
+ */
+export function bareSendWritten(pkg: PackageView, field: string): boolean {
+  return pkg.keys(`matches:\\n[ \\t]+[\\w.]*\\.${field}[ \\t]*<-`).length > 0;
+}
+
+/** A send on a channel field that blocks forever once the type is stopped. */
+export interface BlockedSend {
+  send: FieldUse;
+  /** The method whose select receives the field and leaves on the stop signal. */
+  receiver: DeclKey;
+  /** The receiver's field it leaves on (`done`), and where that case is. */
+  signal: string;
+  signalAt: Site;
+  /** The lifecycle method that signals it. */
+  stop: DeclKey;
+}
+
+/**
+ * The shape of etcd#6857: every receive of the field is a case of a select that returns on a
+ * stop signal (`case <-n.stop: return`), which a lifecycle method of the type sends or
+ * closes; a bare send on the field (no select) then blocks forever once Stop has run.
+ * Unbuffered, unexported, never handed out or closed, so every send and receive is in sight.
+ *
+ *	func (n *node) run() {
+ *		for {
+ *			select {
+ *			case c := <-n.status: …      // the only receive…
+ *			case <-n.stop: return         // …ends with Stop
+ *			}
+ *		}
+ *	}
+ *	func (n *node) Stop()   { n.stop <- struct{}{} }
+ *	func (n *node) Status() { n.status <- c }   // ← blocks forever after Stop
+ */
+export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.lifecycle.length || !bareSendWritten(pkg, cf.field)) return [];
+  // From the uses first (cheap): every receive a select case, some send not.
+  const uses = cf.uses;
+  if (uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'range' || (u.op === 'recv' && !(u.how & HOW.select)))) return [];
+  if (!uses.some((u) => u.op === 'recv') || !uses.some((u) => u.op === 'send' && !(u.how & HOW.select))) return [];
+  if (!cf.made.length || cf.made.some((m) => m.capacity !== 0) || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
+  const direct = cf.uses.filter((u) => !(u.how & HOW.callee));
+  const receivers = [...new Set(direct.filter((u) => u.op === 'recv' || u.op === 'range').map((u) => u.fn))];
+  if (!receivers.length) return [];
+  let exit: { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined;
+  for (const fn of receivers) {
+    const e = loopStops(pkg, cf, fn);
+    if (!e) return []; // some receive does not end with the type: it may go on receiving
+    exit ??= e;
+  }
+  return direct
+    .filter((u) => u.op === 'send' && !(u.how & HOW.select) && !receivers.includes(u.fn))
+    .map((send) => ({ send, ...exit! }));
+}
+
+/**
+ * When every receive of the field in method `fn` is a case of a select, in a loop of a
+ * goroutine, that returns on a signal a lifecycle method of the type sends or closes: the
+ * stop case. Undefined when any receive of the field there is of another kind.
+ */
+function loopStops(pkg: PackageView, cf: ChannelField, fn: DeclKey): { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined {
+  const decl = pkg.decl(fn);
+  const recvName = pkg.summaryOf(coreSummary, fn)?.recv;
+  if (!decl || !recvName) return undefined;
+  const started = startersOf(pkg, fn).length > 0;
+  let found: { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined;
+  const file = decl.file.slice(Math.max(decl.file.lastIndexOf('/'), decl.file.lastIndexOf('\\')) + 1);
+  for (const sel of decl.node.descendantsOfType('selector_expression')) {
+    if (!sel || sel.childForFieldName('operand')?.text !== recvName || sel.childForFieldName('field')?.text !== cf.field) continue;
+    const up = unparenUp(sel).parent;
+    const receive = up?.type === 'unary_expression' && up.child(0)?.type === '<-' ? up : null;
+    // Anything but a receive or a send (an alias, a range) is a use syntax does not follow here.
+    if (!receive) {
+      if (up?.type === 'send_statement' && up.childForFieldName('channel')?.id === unparenUp(sel).id) continue;
+      return undefined;
+    }
+    // The receive's select case, its select, a loop around it, a goroutine running it.
+    let cc: Node | null = receive.parent;
+    while (cc && cc.type !== 'communication_case' && cc.type !== 'block' && cc.id !== decl.node.id) cc = cc.parent;
+    if (cc?.type !== 'communication_case' || !cc.childForFieldName('communication') || !within(receive, cc.childForFieldName('communication')!)) return undefined;
+    const select = cc.parent!;
+    let loop = false;
+    let goroutine = started;
+    for (let p: Node | null = select.parent; p && p.id !== decl.node.id; p = p.parent) {
+      if (p.type === 'for_statement') loop = true;
+      if (p.type === 'func_literal') {
+        goroutine ||= p.parent?.type === 'call_expression' && p.parent.parent?.type === 'go_statement';
+        break;
+      }
+    }
+    if (!goroutine) return undefined;
+    // In a loop, the stop case must leave it; a single select stops receiving whichever case wins.
+    const stop = stopCaseOf(pkg, cf, select, cc, recvName, loop);
+    if (!stop) return undefined;
+    found ??= { receiver: fn, signal: stop.signal, signalAt: { file, line: stop.at.startPosition.row + 1, column: stop.at.startPosition.column + 1 }, stop: stop.stop };
+  }
+  return found;
+}
+
+/**
+ * A sibling case of `cc` that waits for the type to be stopped: a receive from a channel field
+ * a lifecycle method sends on or closes (`case <-s.quit:`), or from the Done of a context
+ * field whose cancel a lifecycle method calls (`case <-s.ctx.Done():`). In a loop it must
+ * return.
+ */
+function stopCaseOf(
+  pkg: PackageView,
+  cf: ChannelField,
+  select: Node,
+  cc: Node,
+  recvName: string,
+  loop: boolean,
+): { signal: string; at: Node; stop: DeclKey } | undefined {
+  for (const other of select.namedChildren) {
+    if (!other || other.id === cc.id || other.type !== 'communication_case') continue;
+    const comm = other.childForFieldName('communication');
+    if (!comm || comm.type === 'send_statement' || !comm.text.includes('<-')) continue;
+    if (loop && !other.descendantsOfType('return_statement').length) continue;
+    const from = comm.descendantsOfType('selector_expression').find((s) => s?.childForFieldName('operand')?.text === recvName);
+    const field = from?.childForFieldName('field')?.text;
+    if (!field) continue;
+    const done = from!.parent?.type === 'selector_expression' && from!.parent.childForFieldName('field')?.text === 'Done';
+    if (done) {
+      // `s.ctx.Done()`: stopped by a lifecycle method that calls s.cancel().
+      const stop = cf.lifecycle.find((k) => pkg.summaryOf(coreSummary, k)?.effects.some((e) => (e.target === 'recv' && /^\.cancel/i.test(e.op)) || (/^recv\.cancel/i.test(e.target) && e.op === 'call')));
+      if (stop) return { signal: `${field}.Done()`, at: other, stop };
+      continue;
+    }
+    const stop = cf.lifecycle.find((k) => pkg.summaryOf(coreSummary, k)?.effects.some((e) => e.target === `recv.${field}` && (e.op === 'close' || e.op === 'send')));
+    if (stop && channelField(pkg, cf.type, field)) return { signal: field, at: other, stop };
+  }
+  return undefined;
+}
+
+/** One place a method closes a field of its receiver: itself, or through a method it calls. */
+export interface FieldClose {
+  /** `close(s.done)`, or the call `s.Stop()` (`go s.Stop()`, `defer s.Stop()`). */
+  node: Node;
+  /** The receiver's field closed. */
+  field: string;
+  /** The method called, for a close through a call. */
+  via?: DeclKey;
+  deferred: boolean;
+  go: boolean;
+}
+
+const BRANCHES = new Set(['if_statement', 'communication_case', 'default_case', 'expression_case', 'type_case']);
+
+function branched(n: Node, fn: Node): boolean {
+  for (let p = n.parent; p && p.id !== fn.id; p = p.parent) if (BRANCHES.has(p.type)) return true;
+  return false;
+}
+
+/** Effects that do not happen on every run of the function they are in. */
+const MAYBE = HOW.cond | HOW.select | HOW.once | HOW.closure | HOW.go;
+
+/**
+ * The closes of receiver fields in method `fn` (of the file being analysed), in source order:
+ * `close(s.f)` in its own body, and calls `s.M()` (also `go`, `defer`) of methods of the
+ * package that close `recv.f` whenever they run (not under an if, a select case, a
+ * sync.Once or in a goroutine of their own).
+ */
+export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): FieldClose[] {
+  const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
+  if (!recv) return [];
+  const out: FieldClose[] = [];
+  // Only methods that close something themselves (or are named to stop) are followed.
+  const closers = new Set(pkg.keys('mentions:close').map((k) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)));
+  for (const call of fn.descendantsOfType('call_expression')) {
+    if (!call || enclosingFunction(call)?.id !== fn.id) continue;
+    const f = call.childForFieldName('function');
+    const stmt = unparenUp(call).parent;
+    const deferred = stmt?.type === 'defer_statement';
+    const go = stmt?.type === 'go_statement';
+    if (f?.type === 'identifier' && f.text === 'close') {
+      const arg = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment');
+      const sel = arg && unparen(arg);
+      // A close under an if or in a select case is guarded (`select { case <-s.done: default: close(s.done) }`).
+      if (sel?.type === 'selector_expression' && sel.childForFieldName('operand')?.text === recv && typeof facts.resolveName(recv, call) === 'object' && !branched(call, fn)) {
+        out.push({ node: call, field: sel.childForFieldName('field')!.text, deferred, go });
+      }
+      continue;
+    }
+    if (f?.type !== 'selector_expression' || f.childForFieldName('operand')?.text !== recv) continue;
+    const name = f.childForFieldName('field')?.text ?? '';
+    if (!LIFECYCLE.has(name) && !closers.has(name)) continue;
+    const key = pkg.calleeKey(call, facts);
+    // Two calls deep: the closing method, and a helper it closes through.
+    const s = key ? pkg.summaryOf(coreSummary, key, 2) : undefined;
+    const closed = new Set<string>();
+    for (const e of s?.effects ?? []) {
+      if (e.op === 'close' && !(e.how & MAYBE) && /^recv\.\w+$/.test(e.target)) closed.add(e.target.slice(5));
+    }
+    for (const field of closed) out.push({ node: go || deferred ? stmt! : call, field, via: key!, deferred, go });
+  }
+  return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+/**
+ * True when a lifecycle method of the type stops some goroutine of it: it closes or sends on
+ * another channel field that a method of the type receives in a goroutine, or calls a
+ * `cancel` function it keeps. Such a type manages the lives of its goroutines; one whose Stop
+ * stops none may simply live as long as the process.
+ */
+export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
+  for (const key of cf.lifecycle) {
+    for (const e of pkg.summaryOf(coreSummary, key)?.effects ?? []) {
+      const m = /^recv\.(\w+)$/.exec(e.target);
+      if (!m || m[1] === cf.field) continue;
+      if (e.op === 'call' && /cancel|stop/i.test(m[1]!)) return true;
+      if (e.op !== 'close' && e.op !== 'send') continue;
+      const g = channelField(pkg, cf.type, m[1]!);
+      if (g?.uses.some((u) => (u.op === 'recv' || u.op === 'range') && (u.how & HOW.go || startersOf(pkg, u.fn).length > 0))) return true;
+    }
+    if (pkg.summaryOf(coreSummary, key)?.effects.some((e) => e.target === 'recv' && /^\.(cancel|stop)$/i.test(e.op))) return true;
+  }
+  return false;
+}
+
+/**
+ * Sends on a channel field that nothing in the package receives from (kubernetes#38669): the
+ * field is unexported and never handed out, so nothing else can. Unbuffered, every send
+ * blocks; buffered, a send in a loop does once the buffer is full.
+ */
+export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !bareSendWritten(pkg, cf.field)) return [];
+  if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
+  if (!cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
+  // No function of the package receives from a field of that name either.
+  for (const d of pkg.mentioning(cf.field)) {
+    for (const sel of d.node.descendantsOfType('selector_expression')) {
+      if (sel?.childForFieldName('field')?.text !== cf.field) continue;
+      const up = unparenUp(sel).parent;
+      if ((up?.type === 'unary_expression' && up.child(0)?.type === '<-') || up?.type === 'range_clause') return [];
+    }
+  }
+  const buffered = cf.made.some((m) => m.capacity !== 0);
+  return cf.uses.filter((u) => u.op === 'send' && !(u.how & (HOW.callee | HOW.select)) && (!buffered || u.how & HOW.loop));
+}
+
+/**
+ * For a `chan T` type node of the file being analysed that is the type of a `make` filling a
+ * channel field of the package: the make and the field's facts.
+ */
+export function fieldOfMake(pkg: PackageView, facts: FileFacts, t: Node): { make: Node; cf: ChannelField } | undefined {
+  const make = t.parent?.parent;
+  if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make' || make.childForFieldName('arguments')?.namedChild(0)?.id !== t.id) return undefined;
+  const target = fieldMade(pkg, facts, make);
+  const cf = target && channelField(pkg, target.type, target.field);
+  return cf ? { make, cf } : undefined;
+}
+
+/**
+ * True when `make` (in the file being analysed) is the first make of the field in package
+ * order: findings about a field are reported once, from the file of its first make.
+ */
+export function isFirstMake(pkg: PackageView, cf: ChannelField, make: Node): boolean {
+  const first = cf.made[0]?.at;
+  return !!first && first.file === baseName(pkg.own.path) && first.line === make.startPosition.row + 1 && first.column === make.startPosition.column + 1;
+}
+
+export function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }

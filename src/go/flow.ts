@@ -34,7 +34,10 @@ class Builder {
   /** The block each node (statement or header) was put in, and its index there. */
   readonly where = new Map<number, { block: Block; index: number }>();
 
-  constructor(private readonly facts: FileFacts) {}
+  constructor(
+    private readonly facts: FileFacts,
+    private readonly opts: FlowOptions = {},
+  ) {}
 
   block(): Block {
     const b: Block = { nodes: [], succs: [] };
@@ -80,6 +83,11 @@ class Builder {
       case 'expression_statement': {
         this.add(cur, s);
         const e = s.namedChild(0);
+        if (e && this.opts.testStopExits && endingCall(this.facts, unparen(e)) === 'test-stop') {
+          // t.Fatal stops the test's goroutine (runtime.Goexit): the function is left, deferred calls run.
+          cur.exit = s;
+          return this.block();
+        }
         if (e && endingCall(this.facts, unparen(e)) !== null) return this.block();
         return cur;
       }
@@ -110,14 +118,17 @@ class Builder {
         this.add(cur, s.childForFieldName('condition'));
         const done = this.block();
         const then = this.block();
-        cur.succs.push(then);
+        // `if false { … }` (code kept for later, or to quiet a linter) never runs; `if true` always does.
+        const cond = s.childForFieldName('condition');
+        const constant = cond?.type === 'false' ? false : cond?.type === 'true' ? true : undefined;
+        if (constant !== false) cur.succs.push(then);
         this.stmt(s.childForFieldName('consequence')!, then, t).succs.push(done);
         const alt = s.childForFieldName('alternative');
         if (alt) {
           const els = this.block();
-          cur.succs.push(els);
+          if (constant !== true) cur.succs.push(els);
           this.stmt(alt, els, t).succs.push(done);
-        } else cur.succs.push(done);
+        } else if (constant !== true) cur.succs.push(done);
         return done;
       }
       case 'for_statement':
@@ -200,23 +211,33 @@ export interface FlowGraph {
   where: Map<number, { block: Block; index: number }>;
 }
 
-const graphs = new WeakMap<FileFacts, Map<number, FlowGraph>>();
+export interface FlowOptions {
+  /**
+   * `t.Fatal`, `t.FailNow`, `t.Skip`… on a testing value leave the function like a return
+   * (the test's goroutine stops, its deferred calls run, other goroutines stay blocked)
+   * instead of ending the path.
+   */
+  testStopExits?: boolean;
+}
 
-/** The control flow graph of a function's body (memoized per file and function). */
-export function flowGraph(facts: FileFacts, fn: Node): FlowGraph | undefined {
+const graphs = new WeakMap<FileFacts, Map<string, FlowGraph>>();
+
+/** The control flow graph of a function's body (memoized per file, function and options). */
+export function flowGraph(facts: FileFacts, fn: Node, opts: FlowOptions = {}): FlowGraph | undefined {
   let perFile = graphs.get(facts);
   if (!perFile) graphs.set(facts, (perFile = new Map()));
-  const known = perFile.get(fn.id);
+  const key = `${fn.id}${opts.testStopExits ? 't' : ''}`;
+  const known = perFile.get(key);
   if (known) return known;
   const body = fn.childForFieldName('body');
   if (!body) return undefined;
-  const b = new Builder(facts);
+  const b = new Builder(facts, opts);
   const entry = b.block();
   const end = b.list((body.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type !== 'comment'), entry, {});
   // Falling off the end of the body returns too; the closing brace stands for that return.
   end.exit = body.lastChild ?? body;
   const g = { entry, where: b.where };
-  perFile.set(fn.id, g);
+  perFile.set(key, g);
   return g;
 }
 
@@ -265,4 +286,48 @@ function search(start: Block, from0: number, settles: (n: Node) => boolean): Nod
     }
   }
   return first;
+}
+
+/** What a walk's visitor says about a node: stop the path there, or go on. */
+export type Visit = 'stop' | void;
+
+/**
+ * Walks the nodes (statements and loop/if/switch headers, whole) that control can reach in
+ * `fn` from just after `start`, or from the entry when `start` is null, each node at most
+ * once per block entry; `visit` may stop the path at a node. Returns the exits reached (a
+ * return statement, a test-stop call with `testStopExits`, or the body's closing brace), in
+ * text order; undefined when `start` is not a node of `fn`'s flow.
+ *
+ *	mu.Lock()              ← start
+ *	if err != nil {
+ *		return err         ← an exit reached
+ *	}
+ *	mu.Unlock()            ← visit says 'stop': the paths through it end here
+ */
+export function walkFrom(facts: FileFacts, fn: Node, start: Node | null, visit: (n: Node) => Visit, opts: FlowOptions = {}): Node[] | undefined {
+  const g = flowGraph(facts, fn, opts);
+  if (!g) return undefined;
+  const at = start ? g.where.get(start.id) : { block: g.entry, index: -1 };
+  if (!at) return undefined;
+  const seen = new Set<Block>();
+  const exits = new Set<Node>();
+  const stack: { block: Block; from: number }[] = [{ block: at.block, from: at.index + 1 }];
+  while (stack.length) {
+    const { block, from } = stack.pop()!;
+    let stopped = false;
+    for (let i = from; i < block.nodes.length && !stopped; i++) stopped = visit(block.nodes[i]!) === 'stop';
+    if (stopped) continue;
+    if (block.exit) exits.add(block.exit);
+    for (const s of block.succs) {
+      if (seen.has(s)) continue;
+      seen.add(s);
+      stack.push({ block: s, from: 0 });
+    }
+  }
+  return [...exits].sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** True when `n` is a node of `fn`'s flow (a statement or header `walkFrom` can start at). */
+export function inFlow(facts: FileFacts, fn: Node, n: Node, opts: FlowOptions = {}): boolean {
+  return flowGraph(facts, fn, opts)?.where.has(n.id) ?? false;
 }

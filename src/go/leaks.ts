@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, unparenUp, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
-import { funcsOf } from './funcs.js';
+import { funcsOf, isProgramMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
@@ -95,10 +95,7 @@ function processLifetime(facts: FileFacts, owner: Node): boolean {
   }
   if (owner.type !== 'function_declaration') return false;
   const name = owner.childForFieldName('name')?.text;
-  if (name === 'init') return true;
-  if (name !== 'main') return false;
-  const pkg = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
-  return pkg?.namedChild(0)?.text === 'main';
+  return name === 'init' || isProgramMain(facts, owner);
 }
 
 /** The nearest defer statement around `n` in the same function, if any. */

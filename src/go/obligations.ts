@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
 import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
-import { funcsOf } from './funcs.js';
+import { funcsOf, funcValues } from './funcs.js';
 import { openExits } from './paths.js';
 
 /** Where the value of a call ends up. */
@@ -68,22 +68,13 @@ export function bindingOf(call: Node, index = 0): Binding {
   return { kind: 'bound', ident: target, stmt: holder, declares: stmt.type !== 'assignment_statement', results, errName };
 }
 
-const closureMemo = new WeakMap<FileFacts, Map<number, Node[]>>();
-
 /**
  * True when `n` sits in a func literal nested in `owner`. Decided by offsets against the
  * owner's func literals (one WASM-side query per owner, memoized): walking `parent`
  * links costs a descent from the root at every step.
  */
 function inClosure(facts: FileFacts, owner: Node, n: Node): boolean {
-  let perFile = closureMemo.get(facts);
-  if (!perFile) closureMemo.set(facts, (perFile = new Map()));
-  let lits = perFile.get(owner.id);
-  if (!lits) {
-    lits = owner.descendantsOfType('func_literal').filter((l): l is Node => l !== null && l.id !== owner.id);
-    perFile.set(owner.id, lits);
-  }
-  return lits.some((l) => l.startIndex <= n.startIndex && n.endIndex <= l.endIndex);
+  return facts.within(owner, 'func_literal').some((l) => l.id !== owner.id && l.startIndex <= n.startIndex && n.endIndex <= l.endIndex);
 }
 
 /** A use in a closure may name the closure's own variable: is it `owner`'s? */
@@ -451,19 +442,9 @@ export function ownerOf(facts: FileFacts, name: string, at: Node): Node | null {
 }
 
 
-const functionsMemo = new WeakMap<FileFacts, Map<string, Node>>();
-
 /** The file's top-level functions by name (not methods), memoized per file. */
 export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
-  let fns = functionsMemo.get(facts);
-  if (fns) return fns;
-  fns = new Map();
-  for (const [name, decls] of funcsOf(facts).byName()) {
-    const fn = decls.find((d) => d.type === 'function_declaration');
-    if (fn) fns.set(name, fn);
-  }
-  functionsMemo.set(facts, fns);
-  return fns;
+  return funcsOf(facts).functions();
 }
 
 export interface BorrowOptions {
@@ -502,7 +483,14 @@ export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts
     const args = call.childForFieldName('arguments');
     if (!args || args.children.some((c) => c?.type === '...')) return false;
     const decl = calleeDecl(facts, call, !!opts.methods);
-    if (!decl) return opts.elsewhere?.(call, index) ?? false;
+    if (decl) return declBorrows(decl, args, index);
+    // `cmdFn(ctx, w, client)` where cmdFn can only be functions of the file: each must borrow.
+    const fn = call.childForFieldName('function');
+    const values = fn ? funcValues(facts, fn) : undefined;
+    if (values) return values.every((d) => declBorrows(d, args, index));
+    return opts.elsewhere?.(call, index) ?? false;
+  };
+  const declBorrows = (decl: Node, args: Node, index: number): boolean => {
     const param = parameterAt(decl, index);
     if (!param) return false;
     // `closeBody(resp)` lends the body with the variable; `drain(resp.Body)` the body itself.

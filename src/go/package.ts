@@ -30,6 +30,7 @@ import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
 import { parseGo } from '../engine/syntax.js';
 import { FileFacts, unparen } from './facts.js';
 import { definitions } from './decls.js';
+import { resultTypes } from './types.js';
 import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
 
 /** How many calls deep a summary follows same-package callees. */
@@ -116,7 +117,10 @@ export class PackageView {
   private readonly trees: Tree[] = [];
   private readonly syntax = new Map<string, { root: Node; facts: FileFacts }>();
   private readonly collectors: Set<DeclKey>[] = [new Set()];
+  /** typeOf of names, per tree (the scan's own and each sibling declaration's). */
+  private readonly typeMemo = new WeakMap<FileFacts, Map<string, Memo<string | undefined>>>();
   private pkgMemo?: Package;
+  private readonly fieldsMemo = new Map<number, Map<string, { node: Node; type: Node }>>();
 
   constructor(
     private readonly open: () => Package,
@@ -231,14 +235,24 @@ export class PackageView {
     const decl = this.type(typeName);
     const st = decl?.node.childForFieldName('type');
     if (!decl || st?.type !== 'struct_type') return undefined;
-    for (const fd of st.descendantsOfType('field_declaration')) {
-      if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
-      const type = fd.childForFieldName('type');
-      if (!type) continue;
-      const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
-      if (names.length ? names.some((n) => n.text === field) : baseTypeName(type) === field) return { decl, node: fd, type };
+    // The struct's fields by name, listed once per struct (rules ask field after field of
+    // the same big struct).
+    let fields = this.fieldsMemo.get(st.id);
+    if (!fields) {
+      fields = new Map();
+      for (const fd of st.descendantsOfType('field_declaration')) {
+        if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
+        const type = fd.childForFieldName('type');
+        if (!type) continue;
+        const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
+        for (const name of names.length ? names.map((n) => n.text) : [baseTypeName(type)]) {
+          if (name !== undefined && !fields.has(name)) fields.set(name, { node: fd, type });
+        }
+      }
+      this.fieldsMemo.set(st.id, fields);
     }
-    return undefined;
+    const f = fields.get(field);
+    return f && { decl, ...f };
   }
 
   /**
@@ -294,29 +308,60 @@ export class PackageView {
   typeOf(expr: Node, facts: FileFacts, depth = 0): string | undefined {
     if (depth > 4) return undefined;
     const e = unparen(expr);
-    let type: Node | null | undefined;
     if (e.type === 'identifier') {
+      // A name has one type in the function that declares it: memoized per function and name.
       const where = facts.resolveName(e.text, e);
-      if (typeof where === 'object') {
-        for (const d of definitions(facts, where, e.text)) {
-          type = d.type ?? literalType(d.value);
-          if (type) break;
-        }
-      } else {
-        const v = this.variable(e.text);
-        type = v?.node.childForFieldName('type') ?? literalType(v?.node.childForFieldName('value')?.namedChild(0) ?? null);
+      const key = `${typeof where === 'object' ? where.id : where}:${e.text}`;
+      let memo = this.typeMemo.get(facts);
+      if (!memo) this.typeMemo.set(facts, (memo = new Map()));
+      const known = memo.get(key);
+      if (known) {
+        this.noteAll(known.deps);
+        return known.value;
       }
-    } else if (e.type === 'selector_expression') {
+      const deps = new Set<DeclKey>();
+      memo.set(key, { value: undefined, deps }); // a definition that refers to itself ends here
+      this.collectors.push(deps);
+      let t: string | undefined;
+      try {
+        t = this.typeOfName(e.text, where, facts, depth);
+      } finally {
+        this.collectors.pop();
+      }
+      memo.set(key, { value: t, deps });
+      this.noteAll(deps);
+      return t;
+    }
+    if (e.type === 'selector_expression') {
       const operand = e.childForFieldName('operand');
       const field = e.childForFieldName('field')?.text;
       if (!operand || !field || facts.qualified(e)) return undefined;
       const owner = this.typeOf(operand, facts, depth + 1);
-      const name = owner && this.field(owner, field) ? baseTypeName(this.field(owner, field)!.type) : undefined;
-      return name && this.has(`type:${name}`) ? name : undefined;
-    } else {
-      type = literalType(e);
+      const f = owner ? this.field(owner, field) : undefined;
+      return this.packageType(f ? baseTypeName(f.type) : undefined);
     }
-    const name = type ? baseTypeName(type) : undefined;
+    return this.packageType(baseTypeName(literalType(e)));
+  }
+
+  private typeOfName(name: string, where: Node | 'package' | 'unknown', facts: FileFacts, depth: number): string | undefined {
+    if (typeof where !== 'object') {
+      const v = this.variable(name);
+      return this.packageType(baseTypeName(v?.node.childForFieldName('type') ?? literalType(v?.node.childForFieldName('value')?.namedChild(0) ?? null)));
+    }
+    for (const d of definitions(facts, where, name)) {
+      const type = d.type ?? literalType(d.value);
+      if (type) return this.packageType(baseTypeName(type));
+      // `n := newNode()`, `c, err := s.dial()`: the declared result of a function of the package.
+      const call = d.multi?.call ?? (d.value && unparen(d.value).type === 'call_expression' ? unparen(d.value) : null);
+      const callee = call && depth < 4 ? this.callee(call, facts, depth + 1) : undefined;
+      const t = this.packageType(callee ? baseTypeName(resultTypes(callee.node)[d.multi?.index ?? 0] ?? null) : undefined);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** The name, when the package declares a type of that name. */
+  private packageType(name: string | undefined): string | undefined {
     return name && this.has(`type:${name}`) ? name : undefined;
   }
 
@@ -325,7 +370,7 @@ export class PackageView {
    * `x.M(…)` where x's type is the package's (typeOf). A call through an import, a func
    * value or an interface is not resolved.
    */
-  calleeKey(call: Node, facts: FileFacts): DeclKey | undefined {
+  calleeKey(call: Node, facts: FileFacts, depth = 0): DeclKey | undefined {
     const f = call.childForFieldName('function');
     if (!f) return undefined;
     if (f.type === 'identifier') {
@@ -336,15 +381,16 @@ export class PackageView {
     if (f.type !== 'selector_expression' || facts.qualified(f)) return undefined;
     const operand = f.childForFieldName('operand');
     const name = f.childForFieldName('field')?.text;
-    if (!operand || !name) return undefined;
-    const t = this.typeOf(operand, facts);
+    // Most method calls are of other packages' types: no method of that name here, no typeOf.
+    if (!operand || !name || !this.has(`methods:${name}`)) return undefined;
+    const t = this.typeOf(operand, facts, depth + 1);
     const key = t ? `method:${t}.${name}` : undefined;
     return key && this.has(key) ? key : undefined;
   }
 
   /** The same-package function or method a call runs, with its syntax. */
-  callee(call: Node, facts: FileFacts): Decl | undefined {
-    const key = this.calleeKey(call, facts);
+  callee(call: Node, facts: FileFacts, depth = 0): Decl | undefined {
+    const key = this.calleeKey(call, facts, depth);
     return key ? this.decl(key) : undefined;
   }
 

@@ -28,16 +28,18 @@
 //                                a function outside the package or beyond the depth bound
 // How (bits): defer, go (in a goroutine the function starts), closure (in a func literal run
 // at an unknown time), callee (through a same-package call), loop (in a loop), once (in a
-// sync.Once-style `x.Do(func…)`), cond (in a branch: an if's block, a switch or select case).
+// sync.Once-style `x.Do(func…)`), cond (in a branch: an if's block, a switch or select case),
+// select (a send or receive that is a select case's communication: it may not happen).
 // An effect with none of go, closure, once and cond happens whenever the function runs.
 import type { Node } from 'web-tree-sitter';
+import { stdBorrows } from './borrowers.js';
 import { definitions } from './decls.js';
 import { type FileFacts, unparen, unparenUp } from './facts.js';
 import { namedResults } from './obligations.js';
 import type { DeclKey } from './pkgindex.js';
-import type { FunctionSyntax, SummaryKind } from './package.js';
+import type { FunctionSyntax, PackageView, SummaryKind } from './package.js';
 
-export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32, cond: 64 } as const;
+export const HOW = { defer: 1, go: 2, closure: 4, callee: 8, loop: 16, once: 32, cond: 64, select: 128 } as const;
 
 /** Where something happens: the file's base name, 1-based line and column. */
 export interface Site {
@@ -88,6 +90,8 @@ interface Pass {
   at: Site;
   /** Argument position → the caller's target it is. */
   args: [number, string][];
+  /** Argument position → the target a handle passed there was made from (`rc := c.Bucket(b).Object(o).NewReader(ctx)`). */
+  derived?: [number, string][];
   /** For `x.M()`: the target x. */
   recv?: string;
   go: boolean;
@@ -138,6 +142,14 @@ function baseName(path: string): string {
   return path.slice(i + 1);
 }
 
+/** `case v := <-ch:` / `case <-ch:`: the receive is the communication of a select case. */
+function selectCase(recv: Node): boolean {
+  const up = unparenUp(recv);
+  const p = up.parent;
+  const stmt = p?.type === 'expression_list' ? p.parent : p;
+  return (stmt?.type === 'receive_statement' || stmt?.type === 'expression_statement' ? stmt.parent : stmt)?.type === 'communication_case';
+}
+
 /** Parameter names of a function by position. */
 function paramNames(fn: Node): string[] {
   const out: string[] = [];
@@ -166,8 +178,11 @@ function receiverName(fn: Node): string | undefined {
   return n && n !== '_' ? n : undefined;
 }
 
-/** What a function literal means for the code inside it. */
-function literalHow(lit: Node): number {
+/**
+ * What a function literal means for the code inside it. `isType` says whether a name is a
+ * type of the package (a conversion, not a call).
+ */
+function literalHow(lit: Node, facts: FileFacts, isType: (name: string) => boolean): number {
   const up = unparenUp(lit);
   const parent = up.parent;
   if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === up.id) {
@@ -180,8 +195,63 @@ function literalHow(lit: Node): number {
     // errgroup.Group.Go and worker pools start it; sync.Once.Do runs it now, once.
     if (name === 'Go') return HOW.go;
     if (name === 'Do' && parent.namedChildCount === 1) return HOW.once;
+    // `io.Copy(dst, readerFunc(func(p []byte) (int, error) { … }))`: the standard call runs
+    // the literal, through the conversion, before it returns (maybe never).
+    const conv = parent.parent;
+    const outer = conv && f?.type === 'identifier' && isType(f.text) && parent.namedChildCount === 1 ? unparenUp(conv).parent : null;
+    if (outer?.type === 'argument_list' && outer.parent?.type === 'call_expression' && stdBorrows(facts, outer.parent)) return HOW.cond;
   }
   return HOW.closure;
+}
+
+/** What names mean inside one function, for `targetIn`. */
+export interface TargetScope {
+  fn: Node;
+  facts: FileFacts;
+  view: PackageView;
+  /** Parameter and receiver names → `$0`…, `recv`. */
+  roots: Map<string, string>;
+  /** A local that stands for a target (`jobs := s.jobs`), by name and declaring scope id. */
+  alias?(name: string, scope: number): string | undefined;
+}
+
+/** The scope of a function declaration or literal: its parameters and receiver as roots. */
+export function targetScope(fn: Node, facts: FileFacts, view: PackageView): TargetScope {
+  const roots = new Map<string, string>();
+  paramNames(fn).forEach((p, i) => p && roots.set(p, `$${i}`));
+  const recv = receiverName(fn);
+  if (recv) roots.set(recv, 'recv');
+  return { fn, facts, view, roots };
+}
+
+/**
+ * The summary target an expression names inside a function: `$0` (a parameter), `recv`
+ * (the receiver), `var:name` (a package-level variable), and fields of those up to two
+ * levels (`recv.mu`, `$0.jobs`); undefined for locals, calls and anything else. With `vars`
+ * false, package variables are not targets.
+ */
+export function targetIn(expr: Node, sc: TargetScope, vars = true): string | undefined {
+  const e = unparen(expr);
+  if (e.type === 'identifier') {
+    const name = e.text;
+    const where = sc.facts.resolveName(name, e);
+    if (typeof where === 'object') {
+      const alias = sc.alias?.(name, where.id);
+      if (alias) return alias;
+      return where.id === sc.fn.id ? sc.roots.get(name) : undefined;
+    }
+    if (!vars || sc.facts.imports().byAlias.has(name)) return undefined;
+    return sc.view.has(`var:${name}`) ? `var:${name}` : undefined;
+  }
+  if (e.type === 'selector_expression') {
+    const operand = e.childForFieldName('operand');
+    const field = e.childForFieldName('field')?.text;
+    if (!operand || !field || sc.facts.qualified(e)) return undefined;
+    const base = targetIn(operand, sc, vars);
+    if (!base) return undefined;
+    return base.split('.').length - 1 < MAX_FIELDS ? `${base}.${field}` : undefined;
+  }
+  return undefined;
 }
 
 class LocalBuilder {
@@ -199,13 +269,20 @@ class LocalBuilder {
   private readonly defers: Node[];
   /** The blocks of ifs and the cases of switches and selects: code that may not run. */
   private readonly branches: Node[];
+  /** Returns inside such branches: what follows them may not run. */
+  private readonly guards: Node[];
   readonly effects: Effect[] = [];
   readonly passes: Pass[] = [];
+  private scopeMemo?: TargetScope;
 
   /** The function's nodes of the types coreLocal looks at, in document order (one collection pass). */
   readonly nodes: Node[];
 
-  constructor(private readonly fx: FunctionSyntax) {
+  constructor(
+    private readonly fx: FunctionSyntax,
+    /** Package variables are targets too (a lookup per name used). */
+    private readonly vars = true,
+  ) {
     this.fn = fx.decl.node;
     this.facts = fx.decl.facts;
     this.file = baseName(fx.decl.file);
@@ -214,13 +291,14 @@ class LocalBuilder {
     this.params.forEach((p, i) => p && this.roots.set(p, `$${i}`));
     if (this.recv) this.roots.set(this.recv, 'recv');
     this.nodes = this.fn.descendantsOfType(NODE_TYPES).filter((n): n is Node => n !== null);
-    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node) }));
+    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node, this.facts, (t) => fx.view.has(`type:${t}`)) }));
     this.loops = this.nodes.filter((n) => n.type === 'for_statement');
     this.defers = this.nodes.filter((n) => n.type === 'defer_statement');
     this.branches = this.nodes.flatMap((n) => {
       if (n.type !== 'if_statement') return BRANCH_TYPES.has(n.type) ? [n] : [];
       return [n.childForFieldName('consequence'), n.childForFieldName('alternative')].filter((b): b is Node => b !== null);
     });
+    this.guards = this.nodes.filter((r) => r.type === 'return_statement' && this.branches.some((b) => b.startIndex <= r.startIndex && r.endIndex <= b.endIndex));
   }
 
   /** The innermost function (fn or a literal in it) around offset `at`. */
@@ -240,32 +318,27 @@ class LocalBuilder {
     if (this.defers.some(inScope)) how |= HOW.defer;
     if (this.loops.some(inScope)) how |= HOW.loop;
     if (this.branches.some(inScope)) how |= HOW.cond;
+    // After `if done { return }`, code runs only on some paths too.
+    else if (this.guards.some((r) => r.endIndex <= n.startIndex && this.scopeAt(r.startIndex).id === scope.id && !this.branches.some((b) => b.startIndex <= r.startIndex && r.endIndex <= b.endIndex && b.startIndex <= n.startIndex && n.endIndex <= b.endIndex))) how |= HOW.cond;
     return how;
   }
 
   /** The target an expression names: `s`, `s.jobs`, `ch`, `mu` (a package variable)… */
   targetOf(expr: Node, vars = true): string | undefined {
-    const e = unparen(expr);
-    if (e.type === 'identifier') {
-      const name = e.text;
-      const where = this.facts.resolveName(name, e);
-      if (typeof where === 'object') {
-        const alias = this.aliases.get(name);
-        if (alias && alias.scope === where.id) return alias.target;
-        return where.id === this.fn.id ? this.roots.get(name) : undefined;
-      }
-      if (!vars || this.facts.imports().byAlias.has(name)) return undefined;
-      return this.fx.view.has(`var:${name}`) ? `var:${name}` : undefined;
-    }
-    if (e.type === 'selector_expression') {
-      const operand = e.childForFieldName('operand');
-      const field = e.childForFieldName('field')?.text;
-      if (!operand || !field || this.facts.qualified(e)) return undefined;
-      const base = this.targetOf(operand, vars);
-      if (!base) return undefined;
-      return base.split('.').length - 1 < MAX_FIELDS ? `${base}.${field}` : undefined;
-    }
-    return undefined;
+    return targetIn(expr, this.scope, vars && this.vars);
+  }
+
+  private get scope(): TargetScope {
+    return (this.scopeMemo ??= {
+      fn: this.fn,
+      facts: this.facts,
+      view: this.fx.view,
+      roots: this.roots,
+      alias: (name, scope) => {
+        const a = this.aliases.get(name);
+        return a && a.scope === scope ? a.target : undefined;
+      },
+    });
   }
 
   add(target: string, op: string, how: number, at: Node): void {
@@ -357,8 +430,12 @@ class LocalBuilder {
         const inner = e.type === 'unary_expression' && e.child(0)?.type === '&' ? e.childForFieldName('operand') : e;
         const t = inner && this.targetOf(inner);
         if (t) pass.args.push([i, t]);
-        // A handle made from a target, handed on: wherever it goes, the target goes with it.
-        else if (inner && this.derivedRoot(inner)) this.escape(inner, how, call);
+        else {
+          // A handle made from a target, handed on: where the callee keeps it, the target
+          // goes with it (combine asks the callee's summary).
+          const root = inner ? this.derivedRoot(inner) : undefined;
+          if (root) (pass.derived ??= []).push([i, root]);
+        }
       });
       this.passes.push(pass);
       return;
@@ -489,8 +566,8 @@ class LocalBuilder {
   }
 }
 
-function coreLocal(fx: FunctionSyntax): CoreLocal {
-  const b = new LocalBuilder(fx);
+function coreLocal(fx: FunctionSyntax, full = true): CoreLocal {
+  const b = new LocalBuilder(fx, full);
   b.collectAliases(b.nodes.filter((n) => n.type === 'short_var_declaration'));
   for (const n of b.nodes) {
     switch (n.type) {
@@ -500,7 +577,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
       case 'send_statement': {
         const ch = n.childForFieldName('channel');
         const t = ch && b.targetOf(ch);
-        const how = b.howAt(n);
+        const how = b.howAt(n) | (n.parent?.type === 'communication_case' ? HOW.select : 0);
         if (t) b.add(t, 'send', how, n);
         const v = n.childForFieldName('value');
         if (v) b.escape(v, how, n);
@@ -512,7 +589,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
         if (!operand) break;
         if (op === '<-') {
           const t = b.targetOf(operand);
-          if (t) b.add(t, 'recv', b.howAt(n), n);
+          if (t) b.add(t, 'recv', b.howAt(n) | (selectCase(n) ? HOW.select : 0), n);
         } else if (op === '&' && unparenUp(n).parent?.type !== 'argument_list') {
           // `&x` passed to a call is judged with the call's arguments.
           b.escape(n, b.howAt(n), n);
@@ -572,12 +649,12 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
     ...(b.recv ? { recv: b.recv } : {}),
     effects: b.effects,
     passes: b.passes,
-    results: b.results(),
+    results: full ? b.results() : [],
   };
 }
 
 /** `$0.x` seen from a caller that passed `recv.jobs` as argument 0 → `recv.jobs.x`. */
-function mapTarget(target: string, pass: Pass): string | undefined {
+export function mapTarget(target: string, pass: { recv?: string; args: [number, string][] }): string | undefined {
   if (target.startsWith('var:')) return target;
   const dot = target.indexOf('.');
   const root = dot < 0 ? target : target.slice(0, dot);
@@ -599,14 +676,33 @@ function normalize(effects: Effect[]): Effect[] {
   return [...seen.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.op < b.op ? -1 : a.op > b.op ? 1 : a.how - b.how));
 }
 
+/**
+ * The callee may keep what its parameter `i` holds beyond the call: stores, returns or sends
+ * it, or uses it in a goroutine or a function literal that may run later.
+ */
+function keepsParam(s: FuncSummary, i: number): boolean {
+  if (s.variadic && i >= s.params.length - 1) return true;
+  const target = `$${i}`;
+  for (const e of s.effects) {
+    if (e.target !== target && !e.target.startsWith(`${target}.`)) continue;
+    if (e.op === 'escape' || e.op === 'return' || e.op === 'set' || e.op === 'send') return true;
+    if (e.how & (HOW.go | HOW.closure)) return true;
+  }
+  return s.results.some((rs) => rs.some((o) => ('param' in o && o.param === i) || ('derived' in o && o.derived === i)));
+}
+
 function combine(local: CoreLocal, callee: (key: DeclKey) => FuncSummary | undefined): FuncSummary {
   const effects = [...local.effects];
   const calls = new Set<DeclKey>();
   const starts = new Set<DeclKey>();
   for (const p of local.passes) {
-    if (p.go) starts.add(p.callee);
+    // `go s.run()`, and `go func() { s.run() }()`: run is started as a goroutine.
+    if (p.go || p.how & HOW.go) starts.add(p.callee);
     else calls.add(p.callee);
     const s = callee(p.callee);
+    for (const [i, root] of p.derived ?? []) {
+      if (!s || keepsParam(s, i)) effects.push({ target: root, op: 'escape', how: p.how | HOW.callee, at: p.at });
+    }
     if (!s) {
       // Beyond the depth bound (or in a cycle's cut): the callee may do anything.
       for (const [, t] of p.args) effects.push({ target: t, op: 'escape', how: p.how | HOW.callee, at: p.at });
@@ -678,8 +774,21 @@ function join(a: FuncSummary, b: FuncSummary): FuncSummary {
   };
 }
 
-/** The core summary kind (what `PackageView.summary` computes). */
+/** The core summary kind. */
 export const coreSummary: SummaryKind<CoreLocal, FuncSummary> = { id: 'core', local: coreLocal, combine, join };
+
+/**
+ * What a function does in its own body to its parameters and receiver, with no call resolved
+ * (every argument passed on is an escape), no package variable and no results: the core
+ * summary's effects at a fraction of the cost, for questions about direct operations only
+ * (ask it at depth 0).
+ */
+export const directEffects: SummaryKind<CoreLocal, FuncSummary> = {
+  id: 'core-direct',
+  local: (fx) => coreLocal({ ...fx, calleeKey: () => undefined }, false),
+  combine,
+  join,
+};
 
 /** Effects of a summary on one target, optionally one op. */
 export function effectsOn(s: FuncSummary | undefined, target: string, op?: string): Effect[] {

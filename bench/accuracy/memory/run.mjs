@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newStats, scoreFile } from '../score.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', '..', 'dist');
@@ -40,7 +41,7 @@ for (const mode of ['default options', 'every option on']) {
 }
 
 function measure(active, everyOption) {
-  const stats = Object.fromEntries(Object.values(RULES).map((id) => [id, { tp: 0, fn: 0, fp: 0, misses: [], noise: [] }]));
+  const stats = newStats(Object.values(RULES));
   for (const f of readdirSync(here).filter((x) => x.endsWith('.go')).sort()) {
     const text = readFileSync(join(here, f), 'utf8');
     const labelled = RULES[f.split('_')[0]];
@@ -52,22 +53,7 @@ function measure(active, everyOption) {
     });
     const result = scanText(parser, f, text, active);
     for (const n of result.notices) console.error(`${f}: notice ${n.kind} ${n.message} at ${n.line}`);
-    const got = new Map();
-    for (const d of result.diagnostics) {
-      const s = stats[d.ruleId];
-      if (d.ruleId === labelled && want.has(d.span.start.line)) {
-        if (!got.has(d.span.start.line)) s.tp++;
-        got.set(d.span.start.line, d);
-      } else {
-        s.fp++;
-        s.noise.push(`${f}:${d.span.start.line}: ${d.message}`);
-      }
-    }
-    for (const line of want) {
-      if (got.has(line)) continue;
-      stats[labelled].fn++;
-      stats[labelled].misses.push(`${f}:${line}: ${text.split('\n')[line - 1].trim()}`);
-    }
+    scoreFile(stats, f, text, labelled, want, result.diagnostics);
   }
   return stats;
 }

@@ -1,0 +1,42 @@
+// golang/go#40236 (sync TestMutexFairness): the test waits for the worker's done signal
+// with a ten-second timeout; when it fires, the worker's send on the unbuffered done
+// channel blocks forever.
+package kernels
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestMutexFairness(t *testing.T) {
+	var mu sync.Mutex
+	stop := make(chan bool)
+	defer close(stop)
+	go func() {
+		for {
+			mu.Lock()
+			time.Sleep(100 * time.Microsecond)
+			mu.Unlock()
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	done := make(chan bool)
+	go func() {
+		for i := 0; i < 10; i++ {
+			time.Sleep(100 * time.Microsecond)
+			mu.Lock()
+			mu.Unlock()
+		}
+		done <- true // leak
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("can't acquire Mutex in 10 seconds")
+	}
+}

@@ -1,0 +1,42 @@
+// moby/moby#7559 (UDP userland proxy): the read loop takes connTrackLock, and when the
+// dial to the backend fails it logs and `continue`s without unlocking; the next packet's
+// Lock blocks the proxy forever.
+package kernels
+
+import (
+	"log"
+	"net"
+	"sync"
+)
+
+type connTrackKey struct{ port int }
+
+type UDPProxy struct {
+	listener       *net.UDPConn
+	backendAddr    *net.UDPAddr
+	connTrackTable map[connTrackKey]*net.UDPConn
+	connTrackLock  sync.Mutex
+}
+
+func (proxy *UDPProxy) Run() {
+	buf := make([]byte, 65507)
+	for {
+		n, from, err := proxy.listener.ReadFromUDP(buf)
+		if err != nil {
+			return
+		}
+		key := connTrackKey{from.Port}
+		proxy.connTrackLock.Lock() // leak
+		conn, hit := proxy.connTrackTable[key]
+		if !hit {
+			conn, err = net.DialUDP("udp", nil, proxy.backendAddr)
+			if err != nil {
+				log.Printf("can't proxy a datagram to udp/%s: %s", proxy.backendAddr, err)
+				continue
+			}
+			proxy.connTrackTable[key] = conn
+		}
+		proxy.connTrackLock.Unlock()
+		conn.Write(buf[:n])
+	}
+}

@@ -1,0 +1,354 @@
+// blocked-receive: a receive that no send or close can satisfy on some path, so the
+// goroutine waiting in it never wakes up.
+//
+//	ch := make(chan result)
+//	go func() {
+//		r, err := fetch()
+//		if err != nil {
+//			return                 ← related: leaves without sending
+//		}
+//		ch <- r
+//	}()
+//	r := <-ch                      ← reported: blocks forever on that path
+//
+// The other direction is the common test leak: a goroutine waits for a signal that the
+// function which started it sends or closes later, and the function returns (or the test
+// stops at t.Fatal) first.
+//
+//	stop := make(chan struct{})
+//	go func() { <-stop; srv.Close() }()   ← reported
+//	if err != nil {
+//		t.Fatal(err)                      ← related: the test ends, the goroutine waits on
+//	}
+//	close(stop)
+//
+// Also: a channel that nothing sends on or closes (not the function, its goroutines, nor a
+// same-package function it is handed to, through the package view), and a receive from a
+// nil channel that is never made. A receive in a select with another way out (a second case,
+// a default) is not blocked by this; a deferred close settles every path; channels that
+// escape where syntax cannot follow stay silent.
+import type { Node } from 'web-tree-sitter';
+import { defineRule } from '../src/engine/types.js';
+import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, topLevelFunction } from '../src/go/channels.js';
+import { enclosingFunction, type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
+import { walkFrom } from '../src/go/flow.js';
+import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
+import type { PackageView } from '../src/go/package.js';
+import { coreSummary, effectsOn } from '../src/go/summary.js';
+
+type MessageIds = 'senderReturns' | 'ownerReturns' | 'neverSent' | 'calleeNeverSends' | 'nilChannel';
+
+/** The op is a case of a select with another way out (another case, a default). */
+function choosing(op: ChanOp): boolean {
+  return !!op.select && op.select.namedChildren.filter((c) => c?.type === 'communication_case' || c?.type === 'default_case').length > 1;
+}
+
+/**
+ * A goroutine's loop that only ends through this receive: `for { select { case <-stop:
+ * return; case <-tick: … } }`. The goroutine runs until something is sent or closed on the
+ * channel (it does not block, but it never ends either: the same leak).
+ */
+function onlyWayOut(op: ChanOp): boolean {
+  const sel = op.select;
+  const own = op.selectCase;
+  if (!sel || !own || op.unit.kind !== 'go') return false;
+  let loop: Node | null = sel.parent;
+  while (loop && loop.type !== 'for_statement') {
+    if (loop.type === 'func_literal' || loop.type === 'function_declaration' || loop.type === 'method_declaration') return false;
+    loop = loop.parent;
+  }
+  const body = loop?.childForFieldName('body');
+  if (!loop || !body || loop.namedChildren.some((c) => c !== null && c.id !== body.id && c.type !== 'comment')) return false;
+  if (!exitFrom(own, loop)) return false;
+  // Every other way out of the loop is this case's.
+  const exits = body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement']).filter((x): x is Node => x !== null && enclosingFunction(x)?.id === enclosingFunction(loop!)?.id);
+  return exits.every((x) => own.startIndex <= x.startIndex && x.endIndex <= own.endIndex || (x.type === 'break_statement' && !x.namedChildCount && innermostBreakable(x)?.id !== loop!.id));
+}
+
+function innermostBreakable(b: Node): Node | null {
+  for (let p = b.parent; p; p = p.parent) if (['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'].includes(p.type)) return p;
+  return null;
+}
+
+/**
+ * `n` (a flow node) holds one of `ops`, or is the header of a loop whose body does: syntax
+ * cannot tell how often a loop runs, so a loop that sends is taken to send (`for i := 0; i <
+ * n; i++ { go … }` then `for i := 0; i < n; i++ { done <- true }` runs both or neither).
+ */
+function holds(n: Node, ops: ChanOp[]): boolean {
+  const loop = n.parent?.type === 'for_clause' ? n.parent.parent : n.parent?.type === 'for_statement' && n.parent.childForFieldName('body')?.id !== n.id ? n.parent : null;
+  // A select with a case that sends or closes may be the one that runs: it counts as doing it.
+  const sel = n.parent?.type === 'communication_case' ? n.parent.parent : null;
+  const scope = loop?.type === 'for_statement' ? loop : sel ?? n;
+  return ops.some((o) => scope.startIndex <= o.node.startIndex && o.node.endIndex <= scope.endIndex);
+}
+
+/** The function literal a go statement (or `g.Go(func…)`) starts. */
+function startedLiteral(unit: Node): Node | null {
+  const call = unit.type === 'go_statement' ? unit.namedChildren.find((c) => c?.type === 'call_expression') : unit;
+  const f = call?.type === 'call_expression' ? unparen(call.childForFieldName('function') ?? call) : null;
+  if (f?.type === 'func_literal') return f;
+  const arg = unit.type === 'call_expression' ? unit.childForFieldName('arguments')?.namedChild(0) : null;
+  return arg?.type === 'func_literal' ? arg : null;
+}
+
+/** `func main()` of package main, `init`: what they leave blocked ends with the process, or lives as long. */
+function processLong(facts: FileFacts, fn: Node): boolean {
+  const name = fn.childForFieldName('name')?.text;
+  if (fn.type !== 'function_declaration') return false;
+  if (name === 'init') return true;
+  return name === 'main' && facts.packageName() === 'main';
+}
+
+/**
+ * The first exit of `fn` (a goroutine's literal) reached from its entry without passing one
+ * of `ops`, nor a node where the goroutine reports on another channel the making function
+ * receives from (`errc <- err` beside `done <- v`), nor a select case that waits for a signal
+ * from the making function itself (`case <-stop: return` after the receiver is done).
+ */
+function skippingExit(facts: FileFacts, fn: Node, ops: ChanOp[], others: Channel[]): Node | undefined {
+  const reports = others.flatMap((c) => c.ops.filter((o) => (o.kind === 'send' || o.kind === 'close') && !o.deferred && c.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.kind === 'main')));
+  const signals = new Set(others.filter((c) => { const e = c.ops.filter((o) => o.kind === 'send' || o.kind === 'close'); return e.length > 0 && e.every((o) => o.unit.kind === 'main'); }).map((c) => c.name));
+  const exits = walkFrom(facts, fn, null, (n) => {
+    if (holds(n, ops) || holds(n, reports)) return 'stop';
+    if (n.parent?.type === 'communication_case' && n.parent.childForFieldName('communication')?.id === n.id) {
+      const name = caseReceiveName(n.parent);
+      if (name && signals.has(name)) return 'stop';
+    }
+    return undefined;
+  });
+  return exits?.[0];
+}
+
+/**
+ * Shape A: every goroutine that sends on or closes `ch` has a path that returns without
+ * doing it, while the making function waits in a plain receive. Goroutines that send in a
+ * loop (a worker pool feeding a counted receive) are left alone: syntax cannot count.
+ */
+function senderReturns(facts: FileFacts, ch: Channel, recv: ChanOp, all: Channel[]): Node | undefined {
+  // A range ends only at a close; a plain receive at a send or a close.
+  const enders = ch.ops.filter((o) => o.kind === 'close' || (o.kind === 'send' && recv.kind === 'recv'));
+  if (!enders.length || ch.ops.some((o) => (o.kind === 'send' || o.kind === 'close') && o.unit.kind === 'main') || enders.some((o) => o.deferred || o.inLoop)) return undefined;
+  const units = new Map<number, ChanOp[]>();
+  for (const o of enders) units.set(o.unit.node.id, [...(units.get(o.unit.node.id) ?? []), o]);
+  let first: Node | undefined;
+  for (const ops of units.values()) {
+    const lit = startedLiteral(ops[0]!.unit.node);
+    // The goroutine's own body (a literal); ops inside a callee it runs are not walked.
+    if (!lit || ops.some((o) => flowFunction(o.node)?.fn.id !== lit.id)) return undefined;
+    const exit = skippingExit(facts, lit, ops, all.filter((c) => c !== ch));
+    if (!exit) return undefined;
+    if (!first || exit.startIndex < first.startIndex) first = exit;
+  }
+  return recv.unit.kind === 'main' ? first : undefined;
+}
+
+/**
+ * Shape B: a goroutine waits in a plain receive for the making function, which sends or
+ * closes later; a path of the making function from the go statement leaves (returns, or a
+ * test stops at t.Fatal) before any of them.
+ */
+function ownerReturns(facts: FileFacts, ch: Channel, recv: ChanOp, inTest: boolean): Node | undefined {
+  const enders = ch.ops.filter((o) => o.kind === 'send' || o.kind === 'close');
+  if (!enders.length || enders.some((o) => o.unit.kind !== 'main')) return undefined;
+  const go = recv.unit.node;
+  if (go.type !== 'go_statement' || flowFunction(go)?.fn.id !== ch.owner.id || processLong(facts, ch.owner)) return undefined;
+  const start = statementOf(go, ch.owner);
+  if (!start) return undefined;
+  // A send before the go statement (a semaphore filled first), a close deferred before it, or a
+  // send in a loop around it may be what the goroutine receives.
+  if (enders.some((o) => o.node.startIndex < go.startIndex || (o.unit.inLoop && o.inLoop))) return undefined;
+  for (let p = go.parent; p && p.id !== ch.owner.id; p = p.parent) if (p.type === 'for_statement' && holds(p, enders)) return undefined;
+  const exits = walkFrom(facts, ch.owner, start, (n) => (holds(n, enders) ? 'stop' : undefined), { testStopExits: inTest });
+  return exits?.[0];
+}
+
+/**
+ * Shape C: the only other uses of the channel are calls of same-package functions (any
+ * file) that neither send on it, close it, nor pass it further, by their summaries.
+ */
+function calleesNeverSend(view: PackageView, facts: FileFacts, ch: Channel): { callee: string; recv: Node } | undefined {
+  if (ch.escapes !== 'passed to a function this file does not show') return undefined;
+  let callee: string | undefined;
+  let recv: Node | undefined;
+  for (const id of facts.uses(ch.owner, ch.name)) {
+    if (id.id === ch.declared.id) continue;
+    const up = unparenUp(id);
+    const p = up.parent;
+    if (p?.type === 'unary_expression' && p.child(0)?.type === '<-') {
+      // A plain receive of the making function (not one of a select with a way out).
+      const stmt = unparenUp(p).parent;
+      const sel = stmt?.type === 'communication_case' || stmt?.parent?.type === 'communication_case' ? (stmt.type === 'communication_case' ? stmt : stmt.parent)!.parent : null;
+      if (!recv && flowFunction(p)?.fn.id === ch.owner.id && (!sel || sel.namedChildren.filter((c) => c?.type === 'communication_case' || c?.type === 'default_case').length === 1)) recv = p;
+      continue;
+    }
+    if (p?.type === 'binary_expression') continue;
+    if (p?.type === 'argument_list') {
+      const call = p.parent!;
+      const f = call.childForFieldName('function');
+      if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'cap')) continue;
+      const key = view.calleeKey(call, facts);
+      const s = key ? view.summaryOf(coreSummary, key) : undefined;
+      const i = p.namedChildren.filter((a) => a !== null && a.type !== 'comment').findIndex((a) => a!.id === up.id);
+      if (!s || i < 0 || s.variadic) return undefined;
+      if (effectsOn(s, `$${i}`).some((e) => e.op !== 'recv' && e.op !== 'range')) return undefined;
+      callee ??= f?.text;
+      continue;
+    }
+    return undefined;
+  }
+  return callee && recv ? { callee, recv } : undefined;
+}
+
+export default defineRule<MessageIds>({
+  meta: {
+    id: 'blocked-receive',
+    title: 'Receive that no send or close can satisfy',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['goroutine', 'channel', 'memory'],
+    docs: {
+      whatItDoes:
+        'Finds a plain channel receive (`<-ch`, `v, ok := <-ch`, `for v := range ch`) that can wait forever: every goroutine that would send on or close the channel has a path that returns first (an error path); the function that would send or close it returns first, or a test stops at `t.Fatal` first, while a goroutine it started waits; nothing sends on or closes the channel at all (including the same-package functions it is handed to); or the channel is nil because it is declared and never made.',
+      whyIsThisBad:
+        'A receive waits until a value or a close arrives. When the only sender returned on an error path, the receiving goroutine waits forever, with its stack and everything it references: a goroutine leak that grows with every failed request, or a test that hangs (and leaks into the next test) instead of failing.',
+      example: `package fetch
+
+func first(get func() (string, error)) string {
+	ch := make(chan string)
+	go func() {
+		v, err := get()
+		if err != nil {
+			return
+		}
+		ch <- v
+	}()
+	return <-ch
+}
+`,
+      useInstead: `package fetch
+
+func first(get func() (string, error)) (string, error) {
+	type result struct {
+		v   string
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := get()
+		ch <- result{v, err} // every path sends
+	}()
+	r := <-ch
+	return r.v, r.err
+}
+`,
+    },
+    messages: {
+      senderReturns:
+        'receive from {{name}} blocks forever when the goroutine that sends on it returns on line {{line}} without sending (this goroutine and everything it references leak); send or close {{name}} on every path of the sender, e.g. defer close({{name}})',
+      ownerReturns:
+        'goroutine blocks forever receiving from {{name}} when the function {{how}} on line {{line}} before sending on or closing it (the goroutine leaks); defer close({{name}}) before that point, or send on every path',
+      neverSent: 'receive from {{name}} blocks forever: nothing sends on or closes {{name}} (made on line {{line}}); send the value, close the channel, or remove the receive',
+      calleeNeverSends: 'receive from {{name}} blocks forever: {{callee}}, which is given {{name}}, never sends on or closes it; send or close it in {{callee}}',
+      nilChannel: 'receive from {{name}} blocks forever: {{name}} is a nil channel (declared on line {{line}} and never made); initialize it with make',
+    },
+    triggers: ['<-'],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const inTest = ctx.filePath.endsWith('_test.go');
+    const channels = channelFacts(facts);
+    const reported = new Set<number>();
+    const report = (op: ChanOp, messageId: MessageIds, related: Node, data: Record<string, string | number>, relMsg: string) => {
+      if (reported.has(op.node.id)) return;
+      reported.add(op.node.id);
+      ctx.report({ node: op.node.type === 'for_statement' ? (op.node.namedChildren.find((c) => c?.type === 'range_clause') ?? op.node) : op.node, messageId, data, related: [{ node: related, message: relMsg }] });
+    };
+    const check = (fn: Node) => {
+      for (const ch of channels.of(fn).channels) {
+        const recvs = ch.ops.filter((o) => (o.kind === 'recv' || o.kind === 'range') && (!choosing(o) || onlyWayOut(o)) && !o.deferred);
+        const line = ch.make.startPosition.row + 1;
+        if (!ch.escapes) {
+          if (!recvs.length) continue;
+          const enders = ch.ops.filter((o) => o.kind === 'send' || o.kind === 'close');
+          if (!enders.length) {
+            // Receives only: nothing can ever satisfy them (unless another select case or the process ends).
+            if (!processLong(facts, ch.owner)) report(recvs[0]!, 'neverSent', ch.make, { name: ch.name, line }, `${ch.name} is made here`);
+            continue;
+          }
+          // `if len(ch) > 0 { <-ch }`: a receive of what is known to be buffered.
+          if (new RegExp(`\\blen\\(\\s*${ch.name}\\s*\\)`).test(ch.owner.text)) continue;
+          const main = recvs.find((r) => r.unit.kind === 'main');
+          const skip = main && senderReturns(facts, ch, main, channels.of(fn).channels);
+          if (main && skip) {
+            report(main, 'senderReturns', skip, { name: ch.name, line: skip.startPosition.row + 1 }, 'the sending goroutine can return here without sending');
+            continue;
+          }
+          for (const r of recvs.filter((x) => x.unit.kind === 'go')) {
+            const exit = ownerReturns(facts, ch, r, inTest);
+            if (!exit) continue;
+            // One finding per channel: the other goroutines waiting on it leak for the same reason.
+            const how = exit.type === 'return_statement' ? 'returns' : exit.type === 'expression_statement' ? 'stops the test' : 'ends';
+            report(r, 'ownerReturns', exit, { name: ch.name, line: exit.startPosition.row + 1, how }, `the function ${how} here without sending on or closing ${ch.name}`);
+            break;
+          }
+          continue;
+        }
+        const found = calleesNeverSend(ctx.pkg, facts, ch);
+        if (found && !processLong(facts, ch.owner) && !reported.has(found.recv.id)) {
+          reported.add(found.recv.id);
+          ctx.report({ node: found.recv, messageId: 'calleeNeverSends', data: { name: ch.name, callee: found.callee }, related: [{ node: ch.make, message: `${ch.name} is made here` }] });
+        }
+      }
+    };
+    const perFunction = channels.handlers(check);
+    return {
+      source_file() {
+        perFunction.source_file();
+        nilChannels(facts, (recv, decl, name) => {
+          if (reported.has(recv.id)) return;
+          reported.add(recv.id);
+          ctx.report({ node: recv, messageId: 'nilChannel', data: { name, line: decl.startPosition.row + 1 }, related: [{ node: decl, message: `${name} is declared here and never made` }] });
+        });
+      },
+    };
+  },
+});
+
+/**
+ * `var ch chan T` in a function, never assigned, never passed or taken the address of: every
+ * plain receive from it blocks forever (one in a select with other cases is the nil-channel
+ * idiom that disables a case, and stays silent).
+ */
+function nilChannels(facts: FileFacts, found: (recv: Node, decl: Node, name: string) => void): void {
+  for (const t of channelFacts(facts).channelTypes()) {
+    const spec = t.parent;
+    if (spec?.type !== 'var_spec' || spec.childForFieldName('type')?.id !== t.id || spec.childForFieldName('value')) continue;
+    const owner = topLevelFunction(spec);
+    if (!owner) continue;
+    for (const name of spec.childrenForFieldName('name')) {
+      if (!name) continue;
+      const where = facts.resolveName(name.text, name);
+      if (typeof where !== 'object') continue;
+      let ok = true;
+      const recvs: Node[] = [];
+      for (const id of facts.uses(where, name.text)) {
+        if (id.id === name.id) continue;
+        const up = unparenUp(id);
+        const p = up.parent;
+        if (p?.type === 'unary_expression' && p.child(0)?.type === '<-') {
+          const cc = p.parent?.type === 'expression_statement' || p.parent?.type === 'expression_list' ? p.parent.parent : p.parent;
+          const inCase = cc?.type === 'communication_case' || cc?.type === 'receive_statement';
+          if (!inCase) recvs.push(p);
+          continue;
+        }
+        // `ch == nil`, and sends, which block on a nil channel too.
+        if (p?.type === 'binary_expression' || (p?.type === 'send_statement' && p.childForFieldName('channel')?.id === up.id)) continue;
+        ok = false;
+        break;
+      }
+      if (ok && literalRun(where) !== 'go') for (const r of recvs) found(r, name, name.text);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// lock-not-released: a mutex locked and then left locked on some path out of the function,
+// `defer mu.Lock()` where Unlock was meant, and a lock released by the other kind of unlock.
+//
+//	mu.Lock()                      ← reported: not released on the path below
+//	if err != nil {
+//		return err                 ← related: reached with mu still locked
+//	}
+//	mu.Unlock()
+//
+// A function that never releases the mutex itself is taking it for its caller (a `lock()`
+// helper, a Lock wrapper), and one whose first operation on it is a release runs with it
+// held (`…Locked` helpers that unlock around slow work and lock again): both stay silent,
+// as do paths that hand the lock on (a deferred or later release, a same-package callee
+// that releases it, a goroutine or closure that does, `return mu.Unlock`, the mutex passed
+// to other code) and paths that end in panic, os.Exit or t.Fatal.
+import type { Node } from 'web-tree-sitter';
+import { defineRule } from '../src/engine/types.js';
+import { acquiresByName, calleeReleases, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, releaseOf, walkHeld } from '../src/go/locks.js';
+
+type MessageIds = 'notReleased' | 'deferLock' | 'mismatch';
+
+export default defineRule<MessageIds>({
+  meta: {
+    id: 'lock-not-released',
+    title: 'Mutex left locked on a path out of the function',
+    severity: 'warning',
+    precision: 'high',
+    tags: ['goroutine', 'deadlock', 'mutex'],
+    docs: {
+      whatItDoes:
+        'Finds `mu.Lock()` or `mu.RLock()` followed by a path to a return (often an error path) that neither unlocks `mu` nor has a deferred unlock, in a function that releases `mu` on its other paths; `defer mu.Lock()` written where `defer mu.Unlock()` was meant; and a `Lock` released with `RUnlock`, or an `RLock` with `Unlock`. Functions that take a lock for their caller (they never release it, or their name says so: `lock`, `acquire`, `…Locked`) and paths that hand the lock on (to a callee, a goroutine, a returned closure) are left alone.',
+      whyIsThisBad:
+        'A mutex left locked blocks every goroutine that locks it next, forever: request handlers pile up behind it, each holding its stack and everything it references, until the process is restarted. The early return that skips the unlock is usually an error path that tests rarely take, so the deadlock shows up in production.',
+      example: `package cache
+
+import "sync"
+
+type Cache struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (c *Cache) Put(k, v string) bool {
+	c.mu.Lock()
+	if k == "" {
+		return false
+	}
+	c.items[k] = v
+	c.mu.Unlock()
+	return true
+}
+`,
+      useInstead: `package cache
+
+import "sync"
+
+type Cache struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (c *Cache) Put(k, v string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k == "" {
+		return false
+	}
+	c.items[k] = v
+	return true
+}
+`,
+    },
+    messages: {
+      notReleased:
+        '{{name}}.{{verb}}() is still held when the function returns on line {{line}}, so every later {{name}}.Lock() blocks forever; call {{name}}.{{release}}() before that return, or defer {{name}}.{{release}}() right after locking',
+      deferLock: 'defer {{name}}.{{verb}}() locks {{name}} again when the function returns instead of unlocking it (the next Lock blocks forever); write defer {{name}}.{{release}}()',
+      mismatch: '{{name}}.{{verb}}() releases the lock taken by {{name}}.{{acquire}}() on line {{line}} with the wrong kind of unlock (a fatal error at run time); use {{name}}.{{release}}()',
+    },
+    triggers: ['.Lock()', '.RLock()'],
+    defaultOptions: {},
+  },
+  create(ctx) {
+    const { facts } = ctx;
+    const check = (fn: Node, ops: LockOp[]) => {
+      if (acquiresByName(fn)) return;
+      const keys = new Set(ops.map((o) => o.key));
+      for (const key of keys) {
+        const mine = ops.filter((o) => o.key === key);
+        const direct = mine.filter((o) => !o.deferred);
+        if (handedOff(ctx.pkg, facts, fn, mine[0]!)) continue;
+        // Entered with the lock held (`…Locked`): it releases before it takes.
+        if (direct.length && !isAcquire(direct[0]!.verb)) continue;
+        for (const d of mine.filter((o) => o.deferred && isAcquire(o.verb) && o.call.parent?.type === 'defer_statement')) {
+          const before = direct.filter((o) => o.call.startIndex < d.call.startIndex);
+          const last = before[before.length - 1];
+          if (last && isAcquire(last.verb)) {
+            ctx.report({
+              node: d.call,
+              messageId: 'deferLock',
+              data: { name: d.text, verb: d.verb, release: releaseOf(d.verb) },
+              related: [{ node: last.call, message: `${d.text} is locked here` }],
+            });
+          }
+        }
+        // A function that never releases the mutex is taking it for its caller.
+        const releases = mine.some((o) => !isAcquire(o.verb)) || calleeReleases(ctx.pkg, facts, fn, mine[0]!);
+        if (!releases) continue;
+        for (const a of direct.filter((o) => isAcquire(o.verb))) {
+          // A deferred release registered before it covers every later exit.
+          if (mine.some((o) => o.deferred && !isAcquire(o.verb) && o.call.startIndex < a.call.startIndex)) continue;
+          if (guardedPair(a, mine)) continue;
+          const wrong: LockOp[] = [];
+          const seen = new Set<number>();
+          const exits =
+            walkHeld(ctx.pkg, facts, a, { deferredReleases: true, anyCalleeRelease: true, released: (o) => o.verb !== releaseOf(a.verb) && wrong.push(o) }, () => undefined) ?? [];
+          for (const w of wrong) {
+            if (seen.has(w.call.id) || declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
+            seen.add(w.call.id);
+            ctx.report({
+              node: w.call,
+              messageId: 'mismatch',
+              data: { name: w.text, verb: w.verb, acquire: a.verb, release: releaseOf(a.verb), line: a.call.startPosition.row + 1 },
+              related: [{ node: a.call, message: `${a.text}.${a.verb}() is taken here` }],
+            });
+          }
+          const exit = exits[0];
+          if (!exit) continue;
+          const line = exit.startPosition.row + 1;
+          ctx.report({
+            node: a.call,
+            messageId: 'notReleased',
+            data: { name: a.text, verb: a.verb, release: releaseOf(a.verb), line },
+            related: [{ node: exit, message: exit.type === 'return_statement' ? `this return is reached with ${a.text} locked` : `the function ends here with ${a.text} locked` }],
+          });
+        }
+      }
+    };
+    return {
+      source_file() {
+        const locks = lockFacts(facts);
+        const fns = new Map<number, { fn: Node; ops: LockOp[] }>();
+        for (const o of locks.all()) {
+          const e = fns.get(o.fn.id);
+          if (e) e.ops.push(o);
+          else fns.set(o.fn.id, { fn: o.fn, ops: [o] });
+        }
+        for (const { fn, ops } of fns.values()) check(fn, ops);
+      },
+    };
+  },
+});

@@ -1,0 +1,31 @@
+// What the command line concludes from results, shared by a scan and by `merge`: the exit
+// code, and the file text that fingerprints are computed from.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { FileResult } from '../engine/types.js';
+
+export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+
+/** File text for fingerprints (SARIF, baselines), read once per file. */
+export function textReader(cwd: string): (filePath: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (f) => {
+    if (!cache.has(f)) {
+      try {
+        cache.set(f, readFileSync(resolve(cwd, f), 'utf8'));
+      } catch {
+        cache.set(f, undefined);
+      }
+    }
+    return cache.get(f);
+  };
+}
+
+/** The one exit rule: 1 when anything is reported (errors, or more warnings than --max-warnings, default 0), else 0. */
+export function findingsExit(results: FileResult[], maxWarnings = 0): number {
+  let errors = 0;
+  let warnings = 0;
+  for (const r of results) for (const d of r.diagnostics) d.severity === 'error' ? errors++ : warnings++;
+  return errors > 0 || warnings > maxWarnings ? EXIT.findings : EXIT.clean;
+}
+

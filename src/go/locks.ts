@@ -1,0 +1,722 @@
+// Mutexes, from syntax: the Lock/RLock/Unlock/RUnlock calls of a file, which mutex each one
+// names, which function's flow it belongs to, what a node of that flow does to a mutex
+// (releases it, takes it, hands it over, directly or through a same-package callee), and
+// the mutex's type when the code writes it down. Plus a summary kind: what a function does
+// to the mutexes its caller can name (its receiver's, its parameters', the package's), in
+// order, so that a caller knows whether calling it takes a lock it already holds.
+//
+//	func (s *Store) Put(k string, v V) {      ops: s.mu Lock, s.mu Unlock (deferred)
+//		s.mu.Lock()                            held from here…
+//		defer s.mu.Unlock()
+//		s.evictLocked()                         (a callee: its first op on recv.mu is none)
+//		s.flush()                               …to every exit; flush's first op on recv.mu is
+//	}                                           an acquire: a double lock through a callee
+//
+// Mutex identity is the operand's text with the scope its root name is declared in
+// (`f123:s.mu`, `pkg:mu`): the same text in the same function names the same mutex unless
+// the root is bound again (a range variable) or the text goes through an index or a call
+// (`locks[i]`), which the rules treat with care.
+import type { Node } from 'web-tree-sitter';
+import type { PackageView, SummaryKind, FunctionSyntax } from './package.js';
+import type { DeclKey } from './pkgindex.js';
+import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
+import { definitions } from './decls.js';
+import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope } from './summary.js';
+import { callOfName, wordNodes } from './words.js';
+import { type Visit, walkFrom } from './flow.js';
+
+export type LockVerb = 'Lock' | 'RLock' | 'Unlock' | 'RUnlock';
+const VERBS: LockVerb[] = ['Lock', 'RLock', 'Unlock', 'RUnlock'];
+
+export function isAcquire(v: LockVerb): boolean {
+  return v === 'Lock' || v === 'RLock';
+}
+
+/** The release that matches an acquire (`Lock` → `Unlock`). */
+export function releaseOf(v: LockVerb): LockVerb {
+  return v === 'RLock' ? 'RUnlock' : 'Unlock';
+}
+
+export interface MutexRef {
+  /** Scope of the root name and the operand's text: `f123:s.mu`, `pkg:mu`. */
+  key: string;
+  /** The root identifier (`s` of `s.mu`). */
+  root: Node;
+  /** The text goes through an index or a call: equal text may name another mutex. */
+  indexed: boolean;
+  /** The operand's text, whitespace removed (`s.mu`). */
+  text: string;
+}
+
+export interface LockOp extends MutexRef {
+  /** The call `X.Lock()`. */
+  call: Node;
+  verb: LockVerb;
+  operand: Node;
+  /**
+   * The function whose flow the call is part of: its innermost function declaration or
+   * literal, where literals called in place (`func(){…}()`) and deferred ones count as part
+   * of their parent's flow.
+   */
+  fn: Node;
+  /** Runs when `fn` returns: `defer mu.Unlock()`, or inside `defer func(){…}()`. */
+  deferred: boolean;
+}
+
+/** How a function literal runs relative to the code around it. */
+export function literalRun(lit: Node): 'inline' | 'defer' | 'go' | 'other' {
+  const up = unparenUp(lit);
+  const call = up.parent;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== up.id) return 'other';
+  const stmt = unparenUp(call).parent;
+  return stmt?.type === 'go_statement' ? 'go' : stmt?.type === 'defer_statement' ? 'defer' : 'inline';
+}
+
+/** The function whose flow `n` is part of (in-place and deferred literals are transparent), and whether `n` runs deferred. */
+export function flowFunction(n: Node): { fn: Node; deferred: boolean } | undefined {
+  let deferred = unparenUp(n).parent?.type === 'defer_statement';
+  for (let f = enclosingFunction(n); f; f = enclosingFunction(f)) {
+    if (f.type !== 'func_literal') return { fn: f, deferred };
+    const run = literalRun(f);
+    if (run === 'defer') deferred = true;
+    else if (run !== 'inline') return { fn: f, deferred };
+  }
+  return undefined;
+}
+
+/** The mutex an operand names (`s.mu`, `mu`, `s` with an embedded mutex, `locks[i]`). */
+export function mutexRef(facts: FileFacts, operand: Node): MutexRef | undefined {
+  let cur: Node | null = unparen(operand);
+  let indexed = false;
+  while (cur && cur.type !== 'identifier') {
+    if (cur.type === 'selector_expression') cur = cur.childForFieldName('operand');
+    else if (cur.type === 'index_expression' || cur.type === 'call_expression') {
+      indexed = true;
+      cur = cur.childForFieldName(cur.type === 'call_expression' ? 'function' : 'operand');
+    } else if (cur.type === 'unary_expression' && (cur.child(0)?.type === '*' || cur.child(0)?.type === '&')) cur = cur.childForFieldName('operand');
+    else if (cur.type === 'parenthesized_expression' && cur.namedChildCount === 1) cur = cur.namedChild(0);
+    else return undefined;
+  }
+  if (!cur) return undefined;
+  const where = facts.resolveName(cur.text, cur);
+  let scope: string;
+  if (typeof where === 'object') scope = `f${where.id}`;
+  else if (facts.imports().byAlias.has(cur.text)) scope = 'imp';
+  else scope = 'pkg';
+  const text = unparen(operand).text.replace(/\s+/g, '');
+  return { key: `${scope}:${text}`, root: cur, indexed, text };
+}
+
+/** The lock operation a call is (`X.Lock()` with no arguments on a value, not a package), or undefined. */
+export function lockCallOf(facts: FileFacts, call: Node): LockOp | undefined {
+  if (call.type !== 'call_expression') return undefined;
+  const f = call.childForFieldName('function');
+  if (f?.type !== 'selector_expression') return undefined;
+  const verb = f.childForFieldName('field')?.text as LockVerb | undefined;
+  if (!verb || !VERBS.includes(verb)) return undefined;
+  const args = call.childForFieldName('arguments');
+  if (args && args.namedChildren.some((a) => a !== null && a.type !== 'comment')) return undefined;
+  const operand = f.childForFieldName('operand');
+  if (!operand || facts.qualified(f)) return undefined;
+  const ref = mutexRef(facts, operand);
+  const where = ref && flowFunction(call);
+  if (!ref || !where) return undefined;
+  return { ...ref, call, verb, operand, fn: where.fn, deferred: where.deferred };
+}
+
+/** Every lock operation of a file, found from the verbs in its text, memoized. */
+export class LockFacts {
+  private allMemo?: LockOp[];
+  private readonly byFn = new Map<number, LockOp[]>();
+
+  constructor(readonly facts: FileFacts) {}
+
+  all(): LockOp[] {
+    if (this.allMemo) return this.allMemo;
+    const out: LockOp[] = [];
+    for (const w of wordNodes(this.facts.root, this.facts.text, VERBS)) {
+      if (w.type !== 'field_identifier') continue;
+      const call = callOfName(w);
+      const op = call && lockCallOf(this.facts, call);
+      if (op) out.push(op);
+    }
+    this.allMemo = out;
+    return out;
+  }
+
+  /** The operations that are part of `fn`'s flow, in text order. */
+  of(fn: Node): LockOp[] {
+    let list = this.byFn.get(fn.id);
+    if (!list) this.byFn.set(fn.id, (list = this.all().filter((o) => o.fn.id === fn.id)));
+    return list;
+  }
+
+  /** The operations inside node `n` (by offsets) that belong to `fn`'s flow. */
+  inside(n: Node, fn: Node): LockOp[] {
+    return this.of(fn).filter((o) => n.startIndex <= o.call.startIndex && o.call.endIndex <= n.endIndex);
+  }
+}
+
+const lockMemo = new WeakMap<FileFacts, LockFacts>();
+
+export function lockFacts(facts: FileFacts): LockFacts {
+  let l = lockMemo.get(facts);
+  if (!l) lockMemo.set(facts, (l = new LockFacts(facts)));
+  return l;
+}
+
+/** The calls inside node `n` that belong to `fn`'s flow (not those of goroutines or stored closures it makes). */
+export function callsInFlow(n: Node, fn: Node): Node[] {
+  const calls = n.type === 'call_expression' ? [n] : [];
+  for (const c of n.descendantsOfType('call_expression')) if (c) calls.push(c);
+  return calls.filter((c) => flowFunction(c)?.fn.id === fn.id);
+}
+
+// ---------------------------------------------------------------------------------------
+// The lock summary: per function, the first thing it does to each mutex a caller can name.
+
+export type FirstOp = 'acquire' | 'racquire' | 'release';
+
+export interface LockEffect {
+  /** A summary target: `recv.mu`, `recv` (an embedded mutex), `$0`, `var:mu`. */
+  target: string;
+  op: FirstOp;
+  /** Only on some paths (in an if, a case, a loop), or through a callee that does it so. */
+  cond: boolean;
+  at: Site;
+}
+
+export interface LockSummary {
+  /** Per target, the first operation on it when the function runs (deferred ones aside). */
+  first: LockEffect[];
+  /** Targets it releases anywhere (deferred too), itself or through callees. */
+  releases: string[];
+}
+
+type LockEvent =
+  | { pos: number; kind: 'op'; target: string; verb: LockVerb; deferred: boolean; cond: boolean; at: Site }
+  | { pos: number; kind: 'call'; callee: DeclKey; recv?: string; args: [number, string][]; deferred: boolean; cond: boolean; at: Site };
+
+const BRANCHES = new Set(['expression_case', 'type_case', 'communication_case', 'default_case', 'for_statement']);
+
+/** `n` runs only on some paths of `fn`: in an if's branch, a case, or a loop body. */
+export function conditional(n: Node, fn: Node): boolean {
+  let cur = n;
+  for (let p = n.parent; p && p.id !== fn.id; cur = p, p = p.parent) {
+    if (BRANCHES.has(p.type)) return true;
+    if (p.type === 'if_statement' && (p.childForFieldName('consequence')?.id === cur.id || p.childForFieldName('alternative')?.id === cur.id)) return true;
+  }
+  return false;
+}
+
+function siteOf(file: string, n: Node): Site {
+  return { file: file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1), line: n.startPosition.row + 1, column: n.startPosition.column + 1 };
+}
+
+function lockLocal(fx: FunctionSyntax): LockEvent[] {
+  const fn = fx.decl.node;
+  const facts = fx.decl.facts;
+  const sc = targetScope(fn, facts, fx.view);
+  const events: LockEvent[] = [];
+  for (const op of lockFacts(facts).of(fn)) {
+    const target = targetIn(op.operand, sc);
+    if (target) events.push({ pos: op.call.startIndex, kind: 'op', target, verb: op.verb, deferred: op.deferred, cond: conditional(op.call, fn), at: siteOf(fx.decl.file, op.call) });
+  }
+  const body = fn.childForFieldName('body');
+  if (body && /\w\s*\(/.test(body.text)) {
+    for (const call of callsInFlow(body, fn)) {
+      if (lockCallOf(facts, call)) continue;
+      if (unparenUp(call).parent?.type === 'go_statement') continue;
+      const callee = fx.calleeKey(call);
+      if (!callee) continue;
+      const f = call.childForFieldName('function');
+      const operand = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
+      const recv = operand ? targetIn(operand, sc) : undefined;
+      const args: [number, string][] = [];
+      (call.childForFieldName('arguments')?.namedChildren ?? [])
+        .filter((a): a is Node => a !== null && a.type !== 'comment')
+        .forEach((a, i) => {
+          const e = unparen(a);
+          const inner = e.type === 'unary_expression' && e.child(0)?.type === '&' ? e.childForFieldName('operand') : e;
+          const t = inner && targetIn(inner, sc);
+          if (t) args.push([i, t]);
+        });
+      const where = flowFunction(call);
+      events.push({
+        pos: call.startIndex,
+        kind: 'call',
+        callee,
+        ...(recv ? { recv } : {}),
+        args,
+        deferred: where?.deferred ?? false,
+        cond: conditional(call, fn),
+        at: siteOf(fx.decl.file, call),
+      });
+    }
+  }
+  return events.sort((a, b) => a.pos - b.pos);
+}
+
+function lockCombine(events: LockEvent[], callee: (key: DeclKey) => LockSummary | undefined): LockSummary {
+  const first = new Map<string, LockEffect>();
+  const releases = new Set<string>();
+  for (const e of events) {
+    if (e.kind === 'op') {
+      if (!isAcquire(e.verb)) releases.add(e.target);
+      // A deferred acquire runs at the end (`defer mu.Lock()` re-takes the caller's lock).
+      if (e.deferred && isAcquire(e.verb)) continue;
+      if (!first.has(e.target)) first.set(e.target, { target: e.target, op: e.verb === 'Lock' ? 'acquire' : e.verb === 'RLock' ? 'racquire' : 'release', cond: e.cond, at: e.at });
+      continue;
+    }
+    const s = callee(e.callee);
+    if (!s) continue;
+    const pass = { ...(e.recv ? { recv: e.recv } : {}), args: e.args };
+    for (const r of s.releases) {
+      const t = mapTarget(r, pass);
+      if (t) releases.add(t);
+    }
+    if (e.deferred) continue;
+    for (const f of s.first) {
+      const t = mapTarget(f.target, pass);
+      if (t && !first.has(t)) first.set(t, { target: t, op: f.op, cond: f.cond || e.cond, at: f.at });
+    }
+  }
+  return {
+    first: [...first.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)),
+    releases: [...releases].sort(),
+  };
+}
+
+function lockJoin(a: LockSummary, b: LockSummary): LockSummary {
+  const first = new Map(a.first.map((f) => [f.target, f]));
+  for (const f of b.first) {
+    const known = first.get(f.target);
+    // Build-tag variants that disagree: only some of them do it.
+    if (!known) first.set(f.target, { ...f, cond: true });
+    else if (known.op !== f.op) first.set(f.target, { ...known, cond: true });
+  }
+  return { first: [...first.values()].sort((x, y) => (x.target < y.target ? -1 : x.target > y.target ? 1 : 0)), releases: [...new Set([...a.releases, ...b.releases])].sort() };
+}
+
+/** What a function does first to each mutex its caller can name, and which it releases. */
+export const lockSummary: SummaryKind<LockEvent[], LockSummary> = { id: 'locks', local: lockLocal, combine: lockCombine, join: lockJoin };
+
+/**
+ * The caller's mutex a callee's summary target stands for at a call: `recv.mu` at
+ * `s.flush()` is `s.mu`; `$0` at `unlockIt(&s.mu)` is `s.mu`; `var:mu` is the package's mu.
+ */
+export function callerMutex(facts: FileFacts, call: Node, target: string): MutexRef | undefined {
+  const parts = target.split('.');
+  const root = parts[0]!;
+  const rest = parts.slice(1);
+  let base: Node | null | undefined;
+  if (root === 'recv') {
+    const f = call.childForFieldName('function');
+    base = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
+  } else if (root.startsWith('$')) {
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => a !== null && a.type !== 'comment');
+    base = args[Number(root.slice(1))];
+    const e = base && unparen(base);
+    if (e?.type === 'unary_expression' && e.child(0)?.type === '&') base = e.childForFieldName('operand');
+  } else if (root.startsWith('var:')) {
+    const text = [root.slice(4), ...rest].join('.');
+    return { key: `pkg:${text}`, root: call, indexed: false, text };
+  }
+  if (!base) return undefined;
+  const ref = mutexRef(facts, base);
+  if (!ref) return undefined;
+  const text = [ref.text, ...rest].join('.');
+  return { ...ref, key: `${ref.key.slice(0, ref.key.indexOf(':'))}:${text}`, text };
+}
+
+/** What the same-package calls inside a flow node do to mutex `m`, from their summaries. */
+export function calleeEffects(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): { call: Node; first?: LockEffect; releases: boolean }[] {
+  const out: { call: Node; first?: LockEffect; releases: boolean }[] = [];
+  if (!/\w\s*\(/.test(n.text)) return out;
+  for (const call of callsInFlow(n, fn)) {
+    if (lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement') continue;
+    // Deferred calls run at the return, after the deferred unlocks registered later.
+    const deferred = flowFunction(call)?.deferred ?? false;
+    const key = view.calleeKey(call, facts);
+    const s = key ? view.summaryOf(lockSummary, key) : undefined;
+    if (!s) continue;
+    let first: LockEffect | undefined;
+    let releases = false;
+    for (const f of s.first) if (!first && !deferred && callerMutex(facts, call, f.target)?.key === m.key) first = f;
+    for (const r of s.releases) if (!releases && callerMutex(facts, call, r)?.key === m.key) releases = true;
+    if (first || releases) out.push({ call, ...(first ? { first } : {}), releases });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Types: what the code writes down about a mutex.
+
+export type MutexType = 'Mutex' | 'RWMutex';
+
+/** `sync.Mutex`, `*sync.RWMutex` (as the file imports sync) → the kind; anything else undefined. */
+function syncMutexType(facts: FileFacts, t: Node | null | undefined): MutexType | undefined {
+  let cur = t ?? null;
+  while (cur && (cur.type === 'pointer_type' || cur.type === 'parenthesized_type')) cur = cur.namedChild(0);
+  if (cur?.type !== 'qualified_type') return undefined;
+  const pkg = cur.childForFieldName('package')?.text;
+  const name = cur.childForFieldName('name')?.text;
+  if (!pkg || (name !== 'Mutex' && name !== 'RWMutex')) return undefined;
+  return facts.imports().byAlias.get(pkg) === 'sync' ? name : undefined;
+}
+
+/** `&sync.Mutex{}`, `sync.RWMutex{}`, `new(sync.Mutex)` → the kind. */
+function valueMutexType(facts: FileFacts, v: Node | null | undefined): MutexType | undefined {
+  let e = v ? unparen(v) : null;
+  if (e?.type === 'unary_expression' && e.child(0)?.type === '&') e = e.childForFieldName('operand');
+  if (e?.type === 'composite_literal') return syncMutexType(facts, e.childForFieldName('type'));
+  if (e?.type === 'call_expression' && e.childForFieldName('function')?.text === 'new') return syncMutexType(facts, e.childForFieldName('arguments')?.namedChild(0));
+  return undefined;
+}
+
+/**
+ * The sync type of the mutex an operand names, when the code writes it down: a local or
+ * parameter declared with it, a package variable, a field of a package struct type (or a
+ * struct type that embeds it, for `s.Lock()`). Undefined when syntax does not tell.
+ */
+export function mutexType(view: PackageView, facts: FileFacts, operand: Node): MutexType | undefined {
+  const e = unparen(operand);
+  if (e.type === 'identifier') {
+    const where = facts.resolveName(e.text, e);
+    if (typeof where === 'object') {
+      for (const d of definitions(facts, where, e.text)) {
+        const t = syncMutexType(facts, d.type) ?? valueMutexType(facts, d.value);
+        if (t) return t;
+      }
+    } else {
+      const v = view.variable(e.text);
+      const t = v && (syncMutexType(v.facts, v.node.childForFieldName('type')) ?? valueMutexType(v.facts, v.node.childForFieldName('value')?.namedChild(0)));
+      if (t) return t;
+    }
+    return embeddedMutex(view, view.typeOf(e, facts));
+  }
+  if (e.type === 'selector_expression') {
+    const owner = e.childForFieldName('operand');
+    const field = e.childForFieldName('field')?.text;
+    const type = owner && field ? view.typeOf(owner, facts) : undefined;
+    if (!type || !field) return undefined;
+    const f = view.field(type, field);
+    if (f) return syncMutexType(f.decl.facts, f.type) ?? embeddedIn(f.decl.facts, f.type) ?? embeddedMutex(view, view.typeOf(e, facts));
+    // `s.RWMutex.Lock()`: the embedded field named by its type.
+    const st = view.type(type)?.node.childForFieldName('type');
+    for (const fd of st?.type === 'struct_type' ? st.descendantsOfType('field_declaration') : []) {
+      const t = fd?.childForFieldName('type');
+      if (fd && !fd.childForFieldName('name') && t && t.text.endsWith(`.${field}`)) return syncMutexType(view.type(type)!.facts, t);
+    }
+  }
+  return undefined;
+}
+
+/** A struct type of the package that embeds sync.Mutex or sync.RWMutex. */
+function embeddedMutex(view: PackageView, type: string | undefined): MutexType | undefined {
+  const decl = type ? view.type(type) : undefined;
+  return decl ? embeddedIn(decl.facts, decl.node.childForFieldName('type')) : undefined;
+}
+
+/** A struct type node (`struct{ sync.RWMutex; … }`) that embeds a sync mutex. */
+function embeddedIn(facts: FileFacts, st: Node | null): MutexType | undefined {
+  if (st?.type !== 'struct_type') return undefined;
+  for (const fd of st.descendantsOfType('field_declaration')) {
+    if (!fd || fd.parent?.parent?.id !== st.id || fd.childForFieldName('name')) continue;
+    const t = syncMutexType(facts, fd.childForFieldName('type'));
+    if (t) return t;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Held regions: the code that runs while a lock taken at one call is held.
+
+/** `n` gives the mutex's root name another value (`for _, s := range shards`, `s = next`): the same text names another mutex after it. */
+function rebinds(n: Node, root: string): boolean {
+  let names: (Node | null)[] = [];
+  if (n.type === 'short_var_declaration' || n.type === 'assignment_statement' || n.type === 'range_clause') names = n.childForFieldName('left')?.namedChildren ?? [];
+  else if (n.type === 'var_declaration') names = n.descendantsOfType('var_spec').flatMap((s) => s?.childrenForFieldName('name') ?? []);
+  return names.some((x) => x?.type === 'identifier' && x.text === root);
+}
+
+/**
+ * `x` (or `&x`) is passed to a call inside `n` that is not a lock operation on it: whoever gets
+ * it may release it. Same-package callees are left to their summaries.
+ */
+function passedOn(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): boolean {
+  if (!n.text.includes(m.text)) return false;
+  for (const call of callsInFlow(n, fn)) {
+    if (view.calleeKey(call, facts)) continue;
+    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+      let e = a && unparen(a);
+      if (e?.type === 'unary_expression' && e.child(0)?.type === '&') e = e.childForFieldName('operand');
+      if (e && e.text.replace(/\s+/g, '') === m.text && mutexRef(facts, e)?.key === m.key) return true;
+    }
+  }
+  return false;
+}
+
+export interface HeldOptions {
+  /** A deferred release (`defer mu.Unlock()`) ends the held region (it runs at the exits the walk reaches anyway). */
+  deferredReleases: boolean;
+  /** A callee that releases the mutex on some path ends the region; else only one whose first operation is a release. */
+  anyCalleeRelease: boolean;
+  /** Told of the direct releases that end the region (to check that they match the acquire). */
+  released?: (o: LockOp) => void;
+}
+
+/**
+ * Walks the code that runs after lock operation `op` while its mutex is held: up to a
+ * release of the same mutex (a direct one, one by a same-package callee, one handed to a
+ * goroutine or to the caller), the root name bound again, or the mutex passed to other code.
+ * `visit` sees every other node and may stop there. Returns the exits reached with the lock held.
+ */
+export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: HeldOptions, visit: (n: Node) => Visit): Node[] | undefined {
+  const locks = lockFacts(facts);
+  const stmt = statementOf(op.call, op.fn);
+  if (!stmt) return undefined;
+  return walkFrom(facts, op.fn, stmt, (n) => {
+    if (rebinds(n, op.root.text)) return 'stop';
+    const rel = locks.inside(n, op.fn).filter((o) => o.key === op.key && !isAcquire(o.verb) && (opts.deferredReleases || !o.deferred));
+    if (rel.length) {
+      for (const o of rel) opts.released?.(o);
+      return 'stop';
+    }
+    if (n.text.includes(op.text)) {
+      // Released by a goroutine or a closure made here, handed to the caller, or to other code.
+      if (locks.all().some((o) => o.key === op.key && !isAcquire(o.verb) && o.fn.id !== op.fn.id && within(o.call, n))) return 'stop';
+      if (n.type === 'return_statement' && returnsMutex(n, op)) return 'stop';
+      if (passedOn(view, facts, n, op.fn, op)) return 'stop';
+    }
+    if (n.type === 'return_statement' && returnsRelease(view, facts, n, op)) return 'stop';
+    if (n.type === 'go_statement') {
+      // `go s.finish()` where finish releases it: the lock is handed to the goroutine.
+      const call = n.namedChildren.find((c) => c?.type === 'call_expression');
+      const key = call ? view.calleeKey(call, facts) : undefined;
+      const s = key ? view.summaryOf(lockSummary, key) : undefined;
+      if (call && s?.releases.some((r) => callerMutex(facts, call, r)?.key === op.key)) return 'stop';
+    }
+    for (const e of calleeEffects(view, facts, n, op.fn, op)) {
+      if (e.first?.op === 'release' || (e.releases && opts.anyCalleeRelease)) return 'stop';
+    }
+    return visit(n);
+  });
+}
+
+/** `return mu`, `return &s.mu`, `return s.mu.Unlock`: the caller gets the mutex or its release. */
+function returnsMutex(ret: Node, m: MutexRef): boolean {
+  const list = ret.namedChildren.find((c) => c?.type === 'expression_list');
+  return (list?.namedChildren ?? []).some((e) => {
+    const t = e?.text.replace(/\s+/g, '').replace(/^&/, '');
+    return t === m.text || t === `${m.text}.Unlock` || t === `${m.text}.RUnlock`;
+  });
+}
+
+/** `return tx.dc, tx.releaseConn, nil` where releaseConn (a method of the package) releases the mutex: the caller gets the release. */
+function returnsRelease(view: PackageView, facts: FileFacts, ret: Node, m: MutexRef): boolean {
+  const list = ret.namedChildren.find((c) => c?.type === 'expression_list');
+  for (const e of list?.namedChildren ?? []) {
+    const v = e && unparen(e);
+    if (v?.type !== 'selector_expression') continue;
+    const operand = v.childForFieldName('operand');
+    const type = operand && view.typeOf(operand, facts);
+    const key = type ? `method:${type}.${v.childForFieldName('field')?.text}` : undefined;
+    const s = key && view.has(key) ? view.summaryOf(lockSummary, key) : undefined;
+    for (const r of s?.releases ?? []) {
+      const [root, ...rest] = r.split('.');
+      if (root !== 'recv' || !operand) continue;
+      const text = [operand.text.replace(/\s+/g, ''), ...rest].join('.');
+      if (text === m.text && mutexRef(facts, operand)?.key.split(':')[0] === m.key.split(':')[0]) return true;
+    }
+  }
+  return false;
+}
+
+function within(inner: Node, outer: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** The node of `fn`'s flow that holds `n` (the statement a lock call is in). */
+export function statementOf(n: Node, fn: Node): Node | undefined {
+  let cur: Node | null = n;
+  while (cur && cur.id !== fn.id) {
+    const p: Node | null = cur.parent;
+    if (!p) return undefined;
+    if (p.type === 'statement_list' || p.type === 'block') return cur;
+    cur = p;
+  }
+  return undefined;
+}
+
+/** Words of an identifier: `lockShardLocked` → lock, shard, locked. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_]+/)
+    .map((w) => w.toLowerCase())
+    .filter(Boolean);
+}
+
+const ACQUIRE_WORDS = new Set(['lock', 'locks', 'locked', 'rlock', 'relock', 'acquire', 'acquires', 'acquired']);
+
+/**
+ * The function's name says it takes a lock for its caller or runs with one held (`lock`,
+ * `acquireConn`, `RLock`, `flushLocked`); a literal goes by the function it is written in.
+ */
+export function acquiresByName(fn: Node): boolean {
+  for (let f: Node | null = fn; f; f = enclosingFunction(f)) {
+    const name = f.childForFieldName('name')?.text;
+    if (name && words(name).some((w) => ACQUIRE_WORDS.has(w))) return true;
+  }
+  return false;
+}
+
+/** A same-package call in `fn`'s flow releases the mutex `m` on some path (a callee that unlocks for it). */
+export function calleeReleases(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
+  const body = fn.childForFieldName('body');
+  return !!body && calleeEffects(view, facts, body, fn, m).some((e) => e.releases);
+}
+
+/** The innermost `if` of `fn` whose then-branch holds `n`, and its condition as text. */
+function guardOf(n: Node, fn: Node): { stmt: Node; cond: string } | undefined {
+  let cur = n;
+  for (let p = n.parent; p && p.id !== fn.id; cur = p, p = p.parent) {
+    if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === cur.id) return { stmt: p, cond: p.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '' };
+  }
+  return undefined;
+}
+
+/**
+ * The lock is taken under a condition that also guards a release of the same mutex in the
+ * function (`if doLock { mu.Lock() } … if doLock { mu.Unlock() }`): paths that take one
+ * branch and skip the other do not run, and syntax cannot follow the flag.
+ */
+export function guardedPair(op: LockOp, ops: LockOp[]): boolean {
+  const g = guardOf(op.call, op.fn);
+  if (!g) return false;
+  return ops.some((o) => {
+    if (o === op || o.key !== op.key || o.fn.id !== op.fn.id || isAcquire(o.verb)) return false;
+    const h = guardOf(o.call, o.fn);
+    // Another if with the same condition (one if around both is a critical section of its own).
+    return !!h && h.stmt.id !== g.stmt.id && h.cond === g.cond;
+  });
+}
+
+/**
+ * What the code writes down about a mutex's type: a sync mutex (sync.Mutex, sync.RWMutex, a
+ * struct embedding one), another written type (an interface such as sync.Locker, a lock type
+ * of another package, which may allow what a sync mutex does not), or nothing syntax can see.
+ */
+export function declaredKind(view: PackageView, facts: FileFacts, operand: Node): 'sync' | 'other' | 'unknown' {
+  if (mutexType(view, facts, operand)) return 'sync';
+  const e = unparen(operand);
+  let written: Node | null | undefined;
+  if (e.type === 'identifier') {
+    const where = facts.resolveName(e.text, e);
+    if (typeof where === 'object') written = definitions(facts, where, e.text).find((d) => d.type)?.type;
+    else written = view.variable(e.text)?.node.childForFieldName('type');
+  } else if (e.type === 'selector_expression') {
+    const owner = e.childForFieldName('operand');
+    const field = e.childForFieldName('field')?.text;
+    const type = owner && field ? view.typeOf(owner, facts) : undefined;
+    written = type && field ? view.field(type, field)?.type : undefined;
+  }
+  return written ? 'other' : 'unknown';
+}
+
+/**
+ * True when `fn` must take the mutex written `text` (the same root name: a captured variable,
+ * or a receiver of the same name) before it gets to `node`: an acquire on every path to it
+ * (not in a branch, and before it; any, for a deferred `node`, which runs at the return), a
+ * held region around it, or a loop around it whose body takes the mutex, so that the
+ * goroutine takes it again before it gets back to `node`.
+ *
+ *	for {                         // the loop form:
+ *		v := <-ch                 //   node
+ *		mu.Lock()                 //   taken before the loop gets back to the receive
+ *		…
+ *		mu.Unlock()
+ *	}
+ */
+export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: Node, text: string, opts: { rootScope?: string; deferred?: boolean } = {}): boolean {
+  const acquires = lockFacts(facts)
+    .of(fn)
+    .filter((o) => isAcquire(o.verb) && !o.deferred && o.text === text && (opts.rootScope === undefined || o.key.startsWith(`${opts.rootScope}:`)));
+  // Calls of the package whose first step is to take it (`s.deletePodStatus(…)` locks s.mu).
+  const body = fn.childForFieldName('body');
+  const viaCallee: Node[] = [];
+  if (body && /\w\s*\(/.test(body.text)) {
+    for (const call of callsInFlow(body, fn)) {
+      if (lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred) continue;
+      const key = view.calleeKey(call, facts);
+      const s = key ? view.summaryOf(lockSummary, key) : undefined;
+      if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
+    }
+  }
+  if (!acquires.length && !viaCallee.length) return false;
+  const sites = [...acquires.map((a) => a.call), ...viaCallee];
+  if (sites.some((c) => !conditional(c, fn) && (opts.deferred || c.startIndex < node.startIndex))) return true;
+  // A deferred node runs after the loops of fn: one that takes the mutex may be where the goroutine waits.
+  if (opts.deferred && sites.some((c) => { for (let p = c.parent; p && p.id !== fn.id; p = p.parent) if (p.type === 'for_statement') return true; return false; })) return true;
+  for (let p: Node | null = node; p && p.id !== fn.id; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    // A site in the loop from which the goroutine gets back to the node (not one after which it returns).
+    for (const c of sites) {
+      const stmt = within(c, p) ? statementOf(c, fn) : undefined;
+      let back = false;
+      if (stmt) {
+        walkFrom(facts, fn, stmt, (n) => {
+          if (within(node, n) || within(n, node)) {
+            back = true;
+            return 'stop';
+          }
+          return undefined;
+        });
+      }
+      if (back) return true;
+    }
+  }
+  for (const a of acquires) {
+    let found = false;
+    walkHeld(view, facts, a, { deferredReleases: false, anyCalleeRelease: false }, (n) => {
+      if (within(node, n)) {
+        found = true;
+        return 'stop';
+      }
+      return undefined;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+
+/**
+ * The function hands the mutex itself to other code somewhere: its address (`unlockOnce(&mu)`,
+ * `lock = &c.rlock`, `sync.NewCond(&mu)`) or its release as a value (`NotifyStarted:
+ * mu.Unlock`). Whoever has it may release it (or lock it again) out of sight: a latch, a
+ * hand-over, a condition variable.
+ */
+export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
+  const t = m.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`&\\s*${t}(?![\\w.])|(?<![\\w.])${t}\\s*\\.\\s*R?Unlock\\b(?!\\s*\\()`, 'g');
+  for (let hit = re.exec(fn.text); hit; hit = re.exec(fn.text)) {
+    if (!hit[0].startsWith('&')) return true;
+    // `&mu` given to a function of the package: its summary says what it does with it.
+    const at = fn.startIndex + hit.index;
+    let n: Node | null = fn.descendantForIndex(at, at + 1);
+    while (n && n.type !== 'unary_expression' && n.id !== fn.id) n = n.parent;
+    const call = n?.type === 'unary_expression' ? unparenUp(n).parent?.parent : null;
+    const key = call?.type === 'call_expression' && unparenUp(n!).parent?.type === 'argument_list' ? view.calleeKey(call, facts) : undefined;
+    if (key && call) {
+      // …unless it keeps it: stores it, or captures it in a closure it returns (`unlockOnce(&mu)`).
+      const i = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a !== null && a.type !== 'comment').findIndex((a) => a!.startIndex <= at && at < a!.endIndex);
+      const s = view.summaryOf(coreSummary, key);
+      const kept = s?.effects.some((e) => (e.target === `$${i}` || e.target.startsWith(`$${i}.`)) && (e.op === 'escape' || (e.how & HOW.closure) !== 0));
+      if (s && i >= 0 && !kept) continue;
+    }
+    return true;
+  }
+  return false;
+}

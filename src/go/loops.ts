@@ -1,0 +1,79 @@
+// How bounded a loop's rounds are, read from syntax:
+//
+//   for { … }  with no return, goto or break out     endless: it never ends
+//   for x := range ch   (a chan, a ticker's C, time.Tick)   a stream: as many rounds as sends
+//   for rows.Next() { … }, for { hdr, err := tr.Next(); … }   an iterator over data
+//
+// and the names a loop declares for its rounds. Anything else (a range over a slice, a
+// counted loop) has a bound syntax cannot tell: usually a few rounds.
+import type { Node } from 'web-tree-sitter';
+import { definitionsOf } from './decls.js';
+import { blockStatements, enclosingFunction, type FileFacts, unparen } from './facts.js';
+import { baseType } from './types.js';
+import { callArgs } from './words.js';
+
+/** Statements an unlabeled break leaves. */
+export const BREAKABLE = /^(for|expression_switch|type_switch|select)_statement$/;
+
+/** Names a loop declares for its rounds: `for i := …`, `for k, v := range …`. */
+export function loopVars(loop: Node): string[] {
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
+  const decl = clause?.type === 'for_clause' ? clause.childForFieldName('initializer') : clause;
+  const left = decl?.childForFieldName('left');
+  return (left?.namedChildren ?? []).filter((n): n is Node => n?.type === 'identifier').map((n) => n.text);
+}
+
+/** A way out of `loop`: a return, a goto, or a break that targets it. */
+export function leaves(loop: Node, fn: Node | null): boolean {
+  return (loop.childForFieldName('body')?.descendantsOfType(['return_statement', 'goto_statement', 'break_statement']) ?? []).some((s) => {
+    if (!s || enclosingFunction(s)?.id !== fn?.id) return false;
+    if (s.type !== 'break_statement') return true;
+    const target = s.namedChild(0)?.text;
+    if (target !== undefined) return true; // this loop's label or an outer one: both leave it
+    for (let p = s.parent; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
+    return true;
+  });
+}
+
+/** `for x := range ch` over a channel: a stream with no bound on its rounds (SA9001). */
+export function rangesOverChannel(facts: FileFacts, loop: Node): boolean {
+  const clause = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  const right = clause?.childForFieldName('right');
+  if (!right) return false;
+  const e = unparen(right);
+  if (e.type === 'selector_expression' && e.childForFieldName('field')?.text === 'C') return true; // a ticker's or timer's channel
+  if (e.type === 'call_expression') return facts.isCallTo(e, 'time', 'Tick');
+  if (e.type !== 'identifier') return false;
+  return definitionsOf(facts, e).some((d) => {
+    if (baseType(d.type)?.type === 'channel_type') return true;
+    const v = d.value ? unparen(d.value) : null;
+    return v?.type === 'call_expression' && v.childForFieldName('function')?.text === 'make' && callArgs(v)[0]?.type === 'channel_type';
+  });
+}
+
+const ADVANCE = /^(Next|Scan|NextRow|NextPart|NextReader|NextResultSet)$/;
+
+/** `for rows.Next()`, or a loop whose first statement reads the next item (`hdr, err := tr.Next()`). */
+export function iteratesReader(loop: Node): boolean {
+  const advance = (n: Node | null | undefined) => {
+    const call = n ? unparen(n) : null;
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    return fn?.type === 'selector_expression' && ADVANCE.test(fn.childForFieldName('field')?.text ?? '');
+  };
+  const cond = loop.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
+  if (advance(cond)) return true;
+  const first = blockStatements(loop.childForFieldName('body')).find((st) => st.type !== 'comment');
+  const right = first?.type === 'short_var_declaration' || first?.type === 'assignment_statement' ? first.childForFieldName('right')?.namedChild(0) : null;
+  return advance(right);
+}
+
+export type Unbounded = 'endless' | 'stream' | 'iterator';
+
+/** Why a loop has no bound on its rounds, or undefined when it may well have one. */
+export function unboundedLoop(facts: FileFacts, loop: Node): Unbounded | undefined {
+  const headless = !loop.namedChildren.some((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
+  if (headless && !leaves(loop, enclosingFunction(loop))) return 'endless';
+  if (rangesOverChannel(facts, loop)) return 'stream';
+  if (iteratesReader(loop)) return 'iterator';
+  return undefined;
+}

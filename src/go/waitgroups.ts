@@ -1,0 +1,99 @@
+// sync.WaitGroup values, from syntax: which expressions are WaitGroups (by the type the code
+// writes down: a local, parameter or package variable, a struct field of the package), and
+// the Add, Done and Wait calls of a file on them, with the function whose flow each belongs to.
+//
+//	var wg sync.WaitGroup            // a WaitGroup by its declaration
+//	for _, j := range jobs {
+//		wg.Add(1)                    // add  (flow: f)
+//		go func() {
+//			defer wg.Done()          // done (flow: the literal, deferred)
+//			run(j)
+//		}()
+//	}
+//	wg.Wait()                        // wait (flow: f)
+import type { Node } from 'web-tree-sitter';
+import { definitions } from './decls.js';
+import { type FileFacts, unparen } from './facts.js';
+import { flowFunction, mutexRef, type MutexRef } from './locks.js';
+import type { PackageView } from './package.js';
+import { callOfName, wordNodes } from './words.js';
+
+export type WaitGroupVerb = 'Add' | 'Done' | 'Wait';
+
+export interface WaitGroupCall extends MutexRef {
+  call: Node;
+  verb: WaitGroupVerb;
+  operand: Node;
+  fn: Node;
+  deferred: boolean;
+}
+
+/** `sync.WaitGroup` or `*sync.WaitGroup` as the file imports sync; `pointer` tells which. */
+export function waitGroupType(facts: FileFacts, t: Node | null | undefined): { pointer: boolean } | undefined {
+  let cur = t ?? null;
+  let pointer = false;
+  while (cur && (cur.type === 'pointer_type' || cur.type === 'parenthesized_type')) {
+    if (cur.type === 'pointer_type') pointer = true;
+    cur = cur.namedChild(0);
+  }
+  if (cur?.type !== 'qualified_type' || cur.childForFieldName('name')?.text !== 'WaitGroup') return undefined;
+  const pkg = cur.childForFieldName('package')?.text;
+  return pkg && facts.imports().byAlias.get(pkg) === 'sync' ? { pointer } : undefined;
+}
+
+/** The written WaitGroup type of an expression: a local, parameter or package variable, or a field of a package struct. */
+export function isWaitGroup(view: PackageView, facts: FileFacts, expr: Node): boolean {
+  const e = unparen(expr);
+  if (e.type === 'identifier') {
+    const where = facts.resolveName(e.text, e);
+    if (typeof where === 'object') {
+      return definitions(facts, where, e.text).some((d) => {
+        if (waitGroupType(facts, d.type)) return true;
+        let v = d.value ? unparen(d.value) : null;
+        if (v?.type === 'unary_expression' && v.child(0)?.type === '&') v = v.childForFieldName('operand');
+        if (v?.type === 'composite_literal') return !!waitGroupType(facts, v.childForFieldName('type'));
+        return v?.type === 'call_expression' && v.childForFieldName('function')?.text === 'new' && !!waitGroupType(facts, v.childForFieldName('arguments')?.namedChild(0));
+      });
+    }
+    const v = view.variable(e.text);
+    return !!v && !!waitGroupType(v.facts, v.node.childForFieldName('type'));
+  }
+  if (e.type === 'selector_expression') {
+    const owner = e.childForFieldName('operand');
+    const field = e.childForFieldName('field')?.text;
+    const type = owner && field && !facts.qualified(e) ? view.typeOf(owner, facts) : undefined;
+    const f = type && field ? view.field(type, field) : undefined;
+    return !!f && !!waitGroupType(f.decl.facts, f.type);
+  }
+  return false;
+}
+
+const VERBS: WaitGroupVerb[] = ['Add', 'Done', 'Wait'];
+
+/** Every `x.Add(n)`, `x.Done()`, `x.Wait()` of a file on a value the code declares as a WaitGroup, memoized. */
+export function waitGroupCalls(view: PackageView, facts: FileFacts): WaitGroupCall[] {
+  let list = memo.get(facts);
+  if (list) return list;
+  list = [];
+  const known = new Map<string, boolean>();
+  for (const w of wordNodes(facts.root, facts.text, VERBS)) {
+    if (w.type !== 'field_identifier') continue;
+    const call = callOfName(w);
+    const f = call?.childForFieldName('function');
+    const operand = f?.childForFieldName('operand');
+    if (!call || !operand || facts.qualified(f ?? null)) continue;
+    const argc = call.childForFieldName('arguments')?.namedChildren.filter((a) => a !== null && a.type !== 'comment').length ?? 0;
+    const verb = w.text as WaitGroupVerb;
+    if ((verb === 'Add') !== (argc === 1) || argc > 1) continue;
+    const ref = mutexRef(facts, operand);
+    const where = ref && flowFunction(call);
+    if (!ref || !where) continue;
+    let ok = known.get(ref.key);
+    if (ok === undefined) known.set(ref.key, (ok = isWaitGroup(view, facts, operand)));
+    if (ok) list.push({ ...ref, call, verb, operand, fn: where.fn, deferred: where.deferred });
+  }
+  memo.set(facts, list);
+  return list;
+}
+
+const memo = new WeakMap<FileFacts, WaitGroupCall[]>();
