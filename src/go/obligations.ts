@@ -507,6 +507,28 @@ export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts
   return borrows;
 }
 
+/**
+ * True when a `return` of `decl` hands over the value that `start` put in `v` still open:
+ * not released on the way (`defer resp.Body.Close()` before `return resp`, as a helper
+ * that reads the body and hands back a response with a replaced one does), and not kept
+ * elsewhere too (`cache = c; return c`).
+ */
+export function handsOver(
+  facts: FileFacts,
+  decl: Node,
+  v: string,
+  start: Extract<Binding, { kind: 'bound' }>,
+  release: Pick<SettleOptions, 'methods' | 'field' | 'borrows'>,
+  ends: (call: Node) => boolean,
+): boolean {
+  const events = [...settlements(facts, decl, v, { ...release, ignore: RETURNED_ONLY, closuresAnywhere: true })];
+  if (events.some((e) => e.kind === 'escaped' && e.reason !== 'named result')) return false;
+  const named = namedResults(decl).includes(v);
+  const exits = openExits({ owner: decl, start: start.stmt, name: v, settles: events.map((e) => e.at), errName: start.errName, declares: start.declares, ends });
+  if (exits === null) return !events.length;
+  return exits.exits.some((x) => x.kind === 'return' && returnsName(x.at, v, named));
+}
+
 /** A value a helper hands its caller, and the constructor call that made it. */
 export interface Made<T> {
   call: Node;
@@ -535,20 +557,9 @@ export class Makers<T> {
     private readonly release: (what: T) => Pick<SettleOptions, 'methods' | 'field' | 'borrows'>,
     private readonly methods: boolean,
     private readonly ends: (call: Node) => boolean,
+    /** A cheap first test on a declaration (its result types): can it hand such a value over at all? */
+    private readonly mayHandOver: (decl: Node) => boolean = () => true,
   ) {}
-
-  /**
-   * True when a `return` of `decl` hands over the value in `v` still open: not released on
-   * the way (`defer resp.Body.Close()` before `return resp`), and not kept elsewhere too.
-   */
-  private handsOver(decl: Node, v: string, m: Made<T>, start: Extract<Binding, { kind: 'bound' }>): boolean {
-    const events = [...settlements(this.facts, decl, v, { ...this.release(m.what), ignore: RETURNED_ONLY, closuresAnywhere: true })];
-    if (events.some((e) => e.kind === 'escaped' && e.reason !== 'named result')) return false;
-    const named = namedResults(decl).includes(v);
-    const exits = openExits({ owner: decl, start: start.stmt, name: v, settles: events.map((e) => e.at), errName: start.errName, declares: start.declares, ends: this.ends });
-    if (exits === null) return !events.length;
-    return exits.exits.some((x) => x.kind === 'return' && returnsName(x.at, v, named));
-  }
 
   /** What `decl`'s results carry, by position (empty when it makes nothing it hands over). */
   of(decl: Node): Map<number, Made<T>> {
@@ -556,6 +567,7 @@ export class Makers<T> {
     if (known) return known;
     const out = new Map<number, Made<T>>();
     this.memo.set(decl.id, out); // recursion guard
+    if (!this.mayHandOver(decl)) return out;
     const inside = this.calls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex && enclosingFunction(c)?.id === decl.id);
     if (!inside.length) return out;
     const holders = new Map<string, Made<T>>();
@@ -575,7 +587,7 @@ export class Makers<T> {
       }
     }
     for (const [v, m] of [...holders]) {
-      if (!this.handsOver(decl, v, m, bindings.get(v)!)) holders.delete(v);
+      if (!handsOver(this.facts, decl, v, bindings.get(v)!, this.release(m.what), this.ends)) holders.delete(v);
     }
     for (const [pos, m] of returnedPositions(decl, holders, fromCall)) out.set(pos, m);
     return out;
