@@ -16,9 +16,10 @@
 //     only when the name occurs in its text. Only the declaration asked for is parsed, with
 //     the file's imports (tree-sitter included ranges): `declarationSyntax` is the one place
 //     that does it.
-//   - Nodes handed out (`Decl.node`) live until the end of the current file's scan; summaries
-//     are plain data and live as long as the package is kept (one package at a time per
-//     thread, see src/engine/packages.ts).
+//   - Nodes handed out (`Decl.node`) may be used until the end of the current file's scan;
+//     sibling declarations stay parsed for the next scans of the package (within a budget),
+//     summaries are plain data; both live as long as the package is kept (one directory at a
+//     time per thread, see src/engine/packages.ts).
 //   - Every answer depends only on the package's text: never on which file asked first or on
 //     the thread, so output is the same for any number of jobs. Summaries are computed per
 //     depth (a callee's summary at depth d-1), which bounds the work and cuts cycles without
@@ -96,8 +97,25 @@ export class Package {
   readonly locals = new Map<string, Map<string, Memo<unknown>>>();
   readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
   readonly facts = new Map<string, Memo<unknown>>();
+  /**
+   * Parsed declarations of the package's files, kept across the scans of its files (each file
+   * asks for much the same helpers): by `file:start`, with the scan that last used each.
+   */
+  readonly trees = new Map<string, { tree: Tree; syntax: { root: Node; facts: FileFacts }; chars: number; scan: number }>();
+  treeChars = 0;
+  scans = 0;
   constructor(readonly index: PackageIndex) {}
+
+  /** Frees the parsed declarations (the package is done with). */
+  dispose(): void {
+    for (const t of this.trees.values()) t.tree.delete();
+    this.trees.clear();
+    this.treeChars = 0;
+  }
 }
+
+/** Source characters of parsed sibling declarations a package keeps between scans. */
+const KEEP_TREE_CHARS = 1 << 20;
 
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
 
@@ -114,8 +132,12 @@ function rangeOf(f: IndexedFile, start: number, end: number): Range {
  * package is opened on the first question); `release()` ends the scan.
  */
 export class PackageView {
-  private readonly trees: Tree[] = [];
-  private readonly syntax = new Map<string, { root: Node; facts: FileFacts }>();
+  /** This scan's number in its package (the trees it used are kept until it ends). */
+  private scan = 0;
+  /** Declarations looked up during this scan (their nodes are this scan's to use). */
+  private readonly declsMemo = new Map<DeclKey, Decl[]>();
+  /** The fields of struct types looked up during this scan, by name. */
+  private readonly fieldsMemo = new WeakMap<Decl, Map<string, { decl: Decl; node: Node; type: Node }>>();
   private readonly collectors: Set<DeclKey>[] = [new Set()];
   /** typeOf of names, per tree (the scan's own and each sibling declaration's). */
   private readonly typeMemo = new WeakMap<FileFacts, Map<string, Memo<string | undefined>>>();
@@ -133,7 +155,10 @@ export class PackageView {
   }
 
   get pkg(): Package {
-    this.pkgMemo ??= this.open();
+    if (!this.pkgMemo) {
+      this.pkgMemo = this.open();
+      this.scan = ++this.pkgMemo.scans;
+    }
     return this.pkgMemo;
   }
 
@@ -164,10 +189,15 @@ export class PackageView {
   /** Every declaration a key names, in file order (several for build-tag variants). */
   decls(key: DeclKey): Decl[] {
     this.note(key);
-    return this.pkg.index.lookup(key).flatMap((r) => {
-      const d = this.declOf(key, r);
-      return d ? [d] : [];
-    });
+    let found = this.declsMemo.get(key);
+    if (!found) {
+      found = this.pkg.index.lookup(key).flatMap((r) => {
+        const d = this.declOf(key, r);
+        return d ? [d] : [];
+      });
+      this.declsMemo.set(key, found);
+    }
+    return found;
   }
 
   /** The keys of the functions and methods a lookup key finds (`mentions:W`, `methodsof:T`…), without parsing them. */
@@ -231,17 +261,23 @@ export class PackageView {
    * embedded field's name is its type's name).
    */
   field(typeName: string, field: string): { decl: Decl; node: Node; type: Node } | undefined {
-    const decl = this.type(typeName);
-    const st = decl?.node.childForFieldName('type');
-    if (!decl || st?.type !== 'struct_type') return undefined;
-    for (const fd of st.descendantsOfType('field_declaration')) {
-      if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
-      const type = fd.childForFieldName('type');
-      if (!type) continue;
-      const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
-      if (names.length ? names.some((n) => n.text === field) : baseTypeName(type) === field) return { decl, node: fd, type };
+    const decl = this.type(typeName); // notes the dependency on the type, memoized or not
+    if (!decl) return undefined;
+    let fields = this.fieldsMemo.get(decl);
+    if (!fields) {
+      fields = new Map();
+      const st = decl.node.childForFieldName('type');
+      for (const fd of st?.type === 'struct_type' ? st.descendantsOfType('field_declaration') : []) {
+        if (!fd || fd.parent?.parent?.id !== st!.id) continue; // a nested struct's field
+        const type = fd.childForFieldName('type');
+        if (!type) continue;
+        const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
+        // An embedded field's name is its type's name.
+        for (const n of names.length ? names.map((x) => x.text) : [baseTypeName(type) ?? '']) if (n && !fields.has(n)) fields.set(n, { decl, node: fd, type });
+      }
+      this.fieldsMemo.set(decl, fields);
     }
-    return undefined;
+    return fields.get(field);
   }
 
   /**
@@ -254,17 +290,22 @@ export class PackageView {
     if (!f) return undefined;
     if (f.name === this.ownName) return { root: this.own.facts.root, facts: this.own.facts };
     const id = `${ref.file}:${ref.start}`;
-    const known = this.syntax.get(id);
-    if (known) return known;
-    const ranges = [...this.pkg.index.imports(f), ref]
+    const pkg = this.pkg;
+    const known = pkg.trees.get(id);
+    if (known) {
+      known.scan = this.scan;
+      return known.syntax;
+    }
+    const ranges = [...pkg.index.imports(f), ref]
       .sort((a, b) => a.start - b.start)
       .map((d) => rangeOf(f, d.start, d.end));
     const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
     if (!tree) return undefined;
-    this.trees.push(tree);
-    const s = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
-    this.syntax.set(id, s);
-    return s;
+    const syntax = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
+    const chars = ranges.reduce((n, r) => n + r.endIndex - r.startIndex, 0);
+    pkg.trees.set(id, { tree, syntax, chars, scan: this.scan });
+    pkg.treeChars += chars;
+    return syntax;
   }
 
   private declOf(key: DeclKey, ref: DeclRef): Decl | undefined {
@@ -477,11 +518,22 @@ export class PackageView {
     return [...this.collectors[0]!].sort().map((k) => [k, idx.hash(k)]);
   }
 
-  /** Ends the file's scan: frees the trees of sibling declarations. */
+  /**
+   * Ends the file's scan. Sibling declarations stay parsed for the next scans of the package,
+   * within a budget; nodes handed out during this scan are not to be used after it.
+   */
   release(): void {
-    for (const t of this.trees) t.delete();
-    this.trees.length = 0;
-    this.syntax.clear();
+    const pkg = this.pkgMemo;
+    if (!pkg || pkg.treeChars <= KEEP_TREE_CHARS) return;
+    // Over budget: the declarations used longest ago go first (Map order is insertion order;
+    // older scans' entries are the ones to drop).
+    const byAge = [...pkg.trees].sort((a, b) => a[1].scan - b[1].scan);
+    for (const [id, t] of byAge) {
+      if (pkg.treeChars <= KEEP_TREE_CHARS / 2) break;
+      t.tree.delete();
+      pkg.trees.delete(id);
+      pkg.treeChars -= t.chars;
+    }
   }
 }
 
