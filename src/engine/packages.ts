@@ -94,24 +94,15 @@ export class Packages {
       return p;
     }
     // Packages of another directory are done with: a worker is dealt a directory at a time.
-    for (const [k, q] of this.open) {
-      if (q.index.membership.dir === m.dir) continue;
-      q.dispose();
-      this.open.delete(k);
-    }
+    for (const [k, q] of this.open) if (q.index.membership.dir !== m.dir) this.open.delete(k);
     p = new Package(new PackageIndex(m, this.reading, { path, text }));
     this.open.set(key, p);
-    while (this.open.size > this.keep) {
-      const [k, q] = this.open.entries().next().value!;
-      q.dispose();
-      this.open.delete(k);
-    }
+    while (this.open.size > this.keep) this.open.delete(this.open.keys().next().value!);
     return p;
   }
 
-  /** Frees every open package's parsed declarations (the run is over). */
+  /** Lets go of the open packages and the directory's texts (the run is over). */
   dispose(): void {
-    for (const p of this.open.values()) p.dispose();
     this.open.clear();
     this.dir = undefined;
   }

@@ -16,10 +16,9 @@
 //     only when the name occurs in its text. Only the declaration asked for is parsed, with
 //     the file's imports (tree-sitter included ranges): `declarationSyntax` is the one place
 //     that does it.
-//   - Nodes handed out (`Decl.node`) may be used until the end of the current file's scan;
-//     sibling declarations stay parsed for the next scans of the package (within a budget),
-//     summaries are plain data; both live as long as the package is kept (one directory at a
-//     time per thread, see src/engine/packages.ts).
+//   - Nodes handed out (`Decl.node`) live until the end of the current file's scan; summaries
+//     are plain data and live as long as the package is kept (one directory at a time per
+//     thread, see src/engine/packages.ts).
 //   - Every answer depends only on the package's text: never on which file asked first or on
 //     the thread, so output is the same for any number of jobs. Summaries are computed per
 //     depth (a callee's summary at depth d-1), which bounds the work and cuts cycles without
@@ -97,25 +96,8 @@ export class Package {
   readonly locals = new Map<string, Map<string, Memo<unknown>>>();
   readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
   readonly facts = new Map<string, Memo<unknown>>();
-  /**
-   * Parsed declarations of the package's files, kept across the scans of its files (each file
-   * asks for much the same helpers): by `file:start`, with the scan that last used each.
-   */
-  readonly trees = new Map<string, { tree: Tree; syntax: { root: Node; facts: FileFacts }; chars: number; scan: number }>();
-  treeChars = 0;
-  scans = 0;
   constructor(readonly index: PackageIndex) {}
-
-  /** Frees the parsed declarations (the package is done with). */
-  dispose(): void {
-    for (const t of this.trees.values()) t.tree.delete();
-    this.trees.clear();
-    this.treeChars = 0;
-  }
 }
-
-/** Source characters of parsed sibling declarations a package keeps between scans. */
-const KEEP_TREE_CHARS = 1 << 20;
 
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
 
@@ -132,8 +114,11 @@ function rangeOf(f: IndexedFile, start: number, end: number): Range {
  * package is opened on the first question); `release()` ends the scan.
  */
 export class PackageView {
-  /** This scan's number in its package (the trees it used are kept until it ends). */
-  private scan = 0;
+  /**
+   * Sibling declarations parsed during this scan, by `file:start`. (Keeping them for the next
+   * scans of the package saved little time and cost memory: tree-sitter trees are large.)
+   */
+  private readonly trees = new Map<string, { tree: Tree; syntax: { root: Node; facts: FileFacts } }>();
   /** Declarations looked up during this scan (their nodes are this scan's to use). */
   private readonly declsMemo = new Map<DeclKey, Decl[]>();
   /** The fields of struct types looked up during this scan, by name. */
@@ -155,10 +140,7 @@ export class PackageView {
   }
 
   get pkg(): Package {
-    if (!this.pkgMemo) {
-      this.pkgMemo = this.open();
-      this.scan = ++this.pkgMemo.scans;
-    }
+    this.pkgMemo ??= this.open();
     return this.pkgMemo;
   }
 
@@ -290,21 +272,15 @@ export class PackageView {
     if (!f) return undefined;
     if (f.name === this.ownName) return { root: this.own.facts.root, facts: this.own.facts };
     const id = `${ref.file}:${ref.start}`;
-    const pkg = this.pkg;
-    const known = pkg.trees.get(id);
-    if (known) {
-      known.scan = this.scan;
-      return known.syntax;
-    }
-    const ranges = [...pkg.index.imports(f), ref]
+    const known = this.trees.get(id);
+    if (known) return known.syntax;
+    const ranges = [...this.pkg.index.imports(f), ref]
       .sort((a, b) => a.start - b.start)
       .map((d) => rangeOf(f, d.start, d.end));
     const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
     if (!tree) return undefined;
     const syntax = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
-    const chars = ranges.reduce((n, r) => n + r.endIndex - r.startIndex, 0);
-    pkg.trees.set(id, { tree, syntax, chars, scan: this.scan });
-    pkg.treeChars += chars;
+    this.trees.set(id, { tree, syntax });
     return syntax;
   }
 
@@ -518,22 +494,10 @@ export class PackageView {
     return [...this.collectors[0]!].sort().map((k) => [k, idx.hash(k)]);
   }
 
-  /**
-   * Ends the file's scan. Sibling declarations stay parsed for the next scans of the package,
-   * within a budget; nodes handed out during this scan are not to be used after it.
-   */
+  /** Ends the file's scan: frees the trees of sibling declarations (their nodes die with them). */
   release(): void {
-    const pkg = this.pkgMemo;
-    if (!pkg || pkg.treeChars <= KEEP_TREE_CHARS) return;
-    // Over budget: the declarations used longest ago go first (Map order is insertion order;
-    // older scans' entries are the ones to drop).
-    const byAge = [...pkg.trees].sort((a, b) => a[1].scan - b[1].scan);
-    for (const [id, t] of byAge) {
-      if (pkg.treeChars <= KEEP_TREE_CHARS / 2) break;
-      t.tree.delete();
-      pkg.trees.delete(id);
-      pkg.treeChars -= t.chars;
-    }
+    for (const t of this.trees.values()) t.tree.delete();
+    this.trees.clear();
   }
 }
 
