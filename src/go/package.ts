@@ -99,6 +99,9 @@ export class Package {
   constructor(readonly index: PackageIndex) {}
 }
 
+/** Go's predeclared functions that code does not redeclare in practice (min, max and clear, newer, often are). */
+const BUILTINS = new Set(['append', 'cap', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'new', 'panic', 'print', 'println', 'real', 'recover']);
+
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
 
 function rangeOf(f: IndexedFile, start: number, end: number): Range {
@@ -380,15 +383,16 @@ export class PackageView {
     const f = call.childForFieldName('function');
     if (!f) return undefined;
     if (f.type === 'identifier') {
-      if (typeof facts.resolveName(f.text, call) === 'object') return undefined;
+      // The package's functions first (a map lookup); the scope walk only for those names.
+      if (BUILTINS.has(f.text)) return undefined;
       const key = `func:${f.text}`;
-      return this.has(key) ? key : undefined;
+      return this.has(key) && typeof facts.resolveName(f.text, call) !== 'object' ? key : undefined;
     }
-    if (f.type !== 'selector_expression' || facts.qualified(f)) return undefined;
+    if (f.type !== 'selector_expression') return undefined;
     const operand = f.childForFieldName('operand');
     const name = f.childForFieldName('field')?.text;
     // Most method calls are of other packages' types: no method of that name here, no typeOf.
-    if (!operand || !name || !this.has(`methods:${name}`)) return undefined;
+    if (!operand || !name || !this.has(`methods:${name}`) || facts.qualified(f)) return undefined;
     const t = this.typeOf(operand, facts, depth + 1);
     const key = t ? `method:${t}.${name}` : undefined;
     return key && this.has(key) ? key : undefined;
