@@ -97,7 +97,7 @@ function processLong(facts: FileFacts, fn: Node): boolean {
   const name = fn.childForFieldName('name')?.text;
   if (fn.type !== 'function_declaration') return false;
   if (name === 'init') return true;
-  return name === 'main' && facts.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text === 'main';
+  return name === 'main' && facts.packageName() === 'main';
 }
 
 /**

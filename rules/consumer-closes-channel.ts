@@ -307,7 +307,9 @@ func consume(n int) int {
     // Fields of the receiver closed twice through the methods of the type (the package view):
     // `s.Stop(); close(s.done)` with Stop closing s.done, or two goroutines running Stop.
     const onMethod = (fn: Node) => {
-      if (!/close\(|\bgo\s/.test(fn.text)) return;
+      // A close of a receiver field written here, or a goroutine started on the receiver.
+      const recvName = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
+      if (!recvName || !new RegExp(`close\\(\\s*${recvName}\\.|\\bgo\\s+${recvName}\\.`).test(fn.text)) return;
       const closes = fieldCloses(ctx.pkg, ctx.facts, fn);
       const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text ?? '';
       // `for … { go s.Stop() }`: every goroutine the loop starts closes the field.
@@ -339,7 +341,7 @@ func consume(n int) int {
     return {
       source_file: () => {
         collect.source_file();
-        for (const d of ctx.facts.root.namedChildren) if (d?.type === 'method_declaration') onMethod(d);
+        for (const d of ctx.facts.declarations(['method_declaration'], /close\(|\bgo\s/)) onMethod(d);
       },
     };
   },

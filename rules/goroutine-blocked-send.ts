@@ -19,7 +19,7 @@ import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts,
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
-import { blockedSends, firstFieldMake, unreceivedSends } from '../src/go/fieldchans.js';
+import { baseName, blockedSends, fieldOfMake, isFirstMake, unreceivedSends } from '../src/go/fieldchans.js';
 import { coreSummary, type Site } from '../src/go/summary.js';
 
 interface Options {
@@ -395,11 +395,15 @@ func slowLookup() string { return "" }
     // A channel field that the type's select loop stops receiving from once Stop has run (the
     // package view): reported at the send when this file makes the channel too, else at the make.
     const short = (key: string) => key.slice(key.lastIndexOf('.') + 1);
+    const base = baseName(ctx.filePath);
     const onMake = (t: Node) => {
-      const found = firstFieldMake(ctx.pkg, ctx.facts, t);
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t);
       if (!found) return;
-      const { make, cf, file: base } = found;
-      for (const b of blockedSends(ctx.pkg, cf)) {
+      const { make, cf } = found;
+      const blocked = blockedSends(ctx.pkg, cf);
+      const unreceived = unreceivedSends(ctx.pkg, cf);
+      if ((!blocked.length && !unreceived.length) || !isFirstMake(ctx.pkg, cf, make)) return;
+      for (const b of blocked) {
         const recv = ctx.pkg.summaryOf(coreSummary, b.send.fn)?.recv ?? cf.type;
         const data = { field: `${recv}.${cf.field}`, stop: short(b.stop), receiver: short(b.receiver), signal: `${recv}.${b.signal}`, signalAt: `${b.signalAt.file}:${b.signalAt.line}`, sender: short(b.send.fn), where: `${b.send.at.file}:${b.send.at.line}` };
         const send = b.send.at.file === base ? sendAt(ctx.facts.root, b.send.at) : undefined;
@@ -410,7 +414,7 @@ func slowLookup() string { return "" }
         }
       }
       const once = cf.made.some((m) => m.capacity !== 0) ? ' once the buffer is full' : '';
-      for (const u of unreceivedSends(ctx.pkg, cf)) {
+      for (const u of unreceived) {
         const recv = ctx.pkg.summaryOf(coreSummary, u.fn)?.recv ?? cf.type;
         const send = u.at.file === base ? sendAt(ctx.facts.root, u.at) : undefined;
         if (send) ctx.report({ node: send, messageId: 'fieldNeverReceived', data: { field: `${recv}.${cf.field}`, once } });

@@ -83,8 +83,7 @@ function harmless(facts: FileFacts, name: string, parent: Node, duration: Node |
 /** `func main()` of package main: the process ends when it returns. */
 function isMainMain(facts: FileFacts, fn: Node): boolean {
   if (fn.type !== 'function_declaration' || fn.childForFieldName('name')?.text !== 'main') return false;
-  const pkg = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
-  return pkg?.namedChild(0)?.text === 'main';
+  return facts.packageName() === 'main';
 }
 
 export default defineRule<MessageIds>({

@@ -16,7 +16,7 @@
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
 import { fieldRanges } from '../src/go/channel-fields.js';
-import { type ChannelField, firstFieldMake, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
+import { baseName, type ChannelField, fieldOfMake, isFirstMake, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, HOW, type Site } from '../src/go/summary.js';
 import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
@@ -59,17 +59,20 @@ function neverClosed(ch: Channel): ChanOp[] {
  * and cannot. Unexported, and never handed out, so every use is in sight.
  */
 function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
+  // The cheap parts first: the declaration, the methods' uses, then the package's syntax.
   return (
     cf.bidirectional &&
     /^[a-z_]/.test(cf.field) &&
+    cf.lifecycle.length > 0 &&
+    pkg.keys(`matches:\\brange[ \\t]+[\\w.]*\\.${cf.field}\\b`).length > 0 &&
+    cf.uses.some((u) => u.op === 'range') &&
+    cf.uses.some((u) => u.op === 'send') &&
+    !cf.uses.some((u) => u.op === 'close' || u.op === 'escape' || u.op === 'return') &&
+    stopsGoroutines(pkg, cf) &&
     cf.made.length > 0 &&
     !cf.setOtherwise &&
     !cf.closedSomewhere &&
-    !cf.handedOut &&
-    cf.lifecycle.length > 0 &&
-    stopsGoroutines(pkg, cf) &&
-    cf.uses.some((u) => u.op === 'send') &&
-    !cf.uses.some((u) => u.op === 'close' || u.op === 'escape' || u.op === 'return')
+    !cf.handedOut
   );
 }
 
@@ -170,10 +173,11 @@ func handle(string) {}
     const name = (key: string) => key.slice(key.lastIndexOf('.') + 1);
     // A worker method ranging over a channel field of its type (the package view): reported
     // at the range when this file makes the channel too, else at the make.
+    const base = baseName(ctx.filePath);
     const onMake = (t: Node) => {
-      const found = firstFieldMake(ctx.pkg, ctx.facts, t);
-      if (!found || !fieldNeverClosed(ctx.pkg, found.cf)) return;
-      const { make, cf, file: base } = found;
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t);
+      if (!found || !fieldNeverClosed(ctx.pkg, found.cf) || !isFirstMake(ctx.pkg, found.cf, found.make)) return;
+      const { make, cf } = found;
       for (const u of cf.uses) {
         if (u.op !== 'range' || u.how & HOW.callee) continue;
         if (!(u.how & HOW.go) && !startersOf(ctx.pkg, u.fn).length) continue;

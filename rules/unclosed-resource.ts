@@ -17,155 +17,39 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { stdBorrows, wrapperStaysLocal } from '../src/go/borrowers.js';
-import { compileCalleeList, listHas } from '../src/go/callees.js';
-import { enclosingFunction } from '../src/go/facts.js';
-import { candidateCalls, deferFix, describe, judge, nextLoopOf, sitesOf, type Kind } from '../src/go/leaks.js';
-import { bindingOf, borrowCheck, calleeDecl, Makers, parameterAt } from '../src/go/obligations.js';
+import { compileCalleeList, stringList } from '../src/go/callees.js';
+import type { FileFacts } from '../src/go/facts.js';
+import { candidateCalls, deferFix, describe, judge, nextLoopOf, packageHelperSites, returnsMatching, sitesOf, type Site } from '../src/go/leaks.js';
+import { borrowCheck, calleeDecl, Makers, parameterAt } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall } from '../src/go/terminators.js';
-import { buildIgnored } from '../src/go/build.js';
-import { typeName, unversioned, valueType } from '../src/go/valuetypes.js';
-import { writtenType } from '../src/go/types.js';
+import { madeResultsKind, packageBorrows, type MadeKind } from '../src/go/returns.js';
+import { coreSummary, effectsOn } from '../src/go/summary.js';
+import {
+  CLOSE,
+  CUSTOM,
+  KINDS,
+  kindId,
+  LISTENER,
+  NAMES,
+  namesPattern,
+  RELEASES,
+  resourceIn,
+  RETURNS_RESOURCE,
+  ROWS,
+  stubOf,
+  TX,
+  type Resource,
+  type Table,
+} from '../src/go/resources.js';
 
 type MessageId = 'unclosed' | 'path' | 'replaced' | 'discarded' | 'deferInLoop' | 'beforeCheck';
-
-interface Resource extends Kind {
-  /** What it is, in messages: `file f from os.Open`. */
-  noun: string;
-  /** What stays held while it is open. */
-  holds: string;
-  /** The release the message and the fix name. */
-  method: string;
-  /** How a release is said: closed, committed or rolled back, released. */
-  released: string;
-  /** `--fix` may insert `defer x.<method>()` (never for a transaction: it must commit). */
-  fixable: boolean;
-}
-
-const CLOSE: ReadonlySet<string> = new Set(['Close']);
-const close = (noun: string, holds: string, extra: Partial<Resource> = {}): Resource => ({
-  noun,
-  holds,
-  methods: CLOSE,
-  method: 'Close',
-  released: 'closed',
-  paths: false,
-  fixable: true,
-  ...extra,
-});
-
-// (*os.File).Close on nil returns ErrInvalid: a defer before the error check is harmless.
-const FILE = close('file', 'its file descriptor stays open', { nilSafe: true });
-const DB = close('database handle', 'its connection pool and goroutines stay open');
-const ROWS = close('result set', 'its connection stays busy', { paths: true, consumes: true });
-const STMT = close('prepared statement', 'it stays prepared on its connections');
-const SQL_CONN = close('connection', 'it is not returned to the pool');
-const TX: Resource = {
-  noun: 'transaction',
-  holds: 'its connection stays busy and its locks held',
-  methods: new Set(['Commit', 'Rollback']),
-  method: 'Rollback',
-  released: 'committed or rolled back',
-  paths: true,
-  fixable: false,
-};
-const CONN = close('connection', 'the socket stays open');
-const LISTENER = close('listener', 'the socket stays bound');
-const GRPC = close('gRPC connection', 'its connections and goroutines stay open');
-const ZIP = close('zip reader', 'its file stays open');
-const POOL_CONN: Resource = { ...close('pooled connection', 'it is not returned to the pool'), methods: new Set(['Release']), method: 'Release', released: 'released' };
-const GZIP = close('decompressor', 'its goroutines and buffers stay');
-
-const PGX = 'github.com/jackc/pgx';
-const PGXPOOL = 'github.com/jackc/pgx/pgxpool';
-const SQLX = 'github.com/jmoiron/sqlx';
-
-/** `importPath.Func` → what it makes. */
-const FUNCS = new Map<string, Resource>();
-for (const [path, names, kind] of [
-  ['os', ['Open', 'Create', 'OpenFile', 'CreateTemp'], FILE],
-  ['io/ioutil', ['TempFile'], FILE],
-  ['database/sql', ['Open', 'OpenDB'], DB],
-  [SQLX, ['Open', 'Connect', 'ConnectContext', 'MustOpen', 'MustConnect'], DB],
-  [PGX, ['Connect', 'ConnectConfig'], close('connection', 'the socket stays open')],
-  [PGXPOOL, ['Connect', 'ConnectConfig', 'New', 'NewWithConfig'], DB],
-  ['net', ['Dial', 'DialTimeout', 'DialTCP', 'DialUDP', 'DialUnix', 'DialIP'], CONN],
-  ['net', ['Listen', 'ListenTCP', 'ListenUDP', 'ListenUnix', 'ListenUnixgram', 'ListenPacket', 'ListenIP', 'ListenMulticastUDP'], LISTENER],
-  ['crypto/tls', ['Dial', 'DialWithDialer'], CONN],
-  ['crypto/tls', ['Listen'], LISTENER],
-  ['google.golang.org/grpc', ['Dial', 'DialContext', 'NewClient'], GRPC],
-  ['archive/zip', ['OpenReader'], ZIP],
-] as [string, string[], Resource][]) {
-  for (const n of names) FUNCS.set(`${path}.${n}`, kind);
-}
-
-/** Decompressors whose readers start goroutines (klauspost/pgzip): off by default with the standard ones, see `decompressors`. */
-const DECOMPRESSORS = new Map([
-  ['compress/gzip.NewReader', GZIP],
-  ['compress/zlib.NewReader', GZIP],
-  ['github.com/klauspost/pgzip.NewReader', GZIP],
-  ['github.com/klauspost/pgzip.NewReaderN', GZIP],
-]);
-
-const SQL_QUERIERS = ['database/sql.DB', 'database/sql.Conn', 'database/sql.Tx', `${SQLX}.DB`, `${SQLX}.Tx`];
-/** Receiver type → method → what it makes. */
-const METHODS = new Map<string, Map<string, Resource>>();
-function methods(types: string[], names: string[], kind: Resource): void {
-  for (const t of types) {
-    let m = METHODS.get(t);
-    if (!m) METHODS.set(t, (m = new Map()));
-    for (const n of names) m.set(n, kind);
-  }
-}
-methods(SQL_QUERIERS, ['Query', 'QueryContext'], ROWS);
-methods([`${SQLX}.DB`, `${SQLX}.Tx`], ['Queryx', 'QueryxContext', 'NamedQuery', 'NamedQueryContext'], ROWS);
-// A statement prepared in a transaction is closed with it.
-methods(['database/sql.DB', 'database/sql.Conn', `${SQLX}.DB`], ['Prepare', 'PrepareContext'], STMT);
-methods([`${SQLX}.DB`], ['Preparex', 'PreparexContext', 'PrepareNamed', 'PrepareNamedContext'], STMT);
-methods(['database/sql.DB', `${SQLX}.DB`], ['Begin', 'BeginTx'], TX);
-methods(['database/sql.Conn'], ['BeginTx'], TX);
-methods([`${SQLX}.DB`], ['Beginx', 'BeginTxx', 'MustBegin', 'MustBeginTx'], TX);
-methods(['database/sql.DB'], ['Conn'], SQL_CONN);
-methods([`${PGX}.Conn`, `${PGXPOOL}.Pool`, `${PGX}.Tx`], ['Query'], ROWS);
-methods([`${PGX}.Conn`, `${PGXPOOL}.Pool`], ['Begin', 'BeginTx'], TX);
-methods([`${PGXPOOL}.Pool`], ['Acquire'], POOL_CONN);
-methods(['net.Dialer'], ['Dial', 'DialContext'], CONN);
-methods(['net.ListenConfig'], ['Listen', 'ListenPacket'], LISTENER);
-
-/** A result variable declared with one of these types says what a Query/Prepare/Begin made. */
-const DECLARED = new Map<string, Resource>([
-  ['database/sql.Rows', ROWS],
-  [`${SQLX}.Rows`, ROWS],
-  ['database/sql.Stmt', STMT],
-  ['database/sql.Tx', TX],
-  [`${SQLX}.Tx`, TX],
-]);
-const SQL_METHODS = new Set(['Query', 'QueryContext', 'Queryx', 'QueryxContext', 'Prepare', 'PrepareContext', 'Begin', 'BeginTx']);
-
-/** The text of a query a Query call runs, when it is a literal: `SELECT …`, `WITH …`, `… RETURNING …`. */
-const SQL_TEXT = /^\s*(select|with|show|pragma|explain|describe|values|call|table)\b|\breturning\b/i;
-
-/** Every name a constructor may have (functions, methods, and `extra` ones), as one regex over the file text. */
-function namesPattern(extra: readonly string[]): RegExp {
-  const funcs = [...FUNCS.keys()].map((k) => k.slice(k.lastIndexOf('.') + 1));
-  const meths = [...METHODS.values()].flatMap((m) => [...m.keys()]);
-  return new RegExp(`\\b(?:${[...new Set([...funcs, ...meths, ...extra])].join('|')})\\b`, 'g');
-}
-const NAMES = namesPattern([]);
-
-/**
- * A generated gRPC stub, `pb.NewGreeterClient(conn)`: it keeps the connection for its calls
- * and never closes it, so while the stub stays in the function the connection is ours.
- */
-function stubOf(call: Node): boolean {
-  const fn = call.childForFieldName('function');
-  const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn?.text;
-  return /^New\w+Client$/.test(name ?? '') && call.childForFieldName('arguments')?.namedChildCount === 1;
-}
 
 export interface ResourceOptions {
   /** Extra constructors, `importPath.Func`, whose result must be closed. */
   constructors: string[];
+  /** Methods other than Close that release what the configured constructors make. */
+  releaseMethods: string[];
   /** Also report gzip/zlib readers that are never closed (their Close releases nothing but a pgzip reader's goroutines). */
   decompressors: boolean;
   /** Also scan `_test.go` files (what a test opens mostly dies with the test). */
@@ -198,11 +82,55 @@ const EXAMPLE = [
   '',
 ];
 
+interface Config extends Table {
+  /** Part of the package summary's id: what changes which calls are constructors. */
+  id: string;
+}
+
+const configs = new WeakMap<object, Config>();
+
+function configOf(options: Partial<ResourceOptions>): Config {
+  let c = configs.get(options);
+  if (!c) {
+    const methods = ['Close', ...stringList(options.releaseMethods).filter((m) => /^[A-Za-z_]\w*$/.test(m))];
+    c = {
+      extra: compileCalleeList(options.constructors, false),
+      custom: { ...CUSTOM, methods: new Set(methods) },
+      decompressors: options.decompressors === true,
+      id: JSON.stringify([options.constructors ?? [], methods, options.decompressors === true]),
+    };
+    configs.set(options, c);
+  }
+  return c;
+}
+
+const madeKinds = new Map<string, MadeKind>();
+
+/** Which results of the package's functions carry a resource they made and did not release (package.ts summaries). */
+function resourcesKind(cfg: Config): MadeKind {
+  let k = madeKinds.get(cfg.id);
+  if (!k) {
+    const ends = (facts: FileFacts, call: Node) => endingCall(facts, call) !== null || failsTest(call);
+    k = madeResultsKind(
+      `unclosed-resource:${cfg.id}`,
+      (call, facts, view) => {
+        const r = resourceIn(facts, call, cfg, view);
+        return r ? { callee: r.callee, data: kindId(r.kind) } : undefined;
+      },
+      RELEASES,
+      { ends },
+    );
+    madeKinds.set(cfg.id, k);
+  }
+  return k;
+}
+
 export default defineRule<MessageId, Partial<ResourceOptions>>({
   meta: {
     id: 'unclosed-resource',
     title: 'File, database or network resource is never released',
     severity: 'warning',
+    // bench/triage: 17 of 18 findings real (node bench/triage/run.mjs --rules unclosed-resource).
     precision: 'high',
     tags: ['resource', 'sql', 'file', 'network'],
     fixable: true,
@@ -239,7 +167,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
       'Listen',
       'OpenReader',
     ],
-    defaultOptions: { constructors: [], decompressors: false, tests: false },
+    defaultOptions: { constructors: [], releaseMethods: [], decompressors: false, tests: false },
   },
 
   optionTriggers(options) {
@@ -251,63 +179,37 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     const options = ctx.options ?? {};
     if (!options.tests && ctx.filePath.endsWith('_test.go')) return {};
     const { facts, text } = ctx;
-    // A `//go:build ignore` file is a script run with `go run`: what it opens ends with it.
-    if (buildIgnored(text)) return {};
     const ends = (call: Node): boolean => endingCall(facts, call) !== null || failsTest(call);
-    const extra = compileCalleeList(options.constructors, false);
-    const decompressors = options.decompressors === true;
+    const cfg = configOf(options);
+    const { extra, decompressors } = cfg;
     const names = extra.funcNames.size || decompressors ? namesPattern([...(decompressors ? ['NewReader', 'NewReaderN'] : []), ...extra.funcNames]) : NAMES;
     const calls: Node[] = [];
+    const helperSites: Site<Resource>[] = [];
     const memo = new Map<number, { kind: Resource; callee: string } | null>();
 
     /** What a call makes, and how it is written (`os.Open`, `db.Query`), or null. */
     function resourceCall(call: Node): { kind: Resource; callee: string } | null {
       const known = memo.get(call.id);
       if (known !== undefined) return known;
-      const r = classify(call);
+      const r = resourceIn(facts, call, cfg, ctx.pkg);
       memo.set(call.id, r);
       return r;
     }
 
-    function classify(call: Node): { kind: Resource; callee: string } | null {
-      const fn = call.childForFieldName('function');
-      if (fn?.type !== 'selector_expression') return null;
-      const name = fn.childForFieldName('field')?.text ?? '';
-      const q = facts.qualified(fn);
-      if (q) {
-        const key = `${unversioned(q.path)}.${q.name}`;
-        const kind =
-          FUNCS.get(key) ?? (decompressors ? DECOMPRESSORS.get(key) : undefined) ?? (listHas(extra, q.path, q.name) === 'func' ? close('resource', 'it stays open') : undefined);
-        return kind ? { kind, callee: `${q.alias}.${q.name}` } : null;
-      }
-      const recv = fn.childForFieldName('operand');
-      if (!recv) return null;
-      const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
-      const rt = valueType(facts, recv);
-      const kind = rt ? METHODS.get(rt)?.get(name) : undefined;
-      if (kind) return { kind, callee };
-      // A type of the file's own (an interface over a database) tells nothing more.
-      if ((rt && !rt.startsWith('.')) || !SQL_METHODS.has(name)) return null;
-      // An unknown receiver: the variable's declared type, or the SQL text of the query.
-      const b = bindingOf(call);
-      if (b.kind !== 'bound' || b.results !== 2) return null;
-      const declared = DECLARED.get(typeName(facts, writtenType(facts, b.ident)) ?? '');
-      if (declared) return { kind: declared, callee };
-      if (!name.startsWith('Query')) return null;
-      const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-      const sql = args.slice(0, 2).find((a) => a?.type === 'interpreted_string_literal' || a?.type === 'raw_string_literal');
-      return sql && SQL_TEXT.test(sql.text.slice(1, -1)) ? { kind: ROWS, callee } : null;
-    }
-
-    // rows handed to a same-file function that ranges over them to the end are consumed there.
+    // Rows handed to a function of the package that ranges over them (`for rows.Next()`) are
+    // consumed there: a same-file function by its loop, another file's by its summary.
     const consumes = (call: Node, index: number): boolean => {
       const decl = calleeDecl(facts, call, true);
-      const param = decl && parameterAt(decl, index);
+      if (!decl) {
+        const key = ctx.pkg.calleeKey(call, facts);
+        return !!key && effectsOn(ctx.pkg.summaryOf(coreSummary, key), `$${index}`, '.Next').length > 0;
+      }
+      const param = parameterAt(decl, index);
       return !!param && (decl.childForFieldName('body')?.descendantsOfType('for_statement') ?? []).some((f) => f && nextLoopOf(f, param));
     };
     const known = (call: Node): boolean => stdBorrows(facts, call) || (stubOf(call) && wrapperStaysLocal(facts, call));
-    const borrowsClose = borrowCheck(facts, CLOSE, { methods: true, known });
-    const borrowsTx = borrowCheck(facts, TX.methods, { methods: true, known });
+    const borrowsClose = borrowCheck(facts, CLOSE, { methods: true, known, elsewhere: packageBorrows(ctx.pkg, facts, CLOSE) });
+    const borrowsTx = borrowCheck(facts, TX.methods, { methods: true, known, elsewhere: packageBorrows(ctx.pkg, facts, TX.methods) });
     // A listener handed to any function is a server's: serve loops run until the process ends.
     const borrowsFor = (kind: Resource): ((c: Node, i: number) => boolean) =>
       kind === TX ? borrowsTx : kind === ROWS ? (c, i) => !consumes(c, i) && borrowsClose(c, i) : kind === LISTENER ? () => false : borrowsClose;
@@ -318,16 +220,18 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
       (kind) => ({ methods: kind.methods, borrows: borrowsFor(kind) }),
       true,
       ends,
+      returnsMatching(RETURNS_RESOURCE),
     );
 
     const source = (call: Node) => resourceCall(call) ?? undefined;
     return {
       source_file(root) {
         calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c)));
+        helperSites.push(...packageHelperSites(ctx.pkg, facts, root, text, resourcesKind(cfg), RETURNS_RESOURCE, (m) => (m.data === 'custom' ? cfg.custom : KINDS[Number(m.data)])));
       },
       'source_file:exit'() {
-        if (!calls.length) return;
-        const sites = sitesOf(facts, calls, source, makers);
+        const sites = [...helperSites, ...sitesOf(facts, calls, source, makers)];
+        if (!sites.length) return;
         const byKind = new Map<Resource, typeof sites>();
         for (const s of sites) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
         const verdicts = [...byKind].flatMap(([kind, list]) => judge(facts, list, { borrows: borrowsFor(kind), ends }));

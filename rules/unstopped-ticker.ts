@@ -35,7 +35,7 @@ interface Options {
 const STOP = new Set(['Stop']);
 
 function packageName(facts: FileFacts): string | undefined {
-  return facts.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text;
+  return facts.packageName();
 }
 
 /** `func main()` or `func init()`: they run once, for the life of the process. */

@@ -1,7 +1,8 @@
 // Shared test helpers: run rules over Go source in memory, run the CLI as a user would.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import type { Parser } from 'web-tree-sitter';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Parser, Tree } from 'web-tree-sitter';
 import { getParser, packageRoot } from '../src/engine/parser.js';
 import { scanText } from '../src/engine/scan.js';
 import type { Packages } from '../src/engine/packages.js';
@@ -58,6 +59,25 @@ func access(ctx context.Context) {
 }
 `;
 
+/** The same leak behind an error check: `--fix` inserts `defer client.Close()` after it (line 10). */
+export const CHECKED_CLIENT_LEAK_GO = `package main
+
+import (
+	"context"
+
+	secretmanager "cloud.google.com/go/secretmanager/apiv1"
+)
+
+func access(ctx context.Context) error {
+	client, err := secretmanager.NewClient(ctx)
+	if err != nil {
+		return err
+	}
+	_ = client
+	return nil
+}
+`;
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -111,4 +131,45 @@ export function compareWants(result: FileResult, wants: Want[]): { missing: stri
   }
   for (const d of unmatched) noisy.push(`line ${d.span.start.line}: unexpected [${d.ruleId}] ${d.message}`);
   return { missing, noisy };
+}
+
+/** The .go files under `dir`, recursively, sorted. */
+export function goFilesIn(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...goFilesIn(p));
+    else if (e.name.endsWith('.go')) out.push(p);
+  }
+  return out.sort();
+}
+
+/**
+ * Every rule fixture and speed test file, and each again behind lines whose comment and
+ * string say `func` and hold brackets: offset 0 is then no token, and the text has words
+ * that are no code.
+ */
+export function fixtureSources(): { name: string; text: string }[] {
+  const files = [...goFilesIn(fixturesDir), ...goFilesIn(join(packageRoot, 'test', 'data', 'speed'))];
+  return files.flatMap((f) => {
+    const text = readFileSync(f, 'utf8');
+    const name = relative(packageRoot, f);
+    return [
+      { name, text },
+      { name: `${name} (shifted)`, text: '\n \n\t// func x() { ( [ in a comment\nvar _ = "func y() {" + `\nfunc z() {\n`\n' + text },
+    ];
+  });
+}
+
+/** Parses each source whole, hands its tree to `fn`, and frees it. */
+export async function withTrees<S extends { text: string }>(sources: S[], fn: (tree: Tree, source: S) => void): Promise<void> {
+  const parser = await parser_();
+  for (const s of sources) {
+    const tree = parser.parse(s.text)!;
+    try {
+      fn(tree, s);
+    } finally {
+      tree.delete();
+    }
+  }
 }

@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert';
 import type { Node } from 'web-tree-sitter';
 import { compileCalleeList, listHas, nameMayBeIn } from '../src/go/callees.js';
 import { enclosingFunction, FileFacts } from '../src/go/facts.js';
-import { bindingOf, followsInSequence, insertAfterErrorCheck, settle } from '../src/go/obligations.js';
+import { stdBorrows } from '../src/go/borrowers.js';
+import { funcValues, isProgramMain } from '../src/go/funcs.js';
+import { bindingOf, borrowCheck, followsInSequence, insertAfterErrorCheck, settle } from '../src/go/obligations.js';
 import { parser_ } from './helpers.js';
 
 async function parse(body: string) {
@@ -91,6 +93,75 @@ test('insertAfterErrorCheck: nothing for a declaration in an if header', async (
   const b = bindingOf(call('x.New'));
   assert.is(b.kind === 'bound' && insertAfterErrorCheck(text, b.stmt, b.errName, 'defer c.Close()'), undefined);
   tree.delete();
+});
+
+const DISPATCH = `package main
+
+import "io"
+
+type command func(w io.Writer, c *Client) error
+
+var commands = map[string]command{"list": list, "show": show}
+var mutable = map[string]command{"list": list}
+var steps = []command{list, show}
+
+func register(name string, c command) { mutable[name] = c }
+
+func run(name string, c *Client, given command, gcs bool) {
+	var send command
+	if gcs {
+		send = list
+	} else {
+		send = show
+	}
+	send(nil, c)
+	fromTable := commands[name]
+	fromTable(nil, c)
+	fromMutable := mutable[name]
+	fromMutable(nil, c)
+	steps[0](nil, c)
+	given(nil, c)
+	keep := keeper
+	keep(nil, c)
+}
+
+var kept *Client
+
+func keeper(w io.Writer, c *Client) error { kept = c; return nil }
+func list(w io.Writer, c *Client) error   { return c.List() }
+func show(w io.Writer, c *Client) error   { return c.Show() }
+
+func main() {}
+`;
+
+test('funcValues: the functions a variable or a table of the file can hold', async () => {
+  const tree = (await parser_()).parse(DISPATCH)!;
+  const facts = new FileFacts(tree.rootNode, DISPATCH);
+  const calls = tree.rootNode.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
+  const callOf = (fn: string) => calls.find((c) => c.childForFieldName('function')?.text === fn)!;
+  const values = (fn: string) => funcValues(facts, callOf(fn).childForFieldName('function')!)?.map((d) => d.childForFieldName('name')!.text).sort();
+  assert.equal(values('send'), ['list', 'show'], 'both assignments; the zero value is nil');
+  assert.equal(values('fromTable'), ['list', 'show'], 'the map literal holds only these');
+  assert.is(values('fromMutable'), undefined, 'register adds to the map');
+  assert.is(values('given'), undefined, 'a parameter: the caller decides');
+  assert.equal(values('keep'), ['keeper']);
+  // A call through each lends c only when every function it may run only uses c.
+  const borrows = borrowCheck(facts, CLOSE);
+  assert.equal(['send', 'fromTable', 'fromMutable', 'given', 'keep'].map((f) => borrows(callOf(f), 1)), [true, true, false, false, false]);
+  const fns = tree.rootNode.descendantsOfType('function_declaration').filter((c): c is Node => c !== null);
+  assert.equal(fns.filter((f) => isProgramMain(facts, f)).map((f) => f.childForFieldName('name')!.text), ['main']);
+});
+
+test('stdBorrows: formatting and logging read their operands; Errorf may keep one', async () => {
+  const text = 'package p\n\nimport (\n\t"fmt"\n\t"log"\n)\n\nfunc f(c *Client) {\n\tlog.Fatalf("%v", c)\n\tfmt.Println(c)\n\tfmt.Errorf("%w", c)\n}\n';
+  const tree = (await parser_()).parse(text)!;
+  const facts = new FileFacts(tree.rootNode, text);
+  const calls = tree.rootNode.descendantsOfType('call_expression').filter((c): c is Node => c !== null);
+  assert.equal(calls.map((c) => [c.childForFieldName('function')!.text, stdBorrows(facts, c)]), [
+    ['log.Fatalf', true],
+    ['fmt.Println', true],
+    ['fmt.Errorf', false],
+  ]);
 });
 
 test('callee lists: names, importPath.Func, import paths and regexes; bad entries dropped', () => {

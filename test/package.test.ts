@@ -9,7 +9,7 @@ import { FileFacts } from '../src/go/facts.js';
 import { PackageView, type SummaryKind } from '../src/go/package.js';
 import { ABSENT, clauseOf, membershipOf, PackageIndex } from '../src/go/pkgindex.js';
 import { coreSummary, does, effectsOn, HOW, type FuncSummary } from '../src/go/summary.js';
-import { topLevelDecls } from '../src/go/toplevel.js';
+import { declEnd, quickDecls, topLevelDecls } from '../src/go/toplevel.js';
 import { memorySource, Packages } from '../src/engine/packages.js';
 import { parser_ } from './helpers.js';
 
@@ -59,6 +59,42 @@ test('topLevelDecls: kinds, names, receivers and ends, from the text alone', () 
   ]);
   // Names point at themselves.
   for (const d of decls) for (const n of d.names) assert.is(text.slice(n.at, n.at + n.name.length), n.name);
+});
+
+test('quickDecls: the same names and starts as the lexer on gofmt\'d code, ends on demand', () => {
+  const text = [
+    'package p',
+    '',
+    'import "fmt"',
+    '',
+    'type (',
+    '\tA int',
+    '\tB struct {',
+    '\t\tc chan int',
+    '\t}',
+    ')',
+    '',
+    'var x, y = 1, func() { fmt.Println("}") }',
+    '',
+    'const (',
+    '\tk1, k2 = 1, 2',
+    '\t// a comment',
+    '\tk3 = 3',
+    ')',
+    '',
+    'func (s *Server[K, V]) Stop() {',
+    '\t_ = `',
+    'not a declaration',
+    '`',
+    '}',
+    '',
+    'func f(v interface{}) interface{} { return v }',
+  ].join('\n');
+  const full = topLevelDecls(text).filter((d) => d.kind !== 'import' && d.kind !== 'package');
+  const quick = quickDecls(text);
+  const shape = (ds: typeof full) => ds.map((d) => `${d.kind} ${d.start} ${d.names.map((n) => `${n.name}@${n.at}`).join(',')} ${d.recv ?? ''}`);
+  assert.equal(shape(quick), shape(full));
+  assert.equal(quick.map((d) => declEnd(text, d.start)), full.map((d) => d.end));
 });
 
 test('build constraints: only an expression false on every build leaves a file out', () => {
@@ -221,6 +257,70 @@ test('summaries: effects through methods and functions of other files, goroutine
     assert.ok(does(keep, '$0', 'escape'), 'appended to a package variable');
     assert.equal(view.summaryOf(coreSummary, 'func:NewServer')!.results, [[{ make: 'literal' }]]);
     assert.is(view.summaryOf(coreSummary, 'func:Missing'), undefined);
+  } finally {
+    done();
+  }
+});
+
+const HANDLES = {
+  '/h/get.go': `package h
+
+import (
+	"context"
+	"io"
+)
+
+func get(ctx context.Context, c *Client, dst io.Writer) error {
+	rc, err := c.Bucket("b").NewReader(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = Copy(ctx, dst, rc)
+	return err
+}
+
+func open(ctx context.Context, c *Client) error {
+	rc, err := c.Bucket("b").NewReader(ctx)
+	if err != nil {
+		return err
+	}
+	keep(rc)
+	return nil
+}
+`,
+  '/h/copy.go': `package h
+
+import (
+	"context"
+	"io"
+)
+
+type readerFunc func(p []byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+func Copy(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
+	return io.Copy(dst, readerFunc(func(p []byte) (int, error) { return src.Read(p) }))
+}
+
+func Later(src io.Reader) func() {
+	return func() { src.Read(nil) }
+}
+
+var kept []io.Reader
+
+func keep(r io.Reader) { kept = append(kept, r) }
+`,
+};
+
+test('summaries: a handle made from a parameter and lent to a function of the package goes where that function puts it', async () => {
+  const { view, done } = await viewOf(HANDLES, '/h/get.go');
+  try {
+    const copyFn = view.summaryOf(coreSummary, 'func:Copy')!;
+    assert.equal(effectsOn(copyFn, '$2', '.Read').map((e) => e.how), [HOW.cond], 'io.Copy runs the literal before Copy returns');
+    assert.equal(effectsOn(view.summaryOf(coreSummary, 'func:Later')!, '$0', '.Read').map((e) => e.how), [HOW.closure], 'a returned literal runs later');
+    assert.not.ok(does(view.summaryOf(coreSummary, 'func:get')!, '$1.Bucket', 'escape'), 'Copy only reads the reader');
+    assert.ok(does(view.summaryOf(coreSummary, 'func:open')!, '$1.Bucket', 'escape'), 'keep stores it');
   } finally {
     done();
   }

@@ -20,7 +20,7 @@ import { formatJson } from '../src/report/json.js';
 import { toEslintResults } from '../src/report/eslint.js';
 import { selectFiles } from '../src/cli/files.js';
 import { pathHash, selectShard } from '../src/cli/shard.js';
-import { packageRoot } from './helpers.js';
+import { goFilesIn, packageRoot } from './helpers.js';
 import { goRule, speedRules as testRules, tickerRule } from './support/rules.js';
 
 const rulesModule = new URL('./support/rules.js', import.meta.url).href;
@@ -29,22 +29,13 @@ const dataDir = join(packageRoot, 'test', 'data', 'speed');
 
 const active = (rules: AnyRule[]): ActiveRule[] => rules.map((rule) => ({ rule, severity: rule.meta.severity, options: {} }));
 
-function goFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...goFiles(p));
-    else if (e.name.endsWith('.go')) out.push(p);
-  }
-  return out.sort();
-}
 
 /** The speed data plus every rule fixture other helpers have added, as cwd-relative paths. */
 function fixtureFiles(): string[] {
   const dirs = [dataDir, join(packageRoot, 'test', 'fixtures')];
   return dirs.flatMap((d) => {
     try {
-      return goFiles(d);
+      return goFilesIn(d);
     } catch {
       return [];
     }
@@ -197,7 +188,7 @@ test('cache: warm runs read nothing, touched files are confirmed by hash, edits 
   const dir = tempCopy();
   const cacheDir = join(dir, '.cache');
   try {
-    const files = goFiles(dir);
+    const files = goFilesIn(dir);
     const past = new Date(Date.now() - 60_000);
     for (const f of files) utimesSync(f, past, past);
     const run = () => scanFilesWithStats(files, { rules: active(testRules), cache: ResultCache.open(cacheDir, { k: 1 }) });
@@ -230,7 +221,7 @@ test('cache: warm runs read nothing, touched files are confirmed by hash, edits 
 test('cache: files modified just before they were read are not trusted by stat', async () => {
   const dir = tempCopy();
   try {
-    const files = goFiles(dir); // just written: mtime is now
+    const files = goFilesIn(dir); // just written: mtime is now
     const run = () => scanFilesWithStats(files, { rules: active(testRules), cache: ResultCache.open(join(dir, '.c'), 1) });
     await run();
     const again = await run();
@@ -244,7 +235,7 @@ test('cache: files modified just before they were read are not trusted by stat',
 test('cache: a truncated or altered cache file is discarded and rebuilt', async () => {
   const dir = tempCopy();
   try {
-    const files = goFiles(dir);
+    const files = goFilesIn(dir);
     const past = new Date(Date.now() - 60_000);
     for (const f of files) utimesSync(f, past, past);
     const run = () => {

@@ -45,6 +45,8 @@ export interface Config {
   shard?: { index: number; count: number };
   /** Print scan statistics on stderr (--stats). */
   stats: boolean;
+  /** Parse each file whole instead of the declarations that can matter (hidden --whole-file). */
+  wholeFile: boolean;
 }
 
 export interface CliRequest {
@@ -91,6 +93,7 @@ Options:
   -v, --version              print the version
 
 Merge sharded reports: leakhound merge a.json b.json ... [--format <name>] [-o <file>]
+Language server for editors (LSP over stdio): leakhound lsp (see leakhound lsp --help)
 
 Exit codes: 0 nothing reported; 1 findings reported, warnings too (as golangci-lint
 and staticcheck do; --max-warnings n lets up to n warnings pass, --quiet drops them);
@@ -148,6 +151,8 @@ const OPTIONS = {
   'cache-location': { type: 'string' },
   shard: { type: 'string' },
   stats: { type: 'boolean' },
+  // Hidden: parse every file whole (the reference the per-declaration parse is checked against).
+  'whole-file': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -232,13 +237,14 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
     cacheLocation: v['cache-location'],
     shard,
     stats: v.stats ?? false,
+    wholeFile: v['whole-file'] ?? false,
   };
   const kind = v.help ? 'help' : v.version ? 'version' : v['list-rules'] ? 'list-rules' : v['print-config'] ? 'print-config' : 'scan';
   return { kind, config, ruleFlags: { only, disabled } };
 }
 
 /** The enabled rules with their resolved settings, in id order. */
-export function activeRules(config: Config, rules: AnyRule[] = allRules): ActiveRule[] {
+export function activeRules(config: Pick<Config, 'rules'>, rules: AnyRule[] = allRules): ActiveRule[] {
   return rules
     .filter((r) => config.rules[r.meta.id]?.enabled)
     .map((r) => ({ rule: r, severity: config.rules[r.meta.id]!.severity, options: config.rules[r.meta.id]!.options }))

@@ -23,6 +23,7 @@ export function runOptions(config: Config, rules: ActiveRule[], version: string,
   return {
     rules,
     skipGenerated: config.defaultSkips,
+    wholeFile: config.wholeFile,
     jobs: config.jobs,
     cache: openCache(config, rules, version, cwd, root),
     progress,
@@ -39,7 +40,7 @@ export function formatStats(s: RunStats, ms: number): string {
     `${s.cached + s.cachedByHash} from the cache (${s.cachedByHash} by content hash), ` +
     `${s.skippedByTriggers} skipped by rule triggers (${mb(s.skippedBytesByTriggers)}), ` +
     `${s.skippedGenerated} generated, ${s.skippedNeverBuilt ? `${s.skippedNeverBuilt} never built (//go:build ignore), ` : ''}` +
-    `${s.parsed} parsed (${mb(s.parsedBytes)})\n` +
+    `${s.parsed} parsed (${mb(s.parsedBytes)}; of that, ${mb(s.parsedChars)} of declarations parsed)\n` +
     (s.withoutGoMod
       ? `leakhound: no go.mod governs ${s.withoutGoMod} of the files: the newest Go was assumed for them (rules for older Go, such as timers before 1.23, stay silent there)\n`
       : '')

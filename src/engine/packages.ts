@@ -51,16 +51,36 @@ export function memorySource(files: Record<string, string>): PackageSource {
 }
 
 /**
- * The packages one thread has open: the last few, by membership. A worker is dealt a
- * directory's files together, so each package is read and summarized once per worker.
+ * The packages one thread has open: those of the last directory (its library, internal and
+ * external test packages), whose files are read once for all of them. A worker is dealt a
+ * directory's files together, so each package is read and summarized once per worker, and
+ * only one directory's texts and summaries are held at a time.
  */
 export class Packages {
   private readonly open = new Map<string, Package>();
+  /** The last directory read, shared by its packages (library, tests, external tests). */
+  private dir?: { path: string; reads: Map<string, ReturnType<PackageSource['read']>>; list?: string[] };
+  private readonly reading: PackageSource;
 
   constructor(
     readonly source: PackageSource = diskSource,
-    private readonly keep = 2,
-  ) {}
+    private readonly keep = 3,
+  ) {
+    const here = (dir: string) => {
+      if (this.dir?.path !== dir) this.dir = { path: dir, reads: new Map() };
+      return this.dir;
+    };
+    this.reading = {
+      list: (dir) => (here(dir).list ??= source.list(dir)),
+      read: (path) => {
+        const d = here(dirname(path));
+        if (!d.reads.has(path)) d.reads.set(path, source.read(path));
+        return d.reads.get(path);
+      },
+      ...(source.stamp ? { stamp: (path: string) => source.stamp!(path) } : {}),
+      ...(source.dirMtime ? { dirMtime: (dir: string) => source.dirMtime!(dir) } : {}),
+    };
+  }
 
   /** The package of the file at `path` whose text (being analysed) is `text`. */
   packageOf(path: string, text: string): Package {
@@ -73,10 +93,18 @@ export class Packages {
       this.open.set(key, p);
       return p;
     }
-    p = new Package(new PackageIndex(m, this.source, { path, text }));
+    // Packages of another directory are done with: a worker is dealt a directory at a time.
+    for (const [k, q] of this.open) if (q.index.membership.dir !== m.dir) this.open.delete(k);
+    p = new Package(new PackageIndex(m, this.reading, { path, text }));
     this.open.set(key, p);
     while (this.open.size > this.keep) this.open.delete(this.open.keys().next().value!);
     return p;
+  }
+
+  /** Lets go of the open packages and the directory's texts (the run is over). */
+  dispose(): void {
+    this.open.clear();
+    this.dir = undefined;
   }
 }
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
+import { installNodeMemo } from './nodes.js';
 
 let ready: Promise<Parser> | undefined;
 
@@ -20,7 +21,8 @@ async function load(): Promise<Parser> {
     throw new Error(`grammar not found at ${wasm}; run npm install (the build copies it from tree-sitter-go)`);
   }
   // Loaded on first use: a warm run answered by the cache never needs the parser.
-  const { Language, Parser } = await import('web-tree-sitter');
+  const { Language, Node, Parser } = await import('web-tree-sitter');
+  installNodeMemo(Node.prototype);
   await Parser.init();
   const go = await Language.load(wasm);
   const parser = new Parser();
@@ -33,3 +35,4 @@ export function getParser(): Promise<Parser> {
   ready ??= load();
   return ready;
 }
+

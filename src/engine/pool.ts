@@ -14,6 +14,7 @@ export interface PoolOptions {
   rulesModule: string;
   rules: RuleSpec[];
   skipGenerated: boolean;
+  wholeFile?: boolean;
   hash: boolean;
   /** Task sizes in bytes (for the dealing order); optional. */
   sizes?: number[];
@@ -63,7 +64,7 @@ export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutc
   const batches = batchesOf(tasks, size, opts.sizes);
   const count = Math.max(1, Math.min(opts.workers, batches.length));
   const out: TaskOutcome[] = new Array(tasks.length);
-  const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash };
+  const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash, wholeFile: opts.wholeFile };
 
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];

@@ -54,6 +54,8 @@ export interface RunStats {
   skippedNeverBuilt: number;
   parsed: number;
   parsedBytes: number;
+  /** Of the files parsed, the characters that were: the declarations that could matter. */
+  parsedChars: number;
   /** Worker threads started (0: scanned in-thread). */
   workers: number;
   /** go.mod files that governed the files. */
@@ -73,7 +75,7 @@ export async function scanFilesWithStats(
   const { cache } = opts;
   const stats: RunStats = {
     files: files.length, bytes: 0, cached: 0, cachedByHash: 0, skippedByTriggers: 0, skippedBytesByTriggers: 0,
-    skippedGenerated: 0, skippedNeverBuilt: 0, parsed: 0, parsedBytes: 0, workers: 0, goMods: 0, withoutGoMod: 0,
+    skippedGenerated: 0, skippedNeverBuilt: 0, parsed: 0, parsedBytes: 0, parsedChars: 0, workers: 0, goMods: 0, withoutGoMod: 0,
   };
   const modules = opts.modules ?? new ModuleVersions();
   const results: FileResult[] = new Array(files.length);
@@ -142,6 +144,7 @@ export async function scanFilesWithStats(
       else if (r.notices.every((n) => n.kind !== 'read-error' && n.kind !== 'binary' && n.kind !== 'empty')) {
         stats.parsed++;
         stats.parsedBytes += st?.size ?? 0;
+        stats.parsedChars += o.parsedChars ?? 0;
       }
       // Read errors are not cached: the file may be readable next time.
       if (cache && st && o.hash && !r.notices.some((n) => n.kind === 'read-error')) {
@@ -162,13 +165,18 @@ export async function scanFilesWithStats(
       rules: toSpecs(opts.rules),
       skipGenerated: opts.skipGenerated ?? true,
       hash,
+      wholeFile: opts.wholeFile,
       sizes: todo.map((i) => stat[i]?.size ?? 0),
       onOutcome: take,
     });
   } else if (tasks.length) {
     const parser = await getParser();
-    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, packages: new Packages() };
-    tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
+    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
+    try {
+      tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
+    } finally {
+      topts.packages.dispose();
+    }
   }
   cache?.save();
   return { results, stats, hashes };

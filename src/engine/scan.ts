@@ -6,11 +6,11 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { buildIgnored } from '../go/build.js';
 import { FileFacts, FUNCTION_TYPES, seedFunctionIndex } from '../go/facts.js';
 import { PackageView } from '../go/package.js';
+import { MAX_DECL_CHARS, MAX_DEPTH, type SkippedDecl, Syntax } from '../go/syntax.js';
 import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import { parseGo } from './syntax.js';
 import { hasTrigger, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
@@ -68,6 +68,20 @@ export interface ScanEnv {
   packages?: Packages;
   /** Receives what the scan consulted outside the file, when it did. */
   deps?: (d: ScanDeps) => void;
+  /** Parse the whole file in one piece instead of the declarations that can matter. */
+  wholeFile?: boolean;
+  /** Receives how much of the text was parsed (UTF-16 code units). */
+  parsed?: (chars: number) => void;
+}
+
+/** A declaration the guards left out, as a notice. */
+function skippedNotice(s: SkippedDecl): Notice {
+  const what = s.decl.kind === 'func' || s.decl.kind === 'method' ? `function ${s.decl.names[0]?.name ?? ''}` : 'this declaration';
+  const why =
+    s.why === 'depth'
+      ? `nests brackets ${s.decl.depth} deep (more than ${MAX_DEPTH})`
+      : `is ${((s.decl.end - s.decl.start) / (1 << 20)).toFixed(1)} MB (more than ${MAX_DECL_CHARS >> 20} MB)`;
+  return { kind: 'skipped', message: `${what} ${why}; it was not analysed`, line: s.line, column: s.column };
 }
 
 /** Analyses source text that is already in memory. */
@@ -76,17 +90,17 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
   const active = rulesFor(text, rules, go);
   if (active.length === 0) return result;
 
-  const parsed = parseGo(parser, text);
-  let view: PackageView | undefined;
-  if (!parsed) {
+  let syntax: Syntax;
+  try {
+    syntax = new Syntax(parser, text, { wholeFile: env.wholeFile });
+  } catch {
     result.notices.push({ kind: 'parse-error', message: 'the parser could not read this file' });
     return result;
   }
-  const { tree } = parsed;
+  let view: PackageView | undefined;
   try {
-    const root = tree.rootNode;
-    if (parsed.notice) result.notices.push(parsed.notice);
-    const facts = new FileFacts(root, text);
+    const root = syntax.root;
+    const facts = new FileFacts(syntax, text);
     const packages = env.packages;
     view = new PackageView(() => (packages ?? loneFile(filePath, text)).packageOf(filePath, text), parser, { path: filePath, facts });
     const pkg = view;
@@ -139,12 +153,18 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
       }
     }
     const types = [...new Set([...enter.keys(), ...exit.keys()])];
-    const wholeFile = types.filter((t) => t === 'source_file');
-    // Functions ride along in the one collection pass: facts index them for enclosingFunction.
-    const collect = types.length === wholeFile.length ? [] : [...new Set([...types.filter((t) => t !== 'source_file'), ...FUNCTION_TYPES])];
-    const nodes = collect.length ? root.descendantsOfType(collect) : [];
-    if (collect.length) seedFunctionIndex(tree, nodes);
-    if (wholeFile.length) nodes.unshift(root);
+    const fileLevel = types.filter((t) => t === 'source_file');
+    const subscribed = types.filter((t) => t !== 'source_file');
+    let nodes: Node[] = [];
+    if (subscribed.length && !syntax.lazy) {
+      // Functions ride along in the one collection pass: facts index them for enclosingFunction.
+      nodes = syntax.descendantsOfType([...new Set([...subscribed, ...FUNCTION_TYPES])]);
+      seedFunctionIndex(root.tree, nodes);
+    } else if (subscribed.length) {
+      // Per declaration, and only in declarations that can hold one of the types.
+      nodes = syntax.descendantsOfType(subscribed);
+    }
+    if (fileLevel.length) nodes.unshift(root);
     // descendantsOfType yields nodes in document (pre-)order; a stack of open nodes gives
     // the exit calls without another walk.
     const open: Node[] = [];
@@ -161,13 +181,17 @@ export function scanText(parser: Parser, filePath: string, text: string, rules: 
       if (exit.has(n.type)) open.push(n);
     }
     close(Number.POSITIVE_INFINITY);
+    const notice = syntax.notice();
+    if (notice) result.notices.push(notice);
+    for (const s of syntax.skipped) result.notices.push(skippedNotice(s));
     if (env.deps) {
       const deps = scanDeps(view.opened, view.deps());
       if (deps) env.deps(deps);
     }
   } finally {
     view?.release();
-    tree.delete();
+    env.parsed?.(syntax.parsedChars);
+    syntax.delete();
   }
   result.diagnostics.sort(compareDiagnostics);
   return result;
@@ -179,6 +203,8 @@ export interface ScanFileOptions {
   skipGenerated?: boolean;
   /** Every rule id leakhound knows, so that a directive naming another one is reported. */
   knownRules?: string[];
+  /** Parse each file whole instead of the declarations that can matter (the reference mode). */
+  wholeFile?: boolean;
 }
 
 /** Reads and analyses one file; every problem with the file becomes a notice. */
@@ -189,7 +215,12 @@ export async function scanFile(parser: Parser, filePath: string, opts: ScanFileO
   } catch (e) {
     return readErrorResult(filePath, e);
   }
-  return scanBuffer(parser, filePath, buf, opts, {}, {}, new Packages());
+  const packages = new Packages();
+  try {
+    return scanBuffer(parser, filePath, buf, opts, {}, {}, packages);
+  } finally {
+    packages.dispose();
+  }
 }
 
 /** A file that could not be read, as a result with one notice. */
@@ -201,6 +232,8 @@ export function readErrorResult(filePath: string, e: unknown): FileResult {
 
 /** Why scanBuffer did not parse a file (for statistics), and what else it consulted. */
 export interface ScanInfo {
+  /** Characters parsed (declarations that mattered, or the whole file). */
+  parsedChars?: number;
   skipped?: 'prefilter' | 'generated' | 'never-built';
   /** Declarations of the package the rules consulted (for the result cache). */
   deps?: ScanDeps;
@@ -242,7 +275,7 @@ export function scanBuffer(
     info.skipped = 'never-built';
     return { filePath, diagnostics: [], notices: [] };
   }
-  const env: ScanEnv = { deps: (d) => (info.deps = d) };
+  const env: ScanEnv = { deps: (d) => (info.deps = d), parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile };
   if (packages) env.packages = packages;
   return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
 }

@@ -23,9 +23,17 @@ export interface ParsedGo {
   tree: Tree;
   /** Set when the file has syntax the grammar could not read. */
   notice?: Notice;
+  /** What the notice is made of (several parses of one file combine theirs: `syntaxNotice`). */
+  problem?: SyntaxProblem;
 }
 
-interface Site {
+/** The calls read again as ordinary calls, and where a syntax error remains (if one does). */
+export interface SyntaxProblem {
+  sites: Site[];
+  error?: { line: number; column: number };
+}
+
+export interface Site {
   name: string;
   at: number;
   line: number;
@@ -42,13 +50,13 @@ function declares(text: string, name: string): boolean {
 /**
  * Calls spelled `new(`/`make(` (or `[`) that the tree does not hold as a sound call: the
  * name is not the function of an error-free call_expression. Names inside comments and
- * strings are not identifier tokens and are skipped.
+ * strings are not identifier tokens and are skipped. Only in [from, to) of the text.
  */
-function brokenCalls(tree: Tree, text: string): Site[] {
+function brokenCalls(tree: Tree, text: string, from: number, to: number): Site[] {
   const root = tree.rootNode;
   const sites: Site[] = [];
-  CALL.lastIndex = 0;
-  for (let m = CALL.exec(text); m; m = CALL.exec(text)) {
+  CALL.lastIndex = from;
+  for (let m = CALL.exec(text); m && m.index < to; m = CALL.exec(text)) {
     const name = m[1]!;
     const tok = root.descendantForIndex(m.index, m.index + name.length);
     if (!tok || tok.startIndex !== m.index || tok.endIndex !== m.index + name.length) continue;
@@ -74,45 +82,59 @@ function firstError(tree: Tree): { line: number; column: number } {
   return { line: where.startPosition.row + 1, column: where.startPosition.column + 1 };
 }
 
+/** The text from `index` up to `end`, in pieces: a whole string makes web-tree-sitter copy 5,000 characters at every call, however short the range parsed. */
+function reader(text: () => string, end: number): (index: number) => string {
+  return (index) => (index < end ? text().slice(index, Math.min(end, index + 4096)) : '');
+}
+
 /**
- * Parses a Go file; when it holds calls the grammar cannot read as calls, parses it again
+ * Parses a Go file, or the part of it in `options.includedRanges` (then `end` is where the
+ * last range ends); when it holds calls the grammar cannot read as calls, parses it again
  * with them read as ordinary calls and keeps that tree if it has fewer errors. The notice
  * names the construct, or says where a syntax error is that no such reading explains.
  */
-export function parseGo(parser: Parser, text: string, options?: ParseOptions): ParsedGo | undefined {
-  const tree = parser.parse(text, null, options);
+export function parseGo(parser: Parser, text: string, options?: ParseOptions, end = text.length): ParsedGo | undefined {
+  const tree = parser.parse(reader(() => text, end), null, options);
   if (!tree || !tree.rootNode.hasError) return tree ? { tree } : undefined;
-  const sites = brokenCalls(tree, text);
+  const from = options?.includedRanges?.[0]?.startIndex ?? 0;
+  const sites = brokenCalls(tree, text, from, end);
   let best = tree;
   if (sites.length) {
-    const chars = text.split('');
-    for (const s of sites) for (let i = 0; i < s.name.length; i++) chars[s.at + i] = STAND_IN[s.name]![i]!;
-    const masked = chars.join('');
+    let masked = text;
+    for (const s of sites) masked = masked.slice(0, s.at) + STAND_IN[s.name]! + masked.slice(s.at + s.name.length);
     // The tree reads node texts through the callback it was parsed with: the stand-in
     // names while parsing, the file as written afterwards.
     let source = masked;
-    const reparsed = parser.parse((index: number) => source.slice(index), null, options);
+    const reparsed = parser.parse(reader(() => source, end), null, options);
     source = text;
     if (reparsed && errorCount(reparsed) < errorCount(tree)) {
       tree.delete();
       best = reparsed;
     } else reparsed?.delete();
   }
-  if (best === tree) {
-    return { tree, notice: { kind: 'parse-error', message: 'syntax error; the file was analysed where its tree is sound', ...firstError(tree) } };
+  const problem: SyntaxProblem = best === tree ? { sites: [], error: firstError(tree) } : { sites, ...(best.rootNode.hasError ? { error: firstError(best) } : {}) };
+  return { tree: best, notice: syntaxNotice([problem]), problem };
+}
+
+/**
+ * One notice for the problems of one file's parses (in text order): the calls the grammar
+ * could not read, where the first is and how many there are, or where a syntax error is.
+ */
+export function syntaxNotice(problems: SyntaxProblem[]): Notice | undefined {
+  const sites = problems.flatMap((p) => p.sites);
+  const error = problems.find((p) => p.error)?.error;
+  if (!sites.length) {
+    return error && { kind: 'parse-error', message: 'syntax error; the file was analysed where its tree is sound', ...error };
   }
   const first = sites[0]!;
   const where = sites.length > 1 ? ` (${sites.length} places, the first here)` : '';
-  const rest = best.rootNode.hasError
-    ? `; a syntax error remains at ${Object.values(firstError(best)).join(':')}, and the file was analysed where its tree is sound`
+  const rest = error
+    ? `; a syntax error remains at ${error.line}:${error.column}, and the file was analysed where its tree is sound`
     : ', and the file was analysed as sound';
   return {
-    tree: best,
-    notice: {
-      kind: 'parse-error',
-      message: `the grammar (${GRAMMAR}) does not know ${first.construct}${where}: it was read as an ordinary call${rest}`,
-      line: first.line,
-      column: first.column,
-    },
+    kind: 'parse-error',
+    message: `the grammar (${GRAMMAR}) does not know ${first.construct}${where}: it was read as an ordinary call${rest}`,
+    line: first.line,
+    column: first.column,
   };
 }

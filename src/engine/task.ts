@@ -24,6 +24,7 @@ export interface TaskOutcome {
   /** The file's hash equals `expectHash`: the cached result holds. */
   unchanged?: true;
   skipped?: ScanInfo['skipped'];
+  parsedChars?: number;
   /** What the result depends on outside the file (only when hashing, i.e. for the cache). */
   deps?: ScanDeps;
 }
@@ -52,6 +53,7 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   const result = scanBuffer(parser, task.path, buf, opts, info, task.go, opts.packages);
   const out: TaskOutcome = { result, hash };
   if (info.skipped) out.skipped = info.skipped;
+  if (info.parsedChars) out.parsedChars = info.parsedChars;
   if (info.deps && opts.hash) out.deps = info.deps;
   return out;
 }

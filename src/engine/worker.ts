@@ -11,6 +11,7 @@ export interface WorkerInit {
   rules: RuleSpec[];
   skipGenerated: boolean;
   hash: boolean;
+  wholeFile?: boolean;
 }
 
 export interface BatchRequest {
@@ -25,6 +26,7 @@ const opts: TaskOptions = {
   skipGenerated: init.skipGenerated,
   knownRules: mod.allRules.map((r) => r.meta.id),
   hash: init.hash,
+  wholeFile: init.wholeFile,
   packages: new Packages(),
 };
 const parser = await getParser();

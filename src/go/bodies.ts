@@ -104,13 +104,15 @@ export const squash = (n: Node) => n.text.replace(/\s+/g, '');
  */
 function boundedByAssignment(facts: FileFacts, src: BodySource, at: Node): boolean {
   const target = squash(src.body);
-  for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) {
-    for (const st of fn.descendantsOfType('assignment_statement')) {
-      const left = st?.childForFieldName('left')?.namedChildren ?? [];
-      const right = st?.childForFieldName('right')?.namedChildren ?? [];
-      const i = left.findIndex((l) => l !== null && squash(l) === target);
-      if (i >= 0 && right[i] && containsLimit(facts, right[i]!)) return true;
-    }
+  // The outermost function holds the assignments of every function between it and `at`.
+  let top: Node | null = null;
+  for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) top = fn;
+  if (!top) return false;
+  for (const st of facts.within(top, 'assignment_statement')) {
+    const left = st.childForFieldName('left')?.namedChildren ?? [];
+    const right = st.childForFieldName('right')?.namedChildren ?? [];
+    const i = left.findIndex((l) => l !== null && squash(l) === target);
+    if (i >= 0 && right[i] && containsLimit(facts, right[i]!)) return true;
   }
   return false;
 }

@@ -17,7 +17,9 @@ const USERS = new Map<string, ReadonlySet<string>>([
   ['io/ioutil', new Set(['ReadAll'])],
   ['encoding/binary', new Set(['Read', 'Write'])],
   ['encoding/pem', new Set(['Encode'])],
-  ['fmt', new Set(['Fprint', 'Fprintf', 'Fprintln', 'Fscan', 'Fscanf', 'Fscanln'])],
+  // Formatting reads its operands (`log.Fatalf("…: %v", c)`); Errorf is left out: %w keeps its operand.
+  ['fmt', new Set(['Fprint', 'Fprintf', 'Fprintln', 'Fscan', 'Fscanf', 'Fscanln', 'Print', 'Printf', 'Println', 'Sprint', 'Sprintf', 'Sprintln'])],
+  ['log', new Set(['Print', 'Printf', 'Println', 'Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln'])],
   ['net/http/httputil', new Set(['DumpResponse'])],
 ]);
 

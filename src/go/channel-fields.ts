@@ -36,9 +36,9 @@ function receiverOf(m: Node): { name: string; type: string } | undefined {
 }
 
 /** Fields of the file's struct types whose type is a channel: "Type.field". */
-function channelFields(root: Node): Set<string> {
+function channelFields(facts: FileFacts): Set<string> {
   const out = new Set<string>();
-  const decls = root.namedChildren.filter((d) => d?.type === 'type_declaration');
+  const decls = facts.declarations(['type_declaration']);
   for (const spec of decls.flatMap((d) => d!.namedChildren)) {
     if (spec?.type !== 'type_spec') continue;
     const st = spec?.childForFieldName('type');
@@ -63,11 +63,17 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
   if (!text.includes('chan') || !/\bgo\s/.test(text)) return [];
   // cheap text checks first: a struct field of channel type, a range over a selector
   if (!/^[ \t]+\w[\w, \t]*?[ \t](?:<-[ \t]*)?chan\b/m.test(text) || !/\brange\s+\w+\.\w+/.test(text)) return [];
-  const fields = channelFields(root);
+  const fields = channelFields(facts);
   if (fields.size === 0) return [];
-  const decls = root.namedChildren.filter((d): d is Node => d?.type === 'function_declaration' || d?.type === 'method_declaration');
-  // Methods that range over a channel field of their receiver, found by text first.
-  const candidates = decls.filter((m) => {
+  // Methods that range over a channel field of their receiver, found by text first (only
+  // those get a tree).
+  const fieldNames = new Set([...fields].map((f) => f.slice(f.indexOf('.') + 1)));
+  const candidates = facts.syntax.outline.decls.flatMap((d, i) => {
+    if (d.kind !== 'method') return [];
+    const ranged = [...text.slice(d.start, d.end).matchAll(/\brange\s+\w+\.(\w+)/g)].some((x) => fieldNames.has(x[1]!));
+    const m = ranged ? facts.syntax.decl(i) : null;
+    return m ? [m] : [];
+  }).filter((m) => {
     const recv = m.type === 'method_declaration' ? receiverOf(m) : undefined;
     if (!recv) return false;
     const re = new RegExp(`\\brange\\s+${recv.name}\\.(\\w+)`, 'g');
@@ -110,7 +116,7 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
       if (!fields.has(`${recv.type}.${field}`)) continue;
       const ready = calls && closed ? { calls, closed } : prepare();
       if (ready.closed.has(field)) continue;
-      const src = sourceChannel(facts, decls, ready.calls, recv.type, field);
+      const src = sourceChannel(facts, ready.calls, recv.type, field);
       if (src) out.push({ loop, field, ...src });
     }
   }
@@ -121,7 +127,7 @@ function computeFieldRanges(facts: FileFacts): FieldRange[] {
  * The local channel that reaches `Type.field` through a constructor parameter, when its
  * maker sends on it, never closes it, and hands it to nothing else.
  */
-function sourceChannel(facts: FileFacts, decls: Node[], calls: Node[], type: string, field: string): { make: Node; name: string } | undefined {
+function sourceChannel(facts: FileFacts, calls: Node[], type: string, field: string): { make: Node; name: string } | undefined {
   // `Type{field: p}` / `&Type{…, field: p}` in a function whose parameter p is the channel.
   let found: { make: Node; name: string } | undefined;
   for (const lit of facts.root.descendantsOfType('composite_literal')) {
@@ -143,7 +149,7 @@ function sourceChannel(facts: FileFacts, decls: Node[], calls: Node[], type: str
         if (f?.type !== 'identifier' || f.text !== ctorName) continue;
         const arg = c.childForFieldName('arguments')?.namedChildren[idx];
         if (arg?.type !== 'identifier') return undefined;
-        const src = localProducer(facts, decls, c, arg.text, ctorName);
+        const src = localProducer(facts, c, arg.text, ctorName);
         if (!src || (found && found.make.id !== src.make.id)) return undefined;
         found = src;
       }
@@ -172,10 +178,10 @@ function paramIndex(fn: Node, name: string): number {
 }
 
 /** `name := make(chan …)` in the caller, sent on, never closed, passed only to `ctor`. */
-function localProducer(facts: FileFacts, decls: Node[], call: Node, name: string, ctor: string): { make: Node; name: string } | undefined {
+function localProducer(facts: FileFacts, call: Node, name: string, ctor: string): { make: Node; name: string } | undefined {
   const owner = facts.resolveName(name, call);
   if (typeof owner === 'string') return undefined;
-  const top = decls.find((d) => d.startIndex <= owner.startIndex && owner.endIndex <= d.endIndex);
+  const top = facts.topLevelDeclaration(owner);
   const fname = top?.childForFieldName('name')?.text;
   if (top?.type === 'function_declaration' && (fname === 'main' || fname === 'init')) return undefined;
   let make: Node | undefined;

@@ -13,7 +13,7 @@
 //		}
 //	}
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, isFunction, unparen, unparenUp } from './facts.js';
+import { enclosingFunction, type FileFacts, functionsAt, isFunction, lowerBound, unparen, unparenUp } from './facts.js';
 import { funcsOf } from './funcs.js';
 import { endingCall, unreachable } from './terminators.js';
 
@@ -165,7 +165,9 @@ export class ChannelFacts {
   private readonly paramsMemo = new Map<string, Channel>();
   private readonly topMemo = new Map<number, Node | null>();
   private typesMemo?: Node[];
-  private readonly litsMemo = new Map<number, Node[]>();
+  private startsMemo?: number[];
+  private readonly ctxMemo = new Map<number, Ctx>();
+  private readonly loopMemo = new Map<string, Node | null>();
 
   constructor(readonly facts: FileFacts) {}
 
@@ -198,8 +200,12 @@ export class ChannelFacts {
     const res: FunctionChannels = { fn, hasGo: /\bgo\s|\.Go\(/.test(fn.text), channels: [] };
     this.memo.set(fn.id, res);
     // The file's chan types inside fn, from the one text search (no walk of fn).
-    for (const t of this.channelTypes()) {
-      if (t.startIndex < fn.startIndex || t.endIndex > fn.endIndex) continue;
+    // The types are in document order: those of fn follow one another.
+    const types = this.channelTypes();
+    const starts = (this.startsMemo ??= types.map((t) => t.startIndex));
+    const end = fn.endIndex;
+    for (let i = lowerBound(starts, fn.startIndex); i < types.length && starts[i]! < end; i++) {
+      const t = types[i]!;
       const call = makeOf(t);
       // a make after an unconditional t.Skip or return never runs: no channel
       const ch = call && !unreachable(this.facts, call) && this.channelAt(call, t);
@@ -232,6 +238,7 @@ export class ChannelFacts {
     const out: Node[] = [];
     const re = /\bchan\b/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (!this.facts.isCode(m.index)) continue;
       const tok = root.descendantForIndex(m.index, m.index + 4);
       if (tok?.type !== 'chan' || tok.startIndex !== m.index) continue;
       const t = tok.parent;
@@ -280,7 +287,7 @@ export class ChannelFacts {
     // package-level consts (top-level declarations only), then the consts of the function
     if (!this.constsMemo) {
       this.constsMemo = new Map();
-      for (const d of this.facts.root.namedChildren) if (d?.type === 'const_declaration') this.addConsts(d, this.constsMemo);
+      for (const d of this.facts.declarations(['const_declaration'])) this.addConsts(d, this.constsMemo);
     }
     const local = new Map<string, number>();
     const top = topLevelFunction(n);
@@ -299,24 +306,13 @@ export class ChannelFacts {
   }
 
   /**
-   * The identifiers inside `scope` that name its variable `name`, in document order. Found
-   * by text (a word search in the function's source, then the node at each hit) rather
-   * than by listing every identifier of the function; a hit in a nested function literal
-   * counts only when that literal does not declare the name again.
+   * The identifiers inside `scope` that name its variable `name`, in document order; a hit
+   * in a nested function literal counts only when that literal does not declare the name
+   * again.
    */
   private usesOf(scope: Node, name: string): Node[] {
-    const out: Node[] = [];
-    const src = scope.text;
-    // ASCII word boundaries find every candidate; the node check below rejects the rest
-    const re = new RegExp(`\\b${name}\\b`, 'g');
-    for (const m of src.matchAll(re)) {
-      const at = scope.startIndex + m.index!;
-      const id = scope.descendantForIndex(at, at + name.length);
-      if (id?.type !== 'identifier' || id.startIndex !== at || id.endIndex !== at + name.length) continue;
-      // in a nested literal, the name is still scope's unless a literal on the way declares it
-      if (this.literalsAround(scope, at).every((l) => !this.facts.localNames(l).has(name))) out.push(id);
-    }
-    return out;
+    // in a nested literal, the name is still scope's unless a literal on the way declares it
+    return this.facts.identifiers(scope, name).filter((id) => this.literalsAround(scope, id.startIndex).every((l) => !this.facts.localNames(l).has(name)));
   }
 
   /**
@@ -325,23 +321,30 @@ export class ChannelFacts {
    * costs a descent from the root in tree-sitter).
    */
   functionAt(scope: Node, at: number): Node {
-    let lits = this.litsMemo.get(scope.id);
-    if (!lits) {
-      lits = scope.descendantsOfType('func_literal').filter((l): l is Node => !!l && l.id !== scope.id);
-      this.litsMemo.set(scope.id, lits);
-    }
-    let best = scope;
-    for (const l of lits) if (l.startIndex <= at && at < l.endIndex && l.startIndex >= best.startIndex) best = l;
-    return best;
+    return this.literalsAround(scope, at)[0] ?? scope;
+  }
+
+  /**
+   * What a literal means for the uses inside it, and the loop between a goroutine and the
+   * next literal out, memoized: every use deep inside nested literals asks about each
+   * literal around it, and the answers only depend on the literal.
+   */
+  private contextOf(lit: Node): Ctx {
+    let c = this.ctxMemo.get(lit.id);
+    if (!c) this.ctxMemo.set(lit.id, (c = literalContext(lit)));
+    return c;
+  }
+
+  private loopBetween(n: Node, stop: Node, make: Node): Node | null {
+    const key = `${n.id}:${stop.id}:${make.id}`;
+    let loop = this.loopMemo.get(key);
+    if (loop === undefined) this.loopMemo.set(key, (loop = loopBetween(n, stop, make)));
+    return loop;
   }
 
   /** The function literals between offset `at` and `scope`, innermost first. */
   literalsAround(scope: Node, at: number): Node[] {
-    this.functionAt(scope, at);
-    return this.litsMemo
-      .get(scope.id)!
-      .filter((l) => l.startIndex <= at && at < l.endIndex)
-      .sort((a, b) => b.startIndex - a.startIndex);
+    return functionsAt(scope, at, scope).filter((l) => l.type === 'func_literal');
   }
 
   /** The local variable a `make(chan …)` initializes, with its uses classified. */
@@ -407,13 +410,13 @@ export class ChannelFacts {
       const lits: Node[] = [];
       lits.push(...this.literalsAround(scope, id.startIndex));
       for (let i = lits.length - 1; i >= 0; i--) {
-        const c = literalContext(lits[i]!);
+        const c = this.contextOf(lits[i]!);
         if (c.kind === 'unknown') unknown = true;
         else if (c.kind === 'transparent') {
           deferred ||= c.deferred;
           once ||= c.once;
         } else {
-          const loop = loopBetween(c.node, i + 1 < lits.length ? lits[i + 1]! : scope, ch.make);
+          const loop = this.loopBetween(c.node, i + 1 < lits.length ? lits[i + 1]! : scope, ch.make);
           opUnit = { kind: 'go', node: c.node, inLoop: loop !== null || opUnit.inLoop, loop: loop ?? opUnit.loop };
         }
       }

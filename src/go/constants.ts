@@ -257,8 +257,7 @@ export class Constants {
   private packageSpecs(): Map<string, Node> {
     if (this.packageSpecsMemo) return this.packageSpecsMemo;
     const m = new Map<string, Node>();
-    for (const decl of this.facts.root.namedChildren) {
-      if (decl?.type !== 'const_declaration' && decl?.type !== 'var_declaration') continue;
+    for (const decl of this.facts.declarations(['const_declaration', 'var_declaration'])) {
       for (const spec of decl.descendantsOfType(['const_spec', 'var_spec'])) {
         if (!spec) continue;
         for (const n of spec.childrenForFieldName('name')) if (n?.type === 'identifier') m.set(n.text, spec);

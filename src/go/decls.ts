@@ -6,7 +6,7 @@
 //   resp, err := client.Do(req)     → value client.Do(req), result 0 of a multi-value call
 //   body = io.LimitReader(body, n)  → value io.LimitReader(body, n) (an assignment)
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, unparen } from './facts.js';
+import { type FileFacts, LOCAL_DECLS, unparen } from './facts.js';
 
 export interface Def {
   /** The parameter_declaration, var_spec, const_spec, short_var_declaration, assignment or range_clause. */
@@ -74,8 +74,7 @@ function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   }
   const body = fn.childForFieldName('body');
   if (!body) return defs;
-  for (const d of body.descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'])) {
-    if (!d || enclosingFunction(d)?.id !== fn.id) continue;
+  for (const d of facts.own(fn, LOCAL_DECLS)) {
     if (d.type === 'range_clause' && !d.children.some((c) => c?.type === ':=')) continue;
     const i = namesOf(d).findIndex((n) => n.type === 'identifier' && n.text === name);
     if (i >= 0) defs.push(defAt(d, i));
@@ -96,8 +95,7 @@ export function definitionsOf(facts: FileFacts, id: Node): Def[] {
   if (where === 'unknown') return [];
   if (where !== 'package') return definitions(facts, where, id.text);
   const defs: Def[] = [];
-  for (const decl of facts.root.namedChildren) {
-    if (decl?.type !== 'var_declaration') continue;
+  for (const decl of facts.declarations(['var_declaration'])) {
     for (const spec of decl.descendantsOfType('var_spec')) {
       if (!spec) continue;
       const i = namesOf(spec).findIndex((n) => n.text === id.text);

@@ -3,9 +3,13 @@
 // Everything here looks only inside nodes a rule was handed, never walks the whole tree
 // from JS (descendantsOfType runs on the WASM side).
 import type { Node } from 'web-tree-sitter';
+import { declAt, funcName, packageClause } from './toplevel.js';
+import { Syntax } from './syntax.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
 const FUNCTION_SET = new Set<string>(FUNCTION_TYPES);
+/** What declares a name inside a function body. */
+export const LOCAL_DECLS = ['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'] as const;
 
 export interface ImportInfo {
   /** alias (explicit or the package's default name) → import path */
@@ -91,6 +95,25 @@ export function enclosingFunction(n: Node): Node | null {
 }
 
 /**
+ * The functions containing offset `at` of `n`'s tree, innermost first. Any function around
+ * `at` encloses the last function starting at or before it, so the chain of enclosing
+ * functions from there has them all.
+ */
+export function functionsAt(n: Node, at: number, inside?: Node): Node[] {
+  const ix = functionIndex(n);
+  const out: Node[] = [];
+  const lo = inside ? inside.startIndex : -1;
+  const hi = inside ? inside.endIndex : Infinity;
+  for (let i = lowerBound(ix.starts, at + 1) - 1; i >= 0; i = ix.outer[i]!) {
+    const s = ix.starts[i]!;
+    const e = ix.ends[i]!;
+    if (s < lo || (s === lo && e === hi)) break;
+    if (s <= at && at < e && e <= hi) out.push(ix.fns[i]!);
+  }
+  return out;
+}
+
+/**
  * Every function of a tree in document order, with each one's enclosing function, built
  * once per tree: `Node.parent` costs a descent from the root in tree-sitter, so a walk up
  * the parents is quadratic in the depth, and rules ask for enclosing functions a lot.
@@ -148,6 +171,55 @@ export function seedFunctionIndex(tree: object, all: (Node | null)[]): FunctionI
   return ix;
 }
 
+/** Function `fn` and the functions nested in it, in document order, from the index. */
+function functionsIn(fn: Node): Node[] {
+  const ix = functionIndex(fn);
+  const end = fn.endIndex;
+  const out: Node[] = [];
+  for (let i = lowerBound(ix.starts, fn.startIndex); i < ix.fns.length && ix.starts[i]! < end; i++) {
+    if (ix.ends[i]! <= end) out.push(ix.fns[i]!);
+  }
+  return out;
+}
+
+/**
+ * A global regex that finds `name` wherever it may be a whole Go identifier. For an ASCII
+ * name, `\b` finds a superset (a non-ASCII letter next to it is no word character in a
+ * regex); the node at each hit settles it.
+ */
+const patterns = new Map<string, RegExp>();
+function wordPattern(name: string): RegExp {
+  let re = patterns.get(name);
+  if (!re) {
+    re = /^\w+$/.test(name) ? new RegExp(`\\b${name}\\b`, 'g') : new RegExp(`(?<![\\p{L}\\p{Nd}_])${name.replace(/[^\p{L}\p{Nd}_]/gu, '\\$&')}(?![\\p{L}\\p{Nd}_])`, 'gu');
+    patterns.set(name, re);
+  }
+  return re;
+}
+
+/** The outermost function around function `fn` (fn itself at top level), from the index. */
+function outermost(fn: Node): Node {
+  const ix = functionIndex(fn);
+  let i = lowerBound(ix.starts, fn.startIndex);
+  // Functions with the same start: fn is the outermost of them that ends where it ends.
+  while (i < ix.fns.length && ix.starts[i] === fn.startIndex && ix.fns[i]!.id !== fn.id) i++;
+  if (i >= ix.fns.length || ix.fns[i]!.id !== fn.id) return fn;
+  while (ix.outer[i]! >= 0) i = ix.outer[i]!;
+  return ix.fns[i]!;
+}
+
+/** The first index of a sorted array whose value is >= v. */
+export function lowerBound(a: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The statements of a block (tree-sitter-go wraps them in a statement_list). */
 export function blockStatements(block: Node | null): Node[] {
   if (!block) return [];
@@ -164,24 +236,104 @@ function paramNames(list: Node | null, out: Set<string>): void {
   }
 }
 
+interface Within {
+  nodes: Node[];
+  starts: number[];
+}
+
 export class FileFacts {
+  private readonly withinMemo = new Map<string, Within>();
+  private readonly ownMemo = new Map<string, Map<number, Node[]>>();
   private importsMemo?: ImportInfo;
   private packageNamesMemo?: Set<string>;
   private typeNamesMemo?: Set<string>;
   private readonly localsMemo = new Map<number, Set<string>>();
-  private readonly identsMemo = new Map<number, Map<string, Node[]>>();
+  private readonly identsMemo = new Map<string, Node[]>();
   private readonly importMemo = new Map<string, string>();
   private readonly declaresMemo = new Map<string, boolean>();
 
+  /** The file's trees, parsed per declaration when asked for (syntax.ts). */
+  readonly syntax: Syntax;
+  readonly root: Node;
+
+  /** From the engine's Syntax, or (tests, tools) from a tree parsed whole. */
   constructor(
-    readonly root: Node,
+    from: Syntax | Node,
     readonly text: string,
-  ) {}
+  ) {
+    this.syntax = from instanceof Syntax ? from : new Syntax(null, text, {}, from);
+    this.root = this.syntax.root;
+  }
+
+  /**
+   * The top-level declarations of these node types, parsed when asked for; with `text`,
+   * only those whose text it matches (tested before any parse).
+   */
+  declarations(types: readonly string[], text?: RegExp): Node[] {
+    return this.syntax.declarations(types, text);
+  }
+
+  /**
+   * `scope.descendantsOfType(types)` for a function `scope` (a declaration, method or
+   * literal): the same nodes, in document order, from one query per outermost function,
+   * so that nested functions asking in turn cost a search, not a walk of their subtrees.
+   */
+  within(scope: Node, types: string | readonly string[]): Node[] {
+    const list = typeof types === 'string' ? [types] : [...types];
+    if (!isFunction(scope)) return scope.descendantsOfType(list).filter((n): n is Node => n !== null);
+    if (list.length === 1 && list[0] === 'func_literal') return functionsIn(scope).filter((f) => f.type === 'func_literal');
+    const top = outermost(scope);
+    const key = `${top.id}:${list.join(',')}`;
+    let w = this.withinMemo.get(key);
+    if (!w) {
+      const nodes = top.descendantsOfType(list).filter((n): n is Node => n !== null);
+      w = { nodes, starts: nodes.map((n) => n.startIndex) };
+      this.withinMemo.set(key, w);
+    }
+    // In document order, the nodes inside scope follow one another; nothing before scope's
+    // start is inside it, and no node of a function's range encloses the function.
+    const out: Node[] = [];
+    for (let i = lowerBound(w.starts, scope.startIndex); i < w.nodes.length && w.starts[i]! < scope.endIndex; i++) {
+      const n = w.nodes[i]!;
+      if (n.endIndex <= scope.endIndex && (n.id === scope.id || n.startIndex !== scope.startIndex || n.endIndex !== scope.endIndex)) out.push(n);
+    }
+    return out;
+  }
+
+  /** The nodes of `types` whose enclosing function is `fn` itself (not a nested literal). */
+  own(fn: Node, types: readonly string[]): Node[] {
+    const top = outermost(fn);
+    const key = `${top.id}:${types.join(',')}`;
+    let byFn = this.ownMemo.get(key);
+    if (!byFn) {
+      byFn = new Map();
+      for (const n of this.within(top, types)) {
+        const f = enclosingFunction(n);
+        if (!f) continue;
+        const list = byFn.get(f.id);
+        if (list) list.push(n);
+        else byFn.set(f.id, [n]);
+      }
+      this.ownMemo.set(key, byFn);
+    }
+    return byFn.get(fn.id) ?? [];
+  }
+
+  /** The top-level declaration around `n`. */
+  topLevelDeclaration(n: Node): Node | null {
+    const i = declAt(this.syntax.outline, n.startIndex);
+    return i < 0 ? null : this.syntax.decl(i);
+  }
+
+  /** False when `offset` is inside a comment or a literal (no code word can be there). */
+  isCode(offset: number): boolean {
+    return !this.syntax.inLiteral(offset);
+  }
 
   imports(): ImportInfo {
     if (this.importsMemo) return this.importsMemo;
     const info: ImportInfo = { byAlias: new Map(), dot: [], blank: [] };
-    for (const decl of this.root.namedChildren) {
+    for (const decl of this.declarations(['import_declaration'])) {
       if (decl?.type !== 'import_declaration') continue;
       for (const spec of decl.descendantsOfType('import_spec')) {
         if (!spec) continue;
@@ -203,15 +355,12 @@ export class FileFacts {
   packageNames(): Set<string> {
     if (this.packageNamesMemo) return this.packageNamesMemo;
     const names = new Set<string>();
-    for (const decl of this.root.namedChildren) {
-      if (!decl) continue;
+    // Function names come from the outline: no function is parsed for its name.
+    for (const d of this.syntax.outline.decls) if (d.kind === 'func' && funcName(d)) names.add(funcName(d));
+    for (const decl of this.declarations(['type_declaration', 'var_declaration', 'const_declaration'])) {
       switch (decl.type) {
-        case 'function_declaration':
         case 'type_declaration':
-          for (const n of decl.type === 'function_declaration'
-            ? [decl.childForFieldName('name')]
-            : decl.descendantsOfType(['type_spec', 'type_alias']).map((s) => s?.childForFieldName('name') ?? null))
-            if (n) names.add(n.text);
+          for (const n of decl.descendantsOfType(['type_spec', 'type_alias']).map((s) => s?.childForFieldName('name') ?? null)) if (n) names.add(n.text);
           break;
         case 'var_declaration':
         case 'const_declaration':
@@ -224,12 +373,16 @@ export class FileFacts {
     return names;
   }
 
+  /** The package clause's name, from the text. */
+  packageName(): string | undefined {
+    return packageClause(this.syntax.outline.decls);
+  }
+
   /** Names of the types declared at file scope. */
   typeNames(): Set<string> {
     if (this.typeNamesMemo) return this.typeNamesMemo;
     const names = new Set<string>();
-    for (const decl of this.root.namedChildren) {
-      if (decl?.type !== 'type_declaration') continue;
+    for (const decl of this.declarations(['type_declaration'])) {
       for (const s of decl.namedChildren) {
         const n = (s?.type === 'type_spec' || s?.type === 'type_alias') && s.childForFieldName('name');
         if (n) names.add(n.text);
@@ -250,10 +403,8 @@ export class FileFacts {
     paramNames(fn.childForFieldName('receiver'), names);
     paramNames(fn.childForFieldName('parameters'), names);
     paramNames(fn.childForFieldName('result'), names);
-    const body = fn.childForFieldName('body');
-    if (body) {
-      for (const d of body.descendantsOfType(['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'])) {
-        if (!d || enclosingFunction(d)?.id !== fn.id) continue;
+    if (fn.childForFieldName('body')) {
+      for (const d of this.own(fn, LOCAL_DECLS)) {
         if (d.type === 'range_clause') {
           // `for k, v := range x` declares; `for k, v = range x` assigns.
           const op = d.children.find((c) => c?.type === ':=');
@@ -353,28 +504,39 @@ export class FileFacts {
    * parameter. Memoized per scope.
    */
   uses(scope: Node, name: string): Node[] {
-    let byName = this.identsMemo.get(scope.id);
-    if (!byName) {
-      byName = new Map();
-      for (const id of scope.descendantsOfType('identifier')) {
-        if (!id) continue;
-        const list = byName.get(id.text);
-        if (list) list.push(id);
-        else byName.set(id.text, [id]);
-      }
-      this.identsMemo.set(scope.id, byName);
-    }
-    const all = byName.get(name) ?? [];
+    const all = this.identifiers(scope, name);
     // By offsets against the literals that take `name` as a parameter: cheaper than
     // walking `parent` links up from every identifier.
-    const rebinding = scope.descendantsOfType('func_literal').filter((fn) => {
-      if (!fn || fn.id === scope.id) return false;
+    const rebinding = this.within(scope, 'func_literal').filter((fn) => {
+      if (fn.id === scope.id) return false;
       const params = new Set<string>();
       paramNames(fn.childForFieldName('parameters'), params);
       return params.has(name);
     });
     if (!rebinding.length) return all;
     return all.filter((id) => !rebinding.some((fn) => fn!.startIndex <= id.startIndex && id.endIndex <= fn!.endIndex));
+  }
+
+  /**
+   * Every identifier spelled `name` inside `scope`, in document order: found from the word
+   * in the text (a native search) and the node at each hit, so that nested scopes asking in
+   * turn never list every identifier of a function.
+   */
+  identifiers(scope: Node, name: string): Node[] {
+    const key = `${scope.id}:${name}`;
+    const known = this.identsMemo.get(key);
+    if (known) return known;
+    const out: Node[] = [];
+    const re = wordPattern(name);
+    const end = scope.endIndex;
+    re.lastIndex = scope.startIndex;
+    for (let m = re.exec(this.text); m && m.index < end; m = re.exec(this.text)) {
+      if (this.syntax.inLiteral(m.index)) continue;
+      const id = scope.descendantForIndex(m.index, m.index + name.length);
+      if (id?.type === 'identifier' && id.startIndex === m.index && id.endIndex === m.index + name.length) out.push(id);
+    }
+    this.identsMemo.set(key, out);
+    return out;
   }
 
   /**

@@ -19,7 +19,7 @@ import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.j
 import { within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import type { DeclKey } from './pkgindex.js';
-import { coreSummary, HOW, type Site } from './summary.js';
+import { coreSummary, directEffects, HOW, type Site } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
 export const LIFECYCLE = new Set(['Stop', 'Close', 'Shutdown', 'Cancel', 'Release', 'Terminate', 'Quit', 'stop', 'close', 'shutdown', 'cancel']);
@@ -106,18 +106,64 @@ function handsOut(sel: Node): boolean {
   }
 }
 
-/** The facts of field `field` of the package's struct type `type`, when it is a channel. */
+/**
+ * The facts of field `field` of the package's struct type `type`, when it is a channel. The
+ * parts cost differently and are computed on first use (each cached per package): the
+ * declaration and lifecycle methods from the index, the uses from the summaries of the
+ * methods that name the field, and where it is made, set, closed or handed out from the
+ * syntax of every function that names it. Check the cheap parts first.
+ */
 export function channelField(pkg: PackageView, type: string, field: string): ChannelField | undefined {
-  return pkg.cached(`channel-field:${type}.${field}`, () => compute(pkg, type, field));
+  const basics = pkg.cached(`channel-field:${type}.${field}`, () => {
+    const f = pkg.field(type, field);
+    if (f?.type.type !== 'channel_type') return undefined;
+    return {
+      bidirectional: !f.type.text.startsWith('<-') && !/^chan\s*<-/.test(f.type.text),
+      lifecycle: pkg.keys(`methodsof:${type}`).filter((k) => LIFECYCLE.has(k.slice(k.lastIndexOf('.') + 1))),
+    };
+  });
+  if (!basics) return undefined;
+  let uses: FieldUse[] | undefined;
+  let scan: ReturnType<typeof scanField> | undefined;
+  const scanned = () => (scan ??= pkg.cached(`channel-field-scan:${type}.${field}`, () => scanField(pkg, type, field)));
+  return {
+    type,
+    field,
+    ...basics,
+    get uses() {
+      return (uses ??= pkg.cached(`channel-field-uses:${type}.${field}`, () => fieldUses(pkg, type, field)));
+    },
+    get made() {
+      return scanned().made;
+    },
+    get setOtherwise() {
+      return scanned().setOtherwise;
+    },
+    get closedSomewhere() {
+      return scanned().closedSomewhere;
+    },
+    get handedOut() {
+      return scanned().handedOut;
+    },
+  };
 }
 
-function compute(pkg: PackageView, type: string, field: string): ChannelField | undefined {
-  const f = pkg.field(type, field);
-  if (f?.type.type !== 'channel_type') return undefined;
-  const bidirectional = !f.type.text.startsWith('<-') && !/^chan\s*<-/.test(f.type.text);
-  const out: ChannelField = { type, field, bidirectional, made: [], setOtherwise: false, uses: [], closedSomewhere: false, handedOut: false, lifecycle: [] };
+/**
+ * What the type's methods do with the field in their own bodies: those that name it (a method
+ * that only calls them adds nothing of its own), from their summaries at depth 0.
+ */
+function fieldUses(pkg: PackageView, type: string, field: string): FieldUse[] {
+  const out: FieldUse[] = [];
+  for (const key of pkg.keys(`mentions:${field}`)) {
+    if (!key.startsWith(`method:${type}.`)) continue;
+    for (const e of pkg.summaryOf(directEffects, key, 0)?.effects ?? []) if (e.target === `recv.${field}`) out.push({ fn: key, op: e.op, how: e.how, at: e.at });
+  }
+  return out;
+}
 
-  // Every function that writes the field's name: where it is made, set, closed, handed out.
+/** Every function that writes the field's name: where it is made, set, closed, handed out. */
+function scanField(pkg: PackageView, type: string, field: string) {
+  const out = { made: [] as ChannelField['made'], setOtherwise: false, closedSomewhere: false, handedOut: false };
   for (const d of pkg.mentioning(field)) {
     for (const sel of d.node.descendantsOfType('selector_expression')) {
       if (sel?.childForFieldName('field')?.text !== field || !handsOut(sel)) continue;
@@ -160,26 +206,22 @@ function compute(pkg: PackageView, type: string, field: string): ChannelField | 
       });
     }
   }
-
-  const methods = pkg.methodsOf(type);
-  for (const m of methods) {
-    const s = pkg.summaryOf(coreSummary, m.key);
-    for (const e of s?.effects ?? []) if (e.target === `recv.${field}`) out.uses.push({ fn: m.key, op: e.op, how: e.how, at: e.at });
-    if (LIFECYCLE.has(m.name)) out.lifecycle.push(m.key);
-  }
   return out;
 }
 
 /**
- * The functions of the package that start method `key` (`method:T.M`) as a goroutine,
- * themselves or through what they call: found among the functions that name M
+ * The functions of the package that start method `key` (`method:T.M`) as a goroutine in
+ * their own body: found among the functions that name M and have a `go` statement
  * (`go p.worker()`), confirmed by their summaries.
  */
 export function startersOf(pkg: PackageView, key: DeclKey): DeclKey[] {
   const name = key.slice(key.lastIndexOf('.') + 1);
-  return pkg.cached(`starters:${key}`, () =>
-    pkg.keys(`mentions:${name}`).filter((k) => pkg.summaryOf(coreSummary, k)?.starts.includes(key)),
-  );
+  return pkg.cached(`starters:${key}`, () => {
+    // Functions that name M and start a goroutine, from the index; then their own bodies
+    // (summaries at depth 0: `go x.M()` or `go func() { x.M() }()` written there).
+    const withGo = new Set(pkg.keys('matches:\\bgo\\s'));
+    return pkg.keys(`mentions:${name}`).filter((k) => withGo.has(k) && pkg.summaryOf(coreSummary, k, 0)?.starts.includes(key));
+  });
 }
 
 /**
@@ -216,6 +258,14 @@ export function targetText(target: string, s: { params: string[]; recv?: string 
   return `${name || root}${rest}`;
 }
 
+/**
+ * Some function of the package has a send statement on a field of that name on a line of its
+ * own (`\ts.results <- v`, not `case s.results <- v:`): a text test, before any parse.
+ */
+export function bareSendWritten(pkg: PackageView, field: string): boolean {
+  return pkg.keys(`matches:\\n[ \\t]+[\\w.]*\\.${field}[ \\t]*<-`).length > 0;
+}
+
 /** A send on a channel field that blocks forever once the type is stopped. */
 export interface BlockedSend {
   send: FieldUse;
@@ -246,9 +296,12 @@ export interface BlockedSend {
  *	func (n *node) Status() { n.status <- c }   // ← blocks forever after Stop
  */
 export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.made.length || cf.made.some((m) => m.capacity !== 0)) return [];
-  if (cf.setOtherwise || cf.closedSomewhere || cf.handedOut || !cf.lifecycle.length) return [];
-  if (cf.uses.some((u) => u.op === 'escape' || u.op === 'return')) return [];
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.lifecycle.length || !bareSendWritten(pkg, cf.field)) return [];
+  // From the uses first (cheap): every receive a select case, some send not.
+  const uses = cf.uses;
+  if (uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'range' || (u.op === 'recv' && !(u.how & HOW.select)))) return [];
+  if (!uses.some((u) => u.op === 'recv') || !uses.some((u) => u.op === 'send' && !(u.how & HOW.select))) return [];
+  if (!cf.made.length || cf.made.some((m) => m.capacity !== 0) || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
   const direct = cf.uses.filter((u) => !(u.how & HOW.callee));
   const receivers = [...new Set(direct.filter((u) => u.op === 'recv' || u.op === 'range').map((u) => u.fn))];
   if (!receivers.length) return [];
@@ -336,9 +389,8 @@ function stopCaseOf(
       if (stop) return { signal: `${field}.Done()`, at: other, stop };
       continue;
     }
-    const g = channelField(pkg, cf.type, field);
-    const stop = g?.uses.find((u) => (u.op === 'close' || u.op === 'send') && cf.lifecycle.includes(u.fn))?.fn;
-    if (stop) return { signal: field, at: other, stop };
+    const stop = cf.lifecycle.find((k) => pkg.summaryOf(coreSummary, k)?.effects.some((e) => e.target === `recv.${field}` && (e.op === 'close' || e.op === 'send')));
+    if (stop && channelField(pkg, cf.type, field)) return { signal: field, at: other, stop };
   }
   return undefined;
 }
@@ -375,6 +427,8 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
   const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
   if (!recv) return [];
   const out: FieldClose[] = [];
+  // Only methods that close something themselves (or are named to stop) are followed.
+  const closers = new Set(pkg.keys('mentions:close').map((k) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)));
   for (const call of fn.descendantsOfType('call_expression')) {
     if (!call || enclosingFunction(call)?.id !== fn.id) continue;
     const f = call.childForFieldName('function');
@@ -391,8 +445,11 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
       continue;
     }
     if (f?.type !== 'selector_expression' || f.childForFieldName('operand')?.text !== recv) continue;
+    const name = f.childForFieldName('field')?.text ?? '';
+    if (!LIFECYCLE.has(name) && !closers.has(name)) continue;
     const key = pkg.calleeKey(call, facts);
-    const s = key ? pkg.summaryOf(coreSummary, key) : undefined;
+    // Two calls deep: the closing method, and a helper it closes through.
+    const s = key ? pkg.summaryOf(coreSummary, key, 2) : undefined;
     const closed = new Set<string>();
     for (const e of s?.effects ?? []) {
       if (e.op === 'close' && !(e.how & MAYBE) && /^recv\.\w+$/.test(e.target)) closed.add(e.target.slice(5));
@@ -429,8 +486,9 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
  * blocks; buffered, a send in a loop does once the buffer is full.
  */
 export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
-  if (cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
+  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !bareSendWritten(pkg, cf.field)) return [];
+  if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
+  if (!cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
   // No function of the package receives from a field of that name either.
   for (const d of pkg.mentioning(cf.field)) {
     for (const sel of d.node.descendantsOfType('selector_expression')) {
@@ -444,17 +502,26 @@ export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] 
 }
 
 /**
- * For a `chan T` type node of the file being analysed: when it is the type of the first
- * `make` that fills a channel field of the package (in package order), the make and the
- * field's facts. Findings about a field are reported once, from the file of its first make.
+ * For a `chan T` type node of the file being analysed that is the type of a `make` filling a
+ * channel field of the package: the make and the field's facts.
  */
-export function firstFieldMake(pkg: PackageView, facts: FileFacts, t: Node): { make: Node; cf: ChannelField; file: string } | undefined {
+export function fieldOfMake(pkg: PackageView, facts: FileFacts, t: Node): { make: Node; cf: ChannelField } | undefined {
   const make = t.parent?.parent;
   if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make' || make.childForFieldName('arguments')?.namedChild(0)?.id !== t.id) return undefined;
   const target = fieldMade(pkg, facts, make);
   const cf = target && channelField(pkg, target.type, target.field);
-  const first = cf?.made[0]?.at;
-  const file = pkg.own.path.slice(Math.max(pkg.own.path.lastIndexOf('/'), pkg.own.path.lastIndexOf('\\')) + 1);
-  if (!cf || first?.file !== file || first.line !== make.startPosition.row + 1 || first.column !== make.startPosition.column + 1) return undefined;
-  return { make, cf, file };
+  return cf ? { make, cf } : undefined;
+}
+
+/**
+ * True when `make` (in the file being analysed) is the first make of the field in package
+ * order: findings about a field are reported once, from the file of its first make.
+ */
+export function isFirstMake(pkg: PackageView, cf: ChannelField, make: Node): boolean {
+  const first = cf.made[0]?.at;
+  return !!first && first.file === baseName(pkg.own.path) && first.line === make.startPosition.row + 1 && first.column === make.startPosition.column + 1;
+}
+
+export function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }

@@ -1,7 +1,9 @@
 // Same-file functions and their call sites, for rules that follow a value into a parameter
 // (`newPool(800, t)` → `func newPool(size int, …)`). Memoized per file.
 import type { Node } from 'web-tree-sitter';
-import type { FileFacts } from './facts.js';
+import { definitionsOf } from './decls.js';
+import { unparen, type FileFacts } from './facts.js';
+import { funcName } from './toplevel.js';
 import { baseType, resultTypes } from './types.js';
 import { callArgs, callOfName, wordNodes } from './words.js';
 
@@ -15,26 +17,96 @@ export interface Param {
   variadic: boolean;
 }
 
+/**
+ * A map whose keys are known up front and whose values are made on first `get`: names of
+ * declarations come from the outline, their trees only when someone asks for one.
+ */
+export class LazyMap<K, V> extends Map<K, V> {
+  constructor(private readonly makers: Map<K, () => V>) {
+    super();
+  }
+
+  override get(k: K): V | undefined {
+    if (!super.has(k)) {
+      const make = this.makers.get(k);
+      if (!make) return undefined;
+      super.set(k, make());
+    }
+    return super.get(k);
+  }
+
+  override has(k: K): boolean {
+    return this.makers.has(k);
+  }
+
+  override get size(): number {
+    return this.makers.size;
+  }
+
+  override keys(): MapIterator<K> {
+    return this.makers.keys();
+  }
+
+  override *entries(): MapIterator<[K, V]> {
+    for (const k of this.makers.keys()) yield [k, this.get(k)!];
+  }
+
+  override *values(): MapIterator<V> {
+    for (const k of this.makers.keys()) yield this.get(k)!;
+  }
+
+  override [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  override forEach(fn: (v: V, k: K, m: Map<K, V>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
 export class Funcs {
   private byNameMemo?: Map<string, Node[]>;
+  private functionsMemo?: Map<string, Node>;
   private readonly callsMemo = new Map<number, Node[]>();
 
   constructor(private readonly facts: FileFacts) {}
 
-  /** Top-level functions and methods by name (a name may have several methods). */
+  /**
+   * Top-level functions and methods by name (a name may have several methods). The names
+   * come from the outline; a declaration is parsed when its name is looked up.
+   */
   byName(): Map<string, Node[]> {
     if (this.byNameMemo) return this.byNameMemo;
-    const m = new Map<string, Node[]>();
-    for (const d of this.facts.root.namedChildren) {
-      if (d?.type !== 'function_declaration' && d?.type !== 'method_declaration') continue;
-      const name = d.childForFieldName('name')?.text;
-      if (!name) continue;
-      const list = m.get(name);
-      if (list) list.push(d);
-      else m.set(name, [d]);
-    }
-    this.byNameMemo = m;
-    return m;
+    const syntax = this.facts.syntax;
+    const indices = new Map<string, number[]>();
+    syntax.outline.decls.forEach((d, i) => {
+      const name = funcName(d);
+      if (!name || syntax.guarded(i)) return;
+      const list = indices.get(name);
+      if (list) list.push(i);
+      else indices.set(name, [i]);
+    });
+    const makers = new Map<string, () => Node[]>();
+    for (const [name, list] of indices) makers.set(name, () => this.nodes(list));
+    this.byNameMemo = new LazyMap(makers);
+    return this.byNameMemo;
+  }
+
+  /** Top-level functions by name (not methods); the first one when a name is declared twice. */
+  functions(): Map<string, Node> {
+    if (this.functionsMemo) return this.functionsMemo;
+    const syntax = this.facts.syntax;
+    const makers = new Map<string, () => Node>();
+    syntax.outline.decls.forEach((d, i) => {
+      const name = funcName(d);
+      if (d.kind === 'func' && name && !makers.has(name) && !syntax.guarded(i)) makers.set(name, () => syntax.decl(i)!);
+    });
+    this.functionsMemo = new LazyMap(makers);
+    return this.functionsMemo;
+  }
+
+  private nodes(indices: number[]): Node[] {
+    return indices.map((i) => this.facts.syntax.decl(i)).filter((n): n is Node => n !== null && (n.type === 'function_declaration' || n.type === 'method_declaration'));
   }
 
   /**
@@ -116,4 +188,74 @@ export function resultHasMethod(facts: FileFacts, name: string, methods: Iterabl
     }
   }
   return false;
+}
+
+/** `func main()` of package main: what it defers runs only when the program ends. */
+export function isProgramMain(facts: FileFacts, fn: Node): boolean {
+  return fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'main' && facts.packageName() === 'main';
+}
+
+/**
+ * The file's top-level functions that a call through a function value may run, when syntax
+ * shows every value the variable can hold; undefined when it cannot (a parameter, a value
+ * from a call, a map filled elsewhere).
+ *
+ *	var send func(io.Writer, *speech.Client, string) error
+ *	if gcs { send = sendGCS } else { send = sendFile }   → sendGCS, sendFile
+ *	send(w, client, path)
+ *
+ *	var commands = map[string]command{"query": query, "insert": insert}
+ *	cmdFn := commands[cmd]                                → query, insert
+ *	cmdFn(ctx, w, client)
+ */
+export function funcValues(facts: FileFacts, callee: Node): Node[] | undefined {
+  if (callee.type !== 'identifier' || facts.resolveName(callee.text, callee) === 'unknown') return undefined;
+  const fns = funcsOf(facts).functions();
+  const named = (e: Node | null): Node | undefined =>
+    e?.type === 'identifier' && facts.resolveName(e.text, e) === 'package' ? fns.get(e.text) : undefined;
+  const out = new Set<Node>();
+  const defs = definitionsOf(facts, callee);
+  if (!defs.length) return undefined;
+  for (const d of defs) {
+    // `var send func(…) error`: nil until assigned.
+    if (d.node.type === 'var_spec' && !d.node.childForFieldName('value')) continue;
+    const v = d.value && unparen(d.value);
+    const f = named(v);
+    if (f) {
+      out.add(f);
+      continue;
+    }
+    const table = v?.type === 'index_expression' ? v.childForFieldName('operand') : null;
+    const entries = table?.type === 'identifier' ? tableFunctions(facts, table, named) : undefined;
+    if (!entries) return undefined;
+    for (const e of entries) out.add(e);
+  }
+  return out.size ? [...out] : undefined;
+}
+
+/** The functions a package-level map or slice literal of the file holds, when it holds nothing else. */
+function tableFunctions(facts: FileFacts, table: Node, named: (e: Node | null) => Node | undefined): Node[] | undefined {
+  if (facts.resolveName(table.text, table) !== 'package') return undefined;
+  // `commands["x"] = other` or `commands = …` elsewhere in the file: the literal is not all it holds.
+  for (const use of facts.identifiers(facts.root, table.text)) {
+    const target = use.parent?.type === 'index_expression' && use.parent.childForFieldName('operand')?.id === use.id ? use.parent : use;
+    const stmt = target.parent?.parent;
+    if (target.parent?.type === 'expression_list' && stmt?.type === 'assignment_statement' && stmt.childForFieldName('left')?.id === target.parent.id) return undefined;
+  }
+  const defs = definitionsOf(facts, table);
+  if (defs.length !== 1 || defs[0]!.node.type !== 'var_spec') return undefined;
+  const lit = defs[0]!.value && unparen(defs[0]!.value);
+  const body = lit?.type === 'composite_literal' ? lit.childForFieldName('body') : null;
+  if (!body) return undefined;
+  const out: Node[] = [];
+  for (const el of body.namedChildren) {
+    if (!el || el.type === 'comment') continue;
+    // `"query": query` (keyed_element: key, value) or a bare `query` (literal_element).
+    const value = el.type === 'keyed_element' ? el.namedChildren.filter((c) => c?.type !== 'comment').at(-1) : el;
+    const inner = value?.type === 'literal_element' ? value.namedChild(0) : value;
+    const f = named(inner ?? null);
+    if (!f) return undefined;
+    out.push(f);
+  }
+  return out.length ? out : undefined;
 }

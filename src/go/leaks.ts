@@ -11,11 +11,14 @@
 // deferred before the error check (it panics on a nil value); or it is made in a loop and
 // released by a defer that waits for the function to return.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, isFunction, type FileFacts } from './facts.js';
+import { enclosingFunction, isFunction, unparenUp, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
-import { funcsOf } from './funcs.js';
+import { funcsOf, isProgramMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
+import type { PackageView } from './package.js';
+import type { Made, MadeKind } from './returns.js';
+import type { DeclKey } from './pkgindex.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
 
@@ -67,6 +70,8 @@ export type Verdict<K extends Kind = Kind> =
 
 export interface JudgeOptions {
   borrows: SettleOptions['borrows'];
+  /** A select case that releases the site's value on entry (see paths.ts releasedOn). */
+  releasedOn?: (site: Site<Kind>, communication: Node) => boolean;
   /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
   ends: (call: Node) => boolean;
 }
@@ -90,10 +95,7 @@ function processLifetime(facts: FileFacts, owner: Node): boolean {
   }
   if (owner.type !== 'function_declaration') return false;
   const name = owner.childForFieldName('name')?.text;
-  if (name === 'init') return true;
-  if (name !== 'main') return false;
-  const pkg = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
-  return pkg?.namedChild(0)?.text === 'main';
+  return name === 'init' || isProgramMain(facts, owner);
 }
 
 /** The nearest defer statement around `n` in the same function, if any. */
@@ -195,6 +197,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
     consumes: kind.consumes ? (loop) => nextLoopOf(loop, name) : undefined,
     ends: opts.ends,
     emptyWhen: kind.emptyWhen ? (atom) => kind.emptyWhen!(name, atom) : undefined,
+    releasedOn: opts.releasedOn ? (comm) => opts.releasedOn!(site, comm) : undefined,
   });
   // Uses in the error branch (`if err != nil { return resp, err }`) see a nil value.
   const check = errName ? errorCheckAfter(stmt, errName) : undefined;
@@ -347,4 +350,64 @@ export function deferFix(text: string, v: Verdict, lineFor: (name: string) => st
   const line = lineFor(v.name);
   const edit = insertAfterErrorCheck(text, b.stmt, b.errName, line);
   return edit ? [{ desc: `Add ${line} after the error check`, edits: [edit] }] : undefined;
+}
+
+/**
+ * Sites where a function or method of another file of the package hands over a value it
+ * made (the package view's summaries of `kind`): `resp, err := c.get(u)` with `get` in
+ * client.go. Functions of this file are left to the same-file helpers (sitesOf). `pattern`
+ * finds the candidates without parsing them (the type they hand over, named in their text);
+ * only those this file calls by name are summarized.
+ */
+export function packageHelperSites<K extends Kind>(
+  pkg: PackageView,
+  facts: FileFacts,
+  root: Node,
+  text: string,
+  kind: MadeKind,
+  pattern: string,
+  kindOf: (made: Made) => K | undefined,
+): Site<K>[] {
+  const own = funcsOf(facts).byName();
+  const byName = new Map<string, DeclKey[]>();
+  for (const k of pkg.keys(`matches:${pattern}`)) {
+    const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+    if (own.has(name) || !new RegExp(`\\b${name}\\b`).test(text)) continue;
+    byName.set(name, [...(byName.get(name) ?? []), k]);
+  }
+  if (!byName.size) return [];
+  const sites: Site<K>[] = [];
+  for (const n of wordNodes(root, text, [...byName.keys()])) {
+    const call = callOfName(n);
+    const key = call && pkg.calleeKey(call, facts);
+    if (!call || !key || !byName.get(n.text)?.includes(key)) continue;
+    for (const [pos, made] of pkg.summaryOf(kind, key) ?? []) {
+      const k = kindOf(made);
+      if (k) sites.push({ call, callee: n.text, kind: k, binding: bindingOf(call, pos) });
+    }
+  }
+  return sites;
+}
+
+/** A test on a declaration's written results: does their text match `pattern` (the types of the values a rule follows)? */
+export function returnsMatching(pattern: string): (decl: Node) => boolean {
+  const re = new RegExp(pattern);
+  return (decl) => {
+    const result = decl.childForFieldName('result');
+    return !!result && re.test(result.text);
+  };
+}
+
+/**
+ * Where a constructor's value can go for a rule to follow it: `v, err := f()` (two results),
+ * a statement or `_` that discards it, or `return f()`. Any other place (`x := m.Get(k)`,
+ * an argument) is not a call of a two-result constructor, or not one a rule can follow: a
+ * cheap test before asking what the receiver is.
+ */
+export function followable(call: Node): boolean {
+  const b = bindingOf(call);
+  if (b.kind === 'discarded') return true;
+  if (b.kind === 'bound') return b.results === 2;
+  const list = unparenUp(call).parent;
+  return list?.type === 'expression_list' && list.parent?.type === 'return_statement' && list.namedChildCount === 1;
 }

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { TextEdit } from '../engine/types.js';
 import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
-import { funcsOf } from './funcs.js';
+import { funcsOf, funcValues } from './funcs.js';
 import { openExits } from './paths.js';
 
 /** Where the value of a call ends up. */
@@ -68,22 +68,13 @@ export function bindingOf(call: Node, index = 0): Binding {
   return { kind: 'bound', ident: target, stmt: holder, declares: stmt.type !== 'assignment_statement', results, errName };
 }
 
-const closureMemo = new WeakMap<FileFacts, Map<number, Node[]>>();
-
 /**
  * True when `n` sits in a func literal nested in `owner`. Decided by offsets against the
  * owner's func literals (one WASM-side query per owner, memoized): walking `parent`
  * links costs a descent from the root at every step.
  */
 function inClosure(facts: FileFacts, owner: Node, n: Node): boolean {
-  let perFile = closureMemo.get(facts);
-  if (!perFile) closureMemo.set(facts, (perFile = new Map()));
-  let lits = perFile.get(owner.id);
-  if (!lits) {
-    lits = owner.descendantsOfType('func_literal').filter((l): l is Node => l !== null && l.id !== owner.id);
-    perFile.set(owner.id, lits);
-  }
-  return lits.some((l) => l.startIndex <= n.startIndex && n.endIndex <= l.endIndex);
+  return facts.within(owner, 'func_literal').some((l) => l.id !== owner.id && l.startIndex <= n.startIndex && n.endIndex <= l.endIndex);
 }
 
 /** A use in a closure may name the closure's own variable: is it `owner`'s? */
@@ -451,19 +442,9 @@ export function ownerOf(facts: FileFacts, name: string, at: Node): Node | null {
 }
 
 
-const functionsMemo = new WeakMap<FileFacts, Map<string, Node>>();
-
 /** The file's top-level functions by name (not methods), memoized per file. */
 export function topLevelFunctions(facts: FileFacts): Map<string, Node> {
-  let fns = functionsMemo.get(facts);
-  if (fns) return fns;
-  fns = new Map();
-  for (const [name, decls] of funcsOf(facts).byName()) {
-    const fn = decls.find((d) => d.type === 'function_declaration');
-    if (fn) fns.set(name, fn);
-  }
-  functionsMemo.set(facts, fns);
-  return fns;
+  return funcsOf(facts).functions();
 }
 
 export interface BorrowOptions {
@@ -502,7 +483,14 @@ export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts
     const args = call.childForFieldName('arguments');
     if (!args || args.children.some((c) => c?.type === '...')) return false;
     const decl = calleeDecl(facts, call, !!opts.methods);
-    if (!decl) return opts.elsewhere?.(call, index) ?? false;
+    if (decl) return declBorrows(decl, args, index);
+    // `cmdFn(ctx, w, client)` where cmdFn can only be functions of the file: each must borrow.
+    const fn = call.childForFieldName('function');
+    const values = fn ? funcValues(facts, fn) : undefined;
+    if (values) return values.every((d) => declBorrows(d, args, index));
+    return opts.elsewhere?.(call, index) ?? false;
+  };
+  const declBorrows = (decl: Node, args: Node, index: number): boolean => {
     const param = parameterAt(decl, index);
     if (!param) return false;
     // `closeBody(resp)` lends the body with the variable; `drain(resp.Body)` the body itself.
@@ -517,6 +505,28 @@ export function borrowCheck(facts: FileFacts, methods: ReadonlySet<string>, opts
     return verdict;
   };
   return borrows;
+}
+
+/**
+ * True when a `return` of `decl` hands over the value that `start` put in `v` still open:
+ * not released on the way (`defer resp.Body.Close()` before `return resp`, as a helper
+ * that reads the body and hands back a response with a replaced one does), and not kept
+ * elsewhere too (`cache = c; return c`).
+ */
+export function handsOver(
+  facts: FileFacts,
+  decl: Node,
+  v: string,
+  start: Extract<Binding, { kind: 'bound' }>,
+  release: Pick<SettleOptions, 'methods' | 'field' | 'borrows'>,
+  ends: (call: Node) => boolean,
+): boolean {
+  const events = [...settlements(facts, decl, v, { ...release, ignore: RETURNED_ONLY, closuresAnywhere: true })];
+  if (events.some((e) => e.kind === 'escaped' && e.reason !== 'named result')) return false;
+  const named = namedResults(decl).includes(v);
+  const exits = openExits({ owner: decl, start: start.stmt, name: v, settles: events.map((e) => e.at), errName: start.errName, declares: start.declares, ends });
+  if (exits === null) return !events.length;
+  return exits.exits.some((x) => x.kind === 'return' && returnsName(x.at, v, named));
 }
 
 /** A value a helper hands its caller, and the constructor call that made it. */
@@ -547,20 +557,9 @@ export class Makers<T> {
     private readonly release: (what: T) => Pick<SettleOptions, 'methods' | 'field' | 'borrows'>,
     private readonly methods: boolean,
     private readonly ends: (call: Node) => boolean,
+    /** A cheap first test on a declaration (its result types): can it hand such a value over at all? */
+    private readonly mayHandOver: (decl: Node) => boolean = () => true,
   ) {}
-
-  /**
-   * True when a `return` of `decl` hands over the value in `v` still open: not released on
-   * the way (`defer resp.Body.Close()` before `return resp`), and not kept elsewhere too.
-   */
-  private handsOver(decl: Node, v: string, m: Made<T>, start: Extract<Binding, { kind: 'bound' }>): boolean {
-    const events = [...settlements(this.facts, decl, v, { ...this.release(m.what), ignore: RETURNED_ONLY, closuresAnywhere: true })];
-    if (events.some((e) => e.kind === 'escaped' && e.reason !== 'named result')) return false;
-    const named = namedResults(decl).includes(v);
-    const exits = openExits({ owner: decl, start: start.stmt, name: v, settles: events.map((e) => e.at), errName: start.errName, declares: start.declares, ends: this.ends });
-    if (exits === null) return !events.length;
-    return exits.exits.some((x) => x.kind === 'return' && returnsName(x.at, v, named));
-  }
 
   /** What `decl`'s results carry, by position (empty when it makes nothing it hands over). */
   of(decl: Node): Map<number, Made<T>> {
@@ -568,6 +567,7 @@ export class Makers<T> {
     if (known) return known;
     const out = new Map<number, Made<T>>();
     this.memo.set(decl.id, out); // recursion guard
+    if (!this.mayHandOver(decl)) return out;
     const inside = this.calls.filter((c) => c.startIndex >= decl.startIndex && c.endIndex <= decl.endIndex && enclosingFunction(c)?.id === decl.id);
     if (!inside.length) return out;
     const holders = new Map<string, Made<T>>();
@@ -587,7 +587,7 @@ export class Makers<T> {
       }
     }
     for (const [v, m] of [...holders]) {
-      if (!this.handsOver(decl, v, m, bindings.get(v)!)) holders.delete(v);
+      if (!handsOver(this.facts, decl, v, bindings.get(v)!, this.release(m.what), this.ends)) holders.delete(v);
     }
     for (const [pos, m] of returnedPositions(decl, holders, fromCall)) out.set(pos, m);
     return out;

@@ -17,7 +17,7 @@
 //     the file's imports (tree-sitter included ranges): `declarationSyntax` is the one place
 //     that does it.
 //   - Nodes handed out (`Decl.node`) live until the end of the current file's scan; summaries
-//     are plain data and live as long as the package is kept (one package at a time per
+//     are plain data and live as long as the package is kept (one directory at a time per
 //     thread, see src/engine/packages.ts).
 //   - Every answer depends only on the package's text: never on which file asked first or on
 //     the thread, so output is the same for any number of jobs. Summaries are computed per
@@ -97,7 +97,41 @@ export class Package {
   readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
   readonly facts = new Map<string, Memo<unknown>>();
   constructor(readonly index: PackageIndex) {}
+
+  /**
+   * Takes over the memos of `previous`, the same package before some of its files changed
+   * (an editor's buffer, at each keystroke), that cannot have changed with them: those whose
+   * every consulted key names declarations only in files whose text is the same in both.
+   * Memos that consulted a changed file are dropped, even when the key's text is the same:
+   * a declaration of the file being analysed was read with that whole file's facts.
+   */
+  carryOver(previous: Package): void {
+    const changed = this.index.changedSince(previous.index);
+    const holds = new Map<DeclKey, boolean>();
+    const keyHolds = (k: DeclKey) => {
+      let h = holds.get(k);
+      if (h === undefined) {
+        h = ![...previous.index.lookup(k), ...this.index.lookup(k)].some((r) => changed.has(r.file));
+        holds.set(k, h);
+      }
+      return h;
+    };
+    const memoHolds = (m: Memo<unknown>) => [...m.deps].every(keyHolds);
+    for (const [from, to] of [
+      [previous.locals, this.locals],
+      [previous.summaries, this.summaries],
+    ] as const) {
+      for (const [kind, memos] of from) {
+        const kept = new Map([...memos].filter(([, m]) => memoHolds(m)));
+        if (kept.size) to.set(kind, kept);
+      }
+    }
+    for (const [id, m] of previous.facts) if (memoHolds(m)) this.facts.set(id, m);
+  }
 }
+
+/** Go's predeclared functions that code does not redeclare in practice (min, max and clear, newer, often are). */
+const BUILTINS = new Set(['append', 'cap', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'new', 'panic', 'print', 'println', 'real', 'recover']);
 
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
 
@@ -114,9 +148,17 @@ function rangeOf(f: IndexedFile, start: number, end: number): Range {
  * package is opened on the first question); `release()` ends the scan.
  */
 export class PackageView {
-  private readonly trees: Tree[] = [];
-  private readonly syntax = new Map<string, { root: Node; facts: FileFacts }>();
+  /**
+   * Sibling declarations parsed during this scan, by `file:start`. (Keeping them for the next
+   * scans of the package saved little time and cost memory: tree-sitter trees are large.)
+   */
+  private readonly trees = new Map<string, { tree: Tree; syntax: { root: Node; facts: FileFacts } }>();
+  /** Declarations looked up during this scan (their nodes are this scan's to use). */
+  private readonly declsMemo = new Map<DeclKey, Decl[]>();
+  /** The fields of struct types looked up during this scan, by name. */
+  private readonly fieldsMemo = new WeakMap<Decl, Map<string, { decl: Decl; node: Node; type: Node }>>();
   private readonly collectors: Set<DeclKey>[] = [new Set()];
+  /** typeOf of names, per tree (the scan's own and each sibling declaration's). */
   private readonly typeMemo = new WeakMap<FileFacts, Map<string, Memo<string | undefined>>>();
   private pkgMemo?: Package;
 
@@ -163,10 +205,15 @@ export class PackageView {
   /** Every declaration a key names, in file order (several for build-tag variants). */
   decls(key: DeclKey): Decl[] {
     this.note(key);
-    return this.pkg.index.lookup(key).flatMap((r) => {
-      const d = this.declOf(key, r);
-      return d ? [d] : [];
-    });
+    let found = this.declsMemo.get(key);
+    if (!found) {
+      found = this.pkg.index.lookup(key).flatMap((r) => {
+        const d = this.declOf(key, r);
+        return d ? [d] : [];
+      });
+      this.declsMemo.set(key, found);
+    }
+    return found;
   }
 
   /** The keys of the functions and methods a lookup key finds (`mentions:W`, `methodsof:T`…), without parsing them. */
@@ -230,17 +277,23 @@ export class PackageView {
    * embedded field's name is its type's name).
    */
   field(typeName: string, field: string): { decl: Decl; node: Node; type: Node } | undefined {
-    const decl = this.type(typeName);
-    const st = decl?.node.childForFieldName('type');
-    if (!decl || st?.type !== 'struct_type') return undefined;
-    for (const fd of st.descendantsOfType('field_declaration')) {
-      if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
-      const type = fd.childForFieldName('type');
-      if (!type) continue;
-      const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
-      if (names.length ? names.some((n) => n.text === field) : baseTypeName(type) === field) return { decl, node: fd, type };
+    const decl = this.type(typeName); // notes the dependency on the type, memoized or not
+    if (!decl) return undefined;
+    let fields = this.fieldsMemo.get(decl);
+    if (!fields) {
+      fields = new Map();
+      const st = decl.node.childForFieldName('type');
+      for (const fd of st?.type === 'struct_type' ? st.descendantsOfType('field_declaration') : []) {
+        if (!fd || fd.parent?.parent?.id !== st!.id) continue; // a nested struct's field
+        const type = fd.childForFieldName('type');
+        if (!type) continue;
+        const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
+        // An embedded field's name is its type's name.
+        for (const n of names.length ? names.map((x) => x.text) : [baseTypeName(type) ?? '']) if (n && !fields.has(n)) fields.set(n, { decl, node: fd, type });
+      }
+      this.fieldsMemo.set(decl, fields);
     }
-    return undefined;
+    return fields.get(field);
   }
 
   /**
@@ -253,17 +306,16 @@ export class PackageView {
     if (!f) return undefined;
     if (f.name === this.ownName) return { root: this.own.facts.root, facts: this.own.facts };
     const id = `${ref.file}:${ref.start}`;
-    const known = this.syntax.get(id);
-    if (known) return known;
+    const known = this.trees.get(id);
+    if (known) return known.syntax;
     const ranges = [...this.pkg.index.imports(f), ref]
       .sort((a, b) => a.start - b.start)
       .map((d) => rangeOf(f, d.start, d.end));
     const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
     if (!tree) return undefined;
-    this.trees.push(tree);
-    const s = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
-    this.syntax.set(id, s);
-    return s;
+    const syntax = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
+    this.trees.set(id, { tree, syntax });
+    return syntax;
   }
 
   private declOf(key: DeclKey, ref: DeclRef): Decl | undefined {
@@ -297,67 +349,59 @@ export class PackageView {
     if (depth > 4) return undefined;
     const e = unparen(expr);
     if (e.type === 'identifier') {
-      // The same name in the same function has the same type: rules ask for the receiver of
-      // every call. Memoized per view, with what it consulted (noted again on each answer).
+      // A name has one type in the function that declares it: memoized per function and name.
       const where = facts.resolveName(e.text, e);
-      const id = `${typeof where === 'object' ? where.id : where}:${e.text}:${depth}`;
-      let byFacts = this.typeMemo.get(facts);
-      if (!byFacts) this.typeMemo.set(facts, (byFacts = new Map()));
-      const known = byFacts.get(id);
+      const key = `${typeof where === 'object' ? where.id : where}:${e.text}`;
+      let memo = this.typeMemo.get(facts);
+      if (!memo) this.typeMemo.set(facts, (memo = new Map()));
+      const known = memo.get(key);
       if (known) {
         this.noteAll(known.deps);
         return known.value;
       }
       const deps = new Set<DeclKey>();
+      memo.set(key, { value: undefined, deps }); // a definition that refers to itself ends here
       this.collectors.push(deps);
-      let value: string | undefined;
+      let t: string | undefined;
       try {
-        value = this.typeOfName(e, facts, where, depth);
+        t = this.typeOfName(e.text, where, facts, depth);
       } finally {
         this.collectors.pop();
       }
-      byFacts.set(id, { value, deps });
+      memo.set(key, { value: t, deps });
       this.noteAll(deps);
-      return value;
+      return t;
     }
-    return this.typeOfExpr(e, facts, depth);
-  }
-
-  private typeOfName(e: Node, facts: FileFacts, where: Node | 'package' | 'unknown', depth: number): string | undefined {
-    let type: Node | null | undefined;
-    {
-      if (typeof where === 'object') {
-        for (const d of definitions(facts, where, e.text)) {
-          type = d.type ?? literalType(d.value);
-          if (type) break;
-          // `n := newNode()`, `c, err := s.dial()`: the declared result of a function of the package.
-          const call = d.multi?.call ?? (d.value && unparen(d.value).type === 'call_expression' ? unparen(d.value) : null);
-          const callee = call && depth < 4 ? this.callee(call, facts, depth + 1) : undefined;
-          const name = callee ? baseTypeName(resultTypes(callee.node)[d.multi?.index ?? 0] ?? null) : undefined;
-          if (name && this.has(`type:${name}`)) return name;
-        }
-      } else {
-        const v = this.variable(e.text);
-        type = v?.node.childForFieldName('type') ?? literalType(v?.node.childForFieldName('value')?.namedChild(0) ?? null);
-      }
-    }
-    const name = type ? baseTypeName(type) : undefined;
-    return name && this.has(`type:${name}`) ? name : undefined;
-  }
-
-  private typeOfExpr(e: Node, facts: FileFacts, depth: number): string | undefined {
-    let type: Node | null | undefined;
     if (e.type === 'selector_expression') {
       const operand = e.childForFieldName('operand');
       const field = e.childForFieldName('field')?.text;
       if (!operand || !field || facts.qualified(e)) return undefined;
       const owner = this.typeOf(operand, facts, depth + 1);
-      const name = owner && this.field(owner, field) ? baseTypeName(this.field(owner, field)!.type) : undefined;
-      return name && this.has(`type:${name}`) ? name : undefined;
-    } else {
-      type = literalType(e);
+      const f = owner ? this.field(owner, field) : undefined;
+      return this.packageType(f ? baseTypeName(f.type) : undefined);
     }
-    const name = type ? baseTypeName(type) : undefined;
+    return this.packageType(baseTypeName(literalType(e)));
+  }
+
+  private typeOfName(name: string, where: Node | 'package' | 'unknown', facts: FileFacts, depth: number): string | undefined {
+    if (typeof where !== 'object') {
+      const v = this.variable(name);
+      return this.packageType(baseTypeName(v?.node.childForFieldName('type') ?? literalType(v?.node.childForFieldName('value')?.namedChild(0) ?? null)));
+    }
+    for (const d of definitions(facts, where, name)) {
+      const type = d.type ?? literalType(d.value);
+      if (type) return this.packageType(baseTypeName(type));
+      // `n := newNode()`, `c, err := s.dial()`: the declared result of a function of the package.
+      const call = d.multi?.call ?? (d.value && unparen(d.value).type === 'call_expression' ? unparen(d.value) : null);
+      const callee = call && depth < 4 ? this.callee(call, facts, depth + 1) : undefined;
+      const t = this.packageType(callee ? baseTypeName(resultTypes(callee.node)[d.multi?.index ?? 0] ?? null) : undefined);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** The name, when the package declares a type of that name. */
+  private packageType(name: string | undefined): string | undefined {
     return name && this.has(`type:${name}`) ? name : undefined;
   }
 
@@ -370,14 +414,16 @@ export class PackageView {
     const f = call.childForFieldName('function');
     if (!f) return undefined;
     if (f.type === 'identifier') {
-      if (typeof facts.resolveName(f.text, call) === 'object') return undefined;
+      // The package's functions first (a map lookup); the scope walk only for those names.
+      if (BUILTINS.has(f.text)) return undefined;
       const key = `func:${f.text}`;
-      return this.has(key) ? key : undefined;
+      return this.has(key) && typeof facts.resolveName(f.text, call) !== 'object' ? key : undefined;
     }
-    if (f.type !== 'selector_expression' || facts.qualified(f)) return undefined;
+    if (f.type !== 'selector_expression') return undefined;
     const operand = f.childForFieldName('operand');
     const name = f.childForFieldName('field')?.text;
-    if (!operand || !name) return undefined;
+    // Most method calls are of other packages' types: no method of that name here, no typeOf.
+    if (!operand || !name || !this.has(`methods:${name}`) || facts.qualified(f)) return undefined;
     const t = this.typeOf(operand, facts, depth + 1);
     const key = t ? `method:${t}.${name}` : undefined;
     return key && this.has(key) ? key : undefined;
@@ -483,11 +529,10 @@ export class PackageView {
     return [...this.collectors[0]!].sort().map((k) => [k, idx.hash(k)]);
   }
 
-  /** Ends the file's scan: frees the trees of sibling declarations. */
+  /** Ends the file's scan: frees the trees of sibling declarations (their nodes die with them). */
   release(): void {
-    for (const t of this.trees) t.delete();
-    this.trees.length = 0;
-    this.syntax.clear();
+    for (const t of this.trees.values()) t.tree.delete();
+    this.trees.clear();
   }
 }
 

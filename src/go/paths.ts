@@ -57,6 +57,8 @@ export interface PathSpec {
   ends: (call: Node) => boolean;
   /** See Subject.emptyWhen (a response whose status says it has no body). */
   emptyWhen?: (atom: Node) => boolean | undefined;
+  /** A select case whose communication releases the value (`<-ctx.Done()` of a request's context). */
+  releasedOn?: (communication: Node) => boolean;
 }
 
 /**
@@ -363,7 +365,9 @@ class Walker {
       const value = c.type === 'expression_case' && !n.childForFieldName('value') ? c.childForFieldName('value') : null;
       const cond = value?.namedChildCount === 1 ? value.namedChild(0) : null;
       if (cond && entry !== null && this.condition(cond, entry)[0]) entry = CLOSED;
-      entry = this.header(c.childForFieldName('communication'), entry);
+      const comm = c.childForFieldName('communication');
+      entry = this.header(comm, entry);
+      if (comm && entry && this.spec.releasedOn?.(comm)) entry = CLOSED;
       const list = c.namedChildren.find((x) => x?.type === 'statement_list') ?? null;
       out = join(out, list ? this.block(list, entry) : entry);
     }

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { buildIgnored } from './build.js';
-import { packageClause, topLevelDecls, type DeclName, type TopDecl } from './toplevel.js';
+import { declEnd, packageClause, quickDecls, topLevelDecls, type DeclName, type TopDecl } from './toplevel.js';
 
 /** Size, mtime and inode of a file as read: what the cache compares on the next run. */
 export type Stamp = [size: number, mtimeMs: number, ino: number];
@@ -67,6 +67,7 @@ export interface IndexedFile {
   stamp?: Stamp;
   /** Set once the file's declarations are needed. */
   decls?: TopDecl[];
+  imports?: TopDecl[];
   /** Offsets where lines start, once positions are needed. */
   lines?: number[];
 }
@@ -179,9 +180,43 @@ export class PackageIndex {
     this.files = files;
   }
 
+  /**
+   * Names of the files whose text differs from `previous`'s (added and removed ones
+   * included); the lexed declarations of the others are taken over from it.
+   */
+  changedSince(previous: PackageIndex): Set<string> {
+    const old = new Map(previous.files.map((f) => [f.name, f]));
+    const changed = new Set<string>();
+    for (const f of this.files) {
+      const o = old.get(f.name);
+      old.delete(f.name);
+      if (o?.text !== f.text) {
+        changed.add(f.name);
+        continue;
+      }
+      f.decls ??= o.decls;
+      f.lines ??= o.lines;
+      f.imports ??= o.imports;
+    }
+    for (const name of old.keys()) changed.add(name);
+    return changed;
+  }
+
+  /**
+   * A file's top-level declarations from its lines (quickDecls: `end` found on demand, see
+   * endOf), or from the lexer when the file is not laid out by gofmt.
+   */
   private declsOf(f: IndexedFile): TopDecl[] {
-    f.decls ??= topLevelDecls(f.text);
+    if (!f.decls) {
+      const quick = quickDecls(f.text);
+      f.decls = quick.length || !/\bfunc\b|\btype\b/.test(f.text) ? quick : topLevelDecls(f.text).filter((d) => d.kind !== 'import' && d.kind !== 'package');
+    }
     return f.decls;
+  }
+
+  private endOf(f: IndexedFile, d: TopDecl): number {
+    if (d.end < 0) d.end = declEnd(f.text, d.start);
+    return d.end;
   }
 
   /** The declarations a key names, in file order (several for build-tag variants of a function). */
@@ -201,7 +236,7 @@ export class PackageIndex {
       name: n.name,
       ...(d.recv ? { recv: d.recv } : {}),
       start: d.start,
-      end: d.end,
+      end: this.endOf(f, d),
       nameAt: n.at,
     });
     const pattern = what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`;
@@ -215,9 +250,13 @@ export class PackageIndex {
         const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
         const hits = new Set<TopDecl>();
         word.lastIndex = 0;
+        let j = -1;
         for (let m = word.exec(f.text); m; m = word.exec(f.text)) {
-          const d = decls.find((x) => x.start <= m!.index && m!.index < x.end && x.names[0]!.at !== m!.index);
-          if (d) hits.add(d);
+          // The declaration around the hit: the last one starting before it (hits come in
+          // order), if it reaches that far.
+          while (j + 1 < decls.length && decls[j + 1]!.start <= m.index) j++;
+          const d = decls[j];
+          if (d && m.index < this.endOf(f, d) && d.names[0]!.at !== m.index) hits.add(d);
         }
         for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
       }
@@ -258,7 +297,9 @@ export class PackageIndex {
 
   /** The import declarations of a file (what qualified names in its functions mean). */
   imports(f: IndexedFile): TopDecl[] {
-    return this.declsOf(f).filter((d) => d.kind === 'import');
+    // The file's header: everything before its first other declaration.
+    f.imports ??= topLevelDecls(f.text.slice(0, this.declsOf(f)[0]?.start ?? f.text.length)).filter((d) => d.kind === 'import');
+    return f.imports;
   }
 
   /**

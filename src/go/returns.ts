@@ -14,7 +14,7 @@
 //	s, p, err := newClients(ctx)                // the obligation moves to the caller
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type EscapeReason, type FileFacts } from './facts.js';
-import { bindingOf, borrowCheck, releasesOf, returnedPositions, settle } from './obligations.js';
+import { bindingOf, borrowCheck, handsOver, releasesOf, returnedPositions, settle, type Binding } from './obligations.js';
 import type { FunctionSyntax, PackageView, SummaryKind } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { coreSummary, HOW, type Site } from './summary.js';
@@ -37,6 +37,17 @@ interface MadeLocal {
   positions: [number, Ref][];
 }
 
+/**
+ * Follow a value to the helper's returns path by path (obligations.ts handsOver): a value
+ * released on the way to the return (a helper that reads and closes a body, then hands
+ * back the response with a replaced one) is not handed over. `field` as in settle.
+ */
+export interface PathOptions {
+  field?: string;
+  /** Calls that end a path (terminators.ts). */
+  ends: (facts: FileFacts, call: Node) => boolean;
+}
+
 /** A summary kind made by madeResultsKind. */
 export type MadeKind = SummaryKind<MadeLocal, MadeResults>;
 
@@ -55,18 +66,20 @@ function siteOf(file: string, n: Node): Site {
  */
 export function madeResultsKind(
   id: string,
-  source: (call: Node, facts: FileFacts) => Omit<Made, 'at'> | undefined,
+  source: (call: Node, facts: FileFacts, view: PackageView) => Omit<Made, 'at'> | undefined,
   release: ReadonlySet<string>,
+  paths?: PathOptions,
 ): MadeKind {
   return {
     id,
     local(fx: FunctionSyntax): MadeLocal {
       const { node: fn, facts, file } = fx.decl;
       const holders = new Map<string, Ref>();
+      const bindings = new Map<string, Extract<Binding, { kind: 'bound' }>>();
       const direct = new Map<number, Ref>();
       for (const call of fn.descendantsOfType('call_expression')) {
         if (!call || enclosingFunction(call)?.id !== fn.id) continue;
-        const src = source(call, facts);
+        const src = source(call, facts, fx.view);
         const key = src ? undefined : fx.calleeKey(call);
         if (!src && !key) continue;
         const made = src && { made: { ...src, at: siteOf(file, call) } };
@@ -76,11 +89,20 @@ export function madeResultsKind(
         const count = first.kind === 'bound' || first.kind === 'discarded' ? first.results : 0;
         for (let i = 0; i < (made ? Math.min(1, count) : count); i++) {
           const b = bindingOf(call, i);
-          if (b.kind === 'bound') holders.set(b.ident.text, made ?? { via: key!, result: i });
+          if (b.kind !== 'bound') continue;
+          holders.set(b.ident.text, made ?? { via: key!, result: i });
+          bindings.set(b.ident.text, b);
         }
       }
       const borrows = borrowCheck(facts, release, { elsewhere: packageBorrows(fx.view, facts, release) });
       for (const v of [...holders.keys()]) {
+        if (paths) {
+          // Followed path by path: released before the return (or kept), it is not handed over.
+          const b = bindings.get(v)!;
+          const ends = (c: Node) => paths.ends(facts, c);
+          if (!handsOver(facts, fn, v, b, { methods: release, field: paths.field, borrows }, ends)) holders.delete(v);
+          continue;
+        }
         // `return c, func() { c.Close() }` hands out its own clean-up; `cache = c; return c`
         // keeps it as well: neither is the caller's to close.
         const releases = releasesOf(facts, fn, v, release);
@@ -122,16 +144,21 @@ export function madeResultsKind(
  * A `borrows` check for calls of functions of the package the file does not declare (for
  * borrowCheck's `elsewhere`): the callee's summary shows the parameter only used (methods
  * called on it, read) and not released, kept, returned, or used in a goroutine or closure
- * that may outlive the call.
+ * that may outlive the call. With `field`, an argument that is the variable itself lends
+ * that field (a response lends its Body): what the callee does with its other fields (a
+ * status, a header) is data and does not count.
  */
-export function packageBorrows(pkg: PackageView, facts: FileFacts, release: ReadonlySet<string>): (call: Node, index: number) => boolean {
+export function packageBorrows(pkg: PackageView, facts: FileFacts, release: ReadonlySet<string>, field?: string): (call: Node, index: number) => boolean {
   return (call, index) => {
     const key = pkg.calleeKey(call, facts);
     const s = key && pkg.summaryOf(coreSummary, key);
     if (!s || index >= s.params.length || (s.variadic && index >= s.params.length - 1)) return false;
     const target = `$${index}`;
+    const arg = field ? call.childForFieldName('arguments')?.namedChildren.filter((c) => c?.type !== 'comment')[index] : undefined;
+    const held = arg?.type === 'identifier' ? `${target}.${field}` : undefined;
     for (const e of s.effects) {
       if (e.target !== target && !e.target.startsWith(`${target}.`)) continue;
+      if (held && e.target !== target && e.target !== held && !e.target.startsWith(`${held}.`)) continue;
       if (e.op === 'escape' || e.op === 'return' || e.op === 'set' || e.op === 'call') return false;
       if (e.op.startsWith('.') && release.has(e.op.slice(1))) return false;
       if (e.how & (HOW.go | HOW.closure)) return false;

@@ -32,6 +32,7 @@
 // select (a send or receive that is a select case's communication: it may not happen).
 // An effect with none of go, closure, once and cond happens whenever the function runs.
 import type { Node } from 'web-tree-sitter';
+import { stdBorrows } from './borrowers.js';
 import { definitions } from './decls.js';
 import { type FileFacts, unparen, unparenUp } from './facts.js';
 import { namedResults } from './obligations.js';
@@ -89,6 +90,8 @@ interface Pass {
   at: Site;
   /** Argument position → the caller's target it is. */
   args: [number, string][];
+  /** Argument position → the target a handle passed there was made from (`rc := c.Bucket(b).Object(o).NewReader(ctx)`). */
+  derived?: [number, string][];
   /** For `x.M()`: the target x. */
   recv?: string;
   go: boolean;
@@ -175,8 +178,11 @@ function receiverName(fn: Node): string | undefined {
   return n && n !== '_' ? n : undefined;
 }
 
-/** What a function literal means for the code inside it. */
-function literalHow(lit: Node): number {
+/**
+ * What a function literal means for the code inside it. `isType` says whether a name is a
+ * type of the package (a conversion, not a call).
+ */
+function literalHow(lit: Node, facts: FileFacts, isType: (name: string) => boolean): number {
   const up = unparenUp(lit);
   const parent = up.parent;
   if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === up.id) {
@@ -189,6 +195,11 @@ function literalHow(lit: Node): number {
     // errgroup.Group.Go and worker pools start it; sync.Once.Do runs it now, once.
     if (name === 'Go') return HOW.go;
     if (name === 'Do' && parent.namedChildCount === 1) return HOW.once;
+    // `io.Copy(dst, readerFunc(func(p []byte) (int, error) { … }))`: the standard call runs
+    // the literal, through the conversion, before it returns (maybe never).
+    const conv = parent.parent;
+    const outer = conv && f?.type === 'identifier' && isType(f.text) && parent.namedChildCount === 1 ? unparenUp(conv).parent : null;
+    if (outer?.type === 'argument_list' && outer.parent?.type === 'call_expression' && stdBorrows(facts, outer.parent)) return HOW.cond;
   }
   return HOW.closure;
 }
@@ -267,7 +278,11 @@ class LocalBuilder {
   /** The function's nodes of the types coreLocal looks at, in document order (one collection pass). */
   readonly nodes: Node[];
 
-  constructor(private readonly fx: FunctionSyntax) {
+  constructor(
+    private readonly fx: FunctionSyntax,
+    /** Package variables are targets too (a lookup per name used). */
+    private readonly vars = true,
+  ) {
     this.fn = fx.decl.node;
     this.facts = fx.decl.facts;
     this.file = baseName(fx.decl.file);
@@ -276,7 +291,7 @@ class LocalBuilder {
     this.params.forEach((p, i) => p && this.roots.set(p, `$${i}`));
     if (this.recv) this.roots.set(this.recv, 'recv');
     this.nodes = this.fn.descendantsOfType(NODE_TYPES).filter((n): n is Node => n !== null);
-    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node) }));
+    this.lits = this.nodes.filter((n) => n.type === 'func_literal').map((node) => ({ node, how: literalHow(node, this.facts, (t) => fx.view.has(`type:${t}`)) }));
     this.loops = this.nodes.filter((n) => n.type === 'for_statement');
     this.defers = this.nodes.filter((n) => n.type === 'defer_statement');
     this.branches = this.nodes.flatMap((n) => {
@@ -310,7 +325,7 @@ class LocalBuilder {
 
   /** The target an expression names: `s`, `s.jobs`, `ch`, `mu` (a package variable)… */
   targetOf(expr: Node, vars = true): string | undefined {
-    return targetIn(expr, this.scope, vars);
+    return targetIn(expr, this.scope, vars && this.vars);
   }
 
   private get scope(): TargetScope {
@@ -415,8 +430,12 @@ class LocalBuilder {
         const inner = e.type === 'unary_expression' && e.child(0)?.type === '&' ? e.childForFieldName('operand') : e;
         const t = inner && this.targetOf(inner);
         if (t) pass.args.push([i, t]);
-        // A handle made from a target, handed on: wherever it goes, the target goes with it.
-        else if (inner && this.derivedRoot(inner)) this.escape(inner, how, call);
+        else {
+          // A handle made from a target, handed on: where the callee keeps it, the target
+          // goes with it (combine asks the callee's summary).
+          const root = inner ? this.derivedRoot(inner) : undefined;
+          if (root) (pass.derived ??= []).push([i, root]);
+        }
       });
       this.passes.push(pass);
       return;
@@ -547,8 +566,8 @@ class LocalBuilder {
   }
 }
 
-function coreLocal(fx: FunctionSyntax): CoreLocal {
-  const b = new LocalBuilder(fx);
+function coreLocal(fx: FunctionSyntax, full = true): CoreLocal {
+  const b = new LocalBuilder(fx, full);
   b.collectAliases(b.nodes.filter((n) => n.type === 'short_var_declaration'));
   for (const n of b.nodes) {
     switch (n.type) {
@@ -630,7 +649,7 @@ function coreLocal(fx: FunctionSyntax): CoreLocal {
     ...(b.recv ? { recv: b.recv } : {}),
     effects: b.effects,
     passes: b.passes,
-    results: b.results(),
+    results: full ? b.results() : [],
   };
 }
 
@@ -657,14 +676,33 @@ function normalize(effects: Effect[]): Effect[] {
   return [...seen.values()].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.op < b.op ? -1 : a.op > b.op ? 1 : a.how - b.how));
 }
 
+/**
+ * The callee may keep what its parameter `i` holds beyond the call: stores, returns or sends
+ * it, or uses it in a goroutine or a function literal that may run later.
+ */
+function keepsParam(s: FuncSummary, i: number): boolean {
+  if (s.variadic && i >= s.params.length - 1) return true;
+  const target = `$${i}`;
+  for (const e of s.effects) {
+    if (e.target !== target && !e.target.startsWith(`${target}.`)) continue;
+    if (e.op === 'escape' || e.op === 'return' || e.op === 'set' || e.op === 'send') return true;
+    if (e.how & (HOW.go | HOW.closure)) return true;
+  }
+  return s.results.some((rs) => rs.some((o) => ('param' in o && o.param === i) || ('derived' in o && o.derived === i)));
+}
+
 function combine(local: CoreLocal, callee: (key: DeclKey) => FuncSummary | undefined): FuncSummary {
   const effects = [...local.effects];
   const calls = new Set<DeclKey>();
   const starts = new Set<DeclKey>();
   for (const p of local.passes) {
-    if (p.go) starts.add(p.callee);
+    // `go s.run()`, and `go func() { s.run() }()`: run is started as a goroutine.
+    if (p.go || p.how & HOW.go) starts.add(p.callee);
     else calls.add(p.callee);
     const s = callee(p.callee);
+    for (const [i, root] of p.derived ?? []) {
+      if (!s || keepsParam(s, i)) effects.push({ target: root, op: 'escape', how: p.how | HOW.callee, at: p.at });
+    }
     if (!s) {
       // Beyond the depth bound (or in a cycle's cut): the callee may do anything.
       for (const [, t] of p.args) effects.push({ target: t, op: 'escape', how: p.how | HOW.callee, at: p.at });
@@ -736,8 +774,21 @@ function join(a: FuncSummary, b: FuncSummary): FuncSummary {
   };
 }
 
-/** The core summary kind (what `PackageView.summary` computes). */
+/** The core summary kind. */
 export const coreSummary: SummaryKind<CoreLocal, FuncSummary> = { id: 'core', local: coreLocal, combine, join };
+
+/**
+ * What a function does in its own body to its parameters and receiver, with no call resolved
+ * (every argument passed on is an escape), no package variable and no results: the core
+ * summary's effects at a fraction of the cost, for questions about direct operations only
+ * (ask it at depth 0).
+ */
+export const directEffects: SummaryKind<CoreLocal, FuncSummary> = {
+  id: 'core-direct',
+  local: (fx) => coreLocal({ ...fx, calleeKey: () => undefined }, false),
+  combine,
+  join,
+};
 
 /** Effects of a summary on one target, optionally one op. */
 export function effectsOn(s: FuncSummary | undefined, target: string, op?: string): Effect[] {

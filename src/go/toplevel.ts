@@ -33,6 +33,19 @@ export interface TopDecl {
   names: DeclName[];
   /** A method's receiver base type (`*Server[K]` → Server). */
   recv?: string;
+  /** The deepest nesting of brackets ((), [], {}) inside. */
+  depth: number;
+}
+
+/** A file's declarations, and what else the same pass over its text learns. */
+export interface Outline {
+  decls: TopDecl[];
+  /** Where each declaration starts (for searches by offset). */
+  starts: Int32Array;
+  /** Offsets where lines start (index = row). */
+  lineStarts: Int32Array;
+  /** Comments and string, rune and raw-string literals: sorted, disjoint [start, end) pairs. */
+  literals: Int32Array;
 }
 
 const KEYWORDS = new Set(['package', 'import', 'func', 'type', 'var', 'const']);
@@ -66,8 +79,25 @@ class Lexer {
   private semi = false; // a newline here would end the statement
   private readonly n: number;
 
-  constructor(private readonly text: string) {
+  /**
+   * `record`: also collect line starts and the ranges of comments and literals; `start`: the
+   * offset to start lexing at (a declaration's keyword).
+   */
+  constructor(
+    readonly text: string,
+    readonly record?: { lines: number[]; lits: number[] },
+    start = 0,
+  ) {
     this.n = text.length;
+    this.i = start;
+  }
+
+  /** Records a comment or literal [start, end), and the lines starting inside it. */
+  private literal(start: number, end: number): void {
+    const r = this.record;
+    if (!r) return;
+    r.lits.push(start, end);
+    for (let k = this.text.indexOf('\n', start); k >= 0 && k < end; k = this.text.indexOf('\n', k + 1)) r.lines.push(k + 1);
   }
 
   private tok(kind: TokKind, start: number, end: number, semi: boolean): true {
@@ -85,6 +115,7 @@ class Lexer {
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === 10) {
+        this.record?.lines.push(i + 1);
         if (this.semi) return this.tok('semi', i, i, false);
         i++;
         continue;
@@ -95,12 +126,14 @@ class Lexer {
       }
       if (c === 47 && text.charCodeAt(i + 1) === 47) {
         const nl = text.indexOf('\n', i);
+        this.literal(i, nl < 0 ? n : nl);
         i = nl < 0 ? n : nl;
         continue;
       }
       if (c === 47 && text.charCodeAt(i + 1) === 42) {
         const close = text.indexOf('*/', i + 2);
         const stop = close < 0 ? n : close + 2;
+        this.literal(i, stop);
         // A comment spanning lines acts as a newline.
         if (this.semi && text.slice(i, stop).includes('\n')) {
           this.i = stop;
@@ -142,10 +175,12 @@ class Lexer {
           } else if (d === 10) break;
           else j++;
         }
+        this.literal(i, Math.min(j, n));
         return this.tok('lit', i, Math.min(j, n), true);
       }
       if (c === 96) {
         const close = text.indexOf('`', i + 1);
+        this.literal(i, close < 0 ? n : close + 1);
         return this.tok('lit', i, close < 0 ? n : close + 1, true);
       }
       if (c === 40 || c === 91 || c === 123) return this.tok('open', i, i + 1, false);
@@ -175,8 +210,19 @@ function exponent(prev: number, hex: boolean): boolean {
 
 /** The top-level declarations of a Go file, in text order. */
 export function topLevelDecls(text: string): TopDecl[] {
+  return declarations(new Lexer(text));
+}
+
+/** The declarations, line starts and comment and literal ranges of a Go file, in one pass. */
+export function outline(text: string): Outline {
+  const record = { lines: [0], lits: [] as number[] };
+  const decls = declarations(new Lexer(text, record));
+  return { decls, starts: Int32Array.from(decls, (d) => d.start), lineStarts: Int32Array.from(record.lines), literals: Int32Array.from(record.lits) };
+}
+
+function declarations(lx: Lexer): TopDecl[] {
+  const text = lx.text;
   const out: TopDecl[] = [];
-  const lx = new Lexer(text);
   let depth = 0;
   let cur: TopDecl | undefined;
   let lastEnd = 0;
@@ -193,7 +239,7 @@ export function topLevelDecls(text: string): TopDecl[] {
     const kind = lx.kind;
     if (!cur) {
       if (depth === 0 && kind === 'ident' && KEYWORDS.has(lx.word)) {
-        cur = { kind: lx.word as TopDeclKind, start: lx.start, end: lx.end, names: [] };
+        cur = { kind: lx.word as TopDeclKind, start: lx.start, end: lx.end, names: [], depth: 0 };
         grouped = false;
         specStart = cur.kind !== 'func' && cur.kind !== 'import' && cur.kind !== 'package';
         inNames = afterComma = false;
@@ -217,8 +263,10 @@ export function topLevelDecls(text: string): TopDecl[] {
     }
     lastEnd = lx.end;
     const d = depth;
-    if (kind === 'open') depth++;
-    else if (kind === 'close') depth = Math.max(0, depth - 1);
+    if (kind === 'open') {
+      depth++;
+      if (depth > cur.depth) cur.depth = depth;
+    } else if (kind === 'close') depth = Math.max(0, depth - 1);
     if (cur.kind === 'func' || cur.kind === 'method') {
       if (funcStage === 0) {
         if (kind === 'open' && d === 0 && text[lx.start] === '(') {
@@ -280,8 +328,124 @@ export function topLevelDecls(text: string): TopDecl[] {
   return out;
 }
 
+/**
+ * Where the top-level declaration starting at `start` ends (just past its last token): the
+ * lexer run from there to the first statement end outside every bracket.
+ */
+export function declEnd(text: string, start: number): number {
+  const lx = new Lexer(text, undefined, start);
+  let depth = 0;
+  let last = start;
+  while (lx.next()) {
+    if (lx.kind === 'semi') {
+      if (depth === 0) return last;
+      continue;
+    }
+    last = lx.end;
+    if (lx.kind === 'open') depth++;
+    else if (lx.kind === 'close') depth = Math.max(0, depth - 1);
+  }
+  return last;
+}
+
+const QUICK = /^(func|type|var|const)\b[ \t]*(\()?/gm;
+const FUNC_HEAD = /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u;
+const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/gmu;
+
+/**
+ * The top-level declarations of a gofmt'd file, from its lines: keywords at the start of a line,
+ * a group's specs one tab in. Linear and about ten times faster than topLevelDecls, for indexing
+ * every file of a package by name; `end` and `depth` are -1 (declEnd gives the end when needed). A declaration
+ * this misses (code that is not gofmt'd) is not found; one it finds by mistake (a column-0
+ * `func` in a raw string) fails its parse and is dropped by the caller.
+ */
+export function quickDecls(text: string): TopDecl[] {
+  const out: TopDecl[] = [];
+  QUICK.lastIndex = 0;
+  for (let m = QUICK.exec(text); m; m = QUICK.exec(text)) {
+    const kind = m[1] as 'func' | 'type' | 'var' | 'const';
+    const start = m.index;
+    if (kind === 'func') {
+      const h = FUNC_HEAD.exec(text.slice(start, start + 400));
+      if (!h) continue;
+      const d: TopDecl = { kind: h[1] !== undefined ? 'method' : 'func', start, end: -1, depth: -1, names: [{ name: h[2]!, at: start + h[0].length - h[2]!.length }] };
+      if (h[1] !== undefined) {
+        // The receiver's type: its last name outside type arguments.
+        const names = h[1].replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
+        if (names.length) d.recv = names[names.length - 1];
+      }
+      out.push(d);
+      continue;
+    }
+    if (!m[2]) {
+      const name = /^[\p{L}_][\p{L}\p{N}_]*/u.exec(text.slice(m.index + m[0].length));
+      if (!name) continue;
+      const d: TopDecl = { kind, start, end: -1, depth: -1, names: [{ name: name[0], at: m.index + m[0].length }] };
+      if (kind !== 'type') {
+        // `var a, b = …`
+        const more = /^(?:[ \t]*,[ \t]*([\p{L}_][\p{L}\p{N}_]*))+/u.exec(text.slice(m.index + m[0].length + name[0].length));
+        if (more) for (const x of more[0].matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)) d.names.push({ name: x[0], at: m.index + m[0].length + name[0].length + x.index! });
+      }
+      out.push(d);
+      continue;
+    }
+    // A group: specs on lines one tab in, up to the `)` that starts a line.
+    const close = text.indexOf('\n)', start);
+    const body = text.slice(start, close < 0 ? text.length : close);
+    const d: TopDecl = { kind, start, end: -1, depth: -1, names: [] };
+    SPEC_LINE.lastIndex = 0;
+    for (let s = SPEC_LINE.exec(body); s; s = SPEC_LINE.exec(body)) {
+      const names = kind === 'type' ? [s[1]!.split(/[ \t,]/)[0]!] : s[1]!.split(/[ \t]*,[ \t]*/);
+      let at = start + s.index + 1;
+      for (const n of names) {
+        const off = body.indexOf(n, at - start);
+        d.names.push({ name: n, at: start + off });
+        at = start + off + n.length;
+      }
+    }
+    out.push(d);
+    QUICK.lastIndex = close < 0 ? text.length : close;
+  }
+  return out;
+}
+
 /** The package clause's name, from the text, or undefined. */
 export function packageClause(decls: readonly TopDecl[]): string | undefined {
   const p = decls[0];
   return p?.kind === 'package' ? p.names[0]?.name : undefined;
+}
+
+/** The last index of sorted `a` (every `step`-th value from `offset`) at or below `v`, or -1. */
+function lastAtOrBelow(a: ArrayLike<number>, v: number, step = 1, offset = 0): number {
+  let lo = 0;
+  let hi = Math.floor((a.length - offset + step - 1) / step) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid * step + offset]! <= v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
+
+/** True when `offset` is inside a comment or a string, rune or raw-string literal. */
+export function inLiteral(o: Outline, offset: number): boolean {
+  const i = lastAtOrBelow(o.literals, offset, 2);
+  return i >= 0 && offset < o.literals[i * 2 + 1]!;
+}
+
+/** The index of the declaration whose [start, end) holds `offset`, or -1. */
+export function declAt(o: Outline, offset: number): number {
+  const i = lastAtOrBelow(o.starts, offset);
+  return i >= 0 && offset < o.decls[i]!.end ? i : -1;
+}
+
+/** 0-based row and column (UTF-16 code units) of an offset. */
+export function pointAt(o: Outline, offset: number): { row: number; column: number } {
+  const row = Math.max(0, lastAtOrBelow(o.lineStarts, offset));
+  return { row, column: offset - o.lineStarts[row]! };
+}
+
+/** A function's or method's name ('' for other declarations). */
+export function funcName(d: TopDecl): string {
+  return d.kind === 'func' || d.kind === 'method' ? (d.names[0]?.name ?? '') : '';
 }

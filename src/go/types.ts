@@ -19,8 +19,7 @@ function structs(facts: FileFacts): Map<string, Node> {
   let m = structsMemo.get(facts);
   if (m) return m;
   m = new Map();
-  for (const decl of facts.root.namedChildren) {
-    if (decl?.type !== 'type_declaration') continue;
+  for (const decl of facts.declarations(['type_declaration'])) {
     for (const spec of decl.namedChildren) {
       const t = spec?.childForFieldName('type');
       const name = spec?.childForFieldName('name')?.text;

@@ -17,7 +17,8 @@ import type { Node } from 'web-tree-sitter';
 import { definitionsOf, type Def } from './decls.js';
 import { type FileFacts, unparen } from './facts.js';
 import { funcsOf } from './funcs.js';
-import { baseType, writtenType } from './types.js';
+import type { PackageView } from './package.js';
+import { baseType, resultTypes, writtenType } from './types.js';
 
 const MAX_DEPTH = 4;
 
@@ -61,6 +62,15 @@ const METHODS = new Map([
   ['database/sql.DB.BeginTx', 'database/sql.Tx'],
   ['database/sql.DB.Conn', 'database/sql.Conn'],
   ['database/sql.Conn.BeginTx', 'database/sql.Tx'],
+  ['database/sql.DB.Prepare', 'database/sql.Stmt'],
+  ['database/sql.DB.PrepareContext', 'database/sql.Stmt'],
+  ['database/sql.Conn.PrepareContext', 'database/sql.Stmt'],
+  ['database/sql.Tx.Prepare', 'database/sql.Stmt'],
+  ['database/sql.Tx.PrepareContext', 'database/sql.Stmt'],
+  ['github.com/jmoiron/sqlx.DB.Preparex', 'github.com/jmoiron/sqlx.Stmt'],
+  ['github.com/jmoiron/sqlx.DB.PreparexContext', 'github.com/jmoiron/sqlx.Stmt'],
+  ['github.com/jmoiron/sqlx.DB.PrepareNamed', 'github.com/jmoiron/sqlx.NamedStmt'],
+  ['github.com/jmoiron/sqlx.DB.PrepareNamedContext', 'github.com/jmoiron/sqlx.NamedStmt'],
   ['github.com/jmoiron/sqlx.DB.Beginx', 'github.com/jmoiron/sqlx.Tx'],
   ['github.com/jmoiron/sqlx.DB.BeginTxx', 'github.com/jmoiron/sqlx.Tx'],
   ['github.com/jmoiron/sqlx.DB.MustBegin', 'github.com/jmoiron/sqlx.Tx'],
@@ -93,25 +103,40 @@ export function typeName(facts: FileFacts, type: Node | null): string | undefine
   return undefined;
 }
 
-/** The type of an expression's value, or undefined when syntax does not show it. */
-export function valueType(facts: FileFacts, expr: Node, depth = 0): string | undefined {
+/**
+ * The type of an expression's value, or undefined when syntax does not show it. With the
+ * package view, a field of a struct, a package-level variable or a function declared in
+ * another file of the package is looked up there.
+ */
+export function valueType(facts: FileFacts, expr: Node, pkg?: PackageView, depth = 0): string | undefined {
   const e = unparen(expr);
   if (depth > MAX_DEPTH) return undefined;
   switch (e.type) {
     case 'identifier': {
       for (const d of definitionsOf(facts, e)) {
-        const t = defType(facts, d, depth);
+        const t = defType(facts, d, pkg, depth);
         if (t) return t;
       }
-      return typeName(facts, writtenType(facts, e));
+      const written = typeName(facts, writtenType(facts, e));
+      if (written || !pkg || facts.resolveName(e.text, e) !== 'unknown') return written;
+      // A package-level variable of another file: its written type or its value's.
+      const v = pkg.variable(e.text);
+      if (!v) return undefined;
+      const value = v.node.childForFieldName('value')?.namedChild(0);
+      return typeName(v.facts, v.node.childForFieldName('type')) ?? (value ? valueType(v.facts, value, pkg, depth + 1) : undefined);
     }
     case 'selector_expression': {
       const q = facts.qualified(e);
       if (q) return PACKAGE_VARS.get(`${q.path}.${q.name}`);
-      return typeName(facts, writtenType(facts, e));
+      const written = typeName(facts, writtenType(facts, e));
+      if (written || !pkg) return written;
+      // A field of a struct type declared in another file.
+      const owner = pkg.typeOf(e.childForFieldName('operand')!, facts);
+      const field = owner ? pkg.field(owner, e.childForFieldName('field')?.text ?? '') : undefined;
+      return field ? typeName(field.decl.facts, field.type) : undefined;
     }
     case 'call_expression':
-      return resultType(facts, e, 0, depth);
+      return resultType(facts, e, 0, pkg, depth);
     case 'unary_expression':
     case 'composite_literal': {
       const lit = e.type === 'unary_expression' ? unparen(e.childForFieldName('operand') ?? e) : e;
@@ -122,16 +147,19 @@ export function valueType(facts: FileFacts, expr: Node, depth = 0): string | und
   }
 }
 
-function defType(facts: FileFacts, d: Def, depth: number): string | undefined {
+function defType(facts: FileFacts, d: Def, pkg: PackageView | undefined, depth: number): string | undefined {
   const byType = typeName(facts, d.type);
   if (byType) return byType;
-  if (d.value) return valueType(facts, d.value, depth + 1);
-  if (d.multi) return resultType(facts, d.multi.call, d.multi.index, depth + 1);
+  if (d.value) return valueType(facts, d.value, pkg, depth + 1);
+  if (d.multi) return resultType(facts, d.multi.call, d.multi.index, pkg, depth + 1);
   return undefined;
 }
 
-/** The type of result `index` of `call`: a known constructor or method, or a same-file function's declared result. */
-export function resultType(facts: FileFacts, call: Node, index: number, depth = 0): string | undefined {
+/**
+ * The type of result `index` of `call`: a known constructor or method, or the declared
+ * result of a function of the file (or, with the package view, of another file).
+ */
+export function resultType(facts: FileFacts, call: Node, index: number, pkg?: PackageView, depth = 0): string | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
   if (fn.type === 'selector_expression') {
@@ -140,27 +168,15 @@ export function resultType(facts: FileFacts, call: Node, index: number, depth = 
     const recv = fn.childForFieldName('operand');
     const method = fn.childForFieldName('field')?.text;
     if (!recv || !method || index !== 0 || depth > MAX_DEPTH) return undefined;
-    const rt = valueType(facts, recv, depth + 1);
+    const rt = valueType(facts, recv, pkg, depth + 1);
     return rt ? METHODS.get(`${rt}.${method}`) : undefined;
   }
-  if (fn.type === 'identifier' && facts.resolveName(fn.text, fn) === 'package') {
+  if (fn.type !== 'identifier') return undefined;
+  const where = facts.resolveName(fn.text, fn);
+  if (where === 'package') {
     const decl = funcsOf(facts).byName().get(fn.text)?.find((d) => d.type === 'function_declaration');
-    return decl ? typeName(facts, resultTypeAt(decl, index) ?? null) : undefined;
+    return decl ? typeName(facts, resultTypes(decl)[index] ?? null) : undefined;
   }
-  return undefined;
-}
-
-/** The written type of result `index` of a function declaration. */
-export function resultTypeAt(fn: Node, index: number): Node | undefined {
-  const result = fn.childForFieldName('result');
-  if (!result) return undefined;
-  if (result.type !== 'parameter_list') return index === 0 ? result : undefined;
-  let i = 0;
-  for (const p of result.namedChildren) {
-    if (p?.type !== 'parameter_declaration') continue;
-    const n = Math.max(1, p.childrenForFieldName('name').length);
-    if (index < i + n) return p.childForFieldName('type') ?? undefined;
-    i += n;
-  }
-  return undefined;
+  const other = where === 'unknown' ? pkg?.func(fn.text) : undefined;
+  return other ? typeName(other.facts, resultTypes(other.node)[index] ?? null) : undefined;
 }

@@ -4,6 +4,7 @@
 // the tree is only touched at each hit. Hits inside comments and strings are dropped because
 // the node found there is not an identifier.
 import type { Node } from 'web-tree-sitter';
+import { Syntax } from './syntax.js';
 
 const IDENT_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier', 'package_identifier']);
 
@@ -20,7 +21,10 @@ export function wordNodes(root: Node, text: string, words: readonly string[]): N
 export function identifiersMatching(root: Node, text: string, re: RegExp): Node[] {
   re.lastIndex = 0;
   const out: Node[] = [];
+  // Hits in comments and literals are no identifiers: the outline says so without a tree.
+  const syntax = Syntax.of(root);
   for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (syntax?.inLiteral(m.index)) continue;
     const n = root.namedDescendantForIndex(m.index, m.index + m[0].length);
     if (n && IDENT_TYPES.has(n.type) && n.startIndex === m.index && n.text === m[0]) out.push(n);
   }

@@ -1,0 +1,98 @@
+// Cheaper tree-sitter nodes. web-tree-sitter answers every question about a node with a
+// call into WebAssembly, and some answers cost more than a call:
+//
+// - `parent`: tree-sitter keeps no parent links, so web-tree-sitter descends from the root
+//   of the tree to the node: one step up from n levels deep costs n steps, a walk up costs
+//   n², and rules walk up a lot (from every use of a variable to its loop, its goroutine,
+//   its function). Each tree remembers the parents it was asked for and the last path it
+//   descended; the next node asked about is usually near the last one, so the descent to
+//   it starts from the deepest node of that path around it, not from the root.
+// - `typeId` (behind `type`) and `endIndex`: asked again and again of the same ancestors
+//   on every walk up; each node object keeps its answers (a tree never changes: leakhound
+//   does not edit trees).
+//
+// Installed once, on the Node class, when the parser loads; the answers are the native
+// ones (test/nodes.test.ts compares them on every fixture).
+import type { Node } from 'web-tree-sitter';
+
+interface TreeParents {
+  parent: Map<number, Node | null>;
+  /** The last path descended, from the root down (each node encloses the next), and its ranges. */
+  path: Node[];
+  starts: number[];
+  ends: number[];
+}
+
+const byTree = new WeakMap<object, TreeParents>();
+
+export function installNodeMemo(proto: object): void {
+  const native = Object.getOwnPropertyDescriptor(proto, 'parent')?.get as ((this: Node) => Node | null) | undefined;
+  if (!native || (native as { memoized?: true }).memoized) return;
+  const parent = function (this: Node): Node | null {
+    let t = byTree.get(this.tree);
+    if (!t) byTree.set(this.tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+    const known = t.parent.get(this.id);
+    if (known !== undefined) return known;
+    const p = descend(t, this) ?? native.call(this);
+    t.parent.set(this.id, p);
+    return p;
+  };
+  (parent as { memoized?: true }).memoized = true;
+  Object.defineProperty(proto, 'parent', { get: parent, configurable: true });
+  keep(proto, 'typeId');
+  keep(proto, 'endIndex');
+}
+
+/** Replaces getter `name` with one that keeps its first answer on the node object. */
+function keep(proto: object, name: string): void {
+  const native = Object.getOwnPropertyDescriptor(proto, name)?.get;
+  if (!native) return;
+  const slot = Symbol(name);
+  Object.defineProperty(proto, name, {
+    get(this: Record<symbol, unknown>) {
+      let v = this[slot];
+      if (v === undefined) this[slot] = v = native.call(this);
+      return v;
+    },
+    configurable: true,
+  });
+}
+
+/**
+ * The parent of n from a descent that starts at the deepest node of the last path that
+ * strictly encloses n (so it cannot be n or below it), recording every parent on the way.
+ * Undefined when the descent loses its way (zero-width nodes at a boundary): then the
+ * native answer is used.
+ */
+function descend(t: TreeParents, n: Node): Node | null | undefined {
+  const { path, starts, ends } = t;
+  const start = n.startIndex;
+  const end = n.endIndex;
+  let depth = path.length - 1;
+  while (depth >= 0 && !(starts[depth]! <= start && end <= ends[depth]! && (starts[depth]! < start || end < ends[depth]!))) depth--;
+  let cur: Node;
+  if (depth < 0) {
+    cur = n.tree.rootNode;
+    if (cur.id === n.id) return null;
+    path.length = starts.length = ends.length = 0;
+    push(t, cur);
+  } else {
+    path.length = starts.length = ends.length = depth + 1;
+    cur = path[depth]!;
+  }
+  for (let steps = 0; steps < 100_000; steps++) {
+    const next = cur.childWithDescendant(n);
+    if (!next || next.id === cur.id) return undefined;
+    t.parent.set(next.id, cur);
+    push(t, next);
+    if (next.id === n.id) return cur;
+    cur = next;
+  }
+  return undefined;
+}
+
+function push(t: TreeParents, n: Node): void {
+  t.path.push(n);
+  t.starts.push(n.startIndex);
+  t.ends.push(n.endIndex);
+}

@@ -1,0 +1,130 @@
+// Calls that make an HTTP response whose body the caller must close, read from syntax, and
+// the conditions under which a response holds nothing: the facts of the unclosed-body rule.
+//
+//	resp, err := http.Get(url)                 net/http's Get, Post, PostForm (Head: optional)
+//	resp, err := c.Do(req)                     c is an *http.Client by what the code shows
+//	resp, err := d.Do(req)                     a one-argument Do of a request this code built
+//	resp, err := t.RoundTrip(req)              t is an *http.Transport
+//
+// A response to HEAD, a 204 or 304, one whose request context is done, or one on a hijacked
+// connection holds no connection the caller must give back.
+import type { Node } from 'web-tree-sitter';
+import { definitionsOf } from './decls.js';
+import { enclosingFunction, unparen, type FileFacts } from './facts.js';
+import { httpKind } from './http.js';
+import { followable } from './leaks.js';
+import { bindingOf } from './obligations.js';
+import type { PackageView } from './package.js';
+import { valueType } from './valuetypes.js';
+
+export const HTTP = 'net/http';
+// HEAD is left out by default (the `head` option adds it): a response to HEAD has no body,
+// and the transport puts the connection back in its pool before it hands the response over,
+// so nothing is held. ReadResponse reads from a connection the caller owns and closes.
+/** Package functions that return a response: import path → names. */
+export const RESPONSE_FUNCS = new Map<string, ReadonlySet<string>>([
+  [HTTP, new Set(['Get', 'Post', 'PostForm'])],
+  ['golang.org/x/net/context/ctxhttp', new Set(['Do', 'Get', 'Post', 'PostForm'])],
+]);
+/** Methods of *http.Client that return a response, with their number of arguments. */
+export const CLIENT_METHODS = new Map([
+  ['Do', 1],
+  ['Get', 1],
+  ['Post', 3],
+  ['PostForm', 2],
+]);
+export const TRANSPORTS = new Set(['net/http.Transport', 'golang.org/x/net/http2.Transport']);
+/** Every name a response-making call can have, as one regex over the file text. */
+export const NAMES = /\b(?:Get|Post|PostForm|Do|RoundTrip)\b/g;
+/** Functions of the package that may hand a response over name its type (to find them without parsing). */
+export const RETURNS_RESPONSE = String.raw`\bhttp\.Response\b`;
+export const NAMES_WITH_HEAD = /\b(?:Get|Head|Post|PostForm|Do|RoundTrip)\b/g;
+
+/** Statuses whose responses have no body: the transport reuses the connection at once. */
+export const EMPTY_STATUS = new Set(['204', '304', 'StatusNoContent', 'StatusNotModified']);
+
+/**
+ * `resp.StatusCode == http.StatusNoContent` (or 304), `resp.ContentLength == 0`: the outcome
+ * of the comparison under which the response has no body to close.
+ */
+export function noBody(name: string, atom: Node): boolean | undefined {
+  if (atom.type !== 'binary_expression') return undefined;
+  const op = atom.childForFieldName('operator')?.text;
+  if (op !== '==' && op !== '!=') return undefined;
+  const sides = [atom.childForFieldName('left'), atom.childForFieldName('right')].map((n) => (n ? unparen(n) : null));
+  const field = sides.find((n) => n?.type === 'selector_expression' && n.childForFieldName('operand')?.text === name);
+  const other = sides.find((n) => n !== field);
+  const f = field?.childForFieldName('field')?.text;
+  const value = other?.type === 'selector_expression' ? other.childForFieldName('field')?.text : other?.text;
+  const empty = (f === 'StatusCode' && EMPTY_STATUS.has(value ?? '')) || (f === 'ContentLength' && value === '0');
+  return empty ? op === '==' : undefined;
+}
+
+/**
+ * `case <-ctx.Done():` where ctx is the context of the request that made the response (an
+ * argument of the call, or of the NewRequestWithContext that built its request): once that
+ * context is done the transport closes the connection itself.
+ */
+export function requestDone(facts: FileFacts, call: Node, communication: Node): boolean {
+  const done = communication.descendantsOfType('call_expression').find((c) => c?.childForFieldName('function')?.childForFieldName('field')?.text === 'Done');
+  const ctxName = done?.childForFieldName('function')?.childForFieldName('operand')?.text;
+  if (!ctxName) return false;
+  const args = (c: Node) => c.childForFieldName('arguments')?.namedChildren.map((a) => a?.text) ?? [];
+  if (args(call).includes(ctxName)) return true;
+  const req = call.childForFieldName('arguments')?.namedChild(0);
+  if (req?.type !== 'identifier') return false;
+  return definitionsOf(facts, req).some((d) => {
+    const made = d.multi?.index === 0 ? d.multi.call : d.value ? unparen(d.value) : null;
+    return made?.type === 'call_expression' && facts.isCallTo(made, HTTP, 'NewRequestWithContext') && args(made)[0] === ctxName;
+  });
+}
+
+/** A request made with method HEAD: `http.NewRequest("HEAD", …)`, `http.MethodHead`. */
+export function headRequest(facts: FileFacts, req: Node): boolean {
+  const r = unparen(req);
+  if (r.type !== 'identifier') return false;
+  return definitionsOf(facts, r).some((d) => {
+    const call = d.multi?.index === 0 ? d.multi.call : d.value ? unparen(d.value) : null;
+    if (call?.type !== 'call_expression' || !facts.isCallTo(call, HTTP, ['NewRequest', 'NewRequestWithContext'])) return false;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+    const method = args[facts.isCallTo(call, HTTP, 'NewRequest') ? 0 : 1];
+    return method?.text === '"HEAD"' || (method?.type === 'selector_expression' && method.childForFieldName('field')?.text === 'MethodHead');
+  });
+}
+
+/** The function takes the connection over (`clientconn.Hijack()`): the response is only a handshake. */
+export function hijacks(call: Node, recv: Node): boolean {
+  const owner = enclosingFunction(call);
+  return !!owner && owner.text.includes(`${recv.text}.Hijack(`);
+}
+
+/**
+ * The call makes a response: returns how it is written (`http.Get`, `client.Do`), else
+ * undefined. `pkg` resolves receivers whose types are declared in other files.
+ */
+export function responseIn(facts: FileFacts, call: Node, head: boolean, pkg?: PackageView): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return undefined;
+  const q = facts.qualified(fn);
+  if (q) {
+    const made = RESPONSE_FUNCS.get(q.path)?.has(q.name) || (head && q.name === 'Head' && RESPONSE_FUNCS.has(q.path));
+    return made ? `${q.alias}.${q.name}` : undefined;
+  }
+  const name = fn.childForFieldName('field')?.text ?? '';
+  const recv = fn.childForFieldName('operand');
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];
+  // A client's methods return (resp, err): `x := m.Get(k)` is something else.
+  if (!recv || !followable(call)) return undefined;
+  const callee = fn.text.length <= 40 ? fn.text : `….${name}`;
+  if (name === 'RoundTrip' || name === 'Do') {
+    if (args.length !== 1 || (!head && headRequest(facts, args[0]!)) || hijacks(call, recv)) return undefined;
+    const rt = valueType(facts, recv, pkg);
+    if (name === 'RoundTrip' ? rt && TRANSPORTS.has(rt) : rt === 'net/http.Client') return callee;
+    // Any Do(req) or RoundTrip(req) of a request this code holds, with (resp, err) results:
+    // the net/http signature, whatever the receiver's declared type.
+    const b = bindingOf(call);
+    return b.kind !== 'other' && b.results === 2 && httpKind(facts, args[0]!) === 'request' ? callee : undefined;
+  }
+  if ((CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1)) !== args.length) return undefined;
+  return valueType(facts, recv, pkg) === 'net/http.Client' ? callee : undefined;
+}

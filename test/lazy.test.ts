@@ -1,0 +1,143 @@
+// The per-declaration parse (src/go/syntax.ts) against the parse of the whole file: the text
+// outline finds what the tree finds, a declaration parsed alone is the same subtree, the
+// memoized node answers (src/engine/nodes.ts) are the native ones, and every rule reports
+// the same findings either way.
+import { relative } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Node, Tree } from 'web-tree-sitter';
+import { allRules } from '../rules/index.js';
+import { scanFilesWithStats } from '../src/engine/run.js';
+import { DECL_TYPES, Syntax } from '../src/go/syntax.js';
+import { declAt, inLiteral, outline, pointAt } from '../src/go/toplevel.js';
+import { formatJson } from '../src/report/json.js';
+import { fixtureSources, fixturesDir, goFilesIn, parser_, withTrees } from './helpers.js';
+
+
+/** The deepest nesting of bracket tokens inside a node. */
+function maxDepth(n: Node): number {
+  let depth = 0;
+  let max = 0;
+  for (const { node } of walk(n.tree)) {
+    if (node.startIndex < n.startIndex || node.endIndex > n.endIndex || node.childCount) continue;
+    if (['(', '[', '{'].includes(node.type)) max = Math.max(max, ++depth);
+    else if ([')', ']', '}'].includes(node.type)) depth--;
+  }
+  return max;
+}
+
+/** Every node of a tree with its parent, by a cursor walk (no `parent` asked). */
+function walk(tree: Tree): { node: Node; parent: Node | null }[] {
+  const out: { node: Node; parent: Node | null }[] = [];
+  const stack: Node[] = [];
+  const c = tree.walk();
+  for (;;) {
+    const n = c.currentNode;
+    out.push({ node: n, parent: stack[stack.length - 1] ?? null });
+    if (c.gotoFirstChild()) {
+      stack.push(n);
+      continue;
+    }
+    while (!c.gotoNextSibling()) {
+      if (!c.gotoParent()) return out;
+      stack.pop();
+    }
+  }
+}
+
+test('the outline finds the declarations the tree has, with their kinds, names and depth', async () => {
+  let checked = 0;
+  await withTrees(fixtureSources(), (tree, { name, text }) => {
+    if (tree.rootNode.hasError) return;
+    const o = outline(text);
+    const kids = tree.rootNode.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    assert.equal(
+      o.decls.map((d) => `${DECL_TYPES[d.kind]} ${d.start}-${d.end}`),
+      kids.map((k) => `${k.type} ${k.startIndex}-${k.endIndex}`),
+      name,
+    );
+    o.decls.forEach((d, i) => {
+      const k = kids[i]!;
+      if (d.kind === 'func' || d.kind === 'method') assert.is(d.names[0]?.name, k.childForFieldName('name')?.text, name);
+      assert.equal(pointAt(o, d.start), k.startPosition, name);
+      assert.is(declAt(o, d.start), i);
+      assert.is(declAt(o, d.end), i + 1 < o.decls.length && o.decls[i + 1]!.start === d.end ? i + 1 : -1);
+      assert.is(d.depth, maxDepth(k), `${name} #${i} depth`);
+    });
+    // Comments and literals, and nothing else, are literal text; lines start where the tree says.
+    for (const { node } of walk(tree)) {
+      const lit = node.type === 'comment' || node.type.endsWith('string_literal') || node.type === 'rune_literal';
+      if (lit) assert.ok(inLiteral(o, node.startIndex) && inLiteral(o, node.endIndex - 1), `${name}: ${node.type} at ${node.startIndex}`);
+      else if (node.childCount === 0 && node.startIndex < node.endIndex && !node.parent?.type.endsWith('string_literal')) {
+        assert.not.ok(inLiteral(o, node.startIndex), `${name}: ${node.type} at ${node.startIndex}`);
+      }
+      assert.equal(pointAt(o, node.startIndex), node.startPosition);
+    }
+    checked++;
+  });
+  assert.ok(checked > 100, `checked ${checked} files`);
+});
+
+test('a declaration parsed alone is the subtree the whole file has, at the same positions', async () => {
+  const parser = await parser_();
+  for (const { name, text } of fixtureSources()) {
+    const whole = parser.parse(text)!;
+    const lazy = new Syntax(parser, text);
+    try {
+      if (whole.rootNode.hasError) continue;
+      const kids = whole.rootNode.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+      lazy.outline.decls.forEach((_, i) => {
+        const alone = lazy.decl(i)!;
+        const k = kids[i]!;
+        assert.is(alone.toString(), k.toString(), `${name} #${i}`);
+        assert.equal([alone.startIndex, alone.endIndex, alone.startPosition, alone.endPosition], [k.startIndex, k.endIndex, k.startPosition, k.endPosition], `${name} #${i}`);
+        assert.is(alone.text, k.text);
+      });
+      assert.is(lazy.parsedChars, lazy.outline.decls.reduce((n, d) => n + d.end - d.start, 0));
+    } finally {
+      lazy.delete();
+      whole.delete();
+    }
+  }
+});
+
+test('memoized parents, types and ends are the native answers, in any order of asking', async () => {
+  const parser = await parser_();
+  let checked = 0;
+  for (const { name, text } of fixtureSources().slice(0, 120)) {
+    const tree = parser.parse(text)!;
+    try {
+      const all = walk(tree);
+      // Backwards, then from the middle out: the descent cache must not depend on order.
+      const order = [...all.keys()].reverse();
+      const mid = all.length >> 1;
+      for (let k = 0; k < mid; k++) order.push(mid + k, mid - k);
+      for (const i of order) {
+        const { node, parent } = all[i]!;
+        assert.is(node.parent?.id ?? null, parent?.id ?? null, `${name}: parent of ${node.type} at ${node.startIndex}`);
+        checked++;
+      }
+      for (const { node } of all) {
+        const again = tree.rootNode.descendantForIndex(node.startIndex, node.endIndex)!;
+        assert.ok(typeof node.type === 'string' && node.endIndex >= node.startIndex);
+        assert.ok(again.endIndex >= again.startIndex);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(checked > 10_000, `checked ${checked} parents`);
+});
+
+test('every rule finds the same on every fixture, parsed per declaration or whole', async () => {
+  const files = goFilesIn(fixturesDir).map((f) => relative(process.cwd(), f));
+  const rules = allRules.map((rule) => ({ rule, severity: rule.meta.severity, options: structuredClone(rule.meta.defaultOptions) }));
+  const lazy = await scanFilesWithStats(files, { rules });
+  const whole = await scanFilesWithStats(files, { rules, wholeFile: true });
+  assert.ok(lazy.stats.parsedChars < whole.stats.parsedChars, `parsed ${lazy.stats.parsedChars} of ${whole.stats.parsedChars} characters`);
+  const json = formatJson(lazy.results);
+  assert.ok(json.split('"ruleId"').length > 100, 'the fixtures have findings');
+  assert.equal(json, formatJson(whole.results));
+});
+
+test.run();
