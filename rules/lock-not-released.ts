@@ -15,9 +15,22 @@
 // to other code) and paths that end in panic, os.Exit or t.Fatal.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { acquiresByName, calleeReleases, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, releaseOf, walkHeld } from '../src/go/locks.js';
+import { acquiresByName, calleeReleases, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, mutexType, releasedElsewhere, releaseOf, walkHeld } from '../src/go/locks.js';
 
 type MessageIds = 'notReleased' | 'deferLock' | 'mismatch';
+
+/** A return that hands the caller something besides nil, zero values and errors. */
+function returnsValue(exit: Node): boolean {
+  if (exit.type !== 'return_statement') return false;
+  const list = exit.namedChildren.find((c) => c?.type === 'expression_list');
+  return (list?.namedChildren ?? []).some((e) => {
+    if (!e || e.type === 'comment' || ['nil', 'true', 'false', 'int_literal', 'interpreted_string_literal', 'raw_string_literal'].includes(e.type)) return false;
+    if (e.type === 'identifier' && /^(err|e|ok|nil)$|^err[A-Z_]|^Err|Err$|Error$/.test(e.text)) return false;
+    // `fmt.Errorf(…)`, `errors.New(…)`, `newError(…)`.
+    if (e.type === 'call_expression' && /err/i.test(e.childForFieldName('function')?.text ?? '')) return false;
+    return true;
+  });
+}
 
 export default defineRule<MessageIds>({
   meta: {
@@ -120,7 +133,9 @@ func (c *Cache) Put(k, v string) bool {
             exits = walk(false);
           }
           for (const w of wrong) {
-            if (seen.has(w.call.id) || declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
+            // Only a sync.RWMutex is known to fault on the other kind of unlock: other lock types
+            // (a lock file's RLock/Unlock, an interface) may release either kind with Unlock.
+            if (seen.has(w.call.id) || mutexType(ctx.pkg, facts, a.operand) !== 'RWMutex') continue;
             seen.add(w.call.id);
             ctx.report({
               node: w.call,
@@ -130,7 +145,10 @@ func (c *Cache) Put(k, v string) bool {
             });
           }
           const exit = exits[0];
-          if (!exit) continue;
+          // The path returns a value made under the lock (`return t, nil` of a transaction), and
+          // another function of the package is entered with the lock held and releases it: the
+          // lock goes with the value (asked last: it reads the package).
+          if (!exit || (returnsValue(exit) && releasedElsewhere(ctx.pkg, facts, a))) continue;
           const line = exit.startPosition.row + 1;
           ctx.report({
             node: a.call,

@@ -676,10 +676,57 @@ const ACQUIRE_WORDS = new Set(['lock', 'locks', 'locked', 'rlock', 'relock', 'ac
  */
 export function acquiresByName(fn: Node): boolean {
   for (let f: Node | null = fn; f; f = enclosingFunction(f)) {
-    const name = f.childForFieldName('name')?.text;
+    const name = f.childForFieldName('name')?.text ?? boundName(f);
     if (name && words(name).some((w) => ACQUIRE_WORDS.has(w))) return true;
   }
   return false;
+}
+
+/** The name a function literal is bound to: `lock := func(…)`, `var lock = func(…)`, `s.lock = func(…)`. */
+function boundName(lit: Node): string | undefined {
+  if (lit.type !== 'func_literal') return undefined;
+  const list = unparenUp(lit).parent;
+  if (list?.type !== 'expression_list') return undefined;
+  const i = list.namedChildren.findIndex((c) => c?.id === unparenUp(lit).id);
+  const decl = list.parent;
+  if (decl?.type === 'var_spec') return decl.namedChildren.filter((c) => c?.type === 'identifier')[i]?.text;
+  if (decl?.type !== 'short_var_declaration' && decl?.type !== 'assignment_statement') return undefined;
+  const left = decl.childForFieldName('left')?.namedChildren[i];
+  return left?.type === 'selector_expression' ? left.childForFieldName('field')?.text : left?.text;
+}
+
+/**
+ * Another function of the package releases a mutex of the same field name (or the same package
+ * variable) before it takes it: the lock is handed over between functions, as a transaction
+ * holds its database's lock from begin to close (`beginTx` locks `db.rwlock`, `Tx.close`
+ * unlocks `tx.db.rwlock`). Syntax cannot pair them: the lock is left to them.
+ */
+export function releasedElsewhere(view: PackageView, facts: FileFacts, op: LockOp): boolean {
+  const pkgVar = op.key.startsWith('pkg:');
+  const dot = op.text.lastIndexOf('.');
+  if (!pkgVar && dot < 0) return false;
+  const field = pkgVar ? op.text : op.text.slice(dot + 1);
+  const ownerType = (o: { operand: Node }, f: FileFacts) => {
+    const e = unparen(o.operand);
+    const owner = e.type === 'selector_expression' ? e.childForFieldName('operand') : null;
+    return owner ? view.typeOf(owner, f) : undefined;
+  };
+  const mine = pkgVar ? undefined : ownerType(op, facts);
+  return view.cached(`released-elsewhere:${pkgVar ? op.key : `${mine ?? '?'}.${field}`}`, () =>
+    view.mentioning(field).some((d) => {
+      if (d.kind !== 'func' && d.kind !== 'method') return false;
+      const ops = lockFacts(d.facts)
+        .all()
+        .filter((o) => o.fn.id === d.node.id && !o.deferred && (pkgVar ? o.key === op.key : o.text.endsWith(`.${field}`)))
+        .sort((a, b) => a.call.startIndex - b.call.startIndex);
+      // Released first and last: entered with the lock held, and it keeps it released (a
+      // `…Locked` helper that drops the lock around slow work takes it back).
+      const [first, last] = [ops[0], ops[ops.length - 1]];
+      if (!first || !last || isAcquire(first.verb) || isAcquire(last.verb)) return false;
+      const theirs = pkgVar ? undefined : ownerType(first, d.facts);
+      return !mine || !theirs || mine === theirs;
+    }),
+  );
 }
 
 /** A same-package call in `fn`'s flow releases the mutex `m` on some path (a callee that unlocks for it). */
