@@ -12,7 +12,8 @@
 //
 // RLock twice on one path (directly or through a callee) is the RWMutex shape: it blocks
 // as soon as a writer queues between the two (sync: "recursive read locking is
-// prohibited"). A callee counts when the first thing it does to the mutex, on every path,
+// prohibited"); behind the option recursiveRead (off: whether a writer can queue there is
+// beyond syntax). A callee counts when the first thing it does to the mutex, on every path,
 // is to lock it; mutexes named through an index (`locks[i]`) and loop variables bound again
 // (`for _, s := range shards`) are different mutexes each time and stay silent.
 import type { Node } from 'web-tree-sitter';
@@ -28,7 +29,15 @@ function kindOf(first: LockVerb, second: LockVerb): MessageIds {
   return 'twice';
 }
 
-export default defineRule<MessageIds>({
+interface Options {
+  /**
+   * Report RLock taken twice on one path of a sync.RWMutex (directly or through a callee). Off:
+   * on the triage corpus 2 of 3 were real; the third's only writer cannot run while readers are.
+   */
+  recursiveRead: boolean;
+}
+
+export default defineRule<MessageIds, Options>({
   meta: {
     id: 'double-lock',
     title: 'Mutex locked again while it is already held',
@@ -37,7 +46,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'deadlock', 'mutex'],
     docs: {
       whatItDoes:
-        'Finds a `Lock` or `RLock` on a path where the same mutex is already held by the same goroutine: a second lock with no unlock in between (a deferred unlock only runs at the return), a loop that goes round again without unlocking (a `continue` that skips the unlock, `defer mu.Unlock()` in a loop body), and a call to a function or method of the package whose first step is to lock the same mutex (found through the package view, in any file of the package). An `RLock` taken twice on one path is reported too: it deadlocks as soon as a writer queues between the two.',
+        'Finds a `Lock` or `RLock` on a path where the same mutex is already held by the same goroutine: a second lock with no unlock in between (a deferred unlock only runs at the return), a loop that goes round again without unlocking (a `continue` that skips the unlock, `defer mu.Unlock()` in a loop body), and a call to a function or method of the package whose first step is to lock the same mutex (found through the package view, in any file of the package). With the option `recursiveRead`, an `RLock` taken twice on one path too: it deadlocks as soon as a writer queues between the two; off by default, because on the triage corpus one of three was in code whose only writer cannot run while readers are.',
       whyIsThisBad:
         "Go's mutexes are not reentrant: the second `Lock` waits for the goroutine that holds the lock, which is itself. The goroutine blocks forever, and so does every other goroutine that needs the mutex. With `RWMutex`, a pending `Lock` blocks new readers, so a second `RLock` on the same path deadlocks under write load: rarely in tests, reliably in production.",
       example: `package store
@@ -94,14 +103,16 @@ func (s *Store) flushLocked() {
         '{{name}}.RLock() {{how}} while this goroutine already holds a read lock on {{name}} (line {{line}}): a writer waiting between the two blocks the second RLock, and the writer waits for the first: a deadlock under write load; take the read lock once',
     },
     triggers: ['.Lock()', '.RLock()'],
-    defaultOptions: {},
+    defaultOptions: { recursiveRead: false },
   },
   create(ctx) {
     const { facts } = ctx;
     const reported = new Set<number>();
-    // A lock type that is not sync's (sync.Locker, another package's lock) may be reentrant:
-    // asked only when there is something to report (it costs a look at the declarations).
-    const reentrant = (a: LockOp) => declaredKind(ctx.pkg, facts, a.operand) === 'other';
+    // Only a lock the code shows to be sync's is known to block on a second Lock: an interface
+    // (a store's RLock/Lock), another package's type, or a Lock that returns values (a file
+    // lock's `l, err := s.Lock()`, which fails instead of waiting) may not. Asked only when
+    // there is something to report (it costs a look at the declarations).
+    const reentrant = (a: LockOp) => declaredKind(ctx.pkg, facts, a.operand) !== 'sync';
     const check = (a: LockOp) => {
       for (const n of heldRegion(ctx.pkg, facts, a)) {
         if (visit(a, n) === 'stop') return;
@@ -115,8 +126,8 @@ func (s *Store) flushLocked() {
         const line = a.call.startPosition.row + 1;
         if (again) {
           if (reported.has(again.call.id) || guardedPair(again, lockFacts(facts).of(a.fn)) || reentrant(a)) return 'stop';
-          // Two read locks deadlock only on a sync.RWMutex (a wrapper type may allow them).
-          if (a.verb === 'RLock' && again.verb === 'RLock' && mutexType(ctx.pkg, facts, a.operand) !== 'RWMutex') return 'stop';
+          // Two read locks deadlock only on a sync.RWMutex (a wrapper type may allow them), and only when a writer queues between.
+          if (a.verb === 'RLock' && again.verb === 'RLock' && (!ctx.options.recursiveRead || mutexType(ctx.pkg, facts, a.operand) !== 'RWMutex')) return 'stop';
           reported.add(again.call.id);
           const kind = again.call.id === a.call.id ? 'loop' : kindOf(a.verb, again.verb);
           ctx.report({
@@ -130,10 +141,10 @@ func (s *Store) flushLocked() {
         for (const e of calleeEffects(ctx.pkg, facts, n, a.fn, a)) {
           if (!e.first || e.first.op === 'release' || e.first.cond) continue;
           if (reported.has(e.call.id) || reentrant(a)) return 'stop';
-          reported.add(e.call.id);
           const verb: LockVerb = e.first.op === 'racquire' ? 'RLock' : 'Lock';
           const kind = kindOf(a.verb, verb);
-          if (kind === 'readTwice' && mutexType(ctx.pkg, facts, a.operand) !== 'RWMutex') return 'stop';
+          if (kind === 'readTwice' && (!ctx.options.recursiveRead || mutexType(ctx.pkg, facts, a.operand) !== 'RWMutex')) return 'stop';
+          reported.add(e.call.id);
           const callee = e.call.childForFieldName('function')?.text ?? 'the callee';
           ctx.report({
             node: e.call,
