@@ -7,7 +7,9 @@
 // any other finding, and any finding on a fixed kernel, is wrong. Each file is scanned as a
 // package of its own. Recall is reported for the five blocking rules, the three channel
 // rules, and both together.
-// Usage: npm run build && node bench/accuracy/run-blocking.mjs [dir]
+// Usage: npm run build && node bench/accuracy/run-blocking.mjs [--config FILE] [dir]
+// --config: rule options as in a leakhound config file (`{"rules": {"double-lock": {"options":
+// {"recursiveRead": true}}}}`, e.g. bench/triage/double-lock-options.json) over the defaults.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +21,15 @@ const { allRules } = await import(join(root, 'dist/rules/index.js'));
 
 const BLOCKING = ['blocked-receive', 'lock-not-released', 'double-lock', 'blocking-under-lock', 'waitgroup-misuse'];
 const CHANNEL = ['goroutine-blocked-send', 'unclosed-range-channel', 'consumer-closes-channel'];
-const active = (ids) => allRules.filter((r) => ids.includes(r.meta.id)).map((rule) => ({ rule, severity: rule.meta.severity, options: { ...rule.meta.defaultOptions } }));
+const args = process.argv.slice(2);
+const ci = args.indexOf('--config');
+const config = ci >= 0 ? JSON.parse(readFileSync(args.splice(ci, 2)[1], 'utf8')) : { rules: {} };
+const active = (ids) =>
+  allRules
+    .filter((r) => ids.includes(r.meta.id))
+    .map((rule) => ({ rule, severity: rule.meta.severity, options: { ...rule.meta.defaultOptions, ...(config.rules?.[rule.meta.id]?.options ?? {}) } }));
 const rules = active([...BLOCKING, ...CHANNEL]);
-const dir = process.argv[2] ?? join(root, 'bench/accuracy/blocking');
+const dir = args[0] ?? join(root, 'bench/accuracy/blocking');
 const parser = await getParser();
 
 const kernels = new Map();
