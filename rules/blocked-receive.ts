@@ -32,6 +32,7 @@ import { defineRule } from '../src/engine/types.js';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, topLevelFunction } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
 import { walkFrom } from '../src/go/flow.js';
+import { runsOncePerProcess } from '../src/go/funcs.js';
 import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, effectsOn } from '../src/go/summary.js';
@@ -92,14 +93,6 @@ function startedLiteral(unit: Node): Node | null {
   return arg?.type === 'func_literal' ? arg : null;
 }
 
-/** `func main()` of package main, `init`: what they leave blocked ends with the process, or lives as long. */
-function processLong(facts: FileFacts, fn: Node): boolean {
-  const name = fn.childForFieldName('name')?.text;
-  if (fn.type !== 'function_declaration') return false;
-  if (name === 'init') return true;
-  return name === 'main' && facts.packageName() === 'main';
-}
-
 /**
  * The first exit of `fn` (a goroutine's literal) reached from its entry without passing one
  * of `ops`, nor a node where the goroutine reports on another channel the making function
@@ -152,7 +145,7 @@ function ownerReturns(facts: FileFacts, ch: Channel, recv: ChanOp, inTest: boole
   const enders = ch.ops.filter((o) => o.kind === 'send' || o.kind === 'close');
   if (!enders.length || enders.some((o) => o.unit.kind !== 'main')) return undefined;
   const go = recv.unit.node;
-  if (go.type !== 'go_statement' || flowFunction(go)?.fn.id !== ch.owner.id || processLong(facts, ch.owner)) return undefined;
+  if (go.type !== 'go_statement' || flowFunction(go)?.fn.id !== ch.owner.id || runsOncePerProcess(facts, ch.owner)) return undefined;
   const start = statementOf(go, ch.owner);
   if (!start) return undefined;
   // A send before the go statement (a semaphore filled first), a close deferred before it, or a
@@ -274,7 +267,7 @@ func first(get func() (string, error)) (string, error) {
           const enders = ch.ops.filter((o) => o.kind === 'send' || o.kind === 'close');
           if (!enders.length) {
             // Receives only: nothing can ever satisfy them (unless another select case or the process ends).
-            if (!processLong(facts, ch.owner)) report(recvs[0]!, 'neverSent', ch.make, { name: ch.name, line }, `${ch.name} is made here`);
+            if (!runsOncePerProcess(facts, ch.owner)) report(recvs[0]!, 'neverSent', ch.make, { name: ch.name, line }, `${ch.name} is made here`);
             continue;
           }
           // `if len(ch) > 0 { <-ch }`: a receive of what is known to be buffered.
@@ -296,7 +289,7 @@ func first(get func() (string, error)) (string, error) {
           continue;
         }
         const found = calleesNeverSend(ctx.pkg, facts, ch);
-        if (found && !processLong(facts, ch.owner) && !reported.has(found.recv.id)) {
+        if (found && !runsOncePerProcess(facts, ch.owner) && !reported.has(found.recv.id)) {
           reported.add(found.recv.id);
           ctx.report({ node: found.recv, messageId: 'calleeNeverSends', data: { name: ch.name, callee: found.callee }, related: [{ node: ch.make, message: `${ch.name} is made here` }] });
         }

@@ -5,25 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from './helpers.js';
+import { CHECKED_CLIENT_LEAK_GO, runCli } from './helpers.js';
 
-const LEAK = `package main
-
-import (
-	"context"
-
-	secretmanager "cloud.google.com/go/secretmanager/apiv1"
-)
-
-func access(ctx context.Context) error {
-	client, err := secretmanager.NewClient(ctx)
-	if err != nil {
-		return err
-	}
-	_ = client
-	return nil
-}
-`;
+const LEAK = CHECKED_CLIENT_LEAK_GO;
 
 const CLEAN = `package main
 

@@ -37,7 +37,9 @@ for (const rule of allRules) {
     test(`${rule.meta.id}: fixtures/${f}`, async () => {
       const text = readFileSync(path, 'utf8');
       const inPackage = f.includes('/');
-      const result = await runRule(rule, text, parseFixtureOptions(text), inPackage ? path : f, modules.forFile(path), inPackage ? new Packages() : undefined);
+      const packages = inPackage ? new Packages() : undefined;
+      const result = await runRule(rule, text, parseFixtureOptions(text), inPackage ? path : f, modules.forFile(path), packages);
+      packages?.dispose();
       const { missing, noisy } = compareWants(result, parseWants(text));
       const notices = result.notices.map((n) => `notice: ${n.kind} ${n.message} at ${n.line}`);
       assert.equal([...missing.map((m) => 'Missing ' + m), ...noisy.map((n) => 'Noisy ' + n), ...notices], []);

@@ -59,6 +59,25 @@ func access(ctx context.Context) {
 }
 `;
 
+/** The same leak behind an error check: `--fix` inserts `defer client.Close()` after it (line 10). */
+export const CHECKED_CLIENT_LEAK_GO = `package main
+
+import (
+	"context"
+
+	secretmanager "cloud.google.com/go/secretmanager/apiv1"
+)
+
+func access(ctx context.Context) error {
+	client, err := secretmanager.NewClient(ctx)
+	if err != nil {
+		return err
+	}
+	_ = client
+	return nil
+}
+`;
+
 export interface CliRun {
   code: number | null;
   stdout: string;

@@ -50,6 +50,10 @@ test('npm pack prints only the tarball name (pre-commit reads it), and the insta
   const good = run(bin, ['clean.go'], work);
   assert.is(good.code, 0, good.stdout + good.stderr);
   assert.is(good.stderr, '');
+  // The language server's protocol libraries are bundled too.
+  const lsp = run(bin, ['lsp', '--help'], work);
+  assert.is(lsp.code, 0, lsp.stderr);
+  assert.match(lsp.stdout, 'Usage: leakhound lsp');
 });
 
 const havePreCommit = spawnSync('pre-commit', ['--version']).status === 0;
@@ -82,7 +86,7 @@ const havePreCommit = spawnSync('pre-commit', ['--version']).status === 0;
   git(repo, 'add', '-A');
   const refused = git(repo, 'commit', '-m', 'leak');
   assert.is(refused.code, 1, refused.stdout + refused.stderr);
-  assert.match(refused.stdout + refused.stderr, /leakhound\.+Failed/);
+  assert.match(refused.stdout + refused.stderr, /leakhound\.+Failed/, refused.stdout + refused.stderr);
   assert.match(refused.stdout + refused.stderr, leakingRule);
 
   writeFileSync(join(repo, 'leak.go'), clean);

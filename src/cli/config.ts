@@ -93,6 +93,7 @@ Options:
   -v, --version              print the version
 
 Merge sharded reports: leakhound merge a.json b.json ... [--format <name>] [-o <file>]
+Language server for editors (LSP over stdio): leakhound lsp (see leakhound lsp --help)
 
 Exit codes: 0 nothing reported; 1 findings reported, warnings too (as golangci-lint
 and staticcheck do; --max-warnings n lets up to n warnings pass, --quiet drops them);
@@ -243,7 +244,7 @@ export function parseCli(argv: string[], ruleList: AnyRule[] = allRules): CliReq
 }
 
 /** The enabled rules with their resolved settings, in id order. */
-export function activeRules(config: Config, rules: AnyRule[] = allRules): ActiveRule[] {
+export function activeRules(config: Pick<Config, 'rules'>, rules: AnyRule[] = allRules): ActiveRule[] {
   return rules
     .filter((r) => config.rules[r.meta.id]?.enabled)
     .map((r) => ({ rule: r, severity: config.rules[r.meta.id]!.severity, options: config.rules[r.meta.id]!.options }))

@@ -14,7 +14,7 @@ import { errnoWords } from './output.js';
 import type { Diagnostic, FileResult, TextEdit } from '../engine/types.js';
 
 /** The fix of each diagnostic that has one: the edits of its first suggestion. */
-function fixesOf(diagnostics: Diagnostic[]): TextEdit[][] {
+export function fixesOf(diagnostics: Diagnostic[]): TextEdit[][] {
   return diagnostics.map((d) => d.suggestions?.[0]?.edits ?? []).filter((e) => e.length > 0);
 }
 

@@ -19,9 +19,10 @@ import type { BaselineFile } from './baseline.js';
 import { runMerge } from './merge.js';
 import { formatStats, runOptions } from './runopts.js';
 import { selectShard } from './shard.js';
-import { EXIT, findingsExit, textReader } from './results.js';
+import { applyDirectiveSetting, EXIT, findingsExit, textReader } from './results.js';
 import { OutputError, errnoWords, writeReportFile } from './output.js';
 import { printable } from '../report/printable.js';
+import { docsUrl, REPO_URL } from '../report/docs.js';
 
 export { EXIT };
 const SMALL_RUN = 32;
@@ -32,7 +33,6 @@ export function version(): string {
   return versionMemo;
 }
 
-const docsUrl = (id: string) => `https://github.com/leakhound/leakhound/blob/main/docs/rules/${id}.md`;
 
 export interface ReportContext {
   cwd: string;
@@ -65,7 +65,7 @@ export async function report(
         cwd: ctx.cwd,
         srcRoot: root,
         version: version(),
-        informationUri: 'https://github.com/leakhound/leakhound',
+        informationUri: REPO_URL,
         helpUri: docsUrl,
         readText: ctx.readText,
         executionSuccessful: !ctx.failed,
@@ -78,6 +78,18 @@ export async function report(
 }
 
 export async function main(argv: string[], ruleList: AnyRule[] = allRules): Promise<number> {
+  // `leakhound lsp`: the language server (a directory named lsp is scanned as ./lsp).
+  if (argv[0] === 'lsp') {
+    const lsp = await import('../lsp/main.js');
+    try {
+      if (lsp.runLsp(argv.slice(1), version()) === 'help') process.stdout.write(lsp.LSP_HELP + '\n');
+      return EXIT.clean;
+    } catch (e) {
+      if (!(e instanceof lsp.LspUsageError)) throw e;
+      process.stderr.write(`leakhound: ${e.message}\n`);
+      return EXIT.error;
+    }
+  }
   const at = mergeAt(argv);
   if (at >= 0) return runMerge([...argv.slice(0, at), ...argv.slice(at + 1)], report, ruleList);
   let req;
@@ -159,15 +171,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
       const lines = changedSince;
       out = out.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => isChanged(lines, resolve(cwd, r.filePath), d.span.start.line)) }));
     }
-    const directives = config.rules[DIRECTIVE_RULE_ID]; // set by the config file
-    if (directives) {
-      out = out.map((r) => ({
-        ...r,
-        diagnostics: r.diagnostics
-          .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
-          .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
-      }));
-    }
+    out = applyDirectiveSetting(out, config.rules[DIRECTIVE_RULE_ID]); // set by the config file
     if (config.quiet) out = out.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') }));
     return out;
   };

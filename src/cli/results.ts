@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FileResult } from '../engine/types.js';
+import { DIRECTIVE_RULE_ID } from '../engine/suppressions.js';
+import type { RuleSetting } from './config.js';
 
 export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
@@ -29,3 +31,14 @@ export function findingsExit(results: FileResult[], maxWarnings = 0): number {
   return errors > 0 || warnings > maxWarnings ? EXIT.findings : EXIT.clean;
 }
 
+
+/** The config file's verdict on directive problems (`leakhound-directive`: off, or a severity). */
+export function applyDirectiveSetting(results: FileResult[], directives: RuleSetting | undefined): FileResult[] {
+  if (!directives) return results;
+  return results.map((r) => ({
+    ...r,
+    diagnostics: r.diagnostics
+      .filter((d) => d.ruleId !== DIRECTIVE_RULE_ID || directives.enabled)
+      .map((d) => (d.ruleId === DIRECTIVE_RULE_ID ? { ...d, severity: directives.severity } : d)),
+  }));
+}

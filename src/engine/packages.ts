@@ -100,6 +100,12 @@ export class Packages {
     while (this.open.size > this.keep) this.open.delete(this.open.keys().next().value!);
     return p;
   }
+
+  /** Lets go of the open packages and the directory's texts (the run is over). */
+  dispose(): void {
+    this.open.clear();
+    this.dir = undefined;
+  }
 }
 
 /** What a file's result depends on outside its own text: declarations of its package it consulted. */

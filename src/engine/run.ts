@@ -172,7 +172,11 @@ export async function scanFilesWithStats(
   } else if (tasks.length) {
     const parser = await getParser();
     const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
-    tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
+    try {
+      tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
+    } finally {
+      topts.packages.dispose();
+    }
   }
   cache?.save();
   return { results, stats, hashes };

@@ -215,7 +215,12 @@ export async function scanFile(parser: Parser, filePath: string, opts: ScanFileO
   } catch (e) {
     return readErrorResult(filePath, e);
   }
-  return scanBuffer(parser, filePath, buf, opts, {}, {}, new Packages());
+  const packages = new Packages();
+  try {
+    return scanBuffer(parser, filePath, buf, opts, {}, {}, packages);
+  } finally {
+    packages.dispose();
+  }
 }
 
 /** A file that could not be read, as a result with one notice. */

@@ -17,7 +17,7 @@
 //     the file's imports (tree-sitter included ranges): `declarationSyntax` is the one place
 //     that does it.
 //   - Nodes handed out (`Decl.node`) live until the end of the current file's scan; summaries
-//     are plain data and live as long as the package is kept (one package at a time per
+//     are plain data and live as long as the package is kept (one directory at a time per
 //     thread, see src/engine/packages.ts).
 //   - Every answer depends only on the package's text: never on which file asked first or on
 //     the thread, so output is the same for any number of jobs. Summaries are computed per
@@ -97,7 +97,41 @@ export class Package {
   readonly summaries = new Map<string, Map<string, Memo<unknown>>>();
   readonly facts = new Map<string, Memo<unknown>>();
   constructor(readonly index: PackageIndex) {}
+
+  /**
+   * Takes over the memos of `previous`, the same package before some of its files changed
+   * (an editor's buffer, at each keystroke), that cannot have changed with them: those whose
+   * every consulted key names declarations only in files whose text is the same in both.
+   * Memos that consulted a changed file are dropped, even when the key's text is the same:
+   * a declaration of the file being analysed was read with that whole file's facts.
+   */
+  carryOver(previous: Package): void {
+    const changed = this.index.changedSince(previous.index);
+    const holds = new Map<DeclKey, boolean>();
+    const keyHolds = (k: DeclKey) => {
+      let h = holds.get(k);
+      if (h === undefined) {
+        h = ![...previous.index.lookup(k), ...this.index.lookup(k)].some((r) => changed.has(r.file));
+        holds.set(k, h);
+      }
+      return h;
+    };
+    const memoHolds = (m: Memo<unknown>) => [...m.deps].every(keyHolds);
+    for (const [from, to] of [
+      [previous.locals, this.locals],
+      [previous.summaries, this.summaries],
+    ] as const) {
+      for (const [kind, memos] of from) {
+        const kept = new Map([...memos].filter(([, m]) => memoHolds(m)));
+        if (kept.size) to.set(kind, kept);
+      }
+    }
+    for (const [id, m] of previous.facts) if (memoHolds(m)) this.facts.set(id, m);
+  }
 }
+
+/** Go's predeclared functions that code does not redeclare in practice (min, max and clear, newer, often are). */
+const BUILTINS = new Set(['append', 'cap', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'new', 'panic', 'print', 'println', 'real', 'recover']);
 
 const DECL_NODE_TYPES = new Set(['function_declaration', 'method_declaration', 'type_spec', 'type_alias', 'var_spec', 'const_spec']);
 
@@ -114,13 +148,19 @@ function rangeOf(f: IndexedFile, start: number, end: number): Range {
  * package is opened on the first question); `release()` ends the scan.
  */
 export class PackageView {
-  private readonly trees: Tree[] = [];
-  private readonly syntax = new Map<string, { root: Node; facts: FileFacts }>();
+  /**
+   * Sibling declarations parsed during this scan, by `file:start`. (Keeping them for the next
+   * scans of the package saved little time and cost memory: tree-sitter trees are large.)
+   */
+  private readonly trees = new Map<string, { tree: Tree; syntax: { root: Node; facts: FileFacts } }>();
+  /** Declarations looked up during this scan (their nodes are this scan's to use). */
+  private readonly declsMemo = new Map<DeclKey, Decl[]>();
+  /** The fields of struct types looked up during this scan, by name. */
+  private readonly fieldsMemo = new WeakMap<Decl, Map<string, { decl: Decl; node: Node; type: Node }>>();
   private readonly collectors: Set<DeclKey>[] = [new Set()];
   /** typeOf of names, per tree (the scan's own and each sibling declaration's). */
   private readonly typeMemo = new WeakMap<FileFacts, Map<string, Memo<string | undefined>>>();
   private pkgMemo?: Package;
-  private readonly fieldsMemo = new Map<number, Map<string, { node: Node; type: Node }>>();
 
   constructor(
     private readonly open: () => Package,
@@ -165,10 +205,15 @@ export class PackageView {
   /** Every declaration a key names, in file order (several for build-tag variants). */
   decls(key: DeclKey): Decl[] {
     this.note(key);
-    return this.pkg.index.lookup(key).flatMap((r) => {
-      const d = this.declOf(key, r);
-      return d ? [d] : [];
-    });
+    let found = this.declsMemo.get(key);
+    if (!found) {
+      found = this.pkg.index.lookup(key).flatMap((r) => {
+        const d = this.declOf(key, r);
+        return d ? [d] : [];
+      });
+      this.declsMemo.set(key, found);
+    }
+    return found;
   }
 
   /** The keys of the functions and methods a lookup key finds (`mentions:W`, `methodsof:T`…), without parsing them. */
@@ -232,27 +277,23 @@ export class PackageView {
    * embedded field's name is its type's name).
    */
   field(typeName: string, field: string): { decl: Decl; node: Node; type: Node } | undefined {
-    const decl = this.type(typeName);
-    const st = decl?.node.childForFieldName('type');
-    if (!decl || st?.type !== 'struct_type') return undefined;
-    // The struct's fields by name, listed once per struct (rules ask field after field of
-    // the same big struct).
-    let fields = this.fieldsMemo.get(st.id);
+    const decl = this.type(typeName); // notes the dependency on the type, memoized or not
+    if (!decl) return undefined;
+    let fields = this.fieldsMemo.get(decl);
     if (!fields) {
       fields = new Map();
-      for (const fd of st.descendantsOfType('field_declaration')) {
-        if (!fd || fd.parent?.parent?.id !== st.id) continue; // a nested struct's field
+      const st = decl.node.childForFieldName('type');
+      for (const fd of st?.type === 'struct_type' ? st.descendantsOfType('field_declaration') : []) {
+        if (!fd || fd.parent?.parent?.id !== st!.id) continue; // a nested struct's field
         const type = fd.childForFieldName('type');
         if (!type) continue;
         const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
-        for (const name of names.length ? names.map((n) => n.text) : [baseTypeName(type)]) {
-          if (name !== undefined && !fields.has(name)) fields.set(name, { node: fd, type });
-        }
+        // An embedded field's name is its type's name.
+        for (const n of names.length ? names.map((x) => x.text) : [baseTypeName(type) ?? '']) if (n && !fields.has(n)) fields.set(n, { decl, node: fd, type });
       }
-      this.fieldsMemo.set(st.id, fields);
+      this.fieldsMemo.set(decl, fields);
     }
-    const f = fields.get(field);
-    return f && { decl, ...f };
+    return fields.get(field);
   }
 
   /**
@@ -265,17 +306,16 @@ export class PackageView {
     if (!f) return undefined;
     if (f.name === this.ownName) return { root: this.own.facts.root, facts: this.own.facts };
     const id = `${ref.file}:${ref.start}`;
-    const known = this.syntax.get(id);
-    if (known) return known;
+    const known = this.trees.get(id);
+    if (known) return known.syntax;
     const ranges = [...this.pkg.index.imports(f), ref]
       .sort((a, b) => a.start - b.start)
       .map((d) => rangeOf(f, d.start, d.end));
     const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
     if (!tree) return undefined;
-    this.trees.push(tree);
-    const s = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
-    this.syntax.set(id, s);
-    return s;
+    const syntax = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
+    this.trees.set(id, { tree, syntax });
+    return syntax;
   }
 
   private declOf(key: DeclKey, ref: DeclRef): Decl | undefined {
@@ -374,15 +414,16 @@ export class PackageView {
     const f = call.childForFieldName('function');
     if (!f) return undefined;
     if (f.type === 'identifier') {
-      if (typeof facts.resolveName(f.text, call) === 'object') return undefined;
+      // The package's functions first (a map lookup); the scope walk only for those names.
+      if (BUILTINS.has(f.text)) return undefined;
       const key = `func:${f.text}`;
-      return this.has(key) ? key : undefined;
+      return this.has(key) && typeof facts.resolveName(f.text, call) !== 'object' ? key : undefined;
     }
-    if (f.type !== 'selector_expression' || facts.qualified(f)) return undefined;
+    if (f.type !== 'selector_expression') return undefined;
     const operand = f.childForFieldName('operand');
     const name = f.childForFieldName('field')?.text;
     // Most method calls are of other packages' types: no method of that name here, no typeOf.
-    if (!operand || !name || !this.has(`methods:${name}`)) return undefined;
+    if (!operand || !name || !this.has(`methods:${name}`) || facts.qualified(f)) return undefined;
     const t = this.typeOf(operand, facts, depth + 1);
     const key = t ? `method:${t}.${name}` : undefined;
     return key && this.has(key) ? key : undefined;
@@ -488,11 +529,10 @@ export class PackageView {
     return [...this.collectors[0]!].sort().map((k) => [k, idx.hash(k)]);
   }
 
-  /** Ends the file's scan: frees the trees of sibling declarations. */
+  /** Ends the file's scan: frees the trees of sibling declarations (their nodes die with them). */
   release(): void {
-    for (const t of this.trees) t.delete();
-    this.trees.length = 0;
-    this.syntax.clear();
+    for (const t of this.trees.values()) t.tree.delete();
+    this.trees.clear();
   }
 }
 

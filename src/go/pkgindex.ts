@@ -181,6 +181,28 @@ export class PackageIndex {
   }
 
   /**
+   * Names of the files whose text differs from `previous`'s (added and removed ones
+   * included); the lexed declarations of the others are taken over from it.
+   */
+  changedSince(previous: PackageIndex): Set<string> {
+    const old = new Map(previous.files.map((f) => [f.name, f]));
+    const changed = new Set<string>();
+    for (const f of this.files) {
+      const o = old.get(f.name);
+      old.delete(f.name);
+      if (o?.text !== f.text) {
+        changed.add(f.name);
+        continue;
+      }
+      f.decls ??= o.decls;
+      f.lines ??= o.lines;
+      f.imports ??= o.imports;
+    }
+    for (const name of old.keys()) changed.add(name);
+    return changed;
+  }
+
+  /**
    * A file's top-level declarations from its lines (quickDecls: `end` found on demand, see
    * endOf), or from the lexer when the file is not laid out by gofmt.
    */
