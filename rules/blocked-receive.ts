@@ -37,7 +37,7 @@ import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, effectsOn } from '../src/go/summary.js';
 
-type MessageIds = 'senderReturns' | 'ownerReturns' | 'neverSent' | 'calleeNeverSends' | 'nilChannel';
+type MessageIds = 'senderReturns' | 'ownerReturns' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
 
 /** The op is a case of a select with another way out (another case, a default). */
 function choosing(op: ChanOp): boolean {
@@ -202,7 +202,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a plain channel receive (`<-ch`, `v, ok := <-ch`, `for v := range ch`) that can wait forever: every goroutine that would send on or close the channel has a path that returns first (an error path); the function that would send or close it returns first, or a test stops at `t.Fatal` first, while a goroutine it started waits; nothing sends on or closes the channel at all (including the same-package functions it is handed to); or the channel is nil because it is declared and never made.',
+        'Finds a plain channel receive (`<-ch`, `v, ok := <-ch`, `for v := range ch`) that can wait forever: every goroutine that would send on or close the channel has a path that returns first (an error path); the function that would send or close it returns first, or a test stops at `t.Fatal` first, while a goroutine it started waits; nothing sends on or closes the channel at all (including the same-package functions it is handed to); the channel is nil because it is declared and never made; or a `select` with no default waits only on channels nothing sends on or closes.',
       whyIsThisBad:
         'A receive waits until a value or a close arrives. When the only sender returned on an error path, the receiving goroutine waits forever, with its stack and everything it references: a goroutine leak that grows with every failed request, or a test that hangs (and leaks into the next test) instead of failing.',
       example: `package fetch
@@ -244,6 +244,7 @@ func first(get func() (string, error)) (string, error) {
       neverSent: 'receive from {{name}} blocks forever: nothing sends on or closes {{name}} (made on line {{line}}); send the value, close the channel, or remove the receive',
       calleeNeverSends: 'receive from {{name}} blocks forever: {{callee}}, which is given {{name}}, never sends on or closes it; send or close it in {{callee}}',
       nilChannel: 'receive from {{name}} blocks forever: {{name}} is a nil channel (declared on line {{line}} and never made); initialize it with make',
+      deadSelect: 'select blocks forever: none of its cases can fire, because nothing sends on or closes {{names}}; send or close one of them, or add a case that can',
     },
     triggers: ['<-'],
     defaultOptions: {},
@@ -259,6 +260,7 @@ func first(get func() (string, error)) (string, error) {
       ctx.report({ node: op.node.type === 'for_statement' ? (op.node.namedChildren.find((c) => c?.type === 'range_clause') ?? op.node) : op.node, messageId, data, related: [{ node: related, message: relMsg }] });
     };
     const check = (fn: Node) => {
+      deadSelects(channels.of(fn).channels);
       for (const ch of channels.of(fn).channels) {
         const recvs = ch.ops.filter((o) => (o.kind === 'recv' || o.kind === 'range') && (!choosing(o) || onlyWayOut(o)) && !o.deferred);
         const line = ch.make.startPosition.row + 1;
@@ -292,6 +294,31 @@ func first(get func() (string, error)) (string, error) {
         if (found && !runsOncePerProcess(facts, ch.owner) && !reported.has(found.recv.id)) {
           reported.add(found.recv.id);
           ctx.report({ node: found.recv, messageId: 'calleeNeverSends', data: { name: ch.name, callee: found.callee }, related: [{ node: ch.make, message: `${ch.name} is made here` }] });
+        }
+      }
+    };
+    /**
+     * A select with no default whose every case receives from a local channel that nothing
+     * sends on or closes: none of its cases can ever fire.
+     */
+    const deadSelects = (all: Channel[]) => {
+      const dead = new Set(all.filter((c) => !c.escapes && !c.ops.some((o) => o.kind === 'send' || o.kind === 'close')).map((c) => c.name));
+      const seen = new Set<number>();
+      for (const ch of all) {
+        for (const op of ch.ops) {
+          const sel = op.select;
+          if (!sel || seen.has(sel.id) || !dead.has(ch.name) || processLong(facts, ch.owner)) continue;
+          seen.add(sel.id);
+          const cases = sel.namedChildren.filter((c): c is Node => c?.type === 'communication_case' || c?.type === 'default_case');
+          const names = cases.map((c) => (c.type === 'communication_case' ? caseReceiveName(c) : undefined));
+          if (cases.length < 2 || names.some((n) => n === undefined || !dead.has(n))) continue;
+          reported.add(op.node.id);
+          ctx.report({
+            node: sel.child(0) ?? sel,
+            messageId: 'deadSelect',
+            data: { names: [...new Set(names)].join(', ') },
+            related: [{ node: ch.make, message: `${ch.name} is made here` }],
+          });
         }
       }
     };

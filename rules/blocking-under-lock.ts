@@ -27,7 +27,7 @@ import { channelFacts, topLevelFunction } from '../src/go/channels.js';
 import { definitions } from '../src/go/decls.js';
 import { type FileFacts, unparen } from '../src/go/facts.js';
 import { channelField } from '../src/go/fieldchans.js';
-import { conditional, declaredKind, flowFunction, guardedPair, handedOff, isAcquire, literalRun, lockFacts, type LockOp, needsLock, statementOf, walkHeld } from '../src/go/locks.js';
+import { conditional, declaredKind, flowFunction, guardedPair, handedOff, isAcquire, literalRun, heldRegion, lockFacts, type LockOp, needsLock, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 
 type MessageIds = 'send' | 'recv' | 'wait' | 'condWait';
@@ -339,13 +339,19 @@ func (w *Worker) Stop() {
       source_file() {
         const locks = lockFacts(facts);
         for (const a of locks.all()) {
-          if (!isAcquire(a.verb) || a.deferred || a.indexed || guardedPair(a, locks.of(a.fn))) continue;
-          if (declaredKind(ctx.pkg, facts, a.operand) === 'other' || handedOff(ctx.pkg, facts, a.fn, a)) continue;
-          walkHeld(ctx.pkg, facts, a, { deferredReleases: false, anyCalleeRelease: false }, (n) => {
+          if (!isAcquire(a.verb) || a.deferred || a.indexed) continue;
+          // Nothing in the function can wait (a receive, a send, a Wait): nothing to find.
+          if (!a.fn.text.includes('<-') && !a.fn.text.includes('Wait(')) continue;
+          if (guardedPair(a, locks.of(a.fn))) continue;
+          if (handedOff(ctx.pkg, facts, a.fn, a)) continue;
+          // What the file shows first: the package is opened only when something waits there.
+          if (!heldRegion(ctx.pkg, facts, a, true).some((n) => waitsIn(n, a.fn).length)) continue;
+          for (const n of heldRegion(ctx.pkg, facts, a)) {
             for (const w of waitsIn(n, a.fn)) {
               if (reported.has(w.node.id)) continue;
               const stuck = w.kind === 'wait' ? localWaitGroup(facts, w, a) || fieldWait(ctx.pkg, facts, w, a) : localChannel(ctx.pkg, facts, w, a) || fieldWait(ctx.pkg, facts, w, a);
-              if (!stuck) continue;
+              // A lock type that is not sync's: its semantics are not known (asked last: it costs a look at the declarations).
+              if (!stuck || declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
               reported.add(w.node.id);
               ctx.report({
                 node: w.node.type === 'range_clause' ? w.object : w.node,
@@ -354,8 +360,7 @@ func (w *Worker) Stop() {
                 related: [{ node: a.call, message: `${a.text} is locked here` }],
               });
             }
-            return undefined;
-          });
+          }
         }
       },
     };
