@@ -38,6 +38,8 @@ export interface Kind {
   nilSafe?: boolean;
   /** A condition outcome under which the value holds nothing (a response with no body): see paths.ts. */
   emptyWhen?: (name: string, atom: Node) => boolean | undefined;
+  /** Calls of `owner` that give the value's hold back as a release would (a response body read to its end). */
+  drains?: (facts: FileFacts, owner: Node, name: string) => Node[];
 }
 
 /** One place a value comes into a function: a constructor call, or a helper that hands one over. */
@@ -172,6 +174,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
   if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
   const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
+  for (const at of kind.drains?.(facts, owner, name) ?? []) events.push({ kind: 'released', at, method: 'drain' });
   // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
   if (events.some((e) => e.at.startIndex < stmt.startIndex && enclosingFunction(e.at)?.id !== owner.id)) return undefined;
   const releases = events.filter((e) => e.kind === 'released').map((e) => e.at);
