@@ -307,7 +307,7 @@ func first(get func() (string, error)) (string, error) {
       for (const ch of all) {
         for (const op of ch.ops) {
           const sel = op.select;
-          if (!sel || seen.has(sel.id) || !dead.has(ch.name) || processLong(facts, ch.owner)) continue;
+          if (!sel || seen.has(sel.id) || !dead.has(ch.name) || runsOncePerProcess(facts, ch.owner)) continue;
           seen.add(sel.id);
           const cases = sel.namedChildren.filter((c): c is Node => c?.type === 'communication_case' || c?.type === 'default_case');
           const names = cases.map((c) => (c.type === 'communication_case' ? caseReceiveName(c) : undefined));
