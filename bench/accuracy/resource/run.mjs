@@ -15,7 +15,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newStats, scoreFile } from '../score.mjs';
+import { activeRules, newStats, scoreFile } from '../score.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', '..', 'dist');
@@ -29,11 +29,7 @@ const verbose = process.argv.includes('-v');
 const parser = await getParser();
 
 function run(peer) {
-  const active = Object.values(RULES).map((id) => {
-    const rule = allRules.find((r) => r.meta.id === id);
-    if (!rule) throw new Error(`rule ${id} is not in rules/index.ts`);
-    return { rule, severity: rule.meta.severity, options: { ...structuredClone(rule.meta.defaultOptions), ...(peer ? PEER_OPTIONS[id] : {}) } };
-  });
+  const active = activeRules(allRules, Object.values(RULES), peer ? PEER_OPTIONS : {});
   const stats = newStats(Object.values(RULES));
   for (const f of readdirSync(here).filter((x) => x.endsWith('.go')).sort()) {
     const text = readFileSync(join(here, f), 'utf8');
