@@ -37,7 +37,7 @@ import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, effectsOn } from '../src/go/summary.js';
 
-type MessageIds = 'senderReturns' | 'ownerReturns' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
+type MessageIds = 'senderReturns' | 'ownerReturns' | 'ownerReturnsLoop' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
 
 /** The op is a case of a select with another way out (another case, a default). */
 function choosing(op: ChanOp): boolean {
@@ -241,6 +241,8 @@ func first(get func() (string, error)) (string, error) {
         'receive from {{name}} blocks forever when the goroutine that sends on it returns on line {{line}} without sending (this goroutine and everything it references leak); send or close {{name}} on every path of the sender, e.g. defer close({{name}})',
       ownerReturns:
         'goroutine blocks forever receiving from {{name}} when the function {{how}} on line {{line}} before sending on or closing it (the goroutine leaks); defer close({{name}}) before that point, or send on every path',
+      ownerReturnsLoop:
+        'goroutine never ends: it loops until it receives from {{name}}, and the function {{how}} on line {{line}} before sending on or closing it (the goroutine leaks); defer close({{name}}) before that point, or send on every path',
       neverSent: 'receive from {{name}} blocks forever: nothing sends on or closes {{name}} (made on line {{line}}); send the value, close the channel, or remove the receive',
       calleeNeverSends: 'receive from {{name}} blocks forever: {{callee}}, which is given {{name}}, never sends on or closes it; send or close it in {{callee}}',
       nilChannel: 'receive from {{name}} blocks forever: {{name}} is a nil channel (declared on line {{line}} and never made); initialize it with make',
@@ -285,7 +287,8 @@ func first(get func() (string, error)) (string, error) {
             if (!exit) continue;
             // One finding per channel: the other goroutines waiting on it leak for the same reason.
             const how = exit.type === 'return_statement' ? 'returns' : exit.type === 'expression_statement' ? 'stops the test' : 'ends';
-            report(r, 'ownerReturns', exit, { name: ch.name, line: exit.startPosition.row + 1, how }, `the function ${how} here without sending on or closing ${ch.name}`);
+            // A case of a select with other ways out: the goroutine's loop spins on, it does not block.
+            report(r, choosing(r) ? 'ownerReturnsLoop' : 'ownerReturns', exit, { name: ch.name, line: exit.startPosition.row + 1, how }, `the function ${how} here without sending on or closing ${ch.name}`);
             break;
           }
           continue;

@@ -52,13 +52,33 @@ function inChoosingSelect(n: Node): boolean {
   return false;
 }
 
+/**
+ * A channel operation under a condition on the channel's length (`if len(q.ch) > 0 { <-q.ch }`,
+ * `for len(q.ch) < cap(q.ch)`): taken under the lock every user of the channel holds, the
+ * check says a value or a slot is there, so the operation does not wait.
+ */
+function lengthChecked(op: Node, channel: Node, fn: Node): boolean {
+  const name = channel.text.replace(/\s+/g, '');
+  for (let p = op.parent; p && p.id !== fn.id; p = p.parent) {
+    const head = p.type === 'for_statement' ? p.namedChildren.find((c) => c !== null && c.id !== p.childForFieldName('body')?.id && c.type !== 'comment') : null;
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : head?.type === 'for_clause' ? head.childForFieldName('condition') : head?.type === 'range_clause' ? null : head;
+    if (!cond) continue;
+    for (const c of cond.descendantsOfType('call_expression')) {
+      const f = c?.childForFieldName('function');
+      const arg = c?.childForFieldName('arguments')?.namedChild(0);
+      if (f?.type === 'identifier' && f.text === 'len' && arg && unparen(arg).text.replace(/\s+/g, '') === name) return true;
+    }
+  }
+  return false;
+}
+
 /** The waits inside flow node `n` of `fn`. */
 function waitsIn(n: Node, fn: Node): Wait[] {
   const out: Wait[] = [];
   const mine = (x: Node) => flowFunction(x)?.fn.id === fn.id;
   if (n.type === 'send_statement' && !inChoosingSelect(n)) {
     const ch = n.childForFieldName('channel');
-    if (ch) out.push({ kind: 'send', node: n, object: unparen(ch) });
+    if (ch && !lengthChecked(n, unparen(ch), fn)) out.push({ kind: 'send', node: n, object: unparen(ch) });
   }
   if (n.type === 'range_clause') {
     const right = n.childForFieldName('right');
@@ -71,7 +91,7 @@ function waitsIn(n: Node, fn: Node): Wait[] {
     if (!mine(u)) continue;
     if (u.type === 'unary_expression' && u.child(0)?.type === '<-' && !inChoosingSelect(u)) {
       const operand = u.childForFieldName('operand');
-      if (operand) out.push({ kind: 'recv', node: u, object: unparen(operand) });
+      if (operand && !lengthChecked(u, unparen(operand), fn)) out.push({ kind: 'recv', node: u, object: unparen(operand) });
     } else if (u.type === 'call_expression') {
       const f = u.childForFieldName('function');
       if (f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Wait' && !u.childForFieldName('arguments')?.namedChildCount) {
