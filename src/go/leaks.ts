@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, unparenUp, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
-import { funcsOf, isProgramMain } from './funcs.js';
+import { funcsOf, isProgramMain, onlyRunByMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
@@ -76,6 +76,8 @@ export interface JudgeOptions {
   releasedOn?: (site: Site<Kind>, communication: Node) => boolean;
   /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
   ends: (call: Node) => boolean;
+  /** The package: a function of package main that only main or init run lives like main (funcs.ts onlyRunByMain). */
+  view?: PackageView;
 }
 
 /**
@@ -98,6 +100,10 @@ function processLifetime(facts: FileFacts, owner: Node): boolean {
   if (owner.type !== 'function_declaration') return false;
   const name = owner.childForFieldName('name')?.text;
   return name === 'init' || isProgramMain(facts, owner);
+}
+
+function livesWithProcess(facts: FileFacts, owner: Node, opts: JudgeOptions): boolean {
+  return processLifetime(facts, owner) || (!!opts.view && onlyRunByMain(opts.view, facts, owner));
 }
 
 /** The nearest defer statement around `n` in the same function, if any. */
@@ -164,7 +170,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const fn = enclosingFunction(stmt);
   if (!fn) return undefined;
   if (binding.kind === 'discarded') {
-    if (processLifetime(facts, fn) && !inLoop(stmt, fn)) return undefined;
+    if (livesWithProcess(facts, fn, opts) && !inLoop(stmt, fn)) return undefined;
     // `_, err := c.Get(u); if err == nil { t.Fatal(…) }`: only the failing path has a value.
     const paths = openExits({ owner: fn, start: stmt, name: '_', settles: [], errName: errOfDiscarded(stmt), declares: false, ends: opts.ends });
     return paths && !paths.exits.length ? undefined : { verdict: 'discarded', site };
@@ -172,7 +178,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const name = binding.ident.text;
   // Package-level variables live as long as the process; names of other files are unknown.
   const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
-  if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
+  if (!owner || (livesWithProcess(facts, owner, opts) && !inLoop(stmt, owner))) return undefined;
   const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
   for (const at of kind.drains?.(facts, owner, name) ?? []) events.push({ kind: 'released', at, method: 'drain' });
   // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
