@@ -77,15 +77,22 @@ function measure(name, cmd, args, { stdout = 'ignore', before } = {}) {
 }
 
 const cli = join(here, 'cli.mjs');
-const lh = (...a) => [cli, '-f', 'json', '-o', join(tmp, 'out.json'), '--stats', ...a, ...dirs];
+const lhTo = (out, ...a) => [cli, '-f', 'json', '-o', join(tmp, out), '--stats', ...a, ...dirs];
+const lh = (...a) => lhTo('out.json', ...a);
 const statsOf = (run) => /leakhound: .*/.exec(run.stderr)?.[0] ?? '';
 const fresh = (d) => () => rmSync(join(tmp, d), { recursive: true, force: true });
 
 const rows = {};
 console.log('measuring:');
 rows.floor = measure('parse-only floor (1 thread, every file)', process.execPath, [join(here, 'parse-floor.mjs'), list]);
-rows.every = measure(`leakhound cold, every file (--jobs ${cores})`, process.execPath, lh('--no-default-skips', '--cache-location', join(tmp, 'c-every')), { before: fresh('c-every') });
-rows.whole = measure(`leakhound cold, every file, each file parsed whole (--jobs ${cores})`, process.execPath, lh('--no-default-skips', '--no-cache', '--whole-file'));
+rows.every = measure(`leakhound cold, every file (--jobs ${cores})`, process.execPath, lhTo('every.json', '--no-default-skips', '--cache-location', join(tmp, 'c-every')), { before: fresh('c-every') });
+rows.whole = measure(`leakhound cold, every file, each file parsed whole (--jobs ${cores})`, process.execPath, lhTo('whole.json', '--no-default-skips', '--no-cache', '--whole-file'));
+// Issue 15: findings identical to whole-file parsing, over the whole corpus.
+const reportOf = (f) => readFileSync(join(tmp, f), 'utf8');
+const findingsOf = (text) => JSON.parse(text).reduce((n, f) => n + f.messages.length, 0);
+const sameAsWhole = reportOf('every.json') === reportOf('whole.json');
+const wholeFindings = findingsOf(reportOf('whole.json'));
+console.log(`  per declaration vs each file parsed whole: ${sameAsWhole ? 'identical JSON' : 'REPORTS DIFFER'} (${findingsOf(reportOf('every.json'))} / ${wholeFindings} findings)`);
 rows.defaults = measure(`leakhound cold, default skips (--jobs ${cores})`, process.execPath, lh('--cache-location', join(tmp, 'c-def')), { before: fresh('c-def') });
 rows.warm = measure('leakhound warm (cache), default skips', process.execPath, lh('--cache-location', join(tmp, 'c-def')));
 rows.warmEvery = measure('leakhound warm (cache), every file', process.execPath, lh('--no-default-skips', '--cache-location', join(tmp, 'c-every')));
@@ -120,6 +127,7 @@ const ratios = [
   ['cold, every file / ast-grep (faster of its two runs), wall', r2(rows.every.wall / sgBest), '≤ 0.5'],
   ['cold, every file / ast-grep (faster of its two runs), cpu', r2(rows.every.cpu / (rows.sg && rows.sgJ ? Math.min(rows.sg.cpu, rows.sgJ.cpu) : NaN)), '(≤ 0.5 wanted)'],
   ['cold, every file: per declaration / each file parsed whole, wall', r2(rows.every.wall / rows.whole.wall), '(the design step)'],
+  ['findings: per declaration vs each file parsed whole (JSON reports, every file)', sameAsWhole ? `identical (${wholeFindings})` : 'differ', 'identical'],
   ['cold, default skips / ast-grep, wall', r2(rows.defaults.wall / sgBest), '≤ 0.5'],
   ['warm / cold (default skips), wall', r3(rows.warm.wall / rows.defaults.wall), '≤ 0.03'],
   ['warm / cold (every file), wall', r3(rows.warmEvery.wall / rows.every.wall), '≤ 0.03'],
@@ -151,7 +159,7 @@ const readme = `# Benchmark
 
 \`npm run bench\` (bench/run.mjs) measures leakhound against the parse-only floor and against
 ast-grep (${hasSg ? spawnSync(SG, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed'}, from the \`@ast-grep/cli\` devDependency) with the
-rules in \`bench/ast-grep/\`, which match the entry shapes of leakhound's seed rules, on the
+rules in \`bench/ast-grep/\`, which match the entry shapes of leakhound's rules (one per registered rule), on the
 same files. Wall and CPU times (user + sys) and peak RSS come from GNU time; each run is the
 fastest of ${repeat}. The rules' share is measured in one process on CPU time
 (bench/overhead.mjs): every file parsed only against every file scanned as the CLI scans it
