@@ -32,11 +32,12 @@ import { defineRule } from '../src/engine/types.js';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, topLevelFunction } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
 import { walkFrom } from '../src/go/flow.js';
+import { runsOncePerProcess } from '../src/go/funcs.js';
 import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, effectsOn } from '../src/go/summary.js';
 
-type MessageIds = 'senderReturns' | 'ownerReturns' | 'neverSent' | 'calleeNeverSends' | 'nilChannel';
+type MessageIds = 'senderReturns' | 'ownerReturns' | 'ownerReturnsLoop' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
 
 /** The op is a case of a select with another way out (another case, a default). */
 function choosing(op: ChanOp): boolean {
@@ -92,14 +93,6 @@ function startedLiteral(unit: Node): Node | null {
   return arg?.type === 'func_literal' ? arg : null;
 }
 
-/** `func main()` of package main, `init`: what they leave blocked ends with the process, or lives as long. */
-function processLong(facts: FileFacts, fn: Node): boolean {
-  const name = fn.childForFieldName('name')?.text;
-  if (fn.type !== 'function_declaration') return false;
-  if (name === 'init') return true;
-  return name === 'main' && facts.packageName() === 'main';
-}
-
 /**
  * The first exit of `fn` (a goroutine's literal) reached from its entry without passing one
  * of `ops`, nor a node where the goroutine reports on another channel the making function
@@ -152,7 +145,7 @@ function ownerReturns(facts: FileFacts, ch: Channel, recv: ChanOp, inTest: boole
   const enders = ch.ops.filter((o) => o.kind === 'send' || o.kind === 'close');
   if (!enders.length || enders.some((o) => o.unit.kind !== 'main')) return undefined;
   const go = recv.unit.node;
-  if (go.type !== 'go_statement' || flowFunction(go)?.fn.id !== ch.owner.id || processLong(facts, ch.owner)) return undefined;
+  if (go.type !== 'go_statement' || flowFunction(go)?.fn.id !== ch.owner.id || runsOncePerProcess(facts, ch.owner)) return undefined;
   const start = statementOf(go, ch.owner);
   if (!start) return undefined;
   // A send before the go statement (a semaphore filled first), a close deferred before it, or a
@@ -209,7 +202,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a plain channel receive (`<-ch`, `v, ok := <-ch`, `for v := range ch`) that can wait forever: every goroutine that would send on or close the channel has a path that returns first (an error path); the function that would send or close it returns first, or a test stops at `t.Fatal` first, while a goroutine it started waits; nothing sends on or closes the channel at all (including the same-package functions it is handed to); or the channel is nil because it is declared and never made.',
+        'Finds a plain channel receive (`<-ch`, `v, ok := <-ch`, `for v := range ch`) that can wait forever: every goroutine that would send on or close the channel has a path that returns first (an error path); the function that would send or close it returns first, or a test stops at `t.Fatal` first, while a goroutine it started waits; nothing sends on or closes the channel at all (including the same-package functions it is handed to); the channel is nil because it is declared and never made; or a `select` with no default waits only on channels nothing sends on or closes.',
       whyIsThisBad:
         'A receive waits until a value or a close arrives. When the only sender returned on an error path, the receiving goroutine waits forever, with its stack and everything it references: a goroutine leak that grows with every failed request, or a test that hangs (and leaks into the next test) instead of failing.',
       example: `package fetch
@@ -248,9 +241,12 @@ func first(get func() (string, error)) (string, error) {
         'receive from {{name}} blocks forever when the goroutine that sends on it returns on line {{line}} without sending (this goroutine and everything it references leak); send or close {{name}} on every path of the sender, e.g. defer close({{name}})',
       ownerReturns:
         'goroutine blocks forever receiving from {{name}} when the function {{how}} on line {{line}} before sending on or closing it (the goroutine leaks); defer close({{name}}) before that point, or send on every path',
+      ownerReturnsLoop:
+        'goroutine never ends: it loops until it receives from {{name}}, and the function {{how}} on line {{line}} before sending on or closing it (the goroutine leaks); defer close({{name}}) before that point, or send on every path',
       neverSent: 'receive from {{name}} blocks forever: nothing sends on or closes {{name}} (made on line {{line}}); send the value, close the channel, or remove the receive',
       calleeNeverSends: 'receive from {{name}} blocks forever: {{callee}}, which is given {{name}}, never sends on or closes it; send or close it in {{callee}}',
       nilChannel: 'receive from {{name}} blocks forever: {{name}} is a nil channel (declared on line {{line}} and never made); initialize it with make',
+      deadSelect: 'select blocks forever: none of its cases can fire, because nothing sends on or closes {{names}}; send or close one of them, or add a case that can',
     },
     triggers: ['<-'],
     defaultOptions: {},
@@ -266,6 +262,7 @@ func first(get func() (string, error)) (string, error) {
       ctx.report({ node: op.node.type === 'for_statement' ? (op.node.namedChildren.find((c) => c?.type === 'range_clause') ?? op.node) : op.node, messageId, data, related: [{ node: related, message: relMsg }] });
     };
     const check = (fn: Node) => {
+      deadSelects(channels.of(fn).channels);
       for (const ch of channels.of(fn).channels) {
         const recvs = ch.ops.filter((o) => (o.kind === 'recv' || o.kind === 'range') && (!choosing(o) || onlyWayOut(o)) && !o.deferred);
         const line = ch.make.startPosition.row + 1;
@@ -274,7 +271,7 @@ func first(get func() (string, error)) (string, error) {
           const enders = ch.ops.filter((o) => o.kind === 'send' || o.kind === 'close');
           if (!enders.length) {
             // Receives only: nothing can ever satisfy them (unless another select case or the process ends).
-            if (!processLong(facts, ch.owner)) report(recvs[0]!, 'neverSent', ch.make, { name: ch.name, line }, `${ch.name} is made here`);
+            if (!runsOncePerProcess(facts, ch.owner)) report(recvs[0]!, 'neverSent', ch.make, { name: ch.name, line }, `${ch.name} is made here`);
             continue;
           }
           // `if len(ch) > 0 { <-ch }`: a receive of what is known to be buffered.
@@ -290,15 +287,41 @@ func first(get func() (string, error)) (string, error) {
             if (!exit) continue;
             // One finding per channel: the other goroutines waiting on it leak for the same reason.
             const how = exit.type === 'return_statement' ? 'returns' : exit.type === 'expression_statement' ? 'stops the test' : 'ends';
-            report(r, 'ownerReturns', exit, { name: ch.name, line: exit.startPosition.row + 1, how }, `the function ${how} here without sending on or closing ${ch.name}`);
+            // A case of a select with other ways out: the goroutine's loop spins on, it does not block.
+            report(r, choosing(r) ? 'ownerReturnsLoop' : 'ownerReturns', exit, { name: ch.name, line: exit.startPosition.row + 1, how }, `the function ${how} here without sending on or closing ${ch.name}`);
             break;
           }
           continue;
         }
         const found = calleesNeverSend(ctx.pkg, facts, ch);
-        if (found && !processLong(facts, ch.owner) && !reported.has(found.recv.id)) {
+        if (found && !runsOncePerProcess(facts, ch.owner) && !reported.has(found.recv.id)) {
           reported.add(found.recv.id);
           ctx.report({ node: found.recv, messageId: 'calleeNeverSends', data: { name: ch.name, callee: found.callee }, related: [{ node: ch.make, message: `${ch.name} is made here` }] });
+        }
+      }
+    };
+    /**
+     * A select with no default whose every case receives from a local channel that nothing
+     * sends on or closes: none of its cases can ever fire.
+     */
+    const deadSelects = (all: Channel[]) => {
+      const dead = new Set(all.filter((c) => !c.escapes && !c.ops.some((o) => o.kind === 'send' || o.kind === 'close')).map((c) => c.name));
+      const seen = new Set<number>();
+      for (const ch of all) {
+        for (const op of ch.ops) {
+          const sel = op.select;
+          if (!sel || seen.has(sel.id) || !dead.has(ch.name) || runsOncePerProcess(facts, ch.owner)) continue;
+          seen.add(sel.id);
+          const cases = sel.namedChildren.filter((c): c is Node => c?.type === 'communication_case' || c?.type === 'default_case');
+          const names = cases.map((c) => (c.type === 'communication_case' ? caseReceiveName(c) : undefined));
+          if (cases.length < 2 || names.some((n) => n === undefined || !dead.has(n))) continue;
+          reported.add(op.node.id);
+          ctx.report({
+            node: sel.child(0) ?? sel,
+            messageId: 'deadSelect',
+            data: { names: [...new Set(names)].join(', ') },
+            related: [{ node: ch.make, message: `${ch.name} is made here` }],
+          });
         }
       }
     };

@@ -27,7 +27,7 @@ import { channelFacts, topLevelFunction } from '../src/go/channels.js';
 import { definitions } from '../src/go/decls.js';
 import { type FileFacts, unparen } from '../src/go/facts.js';
 import { channelField } from '../src/go/fieldchans.js';
-import { conditional, declaredKind, flowFunction, guardedPair, handedOff, isAcquire, literalRun, lockFacts, type LockOp, needsLock, statementOf, walkHeld } from '../src/go/locks.js';
+import { conditional, declaredKind, flowFunction, guardedPair, handedOff, isAcquire, literalRun, heldRegion, lockFacts, type LockOp, needsLock, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 
 type MessageIds = 'send' | 'recv' | 'wait' | 'condWait';
@@ -52,13 +52,33 @@ function inChoosingSelect(n: Node): boolean {
   return false;
 }
 
+/**
+ * A channel operation under a condition on the channel's length (`if len(q.ch) > 0 { <-q.ch }`,
+ * `for len(q.ch) < cap(q.ch)`): taken under the lock every user of the channel holds, the
+ * check says a value or a slot is there, so the operation does not wait.
+ */
+function lengthChecked(op: Node, channel: Node, fn: Node): boolean {
+  const name = channel.text.replace(/\s+/g, '');
+  for (let p = op.parent; p && p.id !== fn.id; p = p.parent) {
+    const head = p.type === 'for_statement' ? p.namedChildren.find((c) => c !== null && c.id !== p.childForFieldName('body')?.id && c.type !== 'comment') : null;
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : head?.type === 'for_clause' ? head.childForFieldName('condition') : head?.type === 'range_clause' ? null : head;
+    if (!cond) continue;
+    for (const c of cond.descendantsOfType('call_expression')) {
+      const f = c?.childForFieldName('function');
+      const arg = c?.childForFieldName('arguments')?.namedChild(0);
+      if (f?.type === 'identifier' && f.text === 'len' && arg && unparen(arg).text.replace(/\s+/g, '') === name) return true;
+    }
+  }
+  return false;
+}
+
 /** The waits inside flow node `n` of `fn`. */
 function waitsIn(n: Node, fn: Node): Wait[] {
   const out: Wait[] = [];
   const mine = (x: Node) => flowFunction(x)?.fn.id === fn.id;
   if (n.type === 'send_statement' && !inChoosingSelect(n)) {
     const ch = n.childForFieldName('channel');
-    if (ch) out.push({ kind: 'send', node: n, object: unparen(ch) });
+    if (ch && !lengthChecked(n, unparen(ch), fn)) out.push({ kind: 'send', node: n, object: unparen(ch) });
   }
   if (n.type === 'range_clause') {
     const right = n.childForFieldName('right');
@@ -71,7 +91,7 @@ function waitsIn(n: Node, fn: Node): Wait[] {
     if (!mine(u)) continue;
     if (u.type === 'unary_expression' && u.child(0)?.type === '<-' && !inChoosingSelect(u)) {
       const operand = u.childForFieldName('operand');
-      if (operand) out.push({ kind: 'recv', node: u, object: unparen(operand) });
+      if (operand && !lengthChecked(u, unparen(operand), fn)) out.push({ kind: 'recv', node: u, object: unparen(operand) });
     } else if (u.type === 'call_expression') {
       const f = u.childForFieldName('function');
       if (f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Wait' && !u.childForFieldName('arguments')?.namedChildCount) {
@@ -339,13 +359,19 @@ func (w *Worker) Stop() {
       source_file() {
         const locks = lockFacts(facts);
         for (const a of locks.all()) {
-          if (!isAcquire(a.verb) || a.deferred || a.indexed || guardedPair(a, locks.of(a.fn))) continue;
-          if (declaredKind(ctx.pkg, facts, a.operand) === 'other' || handedOff(ctx.pkg, facts, a.fn, a)) continue;
-          walkHeld(ctx.pkg, facts, a, { deferredReleases: false, anyCalleeRelease: false }, (n) => {
+          if (!isAcquire(a.verb) || a.deferred || a.indexed) continue;
+          // Nothing in the function can wait (a receive, a send, a Wait): nothing to find.
+          if (!a.fn.text.includes('<-') && !a.fn.text.includes('Wait(')) continue;
+          if (guardedPair(a, locks.of(a.fn))) continue;
+          if (handedOff(ctx.pkg, facts, a.fn, a)) continue;
+          // What the file shows first: the package is opened only when something waits there.
+          if (!heldRegion(ctx.pkg, facts, a, true).some((n) => waitsIn(n, a.fn).length)) continue;
+          for (const n of heldRegion(ctx.pkg, facts, a)) {
             for (const w of waitsIn(n, a.fn)) {
               if (reported.has(w.node.id)) continue;
               const stuck = w.kind === 'wait' ? localWaitGroup(facts, w, a) || fieldWait(ctx.pkg, facts, w, a) : localChannel(ctx.pkg, facts, w, a) || fieldWait(ctx.pkg, facts, w, a);
-              if (!stuck) continue;
+              // A lock type that is not sync's: its semantics are not known (asked last: it costs a look at the declarations).
+              if (!stuck || declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
               reported.add(w.node.id);
               ctx.report({
                 node: w.node.type === 'range_clause' ? w.object : w.node,
@@ -354,8 +380,7 @@ func (w *Worker) Stop() {
                 related: [{ node: a.call, message: `${a.text} is locked here` }],
               });
             }
-            return undefined;
-          });
+          }
         }
       },
     };

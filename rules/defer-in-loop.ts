@@ -81,12 +81,28 @@ function breaksLoop(list: Node, loop: Node): boolean {
   return true;
 }
 
+/**
+ * The names that hold another value every round: the loop's variables, and those declared
+ * in its body before `before` from one of them (`store := s` in `for _, s := range stores`).
+ */
+function perRoundNames(loop: Node, before: number): string[] {
+  const names = loopVars(loop);
+  const mentions = (n: Node | null) => !!n && names.some((v) => new RegExp(`\\b${v}\\b`).test(n.text));
+  for (const d of loop.childForFieldName('body')?.descendantsOfType('short_var_declaration') ?? []) {
+    if (!d || d.startIndex >= before || !mentions(d.childForFieldName('right'))) continue;
+    for (const id of d.childForFieldName('left')?.namedChildren ?? []) if (id?.type === 'identifier') names.push(id.text);
+  }
+  return names;
+}
+
 /** `defer mu.Unlock()` after `mu.Lock()` in the same round, on the same mutex every round. */
 function relocks(defer: Node, release: string, loop: Node): boolean {
   const m = /^(.*)\.(R?)Unlock$/.exec(release);
   if (!m) return false;
   const recv = m[1]!;
-  if (loopVars(loop).some((v) => new RegExp(`\\b${v}\\b`).test(recv))) return false;
+  // A mutex reached through a per-round value is another mutex each round (a chain of
+  // parents, a slice of stores all held until return on purpose): nothing locks twice.
+  if (perRoundNames(loop, defer.startIndex).some((v) => new RegExp(`\\b${v}\\b`).test(recv))) return false;
   const lock = `${recv}.${m[2]}Lock()`;
   const body = loop.childForFieldName('body');
   return !!body && body.text.slice(0, defer.startIndex - body.startIndex).replace(/\s+/g, '').includes(lock);

@@ -17,7 +17,7 @@
 // (`for _, s := range shards`) are different mutexes each time and stay silent.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { calleeEffects, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, type LockVerb, mutexType, walkHeld } from '../src/go/locks.js';
+import { calleeEffects, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, type LockVerb, heldRegion, mutexType } from '../src/go/locks.js';
 
 type MessageIds = 'twice' | 'loop' | 'callee' | 'upgrade' | 'readTwice';
 
@@ -99,14 +99,22 @@ func (s *Store) flushLocked() {
   create(ctx) {
     const { facts } = ctx;
     const reported = new Set<number>();
+    // A lock type that is not sync's (sync.Locker, another package's lock) may be reentrant:
+    // asked only when there is something to report (it costs a look at the declarations).
+    const reentrant = (a: LockOp) => declaredKind(ctx.pkg, facts, a.operand) === 'other';
     const check = (a: LockOp) => {
-      walkHeld(ctx.pkg, facts, a, { deferredReleases: false, anyCalleeRelease: false }, (n) => {
+      for (const n of heldRegion(ctx.pkg, facts, a)) {
+        if (visit(a, n) === 'stop') return;
+      }
+    };
+    const visit = (a: LockOp, n: Node): 'stop' | undefined => {
+      {
         const again = lockFacts(facts)
           .inside(n, a.fn)
           .find((o) => o.key === a.key && isAcquire(o.verb) && !o.deferred);
         const line = a.call.startPosition.row + 1;
         if (again) {
-          if (reported.has(again.call.id) || guardedPair(again, lockFacts(facts).of(a.fn))) return 'stop';
+          if (reported.has(again.call.id) || guardedPair(again, lockFacts(facts).of(a.fn)) || reentrant(a)) return 'stop';
           // Two read locks deadlock only on a sync.RWMutex (a wrapper type may allow them).
           if (a.verb === 'RLock' && again.verb === 'RLock' && mutexType(ctx.pkg, facts, a.operand) !== 'RWMutex') return 'stop';
           reported.add(again.call.id);
@@ -121,7 +129,7 @@ func (s *Store) flushLocked() {
         }
         for (const e of calleeEffects(ctx.pkg, facts, n, a.fn, a)) {
           if (!e.first || e.first.op === 'release' || e.first.cond) continue;
-          if (reported.has(e.call.id)) return 'stop';
+          if (reported.has(e.call.id) || reentrant(a)) return 'stop';
           reported.add(e.call.id);
           const verb: LockVerb = e.first.op === 'racquire' ? 'RLock' : 'Lock';
           const kind = kindOf(a.verb, verb);
@@ -136,14 +144,13 @@ func (s *Store) flushLocked() {
           return 'stop';
         }
         return undefined;
-      });
+      }
     };
     return {
       source_file() {
         for (const a of lockFacts(facts).all()) {
           if (!isAcquire(a.verb) || a.deferred || a.indexed || guardedPair(a, lockFacts(facts).of(a.fn))) continue;
-          // A lock type that is not sync's (sync.Locker, another package's lock) may be reentrant.
-          if (declaredKind(ctx.pkg, facts, a.operand) === 'other' || handedOff(ctx.pkg, facts, a.fn, a)) continue;
+          if (handedOff(ctx.pkg, facts, a.fn, a)) continue;
           check(a);
         }
       },

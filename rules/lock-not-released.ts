@@ -111,8 +111,14 @@ func (c *Cache) Put(k, v string) bool {
           if (guardedPair(a, mine)) continue;
           const wrong: LockOp[] = [];
           const seen = new Set<number>();
-          const exits =
-            walkHeld(ctx.pkg, facts, a, { deferredReleases: true, anyCalleeRelease: true, released: (o) => o.verb !== releaseOf(a.verb) && wrong.push(o) }, () => undefined) ?? [];
+          const walk = (local: boolean) =>
+            walkHeld(ctx.pkg, facts, a, { deferredReleases: true, anyCalleeRelease: true, local, released: (o) => o.verb !== releaseOf(a.verb) && wrong.push(o) }, () => undefined) ?? [];
+          // What the file shows first: the package is opened only for a path that would be reported.
+          let exits = walk(true);
+          if (exits.length) {
+            wrong.length = 0;
+            exits = walk(false);
+          }
           for (const w of wrong) {
             if (seen.has(w.call.id) || declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
             seen.add(w.call.id);

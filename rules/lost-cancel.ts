@@ -22,6 +22,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
 import { exitAvoiding } from '../src/go/flow.js';
+import { isProgramMain } from '../src/go/funcs.js';
 import { bindingOf, isNamedResult } from '../src/go/obligations.js';
 import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
@@ -78,12 +79,6 @@ function harmless(facts: FileFacts, name: string, parent: Node, duration: Node |
   let p: Node | undefined = unparen(parent);
   while (p?.type === 'call_expression' && CONTEXT_PATHS.some((c) => facts.isCallTo(p!, c, 'WithValue'))) p = callArgs(p)[0] && unparen(callArgs(p)[0]!);
   return p?.type === 'call_expression' && CONTEXT_PATHS.some((c) => facts.isCallTo(p!, c, ['Background', 'TODO']));
-}
-
-/** `func main()` of package main: the process ends when it returns. */
-function isMainMain(facts: FileFacts, fn: Node): boolean {
-  if (fn.type !== 'function_declaration' || fn.childForFieldName('name')?.text !== 'main') return false;
-  return facts.packageName() === 'main';
 }
 
 export default defineRule<MessageIds>({
@@ -161,7 +156,7 @@ export default defineRule<MessageIds>({
       if (b.kind !== 'bound') return;
       const v = b.ident.text;
       const fn = enclosingFunction(call);
-      if (!fn || isMainMain(facts, fn)) return;
+      if (!fn || isProgramMain(facts, fn)) return;
       // A package variable, or one of an enclosing function: its other uses are out of sight.
       const where = facts.resolveName(v, b.ident);
       if (typeof where !== 'object' || where.id !== fn.id || isNamedResult(fn, v)) return;

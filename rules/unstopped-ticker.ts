@@ -9,6 +9,7 @@
 //   t := time.NewTicker(d); defer t.Stop()       // stopped
 //   return t / s.t = t / go run(t)               // someone else's to stop
 //   for { select { case <-t.C: … } }             // a function that never returns owns it forever
+//   for range t.C { … } with no way out          //   (and `for ; true; <-t.C` ending in os.Exit)
 //   time.Tick in main, init or package main (staticcheck's exceptions); _test.go files
 //   only with the option tests (a test's ticker lives as long as the test binary)
 //
@@ -17,7 +18,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, type FileFacts, unparenUp } from '../src/go/facts.js';
-import { mayReturn } from '../src/go/flow.js';
+import { exitAvoiding, mayReturn } from '../src/go/flow.js';
 import { oldTimers } from '../src/go/gomod.js';
 import { bindingOf, borrowCheck, insertAfterErrorCheck, isNamedResult, settle } from '../src/go/obligations.js';
 import { callOfName, wordNodes } from '../src/go/words.js';
@@ -65,11 +66,11 @@ function outermostLoop(n: Node, owner: Node): Node | null {
 }
 
 /**
- * `for range time.Tick(d) { … }` with no way out of the loop: the channel is never closed,
- * so the function never gets past it.
+ * `for range time.Tick(d) { … }` (or `for range t.C`) with no way out of the loop: the
+ * channel is never closed, so the function never gets past it.
  */
-function endlessRange(call: Node, fn: Node): boolean {
-  const clause = unparenUp(call).parent;
+function endlessRange(channel: Node, fn: Node): boolean {
+  const clause = unparenUp(channel).parent;
   const loop = clause?.type === 'range_clause' ? clause.parent : null;
   const body = loop?.type === 'for_statement' ? loop.childForFieldName('body') : null;
   if (!body) return false;
@@ -84,6 +85,19 @@ function endlessRange(call: Node, fn: Node): boolean {
   });
 }
 
+/**
+ * The range clause of a `for range v.C { … }` in `owner` with no way out: a ticker's channel
+ * is never closed (Stop does not close it), so the loop runs as long as the function.
+ */
+function endlessTickerRange(facts: FileFacts, owner: Node, name: string): Node | null {
+  for (const u of facts.uses(owner, name)) {
+    const sel = unparenUp(u).parent;
+    if (sel?.type !== 'selector_expression' || sel.childForFieldName('field')?.text !== 'C') continue;
+    if (enclosingFunction(sel)?.id === owner.id && endlessRange(sel, owner)) return unparenUp(sel).parent;
+  }
+  return null;
+}
+
 export default defineRule<MessageIds, Options>({
   meta: {
     id: 'unstopped-ticker',
@@ -93,7 +107,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['memory', 'goroutine', 'time'],
     docs: {
       whatItDoes:
-        'Finds time.NewTicker values that the function which made them never stops and does not hand to anyone else, and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015). A time.NewTimer that is never stopped is only kept until it fires, a bounded delay that is rarely worth a change: the option timers reports those too.',
+        'Finds time.NewTicker values that the function which made them never stops and does not hand to anyone else (a function that never returns, such as a goroutine whose for range t.C nothing leaves, keeps its ticker for as long as it runs and is left alone), and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015). A time.NewTimer that is never stopped is only kept until it fires, a bounded delay that is rarely worth a change: the option timers reports those too.',
       whyIsThisBad:
         'Before Go 1.23 the runtime keeps every started timer until it fires, and a ticker until it is stopped: a ticker that is not stopped keeps firing for the life of the process and its memory is never reclaimed, and time.Tick gives no way to stop it at all. In a function called per request or per connection this grows without bound. Go 1.23 collects unreferenced timers, but only for modules whose go.mod says go 1.23 or later.',
       example: [
@@ -174,6 +188,10 @@ export default defineRule<MessageIds, Options>({
       const s = settle(facts, owner, v, { methods: STOP, own: b.stmt, from, closuresAnywhere: true, borrows });
       if (s.kind !== 'open') return;
       if (what === 'timer' && drained(facts, owner, v)) return;
+      // `for range t.C { … }` that nothing leaves holds the ticker for as long as the
+      // function runs, as a function that never returns does; a return before it still leaks.
+      const endless = what === 'ticker' ? endlessTickerRange(facts, owner, v) : null;
+      if (endless && !exitAvoiding(facts, owner, b.stmt, (n) => n.id === endless.id)) return;
       const fix = b.declares ? insertAfterErrorCheck(text, b.stmt, b.errName, `defer ${v}.Stop()`) : undefined;
       ctx.report({
         node: b.ident,

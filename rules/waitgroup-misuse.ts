@@ -24,7 +24,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
 import { type FileFacts, unparen } from '../src/go/facts.js';
 import { walkFrom } from '../src/go/flow.js';
-import { callsInFlow, flowFunction, literalRun } from '../src/go/locks.js';
+import { callsInFlow, flowFunction, literalRun, mayReach } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary } from '../src/go/summary.js';
 import { startersOf } from '../src/go/fieldchans.js';
@@ -50,6 +50,7 @@ function goStatementOf(lit: Node): Node | null {
 /** A same-package call in `n` (of `fn`'s flow) that calls Done on the WaitGroup, by its summary. */
 function calleeDone(view: PackageView, facts: FileFacts, n: Node, fn: Node, wg: WaitGroupCall): boolean {
   for (const call of callsInFlow(n, fn)) {
+    if (!mayReach(call, wg)) continue;
     const key = view.calleeKey(call, facts);
     if (!key) continue;
     const s = view.summaryOf(coreSummary, key);
@@ -169,11 +170,14 @@ func fetchAll(urls []string, get func(string) error) {
         // Done per item of a loop: the WaitGroup counts items, not this goroutine.
         if (dones.every((d) => loopOf(d.call, fn))) continue;
         const wg = dones[0]!;
-        const exits = walkFrom(facts, fn, null, (n) => {
-          if (dones.some((d) => n.startIndex <= d.call.startIndex && d.call.endIndex <= n.endIndex)) return 'stop';
-          if (handedOff(n, wg) || calleeDone(view, facts, n, fn, wg)) return 'stop';
-          return undefined;
-        });
+        const walk = (callees: boolean) =>
+          walkFrom(facts, fn, null, (n) => {
+            if (dones.some((d) => n.startIndex <= d.call.startIndex && d.call.endIndex <= n.endIndex)) return 'stop';
+            if (handedOff(n, wg) || (callees && calleeDone(view, facts, n, fn, wg))) return 'stop';
+            return undefined;
+          });
+        // What the file shows first: callees of the package are looked at only for a path that would be reported.
+        const exits = walk(false)?.length ? walk(true) : [];
         const exit = exits?.find((e) => e.type === 'return_statement') ?? exits?.[0];
         if (!exit) continue;
         ctx.report({

@@ -70,6 +70,22 @@ func e(x int) {
 	}
 }
 
+func f(next func() bool, tick <-chan int) {
+	for ; true; <-tick {
+		if !next() {
+			panic("done")
+		}
+	}
+}
+
+func g(next func() bool) {
+	for true {
+		if !next() {
+			return
+		}
+	}
+}
+
 func use(int) {}
 `;
 
@@ -90,6 +106,12 @@ test('a function with an endless loop and no break never returns; a break makes 
   assert.not.ok(mayReturn(facts, fn('d')));
   assert.ok(mayReturn(facts, fn('e')));
   assert.ok(mayReturn(facts, fn('a')));
+});
+
+test('a loop whose condition is the constant true is endless too: only a return leaves it', async () => {
+  const { facts, fn } = await parse(SRC);
+  assert.not.ok(mayReturn(facts, fn('f')));
+  assert.ok(mayReturn(facts, fn('g')));
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // Speed machinery: prefilter, worker threads, result cache, shards + merge, progress.
 // Every check here uses the test-only rules of support/rules.ts (speedRules), never the shipped ones.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Node } from 'web-tree-sitter';
 import { dirname, join, relative } from 'node:path';
@@ -302,6 +302,20 @@ test('CLI: the cache changes nothing in the output, --no-cache writes no cache',
     const home = join(dir, 'xdg');
     spawnSync(process.execPath, [testCli, '-f', 'json', '.'], { cwd: dir, env: { ...process.env, XDG_CACHE_HOME: home, CI: '1' } });
     assert.ok(readdirSync(join(home, 'leakhound')).length === 1, 'by default: one project directory in the user cache');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CLI: a cache directory that cannot be made (under /proc) is skipped, the run ends with its findings', () => {
+  if (!existsSync('/proc/self')) return; // the hang this guards against is Node's recursive mkdir under /proc
+  const dir = tempCopy();
+  try {
+    const ref = cli(['-f', 'json', '--no-cache', '.'], dir);
+    const r = spawnSync(process.execPath, [testCli, '-f', 'json', '--cache-location', '/proc/leakhound-none/x', '.'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
+    assert.equal(r.error, undefined, 'the run ends');
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, ref.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,12 +6,26 @@
 // checksum of its body: a corrupt or truncated cache is discarded and rebuilt, never trusted.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Stats } from 'node:fs';
 import type { DepsChecker, DirSnapshot, PackageDeps, ScanDeps } from './packages.js';
 import type { Diagnostic, Notice } from './types.js';
 
 const MAGIC = 'leakhound-cache 2';
+
+/**
+ * `mkdir -p`, one level at a time from the nearest existing ancestor. Node's
+ * `mkdirSync(dir, { recursive: true })` never returns under /proc (its mkdir fails with
+ * ENOENT there, and Node retries forever), so a `--cache-location` there hung the run.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) mkdirSync(d);
+}
 /** Cache files kept in the directory (one per configuration and build); the least recently written go first. */
 const KEEP_FILES = 8;
 /** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
@@ -195,7 +209,7 @@ export class ResultCache {
     const body = JSON.stringify({ files: Object.fromEntries(this.entries), dirs } satisfies Body);
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
       const ignore = join(this.dir, '.gitignore');
       if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
       writeFileSync(tmp, `${MAGIC} ${checksum(body)} ${body.length}\n${body}`);

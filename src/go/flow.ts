@@ -155,14 +155,16 @@ class Builder {
       this.add(cur, clause.childForFieldName('initializer'));
       const cond = clause.childForFieldName('condition');
       this.add(head, cond);
-      endless = !cond;
+      // `for true { … }` and `for ; true; <-t.C { … }` (a ticker loop that runs its body at
+      // once) leave only by break, return or goto, like `for { … }`.
+      endless = !cond || cond.type === 'true';
       this.add(post, clause.childForFieldName('update'));
     } else if (clause?.type === 'range_clause') {
       this.add(head, clause);
     } else {
       const cond = s.namedChildren.find((c) => c !== null && c.id !== body?.id && c.type !== 'comment') ?? null;
       this.add(head, cond);
-      endless = !cond;
+      endless = !cond || cond.type === 'true';
     }
     cur.succs.push(head);
     const start = this.block();

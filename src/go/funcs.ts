@@ -195,6 +195,11 @@ export function isProgramMain(facts: FileFacts, fn: Node): boolean {
   return fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'main' && facts.packageName() === 'main';
 }
 
+/** `func init()`, or `func main()` of package main: each runs once, for the life of the process. */
+export function runsOncePerProcess(facts: FileFacts, fn: Node): boolean {
+  return (fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'init') || isProgramMain(facts, fn);
+}
+
 /**
  * The file's top-level functions that a call through a function value may run, when syntax
  * shows every value the variable can hold; undefined when it cannot (a parameter, a value

@@ -17,7 +17,7 @@
 // the root is bound again (a range variable) or the text goes through an index or a call
 // (`locks[i]`), which the rules treat with care.
 import type { Node } from 'web-tree-sitter';
-import type { PackageView, SummaryKind, FunctionSyntax } from './package.js';
+import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { definitions } from './decls.js';
@@ -177,6 +177,9 @@ export function callsInFlow(n: Node, fn: Node): Node[] {
 
 export type FirstOp = 'acquire' | 'racquire' | 'release';
 
+/** How many calls deep the rules follow locking callees (the callee and the ones it calls): what mayLock finds by name. */
+export const LOCK_DEPTH = 1;
+
 export interface LockEffect {
   /** A summary target: `recv.mu`, `recv` (an embedded mutex), `$0`, `var:mu`. */
   target: string;
@@ -227,8 +230,6 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
     for (const call of callsInFlow(body, fn)) {
       if (lockCallOf(facts, call)) continue;
       if (unparenUp(call).parent?.type === 'go_statement') continue;
-      const callee = fx.calleeKey(call);
-      if (!callee) continue;
       const f = call.childForFieldName('function');
       const operand = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
       const recv = operand ? targetIn(operand, sc) : undefined;
@@ -241,6 +242,13 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
           const t = inner && targetIn(inner, sc);
           if (t) args.push([i, t]);
         });
+      const name = calleeName(call);
+      if (!name || !mayLock(fx.view).has(name)) continue;
+      // A call handed none of the caller's targets can only reach package variables: worth
+      // resolving only when the callee itself locks something (not through further calls).
+      if (!recv && !args.length && !directLockers(fx.view).has(name)) continue;
+      const callee = fx.calleeKey(call);
+      if (!callee) continue;
       const where = flowFunction(call);
       events.push({
         pos: call.startIndex,
@@ -255,6 +263,39 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
     }
   }
   return events.sort((a, b) => a.pos - b.pos);
+}
+
+const nameOfKey = (k: DeclKey) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+
+/** Names of the package's functions and methods whose own text locks or unlocks something. */
+function directLockers(view: PackageView): Set<string> {
+  return new Set(view.cached('lockers', () => [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))].map(nameOfKey)));
+}
+
+/**
+ * Names of the functions and methods whose summary (LOCK_DEPTH calls deep) can say anything:
+ * those that lock or unlock themselves and those that call one of them by name. Found from
+ * the package's text (one search), so that no other callee is parsed or summarized.
+ */
+export function mayLock(view: PackageView): Set<string> {
+  const names = view.cached('lockers-and-callers', () => {
+    const direct = [...directLockers(view)];
+    if (!direct.length) return [];
+    // Too many to search for by name: every function may lock.
+    if (direct.length > 400) return null;
+    const re = `(?<![\\w$])(?:${direct.map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})(?![\\w$])`;
+    return [...new Set([...direct, ...view.keys(`matches:${re}`).map(nameOfKey)])];
+  });
+  return names === null ? ALL : new Set(names);
+}
+
+/** Stands for every name (a package with too many lockers to search for). */
+const ALL = new Proxy(new Set<string>(), { get: (t, p) => (p === 'has' ? () => true : Reflect.get(t, p)) });
+
+/** The name a call calls: `f` of `f(…)`, `M` of `x.M(…)`. */
+function calleeName(call: Node): string | undefined {
+  const f = call.childForFieldName('function');
+  return f?.type === 'selector_expression' ? f.childForFieldName('field')?.text : f?.type === 'identifier' ? f.text : undefined;
 }
 
 function lockCombine(events: LockEvent[], callee: (key: DeclKey) => LockSummary | undefined): LockSummary {
@@ -334,11 +375,12 @@ export function calleeEffects(view: PackageView, facts: FileFacts, n: Node, fn: 
   const out: { call: Node; first?: LockEffect; releases: boolean }[] = [];
   if (!/\w\s*\(/.test(n.text)) return out;
   for (const call of callsInFlow(n, fn)) {
-    if (lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement') continue;
+    const name = calleeName(call);
+    if (!name || !mayReach(call, m) || !mayLock(view).has(name) || lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement') continue;
     // Deferred calls run at the return, after the deferred unlocks registered later.
     const deferred = flowFunction(call)?.deferred ?? false;
     const key = view.calleeKey(call, facts);
-    const s = key ? view.summaryOf(lockSummary, key) : undefined;
+    const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
     if (!s) continue;
     let first: LockEffect | undefined;
     let releases = false;
@@ -347,6 +389,22 @@ export function calleeEffects(view: PackageView, facts: FileFacts, n: Node, fn: 
     if (first || releases) out.push({ call, ...(first ? { first } : {}), releases });
   }
   return out;
+}
+
+/**
+ * A callee at `call` can name the caller's value `m` (a mutex, a WaitGroup): `m` is a package
+ * variable, or the call's receiver or an argument is `m` or holds it (`s` for `s.mu`). A cheap
+ * text test that saves resolving the callee and its summary for every other call.
+ */
+export function mayReach(call: Node, m: { key: string; text: string }): boolean {
+  if (m.key.startsWith('pkg:')) return true;
+  const covers = (e: Node | null | undefined) => {
+    const t = e?.text.replace(/\s+/g, '').replace(/^&/, '');
+    return !!t && (m.text === t || m.text.startsWith(`${t}.`));
+  };
+  const f = call.childForFieldName('function');
+  if (f?.type === 'selector_expression' && covers(f.childForFieldName('operand'))) return true;
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a !== null && a.type !== 'comment' && covers(a));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -400,16 +458,36 @@ export function mutexType(view: PackageView, facts: FileFacts, operand: Node): M
     const field = e.childForFieldName('field')?.text;
     const type = owner && field ? view.typeOf(owner, facts) : undefined;
     if (!type || !field) return undefined;
-    const f = view.field(type, field);
-    if (f) return syncMutexType(f.decl.facts, f.type) ?? embeddedIn(f.decl.facts, f.type) ?? embeddedMutex(view, view.typeOf(e, facts));
-    // `s.RWMutex.Lock()`: the embedded field named by its type.
-    const st = view.type(type)?.node.childForFieldName('type');
-    for (const fd of st?.type === 'struct_type' ? st.descendantsOfType('field_declaration') : []) {
-      const t = fd?.childForFieldName('type');
-      if (fd && !fd.childForFieldName('name') && t && t.text.endsWith(`.${field}`)) return syncMutexType(view.type(type)!.facts, t);
-    }
+    return fieldMutex(view, type, field)?.type;
   }
   return undefined;
+}
+
+/**
+ * What the package's struct type `type` declares for its field `field`: a sync mutex (named,
+ * embedded by its type's name, or a struct that embeds one), another written type, or no
+ * such field. Plain data, once per package (every method that locks `s.mu` asks).
+ */
+function fieldMutex(view: PackageView, type: string, field: string): { type?: MutexType; written: boolean } | undefined {
+  return view.cached(`mutex-field:${type}.${field}`, () => {
+    const f = view.field(type, field);
+    if (f) {
+      const inner = baseTypeName(f.type);
+      const t = syncMutexType(f.decl.facts, f.type) ?? embeddedIn(f.decl.facts, f.type) ?? embeddedMutex(view, inner && view.has(`type:${inner}`) ? inner : undefined);
+      return { ...(t ? { type: t } : {}), written: true };
+    }
+    // `s.RWMutex.Lock()`: the embedded field named by its type.
+    const decl = view.type(type);
+    const st = decl?.node.childForFieldName('type');
+    for (const fd of st?.type === 'struct_type' ? st.descendantsOfType('field_declaration') : []) {
+      const t = fd?.childForFieldName('type');
+      if (fd && !fd.childForFieldName('name') && t && t.text.endsWith(`.${field}`)) {
+        const m = syncMutexType(decl!.facts, t);
+        return { ...(m ? { type: m } : {}), written: true };
+      }
+    }
+    return undefined;
+  });
 }
 
 /** A struct type of the package that embeds sync.Mutex or sync.RWMutex. */
@@ -444,10 +522,10 @@ function rebinds(n: Node, root: string): boolean {
  * `x` (or `&x`) is passed to a call inside `n` that is not a lock operation on it: whoever gets
  * it may release it. Same-package callees are left to their summaries.
  */
-function passedOn(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): boolean {
+function passedOn(view: PackageView | undefined, facts: FileFacts, n: Node, fn: Node, m: MutexRef): boolean {
   if (!n.text.includes(m.text)) return false;
   for (const call of callsInFlow(n, fn)) {
-    if (view.calleeKey(call, facts)) continue;
+    if (view?.calleeKey(call, facts)) continue;
     for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
       let e = a && unparen(a);
       if (e?.type === 'unary_expression' && e.child(0)?.type === '&') e = e.childForFieldName('operand');
@@ -464,6 +542,12 @@ export interface HeldOptions {
   anyCalleeRelease: boolean;
   /** Told of the direct releases that end the region (to check that they match the acquire). */
   released?: (o: LockOp) => void;
+  /**
+   * Only what the file shows: no same-package callee is resolved (the package is not opened),
+   * and a mutex passed to any call is taken as handed on. A first pass: a region that ends on
+   * every path this way needs no second look.
+   */
+  local?: boolean;
 }
 
 /**
@@ -487,14 +571,16 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
       // Released by a goroutine or a closure made here, handed to the caller, or to other code.
       if (locks.all().some((o) => o.key === op.key && !isAcquire(o.verb) && o.fn.id !== op.fn.id && within(o.call, n))) return 'stop';
       if (n.type === 'return_statement' && returnsMutex(n, op)) return 'stop';
-      if (passedOn(view, facts, n, op.fn, op)) return 'stop';
+      if (passedOn(opts.local ? undefined : view, facts, n, op.fn, op)) return 'stop';
     }
+    if (opts.local) return visit(n);
     if (n.type === 'return_statement' && returnsRelease(view, facts, n, op)) return 'stop';
     if (n.type === 'go_statement') {
       // `go s.finish()` where finish releases it: the lock is handed to the goroutine.
       const call = n.namedChildren.find((c) => c?.type === 'call_expression');
-      const key = call ? view.calleeKey(call, facts) : undefined;
-      const s = key ? view.summaryOf(lockSummary, key) : undefined;
+      const name = call && calleeName(call);
+      const key = call && name && mayLock(view).has(name) && mayReach(call, op) ? view.calleeKey(call, facts) : undefined;
+      const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
       if (call && s?.releases.some((r) => callerMutex(facts, call, r)?.key === op.key)) return 'stop';
     }
     for (const e of calleeEffects(view, facts, n, op.fn, op)) {
@@ -502,6 +588,29 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
     }
     return visit(n);
   });
+}
+
+const regions = new WeakMap<FileFacts, Map<number, Node[]>>();
+
+/**
+ * The nodes that run while the lock taken at `op` is held until an explicit release (a
+ * deferred unlock does not end it), in walk order: walkHeld's region, memoized per lock
+ * operation because several rules look into it.
+ */
+export function heldRegion(view: PackageView, facts: FileFacts, op: LockOp, local = false): Node[] {
+  let byOp = regions.get(facts);
+  if (!byOp) regions.set(facts, (byOp = new Map()));
+  const id = local ? -op.call.id - 1 : op.call.id;
+  let nodes = byOp.get(id);
+  if (!nodes) {
+    const list: Node[] = [];
+    walkHeld(view, facts, op, { deferredReleases: false, anyCalleeRelease: false, local }, (n) => {
+      list.push(n);
+      return undefined;
+    });
+    byOp.set(id, (nodes = list));
+  }
+  return nodes;
 }
 
 /** `return mu`, `return &s.mu`, `return s.mu.Unlock`: the caller gets the mutex or its release. */
@@ -522,7 +631,7 @@ function returnsRelease(view: PackageView, facts: FileFacts, ret: Node, m: Mutex
     const operand = v.childForFieldName('operand');
     const type = operand && view.typeOf(operand, facts);
     const key = type ? `method:${type}.${v.childForFieldName('field')?.text}` : undefined;
-    const s = key && view.has(key) ? view.summaryOf(lockSummary, key) : undefined;
+    const s = key && view.has(key) ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
     for (const r of s?.releases ?? []) {
       const [root, ...rest] = r.split('.');
       if (root !== 'recv' || !operand) continue;
@@ -610,6 +719,19 @@ export function guardedPair(op: LockOp, ops: LockOp[]): boolean {
  * of another package, which may allow what a sync mutex does not), or nothing syntax can see.
  */
 export function declaredKind(view: PackageView, facts: FileFacts, operand: Node): 'sync' | 'other' | 'unknown' {
+  const ref = mutexRef(facts, operand);
+  let memo = kindMemo.get(facts);
+  if (!memo) kindMemo.set(facts, (memo = new Map()));
+  const known = ref && memo.get(ref.key);
+  if (known) return known;
+  const kind = declaredKindOf(view, facts, operand);
+  if (ref) memo.set(ref.key, kind);
+  return kind;
+}
+
+const kindMemo = new WeakMap<FileFacts, Map<string, 'sync' | 'other' | 'unknown'>>();
+
+function declaredKindOf(view: PackageView, facts: FileFacts, operand: Node): 'sync' | 'other' | 'unknown' {
   if (mutexType(view, facts, operand)) return 'sync';
   const e = unparen(operand);
   let written: Node | null | undefined;
@@ -621,7 +743,7 @@ export function declaredKind(view: PackageView, facts: FileFacts, operand: Node)
     const owner = e.childForFieldName('operand');
     const field = e.childForFieldName('field')?.text;
     const type = owner && field ? view.typeOf(owner, facts) : undefined;
-    written = type && field ? view.field(type, field)?.type : undefined;
+    return type && field && fieldMutex(view, type, field)?.written ? 'other' : 'unknown';
   }
   return written ? 'other' : 'unknown';
 }
@@ -649,9 +771,10 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   const viaCallee: Node[] = [];
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
-      if (lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred) continue;
+      const name = calleeName(call);
+      if (!name || !mayLock(view).has(name) || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred) continue;
       const key = view.calleeKey(call, facts);
-      const s = key ? view.summaryOf(lockSummary, key) : undefined;
+      const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
     }
   }
@@ -678,18 +801,7 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
       if (back) return true;
     }
   }
-  for (const a of acquires) {
-    let found = false;
-    walkHeld(view, facts, a, { deferredReleases: false, anyCalleeRelease: false }, (n) => {
-      if (within(node, n)) {
-        found = true;
-        return 'stop';
-      }
-      return undefined;
-    });
-    if (found) return true;
-  }
-  return false;
+  return acquires.some((a) => heldRegion(view, facts, a).some((n) => within(node, n)));
 }
 
 /**
