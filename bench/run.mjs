@@ -171,11 +171,13 @@ fastest of ${repeat}. The rules' share is measured in one process on CPU time
 (the rule triggers decide what is parsed), and, on the files the triggers let through, the
 same files parsed only against scanned (what the rules cost where they run). The package
 view's own bars (reading sibling files, pre-commit in packages of 20+ files) are measured by
-\`node bench/pkgview.mjs\` into [pkgview.md](pkgview.md).
+\`node bench/pkgview.mjs\` into [pkgview.md](pkgview.md). Where a scan's memory goes (live heap
+against garbage between collections, per chunk of files): \`node bench/heap.mjs DIR…\`.
 
 ## Last run
 
 - date: ${date}
+- commit: ${spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim()}
 - machine: ${machine}
 - corpus: ${files.length} files, ${mb(bytes)} MB: ${dirs.join(', ')}
 - rules: the ${overhead.rules} registered rules
