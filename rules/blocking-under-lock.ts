@@ -20,7 +20,10 @@
 // goroutines that call wg.Done (one that needs the lock is enough). Channels and WaitGroups
 // local to a function (the goroutines it starts) and struct fields (every function of the
 // package that uses the field, through the package view). A wait in a select with another
-// case or a default is not one.
+// case or a default is not one, nor an operation under a `len(ch)` check. A goroutine that
+// locks only before it counts itself (`mu.Lock(); wg.Add(1); mu.Unlock()`) or the waiter's
+// own Done does not end the wait under the lock; a lock the other side takes in a setup call
+// before the channel (not in a loop) is most often what starts the sender (locks.ts, needsLock).
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
 import { channelFacts, topLevelFunction } from '../src/go/channels.js';
@@ -141,6 +144,17 @@ function localChannel(view: PackageView, facts: FileFacts, w: Wait, m: LockOp): 
   });
 }
 
+/**
+ * The goroutine `fn` counts itself (`wg.Add(1)` on the same WaitGroup, `wgText`) after every
+ * acquire of the mutex in it: it takes the lock before Wait waits for it (the lock orders Add
+ * against Wait on purpose), and Wait does not wait for what is not counted yet.
+ */
+function countsItselfAfterLocking(fn: Node, wgText: string, acquires: LockOp[]): boolean {
+  if (!acquires.length) return false;
+  const adds = fn.descendantsOfType('call_expression').filter((c): c is Node => c !== null && flowFunction(c)?.fn.id === fn.id && c.childForFieldName('function')?.text.replace(/\s+/g, '') === `${wgText}.Add`);
+  return adds.length > 0 && acquires.every((a) => adds.some((c) => a.call.startIndex < c.startIndex));
+}
+
 /** For a local WaitGroup: does a goroutine that calls wg.Done take the mutex first? */
 function localWaitGroup(facts: FileFacts, w: Wait, m: LockOp): boolean {
   const owner = isWaitGroup(facts, w.object);
@@ -153,6 +167,7 @@ function localWaitGroup(facts: FileFacts, w: Wait, m: LockOp): boolean {
     const acquires = lockFacts(facts)
       .of(lit)
       .filter((o) => isAcquire(o.verb) && !o.deferred && o.key === m.key && !conditional(o.call, lit));
+    if (countsItselfAfterLocking(lit, name, acquires)) continue;
     if (acquires.some((a) => dones.some((d) => flowFunction(d!)?.deferred || a.call.startIndex < d!.startIndex))) return true;
   }
   return false;
@@ -194,10 +209,16 @@ function fieldWait(view: PackageView, facts: FileFacts, w: Wait, m: LockOp): boo
       if (!y || view.typeOf(y, d.facts) !== type) continue;
       const op = endingOp(sel, isCond ? 'signal' : w.kind);
       if (!op) continue;
-      enders++;
       const f = flowFunction(op);
+      // A Done of the waiting function itself, before its Wait: its own count, not another goroutine.
+      if (w.kind === 'wait' && f && f.fn.id === flowFunction(w.node)?.fn.id) continue;
+      enders++;
       const stmt = f && statementOf(op, f.fn);
       const text = y.text.replace(/\s+/g, '') + rel;
+      if (w.kind === 'wait' && f) {
+        const mine = lockFacts(d.facts).of(f.fn).filter((o) => isAcquire(o.verb) && !o.deferred && o.text === text);
+        if (countsItselfAfterLocking(f.fn, `${y.text.replace(/\s+/g, '')}.${field}`, mine)) continue;
+      }
       if (f && stmt && needsLock(view, d.facts, f.fn, stmt, text, { deferred: f.deferred })) needing++;
     }
   }

@@ -780,7 +780,11 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   }
   if (!acquires.length && !viaCallee.length) return false;
   const sites = [...acquires.map((a) => a.call), ...viaCallee];
-  if (sites.some((c) => !conditional(c, fn) && (opts.deferred || c.startIndex < node.startIndex))) return true;
+  // Before the node on every path: the goroutine's own acquire. A same-package call that locks
+  // on the way, before the node, is most often the setup that starts the other side
+  // (`a.init()` arms the timer that sends): it counts only in a loop that comes back to it.
+  if (acquires.some((a) => !conditional(a.call, fn) && a.call.startIndex < node.startIndex)) return true;
+  if (opts.deferred && sites.some((c) => !conditional(c, fn))) return true;
   // A deferred node runs after the loops of fn: one that takes the mutex may be where the goroutine waits.
   if (opts.deferred && sites.some((c) => { for (let p = c.parent; p && p.id !== fn.id; p = p.parent) if (p.type === 'for_statement') return true; return false; })) return true;
   for (let p: Node | null = node; p && p.id !== fn.id; p = p.parent) {

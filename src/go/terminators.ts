@@ -258,6 +258,22 @@ export function endsBetween(facts: FileFacts, from: Node, to: Node): boolean {
   return false;
 }
 
+/**
+ * True when no path from `n` gets back to its function's caller: a statement after `n`, in
+ * its block or a block around it, ends the path (`close(ch); t.Fatal(err)` in a test's
+ * `fail` helper: a call of the helper never returns). Not past a loop, which may go round
+ * to `n` again first.
+ */
+export function endsAfter(facts: FileFacts, n: Node): boolean {
+  const fn = enclosingFunction(n);
+  if (!fn) return false;
+  for (const { stmt, list } of statementsAround(n, fn)) {
+    for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) if (s.type !== 'comment' && terminates(facts, s)) return true;
+    if (list.parent?.type === 'for_statement') return false;
+  }
+  return false;
+}
+
 /** `recover()`, the builtin. */
 function isRecover(facts: FileFacts, e: Node | null): boolean {
   const c = e && unparen(e);
