@@ -102,10 +102,6 @@ function processLifetime(facts: FileFacts, owner: Node): boolean {
   return name === 'init' || isProgramMain(facts, owner);
 }
 
-function livesWithProcess(facts: FileFacts, owner: Node, opts: JudgeOptions): boolean {
-  return processLifetime(facts, owner) || (!!opts.view && onlyRunByMain(opts.view, facts, owner));
-}
-
 /** The nearest defer statement around `n` in the same function, if any. */
 function deferAround(n: Node): Node | undefined {
   for (let p = n.parent; p && !isFunction(p); p = p.parent) if (p.type === 'defer_statement') return p;
@@ -151,9 +147,17 @@ export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[
   const out: Verdict<K>[] = [];
   for (const site of sites) {
     const v = judgeSite(facts, site, opts);
-    if (v) out.push(v);
+    // Asked last, of the few values that would be reported: it searches the package's text.
+    if (v && !(opts.view && madeOnceByMain(facts, site, opts.view))) out.push(v);
   }
   return out;
+}
+
+/** Made once, out of loops, in a function of package main that only main or init run. */
+function madeOnceByMain(facts: FileFacts, site: Site, view: PackageView): boolean {
+  if (site.binding.kind === 'other' || facts.packageName() !== 'main') return false;
+  const fn = enclosingFunction(site.binding.stmt);
+  return !!fn && !inLoop(site.binding.stmt, fn) && onlyRunByMain(view, facts, fn);
 }
 
 /** The error a discarded value's statement assigns: `_, err := f()` → err. */
@@ -170,7 +174,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const fn = enclosingFunction(stmt);
   if (!fn) return undefined;
   if (binding.kind === 'discarded') {
-    if (livesWithProcess(facts, fn, opts) && !inLoop(stmt, fn)) return undefined;
+    if (processLifetime(facts, fn) && !inLoop(stmt, fn)) return undefined;
     // `_, err := c.Get(u); if err == nil { t.Fatal(…) }`: only the failing path has a value.
     const paths = openExits({ owner: fn, start: stmt, name: '_', settles: [], errName: errOfDiscarded(stmt), declares: false, ends: opts.ends });
     return paths && !paths.exits.length ? undefined : { verdict: 'discarded', site };
@@ -178,7 +182,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const name = binding.ident.text;
   // Package-level variables live as long as the process; names of other files are unknown.
   const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
-  if (!owner || (livesWithProcess(facts, owner, opts) && !inLoop(stmt, owner))) return undefined;
+  if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
   const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
   for (const at of kind.drains?.(facts, owner, name) ?? []) events.push({ kind: 'released', at, method: 'drain' });
   // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
