@@ -33,6 +33,7 @@ const STAGED = [
 ];
 
 const argv = process.argv.slice(2);
+const command = ['node bench/pkgview.mjs', ...argv].join(' ');
 function option(name, fallback) {
   const i = argv.indexOf(name);
   if (i < 0) return fallback;
@@ -166,7 +167,7 @@ const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const md = `# Package view: speed and memory
 
-\`node bench/pkgview.mjs --base ${base}\` (bench/pkgview.mjs): the package view's bars, in one
+\`${command}\` (bench/pkgview.mjs): the package view's bars, in one
 run. Base: ${lone ? `the same commit (${headRev}) with the package view confined to the file being analysed, so that no sibling is read: the difference is what the package view costs` : `the repository at ${baseRev}`}, built here; head is ${headRev}. Cold scans alternate between
 the two; each figure is the fastest of ${repeat}.
 

@@ -77,15 +77,27 @@ function measure(name, cmd, args, { stdout = 'ignore', before } = {}) {
 }
 
 const cli = join(here, 'cli.mjs');
-const lh = (...a) => [cli, '-f', 'json', '-o', join(tmp, 'out.json'), '--stats', ...a, ...dirs];
+const lhTo = (out, ...a) => [cli, '-f', 'json', '-o', join(tmp, out), '--stats', ...a, ...dirs];
+const lh = (...a) => lhTo('out.json', ...a);
 const statsOf = (run) => /leakhound: .*/.exec(run.stderr)?.[0] ?? '';
 const fresh = (d) => () => rmSync(join(tmp, d), { recursive: true, force: true });
 
 const rows = {};
 console.log('measuring:');
 rows.floor = measure('parse-only floor (1 thread, every file)', process.execPath, [join(here, 'parse-floor.mjs'), list]);
-rows.every = measure(`leakhound cold, every file (--jobs ${cores})`, process.execPath, lh('--no-default-skips', '--cache-location', join(tmp, 'c-every')), { before: fresh('c-every') });
-rows.whole = measure(`leakhound cold, every file, each file parsed whole (--jobs ${cores})`, process.execPath, lh('--no-default-skips', '--no-cache', '--whole-file'));
+rows.every = measure(`leakhound cold, every file (--jobs ${cores})`, process.execPath, lhTo('every.json', '--no-default-skips', '--cache-location', join(tmp, 'c-every')), { before: fresh('c-every') });
+rows.whole = measure(`leakhound cold, every file, each file parsed whole (--jobs ${cores})`, process.execPath, lhTo('whole.json', '--no-default-skips', '--no-cache', '--whole-file'));
+// Issue 15: findings identical to whole-file parsing, over the whole corpus. Notices may
+// differ: a syntax error in a declaration that no rule asks for is not seen per declaration.
+const reportOf = (f) => JSON.parse(readFileSync(join(tmp, f), 'utf8'));
+const findingsOf = (report, rule) => JSON.stringify(report.map((f) => [f.filePath, f.messages.filter((m) => (m.ruleId !== null) === rule)]));
+const countOf = (report, rule) => report.reduce((n, f) => n + f.messages.filter((m) => (m.ruleId !== null) === rule).length, 0);
+const perDecl = reportOf('every.json');
+const whole = reportOf('whole.json');
+const sameAsWhole = findingsOf(perDecl, true) === findingsOf(whole, true);
+const wholeFindings = countOf(whole, true);
+const notices = `notices ${countOf(perDecl, false)} per declaration, ${countOf(whole, false)} whole`;
+console.log(`  per declaration vs each file parsed whole: findings ${sameAsWhole ? 'identical' : 'DIFFER'} (${countOf(perDecl, true)} / ${wholeFindings}); ${notices}`);
 rows.defaults = measure(`leakhound cold, default skips (--jobs ${cores})`, process.execPath, lh('--cache-location', join(tmp, 'c-def')), { before: fresh('c-def') });
 rows.warm = measure('leakhound warm (cache), default skips', process.execPath, lh('--cache-location', join(tmp, 'c-def')));
 rows.warmEvery = measure('leakhound warm (cache), every file', process.execPath, lh('--no-default-skips', '--cache-location', join(tmp, 'c-every')));
@@ -120,6 +132,7 @@ const ratios = [
   ['cold, every file / ast-grep (faster of its two runs), wall', r2(rows.every.wall / sgBest), '≤ 0.5'],
   ['cold, every file / ast-grep (faster of its two runs), cpu', r2(rows.every.cpu / (rows.sg && rows.sgJ ? Math.min(rows.sg.cpu, rows.sgJ.cpu) : NaN)), '(≤ 0.5 wanted)'],
   ['cold, every file: per declaration / each file parsed whole, wall', r2(rows.every.wall / rows.whole.wall), '(the design step)'],
+  ['findings: per declaration vs each file parsed whole (JSON reports, every file)', `${sameAsWhole ? `identical (${wholeFindings})` : 'differ'}; ${notices}`, 'identical'],
   ['cold, default skips / ast-grep, wall', r2(rows.defaults.wall / sgBest), '≤ 0.5'],
   ['warm / cold (default skips), wall', r3(rows.warm.wall / rows.defaults.wall), '≤ 0.03'],
   ['warm / cold (every file), wall', r3(rows.warmEvery.wall / rows.every.wall), '≤ 0.03'],
@@ -151,18 +164,20 @@ const readme = `# Benchmark
 
 \`npm run bench\` (bench/run.mjs) measures leakhound against the parse-only floor and against
 ast-grep (${hasSg ? spawnSync(SG, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'not installed'}, from the \`@ast-grep/cli\` devDependency) with the
-rules in \`bench/ast-grep/\`, which match the entry shapes of leakhound's seed rules, on the
+rules in \`bench/ast-grep/\`, which match the entry shapes of leakhound's rules (one per registered rule), on the
 same files. Wall and CPU times (user + sys) and peak RSS come from GNU time; each run is the
 fastest of ${repeat}. The rules' share is measured in one process on CPU time
 (bench/overhead.mjs): every file parsed only against every file scanned as the CLI scans it
 (the rule triggers decide what is parsed), and, on the files the triggers let through, the
 same files parsed only against scanned (what the rules cost where they run). The package
 view's own bars (reading sibling files, pre-commit in packages of 20+ files) are measured by
-\`node bench/pkgview.mjs\` into [pkgview.md](pkgview.md).
+\`node bench/pkgview.mjs\` into [pkgview.md](pkgview.md). Where a scan's memory goes (live heap
+against garbage between collections, per chunk of files): \`node bench/heap.mjs DIR…\`.
 
 ## Last run
 
 - date: ${date}
+- commit: ${spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim()}
 - machine: ${machine}
 - corpus: ${files.length} files, ${mb(bytes)} MB: ${dirs.join(', ')}
 - rules: the ${overhead.rules} registered rules
@@ -201,5 +216,11 @@ ${nestRows.join('\n')}
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
 ${fileRows.join('\n')}
 `;
-writeFileSync(join(here, 'README.md'), readme + pathoText);
+// Sections other scripts' results were written into (## headings this script does not
+// write) are kept, after the generated ones.
+const kept = (existsSync(join(here, 'README.md')) ? readFileSync(join(here, 'README.md'), 'utf8') : '')
+  .split(/^(?=## )/m)
+  .slice(1)
+  .filter((s) => !/^## (Last run|Pathological input)\n/.test(s));
+writeFileSync(join(here, 'README.md'), readme + pathoText + (kept.length ? '\n' + kept.join('').trimEnd() + '\n' : ''));
 console.log('\nwrote bench/README.md');

@@ -13,9 +13,10 @@ import type { Node } from 'web-tree-sitter';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, loopBetween, signalledBy, onDifferentBranches, pathEnds, siblingCases, thenReturns, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction } from '../src/go/facts.js';
 import { countdown, receivesFromEvery, waitsBefore } from '../src/go/senders-done.js';
-import { endsBetween, onlyOnPanic } from '../src/go/terminators.js';
+import { endsAfter, endsBetween, onlyOnPanic } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 import { fieldCloses } from '../src/go/fieldchans.js';
+import { lastRound } from '../src/go/loops.js';
 
 type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop' | 'closeAfterRange'; related: Node };
 
@@ -55,10 +56,10 @@ function statementOf(n: Node): Node {
  * `close(ch); close(ch)` back to back panics on every run: only a test of that panic
  * writes it (a table of functions that must panic), never code that runs unnoticed.
  */
-function backToBack(a: ChanOp, b: ChanOp): boolean {
-  let next = statementOf(a.node).nextNamedSibling;
+function backToBack(a: Node, b: Node): boolean {
+  let next = statementOf(a).nextNamedSibling;
   while (next?.type === 'comment') next = next.nextNamedSibling;
-  return next?.id === statementOf(b.node).id;
+  return next?.id === statementOf(b).id;
 }
 
 /** Closes inside a select case or a sync.Once are guarded against running twice. */
@@ -84,8 +85,12 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], inTest: boolean,
       (d) => d !== c && d.unit.node.id === c.unit.node.id && d.pos < c.pos && !guarded(d) && !guarded(c) && !onlyOnPanic(facts, d.node) && !onlyOnPanic(facts, c.node),
     );
     if (other) {
-      const fn = enclosingFunction(c.node)!;
-      const sameFn = enclosingFunction(other.node)?.id === fn.id;
+      // A close in a callee is judged where the making function calls it: two calls of one
+      // `fail(t, ch, err)` helper on two error branches are two paths, not one.
+      const a = other.site ?? other.node;
+      const b = c.site ?? c.node;
+      const fn = enclosingFunction(b)!;
+      const sameFn = enclosingFunction(a)?.id === fn.id;
       if (other.deferred && !c.deferred) {
         out.push({ op: c, messageId: 'doubleClose', related: other.node });
         continue;
@@ -94,10 +99,11 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], inTest: boolean,
         sameFn &&
         !c.deferred &&
         !other.deferred &&
-        !onDifferentBranches(other.node, c.node) &&
-        !pathEnds(fn, other.node.endIndex, c.node.startIndex, facts) &&
-        !endsBetween(facts, statementOf(other.node), statementOf(c.node)) &&
-        !backToBack(other, c)
+        !onDifferentBranches(a, b) &&
+        !pathEnds(fn, a.endIndex, b.startIndex, facts) &&
+        !endsBetween(facts, statementOf(a), statementOf(b)) &&
+        !(other.site && endsAfter(facts, other.node)) &&
+        !backToBack(a, b)
       ) {
         out.push({ op: c, messageId: 'doubleClose', related: other.node });
         continue;
@@ -118,7 +124,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], inTest: boolean,
       continue;
     }
     // every goroutine the loop starts closes the same channel
-    if (c.unit.kind === 'go' && c.unit.inLoop && !guarded(c) && !c.inLoop && !conditional(c)) {
+    if (c.unit.kind === 'go' && c.unit.inLoop && !guarded(c) && !c.inLoop && !conditional(c) && !(c.unit.loop && lastRound(facts, c.unit.node, c.unit.loop))) {
       out.push({ op: c, messageId: 'closeInLoop', related: c.unit.loop ?? c.unit.node });
       continue;
     }
@@ -315,7 +321,8 @@ func consume(n int) int {
       // `for … { go s.Stop() }`: every goroutine the loop starts closes the field.
       for (const c of closes) {
         const loop = c.go ? loopBetween(c.node, fn) : null;
-        if (!loop || reported.has(c.node.id)) continue;
+        // `for { …; go s.hold(); return … }` starts one goroutine: the round that starts it is the last.
+        if (!loop || reported.has(c.node.id) || lastRound(ctx.facts, c.node, loop)) continue;
         reported.add(c.node.id);
         ctx.report({ node: c.node, messageId: 'closeInLoop', data: { name: `${recv}.${c.field}`, line: loop.startPosition.row + 1 }, related: [{ node: loop, message: 'the goroutines are started in this loop' }] });
       }

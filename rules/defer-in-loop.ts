@@ -18,8 +18,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, isFunction, type FileFacts } from '../src/go/facts.js';
-import { BREAKABLE, loopVars, unboundedLoop } from '../src/go/loops.js';
-import { terminates } from '../src/go/terminators.js';
+import { lastRound, loopVars, unboundedLoop } from '../src/go/loops.js';
 
 type MessageIds = 'release' | 'endless' | 'lock' | 'other';
 interface Options {
@@ -56,40 +55,17 @@ function releaseOf(call: Node): string | undefined {
 
 
 /**
- * True when the statements after `defer` in its block (and in the blocks around it, up to
- * the loop body) always leave the loop: a return, a panic, a break out of this loop. Then
- * the defer runs at most once and releases when the function returns, as it would outside.
- */
-function lastRound(facts: FileFacts, defer: Node, loop: Node): boolean {
-  const body = loop.childForFieldName('body');
-  let cur: Node = defer;
-  for (let p = cur.parent; p && cur.id !== body?.id; cur = p, p = p.parent) {
-    if (p.type !== 'statement_list') continue;
-    let after = false;
-    for (const s of p.namedChildren) {
-      if (!s) continue;
-      if (s.id === cur.id) after = true;
-      else if (after && (terminates(facts, s) || (s.type === 'break_statement' && s.namedChildCount === 0 && breaksLoop(p, loop)))) return true;
-    }
-  }
-  return false;
-}
-
-/** An unlabeled break in `list` leaves `loop`: no switch, select or inner loop in between. */
-function breaksLoop(list: Node, loop: Node): boolean {
-  for (let p: Node | null = list; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
-  return true;
-}
-
-/**
- * The names that hold another value every round: the loop's variables, and those declared
- * in its body before `before` from one of them (`store := s` in `for _, s := range stores`).
+ * The names that hold another value every round: the loop's variables, those declared in
+ * its body before `before` from one of them (`store := s` in `for _, s := range stores`),
+ * and those the body assigns (`node = next` while walking down a tree).
  */
 function perRoundNames(loop: Node, before: number): string[] {
   const names = loopVars(loop);
   const mentions = (n: Node | null) => !!n && names.some((v) => new RegExp(`\\b${v}\\b`).test(n.text));
-  for (const d of loop.childForFieldName('body')?.descendantsOfType('short_var_declaration') ?? []) {
-    if (!d || d.startIndex >= before || !mentions(d.childForFieldName('right'))) continue;
+  for (const d of loop.childForFieldName('body')?.descendantsOfType(['short_var_declaration', 'assignment_statement']) ?? []) {
+    if (!d) continue;
+    const assigned = d.type === 'assignment_statement' && d.child(1)?.type === '=';
+    if (!assigned && (d.startIndex >= before || !mentions(d.childForFieldName('right')))) continue;
     for (const id of d.childForFieldName('left')?.namedChildren ?? []) if (id?.type === 'identifier') names.push(id.text);
   }
   return names;

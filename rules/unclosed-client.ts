@@ -51,7 +51,7 @@ export interface ClientOptions {
   knownPackages: string[];
   /** Also report `New…Client(ctx, …)` of other packages, with no sign in the file that its clients need closing. */
   otherPackages: boolean;
-  /** Also report in `_test.go` files (tests, their helpers, and Example functions). */
+  /** Also report in `_test.go` files (tests, their helpers, and Example functions), and documentation snippets elsewhere (an error check left empty). */
   tests: boolean;
 }
 
@@ -248,6 +248,16 @@ function clientResultsKind(options: Partial<ClientOptions>): MadeKind {
   return k;
 }
 
+/**
+ * `if err != nil { // TODO: Handle error. }` after the constructor: the function is a
+ * documentation snippet (it would go on with a nil client), not code that runs; such
+ * snippets leave their clients open on purpose, to stay short.
+ */
+function placeholderCheck(stmt: Node, errName: string | undefined): boolean {
+  const body = errorCheckAfter(stmt, errName)?.childForFieldName('consequence');
+  return !!body && body.text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, '') === '{}';
+}
+
 export default defineRule
 <MessageId, Partial<ClientOptions>>({
   meta: {
@@ -269,7 +279,7 @@ export default defineRule
         '',
         'A handle made from the client (`c.Bucket(…)`, an iterator, a reader) that is returned or stored keeps the client in use: no finding and no fix, since a `defer c.Close()` there breaks the handle. A call that only returns data or an error (`return c.Bucket(x).Delete(ctx)`) is not such a handle. `_test.go` files are not checked by default: a test\'s client lives as long as the test binary, and Example functions are documentation that is compiled but not run (on the triage corpus, google-cloud-go\'s 203 unclosed example clients are unchanged upstream to this day). Clients made in `main` are reported: the samples this rule comes from were fixed there too; there a handle stored in a package variable (`topic = client.Topic(name)` for the HTTP handlers) does not silence the finding, because the deferred Close runs only when the program ends, and a package variable that `main` sets from a constructor is reported when no function of the package closes it or hands it on. Package variables set anywhere else (`init`, a Cloud Function\'s `sync.Once`, a lazy `if client == nil`) are left alone.',
         '',
-        'Options: `knownPackages` (import paths whose constructors are always reported), `otherPackages: true` (every `New…Client(ctx, …)`, as before issue 9), `tests: true` (tests, their helpers and Example functions too), `constructors` (extra constructors: `importPath.Func` or a name regex), `releaseMethods`, `noClose` (import paths or `importPath.Func` whose result needs no release).',
+        'Options: `knownPackages` (import paths whose constructors are always reported), `otherPackages: true` (every `New…Client(ctx, …)`, as before issue 9), `tests: true` (tests, their helpers and Example functions too, and documentation snippets whose error check is left empty: `if err != nil { // TODO: Handle error. }`), `constructors` (extra constructors: `importPath.Func` or a name regex), `releaseMethods`, `noClose` (import paths or `importPath.Func` whose result needs no release).',
         '',
         'Where this differs from RULES.md (issue 9, measured on the triage corpus, wins): tests are off by default, other packages need evidence, and a function that returns a handle made from its client gets no finding at all.',
       ].join('\n'),
@@ -424,6 +434,8 @@ export default defineRule
 
     function report(site: Site, owner: Node | null, replacedAt?: Node): void {
       const { binding, callee, method } = site;
+      // A snippet is an Example outside a _test.go file: reported with the option tests.
+      if (!opts.tests && binding.kind === 'bound' && placeholderCheck(binding.stmt, binding.errName)) return;
       const related = site.madeBy?.call ? [{ node: site.madeBy.call, message: `the client is made here by ${site.madeBy.callee}` }] : [];
       if (binding.kind === 'discarded') {
         ctx.report({ node: site.call, messageId: 'discarded', data: { callee, method }, related });

@@ -10,6 +10,7 @@
 //   return t / s.t = t / go run(t)               // someone else's to stop
 //   for { select { case <-t.C: … } }             // a function that never returns owns it forever
 //   for range t.C { … } with no way out          //   (and `for ; true; <-t.C` ending in os.Exit)
+//   return time.Tick(d)                          // a clock wrapper: the caller chose time.Tick
 //   time.Tick in main, init or package main (staticcheck's exceptions); _test.go files
 //   only with the option tests (a test's ticker lives as long as the test binary)
 //
@@ -203,6 +204,11 @@ export default defineRule<MessageIds, Options>({
 
     const onTick = (call: Node, alias: string) => {
       if (packageName(facts) === 'main') return;
+      // `func (realClock) Tick(d) <-chan time.Time { return time.Tick(d) }`: a clock
+      // abstraction hands the channel to its caller, whose choice time.Tick was.
+      let up = unparenUp(call).parent;
+      if (up?.type === 'expression_list') up = up.parent;
+      if (up?.type === 'return_statement') return;
       const fn = enclosingFunction(call);
       if (!fn || runsOnce(fn) || !mayReturn(facts, fn) || endlessRange(call, fn)) return;
       ctx.report({ node: call, messageId: old ? 'tick' : 'tickNewGo', data: { call: `${alias}.Tick`, why } });

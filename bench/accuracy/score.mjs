@@ -26,3 +26,12 @@ export function scoreFile(stats, file, text, labelled, want, diagnostics) {
     stats[labelled].misses.push(`${file}:${line}: ${text.split('\n')[line - 1].trim()}`);
   }
 }
+
+/** The rules `ids` with their default options, each merged with `overrides[id]` when given. */
+export function activeRules(allRules, ids, overrides = {}) {
+  return ids.map((id) => {
+    const rule = allRules.find((r) => r.meta.id === id);
+    if (!rule) throw new Error(`rule ${id} is not in rules/index.ts`);
+    return { rule, severity: rule.meta.severity, options: { ...structuredClone(rule.meta.defaultOptions), ...(overrides[id] ?? {}) } };
+  });
+}

@@ -45,6 +45,8 @@ export interface ChanOp {
   inLoop: boolean;
   /** Position in the making function's flow (the call site for ops found in a callee). */
   pos: number;
+  /** For an op found in a callee, the call in the making function that led to it. */
+  site?: Node;
   /** Inside a deferred call or closure. */
   deferred: boolean;
   /** Inside a `sync.Once`-style `x.Do(func(){…})`. */
@@ -427,7 +429,7 @@ export class ChannelFacts {
       const inner = lits[0] ?? scope;
       const pos = site ? site.startIndex : id.startIndex;
       const add = (kind: OpKind, node: Node, sel: Node | null = null, selCase: Node | null = null) =>
-        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop: loopBetween(node, inner, ch.make) !== null, pos, deferred: deferred || unparenUp(node).parent?.type === 'defer_statement', once });
+        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop: loopBetween(node, inner, ch.make) !== null, pos, site, deferred: deferred || unparenUp(node).parent?.type === 'defer_statement', once });
       const up = unparenUp(id);
       const parent = up.parent;
       if (!parent) continue;

@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { unparen, type FileFacts } from './facts.js';
+import type { PackageView } from './package.js';
 import { funcName } from './toplevel.js';
 import { baseType, resultTypes } from './types.js';
 import { callArgs, callOfName, wordNodes } from './words.js';
@@ -198,6 +199,50 @@ export function isProgramMain(facts: FileFacts, fn: Node): boolean {
 /** `func init()`, or `func main()` of package main: each runs once, for the life of the process. */
 export function runsOncePerProcess(facts: FileFacts, fn: Node): boolean {
   return (fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'init') || isProgramMain(facts, fn);
+}
+
+const LOOP_TYPES = new Set(['for_statement']);
+const LITERAL_PARTS = new Set(['literal_element', 'keyed_element', 'literal_value']);
+
+/**
+ * A function or method of package main that only main or init run, once: called there out
+ * of any loop or func literal, or stored in a composite literal there (a command table:
+ * `{name: "create-image", action: createImage}`), or so run by another such function (two
+ * levels). What it opens lives as long as the process, as what main opens does. Its uses
+ * are found by text in the package (`mentioning`); one anywhere else, a test's included, or
+ * one handed to a call (`http.HandleFunc("/", serve)` runs it per request) makes it an
+ * ordinary function.
+ */
+export function onlyRunByMain(view: PackageView, facts: FileFacts, fn: Node, depth = 2): boolean {
+  if (facts.packageName() !== 'main' || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return false;
+  const name = fn.childForFieldName('name')?.text;
+  if (!name || name === 'main' || name === 'init') return false;
+  const users = view.mentioning(name);
+  return (
+    users.length > 0 &&
+    users.every((d) => {
+      if (d.file.endsWith('_test.go') || (d.node.type !== 'function_declaration' && d.node.type !== 'method_declaration')) return false;
+      const runs = d.node
+        .descendantsOfType(['identifier', 'field_identifier'])
+        .filter((m): m is Node => !!m && m.text === name)
+        .every((m) => runOnceIn(m, d.node));
+      return runs && (runsOncePerProcess(d.facts, d.node) || (depth > 0 && onlyRunByMain(view, d.facts, d.node, depth - 1)));
+    })
+  );
+}
+
+/** The mention `m` of a function, in `owner`: a call or a table entry there, outside loops and literals. */
+function runOnceIn(m: Node, owner: Node): boolean {
+  let up = m.parent?.type === 'selector_expression' && m.parent.childForFieldName('field')?.id === m.id ? m.parent : m;
+  const call = up.parent?.type === 'call_expression' && up.parent.childForFieldName('function')?.id === up.id;
+  if (!call) {
+    while (up.parent && LITERAL_PARTS.has(up.parent.type)) up = up.parent;
+    if (up.parent?.type !== 'composite_literal') return false;
+  }
+  for (let p = m.parent; p && p.id !== owner.id; p = p.parent) {
+    if (p.type === 'func_literal' || p.type === 'go_statement' || LOOP_TYPES.has(p.type)) return false;
+  }
+  return true;
 }
 
 /**

@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, unparenUp, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
-import { funcsOf, isProgramMain } from './funcs.js';
+import { funcsOf, isProgramMain, onlyRunByMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
@@ -38,6 +38,8 @@ export interface Kind {
   nilSafe?: boolean;
   /** A condition outcome under which the value holds nothing (a response with no body): see paths.ts. */
   emptyWhen?: (name: string, atom: Node) => boolean | undefined;
+  /** Calls of `owner` that give the value's hold back as a release would (a response body read to its end). */
+  drains?: (facts: FileFacts, owner: Node, name: string) => Node[];
 }
 
 /** One place a value comes into a function: a constructor call, or a helper that hands one over. */
@@ -74,6 +76,8 @@ export interface JudgeOptions {
   releasedOn?: (site: Site<Kind>, communication: Node) => boolean;
   /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
   ends: (call: Node) => boolean;
+  /** The package: a function of package main that only main or init run lives like main (funcs.ts onlyRunByMain). */
+  view?: PackageView;
 }
 
 /**
@@ -143,9 +147,17 @@ export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[
   const out: Verdict<K>[] = [];
   for (const site of sites) {
     const v = judgeSite(facts, site, opts);
-    if (v) out.push(v);
+    // Asked last, of the few values that would be reported: it searches the package's text.
+    if (v && !(opts.view && madeOnceByMain(facts, site, opts.view))) out.push(v);
   }
   return out;
+}
+
+/** Made once, out of loops, in a function of package main that only main or init run. */
+function madeOnceByMain(facts: FileFacts, site: Site, view: PackageView): boolean {
+  if (site.binding.kind === 'other' || facts.packageName() !== 'main') return false;
+  const fn = enclosingFunction(site.binding.stmt);
+  return !!fn && !inLoop(site.binding.stmt, fn) && onlyRunByMain(view, facts, fn);
 }
 
 /** The error a discarded value's statement assigns: `_, err := f()` → err. */
@@ -172,6 +184,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
   if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
   const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
+  for (const at of kind.drains?.(facts, owner, name) ?? []) events.push({ kind: 'released', at, method: 'drain' });
   // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
   if (events.some((e) => e.at.startIndex < stmt.startIndex && enclosingFunction(e.at)?.id !== owner.id)) return undefined;
   const releases = events.filter((e) => e.kind === 'released').map((e) => e.at);

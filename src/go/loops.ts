@@ -9,6 +9,7 @@
 import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { blockStatements, enclosingFunction, type FileFacts, unparen } from './facts.js';
+import { terminates } from './terminators.js';
 import { baseType } from './types.js';
 import { callArgs } from './words.js';
 
@@ -76,4 +77,31 @@ export function unboundedLoop(facts: FileFacts, loop: Node): Unbounded | undefin
   if (rangesOverChannel(facts, loop)) return 'stream';
   if (iteratesReader(loop)) return 'iterator';
   return undefined;
+}
+
+/**
+ * True when the statements after `stmt` in its block (and in the blocks around it, up to
+ * the loop body) always leave the loop: a return, a panic, a break out of this loop. Then
+ * `stmt` runs at most once (a defer releases when the function returns, as it would
+ * outside; a go statement starts one goroutine).
+ */
+export function lastRound(facts: FileFacts, stmt: Node, loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  let cur: Node = stmt;
+  for (let p = cur.parent; p && cur.id !== body?.id; cur = p, p = p.parent) {
+    if (p.type !== 'statement_list') continue;
+    let after = false;
+    for (const s of p.namedChildren) {
+      if (!s) continue;
+      if (s.id === cur.id) after = true;
+      else if (after && (terminates(facts, s) || (s.type === 'break_statement' && s.namedChildCount === 0 && breaksLoop(p, loop)))) return true;
+    }
+  }
+  return false;
+}
+
+/** An unlabeled break in `list` leaves `loop`: no switch, select or inner loop in between. */
+function breaksLoop(list: Node, loop: Node): boolean {
+  for (let p: Node | null = list; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
+  return true;
 }

@@ -10,12 +10,14 @@
 // connection holds no connection the caller must give back.
 import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
-import { enclosingFunction, unparen, type FileFacts } from './facts.js';
+import { enclosingFunction, unparen, unparenUp, type FileFacts } from './facts.js';
 import { httpKind } from './http.js';
 import { followable } from './leaks.js';
-import { bindingOf } from './obligations.js';
+import { bindingOf, calleeDecl, parameterAt } from './obligations.js';
 import type { PackageView } from './package.js';
+import { wholeRead } from './reads.js';
 import { valueType } from './valuetypes.js';
+import { callArgs } from './words.js';
 
 export const HTTP = 'net/http';
 // HEAD is left out by default (the `head` option adds it): a response to HEAD has no body,
@@ -77,6 +79,66 @@ export function requestDone(facts: FileFacts, call: Node, communication: Node): 
     const made = d.multi?.index === 0 ? d.multi.call : d.value ? unparen(d.value) : null;
     return made?.type === 'call_expression' && facts.isCallTo(made, HTTP, 'NewRequestWithContext') && args(made)[0] === ctxName;
   });
+}
+
+/**
+ * The calls of `owner` itself (not a closure, a defer or a goroutine) that read the body of
+ * response `name` to its end: `io.ReadAll(resp.Body)`, `io.Copy(io.Discard, resp.Body)`, a
+ * function of the file whose first statement does that to its parameter, and
+ * `httputil.DumpResponse(resp, true)` (it reads the body and closes it: the only one left
+ * with `reads` false, as it is a close in truth). net/http gives the
+ * connection back to its pool when the body reaches EOF, and closes it when a read fails, so
+ * after such a call nothing stays open even if Close never comes (a Copy to another writer
+ * may stop on a write error with the body half read: not one).
+ */
+export function bodyDrains(facts: FileFacts, owner: Node, name: string, reads = true): Node[] {
+  const out: Node[] = [];
+  for (const use of facts.uses(owner, name)) {
+    const sel = use.parent;
+    if (sel?.type === 'argument_list') {
+      const call = sel.parent;
+      const args = call?.type === 'call_expression' ? callArgs(call) : [];
+      if (call && args[0]?.id === use.id && args[1]?.text === 'true' && facts.isCallTo(call, 'net/http/httputil', 'DumpResponse') && directlyIn(call, owner)) out.push(call);
+      continue;
+    }
+    if (!reads || sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== use.id || sel.childForFieldName('field')?.text !== 'Body') continue;
+    const call = unparenUp(sel).parent?.parent;
+    if (call?.type !== 'call_expression' || !directlyIn(call, owner)) continue;
+    if (readsToEnd(facts, call, sel) || drainingHelper(facts, call, sel)) out.push(call);
+  }
+  return out;
+}
+
+/** `call` is `io.ReadAll(r)` or `io.Copy(io.Discard, r)` with `r` the reader `reader`. */
+function readsToEnd(facts: FileFacts, call: Node, reader: Node): boolean {
+  const fn = call.childForFieldName('function');
+  const word = fn?.type === 'selector_expression' ? fn.childForFieldName('field') : null;
+  const read = word ? wholeRead(facts, word) : undefined;
+  if (!read || unparen(read.reader).id !== reader.id) return false;
+  if (read.kind === 'readAll') return true;
+  const discard = read.kind === 'copy' && read.dst ? facts.qualified(unparen(read.dst)) : undefined;
+  return !!discard && (discard.path === 'io' || discard.path === 'io/ioutil') && discard.name === 'Discard';
+}
+
+/** `bodyToString(resp.Body)` where the file's bodyToString starts with `io.ReadAll(body)`. */
+function drainingHelper(facts: FileFacts, call: Node, arg: Node): boolean {
+  const index = callArgs(call).findIndex((a) => unparen(a).id === arg.id);
+  const decl = index >= 0 ? calleeDecl(facts, call, false) : undefined;
+  const param = decl && parameterAt(decl, index);
+  const first = decl?.childForFieldName('body')?.namedChildren.find((c) => c?.type !== 'comment');
+  if (!param || !first) return false;
+  return first.descendantsOfType('call_expression').some((c) => {
+    const r = c?.childForFieldName('arguments')?.namedChildren.find((a) => unparen(a!).type === 'identifier' && unparen(a!).text === param);
+    return !!c && !!r && directlyIn(c, decl!) && readsToEnd(facts, c, unparen(r));
+  });
+}
+
+/** `n` runs in `owner`'s own flow: not in a closure, a deferred call or a goroutine. */
+function directlyIn(n: Node, owner: Node): boolean {
+  for (let p = n.parent; p && p.id !== owner.id; p = p.parent) {
+    if (p.type === 'func_literal' || p.type === 'defer_statement' || p.type === 'go_statement') return false;
+  }
+  return true;
 }
 
 /** A request made with method HEAD: `http.NewRequest("HEAD", …)`, `http.MethodHead`. */

@@ -351,6 +351,13 @@ class LocalBuilder {
       const left = d.childForFieldName('left')?.namedChildren ?? [];
       const right = d.childForFieldName('right')?.namedChildren ?? [];
       const scope = this.scopeAt(d.startIndex).id;
+      // `c, ok := v.(io.Closer)`: c is v seen through another type (closeq(v) closes v).
+      const asserted = left.length === 2 && right.length === 1 ? assertedOperand(right[0]!) : undefined;
+      const seen = asserted && left[0]?.type === 'identifier' ? this.targetOf(asserted) : undefined;
+      if (seen) {
+        this.aliases.set(left[0]!.text, { target: seen, scope });
+        continue;
+      }
       if (left.length !== right.length) {
         // `t, err := c.Topic(name)`: a handle made from the target.
         const root = right.length === 1 && left[0]?.type === 'identifier' ? this.rootOfCall(right[0]!) : undefined;
@@ -359,7 +366,7 @@ class LocalBuilder {
       }
       left.forEach((l, i) => {
         if (l?.type !== 'identifier' || !right[i]) return;
-        const t = this.targetOf(right[i]!);
+        const t = this.targetOf(assertedOperand(right[i]!) ?? right[i]!);
         if (t) this.aliases.set(l.text, { target: t, scope });
         const root = t ? undefined : this.rootOfCall(right[i]!);
         if (root) this.derived.set(l.text, { target: root, scope });
@@ -804,4 +811,10 @@ export function does(s: FuncSummary | undefined, target: string, op: string, all
 /** The target naming parameter `i`. */
 export function param(i: number): string {
   return `$${i}`;
+}
+
+/** The operand of `x.(T)` (in parentheses or not), else undefined. */
+function assertedOperand(e: Node): Node | undefined {
+  const u = unparen(e);
+  return u.type === 'type_assertion_expression' ? (u.childForFieldName('operand') ?? undefined) : undefined;
 }

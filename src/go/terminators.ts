@@ -60,6 +60,31 @@ function isTestingValue(facts: FileFacts, recv: Node): boolean {
   return pkg !== undefined && TESTING_TYPES.has(name) && facts.importPath(pkg, recv) === 'testing';
 }
 
+/**
+ * `n` is in test code outside a `_test.go` file: a function that takes a *testing.T, B or F
+ * (or a testing.TB, or gocheck's *check.C) as a parameter, or a func literal inside one (a fuzz-corpus loader in an
+ * internal package, a shared test helper). Rules that leave `_test.go` files out by default
+ * leave these out too.
+ */
+/** Parameter types that make a function test code: import path → type names. */
+const TEST_PARAMS = new Map<string, ReadonlySet<string>>([
+  ['testing', TESTING_TYPES],
+  ['gopkg.in/check.v1', new Set(['C'])],
+  ['github.com/go-check/check', new Set(['C'])],
+]);
+
+export function inTestHelper(facts: FileFacts, n: Node): boolean {
+  for (let fn = enclosingFunction(n); fn; fn = enclosingFunction(fn)) {
+    for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      const t = p?.type === 'parameter_declaration' ? baseType(p.childForFieldName('type')) : null;
+      const pkg = t?.type === 'qualified_type' ? t.childForFieldName('package')?.text : undefined;
+      const types = pkg ? TEST_PARAMS.get(facts.importPath(pkg, n) ?? '') : undefined;
+      if (types?.has(t!.childForFieldName('name')?.text ?? '')) return true;
+    }
+  }
+  return false;
+}
+
 /** How `call` ends its path (a goroutine or the process), or null when it returns normally. */
 export function endingCall(facts: FileFacts, call: Node): Ending | null {
   if (call.type !== 'call_expression') return null;
@@ -229,6 +254,22 @@ export function endsBetween(facts: FileFacts, from: Node, to: Node): boolean {
       if (s.type !== 'comment' && terminates(facts, s)) return true;
     }
     if (holdsTo) return false;
+  }
+  return false;
+}
+
+/**
+ * True when no path from `n` gets back to its function's caller: a statement after `n`, in
+ * its block or a block around it, ends the path (`close(ch); t.Fatal(err)` in a test's
+ * `fail` helper: a call of the helper never returns). Not past a loop, which may go round
+ * to `n` again first.
+ */
+export function endsAfter(facts: FileFacts, n: Node): boolean {
+  const fn = enclosingFunction(n);
+  if (!fn) return false;
+  for (const { stmt, list } of statementsAround(n, fn)) {
+    for (let s = stmt.nextNamedSibling; s; s = s.nextNamedSibling) if (s.type !== 'comment' && terminates(facts, s)) return true;
+    if (list.parent?.type === 'for_statement') return false;
   }
   return false;
 }

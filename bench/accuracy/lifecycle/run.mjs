@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newStats, scoreFile } from '../score.mjs';
+import { activeRules, newStats, scoreFile } from '../score.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', '..', 'dist');
@@ -40,11 +40,7 @@ function goFiles(dir) {
 }
 
 function run(peer) {
-  const active = Object.values(RULES).map((id) => {
-    const rule = allRules.find((r) => r.meta.id === id);
-    if (!rule) throw new Error(`rule ${id} is not in rules/index.ts`);
-    return { rule, severity: rule.meta.severity, options: { ...structuredClone(rule.meta.defaultOptions), ...(peer ? PEER_OPTIONS[id] : {}) } };
-  });
+  const active = activeRules(allRules, Object.values(RULES), peer ? PEER_OPTIONS : {});
   const stats = newStats(Object.values(RULES));
   for (const path of goFiles(here)) {
     const f = relative(here, path);
