@@ -89,7 +89,9 @@ export function requestDone(facts: FileFacts, call: Node, communication: Node): 
  * with `reads` false, as it is a close in truth). net/http gives the
  * connection back to its pool when the body reaches EOF, and closes it when a read fails, so
  * after such a call nothing stays open even if Close never comes (a Copy to another writer
- * may stop on a write error with the body half read: not one).
+ * may stop on a write error with the body half read: not one). The exception is left to the
+ * `drained` option: a transparently gunzipped body whose gzip stream is corrupt fails in the
+ * decoder, not the transport, and keeps its connection until closed.
  */
 export function bodyDrains(facts: FileFacts, owner: Node, name: string, reads = true): Node[] {
   const out: Node[] = [];
