@@ -24,7 +24,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
 import { type FileFacts, unparen } from '../src/go/facts.js';
 import { walkFrom } from '../src/go/flow.js';
-import { callsInFlow, flowFunction, literalRun, mayReach } from '../src/go/locks.js';
+import { callsInFlow, conditional, flowFunction, literalRun, mayReach } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary } from '../src/go/summary.js';
 import { startersOf } from '../src/go/fieldchans.js';
@@ -169,6 +169,9 @@ func fetchAll(urls []string, get func(string) error) {
         if (fn.type === 'func_literal' && !countedPerGoroutine(calls, fn, dones[0]!)) continue;
         // Done per item of a loop: the WaitGroup counts items, not this goroutine.
         if (dones.every((d) => loopOf(d.call, fn))) continue;
+        // Done only under a condition (`if i == last { wg.Done() }`, `if err != nil { wg.Done();
+        // return }`): the WaitGroup counts an event or a resource, not the end of this goroutine.
+        if (dones.every((d) => conditional(d.call, fn))) continue;
         const wg = dones[0]!;
         const walk = (callees: boolean) =>
           walkFrom(facts, fn, null, (n) => {
