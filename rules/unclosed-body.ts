@@ -144,7 +144,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     return {
       source_file(root) {
         calls.push(...candidateCalls(root, text, facts, head ? NAMES_WITH_HEAD : NAMES, (c) => !!responseCall(c)));
-        sites.push(...packageHelperSites(ctx.pkg, facts, root, text, responsesKind(head), RETURNS_RESPONSE, () => body));
+        sites.push(...packageHelperSites(ctx.pkg, facts, root, text, responsesKind(head), RETURNS_RESPONSE, () => body, (c) => !!responseCall(c)));
       },
       'source_file:exit'() {
         sites.push(...sitesOf(facts, calls, source, makers));

@@ -227,7 +227,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     return {
       source_file(root) {
         calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c)));
-        helperSites.push(...packageHelperSites(ctx.pkg, facts, root, text, resourcesKind(cfg), RETURNS_RESOURCE, (m) => (m.data === 'custom' ? cfg.custom : KINDS[Number(m.data)])));
+        helperSites.push(...packageHelperSites(ctx.pkg, facts, root, text, resourcesKind(cfg), RETURNS_RESOURCE, (m) => (m.data === 'custom' ? cfg.custom : KINDS[Number(m.data)]), (c) => !!resourceCall(c)));
       },
       'source_file:exit'() {
         const sites = [...helperSites, ...sitesOf(facts, calls, source, makers)];

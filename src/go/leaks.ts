@@ -380,6 +380,8 @@ export function packageHelperSites<K extends Kind>(
   kind: MadeKind,
   pattern: string,
   kindOf: (made: Made) => K | undefined,
+  /** Calls the rule already takes for constructors itself (`ctx.RoundTrip(req)`): one site per call. */
+  known: (call: Node) => boolean = () => false,
 ): Site<K>[] {
   const own = funcsOf(facts).byName();
   const byName = new Map<string, DeclKey[]>();
@@ -393,7 +395,7 @@ export function packageHelperSites<K extends Kind>(
   for (const n of wordNodes(root, text, [...byName.keys()])) {
     const call = callOfName(n);
     const key = call && pkg.calleeKey(call, facts);
-    if (!call || !key || !byName.get(n.text)?.includes(key)) continue;
+    if (!call || !key || !byName.get(n.text)?.includes(key) || known(call)) continue;
     for (const [pos, made] of pkg.summaryOf(kind, key) ?? []) {
       const k = kindOf(made);
       if (k) sites.push({ call, callee: n.text, kind: k, binding: bindingOf(call, pos) });

@@ -8,6 +8,7 @@ import type { TextEdit } from '../engine/types.js';
 import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type EscapeReason, type FileFacts } from './facts.js';
 import { funcsOf, funcValues } from './funcs.js';
 import { openExits } from './paths.js';
+import { typeName, valueType } from './valuetypes.js';
 
 /** Where the value of a call ends up. */
 export type Binding =
@@ -467,7 +468,14 @@ export function calleeDecl(facts: FileFacts, call: Node, methods: boolean): Node
   }
   if (!methods || fn?.type !== 'selector_expression' || facts.qualified(fn)) return undefined;
   const decls = funcsOf(facts).byName().get(fn.childForFieldName('field')?.text ?? '');
-  return decls?.length === 1 && decls[0]!.type === 'method_declaration' ? decls[0] : undefined;
+  const decl = decls?.length === 1 && decls[0]!.type === 'method_declaration' ? decls[0] : undefined;
+  // The file's only method of that name, unless the receiver shows another type:
+  // `b.initOnce.Do(b.build)` is sync.Once's Do, not the file's `(*Client) Do(req)`.
+  const operand = fn.childForFieldName('operand');
+  const shown = decl && operand ? valueType(facts, operand) : undefined;
+  if (!decl || !shown) return decl;
+  const recv = decl.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration');
+  return shown === typeName(facts, recv?.childForFieldName('type') ?? null) ? decl : undefined;
 }
 
 /**
