@@ -9,6 +9,7 @@ import { carrierOf, enclosingFunction, isFunction, unparen, unparenUp, type Esca
 import { funcsOf, funcValues } from './funcs.js';
 import { openExits } from './paths.js';
 import { typeName, valueType } from './valuetypes.js';
+import { callArgs } from './words.js';
 
 /** Where the value of a call ends up. */
 export type Binding =
@@ -179,6 +180,11 @@ export interface SettleOptions {
   ignore?: ReadonlySet<string>;
   /** The value is this field of the variable (`resp.Body`): see settlements. */
   field?: string;
+  /**
+   * A named result is followed like any local: its returns are the caller's business (a
+   * helper asks what its returns hand over), and its releases count.
+   */
+  namedToo?: boolean;
 }
 
 /** `f(a, c)`, not started with `go`: is `c` lent to a call that only borrows it? */
@@ -211,7 +217,7 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
  * like the variable would.
  */
 export function* settlements(facts: FileFacts, owner: Node, name: string, opts: SettleOptions): Generator<Exclude<Settlement, { kind: 'open' }>> {
-  if (isNamedResult(owner, name)) {
+  if (!opts.namedToo && isNamedResult(owner, name)) {
     yield { kind: 'escaped', at: owner, reason: 'named result' };
     return;
   }
@@ -468,14 +474,29 @@ export function calleeDecl(facts: FileFacts, call: Node, methods: boolean): Node
   }
   if (!methods || fn?.type !== 'selector_expression' || facts.qualified(fn)) return undefined;
   const decls = funcsOf(facts).byName().get(fn.childForFieldName('field')?.text ?? '');
-  const decl = decls?.length === 1 && decls[0]!.type === 'method_declaration' ? decls[0] : undefined;
-  // The file's only method of that name, unless the receiver shows another type:
+  // The file's only method of that name, unless the call does not fit its parameters
+  // (`sm.Get(r, key)` is not `(*Client) Get(url)`) or the receiver shows another type:
   // `b.initOnce.Do(b.build)` is sync.Once's Do, not the file's `(*Client) Do(req)`.
+  const only = decls?.length === 1 && decls[0]!.type === 'method_declaration' ? decls[0] : undefined;
+  const decl = only && takes(only, call) ? only : undefined;
   const operand = fn.childForFieldName('operand');
   const shown = decl && operand ? valueType(facts, operand) : undefined;
   if (!decl || !shown) return decl;
   const recv = decl.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration');
   return shown === typeName(facts, recv?.childForFieldName('type') ?? null) ? decl : undefined;
+}
+
+/** `call` can be a call of `decl` by its number of arguments (a variadic one or `f(g())` may spread). */
+function takes(decl: Node, call: Node): boolean {
+  const list = call.childForFieldName('arguments');
+  const args = callArgs(call);
+  if (list?.children.some((c) => c?.type === '...') || (args.length === 1 && unparen(args[0]!).type === 'call_expression')) return true;
+  let n = 0;
+  for (const p of decl.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type === 'variadic_parameter_declaration') return args.length >= n;
+    if (p?.type === 'parameter_declaration') n += Math.max(1, p.childrenForFieldName('name').length);
+  }
+  return args.length === n;
 }
 
 /**
@@ -529,8 +550,9 @@ export function handsOver(
   release: Pick<SettleOptions, 'methods' | 'field' | 'borrows'>,
   ends: (call: Node) => boolean,
 ): boolean {
-  const events = [...settlements(facts, decl, v, { ...release, ignore: RETURNED_ONLY, closuresAnywhere: true })];
-  if (events.some((e) => e.kind === 'escaped' && e.reason !== 'named result')) return false;
+  // `defer resp.Body.Close()` in a helper whose result is named closes what it returns too.
+  const events = [...settlements(facts, decl, v, { ...release, ignore: RETURNED_ONLY, closuresAnywhere: true, namedToo: true })];
+  if (events.some((e) => e.kind === 'escaped')) return false;
   const named = namedResults(decl).includes(v);
   const exits = openExits({ owner: decl, start: start.stmt, name: v, settles: events.map((e) => e.at), errName: start.errName, declares: start.declares, ends });
   if (exits === null) return !events.length;
