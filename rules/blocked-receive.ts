@@ -33,6 +33,7 @@ import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, top
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
 import { walkFrom } from '../src/go/flow.js';
 import { runsOncePerProcess } from '../src/go/funcs.js';
+import { terminates } from '../src/go/terminators.js';
 import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, effectsOn } from '../src/go/summary.js';
@@ -99,7 +100,7 @@ function startedLiteral(unit: Node): Node | null {
  * receives from (`errc <- err` beside `done <- v`), nor a select case that waits for a signal
  * from the making function itself (`case <-stop: return` after the receiver is done).
  */
-function skippingExit(facts: FileFacts, fn: Node, ops: ChanOp[], others: Channel[]): Node | undefined {
+function skippingExits(facts: FileFacts, fn: Node, ops: ChanOp[], others: Channel[]): Node[] {
   const reports = others.flatMap((c) => c.ops.filter((o) => (o.kind === 'send' || o.kind === 'close') && !o.deferred && c.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.kind === 'main')));
   const signals = new Set(others.filter((c) => { const e = c.ops.filter((o) => o.kind === 'send' || o.kind === 'close'); return e.length > 0 && e.every((o) => o.unit.kind === 'main'); }).map((c) => c.name));
   const exits = walkFrom(facts, fn, null, (n) => {
@@ -110,7 +111,122 @@ function skippingExit(facts: FileFacts, fn: Node, ops: ChanOp[], others: Channel
     }
     return undefined;
   });
-  return exits?.[0];
+  return exits ?? [];
+}
+
+/** The block a statement is written in (tree-sitter-go puts a statement_list between). */
+function blockOf(stmt: Node): Node | null {
+  const p = stmt.parent;
+  return p?.type === 'statement_list' ? p.parent : p;
+}
+
+/** A condition as `[text, holds]`, `!x` and `a != b` folded onto `x` and `a == b`. */
+function guard(cond: Node): [string, boolean] {
+  const c = unparen(cond);
+  if (c.type === 'unary_expression' && c.child(0)?.type === '!') {
+    const [t, pos] = guard(c.childForFieldName('operand')!);
+    return [t, !pos];
+  }
+  const op = c.type === 'binary_expression' ? c.childForFieldName('operator')?.type : undefined;
+  if (op === '==' || op === '!=') return [`${c.childForFieldName('left')!.text}==${c.childForFieldName('right')!.text}`.replace(/\s+/g, ''), op === '=='];
+  return [c.text.replace(/\s+/g, ''), true];
+}
+
+/** The condition of an `if` without an init statement, made of names and constants only (no call can change between two checks). */
+function plainCondition(ifs: Node): Node | null {
+  if (ifs.type !== 'if_statement' || ifs.childForFieldName('initializer')) return null;
+  const cond = ifs.childForFieldName('condition');
+  if (!cond || cond.descendantsOfType(['call_expression', 'unary_expression', 'index_expression']).some((n) => n && (n.type !== 'unary_expression' || n.child(0)?.type !== '!'))) return null;
+  return cond;
+}
+
+/** Names written (assigned, declared, incremented) inside `scope` between `from` and `to`. */
+function written(scope: Node, from: number, to: number): Set<string> {
+  const out = new Set<string>();
+  for (const n of scope.descendantsOfType(['assignment_statement', 'short_var_declaration', 'var_spec', 'inc_statement', 'dec_statement', 'range_clause'])) {
+    if (!n || n.startIndex < from || n.endIndex > to) continue;
+    const left = n.childForFieldName('left') ?? n.childForFieldName('name') ?? n.namedChild(0);
+    const ids = left ? [left, ...left.descendantsOfType(['identifier', 'selector_expression'])] : [];
+    for (const id of ids) if (id && (id.type === 'identifier' || id.type === 'selector_expression')) out.add(id.text.replace(/\s+/g, ''));
+  }
+  return out;
+}
+
+/**
+ * The conditions under which the goroutine leaves at `exit` without sending: the `if` whose
+ * branch holds a return, or, for the end of the body, the `if` whose branch holds every
+ * send and close. Undefined when the exit is not under one plain condition.
+ */
+function skipCondition(exit: Node, lit: Node, ops: ChanOp[]): { cond: Node; when: boolean } | undefined {
+  const body = lit.childForFieldName('body');
+  if (exit.type === 'return_statement') {
+    const block = blockOf(exit);
+    const ifs = block?.parent;
+    if (block?.type !== 'block' || ifs?.type !== 'if_statement') return undefined;
+    const cond = plainCondition(ifs);
+    return cond ? { cond, when: ifs.childForFieldName('consequence')?.id === block.id } : undefined;
+  }
+  if (exit.parent?.id !== body?.id || exit.type !== '}') return undefined;
+  // The end of the body: every send or close is a statement of the one branch of an if of the body.
+  const branches = new Set<number>();
+  let found: { cond: Node; when: boolean } | undefined;
+  for (const o of ops) {
+    const stmt = statementOf(o.node, lit);
+    const block = stmt && blockOf(stmt);
+    const ifs = block?.parent;
+    if (block?.type !== 'block' || ifs?.type !== 'if_statement' || blockOf(ifs)?.id !== body?.id || ifs.childForFieldName('alternative')) return undefined;
+    const cond = plainCondition(ifs);
+    if (!cond) return undefined;
+    branches.add(ifs.id);
+    found = { cond, when: false };
+  }
+  return branches.size === 1 ? found : undefined;
+}
+
+/**
+ * The conditions that hold whenever the making function reaches `recv` after `go`: an `if`
+ * around it, or an `if` before it (same block or an enclosing one) whose branch always leaves.
+ */
+function receiveConditions(facts: FileFacts, recv: Node, go: Node, owner: Node): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  for (let n: Node | null = recv; n && n.id !== owner.id; n = n.parent) {
+    const p = n.parent;
+    if (p?.type === 'if_statement' && n.type === 'block') {
+      const cond = plainCondition(p);
+      if (cond) {
+        const [t, pos] = guard(cond);
+        out.push([t, p.childForFieldName('consequence')?.id === n.id ? pos : !pos]);
+      }
+    }
+    if (p?.type !== 'statement_list' && p?.type !== 'block') continue;
+    for (const s of p.namedChildren) {
+      if (!s || s.startIndex >= n.startIndex || s.startIndex < go.endIndex || s.type !== 'if_statement' || s.childForFieldName('alternative')) continue;
+      const cond = plainCondition(s);
+      const cons = s.childForFieldName('consequence');
+      if (!cond || !cons || !terminates(facts, cons)) continue;
+      const [t, pos] = guard(cond);
+      out.push([t, !pos]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The goroutine leaves at `exit` only under a condition whose opposite holds wherever the
+ * making function receives (`if !async { close(ch) }` … `if !async { <-ch }`; `if err != nil
+ * { return }` in the goroutine, `if err != nil { t.Fatal(err) }` before the receive), and
+ * neither side writes the condition's names in between: that path never waits.
+ */
+function receiveExcluded(facts: FileFacts, exit: Node, lit: Node, ops: ChanOp[], recv: ChanOp, owner: Node): boolean {
+  const skip = skipCondition(exit, lit, ops);
+  const go = ops[0]!.unit.node;
+  if (!skip) return false;
+  const [text, pos] = guard(skip.cond);
+  const holds = skip.when ? pos : !pos;
+  const names = skip.cond.descendantsOfType(['identifier', 'selector_expression']).map((n) => n!.text.replace(/\s+/g, ''));
+  const changed = new Set([...written(lit, lit.startIndex, lit.endIndex), ...written(owner, go.startIndex, recv.node.startIndex)]);
+  if (names.some((n) => changed.has(n))) return false;
+  return receiveConditions(facts, recv.node, go, owner).some(([t, p]) => t === text && p !== holds);
 }
 
 /**
@@ -129,7 +245,7 @@ function senderReturns(facts: FileFacts, ch: Channel, recv: ChanOp, all: Channel
     const lit = startedLiteral(ops[0]!.unit.node);
     // The goroutine's own body (a literal); ops inside a callee it runs are not walked.
     if (!lit || ops.some((o) => flowFunction(o.node)?.fn.id !== lit.id)) return undefined;
-    const exit = skippingExit(facts, lit, ops, all.filter((c) => c !== ch));
+    const exit = skippingExits(facts, lit, ops, all.filter((c) => c !== ch)).find((x) => !receiveExcluded(facts, x, lit, ops, recv, ch.owner));
     if (!exit) return undefined;
     if (!first || exit.startIndex < first.startIndex) first = exit;
   }
@@ -202,7 +318,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a plain channel receive (`<-ch`, `v, ok := <-ch`, `for v := range ch`) that can wait forever: every goroutine that would send on or close the channel has a path that returns first (an error path); the function that would send or close it returns first, or a test stops at `t.Fatal` first, while a goroutine it started waits; nothing sends on or closes the channel at all (including the same-package functions it is handed to); the channel is nil because it is declared and never made; or a `select` with no default waits only on channels nothing sends on or closes.',
+        'Finds a plain channel receive (`<-ch`, `v, ok := <-ch`, `for v := range ch`) that can wait forever: every goroutine that would send on or close the channel has a path that returns first (an error path); the function that would send or close it returns first, or a test stops at `t.Fatal` first, while a goroutine it started waits; nothing sends on or closes the channel at all (including the same-package functions it is handed to); the channel is nil because it is declared and never made; or a `select` with no default waits only on channels nothing sends on or closes. A sender that leaves without sending only under a condition whose opposite guards the receive (`if !async { close(ch) }` in the goroutine, `if !async { <-ch }` in the function; `if err != nil { return }` against an `if err != nil { t.Fatal(err) }` before the receive), neither side writing the condition\'s names in between, does not leave the receive waiting.',
       whyIsThisBad:
         'A receive waits until a value or a close arrives. When the only sender returned on an error path, the receiving goroutine waits forever, with its stack and everything it references: a goroutine leak that grows with every failed request, or a test that hangs (and leaks into the next test) instead of failing.',
       example: `package fetch
