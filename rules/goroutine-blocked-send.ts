@@ -64,7 +64,7 @@ function leavingCase(facts: FileFacts, recv: ChanOp, senders: Set<number>, all: 
     if (processEnds(facts, c) || awaitsSignal(facts, c, recv.unit.node)) continue;
     if (!failed && failurePath(c, true)) continue;
     // `case <-done:` where the sending goroutine itself signals done after its sends
-    if (signalledBy(all, caseReceiveName(c), senders)) continue;
+    if (signalledBy(all, caseReceiveName(c), senders, c)) continue;
     // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
     if (recv.inLoop && !exitFrom(c, loopOf(recv.node))) continue;
     if (!failurePath(c, true)) return c;

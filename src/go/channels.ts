@@ -15,6 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type FileFacts, functionsAt, isFunction, lowerBound, unparen, unparenUp } from './facts.js';
 import { funcsOf } from './funcs.js';
+import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
 
 export type OpKind = 'send' | 'recv' | 'range' | 'close';
@@ -376,6 +377,9 @@ export class ChannelFacts {
     const main: Unit = { kind: 'main', node: owner, inLoop: false, loop: null };
     const uses = this.usesOf(owner, target.text);
     this.classify(ch, uses, owner, main, undefined, new Set([owner.id]));
+    // `func listen() (msgs chan T) { msgs = make(…); go …; return }`: a bare return hands
+    // the named result to the caller, who receives from it.
+    if (!ch.escapes && isNamedResult(owner, ch.name)) ch.escapes = 'returned';
     return ch;
   }
 
@@ -689,9 +693,20 @@ export function caseReceiveName(c: Node): string | undefined {
  * True when `name` is a channel of `all` that every goroutine in `units` sends on or
  * closes: receiving from it means those goroutines got that far (a completion signal).
  */
-export function signalledBy(all: Channel[], name: string | undefined, units: Set<number>): boolean {
-  const sig = all.find((c) => c.name === name);
-  if (!sig || sig.escapes || units.size === 0) return false;
+export function signalledBy(all: Channel[], name: string | undefined, units: Set<number>, at?: Node): boolean {
+  // At `at`, the name means the channel made last before it by a function that holds it:
+  // subtests (`t.Run(…, func…)`) each make their own done.
+  let sig: Channel | undefined;
+  for (const c of all) {
+    if (c.name !== name || (at && (!within(at, c.owner) || c.make.startIndex > at.startIndex))) continue;
+    if (!at) return signalled(c, units);
+    if (!sig || c.make.startIndex > sig.make.startIndex) sig = c;
+  }
+  return !!sig && signalled(sig, units);
+}
+
+function signalled(sig: Channel, units: Set<number>): boolean {
+  if (sig.escapes || units.size === 0) return false;
   for (const u of units) if (!sig.ops.some((o) => (o.kind === 'send' || o.kind === 'close') && o.unit.node.id === u)) return false;
   return true;
 }
