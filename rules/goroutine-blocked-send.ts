@@ -59,18 +59,60 @@ type Found = {
  */
 function leavingCase(facts: FileFacts, recv: ChanOp, senders: Set<number>, all: Channel[], failed: boolean): Node | null {
   const sel = recv.select!;
+  const flags = assignedIn(recv.selectCase!);
   let failing: Node | null = null;
   for (const c of siblingCases(sel, recv.selectCase!)) {
     if (processEnds(facts, c) || awaitsSignal(facts, c, recv.unit.node)) continue;
     if (!failed && failurePath(c, true)) continue;
     // `case <-done:` where the sending goroutine itself signals done after its sends
     if (signalledBy(all, caseReceiveName(c), senders, c)) continue;
-    // Out of a loop, any other case moves on past the only receive; in a loop it must leave it.
-    if (recv.inLoop && !exitFrom(c, loopOf(recv.node))) continue;
+    // Out of a loop, any other case moves on past the only receive; in a loop it must leave it,
+    // and not only once a flag that the receiving case sets says ch was received (a join:
+    // `case y = <-b: bDone = true; if aDone { break }`).
+    if (recv.inLoop && !exitFrom(c, loopOf(recv.node), (exit) => guardedBy(exit, c, flags))) continue;
     if (!failurePath(c, true)) return c;
     failing ??= c;
   }
   return failing;
+}
+
+/**
+ * Flags a select case raises: the target of its receive (`case aOk = <-a:`) and variables it
+ * sets to true (`aDone = true`). Outside the case they only hold that once it ran.
+ */
+function assignedIn(c: Node): Set<string> {
+  const out = new Set<string>();
+  for (const a of c.descendantsOfType(['receive_statement', 'assignment_statement'])) {
+    if (!a || enclosingFunction(a)?.id !== enclosingFunction(c)?.id) continue;
+    const left = a.childForFieldName('left')?.namedChildren ?? [];
+    if (a.type === 'assignment_statement') {
+      const right = a.childForFieldName('right')?.namedChildren ?? [];
+      if (a.childForFieldName('operator')?.text !== '=' || left.length !== 1 || right[0]?.type !== 'true') continue;
+    } else if (!a.children.some((x) => x?.type === '=')) {
+      continue; // `case v := <-ch:` declares a variable of the case
+    }
+    for (const id of left) if (id?.type === 'identifier') out.add(id.text);
+  }
+  return out;
+}
+
+/**
+ * `exit` sits, within `c`, under an if whose condition reads one of `flags`, none of which
+ * `c` itself assigns or declares (`_, err := os.Stat(p); if err != nil { return }` is its own).
+ */
+function guardedBy(exit: Node, c: Node, flags: Set<string>): boolean {
+  if (!flags.size) return false;
+  const own = new Set<string>();
+  for (const a of c.descendantsOfType(['assignment_statement', 'short_var_declaration', 'receive_statement', 'var_spec'])) {
+    const names = a?.type === 'var_spec' ? a.childrenForFieldName('name') : (a?.childForFieldName('left')?.namedChildren ?? []);
+    for (const id of names) if (id?.type === 'identifier') own.add(id.text);
+  }
+  for (let p = exit.parent; p && p.id !== c.id; p = p.parent) {
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
+    const ids = cond ? [cond, ...cond.descendantsOfType('identifier')] : [];
+    if (ids.some((id) => !!id && flags.has(id.text) && !own.has(id.text))) return true;
+  }
+  return false;
 }
 
 /** The node sits in the body of a select case: an event loop sends when something happens. */
@@ -88,9 +130,9 @@ function loopOf(n: Node): Node | null {
 }
 
 /** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
-function earlyReturn(facts: FileFacts, ch: Channel, goStmt: Node, firstRecv: number, failed: boolean): Node | null {
+function earlyReturn(facts: FileFacts, ch: Channel, goStmt: Node, firstRecv: number, failed: boolean, judged: Node | null): Node | null {
   for (const r of ch.owner.descendantsOfType('return_statement')) {
-    if (!r || enclosingFunction(r)?.id !== ch.owner.id) continue;
+    if (!r || enclosingFunction(r)?.id !== ch.owner.id || (judged && within(r, judged))) continue;
     if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;
     if (onDifferentBranches(goStmt, r) || processEnds(facts, r) || (!failed && failurePath(r, true))) continue;
     return r;
@@ -218,7 +260,8 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     if (!senderIsGo) continue;
     if (goRecvs.length > 0 || mainRecvs.some((r) => r.deferred)) continue;
     // timeout: the only receive is a select case, and a sibling case leaves.
-    if (mainRecvs.length === 1 && mainRecvs[0]!.select && mainRecvs[0]!.kind === 'recv') {
+    const onlySelect = mainRecvs.length === 1 && mainRecvs[0]!.kind === 'recv' ? mainRecvs[0]!.select : null;
+    if (onlySelect) {
       const leave = leavingCase(facts, mainRecvs[0]!, new Set([s.unit.node.id]), all, failed);
       if (leave) {
         out.set(s, { messageId: inTest && failurePath(leave, true) ? 'testFails' : 'timeout', related: leave });
@@ -228,7 +271,8 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     // early return between the go statement and the first receive.
     const firstRecv = Math.min(...mainRecvs.map((r) => r.pos));
     if (s.unit.node.type === 'go_statement' && within(s.unit.node, ch.owner)) {
-      const r = earlyReturn(facts, ch, s.unit.node, firstRecv, failed);
+      // a return in a sibling case of that select was judged just above, not early
+      const r = earlyReturn(facts, ch, s.unit.node, firstRecv, failed, onlySelect);
       if (r) {
         out.set(s, { messageId: inTest && failurePath(r, true) ? 'testFails' : 'earlyReturn', related: r });
         continue;

@@ -539,12 +539,13 @@ export function siblingCases(sel: Node, except: Node): Node[] {
 /**
  * A statement inside `body` that leaves the enclosing `loop` (or the function): a
  * `return`, or a `break` that targets the loop (not one that only ends a nested
- * switch/select/for), or a labeled break/goto. Returns null when none.
+ * switch/select/for), or a labeled break/goto. Returns null when none. `skip` drops exits
+ * the caller knows come too late to matter.
  */
-export function exitFrom(body: Node, loop: Node | null): Node | null {
+export function exitFrom(body: Node, loop: Node | null, skip?: (exit: Node) => boolean): Node | null {
   const fn = isFunction(body) ? body : enclosingFunction(body);
   for (const s of body.descendantsOfType(['return_statement', 'break_statement', 'goto_statement'])) {
-    if (!s || enclosingFunction(s)?.id !== fn?.id || countedExit(s)) continue;
+    if (!s || enclosingFunction(s)?.id !== fn?.id || countedExit(s) || skip?.(s)) continue;
     if (s.type === 'return_statement' || s.type === 'goto_statement') return s;
     const label = s.namedChildren.find((c) => c?.type === 'label_name')?.text;
     if (label !== undefined) {
