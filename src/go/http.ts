@@ -15,7 +15,7 @@ import type { Node } from 'web-tree-sitter';
 import { definitionsOf, type Def } from './decls.js';
 import { type FileFacts, unparen } from './facts.js';
 import { funcsOf } from './funcs.js';
-import { writtenType } from './types.js';
+import { literalType, writtenType } from './types.js';
 import { callArgs } from './words.js';
 
 export type HttpKind = 'request' | 'response';
@@ -66,8 +66,8 @@ export function httpKind(facts: FileFacts, expr: Node, depth = 0): HttpKind | un
     case 'unary_expression':
     case 'composite_literal': {
       // &http.Request{…}
-      const lit = e.type === 'unary_expression' ? unparen(e.childForFieldName('operand') ?? e) : e;
-      return lit.type === 'composite_literal' ? httpTypeKind(facts, lit.childForFieldName('type')) : undefined;
+      const type = literalType(e);
+      return type ? httpTypeKind(facts, type) : undefined;
     }
     default:
       return undefined;

@@ -30,7 +30,7 @@ import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
 import { parseGo } from '../engine/syntax.js';
 import { FileFacts, unparen } from './facts.js';
 import { definitions } from './decls.js';
-import { resultTypes } from './types.js';
+import { literalType, resultTypes } from './types.js';
 import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
 
 /** How many calls deep a summary follows same-package callees. */
@@ -534,14 +534,6 @@ export class PackageView {
     for (const t of this.trees.values()) t.tree.delete();
     this.trees.clear();
   }
-}
-
-/** `T{…}`, `&T{…}` → the type node T. */
-function literalType(v: Node | null | undefined): Node | null {
-  let e = v ? unparen(v) : null;
-  if (e?.type === 'unary_expression' && e.child(0)?.type === '&') e = e.childForFieldName('operand');
-  e = e ? unparen(e) : null;
-  return e?.type === 'composite_literal' ? e.childForFieldName('type') : null;
 }
 
 /** `*T`, `T[K]`, `(T)` → "T"; a qualified (other package) or unnamed type → undefined. */

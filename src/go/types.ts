@@ -107,3 +107,11 @@ export function resultTypes(fn: Node): Node[] {
   }
   return out;
 }
+
+/** `T{…}`, `&T{…}` → the type node T. */
+export function literalType(v: Node | null | undefined): Node | null {
+  let e = v ? unparen(v) : null;
+  if (e?.type === 'unary_expression' && e.child(0)?.type === '&') e = e.childForFieldName('operand');
+  e = e ? unparen(e) : null;
+  return e?.type === 'composite_literal' ? e.childForFieldName('type') : null;
+}

@@ -18,7 +18,7 @@ import { definitionsOf, type Def } from './decls.js';
 import { type FileFacts, unparen } from './facts.js';
 import { funcsOf } from './funcs.js';
 import type { PackageView } from './package.js';
-import { baseType, resultTypes, writtenType } from './types.js';
+import { baseType, literalType, resultTypes, writtenType } from './types.js';
 
 const MAX_DEPTH = 4;
 
@@ -139,8 +139,8 @@ export function valueType(facts: FileFacts, expr: Node, pkg?: PackageView, depth
       return resultType(facts, e, 0, pkg, depth);
     case 'unary_expression':
     case 'composite_literal': {
-      const lit = e.type === 'unary_expression' ? unparen(e.childForFieldName('operand') ?? e) : e;
-      return lit.type === 'composite_literal' ? typeName(facts, lit.childForFieldName('type')) : undefined;
+      const type = literalType(e);
+      return type ? typeName(facts, type) : undefined;
     }
     default:
       return undefined;
