@@ -24,6 +24,13 @@ export interface PoolOptions {
 
 const workerUrl = new URL('./worker.js', import.meta.url);
 
+/**
+ * A worker's young generation, in MB (V8's default lets it grow to 48 MB per thread). A
+ * scan's garbage dies young and its live heap is small; 12 MB (4 MB semi-spaces) cut the
+ * peak RSS of two workers on the heavy corpus by about 70 MB, with CPU within noise.
+ */
+export const WORKER_YOUNG_MB = 12;
+
 export function batchSize(tasks: number, workers: number): number {
   return Math.max(1, Math.min(32, Math.ceil(tasks / (workers * 16))));
 }
@@ -86,7 +93,7 @@ export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutc
       w.postMessage(req);
     };
     for (let k = 0; k < count; k++) {
-      const w = new Worker(workerUrl, { workerData: init });
+      const w = new Worker(workerUrl, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       workers.push(w);
       w.on('message', (msg: { id: number; outcomes: TaskOutcome[] }) => {
         const idx = batches[msg.id]!;
