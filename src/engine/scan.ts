@@ -11,7 +11,7 @@ import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
-import { hasTrigger, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
+import { triggerParts, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
@@ -46,10 +46,17 @@ export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boo
 
 /** Rules that apply to the file's Go version and whose cheap text triggers appear in it. */
 export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
+  // Rules share trigger words (`defer`, `go `, `Lock()`): each is searched for once per file.
+  const seen = new Map<string, boolean>();
+  const has = (part: string) => {
+    let v = seen.get(part);
+    if (v === undefined) seen.set(part, (v = text.includes(part)));
+    return v;
+  };
   return rules.filter((r) => {
     if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
-    return t.length === 0 || t.some((s) => hasTrigger(text, s));
+    return t.length === 0 || t.some((s) => triggerParts(s).every(has));
   });
 }
 
