@@ -239,9 +239,10 @@ export class PackageIndex {
       end: this.endOf(f, d),
       nameAt: n.at,
     });
-    const pattern = what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`;
-    const word = new RegExp(pattern, 'g');
-    const filesWith = () => this.files.filter((f) => (what === 'matches' || f.text.includes(name)) && ((word.lastIndex = 0), word.test(f.text)));
+    let word: RegExp | undefined;
+    // Built only for a search of the texts (a lookup answered from the map needs none).
+    const wordRe = () => (word ??= new RegExp(what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`, 'g'));
+    const filesWith = () => this.files.filter((f) => (what === 'matches' || f.text.includes(name)) && ((wordRe().lastIndex = 0), wordRe().test(f.text)));
     if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
     } else if (what === 'mentions' || what === 'matches') {
@@ -249,9 +250,10 @@ export class PackageIndex {
       for (const f of filesWith()) {
         const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
         const hits = new Set<TopDecl>();
-        word.lastIndex = 0;
+        const re = wordRe();
+        re.lastIndex = 0;
         let j = -1;
-        for (let m = word.exec(f.text); m; m = word.exec(f.text)) {
+        for (let m = re.exec(f.text); m; m = re.exec(f.text)) {
           // The declaration around the hit: the last one starting before it (hits come in
           // order), if it reaches that far.
           while (j + 1 < decls.length && decls[j + 1]!.start <= m.index) j++;
