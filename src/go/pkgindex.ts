@@ -239,10 +239,17 @@ export class PackageIndex {
       end: this.endOf(f, d),
       nameAt: n.at,
     });
-    let word: RegExp | undefined;
-    // Built only for a search of the texts (a lookup answered from the map needs none).
-    const wordRe = () => (word ??= new RegExp(what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`, 'g'));
-    const filesWith = () => this.files.filter((f) => (what === 'matches' || f.text.includes(name)) && ((wordRe().lastIndex = 0), wordRe().test(f.text)));
+    // The hits of the name as a whole word (or of the pattern), from `from` on: a native
+    // substring search for a name (a RegExp that starts with a lookbehind tries every offset).
+    let re: RegExp | undefined;
+    const hit = (text: string, from: number): number => {
+      if (what !== 'matches') return wordAt(text, name, from);
+      re ??= new RegExp(name, 'g');
+      re.lastIndex = from;
+      const m = re.exec(text);
+      return m ? m.index : -1;
+    };
+    const filesWith = () => this.files.filter((f) => hit(f.text, 0) >= 0);
     if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
     } else if (what === 'mentions' || what === 'matches') {
@@ -250,15 +257,13 @@ export class PackageIndex {
       for (const f of filesWith()) {
         const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
         const hits = new Set<TopDecl>();
-        const re = wordRe();
-        re.lastIndex = 0;
         let j = -1;
-        for (let m = re.exec(f.text); m; m = re.exec(f.text)) {
+        for (let at = hit(f.text, 0); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) {
           // The declaration around the hit: the last one starting before it (hits come in
           // order), if it reaches that far.
-          while (j + 1 < decls.length && decls[j + 1]!.start <= m.index) j++;
+          while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
           const d = decls[j];
-          if (d && m.index < this.endOf(f, d) && d.names[0]!.at !== m.index) hits.add(d);
+          if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
         }
         for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
       }
@@ -325,6 +330,16 @@ export class PackageIndex {
     this.hashes.set(key, h);
     return h;
   }
+}
+
+const WORD_CHAR = /[\w$]/;
+
+/** The offset of the first whole-word occurrence of `word` in `text` from `from` (as `(?<![\w$])word(?![\w$])`), or -1. */
+export function wordAt(text: string, word: string, from = 0): number {
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
+    if ((at === 0 || !WORD_CHAR.test(text[at - 1]!)) && !WORD_CHAR.test(text[at + word.length] ?? ' ')) return at;
+  }
+  return -1;
 }
 
 function matches(d: TopDecl, what: string, recv: string | undefined): boolean {
