@@ -43,6 +43,7 @@ export interface PackageSource {
  *   `methodsof:T`  every method of type T
  *   `mentions:W`   every function and method whose text has the word W (outside its name)
  *   `matches:RE`   every function and method whose text matches the regular expression RE
+ *   `mentionsany:A|B|…`  every function and method whose text has one of the words (outside its name)
  */
 export type DeclKey = string;
 
@@ -215,7 +216,7 @@ export class PackageIndex {
   }
 
   private endOf(f: IndexedFile, d: TopDecl): number {
-    if (d.end < 0) d.end = declEnd(f.text, d.start);
+    if (d.end < 0) d.end = gofmtEnd(f.text, d.start) ?? declEnd(f.text, d.start);
     return d.end;
   }
 
@@ -250,7 +251,22 @@ export class PackageIndex {
       return m ? m.index : -1;
     };
     const filesWith = () => this.files.filter((f) => hit(f.text, 0) >= 0);
-    if (what === 'methodsof') {
+    if (what === 'mentionsany') {
+      // One pass over each text's words instead of a search per word (or an alternation of
+      // hundreds of words, which a RegExp tries one by one at every offset).
+      const words = new Set(name.split('|'));
+      for (const f of this.files) {
+        const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
+        const hits = new Set<TopDecl>();
+        let j = -1;
+        for (const at of wordsAt(f.text, words)) {
+          while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
+          const d = decls[j];
+          if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
+        }
+        for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
+      }
+    } else if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
     } else if (what === 'mentions' || what === 'matches') {
       // Functions and methods whose text uses the word (their name aside).
@@ -332,7 +348,74 @@ export class PackageIndex {
   }
 }
 
+/**
+ * The end of a declaration laid out by gofmt, without the lexer (declEnd costs more than the
+ * rest of a lookup): a first line that ends with `{`, then lines that are empty or start with
+ * a tab, up to a line that is just `}` where the braces (outside strings, runes and line
+ * comments) close. Undefined when the text could hide a line break that is not one (a raw
+ * string, a block comment) or the layout is anything else: declEnd decides.
+ *
+ *	func (s *Server) Stop() {      ← ends with `{`
+ *		s.mu.Lock()                ← a tab
+ *
+ *	}                              ← the end: just after this brace
+ */
+export function gofmtEnd(text: string, start: number): number | undefined {
+  let depth = 0;
+  let lineStart = start;
+  for (;;) {
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (lineStart > start) {
+      const c = text.charCodeAt(lineStart);
+      if (c === 0x7d && depth === 1) {
+        // `}` alone on its line, where the braces close.
+        return lineEnd === lineStart + 1 || (lineEnd === lineStart + 2 && text.charCodeAt(lineStart + 1) === 0x0d) ? lineStart + 1 : undefined;
+      }
+      // A line that is not empty and not indented: not gofmt's layout of one declaration.
+      if (c !== 0x09 && lineStart !== lineEnd && !(c === 0x0d && lineEnd === lineStart + 1)) return undefined;
+    }
+    // The braces of the line, strings, runes and a trailing comment aside.
+    for (let i = lineStart; i < lineEnd; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 0x7b) depth++; // {
+      else if (ch === 0x7d) depth--; // }
+      else if (ch === 0x60) return undefined; // ` a raw string may span lines
+      else if (ch === 0x2f) {
+        const next = text.charCodeAt(i + 1);
+        if (next === 0x2f) break; // a line comment
+        if (next === 0x2a) return undefined; // a block comment may span lines
+      } else if (ch === 0x22 || ch === 0x27) {
+        // "…" or '…': to the closing quote, escapes skipped.
+        for (i++; i < lineEnd && text.charCodeAt(i) !== ch; i++) if (text.charCodeAt(i) === 0x5c) i++;
+        if (i >= lineEnd) return undefined;
+      }
+    }
+    // The first line opens the declaration's one brace and ends with it.
+    if (lineStart === start && (depth !== 1 || !text.slice(start, lineEnd).trimEnd().endsWith('{'))) return undefined;
+    if (depth < 1 || nl < 0) return undefined;
+    lineStart = nl + 1;
+  }
+}
+
 const WORD_CHAR = /[\w$]/;
+const WORD_RUN = /[\w$]+/g;
+
+/** The offsets of the whole-word occurrences of any of `words` in `text`, in order. */
+function wordsAt(text: string, words: Set<string>): number[] {
+  const out: number[] = [];
+  // A run of word characters is a whole word; a word with other characters (a Unicode
+  // letter) is searched for by itself.
+  WORD_RUN.lastIndex = 0;
+  for (let m = WORD_RUN.exec(text); m; m = WORD_RUN.exec(text)) if (words.has(m[0])) out.push(m.index);
+  let extra = false;
+  for (const w of words) {
+    if (/^[\w$]+$/.test(w)) continue;
+    extra = true;
+    for (let at = wordAt(text, w); at >= 0; at = wordAt(text, w, at + w.length)) out.push(at);
+  }
+  return extra ? [...new Set(out)].sort((a, b) => a - b) : out;
+}
 
 /** The offset of the first whole-word occurrence of `word` in `text` from `from` (as `(?<![\w$])word(?![\w$])`), or -1. */
 export function wordAt(text: string, word: string, from = 0): number {
