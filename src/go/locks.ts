@@ -239,6 +239,9 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
   const body = fn.childForFieldName('body');
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
+      // The name first: most calls are of functions that cannot lock (a set lookup).
+      const name = calleeName(call);
+      if (!name || !mayLock(fx.view).has(name)) continue;
       if (lockCallOf(facts, call)) continue;
       if (unparenUp(call).parent?.type === 'go_statement') continue;
       const f = call.childForFieldName('function');
@@ -253,8 +256,6 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
           const t = inner && targetIn(inner, sc);
           if (t) args.push([i, t]);
         });
-      const name = calleeName(call);
-      if (!name || !mayLock(fx.view).has(name)) continue;
       // A call handed none of the caller's targets can only reach package variables: worth
       // resolving only when the callee itself locks something (not through further calls).
       if (!recv && !args.length && !directLockers(fx.view).has(name)) continue;
@@ -303,8 +304,7 @@ export function mayLock(view: PackageView): Set<string> {
     if (!direct.length) return [];
     // Too many to search for by name: every function may lock.
     if (direct.length > 400) return null;
-    const re = `(?<![\\w$])(?:${direct.map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})(?![\\w$])`;
-    return [...new Set([...direct, ...view.keys(`matches:${re}`).map(nameOfKey)])];
+    return [...new Set([...direct, ...view.keys(`mentionsany:${direct.join('|')}`).map(nameOfKey)])];
   });
   return names === null ? ALL : setOf(names);
 }
@@ -901,6 +901,18 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
  * hand-over, a condition variable.
  */
 export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
+  // Memoized per file: the three lock rules ask it of the same acquires.
+  let memo = handedMemo.get(facts);
+  if (!memo) handedMemo.set(facts, (memo = new Map()));
+  const id = `${fn.id}:${m.key}`;
+  let known = memo.get(id);
+  if (known === undefined) memo.set(id, (known = handedOffIn(view, facts, fn, m)));
+  return known;
+}
+
+const handedMemo = new WeakMap<FileFacts, Map<string, boolean>>();
+
+function handedOffIn(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
   const t = m.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`&\\s*${t}(?![\\w.])|(?<![\\w.])${t}\\s*\\.\\s*R?Unlock\\b(?!\\s*\\()`, 'g');
   for (let hit = re.exec(fn.text); hit; hit = re.exec(fn.text)) {
