@@ -205,6 +205,8 @@ export interface ScanFileOptions {
   knownRules?: string[];
   /** Parse each file whole instead of the declarations that can matter (the reference mode). */
   wholeFile?: boolean;
+  /** Record what the result depends on outside the file (for the result cache; default true). */
+  deps?: boolean;
 }
 
 /** Reads and analyses one file; every problem with the file becomes a notice. */
@@ -275,7 +277,8 @@ export function scanBuffer(
     info.skipped = 'never-built';
     return { filePath, diagnostics: [], notices: [] };
   }
-  const env: ScanEnv = { deps: (d) => (info.deps = d), parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile };
+  const env: ScanEnv = { parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile };
+  if (opts.deps !== false) env.deps = (d) => (info.deps = d);
   if (packages) env.packages = packages;
   return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
 }

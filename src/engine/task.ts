@@ -50,7 +50,8 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   const hash = opts.hash ? contentHash(buf) : undefined;
   if (hash !== undefined && hash === task.expectHash) return { hash, unchanged: true };
   const info: ScanInfo = {};
-  const result = scanBuffer(parser, task.path, buf, opts, info, task.go, opts.packages);
+  // Without the cache, what the result depends on is not wanted (hashing it costs).
+  const result = scanBuffer(parser, task.path, buf, opts.hash ? opts : { ...opts, deps: false }, info, task.go, opts.packages);
   const out: TaskOutcome = { result, hash };
   if (info.skipped) out.skipped = info.skipped;
   if (info.parsedChars) out.parsedChars = info.parsedChars;

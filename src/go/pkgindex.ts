@@ -398,7 +398,10 @@ export function gofmtEnd(text: string, start: number): number | undefined {
   }
 }
 
-const WORD_CHAR = /[\w$]/;
+/** `[\w$]`: a character that continues a word (ASCII letters, digits, `_`, `$`). */
+function wordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
 const WORD_RUN = /[\w$]+/g;
 
 /** The offsets of the whole-word occurrences of any of `words` in `text`, in order. */
@@ -420,7 +423,7 @@ function wordsAt(text: string, words: Set<string>): number[] {
 /** The offset of the first whole-word occurrence of `word` in `text` from `from` (as `(?<![\w$])word(?![\w$])`), or -1. */
 export function wordAt(text: string, word: string, from = 0): number {
   for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
-    if ((at === 0 || !WORD_CHAR.test(text[at - 1]!)) && !WORD_CHAR.test(text[at + word.length] ?? ' ')) return at;
+    if ((at === 0 || !wordChar(text.charCodeAt(at - 1))) && !wordChar(text.charCodeAt(at + word.length))) return at;
   }
   return -1;
 }
