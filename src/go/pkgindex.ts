@@ -250,7 +250,10 @@ export class PackageIndex {
       const m = re.exec(text);
       return m ? m.index : -1;
     };
-    const filesWith = () => this.files.filter((f) => hit(f.text, 0) >= 0);
+    // A text that lacks what every match of the pattern spells out cannot match (a native
+    // search first: the pattern is tried at every line of a file that may).
+    const needs = what === 'matches' ? requiredLiterals(name) : [];
+    const filesWith = () => this.files.filter((f) => needs.every((n) => f.text.includes(n)) && hit(f.text, 0) >= 0);
     if (what === 'mentionsany') {
       // One pass over each text's words instead of a search per word (or an alternation of
       // hundreds of words, which a RegExp tries one by one at every offset).
@@ -396,6 +399,66 @@ export function gofmtEnd(text: string, start: number): number | undefined {
     if (depth < 1 || nl < 0) return undefined;
     lineStart = nl + 1;
   }
+}
+
+/**
+ * Runs of plain characters that every match of a regular expression contains (`range` and
+ * `.qch` of `\brange[ \t]+[\w.]*\.qch\b`), of two characters or more; none when it has an
+ * alternation outside a group. Conservative: groups, classes, escapes that are not
+ * punctuation and quantified characters end a run.
+ */
+export function requiredLiterals(pattern: string): string[] {
+  const out: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run.length >= 2) out.push(run);
+    run = '';
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '|') return [];
+    if (c === '*' || c === '+' || c === '?' || c === '{') {
+      // Quantifies the last character: it may be absent or repeated.
+      run = run.slice(0, -1);
+      end();
+      if (c === '{') while (i + 1 < pattern.length && pattern[i] !== '}') i++;
+      continue;
+    }
+    if (c === '\\') {
+      const e = pattern[i + 1];
+      i++;
+      if (e !== undefined && /[^\w\s]/.test(e)) run += e;
+      else end();
+      continue;
+    }
+    if (c === '[') {
+      end();
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') {
+      end();
+      // Skip the group, nested ones and classes included.
+      let depth = 1;
+      for (i++; i < pattern.length && depth > 0; i++) {
+        const g = pattern[i];
+        if (g === '\\') i++;
+        else if (g === '[') {
+          for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+        } else if (g === '(') depth++;
+        else if (g === ')') depth--;
+      }
+      i--;
+      continue;
+    }
+    if (c === ')' || c === ']' || c === '}' || c === '.' || c === '^' || c === '$') {
+      end();
+      continue;
+    }
+    run += c;
+  }
+  end();
+  return out;
 }
 
 /** `[\w$]`: a character that continues a word (ASCII letters, digits, `_`, `$`). */
