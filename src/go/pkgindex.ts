@@ -465,15 +465,30 @@ export function requiredLiterals(pattern: string): string[] {
 function wordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
-const WORD_RUN = /[\w$]+/g;
 
 /** The offsets of the whole-word occurrences of any of `words` in `text`, in order. */
 function wordsAt(text: string, words: Set<string>): number[] {
   const out: number[] = [];
-  // A run of word characters is a whole word; a word with other characters (a Unicode
-  // letter) is searched for by itself.
-  WORD_RUN.lastIndex = 0;
-  for (let m = WORD_RUN.exec(text); m; m = WORD_RUN.exec(text)) if (words.has(m[0])) out.push(m.index);
+  // A run of word characters is a whole word: only runs of a length some word has, starting
+  // with a character some word starts with, are cut out and looked up.
+  const lengths = new Set<number>();
+  const firsts = new Set<number>();
+  for (const w of words) {
+    lengths.add(w.length);
+    firsts.add(w.charCodeAt(0));
+  }
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    if (!wordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && wordChar(text.charCodeAt(j))) j++;
+    if (lengths.has(j - i) && firsts.has(text.charCodeAt(i)) && words.has(text.slice(i, j))) out.push(i);
+    i = j;
+  }
+  // A word with other characters (a Unicode letter) is searched for by itself.
   let extra = false;
   for (const w of words) {
     if (/^[\w$]+$/.test(w)) continue;
