@@ -11,12 +11,15 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { readFileSync } = require('node:fs') as typeof import('node:fs');
+const { readFileSync, statSync } = require('node:fs') as typeof import('node:fs');
 const { fileURLToPath } = require('node:url') as typeof import('node:url');
 const bundle = fileURLToPath(new URL('./cli.bundle.cjs', import.meta.url));
 
 function source(): string | undefined {
   if (process.env.LEAKHOUND_NO_BUNDLE) return undefined;
+  // A compile after the bundle (tsc run alone) leaves it stale: the modules are the truth then.
+  const compiled = statSync(fileURLToPath(new URL('../.tsbuildinfo', import.meta.url)), { throwIfNoEntry: false });
+  if (compiled && compiled.mtimeMs > (statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? 0)) return undefined;
   try {
     return readFileSync(bundle, 'utf8');
   } catch {
