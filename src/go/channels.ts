@@ -237,14 +237,14 @@ export class ChannelFacts {
    */
   channelTypes(): Node[] {
     if (this.typesMemo) return this.typesMemo;
-    const { root, text } = this.facts;
+    const { text } = this.facts;
     const out: Node[] = [];
     const re = /\bchan\b/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (!this.facts.isCode(m.index)) continue;
-      const tok = root.descendantForIndex(m.index, m.index + 4);
-      if (tok?.type !== 'chan' || tok.startIndex !== m.index) continue;
-      const t = tok.parent;
+      // The smallest named node around the keyword: its channel_type (the `chan` token is
+      // anonymous, and any other named node inside the type is beside the keyword).
+      const t = this.facts.nodeAt(m.index, m.index + 4, true);
       if (t?.type === 'channel_type') out.push(t);
     }
     this.typesMemo = out;

@@ -114,6 +114,18 @@ export function functionsAt(n: Node, at: number, inside?: Node): Node[] {
 }
 
 /**
+ * The innermost function of `n`'s tree that strictly contains [start, end), or null: where a
+ * lookup by offset can start its descent (from the root it costs the whole depth).
+ */
+export function innermostFunction(n: Node, start: number, end: number): Node | null {
+  const ix = functionIndex(n);
+  for (let i = lowerBound(ix.starts, start) - 1; i >= 0; i = ix.outer[i]!) {
+    if (ix.ends[i]! > end) return ix.fns[i]!;
+  }
+  return null;
+}
+
+/**
  * Every function of a tree in document order, with each one's enclosing function, built
  * once per tree: `Node.parent` costs a descent from the root in tree-sitter, so a walk up
  * the parents is quadratic in the depth, and rules ask for enclosing functions a lot.
@@ -143,13 +155,21 @@ function functionsFromText(root: Node): Node[] {
   const text = root.text;
   const base = root.startIndex;
   const out: Node[] = [];
+  // The functions found so far that are still open: the next hit is looked up from the
+  // innermost of them, not from the root (a descent costs the depth it crosses, and nested
+  // literals would make it quadratic in the depth).
+  const open: Node[] = [];
   const re = /\bfunc\b/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const at = base + m.index;
-    const tok = root.descendantForIndex(at, at + 4);
-    if (tok?.type !== 'func' || tok.startIndex !== at) continue;
-    const fn = tok.parent;
-    if (fn && FUNCTION_SET.has(fn.type) && fn.startIndex === at) out.push(fn);
+    while (open.length && open[open.length - 1]!.endIndex < at + 4) open.pop();
+    // The smallest named node around the keyword: the function it starts (its `func` token
+    // is anonymous), which saves asking the token for its parent.
+    const fn = (open[open.length - 1] ?? root).namedDescendantForIndex(at, at + 4);
+    if (fn && FUNCTION_SET.has(fn.type) && fn.startIndex === at) {
+      out.push(fn);
+      open.push(fn);
+    }
   }
   return out;
 }
@@ -325,6 +345,18 @@ export class FileFacts {
     return i < 0 ? null : this.syntax.decl(i);
   }
 
+  /**
+   * The smallest (named) node spanning [start, end), as `root.descendantForIndex`, descending from the
+   * innermost function around the range rather than from the root: a descent costs the depth
+   * it crosses, and lookups of every hit in deeply nested code would be quadratic.
+   */
+  nodeAt(start: number, end: number, named = false): Node | null {
+    const i = declAt(this.syntax.outline, start);
+    const decl = i >= 0 && end <= this.syntax.outline.decls[i]!.end ? this.syntax.decl(i) : null;
+    const from = !decl || start < decl.startIndex || end > decl.endIndex ? this.root : (innermostFunction(decl, start, end) ?? decl);
+    return named ? from.namedDescendantForIndex(start, end) : from.descendantForIndex(start, end);
+  }
+
   /** False when `offset` is inside a comment or a literal (no code word can be there). */
   isCode(offset: number): boolean {
     return !this.syntax.inLiteral(offset);
@@ -403,7 +435,8 @@ export class FileFacts {
     paramNames(fn.childForFieldName('receiver'), names);
     paramNames(fn.childForFieldName('parameters'), names);
     paramNames(fn.childForFieldName('result'), names);
-    if (fn.childForFieldName('body')) {
+    // Without `:=`, `var` or `const` in its text, a function declares nothing in its body.
+    if (fn.childForFieldName('body') && /:=|\bvar\b|\bconst\b/.test(this.text.slice(fn.startIndex, fn.endIndex))) {
       for (const d of this.own(fn, LOCAL_DECLS)) {
         if (d.type === 'range_clause') {
           // `for k, v := range x` declares; `for k, v = range x` assigns.
@@ -532,7 +565,9 @@ export class FileFacts {
     re.lastIndex = scope.startIndex;
     for (let m = re.exec(this.text); m && m.index < end; m = re.exec(this.text)) {
       if (this.syntax.inLiteral(m.index)) continue;
-      const id = scope.descendantForIndex(m.index, m.index + name.length);
+      const inner = innermostFunction(scope, m.index, m.index + name.length);
+      const from = inner && inner.startIndex >= scope.startIndex && inner.endIndex <= scope.endIndex ? inner : scope;
+      const id = from.descendantForIndex(m.index, m.index + name.length);
       if (id?.type === 'identifier' && id.startIndex === m.index && id.endIndex === m.index + name.length) out.push(id);
     }
     this.identsMemo.set(key, out);
