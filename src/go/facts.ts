@@ -271,6 +271,7 @@ export class FileFacts {
   private readonly identsMemo = new Map<string, Node[]>();
   private readonly importMemo = new Map<string, string>();
   private readonly declaresMemo = new Map<string, boolean>();
+  private declaringWords?: number[];
 
   /** The file's trees, parsed per declaration when asked for (syntax.ts). */
   readonly syntax: Syntax;
@@ -432,11 +433,15 @@ export class FileFacts {
     const memo = this.localsMemo.get(fn.id);
     if (memo) return memo;
     const names = new Set<string>();
-    paramNames(fn.childForFieldName('receiver'), names);
-    paramNames(fn.childForFieldName('parameters'), names);
-    paramNames(fn.childForFieldName('result'), names);
+    const literal = fn.type === 'func_literal';
+    if (!literal) paramNames(fn.childForFieldName('receiver'), names);
+    // `func() {…}`, the common literal, has neither parameters nor results to ask the tree for.
+    if (!literal || !/^func\s*\(\s*\)\s*\{/.test(this.text.slice(fn.startIndex, fn.startIndex + 64))) {
+      paramNames(fn.childForFieldName('parameters'), names);
+      paramNames(fn.childForFieldName('result'), names);
+    }
     // Without `:=`, `var` or `const` in its text, a function declares nothing in its body.
-    if (fn.childForFieldName('body') && /:=|\bvar\b|\bconst\b/.test(this.text.slice(fn.startIndex, fn.endIndex))) {
+    if (this.declaringWordIn(fn.startIndex, fn.endIndex) && fn.childForFieldName('body')) {
       for (const d of this.own(fn, LOCAL_DECLS)) {
         if (d.type === 'range_clause') {
           // `for k, v := range x` declares; `for k, v = range x` assigns.
@@ -450,6 +455,17 @@ export class FileFacts {
     }
     this.localsMemo.set(fn.id, names);
     return names;
+  }
+
+  /** True when `:=`, `var` or `const` occurs in [start, end) of the text (offsets found once per file). */
+  private declaringWordIn(start: number, end: number): boolean {
+    if (!this.declaringWords) {
+      this.declaringWords = [];
+      const re = /:=|\bvar\b|\bconst\b/g;
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) this.declaringWords.push(m.index);
+    }
+    const i = lowerBound(this.declaringWords, start);
+    return i < this.declaringWords.length && this.declaringWords[i]! < end;
   }
 
   /**
@@ -559,18 +575,27 @@ export class FileFacts {
     const key = `${scope.id}:${name}`;
     const known = this.identsMemo.get(key);
     if (known) return known;
+    const out = this.identifiersWhere(scope, name);
+    this.identsMemo.set(key, out);
+    return out;
+  }
+
+  /**
+   * identifiers(scope, name) without the hits `keep` rejects by their offset, tested before
+   * the tree is asked for the node there (not memoized).
+   */
+  identifiersWhere(scope: Node, name: string, keep?: (at: number) => boolean): Node[] {
     const out: Node[] = [];
     const re = wordPattern(name);
     const end = scope.endIndex;
     re.lastIndex = scope.startIndex;
     for (let m = re.exec(this.text); m && m.index < end; m = re.exec(this.text)) {
-      if (this.syntax.inLiteral(m.index)) continue;
-      const inner = innermostFunction(scope, m.index, m.index + name.length);
+      if (this.syntax.inLiteral(m.index) || (keep && !keep(m.index))) continue;
+      const inner = isFunction(scope) ? innermostFunction(scope, m.index, m.index + name.length) : null;
       const from = inner && inner.startIndex >= scope.startIndex && inner.endIndex <= scope.endIndex ? inner : scope;
       const id = from.descendantForIndex(m.index, m.index + name.length);
       if (id?.type === 'identifier' && id.startIndex === m.index && id.endIndex === m.index + name.length) out.push(id);
     }
-    this.identsMemo.set(key, out);
     return out;
   }
 
