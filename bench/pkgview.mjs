@@ -8,7 +8,8 @@
 //   - peak RSS ≤ 300 MB on the whole corpus.
 // Writes bench/pkgview.md. Not part of `npm test`.
 //
-// Usage: node bench/pkgview.mjs [--base REV|lone] [--repeat N] [--runs N] [dirs...]
+// Usage: node bench/pkgview.mjs [--base REV|lone] [--repeat N] [--runs N] [--precommit] [dirs...]
+//   --precommit: the pre-commit runs alone (no corpus scans; bench/pkgview.md is not written).
 //   REV: the commit to compare with (built from `git archive` into a temporary directory);
 //   `lone` (the default): this commit with the package view confined to the file being
 //   analysed (no sibling is ever read), which isolates what reading the package costs.
@@ -41,6 +42,8 @@ function option(name, fallback) {
   argv.splice(i, 2);
   return v;
 }
+const precommitOnly = argv.includes('--precommit');
+if (precommitOnly) argv.splice(argv.indexOf('--precommit'), 1);
 const base = option('--base', 'lone');
 const repeat = Math.max(1, Number(option('--repeat', 1)) || 1);
 const runs = Math.max(3, Number(option('--runs', 15)) || 15);
@@ -101,7 +104,7 @@ console.log(`base ${baseRev}, head ${headRev}; ${dirs.length} corpus directories
 // Cold scans, alternating base and head so that both meet the same machine.
 let coldBase;
 let coldHead;
-for (let i = 0; i < repeat; i++) {
+for (let i = 0; i < (precommitOnly ? 0 : repeat); i++) {
   for (const which of i % 2 ? ['head', 'base'] : ['base', 'head']) {
     const cache = join(tmp, `cache-${which}`);
     rmSync(cache, { recursive: true, force: true });
@@ -112,8 +115,8 @@ for (let i = 0; i < repeat; i++) {
   }
 }
 let warm;
-for (let i = 0; i < Math.max(2, repeat); i++) warm = best(warm, run(process.execPath, scan(root, join(tmp, 'cache-head'))));
-console.log(`  warm, every file, head: ${warm.wall.toFixed(2)} s wall`);
+for (let i = 0; i < (precommitOnly ? 0 : Math.max(2, repeat)); i++) warm = best(warm, run(process.execPath, scan(root, join(tmp, 'cache-head'))));
+if (warm) console.log(`  warm, every file, head: ${warm.wall.toFixed(2)} s wall`);
 
 // Pre-commit: the staged files' packages copied into a git repository, the hook's command
 // on the five files (a just-staged file is not in the cache: --no-cache).
@@ -132,26 +135,35 @@ for (const f of STAGED.filter((p) => existsSync(p))) {
   staged.push(join(basename(pkg), basename(f)));
 }
 const stagedBytes = staged.reduce((n, f) => n + statSync(join(repo, f)).size, 0);
-const precommit = (dir) => {
-  const walls = [];
+// Base and head alternate, so that both meet the same machine; CPU (user + sys) is kept too.
+const precommit = (dirs) => {
+  const walls = dirs.map(() => []);
+  const cpus = dirs.map(() => []);
   for (let i = 0; i < runs + 2; i++) {
-    const r = run(process.execPath, [cliOf(dir), '--no-cache', ...staged], repo);
-    if (i >= 2) walls.push(r.wall * 1000);
+    dirs.forEach((dir, k) => {
+      const r = run(process.execPath, [cliOf(dir), '--no-cache', ...staged], repo);
+      if (i < 2) return; // the first two warm the file cache
+      walls[k].push(r.wall * 1000);
+      cpus[k].push(r.cpu * 1000);
+    });
   }
-  walls.sort((a, b) => a - b);
-  return { min: walls[0], median: walls[Math.floor(walls.length / 2)], p90: walls[Math.floor(walls.length * 0.9)] };
+  return dirs.map((_, k) => {
+    const w = walls[k].sort((a, b) => a - b);
+    const c = cpus[k].sort((a, b) => a - b);
+    return { min: w[0], median: w[Math.floor(w.length / 2)], p90: w[Math.floor(w.length * 0.9)], cpuMin: c[0], cpuMedian: c[Math.floor(c.length / 2)] };
+  });
 };
-const preBase = precommit(baseDir);
-const preHead = precommit(root);
+const [preBase, preHead] = precommit([baseDir, root]);
 const floor = (() => {
   const walls = [];
   for (let i = 0; i < runs; i++) walls.push(run(process.execPath, ['-e', ''], repo).wall * 1000);
   walls.sort((a, b) => a - b);
   return walls[Math.floor(walls.length / 2)];
 })();
-console.log(`  pre-commit (${staged.length} files, ${(stagedBytes / 1024).toFixed(0)} KiB, packages of ${siblings} files): base median ${preBase.median.toFixed(0)} ms, head median ${preHead.median.toFixed(0)} ms (node -e "" ${floor.toFixed(0)} ms)`);
+console.log(`  pre-commit (${staged.length} files, ${(stagedBytes / 1024).toFixed(0)} KiB, packages of ${siblings} files): base median ${preBase.median.toFixed(0)} ms (cpu ${preBase.cpuMedian.toFixed(0)}), head median ${preHead.median.toFixed(0)} ms (cpu ${preHead.cpuMedian.toFixed(0)}; min ${preHead.min.toFixed(0)}) (node -e "" ${floor.toFixed(0)} ms)`);
 const load1 = loadavg()[0];
 rmSync(tmp, { recursive: true, force: true });
+if (precommitOnly) process.exit(0);
 
 const r2 = (x) => x.toFixed(2);
 const ratios = [
@@ -184,7 +196,7 @@ the two; each figure is the fastest of ${repeat}.
 
 Pre-commit: ${staged.length} staged files (${(stagedBytes / 1024).toFixed(0)} KiB: ${staged.map((s) => '`' + s.replace(/^\d+_/, '') + '`').join(', ')}) whose packages hold ${siblings} files, copied into a
 git repository; the hook's command on the five files, ${runs} runs: base min ${preBase.min.toFixed(0)} / median
-${preBase.median.toFixed(0)} / p90 ${preBase.p90.toFixed(0)} ms, head min ${preHead.min.toFixed(0)} / median ${preHead.median.toFixed(0)} / p90 ${preHead.p90.toFixed(0)} ms; \`node -e ""\` alone ${floor.toFixed(0)} ms.
+${preBase.median.toFixed(0)} / p90 ${preBase.p90.toFixed(0)} ms (median cpu ${preBase.cpuMedian.toFixed(0)} ms), head min ${preHead.min.toFixed(0)} / median ${preHead.median.toFixed(0)} / p90 ${preHead.p90.toFixed(0)} ms (median cpu ${preHead.cpuMedian.toFixed(0)} ms), alternating; \`node -e ""\` alone ${floor.toFixed(0)} ms.
 
 | ratio | measured | bar |
 |---|---:|---|

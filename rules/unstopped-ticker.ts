@@ -11,6 +11,8 @@
 //   for { select { case <-t.C: … } }             // a function that never returns owns it forever
 //   for range t.C { … } with no way out          //   (and `for ; true; <-t.C` ending in os.Exit)
 //   return time.Tick(d)                          // a clock wrapper: the caller chose time.Tick
+//   a ticker in a function of package main that only main runs, once (called or started
+//                                   //   with go there, or a command table's entry)
 //   time.Tick in main, init or package main (staticcheck's exceptions); _test.go files
 //   only with the option tests (a test's ticker lives as long as the test binary)
 //
@@ -20,6 +22,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, type FileFacts, unparenUp } from '../src/go/facts.js';
 import { exitAvoiding, mayReturn } from '../src/go/flow.js';
+import { onlyRunByMain } from '../src/go/funcs.js';
 import { oldTimers } from '../src/go/gomod.js';
 import { bindingOf, borrowCheck, insertAfterErrorCheck, isNamedResult, settle } from '../src/go/obligations.js';
 import { callOfName, wordNodes } from '../src/go/words.js';
@@ -108,7 +111,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['memory', 'goroutine', 'time'],
     docs: {
       whatItDoes:
-        'Finds time.NewTicker values that the function which made them never stops and does not hand to anyone else (a function that never returns, such as a goroutine whose for range t.C nothing leaves, keeps its ticker for as long as it runs and is left alone), and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015). A time.NewTimer that is never stopped is only kept until it fires, a bounded delay that is rarely worth a change: the option timers reports those too.',
+        'Finds time.NewTicker values that the function which made them never stops and does not hand to anyone else (a function that never returns, such as a goroutine whose for range t.C nothing leaves, keeps its ticker for as long as it runs and is left alone, as are main, init and the functions of package main that only main runs once: called or started with go there, or a command table\'s entry), and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015). A time.NewTimer that is never stopped is only kept until it fires, a bounded delay that is rarely worth a change: the option timers reports those too.',
       whyIsThisBad:
         'Before Go 1.23 the runtime keeps every started timer until it fires, and a ticker until it is stopped: a ticker that is not stopped keeps firing for the life of the process and its memory is never reclaimed, and time.Tick gives no way to stop it at all. In a function called per request or per connection this grows without bound. Go 1.23 collects unreferenced timers, but only for modules whose go.mod says go 1.23 or later.',
       example: [
@@ -182,6 +185,9 @@ export default defineRule<MessageIds, Options>({
       if (typeof where !== 'object' || where.id !== owner.id || isNamedResult(owner, v)) return;
       // A function that never returns holds its ticker for as long as it runs.
       if (runsOnce(owner) || !mayReturn(facts, owner)) return;
+      // Nor does a function of package main that only main runs, once (a command's body,
+      // a goroutine main starts): one ticker for the life of the process.
+      if (onlyRunByMain(ctx.pkg, facts, owner)) return;
       borrows ??= borrowCheck(facts, STOP);
       // In a loop, a Stop written above the assignment stops it in a later round
       // (`if t != nil { t.Stop() }; t = time.NewTicker(d)`).

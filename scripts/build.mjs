@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Builds leakhound: compiles the TypeScript to dist/ and copies the grammar WASM from the
-// pinned tree-sitter-go npm package into wasm/ (the engine never downloads anything).
+// Builds leakhound: compiles the TypeScript to dist/, copies the grammar WASM from the
+// pinned tree-sitter-go npm package into wasm/ (the engine never downloads anything), and
+// bundles the command into dist/src/cli.bundle.cjs with a V8 code cache (see src/cli.ts).
 // `--if-stale` skips the compile when dist/ is newer than every source file.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,3 +65,49 @@ function prune(distDir, srcDir) {
   }
 }
 for (const d of ['src', 'rules', 'test']) prune(join(root, 'dist', d), join(root, d));
+
+// The command as one CommonJS file (src/cli.ts runs it). Node's modules and the libraries used
+// only by some runs stay outside (required when used): web-tree-sitter finds its WASM next to
+// itself, the language server's and the YAML config's libraries load only for those.
+// eslint-formatter-pretty is an ES module and goes in: a bundle that V8 caches cannot import().
+// The engine's import.meta.url is that of dist/src/engine/, where the worker threads' modules
+// and the package root are found from. Without esbuild (an install without devDependencies)
+// no bundle is made and src/cli.ts loads the modules as they are.
+const srcDist = join(root, 'dist', 'src');
+for (const f of readdirSync(srcDist)) if (/^cli\.bundle\./.test(f)) rmSync(join(srcDist, f));
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  esbuild = null;
+}
+if (esbuild) {
+  const out = await esbuild.build({
+    entryPoints: [join(srcDist, 'cli', 'program.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    external: ['web-tree-sitter', 'vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'yaml', 'picomatch'],
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__leakhoundEngineUrl' },
+    banner: { js: "const __leakhoundEngineUrl = require('node:url').pathToFileURL(__dirname + '/engine/cli.js').href;" },
+    logLevel: 'error',
+  });
+  const body = out.outputFiles[0].text;
+  if (/\bimport\(/.test(body)) {
+    console.error('leakhound build: the bundle still has an import() (src/cli.ts cannot run it): make that library external or bundle it');
+    process.exit(2);
+  }
+  const cacheName = `cli.bundle.${createHash('sha1').update(body).digest('hex').slice(0, 12)}.cache`;
+  const bundle = join(srcDist, 'cli.bundle.cjs');
+  writeFileSync(bundle, `// code cache: ${cacheName}\n${body}`);
+  // The cache holds what a scan compiles: the bundle run on the rules' fixtures, on the main thread.
+  const made = spawnSync(
+    process.execPath,
+    [join(root, 'scripts', 'codecache.cjs'), bundle, join(srcDist, cacheName), '--no-cache', '--jobs', '1', '--no-default-skips', join(root, 'test', 'fixtures')],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } },
+  );
+  if (made.status !== 0 && made.status !== 1) console.error('leakhound build: no code cache for the bundle (the command still works, starts slower)');
+}

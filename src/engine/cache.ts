@@ -70,6 +70,15 @@ export function buildFingerprint(version: string, dirs: string[]): string {
   return h.digest('hex');
 }
 
+/** The content hash of a file as the scan computes it (task.ts contentHash), undefined when it cannot be read. */
+function fileHash(path: string): string | undefined {
+  try {
+    return createHash('sha1').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
 export function checksum(body: string): string {
   return createHash('sha1').update(body).digest('hex');
 }
@@ -136,12 +145,16 @@ export class ResultCache {
   lookup(absPath: string, st: Stats | undefined, goKey = '', checker?: DepsChecker): Lookup {
     const e = this.entries.get(absPath);
     if (!e || !st || e[7] !== goKey) return undefined;
+    const sameStat = !e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino;
     if (e[8]) {
+      // A file whose stat changed was usually edited (a pre-commit run's staged files): its
+      // content decides first, so that its package is read only for a file touched but unchanged.
+      if (!sameStat && fileHash(absPath) !== e[3]) return undefined;
       const ok = checker?.valid(e[8], this.dirs.get(e[8].state)) ?? false;
       if (!ok) return undefined;
       if (ok !== true) this.setDeps(e, ok);
     }
-    if (!e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino) return { hit: { diagnostics: e[5], notices: e[6] }, hash: e[3] };
+    if (sameStat) return { hit: { diagnostics: e[5], notices: e[6] }, hash: e[3] };
     return { expectHash: e[3] };
   }
 

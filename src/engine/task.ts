@@ -49,12 +49,12 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   }
   const hash = opts.hash ? contentHash(buf) : undefined;
   if (hash !== undefined && hash === task.expectHash) return { hash, unchanged: true };
-  const info: ScanInfo = {};
+  const info: ScanInfo = { wantsDeps: opts.hash };
   const result = scanBuffer(parser, task.path, buf, opts, info, task.go, opts.packages);
   const out: TaskOutcome = { result, hash };
   if (info.skipped) out.skipped = info.skipped;
   if (info.parsedChars) out.parsedChars = info.parsedChars;
-  if (info.deps && opts.hash) out.deps = info.deps;
+  if (info.deps) out.deps = info.deps;
   return out;
 }
 

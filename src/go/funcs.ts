@@ -205,8 +205,8 @@ const LOOP_TYPES = new Set(['for_statement']);
 const LITERAL_PARTS = new Set(['literal_element', 'keyed_element', 'literal_value']);
 
 /**
- * A function or method of package main that only main or init run, once: called there out
- * of any loop or func literal, or stored in a composite literal there (a command table:
+ * A function or method of package main that only main or init run, once: called (or
+ * started with go) there out of any loop or func literal, or stored in a composite literal there (a command table:
  * `{name: "create-image", action: createImage}`), or so run by another such function (two
  * levels). What it opens lives as long as the process, as what main opens does. Its uses
  * are found by text in the package (`mentioning`); one anywhere else, a test's included, or
@@ -240,6 +240,9 @@ function runOnceIn(m: Node, owner: Node): boolean {
     if (up.parent?.type !== 'composite_literal') return false;
   }
   for (let p = m.parent; p && p.id !== owner.id; p = p.parent) {
+    // `go serve(…)` written in main starts it once, as a plain call runs it once; a go
+    // statement around anything else (a literal calling it) is a literal's business.
+    if (p.type === 'go_statement' && call && p.namedChild(0)?.id === up.parent?.id) continue;
     if (p.type === 'func_literal' || p.type === 'go_statement' || LOOP_TYPES.has(p.type)) return false;
   }
   return true;
