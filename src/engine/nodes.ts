@@ -121,3 +121,10 @@ export function descendFrom(n: Node, ancestor: () => Node): void {
   path.length = starts.length = ends.length = depth + 1;
   push(t, anc);
 }
+
+/** Records `parent` as `n`'s parent, when a caller has proven it another way (a child's field, ranges). */
+export function knownParent(n: Node, parent: Node): void {
+  let t = byTree.get(n.tree);
+  if (!t) byTree.set(n.tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+  t.parent.set(n.id, parent);
+}

@@ -17,7 +17,8 @@ import { enclosingFunction, type FileFacts, functionsAt, isFunction, lowerBound,
 import { funcsOf } from './funcs.js';
 import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
-import { descendFrom } from '../engine/nodes.js';
+import { descendFrom, knownParent } from '../engine/nodes.js';
+import { declAt, type TopDecl } from './toplevel.js';
 
 export type OpKind = 'send' | 'recv' | 'range' | 'close';
 
@@ -184,6 +185,7 @@ export class ChannelFacts {
   private startsMemo?: number[];
   private readonly ctxMemo = new Map<number, Ctx>();
   private readonly loopsMemo = new Map<number, { loops: Node[]; starts: number[]; outer: number[] }>();
+  private readonly declInfo = new Map<number, { params: [number, number] | null; hasVar: boolean }>();
 
   constructor(readonly facts: FileFacts) {}
 
@@ -254,7 +256,7 @@ export class ChannelFacts {
     const out: Node[] = [];
     const re = /\bchan\b/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!this.facts.isCode(m.index)) continue;
+      if (!this.facts.isCode(m.index) || !this.mayMatter(m.index)) continue;
       // The smallest named node around the keyword: its channel_type (the `chan` token is
       // anonymous, and any other named node inside the type is beside the keyword).
       const t = this.facts.nodeAt(m.index, m.index + 4, true);
@@ -262,6 +264,30 @@ export class ChannelFacts {
     }
     this.typesMemo = out;
     return out;
+  }
+
+  /**
+   * False for a `chan` keyword whose type no channel rule looks at, told from the text so
+   * that its declaration need not be parsed for it: the rules want the type of a
+   * `make(chan …)`, of a parameter of a declared function, or of a `var` in a function. A
+   * type declaration has none of those; in a function, a type elsewhere (a result, a field
+   * of a local type, a literal's parameter) only matters when the function has a `var`.
+   */
+  private mayMatter(at: number): boolean {
+    const outline = this.facts.syntax.outline;
+    const d = outline.decls[declAt(outline, at)];
+    if (!d || d.kind === 'type' || d.kind === 'const' || d.kind === 'import') return false;
+    if (d.kind !== 'func' && d.kind !== 'method') return true;
+    const { text } = this.facts;
+    // `make(chan` or `make(<-chan`: `(` before the type (a comment: unsure).
+    let i = at - 1;
+    const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+    while (i > d.start && space(text[i])) i--;
+    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > d.start && space(text[i]); i--);
+    if (text[i] === '(' || text[i] === '/') return true;
+    let decl = this.declInfo.get(d.start);
+    if (!decl) this.declInfo.set(d.start, (decl = { params: paramsRange(text, d), hasVar: /\bvar\b/.test(text.slice(d.start, d.end)) }));
+    return decl.hasVar || !decl.params || (decl.params[0] <= at && at < decl.params[1]);
   }
 
   /**
@@ -329,10 +355,21 @@ export class ChannelFacts {
   private usesOf(scope: Node, name: string): Node[] {
     // In a nested literal, the name is still scope's unless a literal on the way declares it:
     // decided by the hit's offset before any lookup, from the outermost literal in (every
-    // hit inside a literal that declares the name stops there).
+    // hit inside a literal that declares the name stops there). Only a literal with a hit
+    // that can be a declaration of the name inside has its local names asked for.
+    const { text } = this.facts;
+    const declaring: number[] = [];
+    this.facts.identifiersWhere(scope, name, (at) => {
+      if (mayDeclareAt(text, at, name.length)) declaring.push(at);
+      return false;
+    });
     return this.facts.identifiersWhere(scope, name, (at) => {
       const lits = this.literalsAround(scope, at);
-      for (let i = lits.length - 1; i >= 0; i--) if (this.facts.localNames(lits[i]!).has(name)) return false;
+      for (let i = lits.length - 1; i >= 0; i--) {
+        const l = lits[i]!;
+        const k = lowerBound(declaring, l.startIndex);
+        if (k < declaring.length && declaring[k]! < l.endIndex && this.facts.localNames(l).has(name)) return false;
+      }
       return true;
     });
   }
@@ -353,11 +390,44 @@ export class ChannelFacts {
   private contextOf(lit: Node): Ctx {
     let c = this.ctxMemo.get(lit.id);
     if (!c) {
-      // The literal's parents from near it: the smallest node around it and a character each side.
-      descendFrom(lit, () => this.facts.nodeAt(lit.startIndex - 1, lit.endIndex + 1) ?? lit.tree.rootNode);
-      this.ctxMemo.set(lit.id, (c = literalContext(lit)));
+      c = this.calledInPlace(lit);
+      if (!c) {
+        // The literal's parents from near it: the smallest node around it and a character each side.
+        descendFrom(lit, () => this.facts.nodeAt(lit.startIndex - 1, lit.endIndex + 1) ?? lit.tree.rootNode);
+        c = literalContext(lit);
+      }
+      this.ctxMemo.set(lit.id, c);
     }
     return c;
+  }
+
+  /**
+   * literalContext(lit) for a literal called in place with plain text around it
+   * (`go func(){…}()`, `defer func(){…}()`, `func(){…}()`), from two lookups by offset
+   * instead of asking for parents; undefined when the text is not that plain.
+   */
+  private calledInPlace(lit: Node): Ctx | undefined {
+    const { text } = this.facts;
+    let j = lit.endIndex;
+    while (text[j] === ' ' || text[j] === '\t') j++;
+    if (text[j] !== '(') return undefined;
+    const call = this.facts.nodeAt(lit.startIndex, j + 1, true);
+    if (call?.type !== 'call_expression' || call.startIndex !== lit.startIndex || call.childForFieldName('function')?.id !== lit.id) return undefined;
+    // The literal is the call's function: the rules ask for its parents later (literalRun).
+    knownParent(lit, call);
+    let i = lit.startIndex - 1;
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
+    // A parenthesis or a comment before it: the tree tells.
+    if (text[i] === '(' || text[i] === '/') return undefined;
+    const keyword = (w: string) => text.startsWith(w, i - w.length + 1) && !/[\p{L}\p{Nd}_]/u.test(text[i - w.length] ?? '');
+    const kind = keyword('go') ? 'go_statement' : keyword('defer') ? 'defer_statement' : null;
+    if (!kind) return { kind: 'transparent', deferred: false, once: false };
+    const start = i - (kind === 'go_statement' ? 2 : 5) + 1;
+    const stmt = this.facts.nodeAt(start, call.endIndex, true);
+    if (stmt?.type !== kind || stmt.startIndex !== start || stmt.endIndex !== call.endIndex) return undefined;
+    // Only spaces between the keyword and the call, which ends the statement: its child.
+    knownParent(call, stmt);
+    return kind === 'go_statement' ? { kind: 'go', node: stmt } : { kind: 'transparent', deferred: true, once: false };
   }
 
 
@@ -620,6 +690,57 @@ export class ChannelFacts {
     this.classify(ch, uses, callee, u, site, next);
     return true;
   }
+}
+
+/**
+ * False when the identifier at `at` (of length `len`) cannot be a declaration of a local, by
+ * the text around it: a selector's field (`x.ch`), or followed on its line by what no
+ * declaration has after its name (`)`, `!=`, `==`, a send `ch <- v`, the end of the line,
+ * where Go ends the statement). Anything else may declare (`ch :=`, `ch, err`, `ch chan T`,
+ * `ch <-chan T`, `var ch = …`).
+ */
+const RECV_ONLY = /<-\s*chan\b/y;
+
+function mayDeclareAt(text: string, at: number, len: number): boolean {
+  let p = at - 1;
+  while (p >= 0 && (text[p] === ' ' || text[p] === '\t' || text[p] === '\n' || text[p] === '\r')) p--;
+  if (text[p] === '.') return false;
+  let i = at + len;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const c = text[i];
+  if (c === undefined || c === '\n' || c === '\r' || c === ')' || c === ']' || c === '}' || c === ';' || c === '!') return false;
+  if (c === '<') {
+    RECV_ONLY.lastIndex = i;
+    return RECV_ONLY.test(text);
+  }
+  if (c === '.') return text.startsWith('...', i);
+  if (c === '=') return text[i + 1] !== '=';
+  return true;
+}
+
+/**
+ * The text range of a function declaration's parameter list, from its name's `(` to the
+ * matching `)`; null when the text is not plain enough to tell (a string or comment inside).
+ */
+function paramsRange(text: string, d: TopDecl): [number, number] | null {
+  const name = d.names[0];
+  if (!name) return null;
+  let i = name.at + name.name.length;
+  let depth = 0;
+  let open = -1;
+  for (; i < d.end; i++) {
+    const c = text[i];
+    if (c === '"' || c === '`' || c === "'" || c === '/') return null;
+    if (c === '(' || c === '[') {
+      if (depth === 0 && c === '(') open = i;
+      depth++;
+    } else if (c === ')' || c === ']') {
+      depth--;
+      if (depth === 0 && c === ')' && open >= 0) return [open, i + 1];
+      if (depth < 0) return null;
+    }
+  }
+  return null;
 }
 
 const perFile = new WeakMap<FileFacts, ChannelFacts>();
