@@ -1,0 +1,54 @@
+// The command runs from the build's bundle (dist/src/cli.bundle.cjs) with a V8 code cache
+// (src/cli.ts): the bundle must report exactly what the compiled modules report, and the
+// cache the build made must be one this Node accepts (else every start compiles afresh).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { cliPath, fixturesDir, packageRoot } from './helpers.js';
+
+const bundle = join(packageRoot, 'dist', 'src', 'cli.bundle.cjs');
+const haveEsbuild = (() => {
+  try {
+    createRequire(join(packageRoot, 'package.json')).resolve('esbuild');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+(haveEsbuild ? test : test.skip)('the build bundles the command, with a code cache a fresh process of this Node accepts', () => {
+  assert.ok(existsSync(bundle), 'dist/src/cli.bundle.cjs');
+  // src/cli.ts runs it only when it is newer than the last compile.
+  assert.ok(statSync(bundle).mtimeMs >= statSync(join(packageRoot, 'dist', '.tsbuildinfo')).mtimeMs, 'the bundle is newer than the compile');
+  const name = /^\/\/ code cache: (\S+)/.exec(readFileSync(bundle, 'utf8'))?.[1];
+  assert.ok(name, 'the bundle names its cache');
+  assert.ok(existsSync(join(packageRoot, 'dist', 'src', name!)), name);
+  // In a process of its own: V8 takes a cache only under the flags it was made with, and
+  // tests in this process change flags (main() sets --liftoff-only for small runs).
+  const check = `const fs = require('node:fs'); const text = fs.readFileSync(${JSON.stringify(bundle)}, 'utf8');
+const s = new (require('node:vm').Script)(require('node:module').wrap(text), { filename: ${JSON.stringify(bundle)}, cachedData: fs.readFileSync(${JSON.stringify(join(packageRoot, 'dist', 'src', name!))}) });
+process.stdout.write(String(s.cachedDataRejected));`;
+  const r = spawnSync(process.execPath, ['-e', check], { encoding: 'utf8' });
+  assert.is(r.stdout, 'false', r.stderr);
+});
+
+test('the bundle and the compiled modules report the same, in JSON and in the pretty format', () => {
+  // Directories with packages of several files, scanned on the main thread (--jobs 1).
+  const dirs = ['unclosed-client', 'goroutine-blocked-send'].map((d) => join(fixturesDir, d));
+  for (const format of ['json', 'pretty']) {
+    const args = [cliPath, '--no-cache', '--jobs', '1', '--no-default-skips', '-f', format, ...dirs];
+    const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, args, { cwd: packageRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    const bundled = run({});
+    const modules = run({ LEAKHOUND_NO_BUNDLE: '1' });
+    assert.is(bundled.status, 1, bundled.stderr);
+    assert.is(bundled.status, modules.status);
+    assert.ok(bundled.stdout.length > 100, 'findings reported');
+    assert.is(bundled.stdout, modules.stdout, format);
+    assert.is(bundled.stderr, modules.stderr);
+  }
+});
+
+test.run();
