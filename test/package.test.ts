@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { buildIgnored, evalBuildExpr } from '../src/go/build.js';
 import { FileFacts } from '../src/go/facts.js';
 import { PackageView, type SummaryKind } from '../src/go/package.js';
-import { ABSENT, clauseOf, membershipOf, PackageIndex } from '../src/go/pkgindex.js';
+import { ABSENT, clauseOf, gofmtEnd, membershipOf, PackageIndex, requiredLiterals, wordAt } from '../src/go/pkgindex.js';
 import { coreSummary, does, effectsOn, HOW, type FuncSummary } from '../src/go/summary.js';
 import { declEnd, quickDecls, topLevelDecls } from '../src/go/toplevel.js';
 import { memorySource, Packages } from '../src/engine/packages.js';
@@ -95,6 +95,49 @@ test('quickDecls: the same names and starts as the lexer on gofmt\'d code, ends 
   const shape = (ds: typeof full) => ds.map((d) => `${d.kind} ${d.start} ${d.names.map((n) => `${n.name}@${n.at}`).join(',')} ${d.recv ?? ''}`);
   assert.equal(shape(quick), shape(full));
   assert.equal(quick.map((d) => declEnd(text, d.start)), full.map((d) => d.end));
+});
+
+test('gofmtEnd: the lexer\'s end where the layout shows it, undefined where it cannot', () => {
+  const decls = [
+    'func f() {\n\tif x {\n\t\ty("}")\n\t}\n\n\t_ = \'{\' // }\n}\n',
+    'type T struct {\n\ta int\n}\r\n',
+    'var m = map[string]int{\n\t"a": 1,\n}\n',
+    // Not gofmt's layout: a col-0 brace closes an inner block (as in a real file of the corpus).
+    'func g() {\n\tfor {\n\t\tfor {\n\t\t\tx()\n\t}\n}\nreturn\n}\n',
+    'func r() {\n\ts := `\n}\n`\n}\n', // a raw string: the lexer decides
+    'func c() {\n\t/* {\n} */\n}\n',
+    'func one() { return }\n\nfunc two() {\n}\n',
+    'var f = func() {\n}()\n',
+  ];
+  const got = decls.map((t) => gofmtEnd(t, 0));
+  assert.equal(got, [decls[0]!.length - 1, decls[1]!.indexOf('}') + 1, decls[2]!.length - 1, undefined, undefined, undefined, undefined, undefined]);
+  for (const [i, t] of decls.entries()) if (got[i] !== undefined) assert.is(got[i], declEnd(t, 0), decls[i]);
+  // On g the first brace at the start of a line is not the lexer's end.
+  assert.is.not(declEnd(decls[3]!, 0), decls[3]!.indexOf('\n}') + 2);
+});
+
+test('wordAt and requiredLiterals: the searches the lookups use instead of RegExps', () => {
+  const text = 'xLock Lock_ $Lock Lock() a.Lock\nLock';
+  const re = /(?<![\w$])Lock(?![\w$])/g;
+  const hits: number[] = [];
+  for (let at = wordAt(text, 'Lock'); at >= 0; at = wordAt(text, 'Lock', at + 4)) hits.push(at);
+  assert.equal(hits, [...text.matchAll(re)].map((m) => m.index));
+  assert.equal(requiredLiterals(String.raw`\n[ \t]+[\w.]*\.errCh[ \t]*<-`), ['.errCh', '<-']);
+  assert.equal(requiredLiterals(String.raw`\brange[ \t]+[\w.]*\.qch\b`), ['range', '.qch']);
+  // Quantified characters, counts, classes, groups and alternations require nothing.
+  assert.equal(requiredLiterals('ab{10}cd'), ['cd']);
+  assert.equal(requiredLiterals('abc?'), ['ab']);
+  assert.equal(requiredLiterals('[ab]x(?:cd|ef)gh'), ['gh']);
+  assert.equal(requiredLiterals('ab|cd'), []);
+  // mentionsany: one pass over the words finds what a mentions: lookup per word finds.
+  const files = {
+    'p/a.go': 'package p\n\nfunc lock() {\n\tmu.Lock()\n}\n\n// caller calls lock\nfunc caller() {\n\tlock()\n}\n',
+    'p/b.go': 'package p\n\nfunc other() {\n\tunlock_()\n\tcaller()\n}\n\nfunc café() {\n\tcafé()\n}\n\nfunc d() {\n\tcafé()\n}\n',
+  };
+  const index = new PackageIndex(membershipOf('p/a.go', files['p/a.go']), memorySource(files));
+  const names = (key: string) => index.lookup(key).map((r) => `${r.file}:${r.name}`);
+  assert.equal(names('mentionsany:lock|caller|café'), ['a.go:caller', 'b.go:other', 'b.go:café', 'b.go:d']);
+  assert.equal(names('mentionsany:lock|caller|café').sort(), [...new Set([...names('mentions:lock'), ...names('mentions:caller'), ...names('mentions:café')])].sort());
 });
 
 test('build constraints: only an expression false on every build leaves a file out', () => {

@@ -166,11 +166,22 @@ export function lockFacts(facts: FileFacts): LockFacts {
 }
 
 /** The calls inside node `n` that belong to `fn`'s flow (not those of goroutines or stored closures it makes). */
-export function callsInFlow(n: Node, fn: Node): Node[] {
-  const calls = n.type === 'call_expression' ? [n] : [];
-  for (const c of n.descendantsOfType('call_expression')) if (c) calls.push(c);
-  return calls.filter((c) => flowFunction(c)?.fn.id === fn.id);
+export function callsInFlow(n: Node, fn: Node): readonly Node[] {
+  // Memoized per tree: the lock rules ask it of the same flow nodes again and again (each
+  // held region, each callee-effects question, the summary's local step).
+  let memo = flowCalls.get(n.tree);
+  if (!memo) flowCalls.set(n.tree, (memo = new Map()));
+  const id = `${n.id}:${fn.id}`;
+  let calls = memo.get(id);
+  if (!calls) {
+    const all = n.type === 'call_expression' ? [n] : [];
+    for (const c of n.descendantsOfType('call_expression')) if (c) all.push(c);
+    memo.set(id, (calls = all.filter((c) => flowFunction(c)?.fn.id === fn.id)));
+  }
+  return calls;
 }
+
+const flowCalls = new WeakMap<object, Map<string, Node[]>>();
 
 // ---------------------------------------------------------------------------------------
 // The lock summary: per function, the first thing it does to each mutex a caller can name.
@@ -228,6 +239,9 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
   const body = fn.childForFieldName('body');
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
+      // The name first: most calls are of functions that cannot lock (a set lookup).
+      const name = calleeName(call);
+      if (!name || !mayLock(fx.view).has(name)) continue;
       if (lockCallOf(facts, call)) continue;
       if (unparenUp(call).parent?.type === 'go_statement') continue;
       const f = call.childForFieldName('function');
@@ -242,8 +256,6 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
           const t = inner && targetIn(inner, sc);
           if (t) args.push([i, t]);
         });
-      const name = calleeName(call);
-      if (!name || !mayLock(fx.view).has(name)) continue;
       // A call handed none of the caller's targets can only reach package variables: worth
       // resolving only when the callee itself locks something (not through further calls).
       if (!recv && !args.length && !directLockers(fx.view).has(name)) continue;
@@ -269,8 +281,17 @@ const nameOfKey = (k: DeclKey) => k.slice(k.lastIndexOf(k.startsWith('method:') 
 
 /** Names of the package's functions and methods whose own text locks or unlocks something. */
 function directLockers(view: PackageView): Set<string> {
-  return new Set(view.cached('lockers', () => [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))].map(nameOfKey)));
+  return setOf(view.cached('lockers', () => [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))].map(nameOfKey)));
 }
+
+/** The names of a cached list as a set, built once per list (asked for at every call of a function). */
+function setOf(names: string[]): Set<string> {
+  let s = nameSets.get(names);
+  if (!s) nameSets.set(names, (s = new Set(names)));
+  return s;
+}
+
+const nameSets = new WeakMap<string[], Set<string>>();
 
 /**
  * Names of the functions and methods whose summary (LOCK_DEPTH calls deep) can say anything:
@@ -283,10 +304,9 @@ export function mayLock(view: PackageView): Set<string> {
     if (!direct.length) return [];
     // Too many to search for by name: every function may lock.
     if (direct.length > 400) return null;
-    const re = `(?<![\\w$])(?:${direct.map((n) => n.replace(/[^\w]/g, '\\$&')).join('|')})(?![\\w$])`;
-    return [...new Set([...direct, ...view.keys(`matches:${re}`).map(nameOfKey)])];
+    return [...new Set([...direct, ...view.keys(`mentionsany:${direct.join('|')}`).map(nameOfKey)])];
   });
-  return names === null ? ALL : new Set(names);
+  return names === null ? ALL : setOf(names);
 }
 
 /** Stands for every name (a package with too many lockers to search for). */
@@ -371,8 +391,23 @@ export function callerMutex(facts: FileFacts, call: Node, target: string): Mutex
 }
 
 /** What the same-package calls inside a flow node do to mutex `m`, from their summaries. */
-export function calleeEffects(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): { call: Node; first?: LockEffect; releases: boolean }[] {
-  const out: { call: Node; first?: LockEffect; releases: boolean }[] = [];
+export function calleeEffects(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): readonly CalleeEffect[] {
+  // Memoized per file and question: a held region's walk and the rule that looks into it ask
+  // the same of each node.
+  let memo = effectsMemo.get(facts);
+  if (!memo) effectsMemo.set(facts, (memo = new Map()));
+  const id = `${n.id}:${fn.id}:${m.key}`;
+  let out = memo.get(id);
+  if (!out) memo.set(id, (out = calleeEffectsOf(view, facts, n, fn, m)));
+  return out;
+}
+
+type CalleeEffect = { call: Node; first?: LockEffect; releases: boolean };
+
+const effectsMemo = new WeakMap<FileFacts, Map<string, CalleeEffect[]>>();
+
+function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): CalleeEffect[] {
+  const out: CalleeEffect[] = [];
   if (!/\w\s*\(/.test(n.text)) return out;
   for (const call of callsInFlow(n, fn)) {
     const name = calleeName(call);
@@ -525,12 +560,16 @@ function rebinds(n: Node, root: string): boolean {
 function passedOn(view: PackageView | undefined, facts: FileFacts, n: Node, fn: Node, m: MutexRef): boolean {
   if (!n.text.includes(m.text)) return false;
   for (const call of callsInFlow(n, fn)) {
-    if (view?.calleeKey(call, facts)) continue;
-    for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    const args = call.childForFieldName('arguments');
+    if (!args?.text.replace(/\s+/g, '').includes(m.text)) continue;
+    let passed = false;
+    for (const a of args.namedChildren) {
       let e = a && unparen(a);
       if (e?.type === 'unary_expression' && e.child(0)?.type === '&') e = e.childForFieldName('operand');
-      if (e && e.text.replace(/\s+/g, '') === m.text && mutexRef(facts, e)?.key === m.key) return true;
+      if (e && e.text.replace(/\s+/g, '') === m.text && mutexRef(facts, e)?.key === m.key) passed = true;
     }
+    // Resolved only when it matters: resolving costs a look at the receiver's type.
+    if (passed && !view?.calleeKey(call, facts)) return true;
   }
   return false;
 }
@@ -862,6 +901,18 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
  * hand-over, a condition variable.
  */
 export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
+  // Memoized per file: the three lock rules ask it of the same acquires.
+  let memo = handedMemo.get(facts);
+  if (!memo) handedMemo.set(facts, (memo = new Map()));
+  const id = `${fn.id}:${m.key}`;
+  let known = memo.get(id);
+  if (known === undefined) memo.set(id, (known = handedOffIn(view, facts, fn, m)));
+  return known;
+}
+
+const handedMemo = new WeakMap<FileFacts, Map<string, boolean>>();
+
+function handedOffIn(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
   const t = m.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`&\\s*${t}(?![\\w.])|(?<![\\w.])${t}\\s*\\.\\s*R?Unlock\\b(?!\\s*\\()`, 'g');
   for (let hit = re.exec(fn.text); hit; hit = re.exec(fn.text)) {

@@ -43,6 +43,7 @@ export interface PackageSource {
  *   `methodsof:T`  every method of type T
  *   `mentions:W`   every function and method whose text has the word W (outside its name)
  *   `matches:RE`   every function and method whose text matches the regular expression RE
+ *   `mentionsany:A|B|…`  every function and method whose text has one of the words (outside its name)
  */
 export type DeclKey = string;
 
@@ -215,7 +216,7 @@ export class PackageIndex {
   }
 
   private endOf(f: IndexedFile, d: TopDecl): number {
-    if (d.end < 0) d.end = declEnd(f.text, d.start);
+    if (d.end < 0) d.end = gofmtEnd(f.text, d.start) ?? declEnd(f.text, d.start);
     return d.end;
   }
 
@@ -239,24 +240,49 @@ export class PackageIndex {
       end: this.endOf(f, d),
       nameAt: n.at,
     });
-    const pattern = what === 'matches' ? name : `(?<![\\w$])${name.replace(/[^\w]/g, '\\$&')}(?![\\w$])`;
-    const word = new RegExp(pattern, 'g');
-    const filesWith = () => this.files.filter((f) => (what === 'matches' || f.text.includes(name)) && ((word.lastIndex = 0), word.test(f.text)));
-    if (what === 'methodsof') {
+    // The hits of the name as a whole word (or of the pattern), from `from` on: a native
+    // substring search for a name (a RegExp that starts with a lookbehind tries every offset).
+    let re: RegExp | undefined;
+    const hit = (text: string, from: number): number => {
+      if (what !== 'matches') return wordAt(text, name, from);
+      re ??= new RegExp(name, 'g');
+      re.lastIndex = from;
+      const m = re.exec(text);
+      return m ? m.index : -1;
+    };
+    // A text that lacks what every match of the pattern spells out cannot match (a native
+    // search first: the pattern is tried at every line of a file that may).
+    const needs = what === 'matches' ? requiredLiterals(name) : [];
+    const filesWith = () => this.files.filter((f) => needs.every((n) => f.text.includes(n)) && hit(f.text, 0) >= 0);
+    if (what === 'mentionsany') {
+      // One pass over each text's words instead of a search per word (or an alternation of
+      // hundreds of words, which a RegExp tries one by one at every offset).
+      const words = new Set(name.split('|'));
+      for (const f of this.files) {
+        const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
+        const hits = new Set<TopDecl>();
+        let j = -1;
+        for (const at of wordsAt(f.text, words)) {
+          while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
+          const d = decls[j];
+          if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
+        }
+        for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
+      }
+    } else if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
     } else if (what === 'mentions' || what === 'matches') {
       // Functions and methods whose text uses the word (their name aside).
       for (const f of filesWith()) {
         const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
         const hits = new Set<TopDecl>();
-        word.lastIndex = 0;
         let j = -1;
-        for (let m = word.exec(f.text); m; m = word.exec(f.text)) {
+        for (let at = hit(f.text, 0); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) {
           // The declaration around the hit: the last one starting before it (hits come in
           // order), if it reaches that far.
-          while (j + 1 < decls.length && decls[j + 1]!.start <= m.index) j++;
+          while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
           const d = decls[j];
-          if (d && m.index < this.endOf(f, d) && d.names[0]!.at !== m.index) hits.add(d);
+          if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
         }
         for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
       }
@@ -323,6 +349,161 @@ export class PackageIndex {
     this.hashes.set(key, h);
     return h;
   }
+}
+
+/**
+ * The end of a declaration laid out by gofmt, without the lexer (declEnd costs more than the
+ * rest of a lookup): a first line that ends with `{`, then lines that are empty or start with
+ * a tab, up to a line that is just `}` where the braces (outside strings, runes and line
+ * comments) close. Undefined when the text could hide a line break that is not one (a raw
+ * string, a block comment) or the layout is anything else: declEnd decides.
+ *
+ *	func (s *Server) Stop() {      ← ends with `{`
+ *		s.mu.Lock()                ← a tab
+ *
+ *	}                              ← the end: just after this brace
+ */
+export function gofmtEnd(text: string, start: number): number | undefined {
+  let depth = 0;
+  let lineStart = start;
+  for (;;) {
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (lineStart > start) {
+      const c = text.charCodeAt(lineStart);
+      if (c === 0x7d && depth === 1) {
+        // `}` alone on its line, where the braces close.
+        return lineEnd === lineStart + 1 || (lineEnd === lineStart + 2 && text.charCodeAt(lineStart + 1) === 0x0d) ? lineStart + 1 : undefined;
+      }
+      // A line that is not empty and not indented: not gofmt's layout of one declaration.
+      if (c !== 0x09 && lineStart !== lineEnd && !(c === 0x0d && lineEnd === lineStart + 1)) return undefined;
+    }
+    // The braces of the line, strings, runes and a trailing comment aside.
+    for (let i = lineStart; i < lineEnd; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 0x7b) depth++; // {
+      else if (ch === 0x7d) depth--; // }
+      else if (ch === 0x60) return undefined; // ` a raw string may span lines
+      else if (ch === 0x2f) {
+        const next = text.charCodeAt(i + 1);
+        if (next === 0x2f) break; // a line comment
+        if (next === 0x2a) return undefined; // a block comment may span lines
+      } else if (ch === 0x22 || ch === 0x27) {
+        // "…" or '…': to the closing quote, escapes skipped.
+        for (i++; i < lineEnd && text.charCodeAt(i) !== ch; i++) if (text.charCodeAt(i) === 0x5c) i++;
+        if (i >= lineEnd) return undefined;
+      }
+    }
+    // The first line opens the declaration's one brace and ends with it.
+    if (lineStart === start && (depth !== 1 || !text.slice(start, lineEnd).trimEnd().endsWith('{'))) return undefined;
+    if (depth < 1 || nl < 0) return undefined;
+    lineStart = nl + 1;
+  }
+}
+
+/**
+ * Runs of plain characters that every match of a regular expression contains (`range` and
+ * `.qch` of `\brange[ \t]+[\w.]*\.qch\b`), of two characters or more; none when it has an
+ * alternation outside a group. Conservative: groups, classes, escapes that are not
+ * punctuation and quantified characters end a run.
+ */
+export function requiredLiterals(pattern: string): string[] {
+  const out: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run.length >= 2) out.push(run);
+    run = '';
+  };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '|') return [];
+    if (c === '*' || c === '+' || c === '?' || c === '{') {
+      // Quantifies the last character: it may be absent or repeated.
+      run = run.slice(0, -1);
+      end();
+      if (c === '{') while (i + 1 < pattern.length && pattern[i] !== '}') i++;
+      continue;
+    }
+    if (c === '\\') {
+      const e = pattern[i + 1];
+      i++;
+      if (e !== undefined && /[^\w\s]/.test(e)) run += e;
+      else end();
+      continue;
+    }
+    if (c === '[') {
+      end();
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(') {
+      end();
+      // Skip the group, nested ones and classes included.
+      let depth = 1;
+      for (i++; i < pattern.length && depth > 0; i++) {
+        const g = pattern[i];
+        if (g === '\\') i++;
+        else if (g === '[') {
+          for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+        } else if (g === '(') depth++;
+        else if (g === ')') depth--;
+      }
+      i--;
+      continue;
+    }
+    if (c === ')' || c === ']' || c === '}' || c === '.' || c === '^' || c === '$') {
+      end();
+      continue;
+    }
+    run += c;
+  }
+  end();
+  return out;
+}
+
+/** `[\w$]`: a character that continues a word (ASCII letters, digits, `_`, `$`). */
+function wordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
+/** The offsets of the whole-word occurrences of any of `words` in `text`, in order. */
+function wordsAt(text: string, words: Set<string>): number[] {
+  const out: number[] = [];
+  // A run of word characters is a whole word: only runs of a length some word has, starting
+  // with a character some word starts with, are cut out and looked up.
+  const lengths = new Set<number>();
+  const firsts = new Set<number>();
+  for (const w of words) {
+    lengths.add(w.length);
+    firsts.add(w.charCodeAt(0));
+  }
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    if (!wordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && wordChar(text.charCodeAt(j))) j++;
+    if (lengths.has(j - i) && firsts.has(text.charCodeAt(i)) && words.has(text.slice(i, j))) out.push(i);
+    i = j;
+  }
+  // A word with other characters (a Unicode letter) is searched for by itself.
+  let extra = false;
+  for (const w of words) {
+    if (/^[\w$]+$/.test(w)) continue;
+    extra = true;
+    for (let at = wordAt(text, w); at >= 0; at = wordAt(text, w, at + w.length)) out.push(at);
+  }
+  return extra ? [...new Set(out)].sort((a, b) => a - b) : out;
+}
+
+/** The offset of the first whole-word occurrence of `word` in `text` from `from` (as `(?<![\w$])word(?![\w$])`), or -1. */
+export function wordAt(text: string, word: string, from = 0): number {
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
+    if ((at === 0 || !wordChar(text.charCodeAt(at - 1))) && !wordChar(text.charCodeAt(at + word.length))) return at;
+  }
+  return -1;
 }
 
 function matches(d: TopDecl, what: string, recv: string | undefined): boolean {
