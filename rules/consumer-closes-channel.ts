@@ -290,6 +290,10 @@ func consume(n int) int {
     };
     // A `chan T` parameter of a function that only receives and then closes.
     const onParam = (t: Node): void => {
+      // From the function index first: most `chan T` types are no parameter of a declared function.
+      const decl = enclosingFunction(t);
+      const params = decl && (decl.type === 'function_declaration' || decl.type === 'method_declaration') ? decl.childForFieldName('parameters') : null;
+      if (!params || !within(t, params)) return;
       const param = t.parent;
       const fn = param?.parent?.parent;
       if (param?.type !== 'parameter_declaration' || !fn || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return;

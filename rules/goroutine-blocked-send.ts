@@ -131,6 +131,8 @@ function loopOf(n: Node): Node | null {
 
 /** A return of the making function after `goStmt` and before every receive at `firstRecv`. */
 function earlyReturn(facts: FileFacts, ch: Channel, goStmt: Node, firstRecv: number, failed: boolean, judged: Node | null): Node | null {
+  // A return between the two has its keyword there: without one, no walk.
+  if (!/\breturn\b/.test(facts.text.slice(goStmt.endIndex, firstRecv))) return null;
   for (const r of ch.owner.descendantsOfType('return_statement')) {
     if (!r || enclosingFunction(r)?.id !== ch.owner.id || (judged && within(r, judged))) continue;
     if (r.startIndex < goStmt.endIndex || r.endIndex > firstRecv) continue;

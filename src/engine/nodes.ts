@@ -96,3 +96,35 @@ function push(t: TreeParents, n: Node): void {
   t.starts.push(n.startIndex);
   t.ends.push(n.endIndex);
 }
+
+/**
+ * Tells the parent memo that `ancestor()`, found by a lookup by offset, encloses `n`: the next
+ * descent to `n` starts there rather than at the root, unless the last path already reaches
+ * inside `anc` around it. Deeply nested code asks for the parents of a few deep nodes; a
+ * descent from the root costs their whole depth. (The path only needs each node to enclose
+ * the next: parents are recorded on the way down from it.)
+ */
+export function descendFrom(n: Node, ancestor: () => Node): void {
+  let t = byTree.get(n.tree);
+  if (!t) byTree.set(n.tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+  if (t.parent.has(n.id)) return;
+  const { path, starts, ends } = t;
+  const start = n.startIndex;
+  const end = n.endIndex;
+  let depth = path.length - 1;
+  while (depth >= 0 && !(starts[depth]! <= start && end <= ends[depth]! && (starts[depth]! < start || end < ends[depth]!))) depth--;
+  const anc = ancestor();
+  const aStart = anc.startIndex;
+  const aEnd = anc.endIndex;
+  if (!(aStart <= start && end <= aEnd && (aStart < start || end < aEnd))) return;
+  if (depth >= 0 && starts[depth]! >= aStart && ends[depth]! <= aEnd) return;
+  path.length = starts.length = ends.length = depth + 1;
+  push(t, anc);
+}
+
+/** Records `parent` as `n`'s parent, when a caller has proven it another way (a child's field, ranges). */
+export function knownParent(n: Node, parent: Node): void {
+  let t = byTree.get(n.tree);
+  if (!t) byTree.set(n.tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+  t.parent.set(n.id, parent);
+}

@@ -17,6 +17,8 @@ import { enclosingFunction, type FileFacts, functionsAt, isFunction, lowerBound,
 import { funcsOf } from './funcs.js';
 import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
+import { descendFrom, knownParent } from '../engine/nodes.js';
+import { declAt, type TopDecl } from './toplevel.js';
 
 export type OpKind = 'send' | 'recv' | 'range' | 'close';
 
@@ -90,8 +92,20 @@ function isMake(call: Node): boolean {
   return call.type === 'call_expression' && f?.type === 'identifier' && f.text === 'make';
 }
 
-/** The `make(…)` call whose first argument is the `chan T` node `t`, or null. */
-function makeOf(t: Node): Node | null {
+/**
+ * The text before offset `at` can open a call's argument list: `(` with only spaces (or a
+ * comment) between. A first argument follows it; most `chan T` types (parameters, fields,
+ * `var` types) do not, and are told apart without asking the tree for parents.
+ */
+export function afterParen(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
+  return text[i] === '(' || text[i] === '/';
+}
+
+/** The `make(…)` call whose first argument is the `chan T` node `t` (in a file of `text`), or null. */
+function makeOf(t: Node, text: string): Node | null {
+  if (!afterParen(text, t.startIndex)) return null;
   const args = t.parent;
   const call = args?.parent;
   return args?.type === 'argument_list' && call && isMake(call) && args.namedChild(0)?.id === t.id ? call : null;
@@ -170,7 +184,8 @@ export class ChannelFacts {
   private typesMemo?: Node[];
   private startsMemo?: number[];
   private readonly ctxMemo = new Map<number, Ctx>();
-  private readonly loopMemo = new Map<string, Node | null>();
+  private readonly loopsMemo = new Map<number, { loops: Node[]; starts: number[]; outer: number[] }>();
+  private readonly declInfo = new Map<number, { params: [number, number] | null; hasVar: boolean }>();
 
   constructor(readonly facts: FileFacts) {}
 
@@ -209,7 +224,7 @@ export class ChannelFacts {
     const end = fn.endIndex;
     for (let i = lowerBound(starts, fn.startIndex); i < types.length && starts[i]! < end; i++) {
       const t = types[i]!;
-      const call = makeOf(t);
+      const call = makeOf(t, this.facts.text);
       // a make after an unconditional t.Skip or return never runs: no channel
       const ch = call && !unreachable(this.facts, call) && this.channelAt(call, t);
       if (ch) res.channels.push(ch);
@@ -224,7 +239,7 @@ export class ChannelFacts {
   functionOfMake(t: Node): Node | null {
     let top = this.topMemo.get(t.id);
     if (top === undefined) {
-      top = makeOf(t) ? topLevelFunction(t) : null;
+      top = makeOf(t, this.facts.text) ? topLevelFunction(t) : null;
       this.topMemo.set(t.id, top);
     }
     return top;
@@ -237,18 +252,42 @@ export class ChannelFacts {
    */
   channelTypes(): Node[] {
     if (this.typesMemo) return this.typesMemo;
-    const { root, text } = this.facts;
+    const { text } = this.facts;
     const out: Node[] = [];
     const re = /\bchan\b/g;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!this.facts.isCode(m.index)) continue;
-      const tok = root.descendantForIndex(m.index, m.index + 4);
-      if (tok?.type !== 'chan' || tok.startIndex !== m.index) continue;
-      const t = tok.parent;
+      if (!this.facts.isCode(m.index) || !this.mayMatter(m.index)) continue;
+      // The smallest named node around the keyword: its channel_type (the `chan` token is
+      // anonymous, and any other named node inside the type is beside the keyword).
+      const t = this.facts.nodeAt(m.index, m.index + 4, true);
       if (t?.type === 'channel_type') out.push(t);
     }
     this.typesMemo = out;
     return out;
+  }
+
+  /**
+   * False for a `chan` keyword whose type no channel rule looks at, told from the text so
+   * that its declaration need not be parsed for it: the rules want the type of a
+   * `make(chan …)`, of a parameter of a declared function, or of a `var` in a function. A
+   * type declaration has none of those; in a function, a type elsewhere (a result, a field
+   * of a local type, a literal's parameter) only matters when the function has a `var`.
+   */
+  private mayMatter(at: number): boolean {
+    const outline = this.facts.syntax.outline;
+    const d = outline.decls[declAt(outline, at)];
+    if (!d || d.kind === 'type' || d.kind === 'const' || d.kind === 'import') return false;
+    if (d.kind !== 'func' && d.kind !== 'method') return true;
+    const { text } = this.facts;
+    // `make(chan` or `make(<-chan`: `(` before the type (a comment: unsure).
+    let i = at - 1;
+    const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+    while (i > d.start && space(text[i])) i--;
+    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > d.start && space(text[i]); i--);
+    if (text[i] === '(' || text[i] === '/') return true;
+    let decl = this.declInfo.get(d.start);
+    if (!decl) this.declInfo.set(d.start, (decl = { params: paramsRange(text, d), hasVar: /\bvar\b/.test(text.slice(d.start, d.end)) }));
+    return decl.hasVar || !decl.params || (decl.params[0] <= at && at < decl.params[1]);
   }
 
   /**
@@ -314,8 +353,25 @@ export class ChannelFacts {
    * again.
    */
   private usesOf(scope: Node, name: string): Node[] {
-    // in a nested literal, the name is still scope's unless a literal on the way declares it
-    return this.facts.identifiers(scope, name).filter((id) => this.literalsAround(scope, id.startIndex).every((l) => !this.facts.localNames(l).has(name)));
+    // In a nested literal, the name is still scope's unless a literal on the way declares it:
+    // decided by the hit's offset before any lookup, from the outermost literal in (every
+    // hit inside a literal that declares the name stops there). Only a literal with a hit
+    // that can be a declaration of the name inside has its local names asked for.
+    const { text } = this.facts;
+    const declaring: number[] = [];
+    this.facts.identifiersWhere(scope, name, (at) => {
+      if (mayDeclareAt(text, at, name.length)) declaring.push(at);
+      return false;
+    });
+    return this.facts.identifiersWhere(scope, name, (at) => {
+      const lits = this.literalsAround(scope, at);
+      for (let i = lits.length - 1; i >= 0; i--) {
+        const l = lits[i]!;
+        const k = lowerBound(declaring, l.startIndex);
+        if (k < declaring.length && declaring[k]! < l.endIndex && this.facts.localNames(l).has(name)) return false;
+      }
+      return true;
+    });
   }
 
   /**
@@ -328,21 +384,136 @@ export class ChannelFacts {
   }
 
   /**
-   * What a literal means for the uses inside it, and the loop between a goroutine and the
-   * next literal out, memoized: every use deep inside nested literals asks about each
-   * literal around it, and the answers only depend on the literal.
+   * What a literal means for the uses inside it, memoized: every use deep inside nested
+   * literals asks about each literal around it, and the answer only depends on the literal.
    */
   private contextOf(lit: Node): Ctx {
     let c = this.ctxMemo.get(lit.id);
-    if (!c) this.ctxMemo.set(lit.id, (c = literalContext(lit)));
+    if (!c) {
+      c = this.calledInPlace(lit);
+      if (!c) {
+        // The literal's parents from near it: the smallest node around it and a character each side.
+        descendFrom(lit, () => this.facts.nodeAt(lit.startIndex - 1, lit.endIndex + 1) ?? lit.tree.rootNode);
+        c = literalContext(lit);
+      }
+      this.ctxMemo.set(lit.id, c);
+    }
     return c;
   }
 
-  private loopBetween(n: Node, stop: Node, make: Node): Node | null {
-    const key = `${n.id}:${stop.id}:${make.id}`;
-    let loop = this.loopMemo.get(key);
-    if (loop === undefined) this.loopMemo.set(key, (loop = loopBetween(n, stop, make)));
-    return loop;
+  /**
+   * literalContext(lit) for a literal called in place with plain text around it
+   * (`go func(){…}()`, `defer func(){…}()`, `func(){…}()`), from two lookups by offset
+   * instead of asking for parents; undefined when the text is not that plain.
+   */
+  private calledInPlace(lit: Node): Ctx | undefined {
+    const { text } = this.facts;
+    let j = lit.endIndex;
+    while (text[j] === ' ' || text[j] === '\t') j++;
+    if (text[j] !== '(') return undefined;
+    const call = this.facts.nodeAt(lit.startIndex, j + 1, true);
+    if (call?.type !== 'call_expression' || call.startIndex !== lit.startIndex || call.childForFieldName('function')?.id !== lit.id) return undefined;
+    // The literal is the call's function: the rules ask for its parents later (literalRun).
+    knownParent(lit, call);
+    let i = lit.startIndex - 1;
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
+    // A parenthesis or a comment before it: the tree tells.
+    if (text[i] === '(' || text[i] === '/') return undefined;
+    const keyword = (w: string) => text.startsWith(w, i - w.length + 1) && !/[\p{L}\p{Nd}_]/u.test(text[i - w.length] ?? '');
+    const kind = keyword('go') ? 'go_statement' : keyword('defer') ? 'defer_statement' : null;
+    if (!kind) return { kind: 'transparent', deferred: false, once: false };
+    const start = i - (kind === 'go_statement' ? 2 : 5) + 1;
+    const stmt = this.facts.nodeAt(start, call.endIndex, true);
+    if (stmt?.type !== kind || stmt.startIndex !== start || stmt.endIndex !== call.endIndex) return undefined;
+    // Only spaces between the keyword and the call, which ends the statement: its child.
+    knownParent(call, stmt);
+    return kind === 'go_statement' ? { kind: 'go', node: stmt } : { kind: 'transparent', deferred: true, once: false };
+  }
+
+
+  /**
+   * The nearest for loop above `n` and below the nearest function around it, or null
+   * (loopBetween(n, innermost function) without the make test), from the loops of the
+   * top-level function found by their keyword: no walk up through parents, which costs a
+   * descent from the root per step in deeply nested code.
+   */
+  private loopAbove(n: Node): Node | null {
+    const top = this.facts.topLevelDeclaration(n);
+    if (!top) return loopBetween(n, n.tree.rootNode);
+    const ix = this.loopIndex(top);
+    const fn = enclosingFunction(n);
+    for (let i = lowerBound(ix.starts, n.startIndex + 1) - 1; i >= 0; i = ix.outer[i]!) {
+      const l = ix.loops[i]!;
+      if (l.id !== n.id && l.startIndex <= n.startIndex && n.endIndex <= l.endIndex) return fn && l.startIndex < fn.startIndex ? null : l;
+    }
+    return null;
+  }
+
+  /** The for loops of top-level declaration `top` in document order, each with the loop around it (memoized). */
+  private loopIndex(top: Node): { loops: Node[]; starts: number[]; outer: number[] } {
+    let ix = this.loopsMemo.get(top.id);
+    if (ix) return ix;
+    const loops: Node[] = [];
+    const { text } = this.facts;
+    const re = /\bfor\b/g;
+    re.lastIndex = top.startIndex;
+    for (let m = re.exec(text); m && m.index < top.endIndex; m = re.exec(text)) {
+      if (!this.facts.isCode(m.index)) continue;
+      // The smallest named node around the keyword is the loop it starts.
+      const l = this.facts.nodeAt(m.index, m.index + 3, true);
+      if (l?.type === LOOP && l.startIndex === m.index) loops.push(l);
+    }
+    ix = { loops, starts: loops.map((l) => l.startIndex), outer: [] };
+    const open: number[] = [];
+    for (let i = 0; i < loops.length; i++) {
+      while (open.length && loops[open[open.length - 1]!]!.endIndex < loops[i]!.endIndex) open.pop();
+      ix.outer.push(open.length ? open[open.length - 1]! : -1);
+      open.push(i);
+    }
+    this.loopsMemo.set(top.id, ix);
+    return ix;
+  }
+
+  /**
+   * unparenUp(n) for a node of function `fn`, without a step up per parenthesis: the
+   * candidates are the runs of `(` before n and `)` after it in the text, and whether the
+   * j-th pair is a parenthesized expression around n is monotone in j, so a binary search
+   * asks the tree O(log depth) times. Its parent is then asked from near it.
+   */
+  private unparenUp(n: Node, fn: Node): Node {
+    const { text } = this.facts;
+    const opens: number[] = [];
+    const closes: number[] = [];
+    const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+    for (let i = n.startIndex - 1; i >= fn.startIndex; i--) {
+      const c = text[i];
+      if (c === '(') opens.push(i);
+      else if (c === '/') return unparenUp(n); // a comment: the slow way
+      else if (!space(c)) break;
+    }
+    for (let i = n.endIndex; i < fn.endIndex; i++) {
+      const c = text[i];
+      if (c === ')') closes.push(i + 1);
+      else if (c === '/') return unparenUp(n);
+      else if (!space(c)) break;
+    }
+    const at = (j: number): Node | null => {
+      const p = fn.descendantForIndex(opens[j - 1]!, closes[j - 1]!);
+      return p?.type === 'parenthesized_expression' && p.startIndex === opens[j - 1] && p.endIndex === closes[j - 1] ? p : null;
+    };
+    let lo = 0;
+    let hi = Math.min(opens.length, closes.length);
+    let top: Node = n;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const p = at(mid);
+      if (p) {
+        lo = mid;
+        top = p;
+      } else hi = mid - 1;
+    }
+    if (top !== n) descendFrom(top, () => fn.descendantForIndex(Math.max(top.startIndex - 1, fn.startIndex), top.endIndex + 1) ?? fn);
+    return top;
   }
 
   /** The function literals between offset `at` and `scope`, innermost first. */
@@ -406,6 +577,11 @@ export class ChannelFacts {
     for (const id of uses) {
       if (ch.escapes) return;
       if (id.id === ch.declared.id) continue;
+      const lits = this.literalsAround(scope, id.startIndex);
+      // id's parents from near it: the smallest node around id and a few characters each
+      // side (two levels up in nested expressions, the statement's list for a statement).
+      const inner0 = lits[0] ?? scope;
+      descendFrom(id, () => inner0.descendantForIndex(Math.max(id.startIndex - 3, inner0.startIndex), id.endIndex + 1) ?? scope);
       if (id.parent?.type === 'parameter_declaration') continue;
       if (id.parent?.type === 'var_spec' && id.parent.childrenForFieldName('name').some((n) => n?.id === id.id)) continue;
       // Which goroutine the use runs in.
@@ -413,8 +589,6 @@ export class ChannelFacts {
       let deferred = false;
       let once = false;
       let unknown = false;
-      const lits: Node[] = [];
-      lits.push(...this.literalsAround(scope, id.startIndex));
       for (let i = lits.length - 1; i >= 0; i--) {
         const c = this.contextOf(lits[i]!);
         if (c.kind === 'unknown') unknown = true;
@@ -422,7 +596,9 @@ export class ChannelFacts {
           deferred ||= c.deferred;
           once ||= c.once;
         } else {
-          const loop = this.loopBetween(c.node, i + 1 < lits.length ? lits[i + 1]! : scope, ch.make);
+          // loopBetween(c.node, the next literal out or scope): no literal lies between them.
+          const above = this.loopAbove(c.node);
+          const loop = above && !within(ch.make, above) ? above : null;
           opUnit = { kind: 'go', node: c.node, inLoop: loop !== null || opUnit.inLoop, loop: loop ?? opUnit.loop };
         }
       }
@@ -432,8 +608,12 @@ export class ChannelFacts {
       }
       const inner = lits[0] ?? scope;
       const pos = site ? site.startIndex : id.startIndex;
-      const add = (kind: OpKind, node: Node, sel: Node | null = null, selCase: Node | null = null) =>
-        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop: loopBetween(node, inner, ch.make) !== null, pos, site, deferred: deferred || unparenUp(node).parent?.type === 'defer_statement', once });
+      const add = (kind: OpKind, node: Node, sel: Node | null = null, selCase: Node | null = null) => {
+        // The nearest loop below the innermost function: loopBetween(node, inner, make), from the memo.
+        const loop = this.loopAbove(node);
+        const inLoop = loop !== null && !within(ch.make, loop);
+        ch.ops.push({ kind, node, unit: opUnit, select: sel, selectCase: selCase, inLoop, pos, site, deferred: deferred || this.unparenUp(node, inner).parent?.type === 'defer_statement', once });
+      };
       const up = unparenUp(id);
       const parent = up.parent;
       if (!parent) continue;
@@ -448,7 +628,7 @@ export class ChannelFacts {
           return;
         case 'unary_expression':
           if (parent.child(0)?.type === '<-') {
-            const outer = unparenUp(parent).parent;
+            const outer = this.unparenUp(parent, inner0).parent;
             const stmt = outer?.type === 'expression_list' ? outer.parent : outer;
             const cc = stmt?.type === 'receive_statement' || stmt?.type === 'expression_statement' ? stmt.parent : stmt;
             if (cc?.type === 'communication_case') add('recv', parent, cc.parent, cc);
@@ -510,6 +690,57 @@ export class ChannelFacts {
     this.classify(ch, uses, callee, u, site, next);
     return true;
   }
+}
+
+/**
+ * False when the identifier at `at` (of length `len`) cannot be a declaration of a local, by
+ * the text around it: a selector's field (`x.ch`), or followed on its line by what no
+ * declaration has after its name (`)`, `!=`, `==`, a send `ch <- v`, the end of the line,
+ * where Go ends the statement). Anything else may declare (`ch :=`, `ch, err`, `ch chan T`,
+ * `ch <-chan T`, `var ch = …`).
+ */
+const RECV_ONLY = /<-\s*chan\b/y;
+
+function mayDeclareAt(text: string, at: number, len: number): boolean {
+  let p = at - 1;
+  while (p >= 0 && (text[p] === ' ' || text[p] === '\t' || text[p] === '\n' || text[p] === '\r')) p--;
+  if (text[p] === '.') return false;
+  let i = at + len;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const c = text[i];
+  if (c === undefined || c === '\n' || c === '\r' || c === ')' || c === ']' || c === '}' || c === ';' || c === '!') return false;
+  if (c === '<') {
+    RECV_ONLY.lastIndex = i;
+    return RECV_ONLY.test(text);
+  }
+  if (c === '.') return text.startsWith('...', i);
+  if (c === '=') return text[i + 1] !== '=';
+  return true;
+}
+
+/**
+ * The text range of a function declaration's parameter list, from its name's `(` to the
+ * matching `)`; null when the text is not plain enough to tell (a string or comment inside).
+ */
+function paramsRange(text: string, d: TopDecl): [number, number] | null {
+  const name = d.names[0];
+  if (!name) return null;
+  let i = name.at + name.name.length;
+  let depth = 0;
+  let open = -1;
+  for (; i < d.end; i++) {
+    const c = text[i];
+    if (c === '"' || c === '`' || c === "'" || c === '/') return null;
+    if (c === '(' || c === '[') {
+      if (depth === 0 && c === '(') open = i;
+      depth++;
+    } else if (c === ')' || c === ']') {
+      depth--;
+      if (depth === 0 && c === ')' && open >= 0) return [open, i + 1];
+      if (depth < 0) return null;
+    }
+  }
+  return null;
 }
 
 const perFile = new WeakMap<FileFacts, ChannelFacts>();

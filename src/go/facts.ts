@@ -114,6 +114,18 @@ export function functionsAt(n: Node, at: number, inside?: Node): Node[] {
 }
 
 /**
+ * The innermost function of `n`'s tree that strictly contains [start, end), or null: where a
+ * lookup by offset can start its descent (from the root it costs the whole depth).
+ */
+export function innermostFunction(n: Node, start: number, end: number): Node | null {
+  const ix = functionIndex(n);
+  for (let i = lowerBound(ix.starts, start) - 1; i >= 0; i = ix.outer[i]!) {
+    if (ix.ends[i]! > end) return ix.fns[i]!;
+  }
+  return null;
+}
+
+/**
  * Every function of a tree in document order, with each one's enclosing function, built
  * once per tree: `Node.parent` costs a descent from the root in tree-sitter, so a walk up
  * the parents is quadratic in the depth, and rules ask for enclosing functions a lot.
@@ -143,13 +155,21 @@ function functionsFromText(root: Node): Node[] {
   const text = root.text;
   const base = root.startIndex;
   const out: Node[] = [];
+  // The functions found so far that are still open: the next hit is looked up from the
+  // innermost of them, not from the root (a descent costs the depth it crosses, and nested
+  // literals would make it quadratic in the depth).
+  const open: Node[] = [];
   const re = /\bfunc\b/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const at = base + m.index;
-    const tok = root.descendantForIndex(at, at + 4);
-    if (tok?.type !== 'func' || tok.startIndex !== at) continue;
-    const fn = tok.parent;
-    if (fn && FUNCTION_SET.has(fn.type) && fn.startIndex === at) out.push(fn);
+    while (open.length && open[open.length - 1]!.endIndex < at + 4) open.pop();
+    // The smallest named node around the keyword: the function it starts (its `func` token
+    // is anonymous), which saves asking the token for its parent.
+    const fn = (open[open.length - 1] ?? root).namedDescendantForIndex(at, at + 4);
+    if (fn && FUNCTION_SET.has(fn.type) && fn.startIndex === at) {
+      out.push(fn);
+      open.push(fn);
+    }
   }
   return out;
 }
@@ -251,6 +271,7 @@ export class FileFacts {
   private readonly identsMemo = new Map<string, Node[]>();
   private readonly importMemo = new Map<string, string>();
   private readonly declaresMemo = new Map<string, boolean>();
+  private declaringWords?: number[];
 
   /** The file's trees, parsed per declaration when asked for (syntax.ts). */
   readonly syntax: Syntax;
@@ -323,6 +344,18 @@ export class FileFacts {
   topLevelDeclaration(n: Node): Node | null {
     const i = declAt(this.syntax.outline, n.startIndex);
     return i < 0 ? null : this.syntax.decl(i);
+  }
+
+  /**
+   * The smallest (named) node spanning [start, end), as `root.descendantForIndex`, descending from the
+   * innermost function around the range rather than from the root: a descent costs the depth
+   * it crosses, and lookups of every hit in deeply nested code would be quadratic.
+   */
+  nodeAt(start: number, end: number, named = false): Node | null {
+    const i = declAt(this.syntax.outline, start);
+    const decl = i >= 0 && end <= this.syntax.outline.decls[i]!.end ? this.syntax.decl(i) : null;
+    const from = !decl || start < decl.startIndex || end > decl.endIndex ? this.root : (innermostFunction(decl, start, end) ?? decl);
+    return named ? from.namedDescendantForIndex(start, end) : from.descendantForIndex(start, end);
   }
 
   /** False when `offset` is inside a comment or a literal (no code word can be there). */
@@ -400,10 +433,15 @@ export class FileFacts {
     const memo = this.localsMemo.get(fn.id);
     if (memo) return memo;
     const names = new Set<string>();
-    paramNames(fn.childForFieldName('receiver'), names);
-    paramNames(fn.childForFieldName('parameters'), names);
-    paramNames(fn.childForFieldName('result'), names);
-    if (fn.childForFieldName('body')) {
+    const literal = fn.type === 'func_literal';
+    if (!literal) paramNames(fn.childForFieldName('receiver'), names);
+    // `func() {…}`, the common literal, has neither parameters nor results to ask the tree for.
+    if (!literal || !/^func\s*\(\s*\)\s*\{/.test(this.text.slice(fn.startIndex, fn.startIndex + 64))) {
+      paramNames(fn.childForFieldName('parameters'), names);
+      paramNames(fn.childForFieldName('result'), names);
+    }
+    // Without `:=`, `var` or `const` in its text, a function declares nothing in its body.
+    if (this.declaringWordIn(fn.startIndex, fn.endIndex) && fn.childForFieldName('body')) {
       for (const d of this.own(fn, LOCAL_DECLS)) {
         if (d.type === 'range_clause') {
           // `for k, v := range x` declares; `for k, v = range x` assigns.
@@ -417,6 +455,17 @@ export class FileFacts {
     }
     this.localsMemo.set(fn.id, names);
     return names;
+  }
+
+  /** True when `:=`, `var` or `const` occurs in [start, end) of the text (offsets found once per file). */
+  private declaringWordIn(start: number, end: number): boolean {
+    if (!this.declaringWords) {
+      this.declaringWords = [];
+      const re = /:=|\bvar\b|\bconst\b/g;
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) this.declaringWords.push(m.index);
+    }
+    const i = lowerBound(this.declaringWords, start);
+    return i < this.declaringWords.length && this.declaringWords[i]! < end;
   }
 
   /**
@@ -526,16 +575,27 @@ export class FileFacts {
     const key = `${scope.id}:${name}`;
     const known = this.identsMemo.get(key);
     if (known) return known;
+    const out = this.identifiersWhere(scope, name);
+    this.identsMemo.set(key, out);
+    return out;
+  }
+
+  /**
+   * identifiers(scope, name) without the hits `keep` rejects by their offset, tested before
+   * the tree is asked for the node there (not memoized).
+   */
+  identifiersWhere(scope: Node, name: string, keep?: (at: number) => boolean): Node[] {
     const out: Node[] = [];
     const re = wordPattern(name);
     const end = scope.endIndex;
     re.lastIndex = scope.startIndex;
     for (let m = re.exec(this.text); m && m.index < end; m = re.exec(this.text)) {
-      if (this.syntax.inLiteral(m.index)) continue;
-      const id = scope.descendantForIndex(m.index, m.index + name.length);
+      if (this.syntax.inLiteral(m.index) || (keep && !keep(m.index))) continue;
+      const inner = isFunction(scope) ? innermostFunction(scope, m.index, m.index + name.length) : null;
+      const from = inner && inner.startIndex >= scope.startIndex && inner.endIndex <= scope.endIndex ? inner : scope;
+      const id = from.descendantForIndex(m.index, m.index + name.length);
       if (id?.type === 'identifier' && id.startIndex === m.index && id.endIndex === m.index + name.length) out.push(id);
     }
-    this.identsMemo.set(key, out);
     return out;
   }
 

@@ -16,7 +16,7 @@
 // Plain data, computed once per package and field (PackageView.cached).
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
-import { within } from './channels.js';
+import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { coreSummary, directEffects, HOW, type Site } from './summary.js';
@@ -161,10 +161,23 @@ function fieldUses(pkg: PackageView, type: string, field: string): FieldUse[] {
   return out;
 }
 
-/** Every function that writes the field's name: where it is made, set, closed, handed out. */
+/** Spaces and comments, as Go allows them between two tokens. */
+const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*`;
+
+/** A `matches:` lookup of the functions whose text has a selector of the field (`x.f`). */
+function selectorOf(field: string): string {
+  return `\\.${GAP}${field.replace(/[^\w]/g, '\\$&')}(?![\\w$])`;
+}
+
+/**
+ * Every function that writes the field as a selector (`x.f`) or a literal's key (`f: …`):
+ * where it is made, set, closed, handed out. (Those that only have the word, a local of that
+ * name, are not parsed.)
+ */
 function scanField(pkg: PackageView, type: string, field: string) {
   const out = { made: [] as ChannelField['made'], setOtherwise: false, closedSomewhere: false, handedOut: false };
-  for (const d of pkg.mentioning(field)) {
+  const word = field.replace(/[^\w]/g, '\\$&');
+  for (const d of pkg.decls(`matches:${selectorOf(field)}|(?<![\\w$])${word}${GAP}:`)) {
     for (const sel of d.node.descendantsOfType('selector_expression')) {
       if (sel?.childForFieldName('field')?.text !== field || !handsOut(sel)) continue;
       const of = pkg.typeOf(sel.childForFieldName('operand')!, d.facts);
@@ -263,7 +276,10 @@ export function targetText(target: string, s: { params: string[]; recv?: string 
  * own (`\ts.results <- v`, not `case s.results <- v:`): a text test, before any parse.
  */
 export function bareSendWritten(pkg: PackageView, field: string): boolean {
-  return pkg.keys(`matches:\\n[ \\t]+[\\w.]*\\.${field}[ \\t]*<-`).length > 0;
+  // The field's selector first, then the line's start behind it: a pattern that starts at the
+  // `\n` retries `[\w.]*` on every line of the package (and one that starts with the look
+  // behind runs it at every offset).
+  return pkg.keys(`matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`).length > 0;
 }
 
 /** A send on a channel field that blocks forever once the type is stopped. */
@@ -488,15 +504,21 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
 export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
   if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !bareSendWritten(pkg, cf.field)) return [];
   if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
-  if (!cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
-  // No function of the package receives from a field of that name either.
-  for (const d of pkg.mentioning(cf.field)) {
-    for (const sel of d.node.descendantsOfType('selector_expression')) {
-      if (sel?.childForFieldName('field')?.text !== cf.field) continue;
-      const up = unparenUp(sel).parent;
-      if ((up?.type === 'unary_expression' && up.child(0)?.type === '<-') || up?.type === 'range_clause') return [];
+  // No function of the package receives from a field of that name either (checked before the
+  // scan of the field's makes: most fields are received somewhere, and this parses fewer
+  // functions). Only those with a selector of the field and a `<-` or `range` can.
+  const withOp = new Set(pkg.keys(String.raw`matches:<-|\brange\b`));
+  for (const key of pkg.keys(`matches:${selectorOf(cf.field)}`)) {
+    if (!withOp.has(key)) continue;
+    for (const d of pkg.decls(key)) {
+      for (const sel of d.node.descendantsOfType('selector_expression')) {
+        if (sel?.childForFieldName('field')?.text !== cf.field) continue;
+        const up = unparenUp(sel).parent;
+        if ((up?.type === 'unary_expression' && up.child(0)?.type === '<-') || up?.type === 'range_clause') return [];
+      }
     }
   }
+  if (!cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
   const buffered = cf.made.some((m) => m.capacity !== 0);
   return cf.uses.filter((u) => u.op === 'send' && !(u.how & (HOW.callee | HOW.select)) && (!buffered || u.how & HOW.loop));
 }
@@ -506,6 +528,7 @@ export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] 
  * channel field of the package: the make and the field's facts.
  */
 export function fieldOfMake(pkg: PackageView, facts: FileFacts, t: Node): { make: Node; cf: ChannelField } | undefined {
+  if (!afterParen(facts.text, t.startIndex)) return undefined;
   const make = t.parent?.parent;
   if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make' || make.childForFieldName('arguments')?.namedChild(0)?.id !== t.id) return undefined;
   const target = fieldMade(pkg, facts, make);

@@ -85,6 +85,8 @@ export function inTestHelper(facts: FileFacts, n: Node): boolean {
   return false;
 }
 
+const ENDS_PROCESS = /\b(?:Exit|Fatal|Fatalf|Fatalln)\b/;
+
 /** How `call` ends its path (a goroutine or the process), or null when it returns normally. */
 export function endingCall(facts: FileFacts, call: Node): Ending | null {
   if (call.type !== 'call_expression') return null;
@@ -342,6 +344,8 @@ export function processEnds(facts: FileFacts, n: Node): boolean {
 
 /** The function ends the process after `pos` (`os.Exit`, `log.Fatal`): leftover goroutines die with it. */
 export function endsProcessAfter(facts: FileFacts, fn: Node, pos: number): boolean {
+  // Only X.Exit and X.Fatal… calls end the process: without those words after pos, no walk.
+  if (!ENDS_PROCESS.test(facts.text.slice(Math.max(pos, fn.startIndex), fn.endIndex))) return false;
   for (const c of fn.descendantsOfType('call_expression')) {
     if (!c || c.startIndex < pos || enclosingFunction(c)?.id !== fn.id) continue;
     const kind = endingCall(facts, c);
