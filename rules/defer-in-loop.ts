@@ -176,6 +176,8 @@ export default defineRule<MessageIds, Options>({
       source_file(root) {
         const re = /\bdefer\b/g;
         for (let m = re.exec(text); m; m = re.exec(text)) {
+          // No loop around it without a `for` in its declaration: no parse needed to know.
+          if (!facts.declHasWord(m.index, 'for')) continue;
           const kw = root.descendantForIndex(m.index, m.index + 5);
           const stmt = kw?.type === 'defer' ? kw.parent : null;
           if (stmt?.type !== 'defer_statement') continue;

@@ -12,6 +12,7 @@ import { ResultCache } from '../src/engine/cache.js';
 import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
 import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
+import { batchesOf } from '../src/engine/pool.js';
 import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
 import type { ActiveRule, AnyRule } from '../src/engine/types.js';
 import { fromEslintResults, mergeSarif } from '../src/cli/merge.js';
@@ -164,6 +165,30 @@ test('output is byte-identical with 1 and 4 jobs, and 4 jobs really use 4 worker
   assert.ok(json.includes('test-ticker') && json.includes('test-go'), 'the fixtures produce findings');
   assert.ok(json.includes('syntax error'), 'and notices');
   assert.equal(formatJson(four.results), json);
+});
+
+test('a directory is dealt to one worker whole unless it holds more than a quarter of a worker\'s share', () => {
+  const tasks = [
+    ...Array.from({ length: 40 }, (_, i) => ({ path: `big/f${i}.go` })),
+    ...Array.from({ length: 40 }, (_, i) => ({ path: `pkg/f${i}.go` })),
+    { path: 'a/x.go' },
+    { path: 'b/y.go' },
+  ];
+  // big/ is half of the bytes: cut in runs of an eighth; pkg/ has more files than a batch
+  // holds but few bytes: whole; a/ and b/ share a batch.
+  const sizes = tasks.map((t) => (t.path.startsWith('big/') ? 100 : 1));
+  const batches = batchesOf(tasks, 32, sizes, 2);
+  const dirsOf = (b: number[]) => [...new Set(b.map((i) => dirname(tasks[i]!.path)))];
+  const pkg = batches.filter((b) => dirsOf(b).includes('pkg'));
+  assert.equal(pkg.length, 1);
+  assert.equal(pkg[0]!.length, 40);
+  const big = batches.filter((b) => dirsOf(b).includes('big'));
+  const eighth = sizes.reduce((a, b) => a + b, 0) / 8;
+  assert.ok(big.length === 8 && big.every((b) => dirsOf(b).length === 1 && b.length * 100 <= eighth), `big/ in ${big.length} runs`);
+  assert.equal(big.flat().length, 40);
+  assert.ok(batches.some((b) => dirsOf(b).join() === 'a,b'), 'small directories share a batch');
+  const weights = batches.map((b) => b.reduce((n, i) => n + sizes[i]!, 0));
+  assert.equal(weights, [...weights].sort((x, y) => y - x), 'biggest first');
 });
 
 test('small runs stay on the main thread', async () => {

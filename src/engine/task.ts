@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
 import type { Packages, ScanDeps } from './packages.js';
 import type { GoVersion } from '../go/gomod.js';
-import { readErrorResult, scanBuffer, type ScanFileOptions, type ScanInfo } from './scan.js';
+import { NO_BYTES, readErrorResult, scanBuffer, type HeldBytes, type ScanFileOptions, type ScanInfo } from './scan.js';
 import type { ActiveRule, AnyRule, FileResult, Severity } from './types.js';
 
 export interface Task {
@@ -50,7 +50,9 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   const hash = opts.hash ? contentHash(buf) : undefined;
   if (hash !== undefined && hash === task.expectHash) return { hash, unchanged: true };
   const info: ScanInfo = { wantsDeps: opts.hash };
-  const result = scanBuffer(parser, task.path, buf, opts, info, task.go, opts.packages);
+  const held: HeldBytes = { buf };
+  buf = NO_BYTES;
+  const result = scanBuffer(parser, task.path, held, opts, info, task.go, opts.packages);
   const out: TaskOutcome = { result, hash };
   if (info.skipped) out.skipped = info.skipped;
   if (info.parsedChars) out.parsedChars = info.parsedChars;

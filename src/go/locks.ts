@@ -21,7 +21,7 @@ import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax }
 import type { DeclKey } from './pkgindex.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { definitions } from './decls.js';
-import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope } from './summary.js';
+import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
 import { callOfName, wordNodes } from './words.js';
 import { type Visit, walkFrom } from './flow.js';
 
@@ -227,15 +227,27 @@ function siteOf(file: string, n: Node): Site {
   return { file: file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1), line: n.startPosition.row + 1, column: n.startPosition.column + 1 };
 }
 
+/** The function's own lock operations on what its caller can name. */
+function lockOps(fx: FunctionSyntax, sc: TargetScope): LockEvent[] {
+  const fn = fx.decl.node;
+  const events: LockEvent[] = [];
+  for (const op of lockFacts(fx.decl.facts).of(fn)) {
+    const target = targetIn(op.operand, sc);
+    if (target) events.push({ pos: op.call.startIndex, kind: 'op', target, verb: op.verb, deferred: op.deferred, cond: conditional(op.call, fn), at: siteOf(fx.decl.file, op.call) });
+  }
+  return events;
+}
+
+/** At depth 0 the calls are not followed: the operations alone (in text order, as lockLocal's). */
+function lockLeaf(fx: FunctionSyntax): LockEvent[] {
+  return lockOps(fx, targetScope(fx.decl.node, fx.decl.facts, fx.view)).sort((a, b) => a.pos - b.pos);
+}
+
 function lockLocal(fx: FunctionSyntax): LockEvent[] {
   const fn = fx.decl.node;
   const facts = fx.decl.facts;
   const sc = targetScope(fn, facts, fx.view);
-  const events: LockEvent[] = [];
-  for (const op of lockFacts(facts).of(fn)) {
-    const target = targetIn(op.operand, sc);
-    if (target) events.push({ pos: op.call.startIndex, kind: 'op', target, verb: op.verb, deferred: op.deferred, cond: conditional(op.call, fn), at: siteOf(fx.decl.file, op.call) });
-  }
+  const events = lockOps(fx, sc);
   const body = fn.childForFieldName('body');
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
@@ -360,7 +372,7 @@ function lockJoin(a: LockSummary, b: LockSummary): LockSummary {
 }
 
 /** What a function does first to each mutex its caller can name, and which it releases. */
-export const lockSummary: SummaryKind<LockEvent[], LockSummary> = { id: 'locks', local: lockLocal, combine: lockCombine, join: lockJoin };
+export const lockSummary: SummaryKind<LockEvent[], LockSummary> = { id: 'locks', local: lockLocal, leaf: lockLeaf, combine: lockCombine, join: lockJoin };
 
 /**
  * The caller's mutex a callee's summary target stands for at a call: `recv.mu` at

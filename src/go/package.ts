@@ -79,6 +79,12 @@ export interface FunctionSyntax {
 export interface SummaryKind<L, T> {
   readonly id: string;
   local(fn: FunctionSyntax): L;
+  /**
+   * The local step where no callee's summary will be asked (at depth 0): may leave out what
+   * only callees would add (resolving the calls), as long as `combine` with no callees gives
+   * what it gives for `local`'s result.
+   */
+  leaf?(fn: FunctionSyntax): L;
   combine(local: L, callee: (key: DeclKey) => T | undefined): T;
   join?(a: T, b: T): T;
 }
@@ -480,7 +486,7 @@ export class PackageView {
     try {
       const refs = this.pkg.index.lookup(key).filter((r) => r.kind === 'func' || r.kind === 'method');
       for (const r of refs) {
-        const local = this.localOf(kind, key, r);
+        const local = this.localOf(kind, key, r, depth === 0);
         if (local === undefined) continue;
         const s = kind.combine(local.value, (k) => (depth > 0 ? this.summaryAt(kind, k, depth - 1) : undefined));
         value = value === undefined ? s : kind.join ? kind.join(value, s) : value;
@@ -493,15 +499,19 @@ export class PackageView {
     return value;
   }
 
-  private localOf<L, T>(kind: SummaryKind<L, T>, key: DeclKey, ref: DeclRef): Memo<L> | undefined {
-    let byRef = this.pkg.locals.get(kind.id);
-    if (!byRef) this.pkg.locals.set(kind.id, (byRef = new Map()));
+  private localOf<L, T>(kind: SummaryKind<L, T>, key: DeclKey, ref: DeclRef, leaf = false): Memo<L> | undefined {
     const id = `${ref.file}:${ref.start}:${ref.name}`;
-    const known = byRef.get(id) as Memo<L> | undefined;
+    const full = this.pkg.locals.get(kind.id);
+    // A leaf takes the full local step when there is one (combine gives the same without callees).
+    const known = (full?.get(id) ?? (leaf && kind.leaf ? this.pkg.locals.get(`${kind.id}#leaf`)?.get(id) : undefined)) as Memo<L> | undefined;
     if (known) {
       this.noteAll(known.deps);
       return known;
     }
+    const step = leaf && kind.leaf ? kind.leaf : kind.local;
+    const memoId = leaf && kind.leaf ? `${kind.id}#leaf` : kind.id;
+    let byRef = this.pkg.locals.get(memoId);
+    if (!byRef) this.pkg.locals.set(memoId, (byRef = new Map()));
     const deps = new Set<DeclKey>([key]);
     this.collectors.push(deps);
     let memo: Memo<L> | undefined;
@@ -509,7 +519,7 @@ export class PackageView {
       const decl = this.declOf(key, ref);
       if (decl) {
         const fx: FunctionSyntax = { decl, view: this, calleeKey: (call) => this.calleeKey(call, decl.facts) };
-        memo = { value: kind.local(fx), deps };
+        memo = { value: step.call(kind, fx), deps };
       }
     } finally {
       this.collectors.pop();

@@ -85,9 +85,12 @@ const bySyntax = new WeakMap<object, Syntax>();
 
 // Outlines of the texts seen last (least recently used first): the package view wraps each
 // sibling declaration it parses in facts of its own, over the texts of the package's files.
+// A thread scans one directory at a time, so a few of its packages' worth is enough; each
+// entry holds its text alive (64 MB of them held 70 MB more peak RSS per thread on Go's
+// standard library than 8 MB, for no measurable CPU).
 const outlines = new Map<string, Outline>();
 let outlinedChars = 0;
-const OUTLINED_CHARS = 64 << 20;
+const OUTLINED_CHARS = 8 << 20;
 function outlineOf(text: string): Outline {
   let o = outlines.get(text);
   if (o) outlines.delete(text);
