@@ -86,6 +86,8 @@ export function inTestHelper(facts: FileFacts, n: Node): boolean {
 }
 
 const ENDS_PROCESS = /\b(?:Exit|Fatal|Fatalf|Fatalln)\b/;
+/** Words of the statements terminates() can accept (a loop or select that never ends among them). */
+const PATH_ENDS = /\b(?:return|goto|panic|Exit|Goexit|Panic|Panicf|Panicln|Fatal|Fatalf|Fatalln|FailNow|SkipNow|Skip|Skipf|for|select|switch)\b/;
 
 /** How `call` ends its path (a goroutine or the process), or null when it returns normally. */
 export function endingCall(facts: FileFacts, call: Node): Ending | null {
@@ -228,6 +230,10 @@ function before(list: Node, stmt: Node): Node[] {
  * test, code after `return`). A label in between may be a goto's target: then it may run.
  */
 export function unreachable(facts: FileFacts, n: Node): boolean {
+  // Every statement before n in the blocks around it lies between its top-level declaration's
+  // start and n, and one that ends the path has one of these words: without them, no walk.
+  const top = facts.topLevelDeclaration(n);
+  if (top && top.startIndex <= n.startIndex && !PATH_ENDS.test(facts.text.slice(top.startIndex, n.startIndex))) return false;
   for (const { stmt, list } of statementsAround(n, null)) {
     if (stmt.type === 'labeled_statement') return false;
     if (before(list, stmt).some((s) => terminates(facts, s))) return true;
