@@ -139,8 +139,17 @@ export function snapshotOf(index: PackageIndex, now = Date.now()): DirSnapshot {
   return snap;
 }
 
+// A cached snapshot is one object shared by every entry of its directory: its hash is
+// computed once, not once per entry (a warm run checks thousands of entries).
+const stateMemo = new WeakMap<DirSnapshot, string>();
+
 export function stateOf(s: DirSnapshot): string {
-  return createHash('sha1').update(JSON.stringify(s)).digest('hex').slice(0, 16);
+  let h = stateMemo.get(s);
+  if (h === undefined) {
+    h = createHash('sha1').update(JSON.stringify(s)).digest('hex').slice(0, 16);
+    stateMemo.set(s, h);
+  }
+  return h;
 }
 
 /**
