@@ -25,12 +25,29 @@ interface TreeParents {
 
 const byTree = new WeakMap<object, TreeParents>();
 
+function parentsOf(tree: object): TreeParents {
+  let t = byTree.get(tree);
+  if (!t) byTree.set(tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+  return t;
+}
+
+/** [s, e) encloses [start, end) and is not the same range. */
+function strictlyEncloses(s: number, e: number, start: number, end: number): boolean {
+  return s <= start && end <= e && (s < start || end < e);
+}
+
+/** The depth of the deepest node of the last path that strictly encloses [start, end); -1 when none. */
+function enclosingDepth(t: TreeParents, start: number, end: number): number {
+  let depth = t.path.length - 1;
+  while (depth >= 0 && !strictlyEncloses(t.starts[depth]!, t.ends[depth]!, start, end)) depth--;
+  return depth;
+}
+
 export function installNodeMemo(proto: object): void {
   const native = Object.getOwnPropertyDescriptor(proto, 'parent')?.get as ((this: Node) => Node | null) | undefined;
   if (!native || (native as { memoized?: true }).memoized) return;
   const parent = function (this: Node): Node | null {
-    let t = byTree.get(this.tree);
-    if (!t) byTree.set(this.tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+    const t = parentsOf(this.tree);
     const known = t.parent.get(this.id);
     if (known !== undefined) return known;
     const p = descend(t, this) ?? native.call(this);
@@ -68,8 +85,7 @@ function descend(t: TreeParents, n: Node): Node | null | undefined {
   const { path, starts, ends } = t;
   const start = n.startIndex;
   const end = n.endIndex;
-  let depth = path.length - 1;
-  while (depth >= 0 && !(starts[depth]! <= start && end <= ends[depth]! && (starts[depth]! < start || end < ends[depth]!))) depth--;
+  const depth = enclosingDepth(t, start, end);
   let cur: Node;
   if (depth < 0) {
     cur = n.tree.rootNode;
@@ -105,18 +121,16 @@ function push(t: TreeParents, n: Node): void {
  * the next: parents are recorded on the way down from it.)
  */
 export function descendFrom(n: Node, ancestor: () => Node): void {
-  let t = byTree.get(n.tree);
-  if (!t) byTree.set(n.tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+  const t = parentsOf(n.tree);
   if (t.parent.has(n.id)) return;
   const { path, starts, ends } = t;
   const start = n.startIndex;
   const end = n.endIndex;
-  let depth = path.length - 1;
-  while (depth >= 0 && !(starts[depth]! <= start && end <= ends[depth]! && (starts[depth]! < start || end < ends[depth]!))) depth--;
+  const depth = enclosingDepth(t, start, end);
   const anc = ancestor();
   const aStart = anc.startIndex;
   const aEnd = anc.endIndex;
-  if (!(aStart <= start && end <= aEnd && (aStart < start || end < aEnd))) return;
+  if (!strictlyEncloses(aStart, aEnd, start, end)) return;
   if (depth >= 0 && starts[depth]! >= aStart && ends[depth]! <= aEnd) return;
   path.length = starts.length = ends.length = depth + 1;
   push(t, anc);
@@ -124,7 +138,6 @@ export function descendFrom(n: Node, ancestor: () => Node): void {
 
 /** Records `parent` as `n`'s parent, when a caller has proven it another way (a child's field, ranges). */
 export function knownParent(n: Node, parent: Node): void {
-  let t = byTree.get(n.tree);
-  if (!t) byTree.set(n.tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+  const t = parentsOf(n.tree);
   t.parent.set(n.id, parent);
 }
