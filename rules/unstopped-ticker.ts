@@ -185,9 +185,6 @@ export default defineRule<MessageIds, Options>({
       if (typeof where !== 'object' || where.id !== owner.id || isNamedResult(owner, v)) return;
       // A function that never returns holds its ticker for as long as it runs.
       if (runsOnce(owner) || !mayReturn(facts, owner)) return;
-      // Nor does a function of package main that only main runs, once (a command's body,
-      // a goroutine main starts): one ticker for the life of the process.
-      if (onlyRunByMain(ctx.pkg, facts, owner)) return;
       borrows ??= borrowCheck(facts, STOP);
       // In a loop, a Stop written above the assignment stops it in a later round
       // (`if t != nil { t.Stop() }; t = time.NewTicker(d)`).
@@ -199,6 +196,10 @@ export default defineRule<MessageIds, Options>({
       // function runs, as a function that never returns does; a return before it still leaks.
       const endless = what === 'ticker' ? endlessTickerRange(facts, owner, v) : null;
       if (endless && !exitAvoiding(facts, owner, b.stmt, (n) => n.id === endless.id)) return;
+      // Nor does a function of package main that only main runs, once (a command's body,
+      // a goroutine main starts): one ticker for the life of the process. Asked last: it
+      // reads the package, which a stopped ticker never needs.
+      if (onlyRunByMain(ctx.pkg, facts, owner)) return;
       const fix = b.declares ? insertAfterErrorCheck(text, b.stmt, b.errName, `defer ${v}.Stop()`) : undefined;
       ctx.report({
         node: b.ident,
