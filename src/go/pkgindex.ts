@@ -317,6 +317,12 @@ export class PackageIndex {
     return m;
   }
 
+  /** True when the text of declaration `r` has one of `words` as a whole word, outside its own name. */
+  mentions(r: DeclRef, words: ReadonlySet<string>): boolean {
+    const f = this.file(r.file);
+    return !!f && wordsAt(f.text.slice(r.start, r.end), words).some((at) => r.start + at !== r.nameAt);
+  }
+
   file(name: string): IndexedFile | undefined {
     return this.files.find((f) => f.name === name);
   }
@@ -467,7 +473,7 @@ function wordChar(c: number): boolean {
 }
 
 /** The offsets of the whole-word occurrences of any of `words` in `text`, in order. */
-function wordsAt(text: string, words: Set<string>): number[] {
+function wordsAt(text: string, words: ReadonlySet<string>): number[] {
   const out: number[] = [];
   // A run of word characters is a whole word: only runs of a length some word has, starting
   // with a character some word starts with, are cut out and looked up.
