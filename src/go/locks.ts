@@ -143,12 +143,17 @@ export class LockFacts {
       if (w.type !== 'field_identifier') continue;
       const call = callOfName(w);
       if (!call) continue;
-      // One object per call, whichever search finds it first (rules compare them).
-      let op = this.byCall.get(call.id);
-      if (op === undefined) this.byCall.set(call.id, (op = lockCallOf(this.facts, call) ?? null));
+      const op = this.at(call);
       if (op) out.push(op);
     }
     return out;
+  }
+
+  /** The lock operation a call is (lockCallOf), one object per call whichever search finds it first (rules compare them). */
+  at(call: Node): LockOp | undefined {
+    let op = this.byCall.get(call.id);
+    if (op === undefined) this.byCall.set(call.id, (op = lockCallOf(this.facts, call) ?? null));
+    return op ?? undefined;
   }
 
   /** The operations that are part of `fn`'s flow, in text order. */
@@ -265,7 +270,7 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
       // only callees that lock or unlock themselves can add anything.
       const name = calleeName(call);
       if (!name || !directLockers(fx.view).has(name)) continue;
-      if (lockCallOf(facts, call)) continue;
+      if (lockFacts(facts).at(call)) continue;
       if (unparenUp(call).parent?.type === 'go_statement') continue;
       const f = call.childForFieldName('function');
       const operand = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
@@ -428,7 +433,8 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
   if (!/\w\s*\(/.test(n.text)) return out;
   for (const call of callsInFlow(n, fn)) {
     const name = calleeName(call);
-    if (!name || !mayReach(call, m) || !mayLock(view, name) || lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement') continue;
+    // The package is opened (mayLock) only for calls that pass the tests of the file alone.
+    if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || !mayLock(view, name)) continue;
     // Deferred calls run at the return, after the deferred unlocks registered later.
     const deferred = flowFunction(call)?.deferred ?? false;
     const key = view.calleeKey(call, facts);
@@ -635,7 +641,7 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
       // `go s.finish()` where finish releases it: the lock is handed to the goroutine.
       const call = n.namedChildren.find((c) => c?.type === 'call_expression');
       const name = call && calleeName(call);
-      const key = call && name && mayLock(view, name) && mayReach(call, op) ? view.calleeKey(call, facts) : undefined;
+      const key = call && name && mayReach(call, op) && mayLock(view, name) ? view.calleeKey(call, facts) : undefined;
       const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
       if (call && s?.releases.some((r) => callerMutex(facts, call, r)?.key === op.key)) return 'stop';
     }
@@ -875,7 +881,7 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
       const name = calleeName(call);
-      if (!name || !mayLock(view, name) || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred) continue;
+      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || !mayLock(view, name)) continue;
       const key = view.calleeKey(call, facts);
       const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
