@@ -284,8 +284,9 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
           const t = inner && targetIn(inner, sc);
           if (t) args.push([i, t]);
         });
+      // Summarized at depth 0: only a callee that names a lock verb adds anything.
       const callee = fx.calleeKey(call);
-      if (!callee) continue;
+      if (!callee || !keyMayLock(fx.view, callee, 0)) continue;
       const where = flowFunction(call);
       events.push({
         pos: call.startIndex,
@@ -329,6 +330,23 @@ export function mayLock(view: PackageView, name: string): boolean {
     const direct = directLockers(view);
     return direct.has(name) || (direct.size > 0 && (view.mentionsAny(`func:${name}`, direct) || view.mentionsAny(`methods:${name}`, direct)));
   });
+}
+
+const VERB_SET: ReadonlySet<string> = new Set(VERBS);
+
+/**
+ * Whether the lock summary of `key` at `depth` (0, or LOCK_DEPTH) can say anything: the text
+ * of a declaration of it names a lock verb or (deeper than 0) a function that locks itself.
+ * A text search of the declaration instead of its parse and summary: most callees a name
+ * leads to do not lock (a `Close` of another type than the one that does).
+ */
+function keyMayLock(view: PackageView, key: DeclKey, depth: number): boolean {
+  return view.cached(`may-lock-key:${depth}:${key}`, () => view.mentionsAny(key, depth === 0 ? VERB_SET : setOf(view.cached('lock-words', () => [...VERBS, ...directLockers(view)]))));
+}
+
+/** The lock summary of a function or method of the package, at the depth the rules use; undefined when it cannot say anything. */
+export function lockSummaryOf(view: PackageView, key: DeclKey): LockSummary | undefined {
+  return keyMayLock(view, key, LOCK_DEPTH) ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
 }
 
 /** The name a call calls: `f` of `f(…)`, `M` of `x.M(…)`. */
@@ -438,7 +456,7 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
     // Deferred calls run at the return, after the deferred unlocks registered later.
     const deferred = flowFunction(call)?.deferred ?? false;
     const key = view.calleeKey(call, facts);
-    const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+    const s = key ? lockSummaryOf(view, key) : undefined;
     if (!s) continue;
     let first: LockEffect | undefined;
     let releases = false;
@@ -642,7 +660,7 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
       const call = n.namedChildren.find((c) => c?.type === 'call_expression');
       const name = call && calleeName(call);
       const key = call && name && mayReach(call, op) && mayLock(view, name) ? view.calleeKey(call, facts) : undefined;
-      const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+      const s = key ? lockSummaryOf(view, key) : undefined;
       if (call && s?.releases.some((r) => callerMutex(facts, call, r)?.key === op.key)) return 'stop';
     }
     for (const e of calleeEffects(view, facts, n, op.fn, op)) {
@@ -693,7 +711,7 @@ function returnsRelease(view: PackageView, facts: FileFacts, ret: Node, m: Mutex
     const operand = v.childForFieldName('operand');
     const type = operand && view.typeOf(operand, facts);
     const key = type ? `method:${type}.${v.childForFieldName('field')?.text}` : undefined;
-    const s = key && view.has(key) ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+    const s = key && view.has(key) ? lockSummaryOf(view, key) : undefined;
     for (const r of s?.releases ?? []) {
       const [root, ...rest] = r.split('.');
       if (root !== 'recv' || !operand) continue;
@@ -883,7 +901,7 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
       const name = calleeName(call);
       if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || !mayLock(view, name)) continue;
       const key = view.calleeKey(call, facts);
-      const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+      const s = key ? lockSummaryOf(view, key) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
     }
   }
