@@ -21,6 +21,7 @@ import type { Made, MadeKind } from './returns.js';
 import type { DeclKey } from './pkgindex.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
+import { funcName } from './toplevel.js';
 
 /** What kind of value a constructor makes, and how it is released. */
 export interface Kind {
@@ -301,13 +302,25 @@ export function describe(v: Verdict): Described {
 }
 
 /**
+ * Words called as the field of a selector (`x.Open(`, `os.Open (`, `pkg.New[T](`), as one
+ * global regex over a file's text: the constructors the resource rules look for are all
+ * called so, and a hit with no dot before it or no call after it (a type `net.Conn`, a
+ * word in prose) needs no tree to be ruled out. Whitespace and comments may stand between
+ * (a `/` before or after is let through).
+ */
+export function calledFieldPattern(words: readonly string[]): RegExp {
+  // The look back comes after the word: one that leads is tried at every offset.
+  return new RegExp(String.raw`\b(?:${words.join('|')})\b(?<=[./]\s*\w+)(?=\s*[(\[/])`, 'g');
+}
+
+/**
  * The calls a resource rule looks at, found from their names in the text (a native search;
  * the tree is touched only at each hit): those spelled like a constructor (`names`), and,
  * when one of them is a constructor (`isSource`), the calls of the file's own functions
  * and methods, which may be helpers that hand a value over. Sorted; empty when the file
  * makes nothing.
  */
-export function candidateCalls(root: Node, text: string, facts: FileFacts, names: RegExp, isSource: (call: Node) => boolean): Node[] {
+export function candidateCalls(root: Node, text: string, facts: FileFacts, names: RegExp, isSource: (call: Node) => boolean, handsOver?: RegExp): Node[] {
   const calls: Node[] = [];
   for (const name of identifiersMatching(root, text, names)) {
     const call = callOfName(name);
@@ -315,7 +328,7 @@ export function candidateCalls(root: Node, text: string, facts: FileFacts, names
   }
   if (!calls.some(isSource)) return [];
   const seen = new Set(calls.map((c) => c.id));
-  const own = [...funcsOf(facts).byName().keys()];
+  const own = handsOver ? helperNames(facts, handsOver) : [...funcsOf(facts).byName().keys()];
   for (const name of own.length ? wordNodes(root, text, own) : []) {
     const call = callOfName(name);
     if (call && !seen.has(call.id)) {
@@ -324,6 +337,22 @@ export function candidateCalls(root: Node, text: string, facts: FileFacts, names
     }
   }
   return calls.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/**
+ * The file's functions and methods that may hand a value over, by the text of their
+ * declarations (a superset of those whose written results match: Makers' `mayHandOver`),
+ * without parsing them. Calls of the others make no site, so they need no tree.
+ */
+function helperNames(facts: FileFacts, handsOver: RegExp): string[] {
+  const names = new Set<string>();
+  const { syntax, text } = facts;
+  const own = funcsOf(facts).byName();
+  syntax.outline.decls.forEach((d, i) => {
+    const name = funcName(d);
+    if (name && own.has(name) && !names.has(name) && !syntax.guarded(i) && handsOver.test(text.slice(d.start, d.end))) names.add(name);
+  });
+  return [...names];
 }
 
 /**

@@ -12,7 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { listHas, type CalleeList } from './callees.js';
 import type { FileFacts } from './facts.js';
-import { followable, type Kind } from './leaks.js';
+import { calledFieldPattern, followable, type Kind } from './leaks.js';
 import { bindingOf } from './obligations.js';
 import type { PackageView } from './package.js';
 import { writtenType } from './types.js';
@@ -155,7 +155,7 @@ const SQL_TEXT = /^\s*(select|with|show|pragma|explain|describe|values|call|tabl
 export function namesPattern(extra: readonly string[]): RegExp {
   const funcs = [...FUNCS.keys()].map((k) => k.slice(k.lastIndexOf('.') + 1));
   const meths = [...METHODS.values()].flatMap((m) => [...m.keys()]);
-  return new RegExp(`\\b(?:${[...new Set([...funcs, ...meths, ...extra])].join('|')})\\b`, 'g');
+  return calledFieldPattern([...new Set([...funcs, ...meths, ...extra])]);
 }
 export const NAMES = namesPattern([]);
 
