@@ -14,7 +14,7 @@
 //	s, p, err := newClients(ctx)                // the obligation moves to the caller
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type EscapeReason, type FileFacts } from './facts.js';
-import { bindingOf, borrowCheck, handsOver, releasesOf, returnedPositions, settle, type Binding } from './obligations.js';
+import { bindingOf, borrowCheck, handsOver, releasesOf, returnedNames, returnedPositions, settle, type Binding } from './obligations.js';
 import type { FunctionSyntax, PackageView, SummaryKind } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { coreSummary, HOW, type Site } from './summary.js';
@@ -95,7 +95,10 @@ export function madeResultsKind(
         }
       }
       const borrows = borrowCheck(facts, release, { elsewhere: packageBorrows(fx.view, facts, release) });
+      const returned = returnedNames(fn);
       for (const v of [...holders.keys()]) {
+        // A variable no return names is handed over or not alike: nothing to follow.
+        if (!returned.has(v)) continue;
         if (paths) {
           // Followed path by path: released before the return (or kept), it is not handed over.
           const b = bindings.get(v)!;
