@@ -657,6 +657,21 @@ export function returnedNames(fn: Node): Set<string> {
 }
 
 /**
+ * A call whose value `returnedPositions` can see: returned as it is (`return f(x)`), or
+ * giving one of its first `count` results to a variable of `returned` (returnedNames). What
+ * any other call makes is not handed over, whatever it is.
+ */
+export function reachesReturn(call: Node, count: number, returned: ReadonlySet<string>): boolean {
+  const list = unparenUp(call).parent;
+  if (list?.type === 'expression_list' && list.parent?.type === 'return_statement') return true;
+  for (let i = 0; i < count; i++) {
+    const b = bindingOf(call, i);
+    if (b.kind === 'bound' && returned.has(b.ident.text)) return true;
+  }
+  return false;
+}
+
+/**
  * What the returns of `fn` hand to its caller, by result position: a variable of `holders`
  * (`return sc, pc, nil`, or a named result with a bare `return`), or what `fromCall` says
  * a returned call carries (`return storage.NewClient(ctx)`, `return otherHelper(ctx)`).

@@ -14,7 +14,7 @@
 //	s, p, err := newClients(ctx)                // the obligation moves to the caller
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type EscapeReason, type FileFacts } from './facts.js';
-import { bindingOf, borrowCheck, handsOver, releasesOf, returnedNames, returnedPositions, settle, type Binding } from './obligations.js';
+import { bindingOf, borrowCheck, handsOver, reachesReturn, releasesOf, returnedNames, returnedPositions, settle, type Binding } from './obligations.js';
 import type { FunctionSyntax, PackageView, SummaryKind } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { coreSummary, HOW, type FuncSummary, type Site } from './summary.js';
@@ -77,16 +77,18 @@ export function madeResultsKind(
       const holders = new Map<string, Ref>();
       const bindings = new Map<string, Extract<Binding, { kind: 'bound' }>>();
       const direct = new Map<number, Ref>();
+      const returned = returnedNames(fn);
       for (const call of fn.descendantsOfType('call_expression')) {
         if (!call || enclosingFunction(call)?.id !== fn.id) continue;
+        // `a, b, err := f()`: name i holds result i (a source's value is its first result).
+        const first = bindingOf(call, 0);
+        const count = first.kind === 'bound' || first.kind === 'discarded' ? first.results : 0;
+        if (!reachesReturn(call, count, returned)) continue;
         const src = source(call, facts, fx.view);
         const key = src ? undefined : fx.calleeKey(call);
         if (!src && !key) continue;
         const made = src && { made: { ...src, at: siteOf(file, call) } };
         direct.set(call.id, made ?? { via: key!, result: 'all' });
-        // `a, b, err := f()`: name i holds result i (a source's value is its first result).
-        const first = bindingOf(call, 0);
-        const count = first.kind === 'bound' || first.kind === 'discarded' ? first.results : 0;
         for (let i = 0; i < (made ? Math.min(1, count) : count); i++) {
           const b = bindingOf(call, i);
           if (b.kind !== 'bound') continue;
@@ -95,7 +97,6 @@ export function madeResultsKind(
         }
       }
       const borrows = borrowCheck(facts, release, { elsewhere: packageBorrows(fx.view, facts, release) });
-      const returned = returnedNames(fn);
       for (const v of [...holders.keys()]) {
         // A variable no return names is handed over or not alike: nothing to follow.
         if (!returned.has(v)) continue;
