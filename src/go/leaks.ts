@@ -184,6 +184,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   // Package-level variables live as long as the process; names of other files are unknown.
   const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
   if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
+  if (releasedAnyway(facts, site, owner, name)) return undefined;
   const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
   for (const at of kind.drains?.(facts, owner, name) ?? []) events.push({ kind: 'released', at, method: 'drain' });
   // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
@@ -234,6 +235,46 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   }
   if (!exits.length) return undefined;
   return { verdict: 'open', site, owner, name, exits, never, escapes: outside.some((e) => e.kind === 'escaped') };
+}
+
+/**
+ * A value of a kind reported only when never released (or replaced, see Kind.paths) that is
+ * released outside its error branch, and whose variable no later statement can give another
+ * value: not a leak, known without asking what the calls it is handed to do with it (the
+ * borrow checks) or following its paths. Releases do not depend on those answers; an open
+ * verdict for it would carry `never` false and no replacement, which is no finding.
+ */
+function releasedAnyway(facts: FileFacts, site: Site, owner: Node, name: string): boolean {
+  const { binding, kind } = site;
+  if (kind.paths || kind.deferInLoop || binding.kind !== 'bound' || kind.drains) return false;
+  const stmt = binding.stmt;
+  const releases: Node[] = [];
+  for (const e of settlements(facts, owner, name, { methods: kind.methods, field: kind.field, closuresAnywhere: true })) if (e.kind === 'released') releases.push(e.at);
+  // A defer before the error check is a verdict of its own: leave it to the full judgement.
+  if (!releases.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
+  const check = binding.errName ? errorCheckAfter(stmt, binding.errName) : undefined;
+  const cond = check?.childForFieldName('condition');
+  const branch = cond && impliesNil(cond, true, { err: binding.errName, name }) ? check!.childForFieldName('consequence') : undefined;
+  if (releases.every((r) => branch && within(branch, r))) return false;
+  return !mayReassign(facts.text, name, stmt.endIndex, owner.endIndex);
+}
+
+/**
+ * Whether `name` may be assigned between `from` and `to` (paths.ts `replaces`): a line where
+ * the word is followed by an assignment (`name = `, `a, name := `), or ends a line in a list
+ * (`name,` with the rest of the left side below).
+ */
+function mayReassign(text: string, name: string, from: number, to: number): boolean {
+  // `\b` is ASCII only: a name in other letters is not searched for.
+  if (!/^\w+$/.test(name)) return true;
+  const re = new RegExp(String.raw`\b${name}\b`, 'g');
+  re.lastIndex = from;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    const eol = text.indexOf('\n', m.index);
+    const rest = text.slice(m.index + name.length, eol < 0 ? text.length : eol);
+    if (/(^|[^=!<>])=($|[^=])/.test(rest) || /,\s*(\/\/.*)?$/.test(rest)) return true;
+  }
+  return false;
 }
 
 /** The loop around `d` can start another iteration after `d` ran (it does not always return first). */
