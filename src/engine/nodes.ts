@@ -141,3 +141,14 @@ export function knownParent(n: Node, parent: Node): void {
   const t = parentsOf(n.tree);
   t.parent.set(n.id, parent);
 }
+
+/**
+ * The deepest node of the last path descended in `n`'s tree that encloses [start, end), or
+ * null: where a lookup by offset near the last one can start its descent (from the root, a
+ * lookup deep in nested code costs the whole depth).
+ */
+export function knownAround(n: Node, start: number, end: number): Node | null {
+  const t = parentsOf(n.tree);
+  for (let depth = t.path.length - 1; depth >= 0; depth--) if (t.starts[depth]! <= start && end <= t.ends[depth]!) return t.path[depth]!;
+  return null;
+}

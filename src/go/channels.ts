@@ -13,11 +13,11 @@
 //		}
 //	}
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, functionsAt, isFunction, lowerBound, unparen, unparenUp } from './facts.js';
+import { enclosingFunction, type FileFacts, functionsAt, innermostFunction, isFunction, lowerBound, unparen, unparenUp } from './facts.js';
 import { funcsOf } from './funcs.js';
 import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
-import { descendFrom, knownParent } from '../engine/nodes.js';
+import { descendFrom, knownAround, knownParent } from '../engine/nodes.js';
 import { declAt, type TopDecl } from './toplevel.js';
 
 export type OpKind = 'send' | 'recv' | 'range' | 'close';
@@ -127,6 +127,9 @@ export function loopBetween(n: Node, stop: Node, make?: Node): Node | null {
   }
   return null;
 }
+
+/** Where a variable's uses are (offsets), and its name's length. */
+type Uses = { at: number[]; len: number };
 
 type Ctx = { kind: 'go'; node: Node } | { kind: 'transparent'; deferred: boolean; once: boolean } | { kind: 'unknown' };
 
@@ -348,11 +351,12 @@ export class ChannelFacts {
   }
 
   /**
-   * The identifiers inside `scope` that name its variable `name`, in document order; a hit
-   * in a nested function literal counts only when that literal does not declare the name
-   * again.
+   * Where the identifiers inside `scope` that name its variable `name` are, in document
+   * order (offsets: classify looks each one up when it comes to it, from near the one
+   * before); a hit in a nested function literal counts only when that literal does not
+   * declare the name again.
    */
-  private usesOf(scope: Node, name: string): Node[] {
+  private usesOf(scope: Node, name: string): Uses {
     // In a nested literal, the name is still scope's unless a literal on the way declares it:
     // decided by the hit's offset before any lookup, from the outermost literal in (every
     // hit inside a literal that declares the name stops there). Only a literal with a hit
@@ -363,15 +367,34 @@ export class ChannelFacts {
       if (mayDeclareAt(text, at, name.length)) declaring.push(at);
       return false;
     });
-    return this.facts.identifiersWhere(scope, name, (at) => {
+    const out: number[] = [];
+    this.facts.identifiersWhere(scope, name, (at) => {
       const lits = this.literalsAround(scope, at);
       for (let i = lits.length - 1; i >= 0; i--) {
         const l = lits[i]!;
         const k = lowerBound(declaring, l.startIndex);
         if (k < declaring.length && declaring[k]! < l.endIndex && this.facts.localNames(l).has(name)) return false;
       }
-      return true;
+      out.push(at);
+      return false;
     });
+    return { at: out, len: name.length };
+  }
+
+  /**
+   * The identifier of `len` characters at offset `at` of `scope`, or null (the hit is a
+   * field, a label...): as identifiersWhere finds it, but descending from the deepest node
+   * known around it, the last use's path when it is near (in deeply nested code, a descent
+   * from the function per use would cost the depth each time).
+   */
+  private identAt(scope: Node, at: number, len: number): Node | null {
+    const end = at + len;
+    const inner = isFunction(scope) ? innermostFunction(scope, at, end) : null;
+    let from = inner && within(inner, scope) ? inner : scope;
+    const near = knownAround(scope, at, end);
+    if (near && within(near, from)) from = near;
+    const id = from.descendantForIndex(at, end);
+    return id?.type === 'identifier' && id.startIndex === at && id.endIndex === end ? id : null;
   }
 
   /**
@@ -403,26 +426,39 @@ export class ChannelFacts {
 
   /**
    * literalContext(lit) for a literal called in place with plain text around it
-   * (`go func(){…}()`, `defer func(){…}()`, `func(){…}()`), from two lookups by offset
-   * instead of asking for parents; undefined when the text is not that plain.
+   * (`go func(){…}()`, `defer func(){…}()`, `func(){…}()`), from lookups by offset (one
+   * for go and defer, two otherwise) instead of asking for parents; undefined when the text
+   * is not that plain.
    */
   private calledInPlace(lit: Node): Ctx | undefined {
     const { text } = this.facts;
     let j = lit.endIndex;
     while (text[j] === ' ' || text[j] === '\t') j++;
     if (text[j] !== '(') return undefined;
+    let i = lit.startIndex - 1;
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
+    // A parenthesis or a comment before it: the tree tells.
+    const plain = text[i] !== '(' && text[i] !== '/';
+    const keyword = (w: string) => text.startsWith(w, i - w.length + 1) && !/[\p{L}\p{Nd}_]/u.test(text[i - w.length] ?? '');
+    const kind = !plain ? null : keyword('go') ? 'go_statement' : keyword('defer') ? 'defer_statement' : null;
+    const start = kind ? i - (kind === 'go_statement' ? 2 : 5) + 1 : -1;
+    if (kind) {
+      // The statement is the smallest node around its keyword and the call's `(`, and the
+      // call its expression.
+      const stmt = this.facts.nodeAt(start, j + 1, true);
+      const call = stmt?.type === kind && stmt.startIndex === start ? stmt.namedChild(0) : null;
+      if (call?.type === 'call_expression' && call.startIndex === lit.startIndex && call.endIndex === stmt!.endIndex && call.childForFieldName('function')?.id === lit.id) {
+        knownParent(lit, call);
+        knownParent(call, stmt!);
+        return kind === 'go_statement' ? { kind: 'go', node: stmt! } : { kind: 'transparent', deferred: true, once: false };
+      }
+    }
     const call = this.facts.nodeAt(lit.startIndex, j + 1, true);
     if (call?.type !== 'call_expression' || call.startIndex !== lit.startIndex || call.childForFieldName('function')?.id !== lit.id) return undefined;
     // The literal is the call's function: the rules ask for its parents later (literalRun).
     knownParent(lit, call);
-    let i = lit.startIndex - 1;
-    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
-    // A parenthesis or a comment before it: the tree tells.
-    if (text[i] === '(' || text[i] === '/') return undefined;
-    const keyword = (w: string) => text.startsWith(w, i - w.length + 1) && !/[\p{L}\p{Nd}_]/u.test(text[i - w.length] ?? '');
-    const kind = keyword('go') ? 'go_statement' : keyword('defer') ? 'defer_statement' : null;
+    if (!plain) return undefined;
     if (!kind) return { kind: 'transparent', deferred: false, once: false };
-    const start = i - (kind === 'go_statement' ? 2 : 5) + 1;
     const stmt = this.facts.nodeAt(start, call.endIndex, true);
     if (stmt?.type !== kind || stmt.startIndex !== start || stmt.endIndex !== call.endIndex) return undefined;
     // Only spaces between the keyword and the call, which ends the statement: its child.
@@ -570,18 +606,24 @@ export class ChannelFacts {
   }
 
   /**
-   * Adds the ops of `uses` (identifiers naming the channel inside `scope`) to `ch`.
+   * Adds the ops of `uses` (where identifiers name the channel inside `scope`) to `ch`.
    * `site` is the call that passed the channel into `scope` when scope is a callee.
    */
-  private classify(ch: Channel, uses: Node[], scope: Node, unit: Unit, site: Node | undefined, seen: Set<number>): void {
-    for (const id of uses) {
+  private classify(ch: Channel, uses: Uses, scope: Node, unit: Unit, site: Node | undefined, seen: Set<number>): void {
+    for (const at of uses.at) {
       if (ch.escapes) return;
-      if (id.id === ch.declared.id) continue;
+      const id = this.identAt(scope, at, uses.len);
+      if (!id || id.id === ch.declared.id) continue;
       const lits = this.literalsAround(scope, id.startIndex);
       // id's parents from near it: the smallest node around id and a few characters each
-      // side (two levels up in nested expressions, the statement's list for a statement).
+      // side (two levels up in nested expressions, the statement's list for a statement),
+      // looked up from the deepest node known around that.
       const inner0 = lits[0] ?? scope;
-      descendFrom(id, () => inner0.descendantForIndex(Math.max(id.startIndex - 3, inner0.startIndex), id.endIndex + 1) ?? scope);
+      descendFrom(id, () => {
+        const start = Math.max(id.startIndex - 3, inner0.startIndex);
+        const near = knownAround(id, start, id.endIndex + 1);
+        return (near && within(near, inner0) ? near : inner0).descendantForIndex(start, id.endIndex + 1) ?? scope;
+      });
       if (id.parent?.type === 'parameter_declaration') continue;
       if (id.parent?.type === 'var_spec' && id.parent.childrenForFieldName('name').some((n) => n?.id === id.id)) continue;
       // Which goroutine the use runs in.
