@@ -537,12 +537,15 @@ export class ChannelFacts {
     const loops: Node[] = [];
     const { text } = this.facts;
     const re = /\bfor\b/g;
-    re.lastIndex = top.startIndex;
-    for (let m = re.exec(text); m && m.index < top.endIndex; m = re.exec(text)) {
-      if (!this.facts.isCode(m.index)) continue;
+    // In top's text only (from its start, a function without loops is searched to the end of the file).
+    const base = top.startIndex;
+    const own = text.slice(base, top.endIndex);
+    for (let m = re.exec(own); m; m = re.exec(own)) {
+      const at = base + m.index;
+      if (!this.facts.isCode(at)) continue;
       // The smallest named node around the keyword is the loop it starts.
-      const l = this.facts.nodeAt(m.index, m.index + 3, true);
-      if (l?.type === LOOP && l.startIndex === m.index) loops.push(l);
+      const l = this.facts.nodeAt(at, at + 3, true);
+      if (l?.type === LOOP && l.startIndex === at) loops.push(l);
     }
     ix = { loops, starts: loops.map((l) => l.startIndex), outer: [] };
     const open: number[] = [];
@@ -594,6 +597,12 @@ export class ChannelFacts {
     let lo = 0;
     let hi = Math.min(opens.length, closes.length);
     let top: Node = n;
+    // Most often every pair wraps n: the widest first.
+    const widest = hi > 0 ? at(hi) : null;
+    if (widest) {
+      lo = hi;
+      top = widest;
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       const p = at(mid);
