@@ -294,6 +294,42 @@ test('cache: a truncated or altered cache file is discarded and rebuilt', async 
   }
 });
 
+test('cache: entries are found whatever order they were recorded and are asked in', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-order-'));
+  try {
+    const stat = (size: number) => ({ size, mtimeMs: 1_000_000, ino: size });
+    const diag = { ruleId: 'r', severity: 'warning' as const, message: 'm', span: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } };
+    // Recorded out of order (as workers answer), with paths that are prefixes of others.
+    const paths = ['/p/b.go', '/p/a.go', '/p/a.go.go', '/p/a/x.go', '/p/\u00e9.go'];
+    const c = ResultCache.open(dir, { k: 'order' });
+    paths.forEach((p, i) => c.record(p, stat(i + 1), `hash${i}`, { diagnostics: p === '/p/a.go' ? [diag] : [], notices: [] }, 2_000_000));
+    c.save();
+    const hitOf = (cache: ResultCache, p: string) => {
+      const found = cache.lookup(p, stat(paths.indexOf(p) + 1));
+      return found && 'hit' in found ? found.hit.diagnostics.length : 'miss';
+    };
+    const inOrder = ResultCache.open(dir, { k: 'order' });
+    assert.equal([...paths].sort().map((p) => hitOf(inOrder, p)), [1, 0, 0, 0, 0], 'asked in the saved (sorted) order');
+    assert.equal(inOrder.lookup('/p/a', stat(1)), undefined, 'a prefix of a stored path is not it');
+    const shuffled = ResultCache.open(dir, { k: 'order' });
+    assert.equal(hitOf(shuffled, '/p/a.go.go'), 0);
+    assert.equal(hitOf(shuffled, '/p/a.go'), 1);
+    assert.equal(shuffled.lookup('/p/a.g', stat(1)), undefined);
+    assert.equal(hitOf(shuffled, '/p/\u00e9.go'), 0);
+    assert.equal(shuffled.hashOf('/p/b.go'), 'hash0');
+    assert.equal(shuffled.lookup('/p/b.go', stat(9)), { expectHash: 'hash0' }, 'a changed stat asks for the content hash');
+    // A new file joins the others; the saved file lists every path once.
+    shuffled.record('/p/0.go', stat(7), 'hash7', { diagnostics: [], notices: [] }, 2_000_000);
+    shuffled.save();
+    const again = ResultCache.open(dir, { k: 'order' });
+    assert.equal(again.size, paths.length + 1);
+    assert.equal(again.hashOf('/p/0.go'), 'hash7');
+    assert.equal(hitOf(again, '/p/a.go'), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('cache: old cache files of other builds and configurations are pruned', () => {
   const dir = mkdtempSync(join(tmpdir(), 'leakhound-prune-'));
   try {

@@ -4,14 +4,16 @@
 // result. The key covers the leakhound version, the build of the engine and rules, and the
 // resolved configuration, so a change of any of them starts a fresh cache. The file carries a
 // checksum of its body: a corrupt or truncated cache is discarded and rebuilt, never trusted.
+// A warm run loads every entry, so the file is laid out to load cheaply (see Body).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Stats } from 'node:fs';
-import type { DepsChecker, DirSnapshot, PackageDeps, ScanDeps } from './packages.js';
+import { knownState, type DepsChecker, type DirSnapshot, type PackageDeps, type ScanDeps } from './packages.js';
+import type { Membership } from '../go/pkgindex.js';
 import type { Diagnostic, Notice } from './types.js';
 
-const MAGIC = 'leakhound-cache 2';
+const MAGIC = 'leakhound-cache 3';
 
 /**
  * `mkdir -p`, one level at a time from the nearest existing ancestor. Node's
@@ -31,22 +33,53 @@ const KEEP_FILES = 8;
 /** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
 const RACY_MS = 2000;
 
-/** [size, mtimeMs, ino, hash, racy (0/1), diagnostics, notices, Go version that applied, what the result consulted in its package] */
-type Entry = [number, number, number, string, number, Diagnostic[], Notice[], string, PackageDeps?];
+/** Numbers kept per file in Body.stats: size, mtimeMs, ino, racy (0/1). */
+const STAT_WIDTH = 4;
+/** Separates the paths in Body.paths (no path holds a NUL). */
+const PATH_SEP = '\0';
+/** Separates the content hashes in Body.hashes (hex digits). */
+const HASH_SEP = ',';
 
-/** The body of a cache file: per source file its entry, and the directory snapshots the entries' dependencies name. */
+/** Dependencies as stored: the file's slot, the package's membership, its directory's state hash, and the consulted declarations with their key's index in Body.keys. */
+type StoredDeps = [slot: number, membership: Membership, state: string, decls: [number, string][]];
+
+/**
+ * The body of a cache file, by column rather than by file. A warm run of a big tree loads
+ * every entry: an object of per-file arrays (the format before) cost tens of thousands of
+ * small objects to parse and then to collect. Here the paths and the hashes are each one
+ * string (a run asks for the paths in the order they were saved in: it matches them in place,
+ * and splits them only when it does not), the stats one array of numbers; only the non-empty
+ * results are stored, and the declaration keys (long patterns, the same in many files) once.
+ */
 interface Body {
-  files: Record<string, Entry>;
+  /** The files' absolute paths, sorted, joined by PATH_SEP; a file's slot is its position. */
+  paths: string;
+  /** STAT_WIDTH numbers per slot. */
+  stats: number[];
+  /** Per slot, the content hash the result was computed from, joined by HASH_SEP. */
+  hashes: string;
+  /** Per slot, the index in goKeys of the Go version that applied. */
+  go: number[];
+  goKeys: string[];
+  /** The non-empty results: [slot, diagnostics, notices]. */
+  results: [number, Diagnostic[], Notice[]][];
+  /** What results consulted in their package. */
+  deps: StoredDeps[];
+  keys: string[];
+  /** The directory snapshots the dependencies name, by state hash. */
   dirs: Record<string, DirSnapshot>;
 }
+
+/** What the cache compares of a file's stat. */
+export type FileStat = Pick<Stats, 'size' | 'mtimeMs' | 'ino'>;
 
 export interface CachedResult {
   diagnostics: Diagnostic[];
   notices: Notice[];
 }
 
-/** A hit carries the content hash the result was computed from (--fix checks it before writing). */
-export type Lookup = { hit: CachedResult; hash: string } | { expectHash: string } | undefined;
+/** A hit, or the content hash to compare the file's content with. */
+export type Lookup = { hit: CachedResult } | { expectHash: string } | undefined;
 
 /** Identifies the build of the code that produced results: its version and its compiled files. */
 export function buildFingerprint(version: string, dirs: string[]): string {
@@ -79,14 +112,33 @@ function fileHash(path: string): string | undefined {
   }
 }
 
-export function checksum(body: string): string {
+export function checksum(body: string | Buffer): string {
   return createHash('sha1').update(body).digest('hex');
 }
 
 export class ResultCache {
-  private entries = new Map<string, Entry>();
+  // One slot per file, in columns (see Body). Paths and hashes stay the strings they were
+  // loaded as (`pathText`, `hashText`) until something needs them one by one.
+  private count = 0;
+  private pathText = '';
+  /** Where the path after the cursor's starts in `pathText`. */
+  private pathAt = 0;
+  private paths?: string[];
+  private hashText = '';
+  private hashes?: string[];
+  private stats: number[] = [];
+  private go: number[] = [];
+  private goKeys: string[] = [];
+  private results = new Map<number, CachedResult>();
+  /** Dependencies as loaded (key indexes into `keys`) until a lookup needs them resolved. */
+  private deps = new Map<number, PackageDeps | StoredDeps>();
+  private keys: string[] = [];
   /** Directory snapshots by their state hash. */
   private dirs = new Map<string, DirSnapshot>();
+  /** Path to slot, made at the first lookup that the cursor does not answer. */
+  private index?: Map<string, number>;
+  /** The last slot looked up: a run asks in sorted order, the order of the file. */
+  private cursor = -1;
   private dirty = false;
   /** Why an existing cache file was not used, if it was not (for --stats and tests). */
   discarded?: string;
@@ -105,21 +157,33 @@ export class ResultCache {
   }
 
   private load(): void {
-    let raw: string;
+    let raw: Buffer;
     try {
-      raw = readFileSync(this.file, 'utf8');
+      raw = readFileSync(this.file);
     } catch {
       return; // no cache yet
     }
-    const nl = raw.indexOf('\n');
-    const head = nl >= 0 ? raw.slice(0, nl).split(' ') : [];
-    const body = nl >= 0 ? raw.slice(nl + 1) : '';
+    // The checksum is of the bytes: hashing the decoded text would encode it again.
+    const nl = raw.indexOf(10);
+    const head = nl >= 0 ? raw.subarray(0, nl).toString('latin1').split(' ') : [];
+    const body = raw.subarray(nl + 1);
     if (head.length !== 4 || `${head[0]} ${head[1]}` !== MAGIC) return this.discard('unknown header');
     if (Number(head[3]) !== body.length || head[2] !== checksum(body)) return this.discard('checksum mismatch');
     try {
-      const parsed = JSON.parse(body) as Body;
-      for (const [k, v] of Object.entries(parsed.files)) this.entries.set(k, v);
-      for (const [k, v] of Object.entries(parsed.dirs)) this.dirs.set(k, v);
+      const b = JSON.parse(body.toString('utf8')) as Body;
+      const n = b.stats.length / STAT_WIDTH;
+      if (typeof b.paths !== 'string' || typeof b.hashes !== 'string' || b.go.length !== n) return this.discard('unreadable body');
+      this.count = n;
+      this.pathText = b.paths;
+      this.hashText = b.hashes;
+      this.stats = b.stats;
+      this.go = b.go;
+      this.goKeys = b.goKeys;
+      for (const [slot, diagnostics, notices] of b.results) this.results.set(slot, { diagnostics, notices });
+      for (const d of b.deps) this.deps.set(d[0], d);
+      this.keys = b.keys;
+      // The checksum vouches for the keys: no need to hash every snapshot again.
+      for (const [state, snap] of Object.entries(b.dirs)) this.dirs.set(state, knownState(snap, state));
     } catch {
       return this.discard('unreadable body');
     }
@@ -127,13 +191,82 @@ export class ResultCache {
 
   private discard(why: string): void {
     this.discarded = why;
-    this.entries.clear();
+    this.count = 0;
+    this.pathText = '';
+    this.paths = [];
+    this.hashText = '';
+    this.hashes = [];
+    this.stats = [];
+    this.go = [];
+    this.goKeys = [];
+    this.results.clear();
+    this.deps.clear();
+    this.keys = [];
     this.dirs.clear();
+    this.index = undefined;
+    this.cursor = -1;
     this.dirty = true; // rewrite it even if every file turns out unchanged
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
+  }
+
+  /** The paths one by one (splitting the loaded text once). */
+  private pathList(): string[] {
+    if (!this.paths) {
+      this.paths = this.count ? this.pathText.split(PATH_SEP) : [];
+      this.pathText = '';
+      if (this.paths.length !== this.count) this.discard('unreadable body');
+    }
+    return this.paths;
+  }
+
+  private hashList(): string[] {
+    if (!this.hashes) {
+      this.hashes = this.count ? this.hashText.split(HASH_SEP) : [];
+      this.hashText = '';
+    }
+    return this.hashes;
+  }
+
+  private hashAt(slot: number): string {
+    return this.hashList()[slot]!;
+  }
+
+  private slotOf(absPath: string): number | undefined {
+    if (!this.paths) {
+      // Still the loaded text: the next path in it is the one asked for, most often.
+      const text = this.pathText;
+      const end = this.pathAt + absPath.length;
+      if (this.cursor + 1 < this.count && text.startsWith(absPath, this.pathAt) && (end === text.length || text[end] === PATH_SEP)) {
+        this.pathAt = end + 1;
+        return ++this.cursor;
+      }
+    }
+    const paths = this.pathList();
+    if (paths[this.cursor + 1] === absPath) return ++this.cursor;
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < paths.length; i++) this.index.set(paths[i]!, i);
+    }
+    const slot = this.index.get(absPath);
+    if (slot !== undefined) this.cursor = slot;
+    return slot;
+  }
+
+  private resultAt(slot: number): CachedResult {
+    const r = this.results.get(slot);
+    // A fresh object each time: callers may extend what they get.
+    return r ? { diagnostics: r.diagnostics, notices: r.notices } : { diagnostics: [], notices: [] };
+  }
+
+  private depsAt(slot: number): PackageDeps | undefined {
+    const d = this.deps.get(slot);
+    if (!d || !Array.isArray(d)) return d;
+    const resolved: PackageDeps = { membership: d[1], state: d[2], decls: d[3].map(([k, h]) => [this.keys[k]!, h]) };
+    this.deps.set(slot, resolved);
+    return resolved;
   }
 
   /**
@@ -142,51 +275,76 @@ export class ResultCache {
    * An entry whose result consulted its package is used only when `checker` confirms that
    * what it consulted is unchanged (never without a checker).
    */
-  lookup(absPath: string, st: Stats | undefined, goKey = '', checker?: DepsChecker): Lookup {
-    const e = this.entries.get(absPath);
-    if (!e || !st || e[7] !== goKey) return undefined;
-    const sameStat = !e[4] && e[0] === st.size && e[1] === st.mtimeMs && e[2] === st.ino;
-    if (e[8]) {
+  lookup(absPath: string, st: FileStat | undefined, goKey = '', checker?: DepsChecker): Lookup {
+    const slot = this.slotOf(absPath);
+    if (slot === undefined || !st || this.goKeys[this.go[slot]!] !== goKey) return undefined;
+    const s = this.stats;
+    const at = slot * STAT_WIDTH;
+    const sameStat = !s[at + 3] && s[at] === st.size && s[at + 1] === st.mtimeMs && s[at + 2] === st.ino;
+    const deps = this.depsAt(slot);
+    if (deps) {
       // A file whose stat changed was usually edited (a pre-commit run's staged files): its
       // content decides first, so that its package is read only for a file touched but unchanged.
-      if (!sameStat && fileHash(absPath) !== e[3]) return undefined;
-      const ok = checker?.valid(e[8], this.dirs.get(e[8].state)) ?? false;
+      if (!sameStat && fileHash(absPath) !== this.hashAt(slot)) return undefined;
+      const ok = checker?.valid(deps, this.dirs.get(deps.state)) ?? false;
       if (!ok) return undefined;
-      if (ok !== true) this.setDeps(e, ok);
+      if (ok !== true) this.setDeps(slot, ok);
     }
-    if (sameStat) return { hit: { diagnostics: e[5], notices: e[6] }, hash: e[3] };
-    return { expectHash: e[3] };
+    if (sameStat) return { hit: this.resultAt(slot) };
+    return { expectHash: this.hashAt(slot) };
   }
 
-  /** Sets an entry's dependencies; a snapshot that comes with them is kept once per directory state. */
-  private setDeps(e: Entry, d: PackageDeps | ScanDeps | undefined): void {
+  /** The content hash of a file's result (after a hit: the one the result was computed from). */
+  hashOf(absPath: string): string | undefined {
+    const slot = this.slotOf(absPath);
+    return slot === undefined ? undefined : this.hashAt(slot);
+  }
+
+  /** Sets a slot's dependencies; a snapshot that comes with them is kept once per directory state. */
+  private setDeps(slot: number, d: PackageDeps | ScanDeps | undefined): void {
+    this.dirty = true;
     if (!d) {
-      e.length = 8;
+      this.deps.delete(slot);
       return;
     }
     if ('snapshot' in d) {
       const { snapshot, ...deps } = d;
-      e[8] = deps;
+      this.deps.set(slot, deps);
       this.dirs.set(d.state, snapshot);
-    } else e[8] = d;
-    this.dirty = true;
+    } else this.deps.set(slot, d);
   }
 
   /** The stored result, after the content hash confirmed it; refreshes the stat. */
-  confirm(absPath: string, st: Stats | undefined, now = Date.now()): CachedResult | undefined {
-    const e = this.entries.get(absPath);
-    if (!e) return undefined;
-    if (st) this.record(absPath, st, e[3], { diagnostics: e[5], notices: e[6] }, now, e[7], e[8]);
-    return { diagnostics: e[5], notices: e[6] };
+  confirm(absPath: string, st: FileStat | undefined, now = Date.now()): CachedResult | undefined {
+    const slot = this.slotOf(absPath);
+    if (slot === undefined) return undefined;
+    const r = this.resultAt(slot);
+    if (st) this.record(absPath, st, this.hashAt(slot), r, now, this.goKeys[this.go[slot]!], this.depsAt(slot));
+    return r;
   }
 
   /** Records a result; `deps` is what it consulted in its package, if anything. */
-  record(absPath: string, st: Stats, hash: string, r: CachedResult, now = Date.now(), goKey = '', deps?: PackageDeps | ScanDeps): void {
-    const racy = now - st.mtimeMs < RACY_MS ? 1 : 0;
-    const e: Entry = [st.size, st.mtimeMs, st.ino, hash, racy, r.diagnostics, r.notices, goKey];
-    this.setDeps(e, deps);
-    this.entries.set(absPath, e);
-    this.dirty = true;
+  record(absPath: string, st: FileStat, hash: string, r: CachedResult, now = Date.now(), goKey = '', deps?: PackageDeps | ScanDeps): void {
+    let slot = this.slotOf(absPath);
+    const paths = this.pathList();
+    const hashes = this.hashList();
+    if (slot === undefined) {
+      slot = this.count++;
+      paths.push(absPath);
+      this.index?.set(absPath, slot);
+    }
+    const at = slot * STAT_WIDTH;
+    this.stats[at] = st.size;
+    this.stats[at + 1] = st.mtimeMs;
+    this.stats[at + 2] = st.ino;
+    this.stats[at + 3] = now - st.mtimeMs < RACY_MS ? 1 : 0;
+    hashes[slot] = hash;
+    let g = this.goKeys.indexOf(goKey);
+    if (g < 0) g = this.goKeys.push(goKey) - 1;
+    this.go[slot] = g;
+    if (r.diagnostics.length || r.notices.length) this.results.set(slot, { diagnostics: r.diagnostics, notices: r.notices });
+    else this.results.delete(slot);
+    this.setDeps(slot, deps);
   }
 
   /** Removes the oldest cache files beyond KEEP_FILES (other builds and configurations). */
@@ -211,21 +369,59 @@ export class ResultCache {
     }
   }
 
+
+  /** Puts the slots in the order of their paths: the order a run asks in (see `cursor`), whatever order the workers answered in. */
+  private sortByPath(): void {
+    const p = this.paths;
+    if (!p) return; // as loaded: sorted
+    let sorted = true;
+    for (let i = 1; i < p.length && sorted; i++) sorted = p[i - 1]! < p[i]!;
+    if (sorted) return;
+    const order = p.map((_, i) => i).sort((a, b) => (p[a]! < p[b]! ? -1 : 1));
+    const slotOf = new Array<number>(order.length);
+    order.forEach((old, slot) => (slotOf[old] = slot));
+    this.paths = order.map((i) => p[i]!);
+    this.stats = order.flatMap((i) => this.stats.slice(i * STAT_WIDTH, (i + 1) * STAT_WIDTH));
+    const hashes = this.hashList();
+    this.hashes = order.map((i) => hashes[i]!);
+    this.go = order.map((i) => this.go[i]!);
+    this.results = new Map([...this.results].map(([i, r]) => [slotOf[i]!, r]));
+    this.deps = new Map([...this.deps].map(([i, d]) => [slotOf[i]!, Array.isArray(d) ? [slotOf[i]!, d[1], d[2], d[3]] : d]));
+    this.index = undefined;
+    this.cursor = -1;
+  }
+
   /** Writes the cache (atomically: a temp file renamed over it) when something changed. Errors are ignored: a cache is optional. */
   save(): void {
     if (!this.dirty) return;
-    // Keep the snapshots some entry still names.
-    const used = new Set<string>();
-    for (const e of this.entries.values()) if (e[8]) used.add(e[8].state);
+    this.sortByPath();
+    const keys: string[] = [];
+    const keyIndex = new Map<string, number>();
+    const deps: StoredDeps[] = [];
     const dirs: Record<string, DirSnapshot> = {};
-    for (const [k, v] of this.dirs) if (used.has(k)) dirs[k] = v;
-    const body = JSON.stringify({ files: Object.fromEntries(this.entries), dirs } satisfies Body);
+    for (const slot of [...this.deps.keys()].sort((a, b) => a - b)) {
+      const d = this.depsAt(slot)!;
+      const decls = d.decls.map(([k, h]): [number, string] => {
+        let i = keyIndex.get(k);
+        if (i === undefined) keyIndex.set(k, (i = keys.push(k) - 1));
+        return [i, h];
+      });
+      deps.push([slot, d.membership, d.state, decls]);
+      // Keep the snapshots some entry still names.
+      const snap = this.dirs.get(d.state);
+      if (snap) dirs[d.state] = snap;
+    }
+    const results = [...this.results].sort((a, b) => a[0] - b[0]).map(([slot, r]): Body['results'][number] => [slot, r.diagnostics, r.notices]);
+    const paths = this.paths ? this.paths.join(PATH_SEP) : this.pathText;
+    const hashes = this.hashes ? this.hashes.join(HASH_SEP) : this.hashText;
+    const body = JSON.stringify({ paths, stats: this.stats, hashes, go: this.go, goKeys: this.goKeys, results, deps, keys, dirs } satisfies Body);
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       makeDirs(this.dir);
       const ignore = join(this.dir, '.gitignore');
       if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
-      writeFileSync(tmp, `${MAGIC} ${checksum(body)} ${body.length}\n${body}`);
+      const bytes = Buffer.from(body);
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${checksum(bytes)} ${bytes.length}\n`), bytes]));
       renameSync(tmp, this.file);
       this.dirty = false;
       this.prune();

@@ -2,7 +2,7 @@
 // packages kept per thread (a worker scans one directory's files together), and what a
 // file's result depends on outside itself, for the result cache.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Package } from '../go/package.js';
 import { membershipKey, membershipOf, PackageIndex, type DeclKey, type Membership, type PackageSource, type Stamp } from '../go/pkgindex.js';
@@ -143,6 +143,12 @@ export function snapshotOf(index: PackageIndex, now = Date.now()): DirSnapshot {
 // computed once, not once per entry (a warm run checks thousands of entries).
 const stateMemo = new WeakMap<DirSnapshot, string>();
 
+/** A snapshot whose state hash is known (a cache file's checksum vouches for it): not hashed again. */
+export function knownState(s: DirSnapshot, state: string): DirSnapshot {
+  stateMemo.set(s, state);
+  return s;
+}
+
 export function stateOf(s: DirSnapshot): string {
   let h = stateMemo.get(s);
   if (h === undefined) {
@@ -175,8 +181,10 @@ export class DepsChecker {
     const known = this.dirState.get(key);
     if (known !== undefined) return known;
     let ok = !snap.racy && snap.dirMtime !== undefined && this.source.dirMtime?.(dir) === snap.dirMtime;
+    const prefix = dir === '' || dir.endsWith(sep) ? dir : dir + sep;
     for (const [name, st] of ok ? snap.files : []) {
-      const cur = this.known(join(dir, name)) ?? this.source.stamp?.(join(dir, name));
+      const path = prefix + name;
+      const cur = this.known(path) ?? this.source.stamp?.(path);
       if (!cur || cur[0] !== st[0] || cur[1] !== st[1] || cur[2] !== st[2]) {
         ok = false;
         break;

@@ -1,11 +1,11 @@
 // Scans a list of files: the cache answers what it can (by stat, then by content hash), the
 // rest is scanned on this thread or, when the work is big enough to pay for starting them,
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
-import { statSync, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
-import type { ResultCache } from './cache.js';
+import type { FileStat, ResultCache } from './cache.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
 import { runInWorkers } from './pool.js';
@@ -96,7 +96,6 @@ export async function scanFilesWithStats(
   const modules = opts.modules ?? new ModuleVersions();
   const results: FileResult[] = new Array(files.length);
   const hashes: (string | undefined)[] = new Array(files.length);
-  const stat: (Stats | undefined)[] = new Array(files.length);
   const cwd = process.cwd();
   const cwdSlash = cwd.endsWith(sep) ? cwd : cwd + sep;
   const plain = (f: string) => !/(^|[/\\])\.\.?([/\\]|$)/.test(f);
@@ -105,32 +104,47 @@ export async function scanFilesWithStats(
   const tasks: Task[] = [];
   const goKeys: string[] = new Array(files.length);
   let toScanBytes = 0;
-  for (let i = 0; i < files.length; i++) {
+  // The stats as numbers: a warm run of a big tree holds one per file to the end, and the
+  // Stats objects (with their dates) were a good part of what each young collection copied.
+  const n = files.length;
+  const stamps = new Float64Array(n * 3).fill(NaN);
+  for (let i = 0; i < n; i++) {
     const st = statSync(abs[i]!, { throwIfNoEntry: false });
-    stat[i] = st;
-    stats.bytes += st?.size ?? 0;
+    if (!st) continue;
+    stamps[i * 3] = st.size;
+    stamps[i * 3 + 1] = st.mtimeMs;
+    stamps[i * 3 + 2] = st.ino;
+    stats.bytes += st.size;
   }
+  const statOf = (i: number): FileStat | undefined =>
+    Number.isNaN(stamps[i * 3]) ? undefined : { size: stamps[i * 3]!, mtimeMs: stamps[i * 3 + 1]!, ino: stamps[i * 3 + 2]! };
   // Results that consulted their package hold while what they consulted does: the checker
   // reuses the stats taken above for the package's files that are in the run.
   let checker: DepsChecker | undefined;
   if (cache) {
-    const byPath = new Map<string, Stats>();
-    for (let i = 0; i < files.length; i++) if (stat[i]) byPath.set(abs[i]!, stat[i]!);
+    let byPath: Map<string, number> | undefined;
     checker = new DepsChecker(diskSource, (p) => {
-      const st = byPath.get(p);
-      return st ? [st.size, st.mtimeMs, st.ino] : undefined;
+      if (!byPath) {
+        byPath = new Map();
+        for (let i = 0; i < n; i++) byPath.set(abs[i]!, i);
+      }
+      const i = byPath.get(p);
+      return i === undefined || Number.isNaN(stamps[i * 3]) ? undefined : [stamps[i * 3]!, stamps[i * 3 + 1]!, stamps[i * 3 + 2]!];
     });
   }
-  for (let i = 0; i < files.length; i++) {
-    const st = stat[i];
+  const keyOf = new Map<GoVersion, string>();
+  for (let i = 0; i < n; i++) {
+    const st = statOf(i);
     // The version that applies is part of a result: a changed go line rescans the module.
     const go: GoVersion = modules.forFile(abs[i]!);
     if (go.go === undefined) stats.withoutGoMod++;
-    goKeys[i] = goVersionKey(go);
-    const found = cache?.lookup(abs[i]!, st, goKeys[i], checker);
+    let key = keyOf.get(go);
+    if (key === undefined) keyOf.set(go, (key = goVersionKey(go)));
+    goKeys[i] = key;
+    const found = cache?.lookup(abs[i]!, st, key, checker);
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
-      hashes[i] = found.hash;
+      if (opts.hashes) hashes[i] = cache!.hashOf(abs[i]!);
       stats.cached++;
       continue;
     }
@@ -143,7 +157,7 @@ export async function scanFilesWithStats(
   let done = files.length - todo.length;
   const take = (k: number, o: TaskOutcome) => {
     const i = todo[k]!;
-    const st = stat[i];
+    const st = statOf(i);
     hashes[i] = o.hash;
     if (o.unchanged) {
       const r = cache!.confirm(abs[i]!, st)!;
@@ -186,7 +200,7 @@ export async function scanFilesWithStats(
       skipGenerated: opts.skipGenerated ?? true,
       hash,
       wholeFile: opts.wholeFile,
-      sizes: todo.map((i) => stat[i]?.size ?? 0),
+      sizes: todo.map((i) => statOf(i)?.size ?? 0),
       onOutcome: take,
     });
   } else if (tasks.length) {
