@@ -128,26 +128,40 @@ export function lockCallOf(facts: FileFacts, call: Node): LockOp | undefined {
 export class LockFacts {
   private allMemo?: LockOp[];
   private readonly byFn = new Map<number, LockOp[]>();
+  private readonly byCall = new Map<number, LockOp | null>();
 
   constructor(readonly facts: FileFacts) {}
 
   all(): LockOp[] {
-    if (this.allMemo) return this.allMemo;
+    this.allMemo ??= this.scan(0, this.facts.text.length);
+    return this.allMemo;
+  }
+
+  private scan(from: number, to: number): LockOp[] {
     const out: LockOp[] = [];
-    for (const w of wordNodes(this.facts.root, this.facts.text, VERBS)) {
+    for (const w of wordNodes(this.facts.root, this.facts.text, VERBS, from, to)) {
       if (w.type !== 'field_identifier') continue;
       const call = callOfName(w);
-      const op = call && lockCallOf(this.facts, call);
+      if (!call) continue;
+      const op = this.at(call);
       if (op) out.push(op);
     }
-    this.allMemo = out;
     return out;
+  }
+
+  /** The lock operation a call is (lockCallOf), one object per call whichever search finds it first (rules compare them). */
+  at(call: Node): LockOp | undefined {
+    let op = this.byCall.get(call.id);
+    if (op === undefined) this.byCall.set(call.id, (op = lockCallOf(this.facts, call) ?? null));
+    return op ?? undefined;
   }
 
   /** The operations that are part of `fn`'s flow, in text order. */
   of(fn: Node): LockOp[] {
     let list = this.byFn.get(fn.id);
-    if (!list) this.byFn.set(fn.id, (list = this.all().filter((o) => o.fn.id === fn.id)));
+    // Only fn's text is searched when the file's list is not made yet: a sibling
+    // declaration's facts (a summary's local step) cover the whole text of its file.
+    if (!list) this.byFn.set(fn.id, (list = (this.allMemo ?? this.scan(fn.startIndex, fn.endIndex)).filter((o) => o.fn.id === fn.id)));
     return list;
   }
 
@@ -251,10 +265,12 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
   const body = fn.childForFieldName('body');
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
-      // The name first: most calls are of functions that cannot lock (a set lookup).
+      // The name first: most calls are of functions that cannot lock (a set lookup). A
+      // summary at LOCK_DEPTH (1) sees its callees at depth 0, their own operations alone:
+      // only callees that lock or unlock themselves can add anything.
       const name = calleeName(call);
-      if (!name || !mayLock(fx.view).has(name)) continue;
-      if (lockCallOf(facts, call)) continue;
+      if (!name || !directLockers(fx.view).has(name)) continue;
+      if (lockFacts(facts).at(call)) continue;
       if (unparenUp(call).parent?.type === 'go_statement') continue;
       const f = call.childForFieldName('function');
       const operand = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
@@ -268,11 +284,9 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
           const t = inner && targetIn(inner, sc);
           if (t) args.push([i, t]);
         });
-      // A call handed none of the caller's targets can only reach package variables: worth
-      // resolving only when the callee itself locks something (not through further calls).
-      if (!recv && !args.length && !directLockers(fx.view).has(name)) continue;
+      // Summarized at depth 0: only a callee that names a lock verb adds anything.
       const callee = fx.calleeKey(call);
-      if (!callee) continue;
+      if (!callee || !keyMayLock(fx.view, callee, 0)) continue;
       const where = flowFunction(call);
       events.push({
         pos: call.startIndex,
@@ -306,23 +320,34 @@ function setOf(names: string[]): Set<string> {
 const nameSets = new WeakMap<string[], Set<string>>();
 
 /**
- * Names of the functions and methods whose summary (LOCK_DEPTH calls deep) can say anything:
- * those that lock or unlock themselves and those that call one of them by name. Found from
- * the package's text (one search), so that no other callee is parsed or summarized.
+ * Whether a call of `name` can do anything to a lock within LOCK_DEPTH calls: a function or
+ * method of that name locks or unlocks itself, or calls one that does by name. Decided from
+ * the texts of the declarations of that name (no parse), once per name and package, so
+ * that no other callee is resolved or summarized.
  */
-export function mayLock(view: PackageView): Set<string> {
-  const names = view.cached('lockers-and-callers', () => {
-    const direct = [...directLockers(view)];
-    if (!direct.length) return [];
-    // Too many to search for by name: every function may lock.
-    if (direct.length > 400) return null;
-    return [...new Set([...direct, ...view.keys(`mentionsany:${direct.join('|')}`).map(nameOfKey)])];
+export function mayLock(view: PackageView, name: string): boolean {
+  return view.cached(`may-lock:${name}`, () => {
+    const direct = directLockers(view);
+    return direct.has(name) || (direct.size > 0 && (view.mentionsAny(`func:${name}`, direct) || view.mentionsAny(`methods:${name}`, direct)));
   });
-  return names === null ? ALL : setOf(names);
 }
 
-/** Stands for every name (a package with too many lockers to search for). */
-const ALL = new Proxy(new Set<string>(), { get: (t, p) => (p === 'has' ? () => true : Reflect.get(t, p)) });
+const VERB_SET: ReadonlySet<string> = new Set(VERBS);
+
+/**
+ * Whether the lock summary of `key` at `depth` (0, or LOCK_DEPTH) can say anything: the text
+ * of a declaration of it names a lock verb or (deeper than 0) a function that locks itself.
+ * A text search of the declaration instead of its parse and summary: most callees a name
+ * leads to do not lock (a `Close` of another type than the one that does).
+ */
+function keyMayLock(view: PackageView, key: DeclKey, depth: number): boolean {
+  return view.cached(`may-lock-key:${depth}:${key}`, () => view.mentionsAny(key, depth === 0 ? VERB_SET : setOf(view.cached('lock-words', () => [...VERBS, ...directLockers(view)]))));
+}
+
+/** The lock summary of a function or method of the package, at the depth the rules use; undefined when it cannot say anything. */
+export function lockSummaryOf(view: PackageView, key: DeclKey): LockSummary | undefined {
+  return keyMayLock(view, key, LOCK_DEPTH) ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+}
 
 /** The name a call calls: `f` of `f(…)`, `M` of `x.M(…)`. */
 function calleeName(call: Node): string | undefined {
@@ -371,7 +396,10 @@ function lockJoin(a: LockSummary, b: LockSummary): LockSummary {
   return { first: [...first.values()].sort((x, y) => (x.target < y.target ? -1 : x.target > y.target ? 1 : 0)), releases: [...new Set([...a.releases, ...b.releases])].sort() };
 }
 
-/** What a function does first to each mutex its caller can name, and which it releases. */
+/**
+ * What a function does first to each mutex its caller can name, and which it releases. Made
+ * for LOCK_DEPTH: the local step keeps only the calls a summary at that depth can use.
+ */
 export const lockSummary: SummaryKind<LockEvent[], LockSummary> = { id: 'locks', local: lockLocal, leaf: lockLeaf, combine: lockCombine, join: lockJoin };
 
 /**
@@ -423,11 +451,12 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
   if (!/\w\s*\(/.test(n.text)) return out;
   for (const call of callsInFlow(n, fn)) {
     const name = calleeName(call);
-    if (!name || !mayReach(call, m) || !mayLock(view).has(name) || lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement') continue;
+    // The package is opened (mayLock) only for calls that pass the tests of the file alone.
+    if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || !mayLock(view, name)) continue;
     // Deferred calls run at the return, after the deferred unlocks registered later.
     const deferred = flowFunction(call)?.deferred ?? false;
     const key = view.calleeKey(call, facts);
-    const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+    const s = key ? lockSummaryOf(view, key) : undefined;
     if (!s) continue;
     let first: LockEffect | undefined;
     let releases = false;
@@ -630,8 +659,8 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
       // `go s.finish()` where finish releases it: the lock is handed to the goroutine.
       const call = n.namedChildren.find((c) => c?.type === 'call_expression');
       const name = call && calleeName(call);
-      const key = call && name && mayLock(view).has(name) && mayReach(call, op) ? view.calleeKey(call, facts) : undefined;
-      const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+      const key = call && name && mayReach(call, op) && mayLock(view, name) ? view.calleeKey(call, facts) : undefined;
+      const s = key ? lockSummaryOf(view, key) : undefined;
       if (call && s?.releases.some((r) => callerMutex(facts, call, r)?.key === op.key)) return 'stop';
     }
     for (const e of calleeEffects(view, facts, n, op.fn, op)) {
@@ -682,7 +711,7 @@ function returnsRelease(view: PackageView, facts: FileFacts, ret: Node, m: Mutex
     const operand = v.childForFieldName('operand');
     const type = operand && view.typeOf(operand, facts);
     const key = type ? `method:${type}.${v.childForFieldName('field')?.text}` : undefined;
-    const s = key && view.has(key) ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+    const s = key && view.has(key) ? lockSummaryOf(view, key) : undefined;
     for (const r of s?.releases ?? []) {
       const [root, ...rest] = r.split('.');
       if (root !== 'recv' || !operand) continue;
@@ -767,8 +796,8 @@ export function releasedElsewhere(view: PackageView, facts: FileFacts, op: LockO
     view.mentioning(field).some((d) => {
       if (d.kind !== 'func' && d.kind !== 'method') return false;
       const ops = lockFacts(d.facts)
-        .all()
-        .filter((o) => o.fn.id === d.node.id && !o.deferred && (pkgVar ? o.key === op.key : o.text.endsWith(`.${field}`)))
+        .of(d.node)
+        .filter((o) => !o.deferred && (pkgVar ? o.key === op.key : o.text.endsWith(`.${field}`)))
         .sort((a, b) => a.call.startIndex - b.call.startIndex);
       // Released first and last: entered with the lock held, and it keeps it released (a
       // `…Locked` helper that drops the lock around slow work takes it back).
@@ -870,9 +899,9 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
       const name = calleeName(call);
-      if (!name || !mayLock(view).has(name) || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockCallOf(facts, call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred) continue;
+      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || !mayLock(view, name)) continue;
       const key = view.calleeKey(call, facts);
-      const s = key ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+      const s = key ? lockSummaryOf(view, key) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
     }
   }

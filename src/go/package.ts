@@ -229,6 +229,16 @@ export class PackageView {
     return [...new Set(out)];
   }
 
+  /**
+   * True when a function or method that `key` finds (`func:F`, `methods:M`) has one of
+   * `words` in its text, outside its own name: a text search of those declarations alone.
+   */
+  mentionsAny(key: DeclKey, words: ReadonlySet<string>): boolean {
+    this.note(key);
+    const idx = this.pkg.index;
+    return idx.lookup(key).some((r) => (r.kind === 'func' || r.kind === 'method') && idx.mentions(r, words));
+  }
+
   /** True when the package declares something under `key`; cheaper than `decls` (no parse). */
   has(key: DeclKey): boolean {
     this.note(key);

@@ -317,6 +317,12 @@ export class PackageIndex {
     return m;
   }
 
+  /** True when the text of declaration `r` has one of `words` as a whole word, outside its own name. */
+  mentions(r: DeclRef, words: ReadonlySet<string>): boolean {
+    const f = this.file(r.file);
+    return !!f && wordsAt(f.text.slice(r.start, r.end), words).some((at) => r.start + at !== r.nameAt);
+  }
+
   file(name: string): IndexedFile | undefined {
     return this.files.find((f) => f.name === name);
   }
@@ -466,17 +472,36 @@ function wordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
 }
 
+/** What wordsAt needs of a word set, made once per set (a set of hundreds of names is searched in many declarations). */
+interface WordShape {
+  lengths: Set<number>;
+  firsts: Set<number>;
+  /** Words with other characters (a Unicode letter), searched for one by one. */
+  other: string[];
+}
+
+const shapes = new WeakMap<ReadonlySet<string>, WordShape>();
+
+function shapeOf(words: ReadonlySet<string>): WordShape {
+  let s = shapes.get(words);
+  if (!s) {
+    s = { lengths: new Set(), firsts: new Set(), other: [] };
+    for (const w of words) {
+      s.lengths.add(w.length);
+      s.firsts.add(w.charCodeAt(0));
+      if (!/^[\w$]+$/.test(w)) s.other.push(w);
+    }
+    shapes.set(words, s);
+  }
+  return s;
+}
+
 /** The offsets of the whole-word occurrences of any of `words` in `text`, in order. */
-function wordsAt(text: string, words: Set<string>): number[] {
+function wordsAt(text: string, words: ReadonlySet<string>): number[] {
   const out: number[] = [];
   // A run of word characters is a whole word: only runs of a length some word has, starting
   // with a character some word starts with, are cut out and looked up.
-  const lengths = new Set<number>();
-  const firsts = new Set<number>();
-  for (const w of words) {
-    lengths.add(w.length);
-    firsts.add(w.charCodeAt(0));
-  }
+  const { lengths, firsts, other } = shapeOf(words);
   const n = text.length;
   for (let i = 0; i < n; ) {
     if (!wordChar(text.charCodeAt(i))) {
@@ -488,14 +513,8 @@ function wordsAt(text: string, words: Set<string>): number[] {
     if (lengths.has(j - i) && firsts.has(text.charCodeAt(i)) && words.has(text.slice(i, j))) out.push(i);
     i = j;
   }
-  // A word with other characters (a Unicode letter) is searched for by itself.
-  let extra = false;
-  for (const w of words) {
-    if (/^[\w$]+$/.test(w)) continue;
-    extra = true;
-    for (let at = wordAt(text, w); at >= 0; at = wordAt(text, w, at + w.length)) out.push(at);
-  }
-  return extra ? [...new Set(out)].sort((a, b) => a - b) : out;
+  for (const w of other) for (let at = wordAt(text, w); at >= 0; at = wordAt(text, w, at + w.length)) out.push(at);
+  return other.length ? [...new Set(out)].sort((a, b) => a - b) : out;
 }
 
 /** The offset of the first whole-word occurrence of `word` in `text` from `from` (as `(?<![\w$])word(?![\w$])`), or -1. */

@@ -13,17 +13,17 @@ const IDENT_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier'
  * `words`, in document order. Offsets from the JS string are UTF-16 code units, the same
  * unit web-tree-sitter uses for indices of a tree parsed from a JS string.
  */
-export function wordNodes(root: Node, text: string, words: readonly string[]): Node[] {
-  return identifiersMatching(root, text, new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'g'));
+export function wordNodes(root: Node, text: string, words: readonly string[], from = 0, to = text.length): Node[] {
+  return identifiersMatching(root, text, new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'g'), from, to);
 }
 
-/** Identifier-like nodes whose whole text is a match of `re` (a global regex), in document order. */
-export function identifiersMatching(root: Node, text: string, re: RegExp): Node[] {
-  re.lastIndex = 0;
+/** Identifier-like nodes whose whole text is a match of `re` (a global regex), in document order; only those within [from, to) when given. */
+export function identifiersMatching(root: Node, text: string, re: RegExp, from = 0, to = text.length): Node[] {
+  re.lastIndex = from;
   const out: Node[] = [];
   // Hits in comments and literals are no identifiers: the outline says so without a tree.
   const syntax = Syntax.of(root);
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (let m = re.exec(text); m && m.index + m[0].length <= to; m = re.exec(text)) {
     if (syntax?.inLiteral(m.index)) continue;
     const n = root.namedDescendantForIndex(m.index, m.index + m[0].length);
     if (n && IDENT_TYPES.has(n.type) && n.startIndex === m.index && n.text === m[0]) out.push(n);
