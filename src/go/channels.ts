@@ -489,6 +489,20 @@ export class ChannelFacts {
     return stmt;
   }
 
+  /**
+   * The select of communication case `cc`: its parent, asked from the smallest node around
+   * the case and the character before it (the select, unless a comment is there), found from
+   * the deepest node known around them (a select nested in a case of another is near).
+   */
+  private selectOf(cc: Node): Node | null {
+    descendFrom(cc, () => {
+      const start = cc.startIndex - 1;
+      const near = knownAround(cc, start, cc.endIndex);
+      return (near ?? cc.tree.rootNode).descendantForIndex(start, cc.endIndex) ?? cc.tree.rootNode;
+    });
+    return cc.parent;
+  }
+
   /** True when `n`'s tree has a syntax error (memoized per tree). */
   private hasError(n: Node): boolean {
     let e = this.errorMemo.get(n.tree);
@@ -736,17 +750,18 @@ export class ChannelFacts {
         case 'send_statement':
           if (parent.childForFieldName('channel')?.id === up.id) {
             const cc = parent.parent?.type === 'communication_case' ? parent.parent : null;
-            add('send', parent, cc?.parent ?? null, cc);
+            add('send', parent, cc ? this.selectOf(cc) : null, cc);
             continue;
           }
           ch.escapes = 'sent on a channel';
           return;
         case 'unary_expression':
-          if (parent.child(0)?.type === '<-') {
+          // (The operator is the first token: no other unary operator starts with `<`.)
+          if (this.facts.text.startsWith('<-', parent.startIndex)) {
             const outer = this.unparenUp(parent, inner0).parent;
             const stmt = outer?.type === 'expression_list' ? outer.parent : outer;
             const cc = stmt?.type === 'receive_statement' || stmt?.type === 'expression_statement' ? stmt.parent : stmt;
-            if (cc?.type === 'communication_case') add('recv', parent, cc.parent, cc);
+            if (cc?.type === 'communication_case') add('recv', parent, this.selectOf(cc), cc);
             else add('recv', parent);
             continue;
           }
