@@ -129,6 +129,7 @@ export class LockFacts {
   private allMemo?: LockOp[];
   private readonly byFn = new Map<number, LockOp[]>();
   private readonly byCall = new Map<number, LockOp | null>();
+  private grouped?: Map<number, LockOp[]>;
 
   constructor(readonly facts: FileFacts) {}
 
@@ -161,7 +162,21 @@ export class LockFacts {
     let list = this.byFn.get(fn.id);
     // Only fn's text is searched when the file's list is not made yet: a sibling
     // declaration's facts (a summary's local step) cover the whole text of its file.
-    if (!list) this.byFn.set(fn.id, (list = (this.allMemo ?? this.scan(fn.startIndex, fn.endIndex)).filter((o) => o.fn.id === fn.id)));
+    if (!list) {
+      if (this.allMemo) {
+        // The file's list split by function once (a file of hundreds of lock calls asks for each of its functions).
+        if (!this.grouped) {
+          this.grouped = new Map();
+          for (const o of this.allMemo) {
+            const l = this.grouped.get(o.fn.id);
+            if (l) l.push(o);
+            else this.grouped.set(o.fn.id, [o]);
+          }
+        }
+        list = this.grouped.get(fn.id) ?? [];
+      } else list = this.scan(fn.startIndex, fn.endIndex).filter((o) => o.fn.id === fn.id);
+      this.byFn.set(fn.id, list);
+    }
     return list;
   }
 
