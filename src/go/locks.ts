@@ -18,7 +18,7 @@
 // (`locks[i]`), which the rules treat with care.
 import type { Node } from 'web-tree-sitter';
 import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
-import type { DeclKey } from './pkgindex.js';
+import { type DeclKey, wordAt } from './pkgindex.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { definitions } from './decls.js';
 import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
@@ -463,7 +463,11 @@ const effectsMemo = new WeakMap<FileFacts, Map<string, CalleeEffect[]>>();
 
 function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): CalleeEffect[] {
   const out: CalleeEffect[] = [];
-  if (!/\w\s*\(/.test(n.text)) return out;
+  const text = n.text;
+  if (!/\w\s*\(/.test(text)) return out;
+  // A call reaches a mutex of a function's scope through a receiver or argument that writes its
+  // root name (mayReach): a node without that word has none.
+  if (!m.key.startsWith('pkg:') && m.text.includes(m.root.text) && wordAt(text, m.root.text) < 0) return out;
   for (const call of callsInFlow(n, fn)) {
     const name = calleeName(call);
     // The package is opened (mayLock) only for calls that pass the tests of the file alone.
