@@ -471,7 +471,7 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
   for (const call of callsInFlow(n, fn)) {
     const name = calleeName(call);
     // The package is opened (mayLock) only for calls that pass the tests of the file alone.
-    if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || !mayLock(view, name)) continue;
+    if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) continue;
     // Deferred calls run at the return, after the deferred unlocks registered later.
     const deferred = flowFunction(call)?.deferred ?? false;
     const key = view.calleeKey(call, facts);
@@ -484,6 +484,11 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
     if (first || releases) out.push({ call, ...(first ? { first } : {}), releases });
   }
   return out;
+}
+
+/** `pkg.F(…)` through an import: no function of the package (calleeKey says so too, after opening the package). */
+function otherPackage(facts: FileFacts, call: Node): boolean {
+  return !!facts.qualified(call.childForFieldName('function'));
 }
 
 /**
@@ -918,7 +923,7 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
       const name = calleeName(call);
-      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || !mayLock(view, name)) continue;
+      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || otherPackage(facts, call) || !mayLock(view, name)) continue;
       const key = view.calleeKey(call, facts);
       const s = key ? lockSummaryOf(view, key) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
