@@ -19,6 +19,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, isFunction, type FileFacts } from '../src/go/facts.js';
 import { lastRound, loopVars, unboundedLoop } from '../src/go/loops.js';
+import { declAt } from '../src/go/toplevel.js';
 
 type MessageIds = 'release' | 'endless' | 'lock' | 'other';
 interface Options {
@@ -32,6 +33,17 @@ interface Options {
 
 const RELEASES = new Set(['Close', 'Unlock', 'RUnlock', 'Stop', 'Done', 'Rollback', 'Release']);
 const CANCEL = /^(cancel\w*|\w*Cancel)$/;
+
+/** A `for` keyword (as code) between the start of the declaration around `at` and `at`: a loop around `at` starts with one. */
+function forBefore(facts: FileFacts, at: number): boolean {
+  const { syntax, text } = facts;
+  const start = syntax.outline.decls[declAt(syntax.outline, at)]?.start ?? 0;
+  for (let i = text.lastIndexOf('for', at - 3); i >= start; i = i > 0 ? text.lastIndexOf('for', i - 1) : -1) {
+    if (/\w/.test(text[i - 1] ?? '') || /\w/.test(text[i + 3] ?? '') || syntax.inLiteral(i)) continue;
+    return true;
+  }
+  return false;
+}
 
 /** The release a deferred call performs (`f.Close`, `cancel`), or undefined. */
 function releaseOf(call: Node): string | undefined {
@@ -176,8 +188,8 @@ export default defineRule<MessageIds, Options>({
       source_file(root) {
         const re = /\bdefer\b/g;
         for (let m = re.exec(text); m; m = re.exec(text)) {
-          // No loop around it without a `for` in its declaration: no parse needed to know.
-          if (!facts.declHasWord(m.index, 'for')) continue;
+          // No loop around it without a `for` written before it in its declaration: no parse needed to know.
+          if (!facts.declHasWord(m.index, 'for') || !forBefore(facts, m.index)) continue;
           const kw = root.descendantForIndex(m.index, m.index + 5);
           const stmt = kw?.type === 'defer' ? kw.parent : null;
           if (stmt?.type !== 'defer_statement') continue;

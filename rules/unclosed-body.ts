@@ -38,6 +38,8 @@ export interface BodyOptions {
 }
 
 const CLOSE: ReadonlySet<string> = new Set(['Close']);
+/** A declaration whose text names no response type hands none over (Makers' first test). */
+const HANDS_OVER = new RegExp(RETURNS_RESPONSE);
 // httputil.DumpResponse(resp, true) closes the body it reads, whatever the options.
 const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true, emptyWhen: noBody, drains: (f, o, n) => bodyDrains(f, o, n, false) };
 // By default a read to the end counts as a close: once the transport sees EOF it puts the
@@ -143,7 +145,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     const sites: Site[] = [];
     return {
       source_file(root) {
-        calls.push(...candidateCalls(root, text, facts, head ? NAMES_WITH_HEAD : NAMES, (c) => !!responseCall(c)));
+        calls.push(...candidateCalls(root, text, facts, head ? NAMES_WITH_HEAD : NAMES, (c) => !!responseCall(c), HANDS_OVER));
         sites.push(...packageHelperSites(ctx.pkg, facts, root, text, responsesKind(head), RETURNS_RESPONSE, () => body, (c) => !!responseCall(c)));
       },
       'source_file:exit'() {

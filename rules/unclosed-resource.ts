@@ -105,6 +105,8 @@ function configOf(options: Partial<ResourceOptions>): Config {
 }
 
 const madeKinds = new Map<string, MadeKind>();
+/** A declaration whose text names no resource type hands none over (Makers' first test). */
+const HANDS_OVER = new RegExp(RETURNS_RESOURCE);
 
 /** Which results of the package's functions carry a resource they made and did not release (package.ts summaries). */
 function resourcesKind(cfg: Config): MadeKind {
@@ -226,7 +228,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     const source = (call: Node) => resourceCall(call) ?? undefined;
     return {
       source_file(root) {
-        calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c)));
+        calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c), HANDS_OVER));
         helperSites.push(...packageHelperSites(ctx.pkg, facts, root, text, resourcesKind(cfg), RETURNS_RESOURCE, (m) => (m.data === 'custom' ? cfg.custom : KINDS[Number(m.data)]), (c) => !!resourceCall(c)));
       },
       'source_file:exit'() {

@@ -21,6 +21,7 @@ import type { Made, MadeKind } from './returns.js';
 import type { DeclKey } from './pkgindex.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
+import { funcName } from './toplevel.js';
 
 /** What kind of value a constructor makes, and how it is released. */
 export interface Kind {
@@ -183,6 +184,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   // Package-level variables live as long as the process; names of other files are unknown.
   const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
   if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
+  if (releasedAnyway(facts, site, owner, name)) return undefined;
   const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
   for (const at of kind.drains?.(facts, owner, name) ?? []) events.push({ kind: 'released', at, method: 'drain' });
   // A deferred clean-up written before the value arrives (`defer func() { if resp != nil { … } }()`).
@@ -233,6 +235,46 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   }
   if (!exits.length) return undefined;
   return { verdict: 'open', site, owner, name, exits, never, escapes: outside.some((e) => e.kind === 'escaped') };
+}
+
+/**
+ * A value of a kind reported only when never released (or replaced, see Kind.paths) that is
+ * released outside its error branch, and whose variable no later statement can give another
+ * value: not a leak, known without asking what the calls it is handed to do with it (the
+ * borrow checks) or following its paths. Releases do not depend on those answers; an open
+ * verdict for it would carry `never` false and no replacement, which is no finding.
+ */
+function releasedAnyway(facts: FileFacts, site: Site, owner: Node, name: string): boolean {
+  const { binding, kind } = site;
+  if (kind.paths || kind.deferInLoop || binding.kind !== 'bound' || kind.drains) return false;
+  const stmt = binding.stmt;
+  const releases: Node[] = [];
+  for (const e of settlements(facts, owner, name, { methods: kind.methods, field: kind.field, closuresAnywhere: true })) if (e.kind === 'released') releases.push(e.at);
+  // A defer before the error check is a verdict of its own: leave it to the full judgement.
+  if (!releases.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
+  const check = binding.errName ? errorCheckAfter(stmt, binding.errName) : undefined;
+  const cond = check?.childForFieldName('condition');
+  const branch = cond && impliesNil(cond, true, { err: binding.errName, name }) ? check!.childForFieldName('consequence') : undefined;
+  if (releases.every((r) => branch && within(branch, r))) return false;
+  return !mayReassign(facts.text, name, stmt.endIndex, owner.endIndex);
+}
+
+/**
+ * Whether `name` may be assigned between `from` and `to` (paths.ts `replaces`): a line where
+ * the word is followed by an assignment (`name = `, `a, name := `), or ends a line in a list
+ * (`name,` with the rest of the left side below).
+ */
+function mayReassign(text: string, name: string, from: number, to: number): boolean {
+  // `\b` is ASCII only: a name in other letters is not searched for.
+  if (!/^\w+$/.test(name)) return true;
+  const re = new RegExp(String.raw`\b${name}\b`, 'g');
+  re.lastIndex = from;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    const eol = text.indexOf('\n', m.index);
+    const rest = text.slice(m.index + name.length, eol < 0 ? text.length : eol);
+    if (/(^|[^=!<>])=($|[^=])/.test(rest) || /,\s*(\/\/.*)?$/.test(rest)) return true;
+  }
+  return false;
 }
 
 /** The loop around `d` can start another iteration after `d` ran (it does not always return first). */
@@ -301,13 +343,25 @@ export function describe(v: Verdict): Described {
 }
 
 /**
+ * Words called as the field of a selector (`x.Open(`, `os.Open (`, `pkg.New[T](`), as one
+ * global regex over a file's text: the constructors the resource rules look for are all
+ * called so, and a hit with no dot before it or no call after it (a type `net.Conn`, a
+ * word in prose) needs no tree to be ruled out. Whitespace and comments may stand between
+ * (a `/` before or after is let through).
+ */
+export function calledFieldPattern(words: readonly string[]): RegExp {
+  // The look back comes after the word: one that leads is tried at every offset.
+  return new RegExp(String.raw`\b(?:${words.join('|')})\b(?<=[./]\s*\w+)(?=\s*[(\[/])`, 'g');
+}
+
+/**
  * The calls a resource rule looks at, found from their names in the text (a native search;
  * the tree is touched only at each hit): those spelled like a constructor (`names`), and,
  * when one of them is a constructor (`isSource`), the calls of the file's own functions
  * and methods, which may be helpers that hand a value over. Sorted; empty when the file
  * makes nothing.
  */
-export function candidateCalls(root: Node, text: string, facts: FileFacts, names: RegExp, isSource: (call: Node) => boolean): Node[] {
+export function candidateCalls(root: Node, text: string, facts: FileFacts, names: RegExp, isSource: (call: Node) => boolean, handsOver?: RegExp): Node[] {
   const calls: Node[] = [];
   for (const name of identifiersMatching(root, text, names)) {
     const call = callOfName(name);
@@ -315,7 +369,7 @@ export function candidateCalls(root: Node, text: string, facts: FileFacts, names
   }
   if (!calls.some(isSource)) return [];
   const seen = new Set(calls.map((c) => c.id));
-  const own = [...funcsOf(facts).byName().keys()];
+  const own = handsOver ? helperNames(facts, handsOver) : [...funcsOf(facts).byName().keys()];
   for (const name of own.length ? wordNodes(root, text, own) : []) {
     const call = callOfName(name);
     if (call && !seen.has(call.id)) {
@@ -324,6 +378,22 @@ export function candidateCalls(root: Node, text: string, facts: FileFacts, names
     }
   }
   return calls.sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/**
+ * The file's functions and methods that may hand a value over, by the text of their
+ * declarations (a superset of those whose written results match: Makers' `mayHandOver`),
+ * without parsing them. Calls of the others make no site, so they need no tree.
+ */
+function helperNames(facts: FileFacts, handsOver: RegExp): string[] {
+  const names = new Set<string>();
+  const { syntax, text } = facts;
+  const own = funcsOf(facts).byName();
+  syntax.outline.decls.forEach((d, i) => {
+    const name = funcName(d);
+    if (name && own.has(name) && !names.has(name) && !syntax.guarded(i) && handsOver.test(text.slice(d.start, d.end))) names.add(name);
+  });
+  return [...names];
 }
 
 /**

@@ -616,8 +616,9 @@ export class Makers<T> {
         bindings.set(b.ident.text, b);
       }
     }
+    const returned = returnedNames(decl);
     for (const [v, m] of [...holders]) {
-      if (!handsOver(this.facts, decl, v, bindings.get(v)!, this.release(m.what), this.ends)) holders.delete(v);
+      if (returned.has(v) && !handsOver(this.facts, decl, v, bindings.get(v)!, this.release(m.what), this.ends)) holders.delete(v);
     }
     for (const [pos, m] of returnedPositions(decl, holders, fromCall)) out.set(pos, m);
     return out;
@@ -631,6 +632,43 @@ function returnsName(ret: Node, v: string, named: boolean): boolean {
   const list = ret.namedChildren.find((c) => c?.type === 'expression_list');
   if (!list) return named;
   return list.namedChildren.some((e) => e !== null && unparen(e).type === 'identifier' && unparen(e).text === v);
+}
+
+/**
+ * The variables `returnedPositions` can take from its holders: those returned as they are
+ * (`return c, nil`), and the named results where a bare `return` is written. Whether another
+ * variable is handed over need not be asked.
+ */
+export function returnedNames(fn: Node): Set<string> {
+  const out = new Set<string>();
+  for (const ret of fn.descendantsOfType('return_statement')) {
+    if (!ret || enclosingFunction(ret)?.id !== fn.id) continue;
+    const list = ret.namedChildren.find((c) => c?.type === 'expression_list');
+    if (!list) {
+      for (const n of namedResults(fn)) out.add(n);
+      continue;
+    }
+    for (const e of list.namedChildren) {
+      const u = e && unparen(e);
+      if (u?.type === 'identifier') out.add(u.text);
+    }
+  }
+  return out;
+}
+
+/**
+ * A call whose value `returnedPositions` can see: returned as it is (`return f(x)`), or
+ * giving one of its first `count` results to a variable of `returned` (returnedNames). What
+ * any other call makes is not handed over, whatever it is.
+ */
+export function reachesReturn(call: Node, count: number, returned: ReadonlySet<string>): boolean {
+  const list = unparenUp(call).parent;
+  if (list?.type === 'expression_list' && list.parent?.type === 'return_statement') return true;
+  for (let i = 0; i < count; i++) {
+    const b = bindingOf(call, i);
+    if (b.kind === 'bound' && returned.has(b.ident.text)) return true;
+  }
+  return false;
 }
 
 /**

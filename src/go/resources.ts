@@ -12,7 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { listHas, type CalleeList } from './callees.js';
 import type { FileFacts } from './facts.js';
-import { followable, type Kind } from './leaks.js';
+import { calledFieldPattern, followable, type Kind } from './leaks.js';
 import { bindingOf } from './obligations.js';
 import type { PackageView } from './package.js';
 import { writtenType } from './types.js';
@@ -155,7 +155,7 @@ const SQL_TEXT = /^\s*(select|with|show|pragma|explain|describe|values|call|tabl
 export function namesPattern(extra: readonly string[]): RegExp {
   const funcs = [...FUNCS.keys()].map((k) => k.slice(k.lastIndexOf('.') + 1));
   const meths = [...METHODS.values()].flatMap((m) => [...m.keys()]);
-  return new RegExp(`\\b(?:${[...new Set([...funcs, ...meths, ...extra])].join('|')})\\b`, 'g');
+  return calledFieldPattern([...new Set([...funcs, ...meths, ...extra])]);
 }
 export const NAMES = namesPattern([]);
 
@@ -164,7 +164,10 @@ export const NAMES = namesPattern([]);
  * result, or a variable): found by this without parsing them. Interfaces like io.ReadCloser
  * count; a configured constructor's type is not known, so its helpers are not followed.
  */
-export const RETURNS_RESOURCE = String.raw`\b(?:os\.File|sqlx?\.(?:DB|Rows|Stmt|NamedStmt|Tx|Conn)|net\.(?:\w*Conn|\w*Listener)|tls\.Conn|grpc\.ClientConn|zip\.ReadCloser|pgx\.(?:Conn|Rows|Tx)|pgxpool\.(?:Pool|Conn)|io\.(?:\w*Closer))\b`;
+const RESOURCE_TYPES = String.raw`\b(?:os\.File|sqlx?\.(?:DB|Rows|Stmt|NamedStmt|Tx|Conn)|net\.(?:\w*Conn|\w*Listener)|tls\.Conn|grpc\.ClientConn|zip\.ReadCloser|pgx\.(?:Conn|Rows|Tx)|pgxpool\.(?:Pool|Conn)|io\.(?:\w*Closer))\b`;
+// The same matches, each found from the word that ends it (every type above ends so) and then
+// checked backwards: about half the time of trying the alternation at every offset.
+export const RETURNS_RESOURCE = String.raw`(?:File|DB|Rows|Stmt|Tx|Conn|Listener|Closer|Pool)\b(?<=${RESOURCE_TYPES})`;
 
 /**
  * A generated gRPC stub, `pb.NewGreeterClient(conn)`: it keeps the connection for its calls

@@ -12,7 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { enclosingFunction, unparen, unparenUp, type FileFacts } from './facts.js';
 import { httpKind } from './http.js';
-import { followable } from './leaks.js';
+import { calledFieldPattern, followable } from './leaks.js';
 import { bindingOf, calleeDecl, parameterAt } from './obligations.js';
 import type { PackageView } from './package.js';
 import { wholeRead } from './reads.js';
@@ -37,10 +37,10 @@ export const CLIENT_METHODS = new Map([
 ]);
 export const TRANSPORTS = new Set(['net/http.Transport', 'golang.org/x/net/http2.Transport']);
 /** Every name a response-making call can have, as one regex over the file text. */
-export const NAMES = /\b(?:Get|Post|PostForm|Do|RoundTrip)\b/g;
+export const NAMES = calledFieldPattern(['Get', 'Post', 'PostForm', 'Do', 'RoundTrip']);
 /** Functions of the package that may hand a response over name its type (to find them without parsing). */
 export const RETURNS_RESPONSE = String.raw`\bhttp\.Response\b`;
-export const NAMES_WITH_HEAD = /\b(?:Get|Head|Post|PostForm|Do|RoundTrip)\b/g;
+export const NAMES_WITH_HEAD = calledFieldPattern(['Get', 'Head', 'Post', 'PostForm', 'Do', 'RoundTrip']);
 
 /** Statuses whose responses have no body: the transport reuses the connection at once. */
 export const EMPTY_STATUS = new Set(['204', '304', 'StatusNoContent', 'StatusNotModified']);

@@ -14,10 +14,10 @@
 //	s, p, err := newClients(ctx)                // the obligation moves to the caller
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type EscapeReason, type FileFacts } from './facts.js';
-import { bindingOf, borrowCheck, handsOver, releasesOf, returnedPositions, settle, type Binding } from './obligations.js';
+import { bindingOf, borrowCheck, handsOver, reachesReturn, releasesOf, returnedNames, returnedPositions, settle, type Binding } from './obligations.js';
 import type { FunctionSyntax, PackageView, SummaryKind } from './package.js';
 import type { DeclKey } from './pkgindex.js';
-import { coreSummary, HOW, type Site } from './summary.js';
+import { coreSummary, HOW, type FuncSummary, type Site } from './summary.js';
 
 /** A value made by a source call: what the rule said about the call, and where it is. */
 export interface Made {
@@ -77,16 +77,18 @@ export function madeResultsKind(
       const holders = new Map<string, Ref>();
       const bindings = new Map<string, Extract<Binding, { kind: 'bound' }>>();
       const direct = new Map<number, Ref>();
+      const returned = returnedNames(fn);
       for (const call of fn.descendantsOfType('call_expression')) {
         if (!call || enclosingFunction(call)?.id !== fn.id) continue;
+        // `a, b, err := f()`: name i holds result i (a source's value is its first result).
+        const first = bindingOf(call, 0);
+        const count = first.kind === 'bound' || first.kind === 'discarded' ? first.results : 0;
+        if (!reachesReturn(call, count, returned)) continue;
         const src = source(call, facts, fx.view);
         const key = src ? undefined : fx.calleeKey(call);
         if (!src && !key) continue;
         const made = src && { made: { ...src, at: siteOf(file, call) } };
         direct.set(call.id, made ?? { via: key!, result: 'all' });
-        // `a, b, err := f()`: name i holds result i (a source's value is its first result).
-        const first = bindingOf(call, 0);
-        const count = first.kind === 'bound' || first.kind === 'discarded' ? first.results : 0;
         for (let i = 0; i < (made ? Math.min(1, count) : count); i++) {
           const b = bindingOf(call, i);
           if (b.kind !== 'bound') continue;
@@ -96,6 +98,8 @@ export function madeResultsKind(
       }
       const borrows = borrowCheck(facts, release, { elsewhere: packageBorrows(fx.view, facts, release) });
       for (const v of [...holders.keys()]) {
+        // A variable no return names is handed over or not alike: nothing to follow.
+        if (!returned.has(v)) continue;
         if (paths) {
           // Followed path by path: released before the return (or kept), it is not handed over.
           const b = bindings.get(v)!;
@@ -151,7 +155,11 @@ export function madeResultsKind(
 export function packageBorrows(pkg: PackageView, facts: FileFacts, release: ReadonlySet<string>, field?: string): (call: Node, index: number) => boolean {
   return (call, index) => {
     const key = pkg.calleeKey(call, facts);
-    const s = key && pkg.summaryOf(coreSummary, key);
+    // The callee's own body first: unless it hands the parameter to a function or method of
+    // the package, what deeper calls do cannot touch it, and the full summary (every callee,
+    // SUMMARY_DEPTH deep) need not be made.
+    const own = key && pkg.summaryOf(coreSummary, key, 0);
+    const s = own && handsOn(pkg, own, index) ? pkg.summaryOf(coreSummary, key) : own;
     if (!s || index >= s.params.length || (s.variadic && index >= s.params.length - 1)) return false;
     const target = `$${index}`;
     const arg = field ? call.childForFieldName('arguments')?.namedChildren.filter((c) => c?.type !== 'comment')[index] : undefined;
@@ -165,6 +173,20 @@ export function packageBorrows(pkg: PackageView, facts: FileFacts, release: Read
     }
     return !s.results.some((rs) => rs.some((o) => ('param' in o && o.param === index) || ('derived' in o && o.derived === index)));
   };
+}
+
+/**
+ * A summary made without callees (depth 0) shows parameter `index` handed to a call of the
+ * package: as an argument (an escape through a callee, where no callee is asked), or as the
+ * receiver of a method whose name the package declares. Only then can the callees' summaries
+ * add to what the function does with it (summary.ts combine maps a callee's effects and
+ * results onto the caller's targets through those passes alone).
+ */
+function handsOn(pkg: PackageView, s: FuncSummary, index: number): boolean {
+  const target = `$${index}`;
+  return s.effects.some(
+    (e) => (e.target === target || e.target.startsWith(`${target}.`)) && ((e.how & HOW.callee) !== 0 || (e.op.startsWith('.') && pkg.has(`methods:${e.op.slice(1)}`))),
+  );
 }
 
 /**

@@ -16,7 +16,8 @@ import { definitions } from './decls.js';
 import { type FileFacts, unparen } from './facts.js';
 import { flowFunction, mutexRef, type MutexRef } from './locks.js';
 import type { PackageView } from './package.js';
-import { callOfName, wordNodes } from './words.js';
+import { calledFieldPattern } from './leaks.js';
+import { callOfName, identifiersMatching } from './words.js';
 
 export type WaitGroupVerb = 'Add' | 'Done' | 'Wait';
 
@@ -68,7 +69,8 @@ export function isWaitGroup(view: PackageView, facts: FileFacts, expr: Node): bo
   return false;
 }
 
-const VERBS: WaitGroupVerb[] = ['Add', 'Done', 'Wait'];
+// Only where written as a method call (`wg.Add(`): no tree for a word in prose or a method value.
+const VERB_CALLS = calledFieldPattern(['Add', 'Done', 'Wait']);
 
 /** Every `x.Add(n)`, `x.Done()`, `x.Wait()` of a file on a value the code declares as a WaitGroup, memoized. */
 export function waitGroupCalls(view: PackageView, facts: FileFacts): WaitGroupCall[] {
@@ -76,7 +78,7 @@ export function waitGroupCalls(view: PackageView, facts: FileFacts): WaitGroupCa
   if (list) return list;
   list = [];
   const known = new Map<string, boolean>();
-  for (const w of wordNodes(facts.root, facts.text, VERBS)) {
+  for (const w of identifiersMatching(facts.root, facts.text, VERB_CALLS)) {
     if (w.type !== 'field_identifier') continue;
     const call = callOfName(w);
     const f = call?.childForFieldName('function');
