@@ -150,6 +150,11 @@ export class LockFacts {
     return out;
   }
 
+  /** The operations inside node `n` (by offsets), in text order; only `n`'s text is searched when the file's list is not made yet. */
+  within(n: Node): LockOp[] {
+    return this.allMemo ? this.allMemo.filter((o) => n.startIndex <= o.call.startIndex && o.call.endIndex <= n.endIndex) : this.scan(n.startIndex, n.endIndex);
+  }
+
   /** The lock operation a call is (lockCallOf), one object per call whichever search finds it first (rules compare them). */
   at(call: Node): LockOp | undefined {
     let op = this.byCall.get(call.id);
