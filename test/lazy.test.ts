@@ -1,6 +1,7 @@
 // The per-declaration parse (src/go/syntax.ts) against the parse of the whole file: the text
 // outline finds what the tree finds, a declaration parsed alone is the same subtree, the
-// memoized node answers (src/engine/nodes.ts) are the native ones, and every rule reports
+// memoized node answers (src/engine/nodes.ts) and the cheaper calls into WebAssembly
+// (src/engine/wasmnodes.ts) are the library's own, and every rule reports
 // the same findings either way.
 import { relative } from 'node:path';
 import { test } from 'uvu';
@@ -8,6 +9,8 @@ import * as assert from 'uvu/assert';
 import type { Node, Tree } from 'web-tree-sitter';
 import { allRules } from '../rules/index.js';
 import { scanFilesWithStats } from '../src/engine/run.js';
+import { parseGo } from '../src/engine/syntax.js';
+import { libraryMethods } from '../src/engine/wasmnodes.js';
 import { DECL_TYPES, Syntax } from '../src/go/syntax.js';
 import { declAt, inLiteral, outline, pointAt } from '../src/go/toplevel.js';
 import { formatJson } from '../src/report/json.js';
@@ -127,6 +130,62 @@ test('memoized parents, types and ends are the native answers, in any order of a
     }
   }
   assert.ok(checked > 10_000, `checked ${checked} parents`);
+});
+
+/** What identifies a node to the library: the words it marshals, and its type. */
+function sig(n: Node | null): string {
+  if (!n) return 'null';
+  const raw = n as unknown as { 0: number };
+  return `${n.id} ${raw[0]} ${n.startIndex} ${n.startPosition.row}:${n.startPosition.column} ${n.endIndex} ${n.type}`;
+}
+
+/** The library's own answer: its method or getter `name` called on a copy of `n` (no list or answer kept on it). */
+function library(n: Node, name: string, ...args: unknown[]): unknown {
+  const d = libraryMethods[name];
+  assert.ok(d, `the library's ${name} was kept`);
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(n) as object) as object, n, { _children: undefined, _namedChildren: undefined });
+  return d.get ? d.get.call(copy) : (d.value as (...a: unknown[]) => unknown).apply(copy, args);
+}
+
+test('the cheaper calls into WebAssembly answer as the library does, and node texts are the parsed text', async () => {
+  const parser = await parser_();
+  // Characters outside ASCII and outside the BMP: offsets are UTF-16 code units throughout.
+  const sources = [...fixtureSources().slice(0, 60), { name: 'unicode.go', text: 'package p\n\n// héllo 😀\nfunc f(s string) string { x := "ü😀" + s; return x }\n\nvar π = 3.14\n' }];
+  const fields = parser.language!.fields.length;
+  let checked = 0;
+  for (const { name, text } of sources) {
+    const tree = parseGo(parser, text)!.tree;
+    const plain = parser.parse(text)!;
+    try {
+      const all = walk(tree);
+      const same = walk(plain);
+      assert.is(all.length, same.length, name);
+      all.forEach(({ node }, i) => {
+        const at = `${name}: ${node.type} at ${node.startIndex}`;
+        assert.is(node.text, same[i]!.node.text, at);
+        assert.is(node.typeId, library(node, 'typeId'), at);
+        assert.is(node.endIndex, library(node, 'endIndex'), at);
+        assert.equal(node.namedChildren.map(sig), (library(node, 'namedChildren') as Node[]).map(sig), at);
+        assert.equal(node.children.map(sig), (library(node, 'children') as Node[]).map(sig), at);
+        for (let k = 0; k <= node.childCount; k++) {
+          assert.is(sig(node.child(k)), sig(library(node, 'child', k) as Node | null), at);
+          assert.is(sig(node.namedChild(k)), sig(library(node, 'namedChild', k) as Node | null), at);
+        }
+        for (let f = 1; f < fields; f++) assert.is(sig(node.childForFieldId(f)), sig(library(node, 'childForFieldId', f) as Node | null), at);
+        const root = tree.rootNode;
+        assert.is(sig(root.childWithDescendant(node)), sig(library(root, 'childWithDescendant', node) as Node | null), at);
+        for (const [a, b] of [[node.startIndex, node.endIndex], [node.startIndex, node.startIndex], [node.endIndex, node.endIndex]] as const) {
+          assert.is(sig(root.descendantForIndex(a, b)), sig(library(root, 'descendantForIndex', a, b) as Node | null), at);
+          assert.is(sig(root.namedDescendantForIndex(a, b)), sig(library(root, 'namedDescendantForIndex', a, b) as Node | null), at);
+        }
+        checked++;
+      });
+    } finally {
+      tree.delete();
+      plain.delete();
+    }
+  }
+  assert.ok(checked > 5_000, `checked ${checked} nodes`);
 });
 
 test('every rule finds the same on every fixture, parsed per declaration or whole', async () => {

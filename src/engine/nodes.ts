@@ -11,8 +11,12 @@
 //   on every walk up; each node object keeps its answers (a tree never changes: leakhound
 //   does not edit trees).
 //
+// - `text`: web-tree-sitter reads it through the parse's text callback, 4,096 characters at a
+//   time (and a long node's text is glued from such pieces); a tree parsed by parseGo
+//   (engine/syntax.ts) slices the file's text instead.
+//
 // Installed once, on the Node class, when the parser loads; the answers are the native
-// ones (test/nodes.test.ts compares them on every fixture).
+// ones (test/lazy.test.ts compares them on every fixture).
 import type { Node } from 'web-tree-sitter';
 
 interface TreeParents {
@@ -58,6 +62,26 @@ export function installNodeMemo(proto: object): void {
   Object.defineProperty(proto, 'parent', { get: parent, configurable: true });
   keep(proto, 'typeId');
   keep(proto, 'endIndex');
+  const text = Object.getOwnPropertyDescriptor(proto, 'text')?.get as ((this: Node) => string) | undefined;
+  if (text) {
+    Object.defineProperty(proto, 'text', {
+      get(this: Node) {
+        const source = sources.get(this.tree);
+        return source === undefined ? text.call(this) : source.slice(this.startIndex, this.endIndex);
+      },
+      configurable: true,
+    });
+  }
+}
+
+const sources = new WeakMap<object, string>();
+
+/**
+ * Node texts of `tree` are slices of `text` (the text it was parsed from, or one with the same
+ * characters at every offset the tree covers).
+ */
+export function treeText(tree: object, text: string): void {
+  sources.set(tree, text);
 }
 
 /** Replaces getter `name` with one that keeps its first answer on the node object. */

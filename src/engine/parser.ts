@@ -1,10 +1,12 @@
 // One tree-sitter parser per thread, loaded from the grammar shipped in wasm/ (copied at
 // build time from the pinned tree-sitter-go npm package; nothing is downloaded).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Parser } from 'web-tree-sitter';
 import { installNodeMemo } from './nodes.js';
+import { installFastCalls, type WasmModule } from './wasmnodes.js';
 
 let ready: Promise<Parser> | undefined;
 
@@ -22,12 +24,25 @@ async function load(): Promise<Parser> {
   }
   // Loaded on first use: a warm run answered by the cache never needs the parser.
   const { Language, Node, Parser } = await import('web-tree-sitter');
+  // Parser.init fills this object in as the Emscripten module: its heap and exports.
+  const mod: WasmModule = {};
+  await Parser.init(mod);
+  installFastCalls(Node.prototype, mod, libraryVersion());
   installNodeMemo(Node.prototype);
-  await Parser.init();
   const go = await Language.load(wasm);
   const parser = new Parser();
   parser.setLanguage(go);
   return parser;
+}
+
+/** The installed web-tree-sitter's version ('' when its package.json cannot be read). */
+function libraryVersion(): string {
+  try {
+    const wasm = createRequire(import.meta.url).resolve('web-tree-sitter/tree-sitter.wasm');
+    return (JSON.parse(readFileSync(join(dirname(wasm), 'package.json'), 'utf8')) as { version?: string }).version ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /** The thread's parser, initialized once. */

@@ -10,6 +10,7 @@
 // that one name spelled as another identifier of the same length, so every offset, line
 // and column stays, and node texts still come from the file as written.
 import type { Parser, ParseOptions, Tree } from 'web-tree-sitter';
+import { treeText } from './nodes.js';
 import type { Notice } from './types.js';
 
 /** The grammar wasm/ holds (the tree-sitter-go devDependency; a test keeps them in step). */
@@ -95,6 +96,7 @@ function reader(text: () => string, end: number): (index: number) => string {
  */
 export function parseGo(parser: Parser, text: string, options?: ParseOptions, end = text.length): ParsedGo | undefined {
   const tree = parser.parse(reader(() => text, end), null, options);
+  if (tree) treeText(tree, text);
   if (!tree || !tree.rootNode.hasError) return tree ? { tree } : undefined;
   const from = options?.includedRanges?.[0]?.startIndex ?? 0;
   const sites = brokenCalls(tree, text, from, end);
@@ -107,6 +109,7 @@ export function parseGo(parser: Parser, text: string, options?: ParseOptions, en
     let source = masked;
     const reparsed = parser.parse(reader(() => source, end), null, options);
     source = text;
+    if (reparsed) treeText(reparsed, text);
     if (reparsed && errorCount(reparsed) < errorCount(tree)) {
       tree.delete();
       best = reparsed;

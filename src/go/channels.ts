@@ -131,7 +131,12 @@ export function loopBetween(n: Node, stop: Node, make?: Node): Node | null {
 /** Where a variable's uses are (offsets), and its name's length. */
 type Uses = { at: number[]; len: number };
 
-type Ctx = { kind: 'go'; node: Node } | { kind: 'transparent'; deferred: boolean; once: boolean } | { kind: 'unknown' };
+/**
+ * A literal's goroutine: its go statement (or `.Go(…)` call), or, for `go func(){…}()` told
+ * from the text, where that statement is and no node yet (looked up when a use's unit needs it).
+ */
+type GoCtx = { kind: 'go'; node: Node } | { kind: 'go'; node: null; lit: Node; start: number; end: number };
+type Ctx = GoCtx | { kind: 'transparent'; deferred: boolean; once: boolean } | { kind: 'unknown' };
 
 /** What a function literal on the way from a use to its scope means for the use. */
 function literalContext(lit: Node): Ctx {
@@ -187,6 +192,8 @@ export class ChannelFacts {
   private typesMemo?: Node[];
   private startsMemo?: number[];
   private readonly ctxMemo = new Map<number, Ctx>();
+  private readonly unparenMemo = new Map<number, Node>();
+  private readonly errorMemo = new WeakMap<object, boolean>();
   private readonly loopsMemo = new Map<number, { loops: Node[]; starts: number[]; outer: number[] }>();
   private readonly declInfo = new Map<number, { params: [number, number] | null; hasVar: boolean }>();
 
@@ -442,16 +449,15 @@ export class ChannelFacts {
     const keyword = (w: string) => text.startsWith(w, i - w.length + 1) && !/[\p{L}\p{Nd}_]/u.test(text[i - w.length] ?? '');
     const kind = !plain ? null : keyword('go') ? 'go_statement' : keyword('defer') ? 'defer_statement' : null;
     const start = kind ? i - (kind === 'go_statement' ? 2 : 5) + 1 : -1;
+    // `go func(){…}()` alone on its line (the keyword, the literal, `()`, then the line's or
+    // the block's end), in a tree without syntax errors: the literal's call is the
+    // statement's expression, no lookup needed (nested goroutines have one per level).
+    if (kind && text[j + 1] === ')' && statementEndsAt(text, j + 2) && !this.hasError(lit)) {
+      return kind === 'go_statement' ? { kind: 'go', node: null, lit, start, end: j + 2 } : { kind: 'transparent', deferred: true, once: false };
+    }
     if (kind) {
-      // The statement is the smallest node around its keyword and the call's `(`, and the
-      // call its expression.
-      const stmt = this.facts.nodeAt(start, j + 1, true);
-      const call = stmt?.type === kind && stmt.startIndex === start ? stmt.namedChild(0) : null;
-      if (call?.type === 'call_expression' && call.startIndex === lit.startIndex && call.endIndex === stmt!.endIndex && call.childForFieldName('function')?.id === lit.id) {
-        knownParent(lit, call);
-        knownParent(call, stmt!);
-        return kind === 'go_statement' ? { kind: 'go', node: stmt! } : { kind: 'transparent', deferred: true, once: false };
-      }
+      const stmt = this.statementOf(lit, kind, start, j);
+      if (stmt) return kind === 'go_statement' ? { kind: 'go', node: stmt } : { kind: 'transparent', deferred: true, once: false };
     }
     const call = this.facts.nodeAt(lit.startIndex, j + 1, true);
     if (call?.type !== 'call_expression' || call.startIndex !== lit.startIndex || call.childForFieldName('function')?.id !== lit.id) return undefined;
@@ -468,6 +474,55 @@ export class ChannelFacts {
 
 
   /**
+   * The go or defer statement (`kind`) starting at `start` whose expression is the call of
+   * `lit` with its `(` at `paren`, or null: the smallest node around the keyword and the
+   * `(`, and its expression; the literal's and the call's parents are recorded (the rules
+   * ask for them: literalRun).
+   */
+  private statementOf(lit: Node, kind: string, start: number, paren: number): Node | null {
+    const stmt = this.facts.nodeAt(start, paren + 1, true);
+    const call = stmt?.type === kind && stmt.startIndex === start ? stmt.namedChild(0) : null;
+    // (A call's function is its first child.)
+    if (call?.type !== 'call_expression' || call.startIndex !== lit.startIndex || call.endIndex !== stmt!.endIndex || call.child(0)?.id !== lit.id) return null;
+    knownParent(lit, call);
+    knownParent(call, stmt!);
+    return stmt;
+  }
+
+  /**
+   * The select of communication case `cc`: its parent, asked from the smallest node around
+   * the case and the character before it (the select, unless a comment is there), found from
+   * the deepest node known around them (a select nested in a case of another is near).
+   */
+  private selectOf(cc: Node): Node | null {
+    descendFrom(cc, () => {
+      const start = cc.startIndex - 1;
+      const near = knownAround(cc, start, cc.endIndex);
+      return (near ?? cc.tree.rootNode).descendantForIndex(start, cc.endIndex) ?? cc.tree.rootNode;
+    });
+    return cc.parent;
+  }
+
+  /** True when `n`'s tree has a syntax error (memoized per tree). */
+  private hasError(n: Node): boolean {
+    let e = this.errorMemo.get(n.tree);
+    if (e === undefined) this.errorMemo.set(n.tree, (e = n.tree.rootNode.hasError));
+    return e;
+  }
+
+  /**
+   * The go statement of a goroutine context, looked up by its range when calledInPlace
+   * told it from the text (memoized in the context).
+   */
+  private goNode(c: GoCtx): Node {
+    if (c.node) return c.node;
+    // (Cannot fail in a tree without errors; else literalContext asks the tree the slow way.)
+    const node = this.statementOf(c.lit, 'go_statement', c.start, c.end - 2) ?? (literalContext(c.lit) as { node?: Node }).node ?? c.lit;
+    Object.assign(c, { node });
+    return node;
+  }
+
+  /**
    * The nearest for loop above `n` and below the nearest function around it, or null
    * (loopBetween(n, innermost function) without the make test), from the loops of the
    * top-level function found by their keyword: no walk up through parents, which costs a
@@ -476,11 +531,15 @@ export class ChannelFacts {
   private loopAbove(n: Node): Node | null {
     const top = this.facts.topLevelDeclaration(n);
     if (!top) return loopBetween(n, n.tree.rootNode);
+    return this.loopAround(top, n.startIndex, n.endIndex, n.id, enclosingFunction(n));
+  }
+
+  /** loopAbove for the node of range [start, end) (id `id`, -1 when not looked up), inside function `fn` of `top`. */
+  private loopAround(top: Node, start: number, end: number, id: number, fn: Node | null): Node | null {
     const ix = this.loopIndex(top);
-    const fn = enclosingFunction(n);
-    for (let i = lowerBound(ix.starts, n.startIndex + 1) - 1; i >= 0; i = ix.outer[i]!) {
+    for (let i = lowerBound(ix.starts, start + 1) - 1; i >= 0; i = ix.outer[i]!) {
       const l = ix.loops[i]!;
-      if (l.id !== n.id && l.startIndex <= n.startIndex && n.endIndex <= l.endIndex) return fn && l.startIndex < fn.startIndex ? null : l;
+      if (l.id !== id && l.startIndex <= start && end <= l.endIndex) return fn && l.startIndex < fn.startIndex ? null : l;
     }
     return null;
   }
@@ -492,12 +551,15 @@ export class ChannelFacts {
     const loops: Node[] = [];
     const { text } = this.facts;
     const re = /\bfor\b/g;
-    re.lastIndex = top.startIndex;
-    for (let m = re.exec(text); m && m.index < top.endIndex; m = re.exec(text)) {
-      if (!this.facts.isCode(m.index)) continue;
+    // In top's text only (from its start, a function without loops is searched to the end of the file).
+    const base = top.startIndex;
+    const own = text.slice(base, top.endIndex);
+    for (let m = re.exec(own); m; m = re.exec(own)) {
+      const at = base + m.index;
+      if (!this.facts.isCode(at)) continue;
       // The smallest named node around the keyword is the loop it starts.
-      const l = this.facts.nodeAt(m.index, m.index + 3, true);
-      if (l?.type === LOOP && l.startIndex === m.index) loops.push(l);
+      const l = this.facts.nodeAt(at, at + 3, true);
+      if (l?.type === LOOP && l.startIndex === at) loops.push(l);
     }
     ix = { loops, starts: loops.map((l) => l.startIndex), outer: [] };
     const open: number[] = [];
@@ -517,17 +579,26 @@ export class ChannelFacts {
    * asks the tree O(log depth) times. Its parent is then asked from near it.
    */
   private unparenUp(n: Node, fn: Node): Node {
+    // Asked twice of a receive (its statement, then whether it is deferred).
+    let top = this.unparenMemo.get(n.id);
+    if (!top) this.unparenMemo.set(n.id, (top = this.unparenUpFrom(n, fn)));
+    return top;
+  }
+
+  private unparenUpFrom(n: Node, fn: Node): Node {
     const { text } = this.facts;
     const opens: number[] = [];
     const closes: number[] = [];
     const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
-    for (let i = n.startIndex - 1; i >= fn.startIndex; i--) {
+    const fnStart = fn.startIndex;
+    const fnEnd = fn.endIndex;
+    for (let i = n.startIndex - 1; i >= fnStart; i--) {
       const c = text[i];
       if (c === '(') opens.push(i);
       else if (c === '/') return unparenUp(n); // a comment: the slow way
       else if (!space(c)) break;
     }
-    for (let i = n.endIndex; i < fn.endIndex; i++) {
+    for (let i = n.endIndex; i < fnEnd; i++) {
       const c = text[i];
       if (c === ')') closes.push(i + 1);
       else if (c === '/') return unparenUp(n);
@@ -540,6 +611,12 @@ export class ChannelFacts {
     let lo = 0;
     let hi = Math.min(opens.length, closes.length);
     let top: Node = n;
+    // Most often every pair wraps n: the widest first.
+    const widest = hi > 0 ? at(hi) : null;
+    if (widest) {
+      lo = hi;
+      top = widest;
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       const p = at(mid);
@@ -628,6 +705,8 @@ export class ChannelFacts {
       if (id.parent?.type === 'var_spec' && id.parent.childrenForFieldName('name').some((n) => n?.id === id.id)) continue;
       // Which goroutine the use runs in.
       let opUnit = unit;
+      // The context of opUnit when its go statement is not looked up yet.
+      let lazy: GoCtx | null = null;
       let deferred = false;
       let once = false;
       let unknown = false;
@@ -639,15 +718,23 @@ export class ChannelFacts {
           once ||= c.once;
         } else {
           // loopBetween(c.node, the next literal out or scope): no literal lies between them.
-          const above = this.loopAbove(c.node);
+          let above: Node | null;
+          if (c.node) above = this.loopAbove(c.node);
+          else {
+            // The statement's function is the next literal out, or scope.
+            const top = this.facts.topLevelDeclaration(c.lit);
+            above = top ? this.loopAround(top, c.start, c.end, -1, lits[i + 1] ?? scope) : this.loopAbove(this.goNode(c));
+          }
           const loop = above && !within(ch.make, above) ? above : null;
-          opUnit = { kind: 'go', node: c.node, inLoop: loop !== null || opUnit.inLoop, loop: loop ?? opUnit.loop };
+          opUnit = { kind: 'go', node: c.node ?? scope, inLoop: loop !== null || opUnit.inLoop, loop: loop ?? opUnit.loop };
+          lazy = c.node ? null : c;
         }
       }
       if (unknown) {
         ch.escapes = 'captured by a closure';
         return;
       }
+      if (lazy) opUnit = { ...opUnit, node: this.goNode(lazy) };
       const inner = lits[0] ?? scope;
       const pos = site ? site.startIndex : id.startIndex;
       const add = (kind: OpKind, node: Node, sel: Node | null = null, selCase: Node | null = null) => {
@@ -663,17 +750,18 @@ export class ChannelFacts {
         case 'send_statement':
           if (parent.childForFieldName('channel')?.id === up.id) {
             const cc = parent.parent?.type === 'communication_case' ? parent.parent : null;
-            add('send', parent, cc?.parent ?? null, cc);
+            add('send', parent, cc ? this.selectOf(cc) : null, cc);
             continue;
           }
           ch.escapes = 'sent on a channel';
           return;
         case 'unary_expression':
-          if (parent.child(0)?.type === '<-') {
+          // (The operator is the first token: no other unary operator starts with `<`.)
+          if (this.facts.text.startsWith('<-', parent.startIndex)) {
             const outer = this.unparenUp(parent, inner0).parent;
             const stmt = outer?.type === 'expression_list' ? outer.parent : outer;
             const cc = stmt?.type === 'receive_statement' || stmt?.type === 'expression_statement' ? stmt.parent : stmt;
-            if (cc?.type === 'communication_case') add('recv', parent, cc.parent, cc);
+            if (cc?.type === 'communication_case') add('recv', parent, this.selectOf(cc), cc);
             else add('recv', parent);
             continue;
           }
@@ -732,6 +820,14 @@ export class ChannelFacts {
     this.classify(ch, uses, callee, u, site, next);
     return true;
   }
+}
+
+/** Only spaces or tabs from `at` to the end of the line, a `;` or a `}`: a statement ends at `at`. */
+function statementEndsAt(text: string, at: number): boolean {
+  let i = at;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const c = text[i];
+  return c === undefined || c === '\n' || c === '\r' || c === ';' || c === '}';
 }
 
 /**

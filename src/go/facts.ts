@@ -617,14 +617,18 @@ export class FileFacts {
   identifiersWhere(scope: Node, name: string, keep?: (at: number) => boolean): Node[] {
     const out: Node[] = [];
     const re = wordPattern(name);
-    const end = scope.endIndex;
-    re.lastIndex = scope.startIndex;
-    for (let m = re.exec(this.text); m && m.index < end; m = re.exec(this.text)) {
-      if (this.syntax.inLiteral(m.index) || (keep && !keep(m.index))) continue;
-      const inner = isFunction(scope) ? innermostFunction(scope, m.index, m.index + name.length) : null;
+    // The search runs over scope's text only: from scope's start, a name that does not occur
+    // in scope would be looked for to the end of the file, at every scope asked about.
+    const base = scope.startIndex;
+    const text = this.text.slice(base, scope.endIndex);
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const at = base + m.index;
+      if (this.syntax.inLiteral(at) || (keep && !keep(at))) continue;
+      const inner = isFunction(scope) ? innermostFunction(scope, at, at + name.length) : null;
       const from = inner && inner.startIndex >= scope.startIndex && inner.endIndex <= scope.endIndex ? inner : scope;
-      const id = from.descendantForIndex(m.index, m.index + name.length);
-      if (id?.type === 'identifier' && id.startIndex === m.index && id.endIndex === m.index + name.length) out.push(id);
+      const id = from.descendantForIndex(at, at + name.length);
+      if (id?.type === 'identifier' && id.startIndex === at && id.endIndex === at + name.length) out.push(id);
     }
     return out;
   }

@@ -1,0 +1,187 @@
+// Cheaper calls from node objects into tree-sitter's WebAssembly. web-tree-sitter hands a
+// node to C through a transfer buffer: it writes the node's five words with a generic
+// `setValue(address, value, 'i32')` (a switch on the type name, then a DataView store),
+// reads the answer back the same way, and builds the answer's node with class-field
+// initializers. Rules ask millions of such questions (children, fields, parents, types), and
+// on nats-server that marshalling was a tenth of the scan's CPU, more than the calls.
+//
+// Here the hottest of those methods read and write the transfer buffer as an Int32Array and
+// build nodes with a plain constructor over the same prototype: the same WebAssembly calls,
+// in the same buffer layout, with the same answers (test/lazy.test.ts compares them with the
+// library's own on every fixture). The layout is web-tree-sitter's, so this is installed only
+// for the version it was written against; any other version keeps the library's own methods.
+import type { Node } from 'web-tree-sitter';
+
+/** The web-tree-sitter release whose transfer-buffer layout this file follows. */
+export const FAST_VERSION = '0.25.10';
+
+/** Words per node in the transfer buffer: id, start index, start row, start column, tree-internal word. */
+const NODE_WORDS = 5;
+
+/** What `Parser.init(module)` fills in: the Emscripten module (its heap views and exports). */
+export interface WasmModule {
+  HEAP32?: Int32Array;
+  [name: string]: unknown;
+}
+
+type Call = (tree: number, ...args: number[]) => number;
+
+interface Raw {
+  0: number;
+  id: number;
+  tree: { 0: number };
+  startIndex: number;
+  startPosition: { row: number; column: number };
+}
+
+/** The library's own methods, before `installFastCalls` replaced them (for tests). */
+export const libraryMethods: Record<string, PropertyDescriptor> = {};
+
+/**
+ * Replaces the hottest methods of web-tree-sitter's Node prototype with ones that marshal
+ * through `mod`'s heap. False (nothing replaced) when `mod` lacks anything they need.
+ */
+export function installFastCalls(proto: object, mod: WasmModule, version: string): boolean {
+  if (version !== FAST_VERSION || !(mod.HEAP32 instanceof Int32Array)) return false;
+  const names = [
+    'ts_init',
+    'free',
+    'ts_node_child_by_field_id_wasm',
+    'ts_node_child_with_descendant_wasm',
+    'ts_node_named_children_wasm',
+    'ts_node_children_wasm',
+    'ts_node_named_child_wasm',
+    'ts_node_child_wasm',
+    'ts_node_descendant_for_index_wasm',
+    'ts_node_named_descendant_for_index_wasm',
+    'ts_node_symbol_wasm',
+    'ts_node_end_index_wasm',
+  ];
+  const fn: Record<string, Call> = {};
+  for (const n of names) {
+    const f = mod[`_${n}`];
+    if (typeof f !== 'function') return false;
+    fn[n] = f as Call;
+  }
+  const methods = ['childForFieldId', 'childWithDescendant', 'namedChildren', 'children', 'namedChild', 'child', 'descendantForIndex', 'namedDescendantForIndex', 'typeId', 'endIndex'];
+  for (const m of methods) {
+    const d = Object.getOwnPropertyDescriptor(proto, m);
+    if (!d) return false;
+    libraryMethods[m] = d;
+  }
+  // The buffer's address: ts_init only stores the language versions there and returns it.
+  const word = fn.ts_init!(0) >> 2;
+
+  function heap(): Int32Array {
+    // Growing the memory replaces the views; the module keeps HEAP32 current.
+    return mod.HEAP32!;
+  }
+  function marshal(h: Int32Array, n: Raw, at: number): void {
+    h[at] = n.id;
+    h[at + 1] = n.startIndex;
+    h[at + 2] = n.startPosition.row;
+    h[at + 3] = n.startPosition.column;
+    h[at + 4] = n[0];
+  }
+  // A node object as the library's constructor makes it: the same fields, declared in the
+  // same order (a plain function assigning `this[0]` gave every node a 16-slot elements store).
+  class FastNode {
+    [0] = 0;
+    _children = undefined;
+    _namedChildren = undefined;
+    id: number;
+    startIndex: number;
+    startPosition: { row: number; column: number };
+    tree: object;
+    constructor(other: number, id: number, tree: object, index: number, row: number, column: number) {
+      this[0] = other;
+      this.id = id;
+      this.tree = tree;
+      this.startIndex = index;
+      this.startPosition = { row, column };
+    }
+  }
+  Object.setPrototypeOf(FastNode.prototype, proto);
+  function unmarshal(h: Int32Array, tree: object, at: number): Node | null {
+    const id = h[at]!;
+    return id === 0 ? null : (new FastNode(h[at + 4]!, id, tree, h[at + 1]!, h[at + 2]!, h[at + 3]!) as unknown as Node);
+  }
+  function list(self: Raw, call: Call): Node[] {
+    let h = heap();
+    marshal(h, self, word);
+    call(self.tree[0]);
+    h = heap();
+    const count = h[word]!;
+    const buffer = h[word + 1]!;
+    const out = new Array<Node>(count);
+    if (count > 0) {
+      for (let i = 0, at = buffer >> 2; i < count; i++, at += NODE_WORDS) out[i] = unmarshal(h, self.tree, at)!;
+      fn.free!(buffer);
+    }
+    return out;
+  }
+  function one(self: Raw, call: Call, a?: number, b?: number): Node | null {
+    marshal(heap(), self, word);
+    call(self.tree[0], a!, b!);
+    return unmarshal(heap(), self.tree, word);
+  }
+  function range(self: Raw, call: Call, start: number, end: number): Node | null {
+    if (typeof start !== 'number' || typeof end !== 'number') throw new Error('Arguments must be numbers');
+    const h = heap();
+    marshal(h, self, word);
+    h[word + NODE_WORDS] = start;
+    h[word + NODE_WORDS + 1] = end;
+    call(self.tree[0]);
+    return unmarshal(heap(), self.tree, word);
+  }
+  const value = (name: string, v: unknown) => Object.defineProperty(proto, name, { value: v, configurable: true, writable: true });
+  const getter = (name: string, get: () => unknown) => Object.defineProperty(proto, name, { get, configurable: true });
+  const byField = fn.ts_node_child_by_field_id_wasm!;
+  const withDescendant = fn.ts_node_child_with_descendant_wasm!;
+  const namedChildren = fn.ts_node_named_children_wasm!;
+  const children = fn.ts_node_children_wasm!;
+  const namedChild = fn.ts_node_named_child_wasm!;
+  const child = fn.ts_node_child_wasm!;
+  const forIndex = fn.ts_node_descendant_for_index_wasm!;
+  const namedForIndex = fn.ts_node_named_descendant_for_index_wasm!;
+  const symbol = fn.ts_node_symbol_wasm!;
+  const endIndex = fn.ts_node_end_index_wasm!;
+  value('childForFieldId', function (this: Raw, id: number) {
+    return one(this, byField, id);
+  });
+  value('childWithDescendant', function (this: Raw, d: Raw) {
+    const h = heap();
+    marshal(h, this, word);
+    marshal(h, d, word + NODE_WORDS);
+    withDescendant(this.tree[0]);
+    return unmarshal(heap(), this.tree, word);
+  });
+  value('namedChild', function (this: Raw, i: number) {
+    return one(this, namedChild, i);
+  });
+  value('child', function (this: Raw, i: number) {
+    return one(this, child, i);
+  });
+  value('descendantForIndex', function (this: Raw, start: number, end = start) {
+    return range(this, forIndex, start, end);
+  });
+  value('namedDescendantForIndex', function (this: Raw, start: number, end = start) {
+    return range(this, namedForIndex, start, end);
+  });
+  // The library keeps each list on the node object; so do these.
+  getter('namedChildren', function (this: Raw & { _namedChildren?: Node[] }) {
+    return (this._namedChildren ??= list(this, namedChildren));
+  });
+  getter('children', function (this: Raw & { _children?: Node[] }) {
+    return (this._children ??= list(this, children));
+  });
+  getter('typeId', function (this: Raw) {
+    marshal(heap(), this, word);
+    return symbol(this.tree[0]);
+  });
+  getter('endIndex', function (this: Raw) {
+    marshal(heap(), this, word);
+    return endIndex(this.tree[0]);
+  });
+  return true;
+}
