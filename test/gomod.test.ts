@@ -1,13 +1,14 @@
 // The Go version fact: go.mod parsing, the nearest-go.mod lookup (once per directory), rules
 // gated on versions, the --stats notice for files without a go.mod, and the result cache
 // keyed on the version that applied.
-import { writeFileSync } from 'node:fs';
+import { rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defineRule } from '../src/engine/types.js';
 import { compareGo, goVersionKey, ModuleVersions, oldTimers, parseGoMod } from '../src/go/gomod.js';
 import { runMain, tempTree, TICKER_GO } from './inproc.js';
+import { selectFiles } from '../src/cli/files.js';
 
 test('parseGoMod reads go, toolchain and godebug lines, comments and blocks included', () => {
   const v = parseGoMod('module x // the module\n\ngo 1.22.3 // pinned\ntoolchain go1.23.2\ngodebug (\n\tasynctimerchan=1\n\thttp2client=0\n)\nrequire (\n\tgo.example/y v1.0.0\n)\n');
@@ -46,6 +47,26 @@ test('the nearest go.mod governs a file; directories and go.mod files are read o
   assert.is(m.modules, 2);
   assert.is.not(goVersionKey({ go: '1.22' }), goVersionKey({ go: '1.23' }));
   assert.is(goVersionKey({}), 'newest');
+});
+
+test('the walk tells which directories hold a go.mod: no stat for those, a stat for the others', async () => {
+  const dir = tempTree({ 'go.mod': 'go 1.21\n', 'a/x.go': 'package a\n', 'b/go.mod/keep': '', 'b/y.go': 'package b\n', 'c/go.mod.real': 'go 1.23\n', 'c/z.go': 'package c\n' });
+  try {
+    symlinkSync(join(dir, 'c', 'go.mod.real'), join(dir, 'c', 'go.mod'));
+    const sel = await selectFiles([dir], { cwd: dir, defaultSkips: true, ignore: [] });
+    assert.equal(sel.goMods.get(join(dir, 'go.mod')), true);
+    assert.equal(sel.goMods.get(join(dir, 'a', 'go.mod')), false);
+    assert.equal(sel.goMods.get(join(dir, 'b', 'go.mod')), false, 'a directory named go.mod is no go.mod');
+    assert.ok(!sel.goMods.has(join(dir, 'c', 'go.mod')), 'a symlink: only a stat tells');
+    const stats: string[] = [];
+    const m = new ModuleVersions({ known: sel.goMods, isFile: (p) => (stats.push(p), statSync(p, { throwIfNoEntry: false })?.isFile() ?? false) });
+    assert.equal(m.forFile(join(dir, 'a', 'x.go')).go, '1.21');
+    assert.equal(m.forFile(join(dir, 'b', 'y.go')).go, '1.21');
+    assert.equal(m.forFile(join(dir, 'c', 'z.go')).go, '1.23');
+    assert.equal(stats, [join(dir, 'c', 'go.mod')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the lookup stops where it is told to', () => {

@@ -16,6 +16,8 @@ export interface FileSelection {
   special: string[];
   /** Directories (found by the walk or named) and named paths that could not be read, and why. */
   unreadable: { path: string; why: string }[];
+  /** For the directories the walk read: their go.mod path and whether it is a file there. */
+  goMods: Map<string, boolean>;
 }
 
 export interface SelectOptions {
@@ -71,6 +73,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
   const missing: string[] = [];
   const special: string[] = [];
   const unreadable: FileSelection['unreadable'] = [];
+  const goMods = new Map<string, boolean>();
   // picomatch loads only when there are ignore globs (pre-commit start-up time).
   const ignoreMatch = opts.ignore.length ? (await import('picomatch')).default(opts.ignore, { dot: true }) : () => false;
   // .gitignore files count from the git root down (or from the scanned directory outside git).
@@ -95,6 +98,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       const found = walkGoFiles(abs, (opts.defaultSkips && gitRoot(abs)) || abs, {
         gitignore: opts.defaultSkips,
         defaultSkips: opts.defaultSkips,
+        goMods,
         onUnreadable: (dir, e) => unreadable.push({ path: display(cwd, dir), why: `cannot read directory: ${errnoWords(e)}` }),
       });
       for (const f of found) {
@@ -110,6 +114,6 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       out.add(shown);
     }
   }
-  return { files: [...out].sort(), missing, special, unreadable: unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  return { files: [...out].sort(), missing, special, unreadable: unreadable.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), goMods };
 }
 

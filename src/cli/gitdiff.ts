@@ -1,8 +1,12 @@
 // `--new-from-rev REV`: the lines changed since REV, from `git diff -U0 REV` (working tree
 // against REV, staged or not) plus untracked files, which are new in their entirety.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+
+// child_process (with net and dgram) is loaded only when git runs: most runs never do, and
+// loading it was a few ms of every run's start.
+const require = createRequire(import.meta.url);
 
 export class GitError extends Error {}
 
@@ -15,6 +19,7 @@ export function findRepoRoot(cwd: string): string | undefined {
 }
 
 function git(cwd: string, args: string[]): { ok: boolean; out: string; err: string } {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync('git', ['-c', 'core.quotePath=false', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.error) throw new GitError(`--new-from-rev: cannot run git: ${r.error.message}`);
   return { ok: r.status === 0, out: r.stdout, err: r.stderr };

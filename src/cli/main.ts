@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { activeRules, HELP, mergeAt, parseCli, UsageError, type Config } from './config.js';
 import { scanFiles, scanFilesWithStats } from '../engine/run.js';
+import { ModuleVersions } from '../go/gomod.js';
 import { packageRoot } from '../engine/parser.js';
 import type { AnyRule, FileResult } from '../engine/types.js';
 import { applyFixes } from './fix.js';
@@ -156,7 +157,8 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   // Baselines, SARIF and annotations name files from the root of the repository scanned (the
   // first path's), which need not be the one the command runs in.
   const root = findRepoRoot(scanDirs(config.paths, cwd)[0]!) ?? findRepoRoot(cwd) ?? cwd;
-  const scanOpts = { ...runOptions(config, rules, version(), cwd, root), knownRules: ruleList.map((r) => r.meta.id) };
+  const modules = new ModuleVersions({ known: selection.goMods });
+  const scanOpts = { ...runOptions(config, rules, version(), cwd, root), knownRules: ruleList.map((r) => r.meta.id), modules };
   const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));

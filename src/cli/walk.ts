@@ -23,6 +23,12 @@ export interface WalkOptions {
   gitignore: boolean;
   /** Called for a directory that could not be read (its files are not scanned). */
   onUnreadable?: (dir: string, e: NodeJS.ErrnoException) => void;
+  /**
+   * Filled with the go.mod path of each directory read and whether it is a regular file
+   * there (a symlink is left out: only a stat tells), so that finding each file's go.mod
+   * takes no stat per directory.
+   */
+  goMods?: Map<string, boolean>;
 }
 
 interface Level {
@@ -124,8 +130,10 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
       const ig = gitignoreOf(dir, new Set(entries.filter((e) => e.name.startsWith('.git')).map((e) => e.name)));
       if (ig) levels = [...levels, { dir, ig }];
     }
+    let goMod: boolean | undefined = false;
     for (const e of entries) {
       const name = e.name;
+      if (name === 'go.mod') goMod = e.isSymbolicLink() ? undefined : e.isFile();
       if (e.isDirectory()) {
         if (skipping && isSkippedDirName(name)) continue;
         const p = child(dir, name);
@@ -137,6 +145,7 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
         out.push(p);
       }
     }
+    if (goMod !== undefined) opts.goMods?.set(child(dir, 'go.mod'), goMod);
   };
   // .gitignore files between `top` and `root` count too.
   const above = opts.gitignore && root !== top ? levelsFor(top, dirname(root)) : [];

@@ -171,8 +171,8 @@ export class DepsChecker {
 
   constructor(
     private readonly source: PackageSource = diskSource,
-    /** Stamps the run already has (absolute path → stamp), to save a stat. */
-    private readonly known: (path: string) => Stamp | undefined = () => undefined,
+    /** Stamps the run already has for a directory's files (by name), to save a stat each. */
+    private readonly known: (dir: string) => ((name: string) => Stamp | undefined) | undefined = () => undefined,
   ) {}
 
   /** The directory's state hash if its snapshot still matches the disk, else null. */
@@ -182,9 +182,9 @@ export class DepsChecker {
     if (known !== undefined) return known;
     let ok = !snap.racy && snap.dirMtime !== undefined && this.source.dirMtime?.(dir) === snap.dirMtime;
     const prefix = dir === '' || dir.endsWith(sep) ? dir : dir + sep;
+    const inRun = ok ? this.known(dir) : undefined;
     for (const [name, st] of ok ? snap.files : []) {
-      const path = prefix + name;
-      const cur = this.known(path) ?? this.source.stamp?.(path);
+      const cur = inRun?.(name) ?? this.source.stamp?.(prefix + name);
       if (!cur || cur[0] !== st[0] || cur[1] !== st[1] || cur[2] !== st[2]) {
         ok = false;
         break;

@@ -3,7 +3,8 @@
 // worker so that none waits for the main thread. Outcomes come back in task order, so the
 // output does not depend on the number of workers.
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import type { RuleSpec, Task, TaskOutcome } from './task.js';
 import type { BatchRequest, WorkerInit } from './worker.js';
 
@@ -92,6 +93,8 @@ export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutc
   const out: TaskOutcome[] = new Array(tasks.length);
   const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash, wholeFile: opts.wholeFile };
 
+  // Loaded when workers start, not with the command: a warm or pre-commit run never starts any.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     let next = 0;

@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { FileStat, ResultCache } from './cache.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
+import type { Stamp } from '../go/pkgindex.js';
 import { getParser } from './parser.js';
 import { runInWorkers } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
@@ -122,21 +123,48 @@ export async function scanFilesWithStats(
   // reuses the stats taken above for the package's files that are in the run.
   let checker: DepsChecker | undefined;
   if (cache) {
-    let byPath: Map<string, number> | undefined;
-    checker = new DepsChecker(diskSource, (p) => {
-      if (!byPath) {
-        byPath = new Map();
-        for (let i = 0; i < n; i++) byPath.set(abs[i]!, i);
+    // The run's files by directory and name (made at the first question): the checker asks
+    // about a directory's files by name, and paths hashed whole cost more than the stats they save.
+    let byDir: Map<string, Map<string, number>> | undefined;
+    const stampOf = (i: number): Stamp | undefined => (Number.isNaN(stamps[i * 3]) ? undefined : [stamps[i * 3]!, stamps[i * 3 + 1]!, stamps[i * 3 + 2]!]);
+    checker = new DepsChecker(diskSource, (dir) => {
+      if (!byDir) {
+        byDir = new Map();
+        let names: Map<string, number> | undefined;
+        let at = '';
+        for (let i = 0; i < n; i++) {
+          const a = abs[i]!;
+          const cut = a.lastIndexOf(sep);
+          if (!names || cut !== at.length || !a.startsWith(at)) {
+            at = a.slice(0, cut);
+            const key = cut === 0 ? sep : at;
+            names = byDir.get(key) ?? new Map<string, number>();
+            byDir.set(key, names);
+          }
+          names.set(a.slice(cut + 1), i);
+        }
       }
-      const i = byPath.get(p);
-      return i === undefined || Number.isNaN(stamps[i * 3]) ? undefined : [stamps[i * 3]!, stamps[i * 3 + 1]!, stamps[i * 3 + 2]!];
+      const names = byDir.get(dir);
+      return names && ((name) => {
+        const i = names.get(name);
+        return i === undefined ? undefined : stampOf(i);
+      });
     });
   }
   const keyOf = new Map<GoVersion, string>();
+  let goDir: string | undefined;
+  let lastGo: GoVersion = {};
   for (let i = 0; i < n; i++) {
     const st = statOf(i);
     // The version that applies is part of a result: a changed go line rescans the module.
-    const go: GoVersion = modules.forFile(abs[i]!);
+    // Files come sorted, a directory's together: ask once per directory.
+    const a = abs[i]!;
+    const cut = a.lastIndexOf(sep);
+    if (goDir === undefined || cut !== goDir.length || !a.startsWith(goDir)) {
+      goDir = a.slice(0, cut);
+      lastGo = modules.forFile(a);
+    }
+    const go: GoVersion = lastGo;
     if (go.go === undefined) stats.withoutGoMod++;
     let key = keyOf.get(go);
     if (key === undefined) keyOf.set(go, (key = goVersionKey(go)));

@@ -98,6 +98,8 @@ export interface ModuleLookupOptions {
   stopAt?: string;
   readFile?: (path: string) => string;
   isFile?: (path: string) => boolean;
+  /** go.mod paths known to be a file or not (the walk read their directories): no stat for them. */
+  known?: Map<string, boolean>;
 }
 
 const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
@@ -111,7 +113,9 @@ export class ModuleVersions {
 
   constructor(private readonly opts: ModuleLookupOptions = {}) {
     this.read = opts.readFile ?? ((p) => readFileSync(p, 'utf8'));
-    this.exists = opts.isFile ?? isFile;
+    const exists = opts.isFile ?? isFile;
+    const known = opts.known;
+    this.exists = known ? (p) => known.get(p) ?? exists(p) : exists;
   }
 
   /** The go.mod of the directory `dir` belongs to, or null. */

@@ -71,6 +71,8 @@ export function toEslintResults(results: FileResult[]): EslintResult[] {
   return [...results]
     .sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0))
     .map((r) => {
+      // Most files of a big run have nothing to say.
+      if (!r.diagnostics.length && !r.notices.length) return { filePath: r.filePath, messages: [], errorCount: 0, warningCount: 0 };
       const messages = [...r.diagnostics.map(fromDiagnostic), ...r.notices.map(fromNotice)].sort(
         (a, b) =>
           a.line - b.line ||
