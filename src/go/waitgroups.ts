@@ -17,7 +17,8 @@ import { type FileFacts, unparen } from './facts.js';
 import { flowFunction, mutexRef, type MutexRef } from './locks.js';
 import type { PackageView } from './package.js';
 import { calledFieldPattern } from './leaks.js';
-import { callOfName, identifiersMatching } from './words.js';
+import { declAt } from './toplevel.js';
+import { callOfName } from './words.js';
 
 export type WaitGroupVerb = 'Add' | 'Done' | 'Wait';
 
@@ -72,14 +73,41 @@ export function isWaitGroup(view: PackageView, facts: FileFacts, expr: Node): bo
 // Only where written as a method call (`wg.Add(`): no tree for a word in prose or a method value.
 const VERB_CALLS = calledFieldPattern(['Add', 'Done', 'Wait']);
 
+/**
+ * Whether the verb called at `at` can be a WaitGroup's, from the text, before its declaration
+ * is parsed. On a plain name (`ctx.Done()`, `cmd.Wait()`) only when a definition in its
+ * declaration writes the type (isWaitGroup: a local or parameter) or the package has a
+ * variable of that name; on anything else (`s.wg.Add`, `(x).Wait`) it may be.
+ */
+function mayBeWaitGroup(view: PackageView, facts: FileFacts, at: number): boolean {
+  const { text, syntax } = facts;
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  if (text[i] !== '.') return true;
+  i--;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  const end = i + 1;
+  while (i >= 0 && /\w/.test(text[i]!)) i--;
+  const name = text.slice(i + 1, end);
+  if (!/^[A-Za-z_]\w*$/.test(name)) return true;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  if (text[i] === '.' || text[i] === '/' || !/[\x00-\x7f]/.test(text[i] ?? ' ')) return true;
+  const d = declAt(syntax.outline, at);
+  return d < 0 || syntax.hasWord(d, 'WaitGroup') || view.has(`var:${name}`);
+}
+
 /** Every `x.Add(n)`, `x.Done()`, `x.Wait()` of a file on a value the code declares as a WaitGroup, memoized. */
 export function waitGroupCalls(view: PackageView, facts: FileFacts): WaitGroupCall[] {
   let list = memo.get(facts);
   if (list) return list;
   list = [];
   const known = new Map<string, boolean>();
-  for (const w of identifiersMatching(facts.root, facts.text, VERB_CALLS)) {
-    if (w.type !== 'field_identifier') continue;
+  const { text, syntax } = facts;
+  VERB_CALLS.lastIndex = 0;
+  for (let m = VERB_CALLS.exec(text); m; m = VERB_CALLS.exec(text)) {
+    if (syntax.inLiteral(m.index) || !mayBeWaitGroup(view, facts, m.index)) continue;
+    const w = facts.nodeAt(m.index, m.index + m[0].length, true);
+    if (w?.type !== 'field_identifier' || w.startIndex !== m.index || w.text !== m[0]) continue;
     const call = callOfName(w);
     const f = call?.childForFieldName('function');
     const operand = f?.childForFieldName('operand');
