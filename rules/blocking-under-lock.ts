@@ -379,7 +379,8 @@ func (w *Worker) Stop() {
     return {
       source_file() {
         const locks = lockFacts(facts);
-        for (const a of locks.all()) {
+        // Only a declaration whose text receives, sends or waits is searched for its lock calls (and parsed).
+        for (const a of facts.declarations(['function_declaration', 'method_declaration', 'var_declaration'], /<-|Wait\(/).flatMap((d) => locks.within(d))) {
           if (!isAcquire(a.verb) || a.deferred || a.indexed) continue;
           // Nothing in the function can wait (a receive, a send, a Wait): nothing to find.
           if (!a.fn.text.includes('<-') && !a.fn.text.includes('Wait(')) continue;

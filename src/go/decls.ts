@@ -62,7 +62,8 @@ export function definitions(facts: FileFacts, fn: Node, name: string): Def[] {
   return defs;
 }
 
-function collect(facts: FileFacts, fn: Node, name: string): Def[] {
+/** The definitions of `name` as a receiver, parameter or named result of `fn` (the first ones `definitions` lists). */
+export function parameterDefinitions(fn: Node, name: string): Def[] {
   const defs: Def[] = [];
   for (const f of PARAM_FIELDS) {
     const list = fn.childForFieldName(f);
@@ -72,6 +73,11 @@ function collect(facts: FileFacts, fn: Node, name: string): Def[] {
       if (namesOf(d).some((n) => n.text === name)) defs.push({ node: d, type: d.childForFieldName('type'), value: null });
     }
   }
+  return defs;
+}
+
+function collect(facts: FileFacts, fn: Node, name: string): Def[] {
+  const defs = parameterDefinitions(fn, name);
   const body = fn.childForFieldName('body');
   if (!body) return defs;
   for (const d of facts.own(fn, LOCAL_DECLS)) {

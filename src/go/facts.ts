@@ -268,6 +268,7 @@ export class FileFacts {
   private packageNamesMemo?: Set<string>;
   private typeNamesMemo?: Set<string>;
   private readonly localsMemo = new Map<number, Set<string>>();
+  private readonly signatureMemo = new Map<number, Set<string>>();
   private readonly identsMemo = new Map<string, Node[]>();
   private readonly importMemo = new Map<string, string>();
   private readonly declaresMemo = new Map<string, boolean>();
@@ -451,14 +452,7 @@ export class FileFacts {
   localNames(fn: Node): Set<string> {
     const memo = this.localsMemo.get(fn.id);
     if (memo) return memo;
-    const names = new Set<string>();
-    const literal = fn.type === 'func_literal';
-    if (!literal) paramNames(fn.childForFieldName('receiver'), names);
-    // `func() {…}`, the common literal, has neither parameters nor results to ask the tree for.
-    if (!literal || !/^func\s*\(\s*\)\s*\{/.test(this.text.slice(fn.startIndex, fn.startIndex + 64))) {
-      paramNames(fn.childForFieldName('parameters'), names);
-      paramNames(fn.childForFieldName('result'), names);
-    }
+    const names = new Set(this.signatureNames(fn));
     // Without `:=`, `var` or `const` in its text, a function declares nothing in its body.
     if (this.declaringWordIn(fn.startIndex, fn.endIndex) && fn.childForFieldName('body')) {
       for (const d of this.own(fn, LOCAL_DECLS)) {
@@ -473,6 +467,22 @@ export class FileFacts {
       }
     }
     this.localsMemo.set(fn.id, names);
+    return names;
+  }
+
+  /** Names a function declares in its signature: receiver, parameters, named results. */
+  private signatureNames(fn: Node): Set<string> {
+    const memo = this.signatureMemo.get(fn.id);
+    if (memo) return memo;
+    const names = new Set<string>();
+    const literal = fn.type === 'func_literal';
+    if (!literal) paramNames(fn.childForFieldName('receiver'), names);
+    // `func() {…}`, the common literal, has neither parameters nor results to ask the tree for.
+    if (!literal || !/^func\s*\(\s*\)\s*\{/.test(this.text.slice(fn.startIndex, fn.startIndex + 64))) {
+      paramNames(fn.childForFieldName('parameters'), names);
+      paramNames(fn.childForFieldName('result'), names);
+    }
+    this.signatureMemo.set(fn.id, names);
     return names;
   }
 
@@ -494,7 +504,8 @@ export class FileFacts {
    */
   resolveName(name: string, at: Node): Node | 'package' | 'unknown' {
     for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) {
-      if (this.localNames(fn).has(name)) return fn;
+      // A receiver or parameter (most roots of a selector) without collecting the body's declarations.
+      if (this.signatureNames(fn).has(name) || this.localNames(fn).has(name)) return fn;
     }
     return this.packageNames().has(name) ? 'package' : 'unknown';
   }

@@ -18,7 +18,7 @@
 // (`locks[i]`), which the rules treat with care.
 import type { Node } from 'web-tree-sitter';
 import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
-import type { DeclKey } from './pkgindex.js';
+import { type DeclKey, wordAt } from './pkgindex.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { definitions } from './decls.js';
 import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
@@ -129,6 +129,7 @@ export class LockFacts {
   private allMemo?: LockOp[];
   private readonly byFn = new Map<number, LockOp[]>();
   private readonly byCall = new Map<number, LockOp | null>();
+  private grouped?: Map<number, LockOp[]>;
 
   constructor(readonly facts: FileFacts) {}
 
@@ -149,6 +150,11 @@ export class LockFacts {
     return out;
   }
 
+  /** The operations inside node `n` (by offsets), in text order; only `n`'s text is searched when the file's list is not made yet. */
+  within(n: Node): LockOp[] {
+    return this.allMemo ? this.allMemo.filter((o) => n.startIndex <= o.call.startIndex && o.call.endIndex <= n.endIndex) : this.scan(n.startIndex, n.endIndex);
+  }
+
   /** The lock operation a call is (lockCallOf), one object per call whichever search finds it first (rules compare them). */
   at(call: Node): LockOp | undefined {
     let op = this.byCall.get(call.id);
@@ -161,7 +167,21 @@ export class LockFacts {
     let list = this.byFn.get(fn.id);
     // Only fn's text is searched when the file's list is not made yet: a sibling
     // declaration's facts (a summary's local step) cover the whole text of its file.
-    if (!list) this.byFn.set(fn.id, (list = (this.allMemo ?? this.scan(fn.startIndex, fn.endIndex)).filter((o) => o.fn.id === fn.id)));
+    if (!list) {
+      if (this.allMemo) {
+        // The file's list split by function once (a file of hundreds of lock calls asks for each of its functions).
+        if (!this.grouped) {
+          this.grouped = new Map();
+          for (const o of this.allMemo) {
+            const l = this.grouped.get(o.fn.id);
+            if (l) l.push(o);
+            else this.grouped.set(o.fn.id, [o]);
+          }
+        }
+        list = this.grouped.get(fn.id) ?? [];
+      } else list = this.scan(fn.startIndex, fn.endIndex).filter((o) => o.fn.id === fn.id);
+      this.byFn.set(fn.id, list);
+    }
     return list;
   }
 
@@ -448,11 +468,15 @@ const effectsMemo = new WeakMap<FileFacts, Map<string, CalleeEffect[]>>();
 
 function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): CalleeEffect[] {
   const out: CalleeEffect[] = [];
-  if (!/\w\s*\(/.test(n.text)) return out;
+  const text = n.text;
+  if (!/\w\s*\(/.test(text)) return out;
+  // A call reaches a mutex of a function's scope through a receiver or argument that writes its
+  // root name (mayReach): a node without that word has none.
+  if (!m.key.startsWith('pkg:') && m.text.includes(m.root.text) && wordAt(text, m.root.text) < 0) return out;
   for (const call of callsInFlow(n, fn)) {
     const name = calleeName(call);
     // The package is opened (mayLock) only for calls that pass the tests of the file alone.
-    if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || !mayLock(view, name)) continue;
+    if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) continue;
     // Deferred calls run at the return, after the deferred unlocks registered later.
     const deferred = flowFunction(call)?.deferred ?? false;
     const key = view.calleeKey(call, facts);
@@ -465,6 +489,11 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
     if (first || releases) out.push({ call, ...(first ? { first } : {}), releases });
   }
   return out;
+}
+
+/** `pkg.F(…)` through an import: no function of the package (calleeKey says so too, after opening the package). */
+function otherPackage(facts: FileFacts, call: Node): boolean {
+  return !!facts.qualified(call.childForFieldName('function'));
 }
 
 /**
@@ -899,7 +928,7 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
       const name = calleeName(call);
-      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || !mayLock(view, name)) continue;
+      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || otherPackage(facts, call) || !mayLock(view, name)) continue;
       const key = view.calleeKey(call, facts);
       const s = key ? lockSummaryOf(view, key) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);

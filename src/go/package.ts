@@ -29,7 +29,7 @@ import { basename } from 'node:path';
 import type { Node, Parser, Range, Tree } from 'web-tree-sitter';
 import { parseGo } from '../engine/syntax.js';
 import { FileFacts, unparen } from './facts.js';
-import { definitions } from './decls.js';
+import { definitions, parameterDefinitions } from './decls.js';
 import { literalType, resultTypes } from './types.js';
 import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
 
@@ -404,7 +404,10 @@ export class PackageView {
       const v = this.variable(name);
       return this.packageType(baseTypeName(v?.node.childForFieldName('type') ?? literalType(v?.node.childForFieldName('value')?.namedChild(0) ?? null)));
     }
-    for (const d of definitions(facts, where, name)) {
+    // A receiver or parameter has its type written: the first definition decides, and the
+    // function's other definitions (every assignment to the name) need not be collected.
+    const param = parameterDefinitions(where, name)[0];
+    for (const d of param?.type ? [param] : definitions(facts, where, name)) {
       const type = d.type ?? literalType(d.value);
       if (type) return this.packageType(baseTypeName(type));
       // `n := newNode()`, `c, err := s.dial()`: the declared result of a function of the package.
