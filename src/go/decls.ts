@@ -6,7 +6,7 @@
 //   resp, err := client.Do(req)     → value client.Do(req), result 0 of a multi-value call
 //   body = io.LimitReader(body, n)  → value io.LimitReader(body, n) (an assignment)
 import type { Node } from 'web-tree-sitter';
-import { type FileFacts, LOCAL_DECLS, unparen } from './facts.js';
+import { type FileFacts, unparen } from './facts.js';
 
 export interface Def {
   /** The parameter_declaration, var_spec, const_spec, short_var_declaration, assignment or range_clause. */
@@ -80,8 +80,7 @@ function collect(facts: FileFacts, fn: Node, name: string): Def[] {
   const defs = parameterDefinitions(fn, name);
   const body = fn.childForFieldName('body');
   if (!body) return defs;
-  for (const d of facts.own(fn, LOCAL_DECLS)) {
-    if (d.type === 'range_clause' && !d.children.some((c) => c?.type === ':=')) continue;
+  for (const d of facts.localDeclarations(fn)) {
     const i = namesOf(d).findIndex((n) => n.type === 'identifier' && n.text === name);
     if (i >= 0) defs.push(defAt(d, i));
   }

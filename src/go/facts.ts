@@ -268,6 +268,7 @@ export class FileFacts {
   private packageNamesMemo?: Set<string>;
   private typeNamesMemo?: Set<string>;
   private readonly localsMemo = new Map<number, Set<string>>();
+  private readonly localDeclsMemo = new Map<number, Map<number, Node[]>>();
   private readonly signatureMemo = new Map<number, Set<string>>();
   private readonly identsMemo = new Map<string, Node[]>();
   private readonly importMemo = new Map<string, string>();
@@ -455,12 +456,7 @@ export class FileFacts {
     const names = new Set(this.signatureNames(fn));
     // Without `:=`, `var` or `const` in its text, a function declares nothing in its body.
     if (this.declaringWordIn(fn.startIndex, fn.endIndex) && fn.childForFieldName('body')) {
-      for (const d of this.own(fn, LOCAL_DECLS)) {
-        if (d.type === 'range_clause') {
-          // `for k, v := range x` declares; `for k, v = range x` assigns.
-          const op = d.children.find((c) => c?.type === ':=');
-          if (!op) continue;
-        }
+      for (const d of this.localDeclarations(fn)) {
         const left = d.type === 'short_var_declaration' || d.type === 'range_clause' ? d.childForFieldName('left') : null;
         const idents = left ? left.namedChildren : d.childrenForFieldName('name');
         for (const n of idents) if (n?.type === 'identifier') names.add(n.text);
@@ -488,13 +484,69 @@ export class FileFacts {
 
   /** True when `:=`, `var` or `const` occurs in [start, end) of the text (offsets found once per file). */
   private declaringWordIn(start: number, end: number): boolean {
+    const words = this.declaringWordOffsets();
+    const i = lowerBound(words, start);
+    return i < words.length && words[i]! < end;
+  }
+
+  private declaringWordOffsets(): number[] {
     if (!this.declaringWords) {
       this.declaringWords = [];
       const re = /:=|\bvar\b|\bconst\b/g;
       for (let m = re.exec(this.text); m; m = re.exec(this.text)) this.declaringWords.push(m.index);
     }
-    const i = lowerBound(this.declaringWords, start);
-    return i < this.declaringWords.length && this.declaringWords[i]! < end;
+    return this.declaringWords;
+  }
+
+  /**
+   * The declarations function `fn` makes itself (not its nested literals), in document order:
+   * its short_var_declaration, var_spec and const_spec nodes and its `for … := range`
+   * clauses (`own(fn, LOCAL_DECLS)` less the range clauses that assign). Found from the
+   * offsets of `:=`, `var` and `const` in the text and the node at each, not by walking the
+   * whole outermost function: a function has far fewer of those words than nodes.
+   */
+  localDeclarations(fn: Node): Node[] {
+    const top = outermost(fn);
+    let byFn = this.localDeclsMemo.get(top.id);
+    if (!byFn) {
+      byFn = new Map();
+      for (const n of this.declaringNodes(top)) {
+        const f = enclosingFunction(n);
+        if (!f) continue;
+        const list = byFn.get(f.id);
+        if (list) list.push(n);
+        else byFn.set(f.id, [n]);
+      }
+      this.localDeclsMemo.set(top.id, byFn);
+    }
+    return byFn.get(fn.id) ?? [];
+  }
+
+  /** The nodes of `localDeclarations` in `top` and every function nested in it, in document order. */
+  private declaringNodes(top: Node): Node[] {
+    const out: Node[] = [];
+    const words = this.declaringWordOffsets();
+    const text = this.text;
+    for (let i = lowerBound(words, top.startIndex); i < words.length && words[i]! < top.endIndex; i++) {
+      const at = words[i]!;
+      if (this.syntax.inLiteral(at)) continue;
+      const op = text.charCodeAt(at) === 58; // `:=`
+      const len = op ? 2 : text.startsWith('var', at) ? 3 : 5;
+      if (at + len > top.endIndex) continue;
+      // The operator's or keyword's statement: the smallest named node around the token.
+      const n = top.namedDescendantForIndex(at, at + len);
+      if (!n) continue;
+      if (op) {
+        if (n.type === 'short_var_declaration' || n.type === 'range_clause') out.push(n);
+      } else if ((n.type === 'var_declaration' || n.type === 'const_declaration') && n.startIndex === at) {
+        for (const c of n.namedChildren) {
+          if (c?.type === 'var_spec' || c?.type === 'const_spec') out.push(c);
+          else if (c?.type === 'var_spec_list') for (const v of c.namedChildren) if (v?.type === 'var_spec') out.push(v);
+        }
+      }
+    }
+    // A group's specs come with its keyword, before the declarations nested in earlier specs.
+    return out.sort((a, b) => a.startIndex - b.startIndex);
   }
 
   /**

@@ -113,6 +113,84 @@ class Lexer {
     this.i = start;
   }
 
+  /** After `skipNested`: the depth reached, the deepest seen, the end of the last token. */
+  depth = 0;
+  maxDepth = 0;
+  last = 0;
+
+  /**
+   * Skips ahead from `depth` open brackets to the close that brings them down to `floor`
+   * (which it consumes, as `next` would) or to the end of the text. A declaration's scanner
+   * only counts brackets inside a function's body or below a spec, so those tokens are not
+   * made: the comments, literals and lines are recorded as `next` records them, and `last` is
+   * the end of the last token (a `;` is no token the scanner keeps). Most of a file's text is
+   * function bodies; making each token there was most of the outline's time.
+   */
+  skipNested(depth: number, floor: number, last: number): void {
+    const { text, n } = this;
+    let i = this.i;
+    let max = depth;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        this.record?.lines.push(i + 1);
+        i++;
+      } else if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 59) {
+        i++;
+      } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+        const nl = text.indexOf('\n', i);
+        this.literal(i, nl < 0 ? n : nl);
+        i = nl < 0 ? n : nl;
+      } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+        const close = text.indexOf('*/', i + 2);
+        const stop = close < 0 ? n : close + 2;
+        this.literal(i, stop);
+        i = stop;
+      } else if (c === 34 || c === 39) {
+        i = last = this.quoted(i, c);
+      } else if (c === 96) {
+        const close = text.indexOf('`', i + 1);
+        const end = close < 0 ? n : close + 1;
+        this.literal(i, end);
+        i = last = end;
+      } else if (c === 40 || c === 91 || c === 123) {
+        if (++depth > max) max = depth;
+        last = ++i;
+      } else if (c === 41 || c === 93 || c === 125) {
+        depth = Math.max(0, depth - 1);
+        last = ++i;
+        if (depth <= floor) {
+          this.tok('close', i - 1, i, true);
+          break;
+        }
+      } else last = ++i;
+    }
+    if (i >= n) {
+      this.i = n;
+      this.semi = false;
+    }
+    this.depth = depth;
+    this.maxDepth = max;
+    this.last = last;
+  }
+
+  /** The end of the "…" or '…' literal starting at `i` (escapes; no newline inside), recorded. */
+  private quoted(i: number, quote: number): number {
+    const { text, n } = this;
+    let j = i + 1;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === 92) j += 2;
+      else if (d === quote) {
+        j++;
+        break;
+      } else if (d === 10) break;
+      else j++;
+    }
+    this.literal(i, Math.min(j, n));
+    return Math.min(j, n);
+  }
+
   /** Records a comment or literal [start, end), and the lines starting inside it. */
   private literal(start: number, end: number): void {
     const r = this.record;
@@ -182,21 +260,8 @@ class Lexer {
         }
         return this.tok('lit', i, j, true);
       }
-      if (c === 34 || c === 39) {
-        // "…" or '…': escapes, and no newline inside (an unterminated one stops at the line end).
-        let j = i + 1;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if (d === 92) j += 2;
-          else if (d === c) {
-            j++;
-            break;
-          } else if (d === 10) break;
-          else j++;
-        }
-        this.literal(i, Math.min(j, n));
-        return this.tok('lit', i, Math.min(j, n), true);
-      }
+      // "…" or '…': escapes, and no newline inside (an unterminated one stops at the line end).
+      if (c === 34 || c === 39) return this.tok('lit', i, this.quoted(i, c), true);
       if (c === 96) {
         const close = text.indexOf('`', i + 1);
         this.literal(i, close < 0 ? n : close + 1);
@@ -254,7 +319,19 @@ function declarations(lx: Lexer): TopDecl[] {
   let recvDepth = 0;
   let recvBrackets = 0;
   let recvIdent = '';
-  while (lx.next()) {
+  for (;;) {
+    // Below the level where a declaration's names and ends are, only brackets count.
+    const floor = !cur || cur.kind === 'package' ? -1 : cur.kind === 'func' || cur.kind === 'method' ? (funcStage === 3 ? 0 : -1) : grouped ? 1 : 0;
+    if (floor >= 0 && depth > floor) {
+      lx.skipNested(depth, floor, lastEnd);
+      depth = lx.depth;
+      lastEnd = lx.last;
+      if (lx.maxDepth > cur!.depth) cur!.depth = lx.maxDepth;
+      // Still deeper: the text ended, and what is left is the declaration so far.
+      if (depth > floor) break;
+      continue;
+    }
+    if (!lx.next()) break;
     const kind = lx.kind;
     if (!cur) {
       if (depth === 0 && kind === 'ident' && KEYWORDS.has(lx.word)) {
