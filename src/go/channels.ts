@@ -451,9 +451,11 @@ export class ChannelFacts {
     const start = kind ? i - (kind === 'go_statement' ? 2 : 5) + 1 : -1;
     // `go func(){…}()` alone on its line (the keyword, the literal, `()`, then the line's or
     // the block's end), in a tree without syntax errors: the literal's call is the
-    // statement's expression, no lookup needed (nested goroutines have one per level).
-    if (kind && text[j + 1] === ')' && statementEndsAt(text, j + 2) && !this.hasError(lit)) {
-      return kind === 'go_statement' ? { kind: 'go', node: null, lit, start, end: j + 2 } : { kind: 'transparent', deferred: true, once: false };
+    // statement's expression, no lookup needed (nested goroutines have one per level) until
+    // a use runs in it. (A deferred literal is looked up now: the rules ask for its parents,
+    // flowFunction, which the lookup records.)
+    if (kind === 'go_statement' && text[j + 1] === ')' && statementEndsAt(text, j + 2) && !this.hasError(lit)) {
+      return { kind: 'go', node: null, lit, start, end: j + 2 };
     }
     if (kind) {
       const stmt = this.statementOf(lit, kind, start, j);
