@@ -12,6 +12,7 @@ import { ResultCache } from '../src/engine/cache.js';
 import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
 import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
+import { TriggerWords } from '../src/engine/triggerwords.js';
 import { batchesOf } from '../src/engine/pool.js';
 import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
 import type { ActiveRule, AnyRule } from '../src/engine/types.js';
@@ -77,6 +78,37 @@ test('prefilter: one check on the raw bytes', () => {
   assert.ok(f(Buffer.from('package p\nvar t = time.NewTimer(0)\n')));
   assert.not.ok(f(Buffer.from('package p\nfunc f() { g() }\n')));
   assert.ok(prefilterFor([])(Buffer.from('go ')) === false, 'no rules: nothing to parse');
+});
+
+test('trigger words: one pass finds what includes finds, in a string and in its UTF-8 bytes', () => {
+  const words = ['<-', '.Lock()', '.RLock()', 'defer', 'Close()', 'os.Open', 'ancel()', 'Tick(', 'sql.', 'sqlx'];
+  const tw = TriggerWords.of(words)!;
+  const texts = [
+    '',
+    '<',
+    'x <- ch',
+    '<-',
+    'mu.RLock() // not .Lock()',
+    'mu.Lock()',
+    'é<-défer deferé', // non-ASCII around and inside words
+    '\u00e9.Lock\u0028)', // é.Lock(): a word right after a non-ASCII character
+    'cancel() Tick Tick(',
+    'sqlx.Open', // sql. is not in sqlx.
+    'os.Ope',
+    'Close(',
+    '\uD83D\uDE00defer', // a surrogate pair before a word
+    'defedefer',
+  ];
+  for (const t of texts) {
+    const want = tw.words.map((w) => (t.includes(w) ? 1 : 0));
+    assert.equal([...tw.find(t)], want, `string ${JSON.stringify(t)}`);
+    assert.equal([...tw.find(Buffer.from(t, 'utf8'))], want, `bytes ${JSON.stringify(t)}`);
+  }
+  assert.equal(TriggerWords.of(['<-', 'x']), undefined, 'a one-character word is left to includes');
+  assert.equal(TriggerWords.of(['<-', 'dé']), undefined, 'a non-ASCII word is left to includes');
+  // The search ends when the caller has enough: after the first word found here.
+  const found = tw.find('defer x <- ch', () => true);
+  assert.equal(found.reduce((a, b) => a + b, 0), 1);
 });
 
 test('blank files are found without decoding, as String#trim would', () => {

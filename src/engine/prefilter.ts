@@ -4,6 +4,7 @@
 // rule is not decoded, not parsed and not walked. The per-rule check (which rules run on a
 // file that passed) stays in scan.ts.
 import { triggerParts, triggersOf, type ActiveRule } from './types.js';
+import { TriggerWords } from './triggerwords.js';
 
 export type Prefilter = (buf: Buffer) => boolean;
 
@@ -36,13 +37,21 @@ export function prefilterFor(rules: ActiveRule[]): Prefilter {
   if (triggers === null) f = always;
   else if (triggers.length === 0) f = () => false;
   else {
-    // Needles as bytes once: Buffer#indexOf with a Buffer needle is a native substring
-    // search (no decoding, no regex engine), and the loop stops at the first hit.
-    const needles = triggers.map((t) => triggerParts(t).map((p) => Buffer.from(p, 'utf8')));
-    f = (buf) => {
-      for (const parts of needles) if (parts.every((n) => buf.indexOf(n) !== -1)) return true;
-      return false;
-    };
+    const words = TriggerWords.of(triggers.flatMap(triggerParts));
+    if (words) {
+      // One pass over the bytes for every word, ended as soon as a trigger is whole.
+      const needs = triggers.map((t) => triggerParts(t).map((p) => words.words.indexOf(p)));
+      const whole = (found: Uint8Array) => needs.some((ws) => ws.every((w) => found[w] === 1));
+      f = (buf) => whole(words.find(buf, whole));
+    } else {
+      // Needles as bytes once: Buffer#indexOf with a Buffer needle is a native substring
+      // search (no decoding, no regex engine), and the loop stops at the first hit.
+      const needles = triggers.map((t) => triggerParts(t).map((p) => Buffer.from(p, 'utf8')));
+      f = (buf) => {
+        for (const parts of needles) if (parts.every((n) => buf.indexOf(n) !== -1)) return true;
+        return false;
+      };
+    }
   }
   cache.set(rules, f);
   return f;

@@ -10,6 +10,7 @@ import { MAX_DECL_CHARS, MAX_DEPTH, type SkippedDecl, Syntax } from '../go/synta
 import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank, prefilterFor } from './prefilter.js';
+import { TriggerWords } from './triggerwords.js';
 import { applySuppressions } from './suppressions.js';
 import { triggerParts, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
@@ -46,19 +47,31 @@ export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boo
 
 /** Rules that apply to the file's Go version and whose cheap text triggers appear in it. */
 export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
-  // Rules share trigger words (`defer`, `go `, `Lock()`): each is searched for once per file.
-  const seen = new Map<string, boolean>();
-  const has = (part: string) => {
-    let v = seen.get(part);
-    if (v === undefined) seen.set(part, (v = text.includes(part)));
-    return v;
-  };
+  // Rules share trigger words (`defer`, `go `, `Lock()`): all are searched for in one pass.
+  let words = ruleWords.get(rules);
+  if (words === undefined) ruleWords.set(rules, (words = TriggerWords.of(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts))) ?? null));
+  let has: (part: string) => boolean;
+  if (words) {
+    const found = words.find(text);
+    const w = words;
+    has = (part) => found[w.words.indexOf(part)] === 1;
+  } else {
+    const seen = new Map<string, boolean>();
+    has = (part) => {
+      let v = seen.get(part);
+      if (v === undefined) seen.set(part, (v = text.includes(part)));
+      return v;
+    };
+  }
   return rules.filter((r) => {
     if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
     return t.length === 0 || t.some((s) => triggerParts(s).every(has));
   });
 }
+
+/** The one-pass search of each rule list's trigger words (null: some word needs `includes`). */
+const ruleWords = new WeakMap<ActiveRule[], TriggerWords | null>();
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (

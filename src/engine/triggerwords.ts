@@ -1,0 +1,95 @@
+// Which of the enabled rules' trigger words a file holds, found in one pass over it. The
+// rules share about fifty words (`<-`, `.Lock()`, `defer`, `Close()`, `Query`…): searching
+// for each with its own substring search read a file that holds none of them fifty times
+// over, and on a big scan those searches were about a fourteenth of the CPU. Here each
+// position is tested once against a table of the words' first two characters, and only a
+// position whose two characters start some word is compared further.
+//
+// The words are ASCII, so a match in UTF-8 bytes is a match in the decoded text and the
+// other way round (bytes of multi-byte characters are all 0x80 or above), and both the raw
+// bytes (before decoding) and a string can be searched with the same answer as `includes`.
+
+/** Text to search: a string, or the bytes of its UTF-8 encoding. */
+type Haystack = string | Uint8Array;
+
+export class TriggerWords {
+  /** For each two-character key (c0 << 8 | c1): the words that start with it, or undefined. */
+  private readonly starts: (number[] | undefined)[] = new Array(1 << 16);
+  private readonly codes: Uint8Array[];
+  /** 1 where `starts` has words: a typed array, cheaper to test at every position. */
+  private readonly key = new Uint8Array(1 << 16);
+
+  private constructor(readonly words: string[]) {
+    this.codes = words.map((w) => Uint8Array.from(w, (c) => c.charCodeAt(0)));
+    words.forEach((w, i) => {
+      const k = (w.charCodeAt(0) << 8) | w.charCodeAt(1);
+      (this.starts[k] ??= []).push(i);
+      this.key[k] = 1;
+    });
+  }
+
+  /** The search for `words`, or undefined when one is not ASCII or shorter than two characters. */
+  static of(words: string[]): TriggerWords | undefined {
+    const distinct = [...new Set(words)];
+    if (distinct.some((w) => w.length < 2 || !/^[\x01-\x7f]+$/.test(w))) return undefined;
+    return new TriggerWords(distinct);
+  }
+
+  /**
+   * Which words occur in `text` (found[i] for words[i]). `enough`, asked each time a new word
+   * is found, ends the search early when it says the rest does not matter.
+   */
+  find(text: Haystack, enough?: (found: Uint8Array) => boolean): Uint8Array {
+    return typeof text === 'string' ? this.findIn(text, enough) : this.findInBytes(text, enough);
+  }
+
+  // The two loops below differ only in how they read a character: one loop for both, reading
+  // through a function, was four times slower.
+  private findIn(text: string, enough?: (found: Uint8Array) => boolean): Uint8Array {
+    const found = new Uint8Array(this.words.length);
+    const { starts, codes, key } = this;
+    let left = found.length;
+    const n = text.length;
+    let c1 = n > 0 ? text.charCodeAt(0) : 0;
+    for (let i = 0; i + 1 < n; i++) {
+      const c0 = c1;
+      c1 = text.charCodeAt(i + 1);
+      if (key[((c0 & 0xff) << 8) | (c1 & 0xff)] === 0 || (c0 | c1) > 0x7f) continue;
+      for (const w of starts[(c0 << 8) | c1]!) {
+        if (found[w]) continue;
+        const code = codes[w]!;
+        if (i + code.length > n) continue;
+        let k = 2;
+        while (k < code.length && text.charCodeAt(i + k) === code[k]) k++;
+        if (k < code.length) continue;
+        found[w] = 1;
+        if (--left === 0 || enough?.(found)) return found;
+      }
+    }
+    return found;
+  }
+
+  private findInBytes(text: Uint8Array, enough?: (found: Uint8Array) => boolean): Uint8Array {
+    const found = new Uint8Array(this.words.length);
+    const { starts, codes, key } = this;
+    let left = found.length;
+    const n = text.length;
+    let c1 = n > 0 ? text[0]! : 0;
+    for (let i = 0; i + 1 < n; i++) {
+      const c0 = c1;
+      c1 = text[i + 1]!;
+      if (key[(c0 << 8) | c1] === 0) continue;
+      for (const w of starts[(c0 << 8) | c1]!) {
+        if (found[w]) continue;
+        const code = codes[w]!;
+        if (i + code.length > n) continue;
+        let k = 2;
+        while (k < code.length && text[i + k] === code[k]) k++;
+        if (k < code.length) continue;
+        found[w] = 1;
+        if (--left === 0 || enough?.(found)) return found;
+      }
+    }
+    return found;
+  }
+}
