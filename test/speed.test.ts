@@ -82,7 +82,7 @@ test('prefilter: one check on the raw bytes', () => {
 
 test('trigger words: one pass finds what includes finds, in a string and in its UTF-8 bytes', () => {
   const words = ['<-', '.Lock()', '.RLock()', 'defer', 'Close()', 'os.Open', 'ancel()', 'Tick(', 'sql.', 'sqlx'];
-  const tw = TriggerWords.of(words)!;
+  const tw = new TriggerWords(words);
   const texts = [
     '',
     '<',
@@ -104,8 +104,16 @@ test('trigger words: one pass finds what includes finds, in a string and in its 
     assert.equal([...tw.find(t)], want, `string ${JSON.stringify(t)}`);
     assert.equal([...tw.find(Buffer.from(t, 'utf8'))], want, `bytes ${JSON.stringify(t)}`);
   }
-  assert.equal(TriggerWords.of(['<-', 'x']), undefined, 'a one-character word is left to includes');
-  assert.equal(TriggerWords.of(['<-', 'dé']), undefined, 'a non-ASCII word is left to includes');
+  // Words the two-character table cannot hold (one character, not ASCII) are searched for on their own.
+  const odd = new TriggerWords(['<-', 'x', 'dé', 'x']);
+  assert.equal(odd.words, ['<-', 'x', 'dé'], 'a repeated word is searched for once');
+  for (const t of ['', 'x', 'dé <-', 'de <- y', 'défer']) {
+    const want = odd.words.map((w) => (t.includes(w) ? 1 : 0));
+    assert.equal([...odd.find(t)], want, `string ${JSON.stringify(t)}`);
+    assert.equal([...odd.find(Buffer.from(t, 'utf8'))], want, `bytes ${JSON.stringify(t)}`);
+  }
+  assert.ok(odd.holds(odd.find('x <-'), ['x', '<-']));
+  assert.not.ok(odd.holds(odd.find('x <-'), ['x', 'dé']), 'a trigger needs all of its parts');
   // The search ends when the caller has enough: after the first word found here.
   const found = tw.find('defer x <- ch', () => true);
   assert.equal(found.reduce((a, b) => a + b, 0), 1);

@@ -37,21 +37,11 @@ export function prefilterFor(rules: ActiveRule[]): Prefilter {
   if (triggers === null) f = always;
   else if (triggers.length === 0) f = () => false;
   else {
-    const words = TriggerWords.of(triggers.flatMap(triggerParts));
-    if (words) {
-      // One pass over the bytes for every word, ended as soon as a trigger is whole.
-      const needs = triggers.map((t) => triggerParts(t).map((p) => words.words.indexOf(p)));
-      const whole = (found: Uint8Array) => needs.some((ws) => ws.every((w) => found[w] === 1));
-      f = (buf) => whole(words.find(buf, whole));
-    } else {
-      // Needles as bytes once: Buffer#indexOf with a Buffer needle is a native substring
-      // search (no decoding, no regex engine), and the loop stops at the first hit.
-      const needles = triggers.map((t) => triggerParts(t).map((p) => Buffer.from(p, 'utf8')));
-      f = (buf) => {
-        for (const parts of needles) if (parts.every((n) => buf.indexOf(n) !== -1)) return true;
-        return false;
-      };
-    }
+    // One pass over the bytes for every word, ended as soon as a trigger is whole.
+    const words = new TriggerWords(triggers.flatMap(triggerParts));
+    const needs = triggers.map(triggerParts);
+    const whole = (found: Uint8Array) => needs.some((parts) => words.holds(found, parts));
+    f = (buf) => whole(words.find(buf, whole));
   }
   cache.set(rules, f);
   return f;

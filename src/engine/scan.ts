@@ -49,29 +49,18 @@ export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boo
 export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
   // Rules share trigger words (`defer`, `go `, `Lock()`): all are searched for in one pass.
   let words = ruleWords.get(rules);
-  if (words === undefined) ruleWords.set(rules, (words = TriggerWords.of(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts))) ?? null));
-  let has: (part: string) => boolean;
-  if (words) {
-    const found = words.find(text);
-    const w = words;
-    has = (part) => found[w.words.indexOf(part)] === 1;
-  } else {
-    const seen = new Map<string, boolean>();
-    has = (part) => {
-      let v = seen.get(part);
-      if (v === undefined) seen.set(part, (v = text.includes(part)));
-      return v;
-    };
-  }
+  if (!words) ruleWords.set(rules, (words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)))));
+  const found = words.find(text);
+  const w = words;
   return rules.filter((r) => {
     if (!goApplies(r.rule.meta.goVersions, go)) return false;
     const t = triggersOf(r);
-    return t.length === 0 || t.some((s) => triggerParts(s).every(has));
+    return t.length === 0 || t.some((s) => w.holds(found, triggerParts(s)));
   });
 }
 
-/** The one-pass search of each rule list's trigger words (null: some word needs `includes`). */
-const ruleWords = new WeakMap<ActiveRule[], TriggerWords | null>();
+/** The one-pass search of each rule list's trigger words. */
+const ruleWords = new WeakMap<ActiveRule[], TriggerWords>();
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
