@@ -79,7 +79,8 @@ export interface CachedResult {
 }
 
 /** A hit, or the content hash to compare the file's content with. */
-export type Lookup = { hit: CachedResult } | { expectHash: string } | undefined;
+/** A hit carries its content hash, split from the hashes only when asked for (by `--fix`). */
+export type Lookup = { hit: CachedResult; hash: () => string } | { expectHash: string } | undefined;
 
 /** Identifies the build of the code that produced results: its version and its compiled files. */
 export function buildFingerprint(version: string, dirs: string[]): string {
@@ -106,7 +107,7 @@ export function buildFingerprint(version: string, dirs: string[]): string {
 /** The content hash of a file as the scan computes it (task.ts contentHash), undefined when it cannot be read. */
 function fileHash(path: string): string | undefined {
   try {
-    return createHash('sha1').update(readFileSync(path)).digest('hex');
+    return checksum(readFileSync(path));
   } catch {
     return undefined;
   }
@@ -290,7 +291,7 @@ export class ResultCache {
       if (!ok) return undefined;
       if (ok !== true) this.setDeps(slot, ok);
     }
-    if (sameStat) return { hit: this.resultAt(slot) };
+    if (sameStat) return { hit: this.resultAt(slot), hash: () => this.hashAt(slot) };
     return { expectHash: this.hashAt(slot) };
   }
 
@@ -386,7 +387,8 @@ export class ResultCache {
     this.hashes = order.map((i) => hashes[i]!);
     this.go = order.map((i) => this.go[i]!);
     this.results = new Map([...this.results].map(([i, r]) => [slotOf[i]!, r]));
-    this.deps = new Map([...this.deps].map(([i, d]) => [slotOf[i]!, Array.isArray(d) ? [slotOf[i]!, d[1], d[2], d[3]] : d]));
+    // A stored entry's own slot (d[0]) is read only on load: save writes the map's key.
+    this.deps = new Map([...this.deps].map(([i, d]) => [slotOf[i]!, d]));
     this.index = undefined;
     this.cursor = -1;
   }

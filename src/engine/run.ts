@@ -172,7 +172,8 @@ export async function scanFilesWithStats(
     const found = cache?.lookup(abs[i]!, st, key, checker);
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
-      if (opts.hashes) hashes[i] = cache!.hashOf(abs[i]!);
+      // The hit's own slot: asking hashOf again would miss the cursor and index every path.
+      if (opts.hashes) hashes[i] = found.hash();
       stats.cached++;
       continue;
     }
