@@ -461,18 +461,11 @@ func first(get func() (string, error)) (string, error) {
  * idiom that disables a case, and stays silent).
  */
 function nilChannels(facts: FileFacts, found: (recv: Node, decl: Node, name: string) => void): void {
-  // A function without `var` in its text has no var_spec: its types need no parent asked.
-  const hasVar = new Map<number, boolean>();
   for (const t of channelFacts(facts).channelTypes()) {
-    const top = topLevelFunction(t);
-    if (!top) continue;
-    let v = hasVar.get(top.id);
-    if (v === undefined) hasVar.set(top.id, (v = /\bvar\b/.test(facts.text.slice(top.startIndex, top.endIndex))));
-    if (!v) continue;
+    // A declaration without the word `var` in its code has no var_spec: its types need no parent asked.
+    if (!topLevelFunction(t) || !facts.declHasWord(t.startIndex, 'var')) continue;
     const spec = t.parent;
     if (spec?.type !== 'var_spec' || spec.childForFieldName('type')?.id !== t.id || spec.childForFieldName('value')) continue;
-    const owner = topLevelFunction(spec);
-    if (!owner) continue;
     for (const name of spec.childrenForFieldName('name')) {
       if (!name) continue;
       const where = facts.resolveName(name.text, name);

@@ -8,8 +8,6 @@ import { Syntax } from './syntax.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
 const FUNCTION_SET = new Set<string>(FUNCTION_TYPES);
-/** What declares a name inside a function body. */
-export const LOCAL_DECLS = ['short_var_declaration', 'var_spec', 'const_spec', 'range_clause'] as const;
 
 export interface ImportInfo {
   /** alias (explicit or the package's default name) → import path */
@@ -501,7 +499,7 @@ export class FileFacts {
   /**
    * The declarations function `fn` makes itself (not its nested literals), in document order:
    * its short_var_declaration, var_spec and const_spec nodes and its `for … := range`
-   * clauses (`own(fn, LOCAL_DECLS)` less the range clauses that assign). Found from the
+   * clauses (those of its own nodes, less the range clauses that assign). Found from the
    * offsets of `:=`, `var` and `const` in the text and the node at each, not by walking the
    * whole outermost function: a function has far fewer of those words than nodes.
    */
