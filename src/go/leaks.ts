@@ -215,9 +215,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
     releasedOn: opts.releasedOn ? (comm) => opts.releasedOn!(site, comm) : undefined,
   });
   // Uses in the error branch (`if err != nil { return resp, err }`) see a nil value.
-  const check = errName ? errorCheckAfter(stmt, errName) : undefined;
-  const cond = check?.childForFieldName('condition');
-  const branch = cond && impliesNil(cond, true, { err: errName, name }) ? check!.childForFieldName('consequence') : undefined;
+  const branch = errorBranch(stmt, errName, name);
   const outside = events.filter((e) => !(branch && within(branch, e.at)));
   const consumed = kind.consumes && owner.descendantsOfType('for_statement').some((l) => l && nextLoopOf(l, name));
   const never = outside.length === 0 && !consumed;
@@ -237,6 +235,13 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   return { verdict: 'open', site, owner, name, exits, never, escapes: outside.some((e) => e.kind === 'escaped') };
 }
 
+/** The branch of the error check after `stmt` where `name` is nil (`if err != nil { … }`), if any. */
+function errorBranch(stmt: Node, errName: string | undefined, name: string): Node | undefined {
+  const check = errorCheckAfter(stmt, errName);
+  const cond = check?.childForFieldName('condition');
+  return cond && impliesNil(cond, true, { err: errName, name }) ? (check!.childForFieldName('consequence') ?? undefined) : undefined;
+}
+
 /**
  * A value of a kind reported only when never released (or replaced, see Kind.paths) that is
  * released outside its error branch, and whose variable no later statement can give another
@@ -252,9 +257,7 @@ function releasedAnyway(facts: FileFacts, site: Site, owner: Node, name: string)
   for (const e of settlements(facts, owner, name, { methods: kind.methods, field: kind.field, closuresAnywhere: true })) if (e.kind === 'released') releases.push(e.at);
   // A defer before the error check is a verdict of its own: leave it to the full judgement.
   if (!releases.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
-  const check = binding.errName ? errorCheckAfter(stmt, binding.errName) : undefined;
-  const cond = check?.childForFieldName('condition');
-  const branch = cond && impliesNil(cond, true, { err: binding.errName, name }) ? check!.childForFieldName('consequence') : undefined;
+  const branch = errorBranch(stmt, binding.errName, name);
   if (releases.every((r) => branch && within(branch, r))) return false;
   return !mayReassign(facts.text, name, stmt.endIndex, owner.endIndex);
 }
