@@ -13,7 +13,7 @@
 //		}
 //	}
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, functionsAt, innermostFunction, isFunction, lowerBound, unparen, unparenUp } from './facts.js';
+import { enclosingFunction, type FileFacts, functionsAt, innermostFunction, isFunction, lowerBound, nestingParents, unparen, unparenUp } from './facts.js';
 import { funcsOf } from './funcs.js';
 import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
@@ -563,13 +563,7 @@ export class ChannelFacts {
       const l = this.facts.nodeAt(at, at + 3, true);
       if (l?.type === LOOP && l.startIndex === at) loops.push(l);
     }
-    ix = { loops, starts: loops.map((l) => l.startIndex), outer: [] };
-    const open: number[] = [];
-    for (let i = 0; i < loops.length; i++) {
-      while (open.length && loops[open[open.length - 1]!]!.endIndex < loops[i]!.endIndex) open.pop();
-      ix.outer.push(open.length ? open[open.length - 1]! : -1);
-      open.push(i);
-    }
+    ix = { loops, starts: loops.map((l) => l.startIndex), outer: nestingParents(loops.map((l) => l.endIndex)) };
     this.loopsMemo.set(top.id, ix);
     return ix;
   }

@@ -178,15 +178,25 @@ function functionsFromText(root: Node): Node[] {
  */
 export function seedFunctionIndex(tree: object, all: (Node | null)[]): FunctionIndex {
   const fns = all.filter((f): f is Node => f !== null && FUNCTION_SET.has(f.type));
-  const ix: FunctionIndex = { fns, starts: fns.map((f) => f.startIndex), ends: fns.map((f) => f.endIndex), outer: [] };
-  const open: number[] = [];
-  for (let i = 0; i < fns.length; i++) {
-    while (open.length && ix.ends[open[open.length - 1]!]! < ix.ends[i]!) open.pop();
-    ix.outer.push(open.length ? open[open.length - 1]! : -1);
-    open.push(i);
-  }
+  const ends = fns.map((f) => f.endIndex);
+  const ix: FunctionIndex = { fns, starts: fns.map((f) => f.startIndex), ends, outer: nestingParents(ends) };
   functionIndexes.set(tree, ix);
   return ix;
+}
+
+/**
+ * For ranges in document order that nest or follow one another (functions, loops), given their
+ * ends: the index of the innermost range around each, or -1.
+ */
+export function nestingParents(ends: number[]): number[] {
+  const outer: number[] = [];
+  const open: number[] = [];
+  for (let i = 0; i < ends.length; i++) {
+    while (open.length && ends[open[open.length - 1]!]! < ends[i]!) open.pop();
+    outer.push(open.length ? open[open.length - 1]! : -1);
+    open.push(i);
+  }
+  return outer;
 }
 
 /** Function `fn` and the functions nested in it, in document order, from the index. */
