@@ -129,15 +129,6 @@ test('wordAt and requiredLiterals: the searches the lookups use instead of RegEx
   assert.equal(requiredLiterals('abc?'), ['ab']);
   assert.equal(requiredLiterals('[ab]x(?:cd|ef)gh'), ['gh']);
   assert.equal(requiredLiterals('ab|cd'), []);
-  // mentionsany: one pass over the words finds what a mentions: lookup per word finds.
-  const files = {
-    'p/a.go': 'package p\n\nfunc lock() {\n\tmu.Lock()\n}\n\n// caller calls lock\nfunc caller() {\n\tlock()\n}\n',
-    'p/b.go': 'package p\n\nfunc other() {\n\tunlock_()\n\tcaller()\n}\n\nfunc café() {\n\tcafé()\n}\n\nfunc d() {\n\tcafé()\n}\n',
-  };
-  const index = new PackageIndex(membershipOf('p/a.go', files['p/a.go']), memorySource(files));
-  const names = (key: string) => index.lookup(key).map((r) => `${r.file}:${r.name}`);
-  assert.equal(names('mentionsany:lock|caller|café'), ['a.go:caller', 'b.go:other', 'b.go:café', 'b.go:d']);
-  assert.equal(names('mentionsany:lock|caller|café').sort(), [...new Set([...names('mentions:lock'), ...names('mentions:caller'), ...names('mentions:café')])].sort());
 });
 
 test('build constraints: only an expression false on every build leaves a file out', () => {

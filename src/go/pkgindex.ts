@@ -43,7 +43,6 @@ export interface PackageSource {
  *   `methodsof:T`  every method of type T
  *   `mentions:W`   every function and method whose text has the word W (outside its name)
  *   `matches:RE`   every function and method whose text matches the regular expression RE
- *   `mentionsany:A|B|…`  every function and method whose text has one of the words (outside its name)
  */
 export type DeclKey = string;
 
@@ -254,22 +253,7 @@ export class PackageIndex {
     // search first: the pattern is tried at every line of a file that may).
     const needs = what === 'matches' ? requiredLiterals(name) : [];
     const filesWith = () => this.files.filter((f) => needs.every((n) => f.text.includes(n)) && hit(f.text, 0) >= 0);
-    if (what === 'mentionsany') {
-      // One pass over each text's words instead of a search per word (or an alternation of
-      // hundreds of words, which a RegExp tries one by one at every offset).
-      const words = new Set(name.split('|'));
-      for (const f of this.files) {
-        const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
-        const hits = new Set<TopDecl>();
-        let j = -1;
-        for (const at of wordsAt(f.text, words)) {
-          while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
-          const d = decls[j];
-          if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
-        }
-        for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
-      }
-    } else if (what === 'methodsof') {
+    if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
     } else if (what === 'mentions' || what === 'matches') {
       // Functions and methods whose text uses the word (their name aside).
