@@ -369,28 +369,23 @@ export class ChannelFacts {
     // hit inside a literal that declares the name stops there). Only a literal with a hit
     // that can be a declaration of the name inside has its local names asked for.
     const { text } = this.facts;
-    const declaring: number[] = [];
-    this.facts.identifiersWhere(scope, name, (at) => {
-      if (mayDeclareAt(text, at, name.length)) declaring.push(at);
-      return false;
-    });
-    const out: number[] = [];
-    this.facts.identifiersWhere(scope, name, (at) => {
+    const hits = this.facts.wordOffsets(scope, name);
+    const declaring = hits.filter((at) => mayDeclareAt(text, at, name.length));
+    const out = hits.filter((at) => {
       const lits = this.literalsAround(scope, at);
       for (let i = lits.length - 1; i >= 0; i--) {
         const l = lits[i]!;
         const k = lowerBound(declaring, l.startIndex);
         if (k < declaring.length && declaring[k]! < l.endIndex && this.facts.localNames(l).has(name)) return false;
       }
-      out.push(at);
-      return false;
+      return true;
     });
     return { at: out, len: name.length };
   }
 
   /**
    * The identifier of `len` characters at offset `at` of `scope`, or null (the hit is a
-   * field, a label...): as identifiersWhere finds it, but descending from the deepest node
+   * field, a label...): as identifiers finds it, but descending from the deepest node
    * known around it, the last use's path when it is near (in deeply nested code, a descent
    * from the function per use would cost the depth each time).
    */

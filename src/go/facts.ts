@@ -665,17 +665,20 @@ export class FileFacts {
     const key = `${scope.id}:${name}`;
     const known = this.identsMemo.get(key);
     if (known) return known;
-    const out = this.identifiersWhere(scope, name);
+    const out: Node[] = [];
+    for (const at of this.wordOffsets(scope, name)) {
+      const inner = isFunction(scope) ? innermostFunction(scope, at, at + name.length) : null;
+      const from = inner && inner.startIndex >= scope.startIndex && inner.endIndex <= scope.endIndex ? inner : scope;
+      const id = from.descendantForIndex(at, at + name.length);
+      if (id?.type === 'identifier' && id.startIndex === at && id.endIndex === at + name.length) out.push(id);
+    }
     this.identsMemo.set(key, out);
     return out;
   }
 
-  /**
-   * identifiers(scope, name) without the hits `keep` rejects by their offset, tested before
-   * the tree is asked for the node there (not memoized).
-   */
-  identifiersWhere(scope: Node, name: string, keep?: (at: number) => boolean): Node[] {
-    const out: Node[] = [];
+  /** The offsets of the word `name` in scope's code (not in comments or literals), in order. */
+  wordOffsets(scope: Node, name: string): number[] {
+    const out: number[] = [];
     const re = wordPattern(name);
     // The search runs over scope's text only: from scope's start, a name that does not occur
     // in scope would be looked for to the end of the file, at every scope asked about.
@@ -684,11 +687,7 @@ export class FileFacts {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const at = base + m.index;
-      if (this.syntax.inLiteral(at) || (keep && !keep(at))) continue;
-      const inner = isFunction(scope) ? innermostFunction(scope, at, at + name.length) : null;
-      const from = inner && inner.startIndex >= scope.startIndex && inner.endIndex <= scope.endIndex ? inner : scope;
-      const id = from.descendantForIndex(at, at + name.length);
-      if (id?.type === 'identifier' && id.startIndex === at && id.endIndex === at + name.length) out.push(id);
+      if (!this.syntax.inLiteral(at)) out.push(at);
     }
     return out;
   }
