@@ -85,9 +85,12 @@ export function inTestHelper(facts: FileFacts, n: Node): boolean {
   return false;
 }
 
-const ENDS_PROCESS = /\b(?:Exit|Fatal|Fatalf|Fatalln)\b/;
+/** A RegExp for any of `words` as a whole word (they are plain identifiers and keywords). */
+const anyWord = (words: Iterable<string>) => new RegExp(`\\b(?:${[...new Set(words)].join('|')})\\b`);
+/** Words of the calls that end the process. */
+const ENDS_PROCESS = anyWord([...PACKAGE_ENDS.filter(([, , e]) => e === 'exit').map(([, n]) => n), ...FATAL]);
 /** Words of the statements terminates() can accept (a loop or select that never ends among them). */
-const PATH_ENDS = /\b(?:return|goto|panic|Exit|Goexit|Panic|Panicf|Panicln|Fatal|Fatalf|Fatalln|FailNow|SkipNow|Skip|Skipf|for|select|switch)\b/;
+const PATH_ENDS = anyWord(['return', 'goto', 'panic', ...PACKAGE_ENDS.map(([, n]) => n), ...PANIC, ...FATAL, ...TEST_STOP, 'for', 'select', 'switch']);
 
 /** How `call` ends its path (a goroutine or the process), or null when it returns normally. */
 export function endingCall(facts: FileFacts, call: Node): Ending | null {
