@@ -548,7 +548,7 @@ function mayEndStatement(text: string, at: number): boolean {
  * The offset of the parenthesis that closes the one at `open`, reading strings, runes and
  * comments; -1 past `limit` characters.
  */
-function closingParen(text: string, open: number, limit: number): number {
+export function closingParen(text: string, open: number, limit: number): number {
   let depth = 0;
   const stop = Math.min(text.length, open + limit);
   for (let i = open; i < stop; i++) {
