@@ -73,25 +73,37 @@ function deferredClosureCalls(fn: Node, name: string, stmt: Node): boolean {
 const ARGS = ((c: string) => String.raw`\((?:${c}|\((?:${c}|\(${c}*\))*\))*\)`)(String.raw`[^()"'\x60/\n]`);
 
 /**
- * The commonest shape, found in the text alone: the cancel function is deferred on the very
- * next line, which covers every path, whatever the parent context is.
+ * The commonest shape, found in the text alone: the cancel function is deferred (or
+ * called) on the very next line, which covers every path, whatever the parent context is.
  *
  *	ctx, cancel := context.WithTimeout(ctx, d)      ← the whole statement on one line
- *	defer cancel()
+ *	defer cancel()                                  ← or cancel()
  *
  * Group 1 runs up to the constructor's name, group 2 is the cancel variable.
  */
-const DEFERRED_NEXT = new RegExp(String.raw`([ \t]*\w+,[ \t]*(\w+)[ \t]*:?=[ \t]*\w+\.)\w+${ARGS}[ \t]*\r?\n[ \t]*defer[ \t]+\2\(\)[ \t]*(?:\r?\n|$)`, 'y');
+const CANCELED_NEXT = new RegExp(String.raw`([ \t]*\w+,[ \t]*(\w+)[ \t]*:?=[ \t]*\w+\.)\w+${ARGS}[ \t]*\r?\n[ \t]*(?:defer[ \t]+)?\2\(\)[ \t]*(?:\r?\n|$)`, 'y');
+
+/** `context.WithCancel(context.Background())`, as written: group 1 is where Background or TODO starts. */
+const OF_ROOT = /(WithCancel(?:Cause)?\(\s*\w+\.)(?:Background|TODO)\(\)\s*\)/y;
 
 /**
- * True when the constructor named at `at` is called in the DEFERRED_NEXT shape: nothing to
- * report there, and its function need not be parsed to know. (A line after one that ends in
- * a comma may continue a list of names: its second name is not the cancel then.)
+ * True when the text shows there is nothing to report about the constructor named at `at`,
+ * and its function need not be parsed to know: the CANCELED_NEXT shape (a line after one that
+ * ends in a comma may continue a list of names: its second name is not the cancel then), or
+ * a WithCancel of the background context (`harmless`), named through an import of context
+ * that nothing shadows.
  */
-function deferredNext(text: string, at: number): boolean {
+function silentByText(facts: FileFacts, at: number): boolean {
+  const { text } = facts;
+  OF_ROOT.lastIndex = at;
+  const root = OF_ROOT.exec(text);
+  if (root) {
+    const path = facts.selectorAt(at + root[1]!.length)?.path;
+    if (path !== undefined && CONTEXT_PATHS.includes(path)) return true;
+  }
   const line = text.lastIndexOf('\n', at) + 1;
-  DEFERRED_NEXT.lastIndex = line;
-  const m = DEFERRED_NEXT.exec(text);
+  CANCELED_NEXT.lastIndex = line;
+  const m = CANCELED_NEXT.exec(text);
   return !!m && line + m[1]!.length === at && m[2] !== '_' && endsStatement(text, line);
 }
 
@@ -216,7 +228,7 @@ export default defineRule<MessageIds>({
 
     return {
       source_file(root) {
-        for (const w of wordNodes(root, text, CONSTRUCTORS, 0, text.length, (at) => !deferredNext(text, at))) {
+        for (const w of wordNodes(root, text, CONSTRUCTORS, 0, text.length, (at) => !silentByText(facts, at))) {
           const call = callOfName(w);
           if (!call) continue;
           const q = facts.qualified(call.childForFieldName('function'));
