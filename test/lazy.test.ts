@@ -147,11 +147,15 @@ function library(n: Node, name: string, ...args: unknown[]): unknown {
   return d.get ? d.get.call(copy) : (d.value as (...a: unknown[]) => unknown).apply(copy, args);
 }
 
+/** Lists of node types asked of descendantsOfType: one type, several, an alias-free keyword, ERROR, none known. */
+const TYPE_LISTS: (string | string[])[] = ['identifier', ['call_expression', 'func_literal', 'go_statement'], ['ERROR', 'identifier'], 'chan', [], ['no_such_type']];
+
 test('the cheaper calls into WebAssembly answer as the library does, and node texts are the parsed text', async () => {
   const parser = await parser_();
   // Characters outside ASCII and outside the BMP: offsets are UTF-16 code units throughout.
   const sources = [...fixtureSources().slice(0, 60), { name: 'unicode.go', text: 'package p\n\n// héllo 😀\nfunc f(s string) string { x := "ü😀" + s; return x }\n\nvar π = 3.14\n' }];
   const fields = parser.language!.fields.length;
+  const names = parser.language!.fields.filter((f): f is string => f !== null);
   let checked = 0;
   for (const { name, text } of sources) {
     const tree = parseGo(parser, text)!.tree;
@@ -172,6 +176,11 @@ test('the cheaper calls into WebAssembly answer as the library does, and node te
           assert.is(sig(node.namedChild(k)), sig(library(node, 'namedChild', k) as Node | null), at);
         }
         for (let f = 1; f < fields; f++) assert.is(sig(node.childForFieldId(f)), sig(library(node, 'childForFieldId', f) as Node | null), at);
+        for (const f of [...names, 'no_such_field']) {
+          assert.is(sig(node.childForFieldName(f)), sig(library(node, 'childForFieldName', f) as Node | null), at);
+          assert.equal(node.childrenForFieldName(f).map(sig), (library(node, 'childrenForFieldName', f) as Node[]).map(sig), at);
+        }
+        for (const types of TYPE_LISTS) assert.equal(node.descendantsOfType(types).map(sig), (library(node, 'descendantsOfType', types) as Node[]).map(sig), at);
         const root = tree.rootNode;
         assert.is(sig(root.childWithDescendant(node)), sig(library(root, 'childWithDescendant', node) as Node | null), at);
         for (const [a, b] of [[node.startIndex, node.endIndex], [node.startIndex, node.startIndex], [node.endIndex, node.endIndex]] as const) {
