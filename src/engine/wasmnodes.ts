@@ -50,11 +50,14 @@ interface Raw {
 /** The library's own methods, before `installFastCalls` replaced them (for tests). */
 export const libraryMethods: Record<string, PropertyDescriptor> = {};
 
+/** The node getters `installFastCalls` put in their place (for tests: nodes.ts wraps `parent`). */
+export const fastMethods: Record<string, PropertyDescriptor> = {};
+
 /**
  * Replaces the hottest methods of web-tree-sitter's Node prototype with ones that marshal
  * through `mod`'s heap. False (nothing replaced) when `mod` lacks anything they need.
  */
-export function installFastCalls(proto: object, mod: WasmModule, version: string): boolean {
+export function installFastCalls(proto: object, mod: WasmModule, version: string, treeProto?: object): boolean {
   if (version !== FAST_VERSION || !(mod.HEAP32 instanceof Int32Array)) return false;
   const names = [
     'ts_init',
@@ -71,6 +74,12 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     'ts_node_end_index_wasm',
     'ts_node_children_by_field_id_wasm',
     'ts_node_descendants_of_type_wasm',
+    'ts_node_parent_wasm',
+    'ts_node_next_sibling_wasm',
+    'ts_node_prev_sibling_wasm',
+    'ts_node_next_named_sibling_wasm',
+    'ts_node_prev_named_sibling_wasm',
+    'ts_tree_root_node_wasm',
     'malloc',
   ];
   const fn: Record<string, Call> = {};
@@ -91,6 +100,11 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     'descendantForIndex',
     'namedDescendantForIndex',
     'descendantsOfType',
+    'parent',
+    'nextSibling',
+    'previousSibling',
+    'nextNamedSibling',
+    'previousNamedSibling',
     'typeId',
     'endIndex',
   ];
@@ -99,6 +113,8 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     if (!d) return false;
     libraryMethods[m] = d;
   }
+  const rootNode = treeProto && Object.getOwnPropertyDescriptor(treeProto, 'rootNode');
+  if (treeProto && !rootNode?.get) return false;
   // The buffer's address: ts_init only stores the language versions there and returns it.
   const word = fn.ts_init!(0) >> 2;
 
@@ -113,8 +129,12 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     h[at + 3] = n.startPosition.column;
     h[at + 4] = n[0];
   }
-  // A node object as the library's constructor makes it: the same fields, declared in the
-  // same order (a plain function assigning `this[0]` gave every node a 16-slot elements store).
+  // A node object with the library's fields, declared in the same order (a plain function
+  // assigning `this[0]` gave every node a 16-slot elements store), and the slots of the
+  // answers nodes.ts keeps (MEMO_SLOTS) from the start. Every node the rules see is made
+  // here (the calls that make nodes are all replaced), so code that reads nodes sees one
+  // hidden class: with the library's nodes beside these, and the slots added to each node
+  // as it was first asked, a property read saw up to ten and V8 gave up on caching it.
   class FastNode {
     [0] = 0;
     _children = undefined;
@@ -123,6 +143,8 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     startIndex: number;
     startPosition: { row: number; column: number };
     tree: object;
+    _typeId = -1;
+    _endIndex = -1;
     constructor(other: number, id: number, tree: object, index: number, row: number, column: number) {
       this[0] = other;
       this.id = id;
@@ -231,6 +253,28 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     const { at, count } = symbolsOf(this.tree.language, Array.isArray(types) ? types : [types as string]);
     return list(this, (tree) => descendantsOfType(tree, at, count, start.row, start.column, end.row, end.column));
   });
+  const sibling = (name: string, call: Call) => {
+    getter(name, function (this: Raw) {
+      return one(this, call);
+    });
+    fastMethods[name] = Object.getOwnPropertyDescriptor(proto, name)!;
+  };
+  sibling('parent', fn.ts_node_parent_wasm!);
+  sibling('nextSibling', fn.ts_node_next_sibling_wasm!);
+  sibling('previousSibling', fn.ts_node_prev_sibling_wasm!);
+  sibling('nextNamedSibling', fn.ts_node_next_named_sibling_wasm!);
+  sibling('previousNamedSibling', fn.ts_node_prev_named_sibling_wasm!);
+  if (treeProto) {
+    libraryMethods.rootNode = rootNode!;
+    const treeRoot = fn.ts_tree_root_node_wasm!;
+    Object.defineProperty(treeProto, 'rootNode', {
+      get(this: { 0: number }) {
+        treeRoot(this[0]);
+        return unmarshal(heap(), this, word);
+      },
+      configurable: true,
+    });
+  }
   value('childWithDescendant', function (this: Raw, d: Raw) {
     const h = heap();
     marshal(h, this, word);
