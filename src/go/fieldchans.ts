@@ -437,14 +437,17 @@ const MAYBE = HOW.cond | HOW.select | HOW.once | HOW.closure | HOW.go;
  * The closes of receiver fields in method `fn` (of the file being analysed), in source order:
  * `close(s.f)` in its own body, and calls `s.M()` (also `go`, `defer`) of methods of the
  * package that close `recv.f` whenever they run (not under an if, a select case, a
- * sync.Once or in a goroutine of their own).
+ * sync.Once or in a goroutine of their own). A lone such call (not `go`) with no close of
+ * the method's own is left out: it cannot close a field twice.
  */
 export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): FieldClose[] {
   const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
   if (!recv) return [];
   const out: FieldClose[] = [];
   // Only methods that close something themselves (or are named to stop) are followed.
-  const closers = new Set(pkg.keys('mentions:close').map((k) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)));
+  let closers: Set<string> | undefined;
+  const closes = (name: string) => (closers ??= new Set(pkg.keys('mentions:close').map((k) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)))).has(name);
+  const calls: { call: Node; stmt: Node | null; deferred: boolean; go: boolean }[] = [];
   for (const call of fn.descendantsOfType('call_expression')) {
     if (!call || enclosingFunction(call)?.id !== fn.id) continue;
     const f = call.childForFieldName('function');
@@ -462,7 +465,13 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
     }
     if (f?.type !== 'selector_expression' || f.childForFieldName('operand')?.text !== recv) continue;
     const name = f.childForFieldName('field')?.text ?? '';
-    if (!LIFECYCLE.has(name) && !closers.has(name)) continue;
+    if (LIFECYCLE.has(name) || closes(name)) calls.push({ call, stmt, deferred, go });
+  }
+  // What the rule reports needs two closes of one field, one of them a method's, or a close
+  // in a goroutine: a lone method call, not a go statement, with no close of its own beside
+  // it, closes each of its fields once, and its summary is not made.
+  if (calls.length === 1 && out.length === 0 && !calls[0]!.go) calls.length = 0;
+  for (const { call, stmt, deferred, go } of calls) {
     const key = pkg.calleeKey(call, facts);
     // Two calls deep: the closing method, and a helper it closes through.
     const s = key ? pkg.summaryOf(coreSummary, key, 2) : undefined;
