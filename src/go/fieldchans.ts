@@ -282,6 +282,15 @@ export function bareSendWritten(pkg: PackageView, field: string): boolean {
   return pkg.keys(`matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`).length > 0;
 }
 
+/**
+ * An unexported field (every send and receive on it is in the package) with a bare send on it
+ * somewhere (bareSendWritten): what blockedSends and unreceivedSends both need first, and a
+ * test of the field's name alone (fieldOfMake's `wanted`).
+ */
+export function mayHaveBareSend(pkg: PackageView, field: string): boolean {
+  return /^[a-z_]/.test(field) && bareSendWritten(pkg, field);
+}
+
 /** A send on a channel field that blocks forever once the type is stopped. */
 export interface BlockedSend {
   send: FieldUse;
@@ -312,7 +321,7 @@ export interface BlockedSend {
  *	func (n *node) Status() { n.status <- c }   // ← blocks forever after Stop
  */
 export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.lifecycle.length || !bareSendWritten(pkg, cf.field)) return [];
+  if (!cf.bidirectional || !cf.lifecycle.length || !mayHaveBareSend(pkg, cf.field)) return [];
   // From the uses first (cheap): every receive a select case, some send not.
   const uses = cf.uses;
   if (uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'range' || (u.op === 'recv' && !(u.how & HOW.select)))) return [];
@@ -511,7 +520,7 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
  * blocks; buffered, a send in a loop does once the buffer is full.
  */
 export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !bareSendWritten(pkg, cf.field)) return [];
+  if (!cf.bidirectional || !mayHaveBareSend(pkg, cf.field)) return [];
   if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
   // No function of the package receives from a field of that name either (checked before the
   // scan of the field's makes: most fields are received somewhere, and this parses fewer
@@ -534,14 +543,16 @@ export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] 
 
 /**
  * For a `chan T` type node of the file being analysed that is the type of a `make` filling a
- * channel field of the package: the make and the field's facts.
+ * channel field of the package: the make and the field's facts. `wanted` (optional) is asked
+ * first, with the field's name: the caller's cheap test of a field it can report on, before
+ * the field's facts are looked up.
  */
-export function fieldOfMake(pkg: PackageView, facts: FileFacts, t: Node): { make: Node; cf: ChannelField } | undefined {
+export function fieldOfMake(pkg: PackageView, facts: FileFacts, t: Node, wanted?: (field: string) => boolean): { make: Node; cf: ChannelField } | undefined {
   if (!afterParen(facts.text, t.startIndex)) return undefined;
   const make = t.parent?.parent;
   if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make' || make.childForFieldName('arguments')?.namedChild(0)?.id !== t.id) return undefined;
   const target = fieldMade(pkg, facts, make);
-  const cf = target && channelField(pkg, target.type, target.field);
+  const cf = target && (!wanted || wanted(target.field)) && channelField(pkg, target.type, target.field);
   return cf ? { make, cf } : undefined;
 }
 
