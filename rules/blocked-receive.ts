@@ -36,6 +36,7 @@ import { runsOncePerProcess } from '../src/go/funcs.js';
 import { terminates } from '../src/go/terminators.js';
 import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
+import type { DeclKey } from '../src/go/pkgindex.js';
 import { coreSummary, effectsOn } from '../src/go/summary.js';
 
 type MessageIds = 'senderReturns' | 'ownerReturns' | 'ownerReturnsLoop' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
@@ -304,15 +305,19 @@ function calleesNeverSend(view: PackageView, facts: FileFacts, ch: Channel): { c
     return undefined;
   }
   if (!recv) return undefined;
-  let callee: string | undefined;
+  // Every call must reach a function of the package (keys before any summary).
+  const args: { key: DeclKey; i: number }[] = [];
   for (const { call, list, arg } of calls) {
     const key = view.calleeKey(call, facts);
-    const s = key ? view.summaryOf(coreSummary, key) : undefined;
     const i = list.namedChildren.filter((a) => a !== null && a.type !== 'comment').findIndex((a) => a!.id === arg.id);
-    if (!s || i < 0 || s.variadic) return undefined;
-    if (effectsOn(s, `$${i}`).some((e) => e.op !== 'recv' && e.op !== 'range')) return undefined;
-    callee ??= call.childForFieldName('function')?.text;
+    if (!key || i < 0) return undefined;
+    args.push({ key, i });
   }
+  for (const { key, i } of args) {
+    const s = view.summaryOf(coreSummary, key);
+    if (!s || s.variadic || effectsOn(s, `$${i}`).some((e) => e.op !== 'recv' && e.op !== 'range')) return undefined;
+  }
+  const callee = calls[0]?.call.childForFieldName('function')?.text;
   return callee ? { callee, recv } : undefined;
 }
 

@@ -16,7 +16,7 @@
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
 import { fieldRanges } from '../src/go/channel-fields.js';
-import { baseName, type ChannelField, fieldOfMake, isFirstMake, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
+import { baseName, type ChannelField, fieldOfMake, isFirstMake, namedInText, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, HOW, type Site } from '../src/go/summary.js';
 import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
@@ -81,8 +81,15 @@ function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
  * field's name alone.
  */
 function rangedOver(pkg: PackageView, field: string): boolean {
-  return /^[a-z_]/.test(field) && pkg.keys(`matches:\\brange[ \\t]+[\\w.]*\\.${field}\\b`).length > 0;
+  if (!/^[a-z_]/.test(field)) return false;
+  const key = `matches:\\brange[ \\t]+[\\w.]*\\.${field}\\b`;
+  // Every name after a dot in what a range ranges over (`range a.b.c`: b and c), once per package.
+  if (namedInText(pkg, 'ranged', RANGED, (m) => m[1]!.split('.').slice(1)).has(field)) return pkg.keys(key).length > 0;
+  pkg.consulted(key);
+  return false;
 }
+
+const RANGED = /\brange[ \t]+([\w.]+)/g;
 
 /** The `for … range` loop a summary site names, in the method's syntax. */
 function loopAt(pkg: PackageView, method: string, at: Site): Node | undefined {

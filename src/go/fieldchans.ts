@@ -279,7 +279,33 @@ export function bareSendWritten(pkg: PackageView, field: string): boolean {
   // The field's selector first, then the line's start behind it: a pattern that starts at the
   // `\n` retries `[\w.]*` on every line of the package (and one that starts with the look
   // behind runs it at every offset).
-  return pkg.keys(`matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`).length > 0;
+  const key = `matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`;
+  if (namedInText(pkg, 'bare-send', BARE_SEND, (m) => [m[1]!]).has(field)) return pkg.keys(key).length > 0;
+  pkg.consulted(key);
+  return false;
+}
+
+/** Every line that starts with a selector and a send, `\ts.results <- v`: the selector's field (group 1). */
+const BARE_SEND = /\n[ \t]+[\w.]*\.(\w+)[ \t]*<-/g;
+
+const textNames = new WeakMap<object, Map<string, Set<string>>>();
+
+/**
+ * The names that the matches of `re` in the package's texts give (`names` of each match),
+ * once per package: a field a per-field pattern could match is among them, so a field
+ * that is not needs no lookup of its own (each lookup searches every file of the package).
+ */
+export function namedInText(pkg: PackageView, id: string, re: RegExp, names: (m: RegExpExecArray) => Iterable<string>): Set<string> {
+  const index = pkg.pkg.index;
+  let byId = textNames.get(index);
+  if (!byId) textNames.set(index, (byId = new Map()));
+  let out = byId.get(id);
+  if (!out) {
+    out = new Set();
+    for (const f of index.files) for (const m of f.text.matchAll(re)) for (const n of names(m)) out.add(n);
+    byId.set(id, out);
+  }
+  return out;
 }
 
 /**
