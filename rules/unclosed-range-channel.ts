@@ -84,12 +84,14 @@ function rangedOver(pkg: PackageView, field: string): boolean {
   if (!/^[a-z_]/.test(field)) return false;
   const key = `matches:\\brange[ \\t]+[\\w.]*\\.${field}\\b`;
   // Every name after a dot in what a range ranges over (`range a.b.c`: b and c), once per package.
-  if (namedInText(pkg, 'ranged', RANGED, (m) => m[1]!.split('.').slice(1)).has(field)) return pkg.keys(key).length > 0;
+  if (namedInText(pkg, 'ranged', ranged).has(field)) return pkg.keys(key).length > 0;
   pkg.consulted(key);
   return false;
 }
 
-const RANGED = /\brange[ \t]+([\w.]+)/g;
+function ranged(text: string, out: Set<string>): void {
+  for (const m of text.matchAll(/\brange[ \t]+([\w.]+)/g)) for (const name of m[1]!.split('.').slice(1)) out.add(name);
+}
 
 /** The `for … range` loop a summary site names, in the method's syntax. */
 function loopAt(pkg: PackageView, method: string, at: Site): Node | undefined {

@@ -280,29 +280,48 @@ export function bareSendWritten(pkg: PackageView, field: string): boolean {
   // `\n` retries `[\w.]*` on every line of the package (and one that starts with the look
   // behind runs it at every offset).
   const key = `matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`;
-  if (namedInText(pkg, 'bare-send', BARE_SEND, (m) => [m[1]!]).has(field)) return pkg.keys(key).length > 0;
+  if (namedInText(pkg, 'bare-send', bareSends).has(field)) return pkg.keys(key).length > 0;
   pkg.consulted(key);
   return false;
 }
 
-/** Every line that starts with a selector and a send, `\ts.results <- v`: the selector's field (group 1). */
-const BARE_SEND = /\n[ \t]+[\w.]*\.(\w+)[ \t]*<-/g;
+const isSpace = (c: number) => c === 0x20 || c === 0x09;
+const isWordOrDot = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+
+/**
+ * The fields of every line that starts with a selector and a send, `\ts.results <- v`
+ * (what bareSendWritten's pattern, `\n[ \t]+[\w.]*\.f[ \t]*<-`, matches), from each `<-`
+ * back to its line's start: a search of the one operator, not a pattern tried at every line.
+ */
+function bareSends(text: string, out: Set<string>): void {
+  for (let i = text.indexOf('<-'); i >= 0; i = text.indexOf('<-', i + 2)) {
+    let end = i;
+    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isWordOrDot(text.charCodeAt(start - 1))) start--;
+    let k = start;
+    while (k > 0 && isSpace(text.charCodeAt(k - 1))) k--;
+    const dot = text.lastIndexOf('.', end - 1);
+    if (k === start || k === 0 || text.charCodeAt(k - 1) !== 0x0a || dot < start || dot === end - 1) continue;
+    out.add(text.slice(dot + 1, end));
+  }
+}
 
 const textNames = new WeakMap<object, Map<string, Set<string>>>();
 
 /**
- * The names that the matches of `re` in the package's texts give (`names` of each match),
- * once per package: a field a per-field pattern could match is among them, so a field
- * that is not needs no lookup of its own (each lookup searches every file of the package).
+ * The names `collect` finds in the package's texts, once per package (`id` names the
+ * search): a field a per-field pattern could match is among them, so a field that is not
+ * needs no lookup of its own (each lookup searches every file of the package).
  */
-export function namedInText(pkg: PackageView, id: string, re: RegExp, names: (m: RegExpExecArray) => Iterable<string>): Set<string> {
+export function namedInText(pkg: PackageView, id: string, collect: (text: string, out: Set<string>) => void): Set<string> {
   const index = pkg.pkg.index;
   let byId = textNames.get(index);
   if (!byId) textNames.set(index, (byId = new Map()));
   let out = byId.get(id);
   if (!out) {
     out = new Set();
-    for (const f of index.files) for (const m of f.text.matchAll(re)) for (const n of names(m)) out.add(n);
+    for (const f of index.files) collect(f.text, out);
     byId.set(id, out);
   }
   return out;
