@@ -13,8 +13,9 @@ process.argv = [process.argv[0], bundle, ...args];
 const script = new vm.Script(wrap(readFileSync(bundle, 'utf8')), { filename: bundle });
 process.on('exit', () => {
   // V8 accepts a cache only under the flags it was made with: undo the small-run flag
-  // (src/cli/main.ts) so that the cache fits a process that has just started.
-  setFlagsFromString('--no-liftoff-only');
+  // (src/cli/main.ts) and the big-scan ones (BIG_SCAN_FLAGS in src/engine/run.ts) so that
+  // the cache fits a process that has just started.
+  for (const flag of ['--no-liftoff-only', '--heap-growing-percent=0', '--turbo-inlining']) setFlagsFromString(flag);
   writeFileSync(cache, script.createCachedData());
 });
 const mod = { exports: {} };

@@ -32,14 +32,24 @@ export const MIN_PARALLEL_BYTES = 1 << 20;
  * default it grows the limit by up to 4× when collections are quick, and a scan's live heap
  * is small (one directory's texts and memos) while it allocates garbage fast: the heap ran
  * at 2-3× the live size (355 MB peak RSS on Go's standard library, 216 MB with 50%, the same
- * CPU within noise). Set for big scans only, before workers start (V8 flags are per process).
+ * CPU within noise).
  */
 export const HEAP_GROWING_PERCENT = 50;
-let heapTuned = false;
-function tuneHeap(): void {
-  if (heapTuned) return;
-  heapTuned = true;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+
+/**
+ * V8 flags for big scans, set before workers start (V8 flags are per process, and a worker
+ * compiles its own code). The heap limit, above; and no inlining in TurboFan: the rules are
+ * many functions that each get hot, and every thread optimizes about 700 of them; with
+ * inlining that took ~3× the compile time of the same functions alone (`node --trace-opt`,
+ * heavy corpus), for code that ran no faster overall (bench/README.md). The code cache
+ * (scripts/codecache.cjs) is made under the default flags, which a process starts with.
+ */
+export const BIG_SCAN_FLAGS = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--no-turbo-inlining'];
+let tuned = false;
+function tuneForBigScan(): void {
+  if (tuned) return;
+  tuned = true;
+  for (const flag of BIG_SCAN_FLAGS) setFlagsFromString(flag);
 }
 
 export interface RunOptions extends ScanFileOptions {
@@ -216,7 +226,7 @@ export async function scanFilesWithStats(
   const jobs = Math.max(1, opts.jobs ?? 1);
   const hash = cache !== undefined || opts.hashes === true;
   const big = toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES);
-  if (big) tuneHeap();
+  if (big) tuneForBigScan();
   // Even one big file goes to a worker when jobs allow: a worker's young generation is kept
   // small (pool.ts), the main thread's cannot be (24 MB generated file: 261 -> 238 MB peak RSS).
   if (jobs > 1 && big) {
