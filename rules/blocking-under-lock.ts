@@ -282,6 +282,9 @@ function isCondField(view: PackageView, facts: FileFacts, object: Node): boolean
   return !!f && f.type.text.replace(/[\s*]+/g, '') === 'sync.Cond';
 }
 
+/** Text that can hold an acquire (the word Lock or RLock) and a wait (`<-`, `Wait(`), in either order. */
+const WAITS_AND_LOCKS = /^(?=[^]*?(?:<-|Wait\())(?=[^]*?\bR?Lock\b)/;
+
 export default defineRule<MessageIds>({
   meta: {
     id: 'blocking-under-lock',
@@ -379,8 +382,8 @@ func (w *Worker) Stop() {
     return {
       source_file() {
         const locks = lockFacts(facts);
-        // Only a declaration whose text receives, sends or waits is searched for its lock calls (and parsed).
-        for (const a of facts.declarations(['function_declaration', 'method_declaration', 'var_declaration'], /<-|Wait\(/).flatMap((d) => locks.within(d))) {
+        // Only a declaration whose text receives, sends or waits, and takes a lock, is searched for its lock calls (and parsed).
+        for (const a of facts.declarations(['function_declaration', 'method_declaration', 'var_declaration'], WAITS_AND_LOCKS).flatMap((d) => locks.within(d))) {
           if (!isAcquire(a.verb) || a.deferred || a.indexed) continue;
           // Nothing in the function can wait (a receive, a send, a Wait): nothing to find.
           if (!a.fn.text.includes('<-') && !a.fn.text.includes('Wait(')) continue;

@@ -18,7 +18,7 @@
 // (`for _, s := range shards`) are different mutexes each time and stay silent.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { calleeEffects, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, type LockVerb, heldRegion, mutexType } from '../src/go/locks.js';
+import { calleeEffects, declaredKind, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, type LockVerb, heldRegion, mayAcquireAgain, mutexType } from '../src/go/locks.js';
 
 type MessageIds = 'twice' | 'loop' | 'callee' | 'upgrade' | 'readTwice';
 
@@ -161,7 +161,8 @@ func (s *Store) flushLocked() {
       source_file() {
         for (const a of lockFacts(facts).all()) {
           if (!isAcquire(a.verb) || a.deferred || a.indexed || guardedPair(a, lockFacts(facts).of(a.fn))) continue;
-          if (handedOff(ctx.pkg, facts, a.fn, a)) continue;
+          // Nothing can take it again while it is held: no region to walk.
+          if (!mayAcquireAgain(ctx.pkg, facts, a) || handedOff(ctx.pkg, facts, a.fn, a)) continue;
           check(a);
         }
       },

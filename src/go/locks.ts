@@ -474,21 +474,86 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
   // root name (mayReach): a node without that word has none.
   if (!m.key.startsWith('pkg:') && m.text.includes(m.root.text) && wordAt(text, m.root.text) < 0) return out;
   for (const call of callsInFlow(n, fn)) {
-    const name = calleeName(call);
-    // The package is opened (mayLock) only for calls that pass the tests of the file alone.
-    if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) continue;
-    // Deferred calls run at the return, after the deferred unlocks registered later.
-    const deferred = flowFunction(call)?.deferred ?? false;
-    const key = view.calleeKey(call, facts);
-    const s = key ? lockSummaryOf(view, key) : undefined;
-    if (!s) continue;
-    let first: LockEffect | undefined;
-    let releases = false;
-    for (const f of s.first) if (!first && !deferred && callerMutex(facts, call, f.target)?.key === m.key) first = f;
-    for (const r of s.releases) if (!releases && callerMutex(facts, call, r)?.key === m.key) releases = true;
-    if (first || releases) out.push({ call, ...(first ? { first } : {}), releases });
+    const e = calleeEffectAt(view, facts, call, m);
+    if (e) out.push(e);
   }
   return out;
+}
+
+/** What the same-package call `call` does to mutex `m` (its first operation on it, whether it releases it), from its callee's summary; null when nothing. */
+function calleeEffectAt(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
+  // Memoized per file, call and mutex: the nodes of several regions, and the test of a whole function (mayAcquireAgain), hold the same calls.
+  let memo = effectAtMemo.get(facts);
+  if (!memo) effectAtMemo.set(facts, (memo = new Map()));
+  const id = `${call.id}:${m.key}`;
+  let e = memo.get(id);
+  if (e === undefined) memo.set(id, (e = calleeEffectOf(view, facts, call, m)));
+  return e;
+}
+
+const effectAtMemo = new WeakMap<FileFacts, Map<string, CalleeEffect | null>>();
+
+function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
+  const name = calleeName(call);
+  // The package is opened (mayLock) only for calls that pass the tests of the file alone.
+  if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return null;
+  // Deferred calls run at the return, after the deferred unlocks registered later.
+  const deferred = flowFunction(call)?.deferred ?? false;
+  const key = view.calleeKey(call, facts);
+  const s = key ? lockSummaryOf(view, key) : undefined;
+  if (!s) return null;
+  let first: LockEffect | undefined;
+  let releases = false;
+  for (const f of s.first) if (!first && !deferred && callerMutex(facts, call, f.target)?.key === m.key) first = f;
+  for (const r of s.releases) if (!releases && callerMutex(facts, call, r)?.key === m.key) releases = true;
+  return first || releases ? { call, ...(first ? { first } : {}), releases } : null;
+}
+
+/**
+ * Whether the code that runs while `a`'s lock is held can take it again: another acquire of
+ * the mutex there, or a same-package call there whose first step on every path is to take it.
+ * A test of the text the held region can reach (heldWindow), without walking it: most
+ * acquires have neither.
+ */
+export function mayAcquireAgain(view: PackageView, facts: FileFacts, a: LockOp): boolean {
+  const fn = a.fn;
+  const ops = lockFacts(facts).of(fn);
+  const [from, to] = heldWindow(fn, a, ops);
+  const inWindow = (n: Node) => from <= n.startIndex && n.startIndex < to;
+  if (ops.some((o) => o.key === a.key && isAcquire(o.verb) && !o.deferred && inWindow(o.call))) return true;
+  const body = fn.childForFieldName('body');
+  return (
+    !!body &&
+    callsInFlow(body, fn).some((c) => {
+      if (!inWindow(c)) return false;
+      const first = calleeEffectAt(view, facts, c, a)?.first;
+      return !!first && first.op !== 'release' && !first.cond;
+    })
+  );
+}
+
+const BREAKABLE = new Set(['expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+/**
+ * The offsets the held region of `a` lies in. Control comes back before `a` only through a
+ * loop around it or a goto: then the whole function. Else from `a` on, up to the first
+ * `mu.Unlock()` statement after it in the same statement list, which every path that stays
+ * in the function passes (no goto, and no break that can leave a switch or select around
+ * both), or to the function's end.
+ */
+function heldWindow(fn: Node, a: LockOp, ops: LockOp[]): [number, number] {
+  const whole: [number, number] = [fn.startIndex, fn.endIndex];
+  if (wordAt(fn.text, 'goto') >= 0) return whole;
+  let breakable = false;
+  for (let p = a.call.parent; p && p.id !== fn.id; p = p.parent) {
+    if (p.type === 'for_statement') return whole;
+    if (BREAKABLE.has(p.type)) breakable = true;
+  }
+  const stmt = statementOf(a.call, fn);
+  const rel = stmt && ops.find((o) => o.key === a.key && !isAcquire(o.verb) && !o.deferred && o.call.startIndex > a.call.endIndex && statementOf(o.call, fn)?.parent?.id === stmt.parent?.id && statementOf(o.call, fn)?.type === 'expression_statement');
+  let to = fn.endIndex;
+  if (rel && !(breakable && wordAt(fn.text.slice(a.call.endIndex - fn.startIndex, rel.call.startIndex - fn.startIndex), 'break') >= 0)) to = rel.call.startIndex;
+  return [a.call.endIndex, to];
 }
 
 /** `pkg.F(…)` through an import: no function of the package (calleeKey says so too, after opening the package). */
