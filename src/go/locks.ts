@@ -790,9 +790,20 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
   const locks = lockFacts(facts);
   const stmt = statementOf(op.call, op.fn);
   if (!stmt) return undefined;
+  const releases = (n: Node) => locks.inside(n, op.fn).filter((o) => o.key === op.key && !isAcquire(o.verb) && (opts.deferredReleases || !o.deferred));
+  // `mu.Lock()` right before a statement that releases it (`defer mu.Unlock()`): the walk
+  // stops at the first node it visits, which needs no flow graph of the function.
+  const next = stmt.type === 'expression_statement' && enclosingFunction(stmt)?.id === op.fn.id ? nextStatement(stmt) : null;
+  if (next && (next.type === 'defer_statement' || next.type === 'expression_statement')) {
+    const rel = releases(next);
+    if (rel.length) {
+      for (const o of rel) opts.released?.(o);
+      return [];
+    }
+  }
   return walkFrom(facts, op.fn, stmt, (n) => {
     if (rebinds(n, op.root.text)) return 'stop';
-    const rel = locks.inside(n, op.fn).filter((o) => o.key === op.key && !isAcquire(o.verb) && (opts.deferredReleases || !o.deferred));
+    const rel = releases(n);
     if (rel.length) {
       for (const o of rel) opts.released?.(o);
       return 'stop';
@@ -818,6 +829,13 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
     }
     return visit(n);
   });
+}
+
+/** The statement after `stmt` in its list, comments skipped. */
+function nextStatement(stmt: Node): Node | null {
+  let n = stmt.nextNamedSibling;
+  while (n?.type === 'comment') n = n.nextNamedSibling;
+  return n;
 }
 
 const regions = new WeakMap<FileFacts, Map<number, Node[]>>();
@@ -1086,6 +1104,24 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
 }
 
 /**
+ * Where `text` spells the mutex (`t`, whitespace removed), whether it is after a `&` or before
+ * a `.Unlock`/`.RUnlock` that is not called: the places handedOffIn's pattern can match, found
+ * by a substring search (the pattern, which starts with a lookbehind, is tried at every offset).
+ */
+function mayHandOff(text: string, t: string): boolean {
+  for (let at = text.indexOf(t); at >= 0; at = text.indexOf(t, at + 1)) {
+    let b = at - 1;
+    while (b >= 0 && /\s/.test(text[b]!)) b--;
+    if (text[b] === '&') return true;
+    RELEASE_VALUE.lastIndex = at + t.length;
+    if (RELEASE_VALUE.test(text)) return true;
+  }
+  return false;
+}
+
+const RELEASE_VALUE = /\s*\.\s*R?Unlock\b(?!\s*\()/y;
+
+/**
  * The function hands the mutex itself to other code somewhere: its address (`unlockOnce(&mu)`,
  * `lock = &c.rlock`, `sync.NewCond(&mu)`) or its release as a value (`NotifyStarted:
  * mu.Unlock`). Whoever has it may release it (or lock it again) out of sight: a latch, a
@@ -1104,6 +1140,7 @@ export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: Mute
 const handedMemo = new WeakMap<FileFacts, Map<string, boolean>>();
 
 function handedOffIn(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
+  if (!mayHandOff(fn.text, m.text)) return false;
   const t = m.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`&\\s*${t}(?![\\w.])|(?<![\\w.])${t}\\s*\\.\\s*R?Unlock\\b(?!\\s*\\()`, 'g');
   for (let hit = re.exec(fn.text); hit; hit = re.exec(fn.text)) {
