@@ -36,6 +36,7 @@ import { runsOncePerProcess } from '../src/go/funcs.js';
 import { terminates } from '../src/go/terminators.js';
 import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
+import type { DeclKey } from '../src/go/pkgindex.js';
 import { coreSummary, effectsOn } from '../src/go/summary.js';
 
 type MessageIds = 'senderReturns' | 'ownerReturns' | 'ownerReturnsLoop' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
@@ -278,8 +279,10 @@ function ownerReturns(facts: FileFacts, ch: Channel, recv: ChanOp, inTest: boole
  */
 function calleesNeverSend(view: PackageView, facts: FileFacts, ch: Channel): { callee: string; recv: Node } | undefined {
   if (ch.escapes !== 'passed to a function this file does not show') return undefined;
-  let callee: string | undefined;
+  // The uses from the syntax first (the receive, and any use that is no call), the callees'
+  // summaries only then: most such channels have no plain receive in the making function.
   let recv: Node | undefined;
+  const calls: { call: Node; list: Node; arg: Node }[] = [];
   for (const id of facts.uses(ch.owner, ch.name)) {
     if (id.id === ch.declared.id) continue;
     const up = unparenUp(id);
@@ -296,17 +299,26 @@ function calleesNeverSend(view: PackageView, facts: FileFacts, ch: Channel): { c
       const call = p.parent!;
       const f = call.childForFieldName('function');
       if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'cap')) continue;
-      const key = view.calleeKey(call, facts);
-      const s = key ? view.summaryOf(coreSummary, key) : undefined;
-      const i = p.namedChildren.filter((a) => a !== null && a.type !== 'comment').findIndex((a) => a!.id === up.id);
-      if (!s || i < 0 || s.variadic) return undefined;
-      if (effectsOn(s, `$${i}`).some((e) => e.op !== 'recv' && e.op !== 'range')) return undefined;
-      callee ??= f?.text;
+      calls.push({ call, list: p, arg: up });
       continue;
     }
     return undefined;
   }
-  return callee && recv ? { callee, recv } : undefined;
+  if (!recv) return undefined;
+  // Every call must reach a function of the package (keys before any summary).
+  const args: { key: DeclKey; i: number }[] = [];
+  for (const { call, list, arg } of calls) {
+    const key = view.calleeKey(call, facts);
+    const i = list.namedChildren.filter((a) => a !== null && a.type !== 'comment').findIndex((a) => a!.id === arg.id);
+    if (!key || i < 0) return undefined;
+    args.push({ key, i });
+  }
+  for (const { key, i } of args) {
+    const s = view.summaryOf(coreSummary, key);
+    if (!s || s.variadic || effectsOn(s, `$${i}`).some((e) => e.op !== 'recv' && e.op !== 'range')) return undefined;
+  }
+  const callee = calls[0]?.call.childForFieldName('function')?.text;
+  return callee ? { callee, recv } : undefined;
 }
 
 export default defineRule<MessageIds>({

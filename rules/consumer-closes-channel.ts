@@ -197,6 +197,13 @@ function paramConsumer(ch: Channel, senders: () => Map<string, Node>): Found[] {
   return out;
 }
 
+/**
+ * The text of a method that onMethod looks at: a close of a field of its receiver, or a
+ * goroutine started on it (`close(s.`, `go s.`), told before the method is parsed; one whose
+ * receiver's name the pattern cannot read plainly (a comment, a line break) is parsed.
+ */
+const CLOSES_ON_RECEIVER = /^func[ \t]*\([ \t]*(\w+)[ \t*][\s\S]*?(?:close\(\s*\1\.|\bgo\s+\1\.)|^(?!func[ \t]*\([ \t]*\w+[ \t*])/;
+
 export default defineRule({
   meta: {
     id: 'consumer-closes-channel',
@@ -352,7 +359,7 @@ func consume(n int) int {
     return {
       source_file: () => {
         collect.source_file();
-        for (const d of ctx.facts.declarations(['method_declaration'], /close\(|\bgo\s/)) onMethod(d);
+        for (const d of ctx.facts.declarations(['method_declaration'], CLOSES_ON_RECEIVER)) onMethod(d);
       },
     };
   },

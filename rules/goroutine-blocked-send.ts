@@ -19,7 +19,7 @@ import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts,
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
-import { baseName, blockedSends, fieldOfMake, isFirstMake, unreceivedSends } from '../src/go/fieldchans.js';
+import { baseName, blockedSends, fieldOfMake, isFirstMake, mayHaveBareSend, unreceivedSends } from '../src/go/fieldchans.js';
 import { coreSummary, type Site } from '../src/go/summary.js';
 
 interface Options {
@@ -443,7 +443,7 @@ func slowLookup() string { return "" }
     const short = (key: string) => key.slice(key.lastIndexOf('.') + 1);
     const base = baseName(ctx.filePath);
     const onMake = (t: Node) => {
-      const found = fieldOfMake(ctx.pkg, ctx.facts, t);
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t, (field) => mayHaveBareSend(ctx.pkg, field));
       if (!found) return;
       const { make, cf } = found;
       const blocked = blockedSends(ctx.pkg, cf);

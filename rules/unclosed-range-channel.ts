@@ -16,7 +16,7 @@
 //	// no close(jobs)
 import type { Node } from 'web-tree-sitter';
 import { fieldRanges } from '../src/go/channel-fields.js';
-import { baseName, type ChannelField, fieldOfMake, isFirstMake, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
+import { baseName, type ChannelField, fieldOfMake, isFirstMake, namedInText, startersOf, stopsGoroutines } from '../src/go/fieldchans.js';
 import type { PackageView } from '../src/go/package.js';
 import { coreSummary, HOW, type Site } from '../src/go/summary.js';
 import { type Channel, type ChanOp, channelFacts, exitFrom, siblingCases, within } from '../src/go/channels.js';
@@ -62,9 +62,8 @@ function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
   // The cheap parts first: the declaration, the methods' uses, then the package's syntax.
   return (
     cf.bidirectional &&
-    /^[a-z_]/.test(cf.field) &&
+    rangedOver(pkg, cf.field) &&
     cf.lifecycle.length > 0 &&
-    pkg.keys(`matches:\\brange[ \\t]+[\\w.]*\\.${cf.field}\\b`).length > 0 &&
     cf.uses.some((u) => u.op === 'range') &&
     cf.uses.some((u) => u.op === 'send') &&
     !cf.uses.some((u) => u.op === 'close' || u.op === 'escape' || u.op === 'return') &&
@@ -74,6 +73,24 @@ function fieldNeverClosed(pkg: PackageView, cf: ChannelField): boolean {
     !cf.closedSomewhere &&
     !cf.handedOut
   );
+}
+
+/**
+ * An unexported field (its users are all in the package) that some function of the package
+ * ranges over (`for v := range s.jobs`, from the text): all fieldNeverClosed asks of the
+ * field's name alone.
+ */
+function rangedOver(pkg: PackageView, field: string): boolean {
+  if (!/^[a-z_]/.test(field)) return false;
+  const key = `matches:\\brange[ \\t]+[\\w.]*\\.${field}\\b`;
+  // Every name after a dot in what a range ranges over (`range a.b.c`: b and c), once per package.
+  if (namedInText(pkg, 'ranged', ranged).has(field)) return pkg.keys(key).length > 0;
+  pkg.consulted(key);
+  return false;
+}
+
+function ranged(text: string, out: Set<string>): void {
+  for (const m of text.matchAll(/\brange[ \t]+([\w.]+)/g)) for (const name of m[1]!.split('.').slice(1)) out.add(name);
 }
 
 /** The `for … range` loop a summary site names, in the method's syntax. */
@@ -175,7 +192,7 @@ func handle(string) {}
     // at the range when this file makes the channel too, else at the make.
     const base = baseName(ctx.filePath);
     const onMake = (t: Node) => {
-      const found = fieldOfMake(ctx.pkg, ctx.facts, t);
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t, (field) => rangedOver(ctx.pkg, field));
       if (!found || !fieldNeverClosed(ctx.pkg, found.cf) || !isFirstMake(ctx.pkg, found.cf, found.make)) return;
       const { make, cf } = found;
       for (const u of cf.uses) {

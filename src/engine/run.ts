@@ -162,19 +162,10 @@ export async function scanFilesWithStats(
     });
   }
   const keyOf = new Map<GoVersion, string>();
-  let goDir: string | undefined;
-  let lastGo: GoVersion = {};
   for (let i = 0; i < n; i++) {
     const st = statOf(i);
     // The version that applies is part of a result: a changed go line rescans the module.
-    // Files come sorted, a directory's together: ask once per directory.
-    const a = abs[i]!;
-    const cut = a.lastIndexOf(sep);
-    if (goDir === undefined || cut !== goDir.length || !a.startsWith(goDir)) {
-      goDir = a.slice(0, cut);
-      lastGo = modules.forFile(a);
-    }
-    const go: GoVersion = lastGo;
+    const go = modules.forFile(abs[i]!);
     if (go.go === undefined) stats.withoutGoMod++;
     let key = keyOf.get(go);
     if (key === undefined) keyOf.set(go, (key = goVersionKey(go)));

@@ -279,7 +279,61 @@ export function bareSendWritten(pkg: PackageView, field: string): boolean {
   // The field's selector first, then the line's start behind it: a pattern that starts at the
   // `\n` retries `[\w.]*` on every line of the package (and one that starts with the look
   // behind runs it at every offset).
-  return pkg.keys(`matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`).length > 0;
+  const key = `matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`;
+  if (namedInText(pkg, 'bare-send', bareSends).has(field)) return pkg.keys(key).length > 0;
+  pkg.consulted(key);
+  return false;
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x09;
+const isWordOrDot = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+
+/**
+ * The fields of every line that starts with a selector and a send, `\ts.results <- v`
+ * (what bareSendWritten's pattern, `\n[ \t]+[\w.]*\.f[ \t]*<-`, matches), from each `<-`
+ * back to its line's start: a search of the one operator, not a pattern tried at every line.
+ */
+function bareSends(text: string, out: Set<string>): void {
+  for (let i = text.indexOf('<-'); i >= 0; i = text.indexOf('<-', i + 2)) {
+    let end = i;
+    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isWordOrDot(text.charCodeAt(start - 1))) start--;
+    let k = start;
+    while (k > 0 && isSpace(text.charCodeAt(k - 1))) k--;
+    const dot = text.lastIndexOf('.', end - 1);
+    if (k === start || k === 0 || text.charCodeAt(k - 1) !== 0x0a || dot < start || dot === end - 1) continue;
+    out.add(text.slice(dot + 1, end));
+  }
+}
+
+const textNames = new WeakMap<object, Map<string, Set<string>>>();
+
+/**
+ * The names `collect` finds in the package's texts, once per package (`id` names the
+ * search): a field a per-field pattern could match is among them, so a field that is not
+ * needs no lookup of its own (each lookup searches every file of the package).
+ */
+export function namedInText(pkg: PackageView, id: string, collect: (text: string, out: Set<string>) => void): Set<string> {
+  const index = pkg.pkg.index;
+  let byId = textNames.get(index);
+  if (!byId) textNames.set(index, (byId = new Map()));
+  let out = byId.get(id);
+  if (!out) {
+    out = new Set();
+    for (const f of index.files) collect(f.text, out);
+    byId.set(id, out);
+  }
+  return out;
+}
+
+/**
+ * An unexported field (every send and receive on it is in the package) with a bare send on it
+ * somewhere (bareSendWritten): what blockedSends and unreceivedSends both need first, and a
+ * test of the field's name alone (fieldOfMake's `wanted`).
+ */
+export function mayHaveBareSend(pkg: PackageView, field: string): boolean {
+  return /^[a-z_]/.test(field) && bareSendWritten(pkg, field);
 }
 
 /** A send on a channel field that blocks forever once the type is stopped. */
@@ -312,7 +366,7 @@ export interface BlockedSend {
  *	func (n *node) Status() { n.status <- c }   // ← blocks forever after Stop
  */
 export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !cf.lifecycle.length || !bareSendWritten(pkg, cf.field)) return [];
+  if (!cf.bidirectional || !cf.lifecycle.length || !mayHaveBareSend(pkg, cf.field)) return [];
   // From the uses first (cheap): every receive a select case, some send not.
   const uses = cf.uses;
   if (uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'range' || (u.op === 'recv' && !(u.how & HOW.select)))) return [];
@@ -437,14 +491,17 @@ const MAYBE = HOW.cond | HOW.select | HOW.once | HOW.closure | HOW.go;
  * The closes of receiver fields in method `fn` (of the file being analysed), in source order:
  * `close(s.f)` in its own body, and calls `s.M()` (also `go`, `defer`) of methods of the
  * package that close `recv.f` whenever they run (not under an if, a select case, a
- * sync.Once or in a goroutine of their own).
+ * sync.Once or in a goroutine of their own). A lone such call (not `go`) with no close of
+ * the method's own is left out: it cannot close a field twice.
  */
 export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): FieldClose[] {
   const recv = fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
   if (!recv) return [];
   const out: FieldClose[] = [];
   // Only methods that close something themselves (or are named to stop) are followed.
-  const closers = new Set(pkg.keys('mentions:close').map((k) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)));
+  let closers: Set<string> | undefined;
+  const closes = (name: string) => (closers ??= new Set(pkg.keys('mentions:close').map((k) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)))).has(name);
+  const calls: { call: Node; stmt: Node | null; deferred: boolean; go: boolean }[] = [];
   for (const call of fn.descendantsOfType('call_expression')) {
     if (!call || enclosingFunction(call)?.id !== fn.id) continue;
     const f = call.childForFieldName('function');
@@ -462,7 +519,13 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
     }
     if (f?.type !== 'selector_expression' || f.childForFieldName('operand')?.text !== recv) continue;
     const name = f.childForFieldName('field')?.text ?? '';
-    if (!LIFECYCLE.has(name) && !closers.has(name)) continue;
+    if (LIFECYCLE.has(name) || closes(name)) calls.push({ call, stmt, deferred, go });
+  }
+  // What the rule reports needs two closes of one field, one of them a method's, or a close
+  // in a goroutine: a lone method call, not a go statement, with no close of its own beside
+  // it, closes each of its fields once, and its summary is not made.
+  if (calls.length === 1 && out.length === 0 && !calls[0]!.go) calls.length = 0;
+  for (const { call, stmt, deferred, go } of calls) {
     const key = pkg.calleeKey(call, facts);
     // Two calls deep: the closing method, and a helper it closes through.
     const s = key ? pkg.summaryOf(coreSummary, key, 2) : undefined;
@@ -502,7 +565,7 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
  * blocks; buffered, a send in a loop does once the buffer is full.
  */
 export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
-  if (!cf.bidirectional || !/^[a-z_]/.test(cf.field) || !bareSendWritten(pkg, cf.field)) return [];
+  if (!cf.bidirectional || !mayHaveBareSend(pkg, cf.field)) return [];
   if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
   // No function of the package receives from a field of that name either (checked before the
   // scan of the field's makes: most fields are received somewhere, and this parses fewer
@@ -525,14 +588,16 @@ export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] 
 
 /**
  * For a `chan T` type node of the file being analysed that is the type of a `make` filling a
- * channel field of the package: the make and the field's facts.
+ * channel field of the package: the make and the field's facts. `wanted` (optional) is asked
+ * first, with the field's name: the caller's cheap test of a field it can report on, before
+ * the field's facts are looked up.
  */
-export function fieldOfMake(pkg: PackageView, facts: FileFacts, t: Node): { make: Node; cf: ChannelField } | undefined {
+export function fieldOfMake(pkg: PackageView, facts: FileFacts, t: Node, wanted?: (field: string) => boolean): { make: Node; cf: ChannelField } | undefined {
   if (!afterParen(facts.text, t.startIndex)) return undefined;
   const make = t.parent?.parent;
   if (make?.type !== 'call_expression' || make.childForFieldName('function')?.text !== 'make' || make.childForFieldName('arguments')?.namedChild(0)?.id !== t.id) return undefined;
   const target = fieldMade(pkg, facts, make);
-  const cf = target && channelField(pkg, target.type, target.field);
+  const cf = target && (!wanted || wanted(target.field)) && channelField(pkg, target.type, target.field);
   return cf ? { make, cf } : undefined;
 }
 

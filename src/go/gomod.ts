@@ -10,7 +10,7 @@
 // nothing is known: the newest Go is assumed and the run's --stats says so. Looked up once
 // per directory and parsed once per go.mod, not once per file.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 
 /** What rules see of the Go version that applies to a file (plain data: it crosses threads). */
 export interface GoVersion {
@@ -110,6 +110,7 @@ export class ModuleVersions {
   private readonly byGoMod = new Map<string, GoVersion>();
   private readonly read: (p: string) => string;
   private readonly exists: (p: string) => boolean;
+  private lastDir?: { prefix: string; version: GoVersion };
 
   constructor(private readonly opts: ModuleLookupOptions = {}) {
     this.read = opts.readFile ?? ((p) => readFileSync(p, 'utf8'));
@@ -132,19 +133,26 @@ export class ModuleVersions {
     return found;
   }
 
-  /** The version for a file (an absolute path); `{}` when no go.mod governs it. */
+  /**
+   * The version for a file (an absolute path); `{}` when no go.mod governs it. Files come
+   * a directory at a time (a scan's list is sorted), so the last directory is remembered.
+   */
   forFile(absPath: string): GoVersion {
+    // The directory with its separator: `/a/b/` for `/a/b/c.go`, `/` for `/c.go`.
+    const prefix = absPath.slice(0, absPath.lastIndexOf(sep) + 1);
+    const last = this.lastDir;
+    if (last && last.prefix.length === prefix.length && absPath.startsWith(last.prefix)) return last.version;
     const gomod = this.goModFor(dirname(absPath));
-    if (!gomod) return {};
-    let v = this.byGoMod.get(gomod);
+    let v: GoVersion | undefined = gomod ? this.byGoMod.get(gomod) : {};
     if (!v) {
       try {
-        v = { ...parseGoMod(this.read(gomod)), gomod };
+        v = { ...parseGoMod(this.read(gomod!)), gomod: gomod! };
       } catch {
         v = {}; // unreadable: as if there were none
       }
-      this.byGoMod.set(gomod, v);
+      this.byGoMod.set(gomod!, v);
     }
+    this.lastDir = { prefix, version: v };
     return v;
   }
 

@@ -198,6 +198,14 @@ export class PackageView {
     for (const k of keys) top.add(k);
   }
 
+  /**
+   * Records that the scan's answer depends on `key` without looking it up: for a caller that
+   * told from a cheaper test of the package's texts that the lookup finds nothing.
+   */
+  consulted(key: DeclKey): void {
+    this.note(key);
+  }
+
   /** The package clause's name. */
   get name(): string {
     return this.pkg.index.membership.clause;
