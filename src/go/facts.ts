@@ -572,8 +572,9 @@ export class FileFacts {
 
   /**
    * False when the file cannot declare `name` anywhere, so that no local can shadow an import
-   * of that name: every whole-word occurrence is a use `name.X`, an import path's last element
-   * (`"net/http"`) or a named import spec (`name "path"`). A cheap text test that saves the
+   * of that name: every whole-word occurrence in its code is a use `name.X`, an import path's
+   * last element (`"net/http"`) or a named import spec (`name "path"`); comments and literals
+   * declare nothing (`// errors are wrapped`). A cheap text test that saves the
    * scope analysis for nearly every qualified call; any other occurrence falls back to it.
    */
   private mayDeclare(name: string): boolean {
@@ -586,7 +587,7 @@ export class FileFacts {
       const after = m.index + name.length;
       const next = t[after];
       const prev = t[m.index - 1];
-      if (next === '.') continue;
+      if (next === '.' || this.syntax.inLiteral(m.index)) continue;
       if ((prev === '"' || prev === '/') && next === '"') continue;
       if ((next === ' ' || next === '\t') && /^[ \t]+"/.test(t.slice(after, after + 8))) continue;
       v = true;
