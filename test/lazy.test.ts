@@ -10,7 +10,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { allRules } from '../rules/index.js';
 import { scanFilesWithStats } from '../src/engine/run.js';
 import { parseGo } from '../src/engine/syntax.js';
-import { libraryMethods } from '../src/engine/wasmnodes.js';
+import { fastMethods, libraryMethods } from '../src/engine/wasmnodes.js';
 import { DECL_TYPES, Syntax } from '../src/go/syntax.js';
 import { declAt, inLiteral, outline, pointAt } from '../src/go/toplevel.js';
 import { formatJson } from '../src/report/json.js';
@@ -110,6 +110,7 @@ test('memoized parents, types and ends are the native answers, in any order of a
   for (const { name, text } of fixtureSources().slice(0, 120)) {
     const tree = parser.parse(text)!;
     try {
+      assert.is(sig(tree.rootNode), sig(libraryMethods.rootNode!.get!.call(tree) as Node), name);
       const all = walk(tree);
       // Backwards, then from the middle out: the descent cache must not depend on order.
       const order = [...all.keys()].reverse();
@@ -147,11 +148,15 @@ function library(n: Node, name: string, ...args: unknown[]): unknown {
   return d.get ? d.get.call(copy) : (d.value as (...a: unknown[]) => unknown).apply(copy, args);
 }
 
+/** Lists of node types asked of descendantsOfType: one type, several, an alias-free keyword, ERROR, none known. */
+const TYPE_LISTS: (string | string[])[] = ['identifier', ['call_expression', 'func_literal', 'go_statement'], ['ERROR', 'identifier'], 'chan', [], ['no_such_type']];
+
 test('the cheaper calls into WebAssembly answer as the library does, and node texts are the parsed text', async () => {
   const parser = await parser_();
   // Characters outside ASCII and outside the BMP: offsets are UTF-16 code units throughout.
   const sources = [...fixtureSources().slice(0, 60), { name: 'unicode.go', text: 'package p\n\n// héllo 😀\nfunc f(s string) string { x := "ü😀" + s; return x }\n\nvar π = 3.14\n' }];
   const fields = parser.language!.fields.length;
+  const names = parser.language!.fields.filter((f): f is string => f !== null);
   let checked = 0;
   for (const { name, text } of sources) {
     const tree = parseGo(parser, text)!.tree;
@@ -172,6 +177,16 @@ test('the cheaper calls into WebAssembly answer as the library does, and node te
           assert.is(sig(node.namedChild(k)), sig(library(node, 'namedChild', k) as Node | null), at);
         }
         for (let f = 1; f < fields; f++) assert.is(sig(node.childForFieldId(f)), sig(library(node, 'childForFieldId', f) as Node | null), at);
+        for (const f of [...names, 'no_such_field']) {
+          assert.is(sig(node.childForFieldName(f)), sig(library(node, 'childForFieldName', f) as Node | null), at);
+          assert.equal(node.childrenForFieldName(f).map(sig), (library(node, 'childrenForFieldName', f) as Node[]).map(sig), at);
+        }
+        for (const types of TYPE_LISTS) assert.equal(node.descendantsOfType(types).map(sig), (library(node, 'descendantsOfType', types) as Node[]).map(sig), at);
+        for (const m of ['parent', 'nextSibling', 'previousSibling', 'nextNamedSibling', 'previousNamedSibling']) {
+          // The replaced getter itself (for parent, what the parent memo falls back on), and as code asks.
+          assert.is(sig(fastMethods[m]!.get!.call(node) as Node | null), sig(library(node, m) as Node | null), `${at}: ${m}`);
+          assert.is(sig((node as unknown as Record<string, Node | null>)[m]!), sig(library(node, m) as Node | null), `${at}: ${m}`);
+        }
         const root = tree.rootNode;
         assert.is(sig(root.childWithDescendant(node)), sig(library(root, 'childWithDescendant', node) as Node | null), at);
         for (const [a, b] of [[node.startIndex, node.endIndex], [node.startIndex, node.startIndex], [node.endIndex, node.endIndex]] as const) {

@@ -60,8 +60,7 @@ export function installNodeMemo(proto: object): void {
   };
   (parent as { memoized?: true }).memoized = true;
   Object.defineProperty(proto, 'parent', { get: parent, configurable: true });
-  keep(proto, 'typeId');
-  keep(proto, 'endIndex');
+  keepAnswers(proto);
   const text = Object.getOwnPropertyDescriptor(proto, 'text')?.get as ((this: Node) => string) | undefined;
   if (text) {
     Object.defineProperty(proto, 'text', {
@@ -84,19 +83,40 @@ export function treeText(tree: object, text: string): void {
   sources.set(tree, text);
 }
 
-/** Replaces getter `name` with one that keeps its first answer on the node object. */
-function keep(proto: object, name: string): void {
-  const native = Object.getOwnPropertyDescriptor(proto, name)?.get;
-  if (!native) return;
-  const slot = Symbol(name);
-  Object.defineProperty(proto, name, {
-    get(this: Record<symbol, unknown>) {
-      let v = this[slot];
-      if (v === undefined) this[slot] = v = native.call(this);
-      return v;
-    },
-    configurable: true,
-  });
+interface Slots {
+  _typeId?: number;
+  _endIndex?: number;
+}
+
+/**
+ * Replaces the getters typeId and endIndex with ones that keep their first answer on the
+ * node object, in the slots `_typeId` and `_endIndex`: wasmnodes.ts makes nodes with these
+ * slots already there, holding -1 (a node the library made gets them when first asked).
+ * Written out for each name: a property read with a fixed name is the cheap kind.
+ */
+function keepAnswers(proto: object): void {
+  const typeId = Object.getOwnPropertyDescriptor(proto, 'typeId')?.get as ((this: Slots) => number) | undefined;
+  const endIndex = Object.getOwnPropertyDescriptor(proto, 'endIndex')?.get as ((this: Slots) => number) | undefined;
+  if (typeId) {
+    Object.defineProperty(proto, 'typeId', {
+      get(this: Slots) {
+        let v = this._typeId;
+        if (v === undefined || v === -1) this._typeId = v = typeId.call(this);
+        return v;
+      },
+      configurable: true,
+    });
+  }
+  if (endIndex) {
+    Object.defineProperty(proto, 'endIndex', {
+      get(this: Slots) {
+        let v = this._endIndex;
+        if (v === undefined || v === -1) this._endIndex = v = endIndex.call(this);
+        return v;
+      },
+      configurable: true,
+    });
+  }
 }
 
 /**

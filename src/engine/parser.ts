@@ -23,11 +23,11 @@ async function load(): Promise<Parser> {
     throw new Error(`grammar not found at ${wasm}; run npm install (the build copies it from tree-sitter-go)`);
   }
   // Loaded on first use: a warm run answered by the cache never needs the parser.
-  const { Language, Node, Parser } = await import('web-tree-sitter');
+  const { Language, Node, Parser, Tree } = await import('web-tree-sitter');
   // Parser.init fills this object in as the Emscripten module: its heap and exports.
   const mod: WasmModule = {};
   await Parser.init(mod);
-  installFastCalls(Node.prototype, mod, libraryVersion());
+  installFastCalls(Node.prototype, mod, libraryVersion(), Tree.prototype);
   installNodeMemo(Node.prototype);
   const go = await Language.load(wasm);
   const parser = new Parser();

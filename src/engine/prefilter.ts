@@ -1,8 +1,10 @@
 // The file-level prefilter: one cheap check on the raw bytes, before decoding, that says
 // whether any enabled rule could fire on a file. Rules declare the substrings without which
 // they cannot fire (meta.triggers); a file that contains none of the triggers of any enabled
-// rule is not decoded, not parsed and not walked. The per-rule check (which rules run on a
-// file that passed) stays in scan.ts.
+// rule is not decoded, not parsed and not walked. scanBuffer (scan.ts) decides the same from
+// one whole search of the bytes, which also tells which rules run on a file that passes;
+// `prefilterFor` answers the first question alone, ending its search at the first trigger
+// (for benchmarks and tests that count what the prefilter lets through).
 import { triggerParts, triggersOf, type ActiveRule } from './types.js';
 import { TriggerWords } from './triggerwords.js';
 

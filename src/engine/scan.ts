@@ -9,7 +9,7 @@ import { PackageView } from '../go/package.js';
 import { MAX_DECL_CHARS, MAX_DEPTH, type SkippedDecl, Syntax } from '../go/syntax.js';
 import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
-import { isBlank, prefilterFor } from './prefilter.js';
+import { isBlank } from './prefilter.js';
 import { TriggerWords } from './triggerwords.js';
 import { applySuppressions } from './suppressions.js';
 import { triggerParts, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
@@ -45,18 +45,28 @@ export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boo
   return go.godebug?.[k!] === v;
 }
 
-/** Rules that apply to the file's Go version and whose cheap text triggers appear in it. */
-export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}): ActiveRule[] {
-  // Rules share trigger words (`defer`, `go `, `Lock()`): all are searched for in one pass.
+/** The one-pass search of a rule list's trigger words (`defer`, `go `, `Lock()`…), made once per list and thread. */
+function wordsOf(rules: ActiveRule[]): TriggerWords {
   let words = ruleWords.get(rules);
   if (!words) ruleWords.set(rules, (words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)))));
-  const found = words.find(text);
-  const w = words;
-  return rules.filter((r) => {
-    if (!goApplies(r.rule.meta.goVersions, go)) return false;
-    const t = triggersOf(r);
-    return t.length === 0 || t.some((s) => w.holds(found, triggerParts(s)));
-  });
+  return words;
+}
+
+/** True when rule `r`'s triggers hold in `found` (its words' search of a file). */
+function triggered(r: ActiveRule, words: TriggerWords, found: Uint8Array): boolean {
+  const t = triggersOf(r);
+  return t.length === 0 || t.some((s) => words.holds(found, triggerParts(s)));
+}
+
+/**
+ * Rules that apply to the file's Go version and whose cheap text triggers appear in it;
+ * `found` is the search of the file's words already made (on its bytes: the same answer for
+ * these ASCII words, see triggerwords.ts).
+ */
+export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}, found?: Uint8Array): ActiveRule[] {
+  const words = wordsOf(rules);
+  const f = found ?? words.find(text);
+  return rules.filter((r) => goApplies(r.rule.meta.goVersions, go) && triggered(r, words, f));
 }
 
 /** The one-pass search of each rule list's trigger words. */
@@ -81,6 +91,8 @@ export interface ScanEnv {
   wholeFile?: boolean;
   /** Receives how much of the text was parsed (UTF-16 code units). */
   parsed?: (chars: number) => void;
+  /** The rules' trigger words found in the file's bytes (scanBuffer's search: not made again). */
+  found?: Uint8Array;
 }
 
 /** A declaration the guards left out, as a notice. */
@@ -96,7 +108,7 @@ function skippedNotice(s: SkippedDecl): Notice {
 /** Analyses source text that is already in memory. */
 export function scanText(parser: Parser, filePath: string, text: string, rules: ActiveRule[], go: GoVersion = {}, env: ScanEnv = {}): FileResult {
   const result: FileResult = { filePath, diagnostics: [], notices: [] };
-  const active = rulesFor(text, rules, go);
+  const active = rulesFor(text, rules, go, env.found);
   if (active.length === 0) return result;
 
   let syntax: Syntax;
@@ -283,8 +295,12 @@ export function scanBuffer(
     return { filePath, diagnostics: [], notices: [{ kind: 'empty', message: 'empty file; nothing to analyse' }] };
   }
   // No enabled rule can fire: do not even decode the bytes (but still check directives,
-  // so that an unused one is reported the same way whatever the prefilter decides).
-  if (!prefilterFor(opts.rules)(buf)) {
+  // so that an unused one is reported the same way whatever the prefilter decides). The
+  // search of the bytes is the whole of it, not ended at the first trigger: which rules run
+  // on the file is read from it, where a search of the decoded text was made again.
+  const words = wordsOf(opts.rules);
+  const found = words.find(buf);
+  if (!opts.rules.some((r) => triggered(r, words, found))) {
     info.skipped = 'prefilter';
     const empty: FileResult = { filePath, diagnostics: [], notices: [] };
     if (!buf.includes('leakhound:') && !buf.includes('lint')) return empty; // mayHaveDirectives, on bytes
@@ -301,7 +317,7 @@ export function scanBuffer(
     info.skipped = 'never-built';
     return { filePath, diagnostics: [], notices: [] };
   }
-  const env: ScanEnv = { parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile };
+  const env: ScanEnv = { parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile, found };
   if (info.wantsDeps) env.deps = (d) => (info.deps = d);
   if (packages) env.packages = packages;
   return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);

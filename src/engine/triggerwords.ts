@@ -24,6 +24,8 @@ export class TriggerWords {
   /** The words the table cannot hold. */
   private readonly odd: number[] = [];
   private readonly index = new Map<string, number>();
+  /** Keys taken out of `key` during the current search. */
+  private readonly cleared: number[] = [];
 
   /** The search for `words` (repeats are searched for once). */
   constructor(words: string[]) {
@@ -51,6 +53,29 @@ export class TriggerWords {
    * is found, ends the search early when it says the rest does not matter.
    */
   find(text: Haystack, enough?: (found: Uint8Array) => boolean): Uint8Array {
+    try {
+      return this.search(text, enough);
+    } finally {
+      // The keys `done` took out of the table for this search.
+      for (const k of this.cleared) this.key[k] = 1;
+      this.cleared.length = 0;
+    }
+  }
+
+  /**
+   * Records word `w` found; once every word of its two-character key is, the key leaves the
+   * table for the rest of the search (`find` puts it back): common pairs (`de`, `co`, `an`)
+   * would send every later position that starts one to the comparisons again.
+   */
+  private done(found: Uint8Array, w: number, k: number): void {
+    found[w] = 1;
+    if (this.starts[k]!.every((x) => found[x] === 1)) {
+      this.key[k] = 0;
+      this.cleared.push(k);
+    }
+  }
+
+  private search(text: Haystack, enough?: (found: Uint8Array) => boolean): Uint8Array {
     const found = new Uint8Array(this.words.length);
     for (const w of this.odd) {
       const word = this.words[w]!;
@@ -74,14 +99,15 @@ export class TriggerWords {
       const c0 = c1;
       c1 = text.charCodeAt(i + 1);
       if (key[((c0 & 0xff) << 8) | (c1 & 0xff)] === 0 || (c0 | c1) > 0x7f) continue;
-      for (const w of starts[(c0 << 8) | c1]!) {
+      const at = (c0 << 8) | c1;
+      for (const w of starts[at]!) {
         if (found[w]) continue;
         const code = codes[w]!;
         if (i + code.length > n) continue;
         let k = 2;
         while (k < code.length && text.charCodeAt(i + k) === code[k]) k++;
         if (k < code.length) continue;
-        found[w] = 1;
+        this.done(found, w, at);
         if (--left === 0 || enough?.(found)) return found;
       }
     }
@@ -95,15 +121,16 @@ export class TriggerWords {
     for (let i = 0; i + 1 < n; i++) {
       const c0 = c1;
       c1 = text[i + 1]!;
-      if (key[(c0 << 8) | c1] === 0) continue;
-      for (const w of starts[(c0 << 8) | c1]!) {
+      const at = (c0 << 8) | c1;
+      if (key[at] === 0) continue;
+      for (const w of starts[at]!) {
         if (found[w]) continue;
         const code = codes[w]!;
         if (i + code.length > n) continue;
         let k = 2;
         while (k < code.length && text[i + k] === code[k]) k++;
         if (k < code.length) continue;
-        found[w] = 1;
+        this.done(found, w, at);
         if (--left === 0 || enough?.(found)) return found;
       }
     }

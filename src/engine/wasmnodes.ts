@@ -26,10 +26,23 @@ export interface WasmModule {
 
 type Call = (tree: number, ...args: number[]) => number;
 
+interface Point {
+  row: number;
+  column: number;
+}
+
+const ZERO: Point = { row: 0, column: 0 };
+
+/** What of a Language the calls below read: its field names and node types, by id. */
+interface Language {
+  fields: (string | null)[];
+  types: string[];
+}
+
 interface Raw {
   0: number;
   id: number;
-  tree: { 0: number };
+  tree: { 0: number; language: Language };
   startIndex: number;
   startPosition: { row: number; column: number };
 }
@@ -37,11 +50,14 @@ interface Raw {
 /** The library's own methods, before `installFastCalls` replaced them (for tests). */
 export const libraryMethods: Record<string, PropertyDescriptor> = {};
 
+/** The node getters `installFastCalls` put in their place (for tests: nodes.ts wraps `parent`). */
+export const fastMethods: Record<string, PropertyDescriptor> = {};
+
 /**
  * Replaces the hottest methods of web-tree-sitter's Node prototype with ones that marshal
  * through `mod`'s heap. False (nothing replaced) when `mod` lacks anything they need.
  */
-export function installFastCalls(proto: object, mod: WasmModule, version: string): boolean {
+export function installFastCalls(proto: object, mod: WasmModule, version: string, treeProto?: object): boolean {
   if (version !== FAST_VERSION || !(mod.HEAP32 instanceof Int32Array)) return false;
   const names = [
     'ts_init',
@@ -56,6 +72,15 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     'ts_node_named_descendant_for_index_wasm',
     'ts_node_symbol_wasm',
     'ts_node_end_index_wasm',
+    'ts_node_children_by_field_id_wasm',
+    'ts_node_descendants_of_type_wasm',
+    'ts_node_parent_wasm',
+    'ts_node_next_sibling_wasm',
+    'ts_node_prev_sibling_wasm',
+    'ts_node_next_named_sibling_wasm',
+    'ts_node_prev_named_sibling_wasm',
+    'ts_tree_root_node_wasm',
+    'malloc',
   ];
   const fn: Record<string, Call> = {};
   for (const n of names) {
@@ -63,12 +88,33 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     if (typeof f !== 'function') return false;
     fn[n] = f as Call;
   }
-  const methods = ['childForFieldId', 'childWithDescendant', 'namedChildren', 'children', 'namedChild', 'child', 'descendantForIndex', 'namedDescendantForIndex', 'typeId', 'endIndex'];
+  const methods = [
+    'childForFieldId',
+    'childForFieldName',
+    'childrenForFieldName',
+    'childWithDescendant',
+    'namedChildren',
+    'children',
+    'namedChild',
+    'child',
+    'descendantForIndex',
+    'namedDescendantForIndex',
+    'descendantsOfType',
+    'parent',
+    'nextSibling',
+    'previousSibling',
+    'nextNamedSibling',
+    'previousNamedSibling',
+    'typeId',
+    'endIndex',
+  ];
   for (const m of methods) {
     const d = Object.getOwnPropertyDescriptor(proto, m);
     if (!d) return false;
     libraryMethods[m] = d;
   }
+  const rootNode = treeProto && Object.getOwnPropertyDescriptor(treeProto, 'rootNode');
+  if (treeProto && !rootNode?.get) return false;
   // The buffer's address: ts_init only stores the language versions there and returns it.
   const word = fn.ts_init!(0) >> 2;
 
@@ -83,8 +129,12 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     h[at + 3] = n.startPosition.column;
     h[at + 4] = n[0];
   }
-  // A node object as the library's constructor makes it: the same fields, declared in the
-  // same order (a plain function assigning `this[0]` gave every node a 16-slot elements store).
+  // A node object with the library's fields, declared in the same order (a plain function
+  // assigning `this[0]` gave every node a 16-slot elements store), and the slots of the
+  // answers nodes.ts keeps (MEMO_SLOTS) from the start. Every node the rules see is made
+  // here (the calls that make nodes are all replaced), so code that reads nodes sees one
+  // hidden class: with the library's nodes beside these, and the slots added to each node
+  // as it was first asked, a property read saw up to ten and V8 gave up on caching it.
   class FastNode {
     [0] = 0;
     _children = undefined;
@@ -93,6 +143,8 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     startIndex: number;
     startPosition: { row: number; column: number };
     tree: object;
+    _typeId = -1;
+    _endIndex = -1;
     constructor(other: number, id: number, tree: object, index: number, row: number, column: number) {
       this[0] = other;
       this.id = id;
@@ -134,6 +186,44 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     call(self.tree[0]);
     return unmarshal(heap(), self.tree, word);
   }
+  // The library finds a field's id with `fields.indexOf(name)` on every call, and a type's
+  // symbols by testing every symbol of the grammar against the types asked for: both are
+  // the same for the life of the language, so they are looked up once.
+  const fieldIds = new WeakMap<Language, Map<string, number>>();
+  function fieldId(self: Raw, name: string): number {
+    const lang = self.tree.language;
+    let ids = fieldIds.get(lang);
+    if (!ids) {
+      ids = new Map();
+      lang.fields.forEach((f, i) => {
+        if (f !== null && !ids!.has(f)) ids!.set(f, i);
+      });
+      fieldIds.set(lang, ids);
+    }
+    return ids.get(name) ?? -1;
+  }
+  // A list of symbols in the module's memory, per language and list of types, kept for the
+  // life of the thread (a few dozen lists).
+  const symbolLists = new WeakMap<Language, Map<string, { at: number; count: number }>>();
+  function symbolsOf(lang: Language, types: readonly string[]): { at: number; count: number } {
+    let lists = symbolLists.get(lang);
+    if (!lists) symbolLists.set(lang, (lists = new Map()));
+    const key = types.join('\0');
+    let list = lists.get(key);
+    if (!list) {
+      // As the library builds it: ERROR first (once per time it is asked for), then every
+      // symbol whose type is asked for, in symbol order.
+      const symbols: number[] = [];
+      for (const t of types) if (t == 'ERROR') symbols.push(65535);
+      for (let i = 0; i < lang.types.length; i++) if (types.includes(lang.types[i]!)) symbols.push(i);
+      const at = fn.malloc!(4 * Math.max(1, symbols.length));
+      const h = heap();
+      symbols.forEach((sym, i) => (h[(at >> 2) + i] = sym));
+      list = { at, count: symbols.length };
+      lists.set(key, list);
+    }
+    return list;
+  }
   const value = (name: string, v: unknown) => Object.defineProperty(proto, name, { value: v, configurable: true, writable: true });
   const getter = (name: string, get: () => unknown) => Object.defineProperty(proto, name, { get, configurable: true });
   const byField = fn.ts_node_child_by_field_id_wasm!;
@@ -146,9 +236,45 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
   const namedForIndex = fn.ts_node_named_descendant_for_index_wasm!;
   const symbol = fn.ts_node_symbol_wasm!;
   const endIndex = fn.ts_node_end_index_wasm!;
+  const childrenByField = fn.ts_node_children_by_field_id_wasm!;
+  const descendantsOfType = fn.ts_node_descendants_of_type_wasm!;
   value('childForFieldId', function (this: Raw, id: number) {
     return one(this, byField, id);
   });
+  value('childForFieldName', function (this: Raw, name: string) {
+    const id = fieldId(this, name);
+    return id !== -1 ? one(this, byField, id) : null;
+  });
+  value('childrenForFieldName', function (this: Raw, name: string) {
+    const id = fieldId(this, name);
+    return id !== -1 && id !== 0 ? list(this, (tree) => childrenByField(tree, id)) : [];
+  });
+  value('descendantsOfType', function (this: Raw, types: string | readonly string[], start: Point = ZERO, end: Point = ZERO) {
+    const { at, count } = symbolsOf(this.tree.language, Array.isArray(types) ? types : [types as string]);
+    return list(this, (tree) => descendantsOfType(tree, at, count, start.row, start.column, end.row, end.column));
+  });
+  const sibling = (name: string, call: Call) => {
+    getter(name, function (this: Raw) {
+      return one(this, call);
+    });
+    fastMethods[name] = Object.getOwnPropertyDescriptor(proto, name)!;
+  };
+  sibling('parent', fn.ts_node_parent_wasm!);
+  sibling('nextSibling', fn.ts_node_next_sibling_wasm!);
+  sibling('previousSibling', fn.ts_node_prev_sibling_wasm!);
+  sibling('nextNamedSibling', fn.ts_node_next_named_sibling_wasm!);
+  sibling('previousNamedSibling', fn.ts_node_prev_named_sibling_wasm!);
+  if (treeProto) {
+    libraryMethods.rootNode = rootNode!;
+    const treeRoot = fn.ts_tree_root_node_wasm!;
+    Object.defineProperty(treeProto, 'rootNode', {
+      get(this: { 0: number }) {
+        treeRoot(this[0]);
+        return unmarshal(heap(), this, word);
+      },
+      configurable: true,
+    });
+  }
   value('childWithDescendant', function (this: Raw, d: Raw) {
     const h = heap();
     marshal(h, this, word);

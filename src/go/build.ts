@@ -78,7 +78,9 @@ function evalPlusBuild(line: string): Tri {
  * package clause (or the first other line).
  */
 export function buildIgnored(text: string): boolean {
-  if (!text.includes('build')) return false;
+  // Neither kind of constraint line can be there (a native search; this is asked of every
+  // file of a package each time one is opened).
+  if (!text.includes('go:build') && !text.includes('+build')) return false;
   let goBuild: Tri = undefined;
   let sawGoBuild = false;
   let plus: Tri = true;
