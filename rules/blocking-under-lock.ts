@@ -30,7 +30,7 @@ import { channelFacts, topLevelFunction } from '../src/go/channels.js';
 import { definitions } from '../src/go/decls.js';
 import { type FileFacts, unparen } from '../src/go/facts.js';
 import { channelField } from '../src/go/fieldchans.js';
-import { conditional, declaredKind, flowFunction, guardedPair, handedOff, isAcquire, literalRun, heldRegion, lockFacts, type LockOp, needsLock, statementOf } from '../src/go/locks.js';
+import { conditional, declaredKind, flowFunction, guardedPair, handedOff, heldText, isAcquire, literalRun, heldRegion, lockFacts, type LockOp, needsLock, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 
 type MessageIds = 'send' | 'recv' | 'wait' | 'condWait';
@@ -387,6 +387,9 @@ func (w *Worker) Stop() {
           if (!isAcquire(a.verb) || a.deferred || a.indexed) continue;
           // Nothing in the function can wait (a receive, a send, a Wait): nothing to find.
           if (!a.fn.text.includes('<-') && !a.fn.text.includes('Wait(')) continue;
+          // Nor in the code the lock can be held over (a send or receive, a range, a Wait): no region to walk.
+          const held = heldText(facts, a);
+          if (!held.includes('<-') && !held.includes('range') && !held.includes('Wait')) continue;
           if (guardedPair(a, locks.of(a.fn))) continue;
           if (handedOff(ctx.pkg, facts, a.fn, a)) continue;
           // What the file shows first: the package is opened only when something waits there.

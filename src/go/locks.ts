@@ -207,12 +207,34 @@ export function callsInFlow(n: Node, fn: Node): readonly Node[] {
   if (!memo) flowCalls.set(n.tree, (memo = new Map()));
   const id = `${n.id}:${fn.id}`;
   let calls = memo.get(id);
-  if (!calls) {
-    const all = n.type === 'call_expression' ? [n] : [];
-    for (const c of n.descendantsOfType('call_expression')) if (c) all.push(c);
-    memo.set(id, (calls = all.filter((c) => flowFunction(c)?.fn.id === fn.id)));
-  }
+  if (!calls) memo.set(id, (calls = flowCallsOf(n, fn)));
   return calls;
+}
+
+/** A literal that runs apart from the code around it (a goroutine, a stored or passed closure): its calls are its own flow's. */
+const runsApart = (lit: Node) => {
+  const run = literalRun(lit);
+  return run !== 'inline' && run !== 'defer';
+};
+
+function flowCallsOf(n: Node, fn: Node): Node[] {
+  // A call is part of fn's flow when every literal between it and fn runs in place or
+  // deferred (flowFunction), and fn itself is not such a literal (its calls are its parent's).
+  if (fn.type === 'func_literal' && !runsApart(fn)) return [];
+  // fn inside n: the calls of fn's own flow.
+  if (n.id !== fn.id && n.startIndex <= fn.startIndex && fn.endIndex <= n.endIndex) return flowCallsOf(fn, fn);
+  for (let p: Node | null = n; p?.id !== fn.id; p = p.parent) {
+    if (!p || (p.type === 'func_literal' && runsApart(p))) return [];
+  }
+  // A call node comes first and then again among its descendants (the answers so far).
+  const calls: Node[] = n.type === 'call_expression' ? [n] : [];
+  const apart: Node[] = [];
+  for (const c of n.descendantsOfType(['call_expression', 'func_literal'])) {
+    if (!c) continue;
+    if (c.type === 'call_expression') calls.push(c);
+    else if (c.id !== n.id && runsApart(c)) apart.push(c);
+  }
+  return apart.length ? calls.filter((c) => !apart.some((l) => l.startIndex <= c.startIndex && c.endIndex <= l.endIndex)) : calls;
 }
 
 const flowCalls = new WeakMap<object, Map<string, Node[]>>();
@@ -325,9 +347,14 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
 
 const nameOfKey = (k: DeclKey) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
 
+/** Keys of the package's functions and methods whose own text locks or unlocks something. */
+function lockerKeys(view: PackageView): Set<string> {
+  return setOf(view.cached('locker-keys', () => [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))]));
+}
+
 /** Names of the package's functions and methods whose own text locks or unlocks something. */
 function directLockers(view: PackageView): Set<string> {
-  return setOf(view.cached('lockers', () => [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))].map(nameOfKey)));
+  return setOf(view.cached('lockers', () => [...lockerKeys(view)].map(nameOfKey)));
 }
 
 /** The names of a cached list as a set, built once per list (asked for at every call of a function). */
@@ -497,6 +524,7 @@ function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: Mute
   const name = calleeName(call);
   // The package is opened (mayLock) only for calls that pass the tests of the file alone.
   if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return null;
+  if (!mayName(view, call, name, m)) return null;
   // Deferred calls run at the return, after the deferred unlocks registered later.
   const deferred = flowFunction(call)?.deferred ?? false;
   const key = view.calleeKey(call, facts);
@@ -532,6 +560,12 @@ export function mayAcquireAgain(view: PackageView, facts: FileFacts, a: LockOp):
   );
 }
 
+/** The text the held region of `a` lies in (heldWindow): the region's nodes are inside it. */
+export function heldText(facts: FileFacts, a: LockOp): string {
+  const [from, to] = heldWindow(a.fn, a, lockFacts(facts).of(a.fn));
+  return a.fn.text.slice(from - a.fn.startIndex, to - a.fn.startIndex);
+}
+
 const BREAKABLE = new Set(['expression_switch_statement', 'type_switch_statement', 'select_statement']);
 
 /**
@@ -554,6 +588,28 @@ function heldWindow(fn: Node, a: LockOp, ops: LockOp[]): [number, number] {
   let to = fn.endIndex;
   if (rel && !(breakable && wordAt(fn.text.slice(a.call.endIndex - fn.startIndex, rel.call.startIndex - fn.startIndex), 'break') >= 0)) to = rel.call.startIndex;
   return [a.call.endIndex, to];
+}
+
+const FIELD_PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
+
+/**
+ * Whether a callee called `name` can name the caller's mutex `m` in its lock summary. A summary
+ * target reaches the caller's `s.mu` as `recv.mu` (or `$0.mu`, `var:mu`): its last field is a
+ * word of the function that locks or unlocks, the callee or a function of the package that
+ * locks itself and that the callee calls by name. Unless the call hands over the mutex itself
+ * (`lockIt(&s.mu)`: `$0`), a callee whose text has neither that word nor the name of such a
+ * function cannot say anything about `m`: a text search instead of a parse and a summary.
+ */
+function mayName(view: PackageView, call: Node, name: string, m: MutexRef): boolean {
+  if (!FIELD_PATH.test(m.text)) return true;
+  const f = call.childForFieldName('function');
+  const passed = [f?.type === 'selector_expression' ? f.childForFieldName('operand') : null, ...(call.childForFieldName('arguments')?.namedChildren ?? [])];
+  if (passed.some((e) => e && e.type !== 'comment' && e.text.replace(/\s+/g, '').includes(m.text))) return true;
+  const word = m.text.slice(m.text.lastIndexOf('.') + 1);
+  return view.cached(`may-name:${name}:${word}`, () => {
+    const words = setOf(view.cached(`lockers-naming:${word}`, () => [word, ...new Set(view.keys(`mentions:${word}`).filter((k) => lockerKeys(view).has(k)).map(nameOfKey))]));
+    return view.mentionsAny(`func:${name}`, words) || view.mentionsAny(`methods:${name}`, words);
+  });
 }
 
 /** `pkg.F(…)` through an import: no function of the package (calleeKey says so too, after opening the package). */
@@ -734,9 +790,20 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
   const locks = lockFacts(facts);
   const stmt = statementOf(op.call, op.fn);
   if (!stmt) return undefined;
+  const releases = (n: Node) => locks.inside(n, op.fn).filter((o) => o.key === op.key && !isAcquire(o.verb) && (opts.deferredReleases || !o.deferred));
+  // `mu.Lock()` right before a statement that releases it (`defer mu.Unlock()`): the walk
+  // stops at the first node it visits, which needs no flow graph of the function.
+  const next = stmt.type === 'expression_statement' && enclosingFunction(stmt)?.id === op.fn.id ? nextStatement(stmt) : null;
+  if (next && (next.type === 'defer_statement' || next.type === 'expression_statement')) {
+    const rel = releases(next);
+    if (rel.length) {
+      for (const o of rel) opts.released?.(o);
+      return [];
+    }
+  }
   return walkFrom(facts, op.fn, stmt, (n) => {
     if (rebinds(n, op.root.text)) return 'stop';
-    const rel = locks.inside(n, op.fn).filter((o) => o.key === op.key && !isAcquire(o.verb) && (opts.deferredReleases || !o.deferred));
+    const rel = releases(n);
     if (rel.length) {
       for (const o of rel) opts.released?.(o);
       return 'stop';
@@ -762,6 +829,13 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
     }
     return visit(n);
   });
+}
+
+/** The statement after `stmt` in its list, comments skipped. */
+function nextStatement(stmt: Node): Node | null {
+  let n = stmt.nextNamedSibling;
+  while (n?.type === 'comment') n = n.nextNamedSibling;
+  return n;
 }
 
 const regions = new WeakMap<FileFacts, Map<number, Node[]>>();
@@ -1030,6 +1104,24 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
 }
 
 /**
+ * Where `text` spells the mutex (`t`, whitespace removed), whether it is after a `&` or before
+ * a `.Unlock`/`.RUnlock` that is not called: the places handedOffIn's pattern can match, found
+ * by a substring search (the pattern, which starts with a lookbehind, is tried at every offset).
+ */
+function mayHandOff(text: string, t: string): boolean {
+  for (let at = text.indexOf(t); at >= 0; at = text.indexOf(t, at + 1)) {
+    let b = at - 1;
+    while (b >= 0 && /\s/.test(text[b]!)) b--;
+    if (text[b] === '&') return true;
+    RELEASE_VALUE.lastIndex = at + t.length;
+    if (RELEASE_VALUE.test(text)) return true;
+  }
+  return false;
+}
+
+const RELEASE_VALUE = /\s*\.\s*R?Unlock\b(?!\s*\()/y;
+
+/**
  * The function hands the mutex itself to other code somewhere: its address (`unlockOnce(&mu)`,
  * `lock = &c.rlock`, `sync.NewCond(&mu)`) or its release as a value (`NotifyStarted:
  * mu.Unlock`). Whoever has it may release it (or lock it again) out of sight: a latch, a
@@ -1048,6 +1140,7 @@ export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: Mute
 const handedMemo = new WeakMap<FileFacts, Map<string, boolean>>();
 
 function handedOffIn(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
+  if (!mayHandOff(fn.text, m.text)) return false;
   const t = m.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`&\\s*${t}(?![\\w.])|(?<![\\w.])${t}\\s*\\.\\s*R?Unlock\\b(?!\\s*\\()`, 'g');
   for (let hit = re.exec(fn.text); hit; hit = re.exec(fn.text)) {
