@@ -37,7 +37,7 @@ import { terminates } from '../src/go/terminators.js';
 import { flowFunction, literalRun, statementOf } from '../src/go/locks.js';
 import type { PackageView } from '../src/go/package.js';
 import type { DeclKey } from '../src/go/pkgindex.js';
-import { coreSummary, effectsOn } from '../src/go/summary.js';
+import { coreSummary, effectsOn, type FuncSummary, HOW } from '../src/go/summary.js';
 
 type MessageIds = 'senderReturns' | 'ownerReturns' | 'ownerReturnsLoop' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
 
@@ -313,10 +313,13 @@ function calleesNeverSend(view: PackageView, facts: FileFacts, ch: Channel): { c
     if (!key || i < 0) return undefined;
     args.push({ key, i });
   }
-  for (const { key, i } of args) {
-    const s = view.summaryOf(coreSummary, key);
-    if (!s || s.variadic || effectsOn(s, `$${i}`).some((e) => e.op !== 'recv' && e.op !== 'range')) return undefined;
-  }
+  // What a callee itself does with the channel (its summary at depth 0) is in its deep
+  // summary too: its own send, close or escape settles it before the deep one is made.
+  // (At depth 0, a callee's own calls show as escapes through a callee: those may go.)
+  const mayDoMore = (s: FuncSummary | undefined, i: number, own: boolean) =>
+    !s || s.variadic || effectsOn(s, `$${i}`).some((e) => e.op !== 'recv' && e.op !== 'range' && !(own && e.how & HOW.callee));
+  for (const { key, i } of args) if (mayDoMore(view.summaryOf(coreSummary, key, 0), i, true)) return undefined;
+  for (const { key, i } of args) if (mayDoMore(view.summaryOf(coreSummary, key), i, false)) return undefined;
   const callee = calls[0]?.call.childForFieldName('function')?.text;
   return callee ? { callee, recv } : undefined;
 }

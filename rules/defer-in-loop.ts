@@ -18,6 +18,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, isFunction, type FileFacts } from '../src/go/facts.js';
+import { closingParen } from '../src/go/leaks.js';
 import { lastRound, loopVars, unboundedLoop } from '../src/go/loops.js';
 import { declAt } from '../src/go/toplevel.js';
 
@@ -43,6 +44,44 @@ function forBefore(facts: FileFacts, at: number): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * False when no `for` block of the declaration around `at` can be open at `at`, by the
+ * braces of its code: inside a loop's block, more braces are open at `at` than at its `for`
+ * keyword (those of a composite literal in its header are closed again, whatever its shape).
+ */
+function forBlockOpen(facts: FileFacts, at: number): boolean {
+  const { syntax, text } = facts;
+  const start = syntax.outline.decls[declAt(syntax.outline, at)]?.start ?? 0;
+  let depth = 0;
+  let atFor = Infinity;
+  const re = /[{}]|\bfor\b/g;
+  re.lastIndex = start;
+  for (let m = re.exec(text); m && m.index < at; m = re.exec(text)) {
+    if (syntax.inLiteral(m.index)) continue;
+    if (m[0] === '{') depth++;
+    else if (m[0] === '}') depth--;
+    else atFor = Math.min(atFor, depth);
+  }
+  return depth > atFor;
+}
+
+/**
+ * False when the text of a deferred call shows it releases nothing (releaseOf): a call of a
+ * plain name or a selector whose last name is none of the releases (`defer os.Remove(p)`),
+ * whose call ends the statement. True when unsure (a func literal, a comment, anything else).
+ */
+function mayRelease(text: string, at: number): boolean {
+  const m = /^defer[ \t]+([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/.exec(text.slice(at, at + 300));
+  if (!m || m[1] === 'func') return true;
+  // The deferred call is this one, not a call on its result (`defer a.b(c).Close()`).
+  const end = closingParen(text, at + m[0].length - 1, 4096);
+  const eol = end < 0 ? -1 : text.indexOf('\n', end);
+  if (end < 0 || !/^[ \t]*(?:\r?$|\/\/|;|\})/.test(text.slice(end + 1, eol < 0 ? text.length : eol))) return true;
+  const names = m[1]!.split('.').map((n) => n.trim());
+  const last = names[names.length - 1]!;
+  return (names.length > 1 && RELEASES.has(last)) || CANCEL.test(last);
 }
 
 /** The release a deferred call performs (`f.Close`, `cancel`), or undefined. */
@@ -188,8 +227,10 @@ export default defineRule<MessageIds, Options>({
       source_file(root) {
         const re = /\bdefer\b/g;
         for (let m = re.exec(text); m; m = re.exec(text)) {
-          // No loop around it without a `for` written before it in its declaration: no parse needed to know.
-          if (!facts.declHasWord(m.index, 'for') || !forBefore(facts, m.index)) continue;
+          // No loop around it without a `for` written before it in its declaration, and a
+          // block of it still open; nothing to report on a call that releases nothing: no
+          // parse needed to know.
+          if (!facts.declHasWord(m.index, 'for') || !forBefore(facts, m.index) || (!all && !mayRelease(text, m.index)) || !forBlockOpen(facts, m.index)) continue;
           const kw = root.descendantForIndex(m.index, m.index + 5);
           const stmt = kw?.type === 'defer' ? kw.parent : null;
           if (stmt?.type !== 'defer_statement') continue;

@@ -23,6 +23,7 @@ import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
 import { exitAvoiding } from '../src/go/flow.js';
 import { isProgramMain } from '../src/go/funcs.js';
+import { endsStatement } from '../src/go/leaks.js';
 import { bindingOf, isNamedResult } from '../src/go/obligations.js';
 import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
@@ -66,6 +67,44 @@ function deferredClosureCalls(fn: Node, name: string, stmt: Node): boolean {
     const call = d.namedChild(0);
     return call?.childForFieldName('function')?.type === 'func_literal' && reads(call, name);
   });
+}
+
+/** An argument list of the line: up to two levels of nested parentheses, no literal or comment. */
+const ARGS = ((c: string) => String.raw`\((?:${c}|\((?:${c}|\(${c}*\))*\))*\)`)(String.raw`[^()"'\x60/\n]`);
+
+/**
+ * The commonest shape, found in the text alone: the cancel function is deferred (or
+ * called) on the very next line, which covers every path, whatever the parent context is.
+ *
+ *	ctx, cancel := context.WithTimeout(ctx, d)      ← the whole statement on one line
+ *	defer cancel()                                  ← or cancel()
+ *
+ * Group 1 runs up to the constructor's name, group 2 is the cancel variable.
+ */
+const CANCELED_NEXT = new RegExp(String.raw`([ \t]*\w+,[ \t]*(\w+)[ \t]*:?=[ \t]*\w+\.)\w+${ARGS}[ \t]*\r?\n[ \t]*(?:defer[ \t]+)?\2\(\)[ \t]*(?:\r?\n|$)`, 'y');
+
+/** `context.WithCancel(context.Background())`, as written: group 1 is where Background or TODO starts. */
+const OF_ROOT = /(WithCancel(?:Cause)?\(\s*\w+\.)(?:Background|TODO)\(\)\s*\)/y;
+
+/**
+ * True when the text shows there is nothing to report about the constructor named at `at`,
+ * and its function need not be parsed to know: the CANCELED_NEXT shape (a line after one that
+ * ends in a comma may continue a list of names: its second name is not the cancel then), or
+ * a WithCancel of the background context (`harmless`), named through an import of context
+ * that nothing shadows.
+ */
+function silentByText(facts: FileFacts, at: number): boolean {
+  const { text } = facts;
+  OF_ROOT.lastIndex = at;
+  const root = OF_ROOT.exec(text);
+  if (root) {
+    const path = facts.selectorAt(at + root[1]!.length)?.path;
+    if (path !== undefined && CONTEXT_PATHS.includes(path)) return true;
+  }
+  const line = text.lastIndexOf('\n', at) + 1;
+  CANCELED_NEXT.lastIndex = line;
+  const m = CANCELED_NEXT.exec(text);
+  return !!m && line + m[1]!.length === at && m[2] !== '_' && endsStatement(text, line);
 }
 
 /**
@@ -189,7 +228,7 @@ export default defineRule<MessageIds>({
 
     return {
       source_file(root) {
-        for (const w of wordNodes(root, text, CONSTRUCTORS)) {
+        for (const w of wordNodes(root, text, CONSTRUCTORS, 0, text.length, (at) => !silentByText(facts, at))) {
           const call = callOfName(w);
           if (!call) continue;
           const q = facts.qualified(call.childForFieldName('function'));

@@ -19,7 +19,7 @@ import type { FileFacts } from '../src/go/facts.js';
 import { candidateCalls, deferFix, describe, judge, packageHelperSites, returnsMatching, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
 import { borrowCheck, Makers } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
-import { bodyDrains, NAMES, NAMES_WITH_HEAD, noBody, requestDone, responseIn, RETURNS_RESPONSE } from '../src/go/responses.js';
+import { bodyDrains, mayMakeResponse, NAMES, NAMES_WITH_HEAD, noBody, requestDone, responseIn, RETURNS_RESPONSE } from '../src/go/responses.js';
 import { madeResultsKind, packageBorrows, type MadeKind } from '../src/go/returns.js';
 import { endingCall, inTestHelper } from '../src/go/terminators.js';
 
@@ -145,7 +145,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     const sites: Site[] = [];
     return {
       source_file(root) {
-        calls.push(...candidateCalls(root, text, facts, head ? NAMES_WITH_HEAD : NAMES, (c) => !!responseCall(c), HANDS_OVER));
+        calls.push(...candidateCalls(root, text, facts, head ? NAMES_WITH_HEAD : NAMES, (c) => !!responseCall(c), HANDS_OVER, (at, word) => mayMakeResponse(facts, at, word, head)));
         sites.push(...packageHelperSites(ctx.pkg, facts, root, text, responsesKind(head), RETURNS_RESPONSE, () => body, (c) => !!responseCall(c)));
       },
       'source_file:exit'() {

@@ -31,6 +31,7 @@ import {
   KINDS,
   kindId,
   LISTENER,
+  mayMakeResource,
   NAMES,
   namesPattern,
   RELEASES,
@@ -228,7 +229,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     const source = (call: Node) => resourceCall(call) ?? undefined;
     return {
       source_file(root) {
-        calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c), HANDS_OVER));
+        calls.push(...candidateCalls(root, text, facts, names, (c) => !!resourceCall(c), HANDS_OVER, (at, word) => mayMakeResource(facts, cfg, at, word)));
         helperSites.push(...packageHelperSites(ctx.pkg, facts, root, text, resourcesKind(cfg), RETURNS_RESOURCE, (m) => (m.data === 'custom' ? cfg.custom : KINDS[Number(m.data)]), (c) => !!resourceCall(c)));
       },
       'source_file:exit'() {

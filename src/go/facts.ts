@@ -614,6 +614,31 @@ export class FileFacts {
   }
 
   /**
+   * What the text shows of the selector around a name at offset `at` (`x.Name`), before
+   * anything is parsed: `{ path }` when x is an import of this file that nothing in the file
+   * can shadow (mayDeclare: what `qualified` answers for it); `{}` when the selector is no
+   * package's name (x is no import, or the operand is longer: `f().Name`, `a.x.Name`);
+   * undefined when the text leaves it open (no dot just before the name, a comment, an
+   * import that a local may shadow).
+   */
+  selectorAt(at: number): { path?: string } | undefined {
+    const t = this.text;
+    if (t.charCodeAt(at - 1) !== 0x2e) return undefined;
+    let s = at - 1;
+    while (s > 0 && /\w/.test(t[s - 1]!)) s--;
+    if (s === at - 1) return /[)\]}]/.test(t[at - 2] ?? '') ? {} : undefined;
+    if (/[^\x00-\x7f]/.test(t[s - 1] ?? '') || /\d/.test(t[s]!)) return undefined;
+    let p = s - 1;
+    while (p >= 0 && /\s/.test(t[p]!)) p--;
+    if (p >= 0 && t[p] === '.') return {};
+    if (p >= 0 && t[p] === '/') return undefined;
+    const alias = t.slice(s, at - 1);
+    const path = this.imports().byAlias.get(alias);
+    if (path === undefined) return {};
+    return this.mayDeclare(alias) ? undefined : { path };
+  }
+
+  /**
    * For `pkg.Name` (a selector_expression, usually a call's function), the import path
    * and name when `pkg` is an import of this file that no local shadows.
    */

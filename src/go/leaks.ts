@@ -364,9 +364,22 @@ export function calledFieldPattern(words: readonly string[]): RegExp {
  * and methods, which may be helpers that hand a value over. Sorted; empty when the file
  * makes nothing.
  */
-export function candidateCalls(root: Node, text: string, facts: FileFacts, names: RegExp, isSource: (call: Node) => boolean, handsOver?: RegExp): Node[] {
+export function candidateCalls(
+  root: Node,
+  text: string,
+  facts: FileFacts,
+  names: RegExp,
+  isSource: (call: Node) => boolean,
+  handsOver?: RegExp,
+  /**
+   * A test on the text of a hit of `names` (its offset and word), asked before its declaration
+   * is parsed: false when the call there can be neither a source nor a call of the file's
+   * own functions (another package's function that makes nothing, `errors.New`).
+   */
+  mayBeSource?: (at: number, word: string) => boolean,
+): Node[] {
   const calls: Node[] = [];
-  for (const name of identifiersMatching(root, text, names)) {
+  for (const name of identifiersMatching(root, text, names, 0, text.length, mayBeSource)) {
     const call = callOfName(name);
     if (call) calls.push(call);
   }
@@ -484,6 +497,96 @@ export function returnsMatching(pattern: string): (decl: Node) => boolean {
     const result = decl.childForFieldName('result');
     return !!result && re.test(result.text);
   };
+}
+
+/**
+ * False when the text around a method call named at `at` (`m.Get(k)`) shows that it is not
+ * `followable`: an operand of an operator, an argument, an element or an index
+ * (`f(a, m.Get(k))`, `x == m.Get(k)`, `!m.Get(k)`, `m.Get(k).(T)`), or the value of one
+ * variable (`v := m.Get(k)`, `if v := m.Get(k); …`, `var v = m.Get(k)`, `n += m.Get(k)`).
+ * True when unsure: a statement of its own, `return`, `a, b :=`, a parenthesis, a comment.
+ */
+export function mayBeFollowable(text: string, at: number): boolean {
+  if (!mayEndStatement(text, at)) return false;
+  // Back over the receiver and the words before it on the line (`return c.Get`, `go c.Do`).
+  let i = at;
+  while (i > 0 && /[\w. \t]/.test(text[i - 1]!)) i--;
+  const c = text[i - 1];
+  // An argument: `f(m.Get(k))` (a parenthesis after a space or an operator may wrap the call itself).
+  if (c === '(') return !/[\w)\]]/.test(text[i - 2] ?? '');
+  if (c === undefined || !/[,+\-*%&|^<>!\[=]/.test(c)) return true;
+  if (c !== '=') return false;
+  // `==`, `!=`, `<=`, `>=`: a comparison; `+=`, `<<=`, …: an assignment that binds no result.
+  const op = text[i - 2];
+  if (op !== undefined && /[=!<>+\-*/%&|^]/.test(op)) return false;
+  const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+  const left = /^[ \t]*(?:(?:var|if)[ \t]+)?(\w+)[ \t]*:?$/.exec(text.slice(lineStart, i - 1));
+  return !left || left[1] === '_' || !endsStatement(text, lineStart);
+}
+
+/**
+ * False when what follows the call of the name at `at` shows it is part of a bigger
+ * expression (`m.Get(k).(T)`, `m.Get(k) != nil`, `m.Get(k)[0]`, `case m.Get(k):`, `if
+ * m.Get(k) {`): the character after its closing parenthesis, on the same line. True when
+ * unsure (the arguments run long, or hold what the scan does not read).
+ */
+function mayEndStatement(text: string, at: number): boolean {
+  let i = at;
+  while (/\w/.test(text[i] ?? '')) i++;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(') return true;
+  const end = closingParen(text, i, 4096);
+  if (end < 0) return true;
+  let j = end + 1;
+  while (text[j] === ' ' || text[j] === '\t') j++;
+  const c = text[j];
+  if (c === '/') return text[j + 1] === '/' || text[j + 1] === '*';
+  return c === undefined || !/[.\[(,{=!<>+\-*%&|^:]/.test(c);
+}
+
+/**
+ * The offset of the parenthesis that closes the one at `open`, reading strings, runes and
+ * comments; -1 past `limit` characters.
+ */
+export function closingParen(text: string, open: number, limit: number): number {
+  let depth = 0;
+  const stop = Math.min(text.length, open + limit);
+  for (let i = open; i < stop; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      if (--depth === 0) return i;
+    } else if (c === '"' || c === "'") {
+      for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '`') {
+      i = text.indexOf('`', i + 1);
+      if (i < 0) return -1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      i = text.indexOf('\n', i);
+      if (i < 0) return -1;
+    } else if (c === '/' && text[i + 1] === '*') {
+      i = text.indexOf('*/', i + 2);
+      if (i < 0) return -1;
+      i++;
+    }
+  }
+  return -1;
+}
+
+/**
+ * True when the code line before `lineStart` (comment lines and blank ones aside) cannot
+ * leave a list of names open: it does not end in a comma and holds no comment that could
+ * hide one (`a, // why` continues `a, b := f()` on the next line).
+ */
+export function endsStatement(text: string, lineStart: number): boolean {
+  let end = lineStart - 1;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end).trim();
+    if (line !== '' && !line.startsWith('//')) return !line.endsWith(',') && !line.includes('//') && !line.includes('/*') && !line.includes('*/');
+    end = start - 1;
+  }
+  return true;
 }
 
 /**

@@ -12,7 +12,8 @@
 import type { Node } from 'web-tree-sitter';
 import { listHas, type CalleeList } from './callees.js';
 import type { FileFacts } from './facts.js';
-import { calledFieldPattern, followable, type Kind } from './leaks.js';
+import { funcsOf } from './funcs.js';
+import { calledFieldPattern, followable, mayBeFollowable, type Kind } from './leaks.js';
 import { bindingOf } from './obligations.js';
 import type { PackageView } from './package.js';
 import { writtenType } from './types.js';
@@ -186,6 +187,26 @@ export const KINDS = [FILE, DB, ROWS, STMT, SQL_CONN, TX, CONN, LISTENER, GRPC, 
 /** A kind as plain data for a package summary: its index, or `custom` for the configured constructors' kind. */
 export const kindId = (k: Resource): string => (KINDS.includes(k) ? String(KINDS.indexOf(k)) : 'custom');
 
+/** What a call of the function `path.name` makes, if anything. */
+function resourceFunc(cfg: Table, path: string, name: string): Resource | undefined {
+  const key = `${unversioned(path)}.${name}`;
+  return FUNCS.get(key) ?? (cfg.decompressors ? DECOMPRESSORS.get(key) : undefined) ?? (listHas(cfg.extra, path, name) === 'func' ? cfg.custom : undefined);
+}
+
+/**
+ * False for a name at `at` (a hit of NAMES) whose call the text already shows makes nothing
+ * and calls none of the file's functions: another package's function that is not in the
+ * table (`errors.New`), or a method call whose value cannot be followed (`v := m.Query()`).
+ * Its declaration need not be parsed for it.
+ */
+export function mayMakeResource(facts: FileFacts, cfg: Table, at: number, name: string): boolean {
+  const sel = facts.selectorAt(at);
+  if (sel === undefined) return true;
+  if (sel.path !== undefined) return resourceFunc(cfg, sel.path, name) !== undefined;
+  // A method: one of the table's, where its value can be followed, or a helper of the file (calleeDecl).
+  return (METHOD_NAMES.has(name) && mayBeFollowable(facts.text, at)) || funcsOf(facts).byName().has(name);
+}
+
 /** What a call makes, and how it is written (`os.Open`, `db.Query`), or null. */
 export function resourceIn(facts: FileFacts, call: Node, cfg: Table, pkg?: PackageView): { kind: Resource; callee: string } | null {
   const fn = call.childForFieldName('function');
@@ -193,8 +214,7 @@ export function resourceIn(facts: FileFacts, call: Node, cfg: Table, pkg?: Packa
   const name = fn.childForFieldName('field')?.text ?? '';
   const q = facts.qualified(fn);
   if (q) {
-    const key = `${unversioned(q.path)}.${q.name}`;
-    const kind = FUNCS.get(key) ?? (cfg.decompressors ? DECOMPRESSORS.get(key) : undefined) ?? (listHas(cfg.extra, q.path, q.name) === 'func' ? cfg.custom : undefined);
+    const kind = resourceFunc(cfg, q.path, q.name);
     return kind ? { kind, callee: `${q.alias}.${q.name}` } : null;
   }
   const recv = fn.childForFieldName('operand');

@@ -12,7 +12,8 @@ import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { enclosingFunction, unparen, unparenUp, type FileFacts } from './facts.js';
 import { httpKind } from './http.js';
-import { calledFieldPattern, followable } from './leaks.js';
+import { funcsOf } from './funcs.js';
+import { calledFieldPattern, followable, mayBeFollowable } from './leaks.js';
 import { bindingOf, calleeDecl, parameterAt } from './obligations.js';
 import type { PackageView } from './package.js';
 import { wholeRead } from './reads.js';
@@ -162,6 +163,25 @@ export function hijacks(call: Node, recv: Node): boolean {
   return !!owner && owner.text.includes(`${recv.text}.Hijack(`);
 }
 
+/** A call of the function `path.name` makes a response. */
+function responseFunc(path: string, name: string, head: boolean): boolean {
+  return RESPONSE_FUNCS.get(path)?.has(name) || (head && name === 'Head' && RESPONSE_FUNCS.has(path));
+}
+
+/**
+ * False for a name at `at` (a hit of NAMES) whose call the text already shows makes no
+ * response and calls none of the file's functions: another package's function
+ * (`proto.Get`), or a method call whose value cannot be followed (`v := m.Get(k)`). Its
+ * declaration need not be parsed for it.
+ */
+export function mayMakeResponse(facts: FileFacts, at: number, name: string, head: boolean): boolean {
+  const sel = facts.selectorAt(at);
+  if (sel === undefined) return true;
+  if (sel.path !== undefined) return responseFunc(sel.path, name, head);
+  // A method: where its value can be followed, or a helper of the file (calleeDecl).
+  return mayBeFollowable(facts.text, at) || funcsOf(facts).byName().has(name);
+}
+
 /**
  * The call makes a response: returns how it is written (`http.Get`, `client.Do`), else
  * undefined. `pkg` resolves receivers whose types are declared in other files.
@@ -170,10 +190,7 @@ export function responseIn(facts: FileFacts, call: Node, head: boolean, pkg?: Pa
   const fn = call.childForFieldName('function');
   if (fn?.type !== 'selector_expression') return undefined;
   const q = facts.qualified(fn);
-  if (q) {
-    const made = RESPONSE_FUNCS.get(q.path)?.has(q.name) || (head && q.name === 'Head' && RESPONSE_FUNCS.has(q.path));
-    return made ? `${q.alias}.${q.name}` : undefined;
-  }
+  if (q) return responseFunc(q.path, q.name, head) ? `${q.alias}.${q.name}` : undefined;
   const name = fn.childForFieldName('field')?.text ?? '';
   const recv = fn.childForFieldName('operand');
   const args = call.childForFieldName('arguments')?.namedChildren.filter((a) => a?.type !== 'comment') ?? [];

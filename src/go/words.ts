@@ -13,18 +13,22 @@ const IDENT_TYPES = new Set(['identifier', 'field_identifier', 'type_identifier'
  * `words`, in document order. Offsets from the JS string are UTF-16 code units, the same
  * unit web-tree-sitter uses for indices of a tree parsed from a JS string.
  */
-export function wordNodes(root: Node, text: string, words: readonly string[], from = 0, to = text.length): Node[] {
-  return identifiersMatching(root, text, new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'g'), from, to);
+export function wordNodes(root: Node, text: string, words: readonly string[], from = 0, to = text.length, keep?: (at: number, word: string) => boolean): Node[] {
+  return identifiersMatching(root, text, new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'g'), from, to, keep);
 }
 
-/** Identifier-like nodes whose whole text is a match of `re` (a global regex), in document order; only those within [from, to) when given. */
-export function identifiersMatching(root: Node, text: string, re: RegExp, from = 0, to = text.length): Node[] {
+/**
+ * Identifier-like nodes whose whole text is a match of `re` (a global regex), in document
+ * order; only those within [from, to) when given, and only hits at offsets `keep` lets
+ * through: a test on the text around a hit, asked before the hit's declaration is parsed.
+ */
+export function identifiersMatching(root: Node, text: string, re: RegExp, from = 0, to = text.length, keep?: (at: number, word: string) => boolean): Node[] {
   re.lastIndex = from;
   const out: Node[] = [];
   // Hits in comments and literals are no identifiers: the outline says so without a tree.
   const syntax = Syntax.of(root);
   for (let m = re.exec(text); m && m.index + m[0].length <= to; m = re.exec(text)) {
-    if (syntax?.inLiteral(m.index)) continue;
+    if (syntax?.inLiteral(m.index) || (keep && !keep(m.index, m[0]))) continue;
     const n = root.namedDescendantForIndex(m.index, m.index + m[0].length);
     if (n && IDENT_TYPES.has(n.type) && n.startIndex === m.index && n.text === m[0]) out.push(n);
   }
