@@ -12,7 +12,7 @@ import { scanFilesWithStats } from '../src/engine/run.js';
 import { parseGo } from '../src/engine/syntax.js';
 import { fastMethods, libraryMethods } from '../src/engine/wasmnodes.js';
 import { DECL_TYPES, Syntax } from '../src/go/syntax.js';
-import { declAt, inLiteral, outline, pointAt } from '../src/go/toplevel.js';
+import { declAt, inLiteral, outline, plainImports, pointAt } from '../src/go/toplevel.js';
 import { formatJson } from '../src/report/json.js';
 import { fixtureSources, fixturesDir, goFilesIn, parser_, withTrees } from './helpers.js';
 
@@ -201,6 +201,53 @@ test('the cheaper calls into WebAssembly answer as the library does, and node te
     }
   }
   assert.ok(checked > 5_000, `checked ${checked} nodes`);
+});
+
+/** The specs of the import declarations of a tree, as `name=literal` (name: `.`, `_`, the identifier or empty). */
+function treeImports(tree: Tree): string[][] {
+  return tree.rootNode.namedChildren
+    .filter((d): d is Node => d?.type === 'import_declaration')
+    .map((d) =>
+      d.descendantsOfType('import_spec').map((s) => {
+        const n = s!.childForFieldName('name');
+        return `${!n ? '' : n.type === 'dot' ? '.' : n.type === 'blank_identifier' ? '_' : n.text}=${s!.childForFieldName('path')!.text}`;
+      }),
+    );
+}
+
+test('import declarations read from the text are the specs the tree has; any other shape is left to the parse', async () => {
+  const parser = await parser_();
+  const plain = [
+    'package p\n\nimport "fmt"\n',
+    'package p\nimport f "fmt"\nimport . "strings"\nimport _ `embed`\n',
+    'package p\n\nimport (\n\t"fmt" // printing\n\n\t// the clock\n\tt "time"; _ "embed"\n\t/* dot */\n\t. "strings"\n)\n\n// after\nfunc f() {}\n',
+    'package p\nimport()\nimport"os"\n',
+  ];
+  const other = [
+    'package p\nimport ( "fmt" "os" )\n', // two specs on one line: a syntax error
+    'package p\nimport func "fmt"\n', // a keyword for a name
+    'package p\nimport "f\\u006dt"\n', // an escape in the path
+    'package p\nimport ( f /* x */ "fmt" )\n', // a comment inside a spec
+    'package p\nimport "fmt"\n}\nfunc f() {}\n', // stray text before the next declaration
+    'package p\nimport é "fmt"\n', // a name outside ASCII
+  ];
+  for (const text of [...plain, ...other]) {
+    const o = outline(text);
+    const tree = parser.parse(text)!;
+    try {
+      const got = o.decls.flatMap((d, i) => (d.kind === 'import' ? [plainImports(text, d.start, d.end, o.decls[i + 1]?.start ?? text.length)] : []));
+      if (plain.includes(text)) {
+        assert.not.ok(tree.rootNode.hasError, text);
+        assert.equal(
+          got.map((specs) => specs?.map((s) => `${s.name ?? ''}=${s.literal}`)),
+          treeImports(tree),
+          text,
+        );
+      } else assert.ok(got.some((specs) => specs === null), text);
+    } finally {
+      tree.delete();
+    }
+  }
 });
 
 test('every rule finds the same on every fixture, parsed per declaration or whole', async () => {

@@ -60,7 +60,8 @@ export function installNodeMemo(proto: object): void {
   };
   (parent as { memoized?: true }).memoized = true;
   Object.defineProperty(proto, 'parent', { get: parent, configurable: true });
-  keepAnswers(proto);
+  keep(proto, 'typeId');
+  keep(proto, 'endIndex');
   const text = Object.getOwnPropertyDescriptor(proto, 'text')?.get as ((this: Node) => string) | undefined;
   if (text) {
     Object.defineProperty(proto, 'text', {
@@ -83,40 +84,24 @@ export function treeText(tree: object, text: string): void {
   sources.set(tree, text);
 }
 
-interface Slots {
-  _typeId?: number;
-  _endIndex?: number;
-}
-
 /**
- * Replaces the getters typeId and endIndex with ones that keep their first answer on the
- * node object, in the slots `_typeId` and `_endIndex`: wasmnodes.ts makes nodes with these
- * slots already there, holding -1 (a node the library made gets them when first asked).
- * Written out for each name: a property read with a fixed name is the cheap kind.
+ * Replaces getter `name` (a count: never negative) with one that keeps its first answer on
+ * the node object, in the slot `_name`: wasmnodes.ts makes nodes with these slots already
+ * there, holding -1 (a node the library made gets the slot when first asked). A string slot,
+ * not a symbol added on first use: those gave nodes a new shape each (see wasmnodes.ts).
  */
-function keepAnswers(proto: object): void {
-  const typeId = Object.getOwnPropertyDescriptor(proto, 'typeId')?.get as ((this: Slots) => number) | undefined;
-  const endIndex = Object.getOwnPropertyDescriptor(proto, 'endIndex')?.get as ((this: Slots) => number) | undefined;
-  if (typeId) {
-    Object.defineProperty(proto, 'typeId', {
-      get(this: Slots) {
-        let v = this._typeId;
-        if (v === undefined || v === -1) this._typeId = v = typeId.call(this);
-        return v;
-      },
-      configurable: true,
-    });
-  }
-  if (endIndex) {
-    Object.defineProperty(proto, 'endIndex', {
-      get(this: Slots) {
-        let v = this._endIndex;
-        if (v === undefined || v === -1) this._endIndex = v = endIndex.call(this);
-        return v;
-      },
-      configurable: true,
-    });
-  }
+function keep(proto: object, name: 'typeId' | 'endIndex'): void {
+  const native = Object.getOwnPropertyDescriptor(proto, name)?.get as ((this: object) => number) | undefined;
+  if (!native) return;
+  const slot = `_${name}`;
+  Object.defineProperty(proto, name, {
+    get(this: Record<string, number | undefined>) {
+      let v = this[slot];
+      if (v === undefined || v === -1) this[slot] = v = native.call(this);
+      return v;
+    },
+    configurable: true,
+  });
 }
 
 /**

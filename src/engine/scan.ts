@@ -45,17 +45,32 @@ export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boo
   return go.godebug?.[k!] === v;
 }
 
-/** The one-pass search of a rule list's trigger words (`defer`, `go `, `Lock()`…), made once per list and thread. */
-function wordsOf(rules: ActiveRule[]): TriggerWords {
-  let words = ruleWords.get(rules);
-  if (!words) ruleWords.set(rules, (words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)))));
-  return words;
+/**
+ * The one-pass search of a rule list's trigger words (`defer`, `go `, `Lock()`…), and each
+ * rule's triggers as the indices of their parts in it (null: the rule has no trigger), made
+ * once per list and thread: every file asks them of every rule.
+ */
+interface RuleWords {
+  words: TriggerWords;
+  needs: Map<ActiveRule, number[][] | null>;
 }
 
-/** True when rule `r`'s triggers hold in `found` (its words' search of a file). */
-function triggered(r: ActiveRule, words: TriggerWords, found: Uint8Array): boolean {
-  const t = triggersOf(r);
-  return t.length === 0 || t.some((s) => words.holds(found, triggerParts(s)));
+function wordsOf(rules: ActiveRule[]): RuleWords {
+  let w = ruleWords.get(rules);
+  if (!w) {
+    const words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)));
+    const needs = new Map(rules.map((r) => [r, triggersOf(r).length ? triggersOf(r).map((t) => triggerParts(t).map((p) => words.words.indexOf(p))) : null]));
+    ruleWords.set(rules, (w = { words, needs }));
+  }
+  return w;
+}
+
+/** True when rule `r`'s triggers hold in `found` (the search of a file for the words of `w`). */
+function triggered(r: ActiveRule, w: RuleWords, found: Uint8Array): boolean {
+  const needs = w.needs.get(r);
+  if (!needs) return true;
+  for (const parts of needs) if (parts.every((i) => found[i] === 1)) return true;
+  return false;
 }
 
 /**
@@ -64,13 +79,13 @@ function triggered(r: ActiveRule, words: TriggerWords, found: Uint8Array): boole
  * these ASCII words, see triggerwords.ts).
  */
 export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}, found?: Uint8Array): ActiveRule[] {
-  const words = wordsOf(rules);
-  const f = found ?? words.find(text);
-  return rules.filter((r) => goApplies(r.rule.meta.goVersions, go) && triggered(r, words, f));
+  const w = wordsOf(rules);
+  const f = found ?? w.words.find(text);
+  return rules.filter((r) => goApplies(r.rule.meta.goVersions, go) && triggered(r, w, f));
 }
 
 /** The one-pass search of each rule list's trigger words. */
-const ruleWords = new WeakMap<ActiveRule[], TriggerWords>();
+const ruleWords = new WeakMap<ActiveRule[], RuleWords>();
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
@@ -299,7 +314,7 @@ export function scanBuffer(
   // search of the bytes is the whole of it, not ended at the first trigger: which rules run
   // on the file is read from it, where a search of the decoded text was made again.
   const words = wordsOf(opts.rules);
-  const found = words.find(buf);
+  const found = words.words.find(buf);
   if (!opts.rules.some((r) => triggered(r, words, found))) {
     info.skipped = 'prefilter';
     const empty: FileResult = { filePath, diagnostics: [], notices: [] };

@@ -38,7 +38,8 @@ function receiverOf(m: Node): { name: string; type: string } | undefined {
 /** Fields of the file's struct types whose type is a channel: "Type.field". */
 function channelFields(facts: FileFacts): Set<string> {
   const out = new Set<string>();
-  const decls = facts.declarations(['type_declaration']);
+  // (A type declaration without the word has no channel field: it is not parsed.)
+  const decls = facts.declarations(['type_declaration'], /\bchan\b/);
   for (const spec of decls.flatMap((d) => d!.namedChildren)) {
     if (spec?.type !== 'type_spec') continue;
     const st = spec?.childForFieldName('type');

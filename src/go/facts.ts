@@ -3,7 +3,7 @@
 // Everything here looks only inside nodes a rule was handed, never walks the whole tree
 // from JS (descendantsOfType runs on the WASM side).
 import type { Node } from 'web-tree-sitter';
-import { declAt, funcName, packageClause } from './toplevel.js';
+import { declAt, funcName, packageClause, plainImports } from './toplevel.js';
 import { Syntax } from './syntax.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
@@ -385,20 +385,32 @@ export class FileFacts {
   imports(): ImportInfo {
     if (this.importsMemo) return this.importsMemo;
     const info: ImportInfo = { byAlias: new Map(), dot: [], blank: [] };
-    for (const decl of this.declarations(['import_declaration'])) {
-      if (decl?.type !== 'import_declaration') continue;
+    const add = (name: string | undefined, literal: string) => {
+      const path = unquote(literal);
+      if (name === undefined) info.byAlias.set(defaultImportName(path), path);
+      else if (name === '.') info.dot.push(path);
+      else if (name === '_') info.blank.push(path);
+      else info.byAlias.set(name, path);
+    };
+    // A plainly written declaration is read from the text; any other is parsed.
+    const decls = this.syntax.outline.decls;
+    decls.forEach((d, i) => {
+      if (d.kind !== 'import') return;
+      const plain = plainImports(this.text, d.start, d.end, decls[i + 1]?.start ?? this.text.length);
+      if (plain) {
+        for (const s of plain) add(s.name, s.literal);
+        return;
+      }
+      const decl = this.syntax.decl(i);
+      if (decl?.type !== 'import_declaration') return;
       for (const spec of decl.descendantsOfType('import_spec')) {
         if (!spec) continue;
         const pathNode = spec.childForFieldName('path');
         if (!pathNode) continue;
-        const path = unquote(pathNode.text);
         const name = spec.childForFieldName('name');
-        if (!name) info.byAlias.set(defaultImportName(path), path);
-        else if (name.type === 'dot') info.dot.push(path);
-        else if (name.type === 'blank_identifier') info.blank.push(path);
-        else info.byAlias.set(name.text, path);
+        add(!name ? undefined : name.type === 'dot' ? '.' : name.type === 'blank_identifier' ? '_' : name.text, pathNode.text);
       }
-    }
+    });
     this.importsMemo = info;
     return info;
   }

@@ -13,9 +13,9 @@
 // Contract (DESIGN.md, package view):
 //   - Siblings are read only when a rule asks about a name defined outside its file: the
 //     directory is listed, each file's package clause read, and a file is lexed (not parsed)
-//     only when the name occurs in its text. Only the declaration asked for is parsed, with
-//     the file's imports (tree-sitter included ranges): `declarationSyntax` is the one place
-//     that does it.
+//     only when the name occurs in its text. Only the declaration asked for is parsed (with
+//     the file's imports when one is not plainly written; tree-sitter included ranges):
+//     `declarationSyntax` is the one place that does it.
 //   - Nodes handed out (`Decl.node`) live until the end of the current file's scan; summaries
 //     are plain data and live as long as the package is kept (one directory at a time per
 //     thread, see src/engine/packages.ts).
@@ -32,6 +32,7 @@ import { FileFacts, unparen } from './facts.js';
 import { definitions, parameterDefinitions } from './decls.js';
 import { literalType, resultTypes } from './types.js';
 import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
+import { plainImports } from './toplevel.js';
 
 /** How many calls deep a summary follows same-package callees. */
 export const SUMMARY_DEPTH = 4;
@@ -322,8 +323,9 @@ export class PackageView {
 
   /**
    * The syntax of a declaration: from the current file's tree when it is declared there,
-   * else a parse of just that declaration and its file's imports (included ranges; positions
-   * are the file's). The one function through which sibling syntax is read.
+   * else a parse of just that declaration (and its file's imports, unless FileFacts can read
+   * them from the text) with included ranges: positions are the file's. The one function
+   * through which sibling syntax is read.
    */
   private declarationSyntax(ref: DeclRef): { root: Node; facts: FileFacts } | undefined {
     const f = this.pkg.index.file(ref.file);
@@ -332,9 +334,11 @@ export class PackageView {
     const id = `${ref.file}:${ref.start}`;
     const known = this.trees.get(id);
     if (known) return known.syntax;
-    const ranges = [...this.pkg.index.imports(f), ref]
-      .sort((a, b) => a.start - b.start)
-      .map((d) => rangeOf(f, d.start, d.end));
+    // The imports are parsed with it only when one is not plainly written: facts read plain
+    // ones from the text (FileFacts.imports).
+    const imports = this.pkg.index.imports(f);
+    const parsed = imports.every((d) => plainImports(f.text, d.start, d.end)) ? [ref] : [...imports, ref];
+    const ranges = parsed.sort((a, b) => a.start - b.start).map((d) => rangeOf(f, d.start, d.end));
     const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
     if (!tree) return undefined;
     const syntax = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };

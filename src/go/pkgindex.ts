@@ -129,6 +129,15 @@ function hashOf(parts: string[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * The indexed file of each read of a sibling (a source that keeps its reads, as the engine's
+ * does for the directory it scans, hands the same object to each package of the directory):
+ * the library, internal-test and external-test packages share their files' clause and
+ * lexing (declarations, imports, lines), which are all functions of the text. A file left
+ * out of every build (buildIgnored) is not kept: it is tested again, as before.
+ */
+const filesRead = new WeakMap<object, { file: IndexedFile; clause: string | undefined }>();
+
 /** Lookups answered by searching the texts before the whole package is lexed into a map. */
 const FULL_INDEX_AFTER = 8;
 
@@ -172,10 +181,19 @@ export class PackageIndex {
       const read = name === ownName ? { text: own!.text, stamp: source.stamp?.(path) } : source.read(path);
       if (!read) continue;
       if (read.stamp) this.stamps.push([name, read.stamp]);
-      if (name !== ownName && mode !== 'alone') {
-        if (clauseOf(read.text) !== clause || buildIgnored(read.text)) continue;
+      const known = filesRead.get(read);
+      if (known) {
+        if (known.clause === clause) files.push(known.file);
+        continue;
       }
-      files.push({ name, path, text: read.text, ...(read.stamp ? { stamp: read.stamp } : {}) });
+      const file: IndexedFile = { name, path, text: read.text, ...(read.stamp ? { stamp: read.stamp } : {}) };
+      if (name !== ownName && mode !== 'alone') {
+        const c = clauseOf(read.text);
+        if (buildIgnored(read.text)) continue;
+        filesRead.set(read, { file, clause: c });
+        if (c !== clause) continue;
+      }
+      files.push(file);
     }
     this.files = files;
   }

@@ -545,3 +545,105 @@ export function pointAt(o: Outline, offset: number): { row: number; column: numb
 export function funcName(d: TopDecl): string {
   return d.kind === 'func' || d.kind === 'method' ? (d.names[0]?.name ?? '') : '';
 }
+
+/** One spec of an import declaration read from the text: its name as written, if any, and its path literal. */
+export interface PlainImport {
+  /** The name before the path (`.`, `_` or an identifier), if any. */
+  name?: string;
+  /** The path literal as written, quotes included. */
+  literal: string;
+}
+
+const GO_KEYWORDS = new Set([...OTHER_KEYWORDS, 'break', 'continue', 'fallthrough', 'return']);
+
+/**
+ * The specs of the import declaration in [start, end) of `text`, read without a parse, when it
+ * is written plainly: `import "p"`, `import n "p"` or a parenthesized list with one spec per
+ * line (or `;`), ASCII names, paths without escapes, comments only on lines of their own or
+ * after a spec, and nothing but comments from `end` to `next` (the next declaration). Null
+ * for anything else (the caller parses the declaration): such a declaration is one the
+ * grammar reads without error, into the same specs.
+ */
+export function plainImports(text: string, start: number, end: number, next = end): PlainImport[] | null {
+  const specs = plainSpecs(text, start, end);
+  if (!specs) return null;
+  // Up to the next declaration (what a parse of this one takes in), only comments: else the
+  // parse would see the stray text too, and tell of it.
+  for (let i = end; i < next; ) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') i++;
+    else if (c === '/' && text[i + 1] === '/') while (i < next && text[i] !== '\n') i++;
+    else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0 || close + 2 > next) return null;
+      i = close + 2;
+    } else return null;
+  }
+  return specs;
+}
+
+function plainSpecs(text: string, start: number, end: number): PlainImport[] | null {
+  let i = start + 'import'.length;
+  if (text.slice(start, i) !== 'import') return null;
+  const blanks = (lines: boolean) => {
+    for (;;) {
+      const c = text[i];
+      if (c === ' ' || c === '\t' || c === '\r' || (lines && c === '\n')) i++;
+      else if (lines && c === '/' && text[i + 1] === '/') while (i < end && text[i] !== '\n') i++;
+      else if (lines && c === '/' && text[i + 1] === '*') {
+        const close = text.indexOf('*/', i + 2);
+        if (close < 0 || close + 2 > end) return false;
+        i = close + 2;
+      } else return true;
+    }
+  };
+  const spec = (): PlainImport | null => {
+    let name: string | undefined;
+    const m = /[A-Za-z_][A-Za-z0-9_]*|\./y;
+    m.lastIndex = i;
+    const w = m.exec(text);
+    if (w) {
+      name = w[0];
+      if (GO_KEYWORDS.has(name) || name === 'new' || name === 'make') return null;
+      i += name.length;
+      const at = i;
+      blanks(false);
+      if (i === at && name !== '.') return null;
+    }
+    const q = text[i];
+    const close = q === '"' ? /"[^"\\\n]*"/y : q === '`' ? /`[^`]*`/y : null;
+    if (!close) return null;
+    close.lastIndex = i;
+    const lit = close.exec(text);
+    if (!lit || i + lit[0].length > end) return null;
+    i += lit[0].length;
+    return name === undefined ? { literal: lit[0] } : { name, literal: lit[0] };
+  };
+  // After a spec: a comment to the end of the line, then the line's end, a `;` or the list's end.
+  const after = (): boolean => {
+    blanks(false);
+    if (text[i] === '/' && text[i + 1] === '/') while (i < end && text[i] !== '\n') i++;
+    const c = text[i];
+    if (c === ';' || c === '\n') {
+      i++;
+      return true;
+    }
+    return c === ')';
+  };
+  blanks(false);
+  if (text[i] !== '(') {
+    if (i === start + 'import'.length && text[i] !== '"' && text[i] !== '`') return null;
+    const one = spec();
+    return one && i === end ? [one] : null;
+  }
+  i++;
+  const out: PlainImport[] = [];
+  for (;;) {
+    if (!blanks(true)) return null;
+    if (text[i] === ')') return i + 1 === end ? out : null;
+    if (i >= end) return null;
+    const s = spec();
+    if (!s || !after()) return null;
+    out.push(s);
+  }
+}
