@@ -445,6 +445,29 @@ export function declEnd(text: string, start: number): number {
 }
 
 const QUICK = /^(func|type|var|const)\b[ \t]*(\()?/gm;
+/** QUICK at one offset, known to start a line. */
+const QUICK_AT = /(func|type|var|const)\b[ \t]*(\()?/y;
+
+/**
+ * QUICK's next match from `from`, as `QUICK.exec` finds it, but tried only where a line starts
+ * with one of the keywords' letters: a multiline `^` made the search try every offset. Only
+ * for a text whose lines all end with `\n` (a `^` also matches after `\r`, U+2028 and U+2029).
+ */
+function quickAt(text: string, from: number): RegExpExecArray | null {
+  let at = from === 0 || text.charCodeAt(from - 1) === 10 ? from : text.indexOf('\n', from) + 1;
+  while (at > 0 || (at === 0 && from === 0)) {
+    const c = text.charCodeAt(at);
+    if (c === 102 || c === 116 || c === 118 || c === 99) {
+      QUICK_AT.lastIndex = at;
+      const m = QUICK_AT.exec(text);
+      if (m) return m;
+    }
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return null;
+    at = nl + 1;
+  }
+  return null;
+}
 const FUNC_HEAD = /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u;
 const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/gmu;
 
@@ -457,8 +480,11 @@ const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}
  */
 export function quickDecls(text: string): TopDecl[] {
   const out: TopDecl[] = [];
+  const lf = text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0;
   QUICK.lastIndex = 0;
-  for (let m = QUICK.exec(text); m; m = QUICK.exec(text)) {
+  const next = () => (lf ? quickAt(text, QUICK.lastIndex) : QUICK.exec(text));
+  for (let m = next(); m; m = next()) {
+    if (lf) QUICK.lastIndex = m.index + m[0].length;
     const kind = m[1] as 'func' | 'type' | 'var' | 'const';
     const start = m.index;
     if (kind === 'func') {
