@@ -16,7 +16,7 @@
 // (`f123:s.mu`, `pkg:mu`): the same text in the same function names the same mutex unless
 // the root is bound again (a range variable) or the text goes through an index or a call
 // (`locks[i]`), which the rules treat with care.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Point } from 'web-tree-sitter';
 import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
 import { type DeclKey, wordAt } from './pkgindex.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
@@ -217,19 +217,20 @@ const runsApart = (lit: Node) => {
   return run !== 'inline' && run !== 'defer';
 };
 
-function flowCallsOf(n: Node, fn: Node): Node[] {
+function flowCallsOf(n: Node, fn: Node, span?: Span): Node[] {
   // A call is part of fn's flow when every literal between it and fn runs in place or
   // deferred (flowFunction), and fn itself is not such a literal (its calls are its parent's).
   if (fn.type === 'func_literal' && !runsApart(fn)) return [];
   // fn inside n: the calls of fn's own flow.
-  if (n.id !== fn.id && n.startIndex <= fn.startIndex && fn.endIndex <= n.endIndex) return flowCallsOf(fn, fn);
+  if (n.id !== fn.id && n.startIndex <= fn.startIndex && fn.endIndex <= n.endIndex) return flowCallsOf(fn, fn, span);
   for (let p: Node | null = n; p?.id !== fn.id; p = p.parent) {
     if (!p || (p.type === 'func_literal' && runsApart(p))) return [];
   }
   // A call node comes first and then again among its descendants (the answers so far).
   const calls: Node[] = n.type === 'call_expression' ? [n] : [];
   const apart: Node[] = [];
-  for (const c of n.descendantsOfType(['call_expression', 'func_literal'])) {
+  // With a span, the nodes that overlap it (the calls starting in it, and the literals around them).
+  for (const c of span ? n.descendantsOfType(['call_expression', 'func_literal'], span.fromAt, span.toAt) : n.descendantsOfType(['call_expression', 'func_literal'])) {
     if (!c) continue;
     if (c.type === 'call_expression') calls.push(c);
     else if (c.id !== n.id && runsApart(c)) apart.push(c);
@@ -546,13 +547,14 @@ function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: Mute
 export function mayAcquireAgain(view: PackageView, facts: FileFacts, a: LockOp): boolean {
   const fn = a.fn;
   const ops = lockFacts(facts).of(fn);
-  const [from, to] = heldWindow(fn, a, ops);
-  const inWindow = (n: Node) => from <= n.startIndex && n.startIndex < to;
+  const w = heldWindow(fn, a, ops);
+  const inWindow = (n: Node) => w.from <= n.startIndex && n.startIndex < w.to;
   if (ops.some((o) => o.key === a.key && isAcquire(o.verb) && !o.deferred && inWindow(o.call))) return true;
   const body = fn.childForFieldName('body');
+  // The window's calls alone are read from the tree (a function's text after its last unlock is often most of it).
   return (
     !!body &&
-    callsInFlow(body, fn).some((c) => {
+    flowCallsOf(body, fn, w).some((c) => {
       if (!inWindow(c)) return false;
       const first = calleeEffectAt(view, facts, c, a)?.first;
       return !!first && first.op !== 'release' && !first.cond;
@@ -562,21 +564,29 @@ export function mayAcquireAgain(view: PackageView, facts: FileFacts, a: LockOp):
 
 /** The text the held region of `a` lies in (heldWindow): the region's nodes are inside it. */
 export function heldText(facts: FileFacts, a: LockOp): string {
-  const [from, to] = heldWindow(a.fn, a, lockFacts(facts).of(a.fn));
-  return a.fn.text.slice(from - a.fn.startIndex, to - a.fn.startIndex);
+  const w = heldWindow(a.fn, a, lockFacts(facts).of(a.fn));
+  return a.fn.text.slice(w.from - a.fn.startIndex, w.to - a.fn.startIndex);
 }
 
 const BREAKABLE = new Set(['expression_switch_statement', 'type_switch_statement', 'select_statement']);
 
+/** A span of a file: offsets, and the rows and columns they are at. */
+interface Span {
+  from: number;
+  to: number;
+  fromAt: Point;
+  toAt: Point;
+}
+
 /**
- * The offsets the held region of `a` lies in. Control comes back before `a` only through a
- * loop around it or a goto: then the whole function. Else from `a` on, up to the first
- * `mu.Unlock()` statement after it in the same statement list, which every path that stays
- * in the function passes (no goto, and no break that can leave a switch or select around
- * both), or to the function's end.
+ * Where the held region of `a` lies. Control comes back before `a` only through a loop around
+ * it or a goto: then the whole function. Else from `a` on, up to the first `mu.Unlock()`
+ * statement after it in the same statement list, which every path that stays in the function
+ * passes (no goto, and no break that can leave a switch or select around both), or to the
+ * function's end.
  */
-function heldWindow(fn: Node, a: LockOp, ops: LockOp[]): [number, number] {
-  const whole: [number, number] = [fn.startIndex, fn.endIndex];
+function heldWindow(fn: Node, a: LockOp, ops: LockOp[]): Span {
+  const whole: Span = { from: fn.startIndex, to: fn.endIndex, fromAt: fn.startPosition, toAt: fn.endPosition };
   if (wordAt(fn.text, 'goto') >= 0) return whole;
   let breakable = false;
   for (let p = a.call.parent; p && p.id !== fn.id; p = p.parent) {
@@ -585,9 +595,9 @@ function heldWindow(fn: Node, a: LockOp, ops: LockOp[]): [number, number] {
   }
   const stmt = statementOf(a.call, fn);
   const rel = stmt && ops.find((o) => o.key === a.key && !isAcquire(o.verb) && !o.deferred && o.call.startIndex > a.call.endIndex && statementOf(o.call, fn)?.parent?.id === stmt.parent?.id && statementOf(o.call, fn)?.type === 'expression_statement');
-  let to = fn.endIndex;
-  if (rel && !(breakable && wordAt(fn.text.slice(a.call.endIndex - fn.startIndex, rel.call.startIndex - fn.startIndex), 'break') >= 0)) to = rel.call.startIndex;
-  return [a.call.endIndex, to];
+  const from = { from: a.call.endIndex, fromAt: a.call.endPosition };
+  if (rel && !(breakable && wordAt(fn.text.slice(a.call.endIndex - fn.startIndex, rel.call.startIndex - fn.startIndex), 'break') >= 0)) return { ...from, to: rel.call.startIndex, toAt: rel.call.startPosition };
+  return { ...from, to: fn.endIndex, toAt: fn.endPosition };
 }
 
 const FIELD_PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
