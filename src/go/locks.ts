@@ -31,6 +31,7 @@ const VERBS: LockVerb[] = ['Lock', 'RLock', 'Unlock', 'RUnlock'];
 export function isAcquire(v: LockVerb): boolean {
   return v === 'Lock' || v === 'RLock';
 }
+const nameOfKey = (k: DeclKey) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
 
 /** The release that matches an acquire (`Lock` → `Unlock`). */
 export function releaseOf(v: LockVerb): LockVerb {
@@ -193,6 +194,19 @@ export class LockFacts {
 
 const lockMemo = new WeakMap<FileFacts, LockFacts>();
 
+/** A memo per file and question, dropped with the file's facts. */
+function perFile<V>(): (facts: FileFacts, key: string | number, make: () => V) => V {
+  const memos = new WeakMap<FileFacts, Map<string | number, V>>();
+  return (facts, key, make) => {
+    let memo = memos.get(facts);
+    if (!memo) memos.set(facts, (memo = new Map()));
+    if (memo.has(key)) return memo.get(key)!;
+    const v = make();
+    memo.set(key, v);
+    return v;
+  };
+}
+
 export function lockFacts(facts: FileFacts): LockFacts {
   let l = lockMemo.get(facts);
   if (!l) lockMemo.set(facts, (l = new LockFacts(facts)));
@@ -346,7 +360,6 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
   return events.sort((a, b) => a.pos - b.pos);
 }
 
-const nameOfKey = (k: DeclKey) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
 
 /** Keys of the package's functions and methods whose own text locks or unlocks something. */
 function lockerKeys(view: PackageView): Set<string> {
@@ -482,17 +495,12 @@ export function callerMutex(facts: FileFacts, call: Node, target: string): Mutex
 export function calleeEffects(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): readonly CalleeEffect[] {
   // Memoized per file and question: a held region's walk and the rule that looks into it ask
   // the same of each node.
-  let memo = effectsMemo.get(facts);
-  if (!memo) effectsMemo.set(facts, (memo = new Map()));
-  const id = `${n.id}:${fn.id}:${m.key}`;
-  let out = memo.get(id);
-  if (!out) memo.set(id, (out = calleeEffectsOf(view, facts, n, fn, m)));
-  return out;
+  return effectsMemo(facts, `${n.id}:${fn.id}:${m.key}`, () => calleeEffectsOf(view, facts, n, fn, m));
 }
 
 type CalleeEffect = { call: Node; first?: LockEffect; releases: boolean };
 
-const effectsMemo = new WeakMap<FileFacts, Map<string, CalleeEffect[]>>();
+const effectsMemo = perFile<CalleeEffect[]>();
 
 function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): CalleeEffect[] {
   const out: CalleeEffect[] = [];
@@ -511,15 +519,10 @@ function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node,
 /** What the same-package call `call` does to mutex `m` (its first operation on it, whether it releases it), from its callee's summary; null when nothing. */
 function calleeEffectAt(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
   // Memoized per file, call and mutex: the nodes of several regions, and the test of a whole function (mayAcquireAgain), hold the same calls.
-  let memo = effectAtMemo.get(facts);
-  if (!memo) effectAtMemo.set(facts, (memo = new Map()));
-  const id = `${call.id}:${m.key}`;
-  let e = memo.get(id);
-  if (e === undefined) memo.set(id, (e = calleeEffectOf(view, facts, call, m)));
-  return e;
+  return effectAtMemo(facts, `${call.id}:${m.key}`, () => calleeEffectOf(view, facts, call, m));
 }
 
-const effectAtMemo = new WeakMap<FileFacts, Map<string, CalleeEffect | null>>();
+const effectAtMemo = perFile<CalleeEffect | null>();
 
 function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
   const name = calleeName(call);
@@ -848,7 +851,7 @@ function nextStatement(stmt: Node): Node | null {
   return n;
 }
 
-const regions = new WeakMap<FileFacts, Map<number, Node[]>>();
+const regions = perFile<Node[]>();
 
 /**
  * The nodes that run while the lock taken at `op` is held until an explicit release (a
@@ -856,19 +859,14 @@ const regions = new WeakMap<FileFacts, Map<number, Node[]>>();
  * operation because several rules look into it.
  */
 export function heldRegion(view: PackageView, facts: FileFacts, op: LockOp, local = false): Node[] {
-  let byOp = regions.get(facts);
-  if (!byOp) regions.set(facts, (byOp = new Map()));
-  const id = local ? -op.call.id - 1 : op.call.id;
-  let nodes = byOp.get(id);
-  if (!nodes) {
+  return regions(facts, local ? -op.call.id - 1 : op.call.id, () => {
     const list: Node[] = [];
     walkHeld(view, facts, op, { deferredReleases: false, anyCalleeRelease: false, local }, (n) => {
       list.push(n);
       return undefined;
     });
-    byOp.set(id, (nodes = list));
-  }
-  return nodes;
+    return list;
+  });
 }
 
 /** `return mu`, `return &s.mu`, `return s.mu.Unlock`: the caller gets the mutex or its release. */
@@ -1025,16 +1023,10 @@ export function guardedPair(op: LockOp, ops: LockOp[]): boolean {
  */
 export function declaredKind(view: PackageView, facts: FileFacts, operand: Node): 'sync' | 'other' | 'unknown' {
   const ref = mutexRef(facts, operand);
-  let memo = kindMemo.get(facts);
-  if (!memo) kindMemo.set(facts, (memo = new Map()));
-  const known = ref && memo.get(ref.key);
-  if (known) return known;
-  const kind = declaredKindOf(view, facts, operand);
-  if (ref) memo.set(ref.key, kind);
-  return kind;
+  return ref ? kindMemo(facts, ref.key, () => declaredKindOf(view, facts, operand)) : declaredKindOf(view, facts, operand);
 }
 
-const kindMemo = new WeakMap<FileFacts, Map<string, 'sync' | 'other' | 'unknown'>>();
+const kindMemo = perFile<'sync' | 'other' | 'unknown'>();
 
 function declaredKindOf(view: PackageView, facts: FileFacts, operand: Node): 'sync' | 'other' | 'unknown' {
   if (mutexType(view, facts, operand)) return 'sync';
@@ -1139,15 +1131,10 @@ const RELEASE_VALUE = /\s*\.\s*R?Unlock\b(?!\s*\()/y;
  */
 export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
   // Memoized per file: the three lock rules ask it of the same acquires.
-  let memo = handedMemo.get(facts);
-  if (!memo) handedMemo.set(facts, (memo = new Map()));
-  const id = `${fn.id}:${m.key}`;
-  let known = memo.get(id);
-  if (known === undefined) memo.set(id, (known = handedOffIn(view, facts, fn, m)));
-  return known;
+  return handedMemo(facts, `${fn.id}:${m.key}`, () => handedOffIn(view, facts, fn, m));
 }
 
-const handedMemo = new WeakMap<FileFacts, Map<string, boolean>>();
+const handedMemo = perFile<boolean>();
 
 function handedOffIn(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
   if (!mayHandOff(fn.text, m.text)) return false;
