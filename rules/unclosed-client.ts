@@ -33,6 +33,7 @@ import { isContextArgument } from '../src/go/contexts.js';
 import { derivedEscape } from '../src/go/derived.js';
 import { isProgramMain, resultHasMethod } from '../src/go/funcs.js';
 import { baseTypeName } from '../src/go/package.js';
+import { nameOfKey } from '../src/go/pkgindex.js';
 import { coreSummary } from '../src/go/summary.js';
 import { madeResultsKind, madeReturners, packageBorrows, type MadeKind } from '../src/go/returns.js';
 import { baseType, resultTypes } from '../src/go/types.js';
@@ -550,7 +551,7 @@ export default defineRule
       const returners = new Set(madeReturners(ctx.pkg, kind, `\\.${opts.namePattern.source.replace(/\\b$/, '')}\\s*\\(${ctxArg}`));
       const names = new Set<string>();
       for (const k of returners) {
-        const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+        const name = nameOfKey(k);
         // This file's own functions are followed by the same-file helpers.
         if (k.startsWith('method:') || !topLevelFunctions(facts).has(name)) names.add(name);
       }

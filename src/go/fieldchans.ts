@@ -18,7 +18,7 @@ import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
-import type { DeclKey } from './pkgindex.js';
+import { type DeclKey, nameOfKey } from './pkgindex.js';
 import { coreSummary, directEffects, HOW, type Site } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
@@ -500,7 +500,7 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
   const out: FieldClose[] = [];
   // Only methods that close something themselves (or are named to stop) are followed.
   let closers: Set<string> | undefined;
-  const closes = (name: string) => (closers ??= new Set(pkg.keys('mentions:close').map((k) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)))).has(name);
+  const closes = (name: string) => (closers ??= new Set(pkg.keys('mentions:close').map(nameOfKey))).has(name);
   const calls: { call: Node; stmt: Node | null; deferred: boolean; go: boolean }[] = [];
   for (const call of fn.descendantsOfType('call_expression')) {
     if (!call || enclosingFunction(call)?.id !== fn.id) continue;

@@ -18,7 +18,7 @@ import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, 
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
 import type { Made, MadeKind } from './returns.js';
-import type { DeclKey } from './pkgindex.js';
+import { type DeclKey, nameOfKey } from './pkgindex.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
 import { funcName } from './toplevel.js';
@@ -472,7 +472,7 @@ export function packageHelperSites<K extends Kind>(
   const own = funcsOf(facts).byName();
   const byName = new Map<string, DeclKey[]>();
   for (const k of pkg.keys(`matches:${pattern}`)) {
-    const name = k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+    const name = nameOfKey(k);
     if (own.has(name) || !new RegExp(`\\b${name}\\b`).test(text)) continue;
     byName.set(name, [...(byName.get(name) ?? []), k]);
   }

@@ -18,7 +18,7 @@
 // (`locks[i]`), which the rules treat with care.
 import type { Node, Point } from 'web-tree-sitter';
 import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
-import { type DeclKey, wordAt } from './pkgindex.js';
+import { type DeclKey, nameOfKey, wordAt } from './pkgindex.js';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { definitions } from './decls.js';
 import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
@@ -31,7 +31,6 @@ const VERBS: LockVerb[] = ['Lock', 'RLock', 'Unlock', 'RUnlock'];
 export function isAcquire(v: LockVerb): boolean {
   return v === 'Lock' || v === 'RLock';
 }
-const nameOfKey = (k: DeclKey) => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
 
 /** The release that matches an acquire (`Lock` → `Unlock`). */
 export function releaseOf(v: LockVerb): LockVerb {

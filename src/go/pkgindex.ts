@@ -46,6 +46,9 @@ export interface PackageSource {
  */
 export type DeclKey = string;
 
+/** The function's or method's own name in a key that names one (`func:F`, `method:T.M`, `methods:M`): F, M. */
+export const nameOfKey = (k: DeclKey): string => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
+
 /** One declaration found by a lookup. */
 export interface DeclRef {
   /** The file's base name. */

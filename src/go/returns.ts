@@ -16,7 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type EscapeReason, type FileFacts } from './facts.js';
 import { bindingOf, borrowCheck, handsOver, reachesReturn, releasesOf, returnedNames, returnedPositions, settle, type Binding } from './obligations.js';
 import type { FunctionSyntax, PackageView, SummaryKind } from './package.js';
-import type { DeclKey } from './pkgindex.js';
+import { type DeclKey, nameOfKey } from './pkgindex.js';
 import { coreSummary, HOW, type FuncSummary, type Site } from './summary.js';
 
 /** A value made by a source call: what the rule said about the call, and where it is. */
@@ -203,7 +203,7 @@ export function madeReturners(pkg: PackageView, kind: MadeKind, pattern: string)
       for (const k of frontier) {
         if (found.has(k) || !(pkg.summaryOf(kind, k)?.length)) continue;
         found.add(k);
-        next.push(...pkg.keys(`mentions:${k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1)}`));
+        next.push(...pkg.keys(`mentions:${nameOfKey(k)}`));
       }
       frontier = next;
     }
