@@ -170,6 +170,14 @@ test('the cheaper calls into WebAssembly answer as the library does, and node te
         assert.is(node.text, same[i]!.node.text, at);
         assert.is(node.typeId, library(node, 'typeId'), at);
         assert.is(node.endIndex, library(node, 'endIndex'), at);
+        for (const m of ['hasError', 'childCount', 'namedChildCount']) assert.is((node as unknown as Record<string, unknown>)[m], library(node, m), `${at}: ${m}`);
+        assert.equal(node.endPosition, library(node, 'endPosition'), at);
+        // The library's own methods that read the word as `node[0]` (its getter on these nodes)
+        // answer as on a node holding it as an element, as the library's nodes do.
+        const element = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as object, node, { 0: (node as unknown as { 0: number })[0] });
+        for (const m of ['isNamed', 'isMissing', 'isExtra', 'descendantCount']) {
+          assert.is((node as unknown as Record<string, unknown>)[m], (element as Record<string, unknown>)[m], `${at}: ${m}`);
+        }
         assert.equal(node.namedChildren.map(sig), (library(node, 'namedChildren') as Node[]).map(sig), at);
         assert.equal(node.children.map(sig), (library(node, 'children') as Node[]).map(sig), at);
         for (let k = 0; k <= node.childCount; k++) {
