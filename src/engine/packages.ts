@@ -82,6 +82,16 @@ export class Packages {
     };
   }
 
+  /**
+   * The text of the file at `path` when a package of its directory has read it already (the
+   * package index reads every sibling of the file that asked first): the scan of that file
+   * takes it rather than read and decode the file again. Undefined when it was not read.
+   */
+  textRead(path: string): string | undefined {
+    const p = join(dirname(path), basename(path));
+    return this.dir?.path === dirname(p) ? this.dir.reads.get(p)?.text : undefined;
+  }
+
   /** The package of the file at `path` whose text (being analysed) is `text`. */
   packageOf(path: string, text: string): Package {
     const m = membershipOf(path, text);
