@@ -211,6 +211,38 @@ test('the cheaper calls into WebAssembly answer as the library does, and node te
   assert.ok(checked > 5_000, `checked ${checked} nodes`);
 });
 
+test('a node asked for again is the one made before; a node of another tree, or of a tree parsed where a deleted one was, never is', async () => {
+  const parser = await parser_();
+  let checked = 0;
+  for (const { name, text } of fixtureSources().slice(0, 40)) {
+    const a = parser.parse(text)!;
+    const b = parser.parse(text)!;
+    const seen = walk(a).map(({ node }) => a.rootNode.descendantForIndex(node.startIndex, node.endIndex)!);
+    for (const n of seen) {
+      for (let j = 0; j < n.childCount; j++) {
+        const k = n.child(j)!;
+        assert.ok(n.child(j) === k && k.parent?.id === n.id, `${name}: child ${j} of ${n.type} at ${n.startIndex}`);
+      }
+    }
+    for (const n of seen) assert.ok(b.rootNode.descendantForIndex(n.startIndex, n.endIndex) !== n, `${name}: another tree's node`);
+    a.delete();
+    // Its memory is reused: ids may repeat, the nodes must not.
+    const c = parser.parse(text)!;
+    try {
+      for (const n of seen) {
+        const m = c.rootNode.descendantForIndex(n.startIndex, n.endIndex)!;
+        assert.ok(m !== n && m.tree === c, `${name}: a node of the tree parsed after`);
+        assert.is(sig(m), sig(library(c.rootNode, 'descendantForIndex', n.startIndex, n.endIndex) as Node), name);
+        checked++;
+      }
+    } finally {
+      b.delete();
+      c.delete();
+    }
+  }
+  assert.ok(checked > 2_000, `checked ${checked} nodes`);
+});
+
 /** The specs of the import declarations of a tree, as `name=literal` (name: `.`, `_`, the identifier or empty). */
 function treeImports(tree: Tree): string[][] {
   return tree.rootNode.namedChildren

@@ -18,6 +18,9 @@ export const FAST_VERSION = '0.25.10';
 /** Words per node in the transfer buffer: id, start index, start row, start column, tree-internal word. */
 const NODE_WORDS = 5;
 
+/** Slots of the table of nodes made last (a power of two). */
+const RECENT = 4096;
+
 /** What `Parser.init(module)` fills in: the Emscripten module (its heap views and exports). */
 export interface WasmModule {
   HEAP32?: Int32Array;
@@ -180,9 +183,22 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     configurable: true,
   });
   Object.setPrototypeOf(FastNode.prototype, proto);
+  // The nodes made last, in a table by id: rules ask for the same nodes again and again (the
+  // parents of a walk up, the children of a statement, the identifier at a hit), and on the
+  // heavy corpus nearly half of the nodes asked for were in this table, which saves making
+  // them and keeps the answers memoized on them (type, end, children). An id is the address
+  // of the node's slot in its parent, unique in its tree while the tree lives; the tree
+  // object tells a node of a tree deleted since from one of a tree parsed into its memory.
+  const recent: (FastNode | undefined)[] = new Array<FastNode | undefined>(RECENT).fill(undefined);
   function unmarshal(h: Int32Array, tree: object, at: number): Node | null {
     const id = h[at]!;
-    return id === 0 ? null : (new FastNode(h[at + 4]!, id, tree, h[at + 1]!, h[at + 2]!, h[at + 3]!) as unknown as Node);
+    if (id === 0) return null;
+    const slot = (id >>> 3) & (RECENT - 1);
+    const known = recent[slot];
+    if (known !== undefined && known.id === id && known.tree === tree) return known as unknown as Node;
+    const n = new FastNode(h[at + 4]!, id, tree, h[at + 1]!, h[at + 2]!, h[at + 3]!);
+    recent[slot] = n;
+    return n as unknown as Node;
   }
   function list(self: Raw, call: Call): Node[] {
     let h = heap();
