@@ -41,10 +41,11 @@ export function contentHash(buf: Buffer): string {
 }
 
 export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutcome {
-  // A file its package's index has read already is not read again, unless its bytes are
-  // hashed (a text is not its bytes when they are not valid UTF-8).
-  const text = opts.hash ? undefined : opts.packages.textRead(task.path);
-  let buf: Buffer = NO_BYTES;
+  // A file its package's index has read already is not read again: its text, and for the
+  // hash its bytes (a text is not its bytes when they are not valid UTF-8).
+  const known = opts.packages.takeRead(task.path);
+  const text = known && (!opts.hash || known.bytes) ? known.text : undefined;
+  let buf: Buffer = (text !== undefined && known!.bytes) || NO_BYTES;
   if (text === undefined) {
     try {
       buf = readFileSync(task.path);
