@@ -144,10 +144,10 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     h[at + 4] = o !== undefined ? o : n[0];
   }
   // A node object with the library's fields, and the slots of the answers nodes.ts keeps
-  // (MEMO_SLOTS) from the start. Every node the rules see is made here (the calls that make
-  // nodes are all replaced), so code that reads nodes sees one hidden class: with the
-  // library's nodes beside these, and the slots added to each node as it was first asked, a
-  // property read saw up to ten and V8 gave up on caching it.
+  // (`_typeId`, `_endIndex`, `_type`) from the start. Every node the rules see is made here
+  // (the calls that make nodes are all replaced), so code that reads nodes sees one hidden
+  // class: with the library's nodes beside these, and the slots added to each node as it was
+  // first asked, a property read saw up to ten and V8 gave up on caching it.
   //
   // The library keeps its tree-internal word in the element `[0]`; an element makes V8 give
   // each node an elements store of its own (17 slots when assigned, and defining it as a
@@ -164,6 +164,7 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     tree: object;
     _typeId: number;
     _endIndex: number;
+    _type: string | undefined;
     constructor(other: number, id: number, tree: object, index: number, row: number, column: number) {
       this._o = other;
       this._children = undefined;
@@ -174,6 +175,7 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
       this.tree = tree;
       this._typeId = -1;
       this._endIndex = -1;
+      this._type = undefined;
     }
   }
   Object.defineProperty(FastNode.prototype, 0, {
