@@ -11,6 +11,7 @@ import { allRules } from '../rules/index.js';
 import { scanFilesWithStats } from '../src/engine/run.js';
 import { parseGo } from '../src/engine/syntax.js';
 import { fastMethods, libraryMethods } from '../src/engine/wasmnodes.js';
+import { declaringOffsets, FileFacts } from '../src/go/facts.js';
 import { DECL_TYPES, Syntax } from '../src/go/syntax.js';
 import { declAt, inLiteral, outline, plainImports, pointAt } from '../src/go/toplevel.js';
 import { formatJson } from '../src/report/json.js';
@@ -241,6 +242,35 @@ test('a node asked for again is the one made before; a node of another tree, or 
     }
   }
   assert.ok(checked > 2_000, `checked ${checked} nodes`);
+});
+
+test('the word searches in place find what their RegExps find', async () => {
+  const parser = await parser_();
+  const odd = ['x := 1; var v, const c', 'avar := varx; _var var_ var9 π:=var', ':=:=', 'const', 'constant var\nvar'];
+  for (const text of [...odd, ...fixtureSources().map((f) => f.text)]) {
+    const want = [...text.matchAll(/:=|\bvar\b|\bconst\b/g)].map((m) => m.index);
+    assert.equal(declaringOffsets(text), want, text.slice(0, 60));
+  }
+  let checked = 0;
+  for (const { name, text } of fixtureSources().slice(0, 60)) {
+    const syntax = new Syntax(parser, text);
+    try {
+      const facts = new FileFacts(syntax, text);
+      for (const fn of syntax.descendantsOfType(['function_declaration', 'method_declaration', 'func_literal'])) {
+        const own = text.slice(fn.startIndex, fn.endIndex);
+        // The words of the function, a word cut short, and one that spans its end.
+        const words = [...new Set(own.match(/\w+/g) ?? [])].slice(0, 30);
+        for (const w of [...words, ...words.slice(0, 5).map((x) => x.slice(1)).filter((x) => x), text.slice(fn.endIndex - 2, fn.endIndex + 2).replace(/\W/g, '') || 'x']) {
+          const want = [...own.matchAll(new RegExp(`\\b${w}\\b`, 'g'))].map((m) => fn.startIndex + m.index).filter((at) => !syntax.inLiteral(at));
+          assert.equal(facts.wordOffsets(fn, w), want, `${name}: ${w} in the function at ${fn.startIndex}`);
+          checked++;
+        }
+      }
+    } finally {
+      syntax.delete();
+    }
+  }
+  assert.ok(checked > 3_000, `checked ${checked} words`);
 });
 
 /** The specs of the import declarations of a tree, as `name=literal` (name: `.`, `_`, the identifier or empty). */
