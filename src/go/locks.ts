@@ -581,25 +581,41 @@ interface Span {
 }
 
 /**
- * Where the held region of `a` lies. Control comes back before `a` only through a loop around
- * it or a goto: then the whole function. Else from `a` on, up to the first `mu.Unlock()`
- * statement after it in the same statement list, which every path that stays in the function
- * passes (no goto, and no break that can leave a switch or select around both), or to the
- * function's end.
+ * Where the held region of `a` lies: from `a` on, up to the first `mu.Unlock()` statement
+ * after it in the same statement list, which every path that stays in the function passes (no
+ * goto, and no break that can leave a switch or select around both; in a loop, no break or
+ * continue at all between them), or to the function's end. Control comes back before `a`
+ * only through a goto, or a loop around it that the region does not end in: then the whole
+ * function.
  */
 function heldWindow(fn: Node, a: LockOp, ops: LockOp[]): Span {
   const whole: Span = { from: fn.startIndex, to: fn.endIndex, fromAt: fn.startPosition, toAt: fn.endPosition };
   if (wordAt(fn.text, 'goto') >= 0) return whole;
   let breakable = false;
+  let looped = false;
   for (let p = a.call.parent; p && p.id !== fn.id; p = p.parent) {
-    if (p.type === 'for_statement') return whole;
+    if (p.type === 'for_statement') looped = true;
     if (BREAKABLE.has(p.type)) breakable = true;
   }
-  const stmt = statementOf(a.call, fn);
-  const rel = stmt && ops.find((o) => o.key === a.key && !isAcquire(o.verb) && !o.deferred && o.call.startIndex > a.call.endIndex && statementOf(o.call, fn)?.parent?.id === stmt.parent?.id && statementOf(o.call, fn)?.type === 'expression_statement');
+  const rel = releaseInList(fn, a, ops);
   const from = { from: a.call.endIndex, fromAt: a.call.endPosition };
-  if (rel && !(breakable && wordAt(fn.text.slice(a.call.endIndex - fn.startIndex, rel.call.startIndex - fn.startIndex), 'break') >= 0)) return { ...from, to: rel.call.startIndex, toAt: rel.call.startPosition };
+  const between = rel ? textBetween(fn, a, rel) : '';
+  // In a loop, only a break or continue between the two can leave the list without the
+  // unlock and come back to the acquire (or run on after the loop) with the lock held.
+  if (looped) return rel && wordAt(between, 'break') < 0 && wordAt(between, 'continue') < 0 ? { ...from, to: rel.call.startIndex, toAt: rel.call.startPosition } : whole;
+  if (rel && !(breakable && wordAt(between, 'break') >= 0)) return { ...from, to: rel.call.startIndex, toAt: rel.call.startPosition };
   return { ...from, to: fn.endIndex, toAt: fn.endPosition };
+}
+
+/** The first release of `a`'s mutex after it in the same statement list, a statement of its own (`mu.Unlock()`). */
+function releaseInList(fn: Node, a: LockOp, ops: LockOp[]): LockOp | undefined {
+  const stmt = statementOf(a.call, fn);
+  return stmt && ops.find((o) => o.key === a.key && !isAcquire(o.verb) && !o.deferred && o.call.startIndex > a.call.endIndex && statementOf(o.call, fn)?.parent?.id === stmt.parent?.id && statementOf(o.call, fn)?.type === 'expression_statement');
+}
+
+/** The text of `fn` between the end of one call and the start of a later one. */
+function textBetween(fn: Node, a: LockOp, b: LockOp): string {
+  return fn.text.slice(a.call.endIndex - fn.startIndex, b.call.startIndex - fn.startIndex);
 }
 
 const FIELD_PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
