@@ -618,6 +618,23 @@ function textBetween(fn: Node, a: LockOp, b: LockOp): string {
   return fn.text.slice(a.call.endIndex - fn.startIndex, b.call.startIndex - fn.startIndex);
 }
 
+/**
+ * Every path from `a` reaches the release of the right kind later in the same statement list
+ * (`mu.Lock()` … `mu.Unlock()`), and nothing between them can leave the list (no return,
+ * break, continue or goto) or release the mutex otherwise: no exit is reached with the lock
+ * held and no release of the wrong kind ends the region, which the held region's walk
+ * (walkHeld) would find out at the cost of the function's flow graph.
+ */
+export function releasedInList(facts: FileFacts, a: LockOp): boolean {
+  const fn = a.fn;
+  const ops = lockFacts(facts).of(fn);
+  const rel = releaseInList(fn, a, ops);
+  if (!rel || rel.verb !== releaseOf(a.verb) || wordAt(fn.text, 'goto') >= 0) return false;
+  if (ops.some((o) => o.key === a.key && o.call.startIndex > a.call.endIndex && o.call.startIndex < rel.call.startIndex)) return false;
+  const between = textBetween(fn, a, rel);
+  return wordAt(between, 'return') < 0 && wordAt(between, 'break') < 0 && wordAt(between, 'continue') < 0;
+}
+
 const FIELD_PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 
 /**
