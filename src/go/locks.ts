@@ -326,7 +326,7 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
       // only callees that lock or unlock themselves can add anything.
       const name = calleeName(call);
       if (!name || !directLockers(fx.view).has(name)) continue;
-      if (lockFacts(facts).at(call)) continue;
+      if (isLockCall(facts, call, name)) continue;
       if (unparenUp(call).parent?.type === 'go_statement') continue;
       const f = call.childForFieldName('function');
       const operand = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
@@ -407,6 +407,11 @@ function keyMayLock(view: PackageView, key: DeclKey, depth: number): boolean {
 /** The lock summary of a function or method of the package, at the depth the rules use; undefined when it cannot say anything. */
 export function lockSummaryOf(view: PackageView, key: DeclKey): LockSummary | undefined {
   return keyMayLock(view, key, LOCK_DEPTH) ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+}
+
+/** `call`, which calls `name` (calleeName), is a lock operation: only a call of a lock verb can be (lockCallOf), asked without a look at the call. */
+function isLockCall(facts: FileFacts, call: Node, name: string): boolean {
+  return VERB_SET.has(name) && !!lockFacts(facts).at(call);
 }
 
 /** The name a call calls: `f` of `f(…)`, `M` of `x.M(…)`. */
@@ -526,7 +531,7 @@ const effectAtMemo = perFile<CalleeEffect | null>();
 function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
   const name = calleeName(call);
   // The package is opened (mayLock) only for calls that pass the tests of the file alone.
-  if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return null;
+  if (!name || !mayReach(call, m) || isLockCall(facts, call, name) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return null;
   if (!mayName(view, call, name, m)) return null;
   // Deferred calls run at the return, after the deferred unlocks registered later.
   const deferred = flowFunction(call)?.deferred ?? false;
@@ -669,13 +674,36 @@ function otherPackage(facts: FileFacts, call: Node): boolean {
  */
 export function mayReach(call: Node, m: { key: string; text: string }): boolean {
   if (m.key.startsWith('pkg:')) return true;
-  const covers = (e: Node | null | undefined) => {
-    const t = e?.text.replace(/\s+/g, '').replace(/^&/, '');
-    return !!t && (m.text === t || m.text.startsWith(`${t}.`));
-  };
+  const covers = (e: Node | null | undefined) => !!e && coversText(e.text, m.text);
   const f = call.childForFieldName('function');
   if (f?.type === 'selector_expression' && covers(f.childForFieldName('operand'))) return true;
   return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a !== null && a.type !== 'comment' && covers(a));
+}
+
+/**
+ * `text` with its white space and a leading `&` left out is `target` or a selector prefix of
+ * it (`s` or `s.mu` for `s.mu`): compared a character at a time, so that a long argument (a
+ * function literal) is not copied to find that its first characters differ.
+ */
+export function coversText(text: string, target: string): boolean {
+  let i = 0;
+  let j = 0;
+  const n = text.length;
+  const skip = () => {
+    while (i < n && /\s/.test(text[i]!)) i++;
+  };
+  skip();
+  if (text[i] === '&') {
+    i++;
+    skip();
+  }
+  if (i >= n) return false;
+  for (; i < n; skip()) {
+    if (j >= target.length || text[i] !== target[j]) return false;
+    i++;
+    j++;
+  }
+  return j === target.length || target[j] === '.';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1101,7 +1129,7 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
       const name = calleeName(call);
-      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || otherPackage(facts, call) || !mayLock(view, name)) continue;
+      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || isLockCall(facts, call, name) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || otherPackage(facts, call) || !mayLock(view, name)) continue;
       const key = view.calleeKey(call, facts);
       const s = key ? lockSummaryOf(view, key) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
