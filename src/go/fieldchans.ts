@@ -19,7 +19,7 @@ import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.j
 import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import { type DeclKey, nameOfKey } from './pkgindex.js';
-import { coreSummary, directEffects, HOW, type Site } from './summary.js';
+import { coreSummary, directEffects, HOW, type Site, unconditionalCloses } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
 export const LIFECYCLE = new Set(['Stop', 'Close', 'Shutdown', 'Cancel', 'Release', 'Terminate', 'Quit', 'stop', 'close', 'shutdown', 'cancel']);
@@ -484,9 +484,6 @@ function branched(n: Node, fn: Node): boolean {
   return false;
 }
 
-/** Effects that do not happen on every run of the function they are in. */
-const MAYBE = HOW.cond | HOW.select | HOW.once | HOW.closure | HOW.go;
-
 /**
  * The closes of receiver fields in method `fn` (of the file being analysed), in source order:
  * `close(s.f)` in its own body, and calls `s.M()` (also `go`, `defer`) of methods of the
@@ -528,11 +525,8 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
   for (const { call, stmt, deferred, go } of calls) {
     const key = pkg.calleeKey(call, facts);
     // Two calls deep: the closing method, and a helper it closes through.
-    const s = key ? pkg.summaryOf(coreSummary, key, 2) : undefined;
     const closed = new Set<string>();
-    for (const e of s?.effects ?? []) {
-      if (e.op === 'close' && !(e.how & MAYBE) && /^recv\.\w+$/.test(e.target)) closed.add(e.target.slice(5));
-    }
+    for (const t of (key && pkg.summaryOf(unconditionalCloses, key, 2)) || []) if (/^recv\.\w+$/.test(t)) closed.add(t.slice(5));
     for (const field of closed) out.push({ node: go || deferred ? stmt! : call, field, via: key!, deferred, go });
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
