@@ -18,7 +18,8 @@ import { DIRECTIVE_RULE_ID, directiveRule } from '../engine/suppressions.js';
 import { changedLinesIn, findRepoRoot, GitError, isChanged, type ChangedLines } from './gitdiff.js';
 import type { BaselineFile } from './baseline.js';
 import { runMerge } from './merge.js';
-import { formatStats, runOptions } from './runopts.js';
+import { cacheDirOf, formatStats, runOptions } from './runopts.js';
+import { DirListings } from './dircache.js';
 import { selectShard } from './shard.js';
 import { applyDirectiveSetting, EXIT, findingsExit, textReader } from './results.js';
 import { OutputError, errnoWords, writeReportFile } from './output.js';
@@ -136,7 +137,12 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
     }
     throw e;
   }
-  const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore });
+  // Baselines, SARIF and annotations name files from the root of the repository scanned (the
+  // first path's), which need not be the one the command runs in.
+  const root = findRepoRoot(scanDirs(config.paths, cwd)[0]!) ?? findRepoRoot(cwd) ?? cwd;
+  const listings = config.cache ? DirListings.open(cacheDirOf(config, cwd, root)) : undefined;
+  const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore, listings });
+  listings?.save();
   let failed = false;
   for (const m of selection.missing) {
     process.stderr.write(`leakhound: ${printable(m)}: no such file or directory\n`);
@@ -154,9 +160,6 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   if (files.length <= SMALL_RUN) setFlagsFromString('--liftoff-only');
   const rules = activeRules(config, ruleList);
   const started = performance.now();
-  // Baselines, SARIF and annotations name files from the root of the repository scanned (the
-  // first path's), which need not be the one the command runs in.
-  const root = findRepoRoot(scanDirs(config.paths, cwd)[0]!) ?? findRepoRoot(cwd) ?? cwd;
   const modules = new ModuleVersions({ known: selection.goMods });
   const scanOpts = { ...runOptions(config, rules, version(), cwd, root), knownRules: ruleList.map((r) => r.meta.id), modules };
   const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
