@@ -4,9 +4,8 @@
 // internal error.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { activeRules, HELP, mergeAt, parseCli, UsageError, type Config } from './config.js';
-import { scanFiles, scanFilesWithStats } from '../engine/run.js';
+import { scanFiles, scanFilesWithStats, setV8Flag } from '../engine/run.js';
 import { ModuleVersions } from '../go/gomod.js';
 import { packageRoot } from '../engine/parser.js';
 import type { AnyRule, FileResult } from '../engine/types.js';
@@ -157,7 +156,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const files = config.shard ? selectShard(selection.files, config.shard) : selection.files;
   // A few files (a pre-commit run): tiering the parser's WASM up to V8's optimizing compiler
   // costs more than it saves (bench/precommit.mjs: about a quarter of the run).
-  if (files.length <= SMALL_RUN) setFlagsFromString('--liftoff-only');
+  if (files.length <= SMALL_RUN) setV8Flag('--liftoff-only');
   const rules = activeRules(config, ruleList);
   const started = performance.now();
   const modules = new ModuleVersions({ known: selection.goMods });
