@@ -54,8 +54,8 @@ type Listing = [ctimeMs: number, mtimeMs: number, ino: number, entries: string];
 
 export class DirListings {
   private readonly listings = new Map<string, Listing>();
-  /** Directories listed in this run. */
-  private readonly seen = new Set<string>();
+  /** Directories listed in this run, with their mtime then. */
+  private readonly seen = new Map<string, number>();
   /** Directories the walks of this run started from: kept listings below them that the run did not list are gone. */
   private readonly roots: string[] = [];
   private dirty = false;
@@ -101,7 +101,7 @@ export class DirListings {
   list(dir: string): DirEntry[] {
     if (!this.loaded) this.load();
     const st = statSync(dir);
-    this.seen.add(dir);
+    this.seen.set(dir, st.mtimeMs);
     const kept = this.listings.get(dir);
     if (kept && kept[0] === st.ctimeMs && kept[1] === st.mtimeMs && kept[2] === st.ino) {
       this.reused++;
@@ -114,6 +114,14 @@ export class DirListings {
     } else this.listings.delete(dir);
     this.dirty = true;
     return entries;
+  }
+
+  /**
+   * The mtime of a directory this run listed, as it was then: the result cache checks the
+   * directories of packages by their mtime, and need not stat them again.
+   */
+  mtimeOf(dir: string): number | undefined {
+    return this.seen.get(dir);
   }
 
   /** Writes the listings when they changed; those under this run's roots that it did not list are dropped. */

@@ -160,7 +160,12 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const rules = activeRules(config, ruleList);
   const started = performance.now();
   const modules = new ModuleVersions({ known: selection.goMods });
-  const scanOpts = { ...runOptions(config, rules, version(), cwd, root), knownRules: ruleList.map((r) => r.meta.id), modules };
+  const scanOpts = {
+    ...runOptions(config, rules, version(), cwd, root),
+    knownRules: ruleList.map((r) => r.meta.id),
+    modules,
+    ...(listings ? { dirMtime: (d: string) => listings.mtimeOf(d) } : {}),
+  };
   const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));

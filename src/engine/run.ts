@@ -70,6 +70,8 @@ export interface RunOptions extends ScanFileOptions {
   modules?: ModuleVersions;
   /** Return the content hash each result was computed from (--fix checks it before writing). */
   hashes?: boolean;
+  /** Directory mtimes the run already has (the walk stat-ed them), to save the cache a stat each. */
+  dirMtime?: (dir: string) => number | undefined;
 }
 
 export interface RunStats {
@@ -142,7 +144,9 @@ export async function scanFilesWithStats(
     // about a directory's files by name, and paths hashed whole cost more than the stats they save.
     let byDir: Map<string, Map<string, number>> | undefined;
     const stampOf = (i: number): Stamp | undefined => (Number.isNaN(stamps[i * 3]) ? undefined : [stamps[i * 3]!, stamps[i * 3 + 1]!, stamps[i * 3 + 2]!]);
-    checker = new DepsChecker(diskSource, (dir) => {
+    const known = opts.dirMtime;
+    const source = known ? { ...diskSource, dirMtime: (dir: string) => known(dir) ?? diskSource.dirMtime!(dir) } : diskSource;
+    checker = new DepsChecker(source, (dir) => {
       if (!byDir) {
         byDir = new Map();
         let names: Map<string, number> | undefined;
