@@ -45,6 +45,8 @@ interface Language {
 interface Raw {
   0: number;
   _o?: number;
+  _row?: number;
+  _column?: number;
   id: number;
   tree: { 0: number; language: Language };
   startIndex: number;
@@ -137,11 +139,18 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
   function marshal(h: Int32Array, n: Raw, at: number): void {
     h[at] = n.id;
     h[at + 1] = n.startIndex;
-    h[at + 2] = n.startPosition.row;
-    h[at + 3] = n.startPosition.column;
     const o = n._o;
-    // A node the library made (a tree cursor's, a query's) has the word as its element.
-    h[at + 4] = o !== undefined ? o : n[0];
+    if (o !== undefined) {
+      h[at + 2] = n._row!;
+      h[at + 3] = n._column!;
+      h[at + 4] = o;
+    } else {
+      // A node the library made (a tree cursor's, a query's): its position is an object,
+      // its word an element.
+      h[at + 2] = n.startPosition.row;
+      h[at + 3] = n.startPosition.column;
+      h[at + 4] = n[0];
+    }
   }
   // A node object with the library's fields, and the slots of the answers nodes.ts keeps
   // (`_typeId`, `_endIndex`, `_type`) from the start. Every node the rules see is made here
@@ -154,13 +163,18 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
   // class field goes through the runtime): four times the cost of the rest of the node. Here
   // the word is the named slot `_o`, and the getter `0` on the prototype answers the library's
   // own methods that still read `node[0]` (the rarely asked ones this file leaves alone).
+  // Likewise the start row and column are numbers on the node, and `startPosition`, the
+  // object the library makes for every node, is made when first asked for (the calls above
+  // marshal the numbers): most nodes are only passed through on the way to others.
   class FastNode {
     _o: number;
     _children: Node[] | undefined;
     _namedChildren: Node[] | undefined;
     id: number;
     startIndex: number;
-    startPosition: { row: number; column: number };
+    _row: number;
+    _column: number;
+    _start: { row: number; column: number } | undefined;
     tree: object;
     _typeId: number;
     _endIndex: number;
@@ -171,7 +185,9 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
       this._namedChildren = undefined;
       this.id = id;
       this.startIndex = index;
-      this.startPosition = { row, column };
+      this._row = row;
+      this._column = column;
+      this._start = undefined;
       this.tree = tree;
       this._typeId = -1;
       this._endIndex = -1;
@@ -181,6 +197,12 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
   Object.defineProperty(FastNode.prototype, 0, {
     get(this: FastNode) {
       return this._o;
+    },
+    configurable: true,
+  });
+  Object.defineProperty(FastNode.prototype, 'startPosition', {
+    get(this: FastNode) {
+      return (this._start ??= { row: this._row, column: this._column });
     },
     configurable: true,
   });
