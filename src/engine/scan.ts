@@ -344,7 +344,17 @@ export function scanBuffer(
   return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
 }
 
+// The sets of rule ids the directives are checked against, made once per list (not per file).
+const activeIds = new WeakMap<ActiveRule[], Set<string>>();
+const knownIds = new WeakMap<string[], Set<string>>();
+
 function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {
-  const known = opts.knownRules && new Set(opts.knownRules);
-  return applySuppressions(result, text, { active: new Set(opts.rules.map((r) => r.rule.meta.id)), known });
+  let known: Set<string> | undefined;
+  if (opts.knownRules) {
+    known = knownIds.get(opts.knownRules);
+    if (!known) knownIds.set(opts.knownRules, (known = new Set(opts.knownRules)));
+  }
+  let active = activeIds.get(opts.rules);
+  if (!active) activeIds.set(opts.rules, (active = new Set(opts.rules.map((r) => r.rule.meta.id))));
+  return applySuppressions(result, text, { active, known });
 }

@@ -70,7 +70,9 @@ for (const k of OTHER_KEYWORDS) {
  */
 function continuesAt(text: string, i: number, j: number): boolean {
   const list = CONTINUING.get(((j - i) << 8) | text.charCodeAt(i));
-  return list !== undefined && list.some((k) => text.startsWith(k, i));
+  if (list === undefined) return false;
+  for (const k of list) if (text.startsWith(k, i)) return true;
+  return false;
 }
 
 function isIdentStart(c: number): boolean {
