@@ -213,15 +213,21 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
   // them and keeps the answers memoized on them (type, end, children). An id is the address
   // of the node's slot in its parent, unique in its tree while the tree lives; the tree
   // object tells a node of a tree deleted since from one of a tree parsed into its memory.
+  // The ids and trees of the table are kept in arrays of their own: reading them off the
+  // node objects (scattered over the heap) missed the processor's caches at every miss of
+  // the table, and cost more than making the node.
   const recent: (FastNode | undefined)[] = new Array<FastNode | undefined>(RECENT).fill(undefined);
+  const recentIds = new Int32Array(RECENT);
+  const recentTrees: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
   function unmarshal(h: Int32Array, tree: object, at: number): Node | null {
     const id = h[at]!;
     if (id === 0) return null;
     const slot = (id >>> 3) & (RECENT - 1);
-    const known = recent[slot];
-    if (known !== undefined && known.id === id && known.tree === tree) return known as unknown as Node;
+    if (recentIds[slot] === id && recentTrees[slot] === tree) return recent[slot] as unknown as Node;
     const n = new FastNode(h[at + 4]!, id, tree, h[at + 1]!, h[at + 2]!, h[at + 3]!);
     recent[slot] = n;
+    recentIds[slot] = id;
+    recentTrees[slot] = tree;
     return n as unknown as Node;
   }
   function list(self: Raw, call: Call): Node[] {
