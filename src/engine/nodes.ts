@@ -86,7 +86,7 @@ export function installNodeMemo(proto: object): void {
   if (text) {
     Object.defineProperty(proto, 'text', {
       get(this: Node) {
-        const source = sources.get(this.tree);
+        const source = (this.tree as TreeText)._leakhoundText;
         return source === undefined ? text.call(this) : source.slice(this.startIndex, this.endIndex);
       },
       configurable: true,
@@ -94,14 +94,18 @@ export function installNodeMemo(proto: object): void {
   }
 }
 
-const sources = new WeakMap<object, string>();
+// The text is kept on the tree object itself: a WeakMap set at every parse and a lookup at
+// every node text asked for cost more than the slices they led to.
+interface TreeText {
+  _leakhoundText?: string;
+}
 
 /**
  * Node texts of `tree` are slices of `text` (the text it was parsed from, or one with the same
  * characters at every offset the tree covers).
  */
 export function treeText(tree: object, text: string): void {
-  sources.set(tree, text);
+  (tree as TreeText)._leakhoundText = text;
 }
 
 /**

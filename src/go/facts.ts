@@ -137,10 +137,18 @@ interface FunctionIndex {
 }
 const functionIndexes = new WeakMap<object, FunctionIndex>();
 
+// The tree asked about last and its index: rules ask about one tree many times in a row (a
+// WeakMap lookup at every enclosingFunction was a good part of its time).
+let lastTree: object | undefined;
+let lastIndex: FunctionIndex | undefined;
+
 function functionIndex(n: Node): FunctionIndex {
-  const ix = functionIndexes.get(n.tree);
-  if (ix) return ix;
-  return seedFunctionIndex(n.tree, functionsFromText(n.tree.rootNode));
+  const tree = n.tree;
+  if (tree === lastTree) return lastIndex!;
+  const ix = functionIndexes.get(tree) ?? seedFunctionIndex(tree, functionsFromText(tree.rootNode));
+  lastTree = tree;
+  lastIndex = ix;
+  return ix;
 }
 
 /**
@@ -181,6 +189,8 @@ export function seedFunctionIndex(tree: object, all: (Node | null)[]): FunctionI
   const ends = fns.map((f) => f.endIndex);
   const ix: FunctionIndex = { fns, starts: fns.map((f) => f.startIndex), ends, outer: nestingParents(ends) };
   functionIndexes.set(tree, ix);
+  lastTree = tree;
+  lastIndex = ix;
   return ix;
 }
 
