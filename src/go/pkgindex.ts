@@ -43,6 +43,7 @@ export interface PackageSource {
  *   `methodsof:T`  every method of type T
  *   `mentions:W`   every function and method whose text has the word W (outside its name)
  *   `matches:RE`   every function and method whose text matches the regular expression RE
+ *   `typesmentioning:W`  every type declaration whose text has the word W (outside its first name)
  */
 export type DeclKey = string;
 
@@ -279,14 +280,15 @@ export class PackageIndex {
     const filesWith = () => this.files.filter(has);
     if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
-    } else if (what === 'mentions' || what === 'matches') {
-      // Functions and methods whose text uses the word (their name aside).
+    } else if (what === 'mentions' || what === 'matches' || what === 'typesmentioning') {
+      // Functions and methods (or types) whose text uses the word (their name aside).
+      const kinds: TopDecl['kind'][] = what === 'typesmentioning' ? ['type'] : ['func', 'method'];
       for (const f of this.files) {
         let found = f.found?.get(key);
         if (!found) {
           found = [];
           if (has(f)) {
-            const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
+            const decls = this.declsOf(f).filter((d) => kinds.includes(d.kind) && d.names[0]);
             const hits = new Set<TopDecl>();
             let j = -1;
             for (let at = hit(f.text, 0); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) {
