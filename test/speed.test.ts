@@ -21,6 +21,7 @@ import { progressLine, wantsProgress } from '../src/cli/progress.js';
 import { formatJson } from '../src/report/json.js';
 import { toEslintResults } from '../src/report/eslint.js';
 import { selectFiles } from '../src/cli/files.js';
+import { DirListings } from '../src/cli/dircache.js';
 import { pathHash, selectShard } from '../src/cli/shard.js';
 import { goFilesIn, packageRoot } from './helpers.js';
 import { goRule, speedRules as testRules, tickerRule } from './support/rules.js';
@@ -545,6 +546,60 @@ test('file walk: default skips and .gitignore files from the git root down, as g
     assert.equal(await sel(['a/z.go', 'gen/g.go', 'keep/x.pb.go', 'keep/y.pb.go', 'vendor/v.go', 'excluded.go', 'm.go'], true), ['keep/x.pb.go', 'm.go'], 'explicit files obey the skips too');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('file walk: a directory unchanged since the last run is not read again; a change to its entries is seen', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-dirs-'));
+  // Outside the tree: a cache made inside it would change the root's entries.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'leakhound-dirs-cache-'));
+  try {
+    const put = (p: string) => {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), 'package p\n');
+    };
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, '.gitignore'), 'gen/\n');
+    for (const f of ['m.go', 'README.md', 'a/y.go', 'a/b/z.go', 'gen/g.go', 'vendor/v.go']) put(f);
+    // Listings read within RACY_MS of a change are not kept: the clock runs a minute ahead.
+    const later = () => Date.now() + 60_000;
+    const walk = async (clock = later) => {
+      const listings = DirListings.open(cacheDir, clock);
+      const files = (await selectFiles([], { cwd: dir, defaultSkips: true, ignore: [], listings })).files;
+      listings.save();
+      return { files, reused: listings.reused };
+    };
+    const first = await walk();
+    assert.equal(first.files, ['a/b/z.go', 'a/y.go', 'm.go']);
+    assert.equal(first.reused, 0);
+    const warm = await walk();
+    assert.equal(warm, { files: first.files, reused: 3 }, 'the root, a and a/b are stat-ed, not read');
+
+    put('a/b/new.go');
+    rmSync(join(dir, 'a', 'y.go'));
+    const changed = await walk();
+    assert.equal(changed.files, ['a/b/new.go', 'a/b/z.go', 'm.go'], 'a file made and a file removed are both seen');
+    assert.equal(changed.reused, 1, 'only the root is unchanged');
+
+    rmSync(join(dir, 'a'), { recursive: true });
+    writeFileSync(join(dir, 'a'), 'now a file');
+    assert.equal((await walk()).files, ['m.go'], 'a directory replaced by a file');
+    rmSync(join(dir, 'a'));
+
+    // Without the clock ahead everything was just made: nothing is kept, every run reads.
+    rmSync(cacheDir, { recursive: true });
+    await walk(Date.now);
+    assert.equal((await walk(Date.now)).reused, 0, 'directories changed within RACY_MS are read again');
+
+    // A damaged file is not trusted.
+    await walk();
+    assert.equal((await walk()).reused, 1);
+    const file = join(cacheDir, 'dirs.cache');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('m.go', 'x.go'));
+    assert.equal(await walk(), { files: ['m.go'], reused: 0 }, 'a checksum mismatch: the directories are read');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
   }
 });
 

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { errnoWords } from './output.js';
 import { gitRoot, isGitIgnoredFrom, isSkippedDirName, walkGoFiles } from './walk.js';
+import type { DirListings } from './dircache.js';
 
 export interface FileSelection {
   /** Files to scan, relative to cwd when inside it, with `/` separators, sorted, unique. */
@@ -26,6 +27,8 @@ export interface SelectOptions {
   defaultSkips: boolean;
   /** Extra ignore globs (from the config), matched against cwd-relative paths. */
   ignore: string[];
+  /** The last run's directory listings (the cache is on): a directory unchanged since is not read again. */
+  listings?: DirListings;
 }
 
 function display(cwd: string, abs: string): string {
@@ -95,10 +98,13 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
       continue;
     }
     if (st.isDirectory()) {
+      const { listings } = opts;
+      listings?.walking(abs);
       const found = walkGoFiles(abs, (opts.defaultSkips && gitRoot(abs)) || abs, {
         gitignore: opts.defaultSkips,
         defaultSkips: opts.defaultSkips,
         goMods,
+        ...(listings ? { listDir: (d: string) => listings.list(d) } : {}),
         onUnreadable: (dir, e) => unreadable.push({ path: display(cwd, dir), why: `cannot read directory: ${errnoWords(e)}` }),
       });
       for (const f of found) {

@@ -4,9 +4,8 @@
 // internal error.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { activeRules, HELP, mergeAt, parseCli, UsageError, type Config } from './config.js';
-import { scanFiles, scanFilesWithStats } from '../engine/run.js';
+import { scanFiles, scanFilesWithStats, setV8Flag } from '../engine/run.js';
 import { ModuleVersions } from '../go/gomod.js';
 import { packageRoot } from '../engine/parser.js';
 import type { AnyRule, FileResult } from '../engine/types.js';
@@ -18,7 +17,8 @@ import { DIRECTIVE_RULE_ID, directiveRule } from '../engine/suppressions.js';
 import { changedLinesIn, findRepoRoot, GitError, isChanged, type ChangedLines } from './gitdiff.js';
 import type { BaselineFile } from './baseline.js';
 import { runMerge } from './merge.js';
-import { formatStats, runOptions } from './runopts.js';
+import { cacheDirOf, formatStats, runOptions } from './runopts.js';
+import { DirListings } from './dircache.js';
 import { selectShard } from './shard.js';
 import { applyDirectiveSetting, EXIT, findingsExit, textReader } from './results.js';
 import { OutputError, errnoWords, writeReportFile } from './output.js';
@@ -136,7 +136,12 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
     }
     throw e;
   }
-  const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore });
+  // Baselines, SARIF and annotations name files from the root of the repository scanned (the
+  // first path's), which need not be the one the command runs in.
+  const root = findRepoRoot(scanDirs(config.paths, cwd)[0]!) ?? findRepoRoot(cwd) ?? cwd;
+  const listings = config.cache ? DirListings.open(cacheDirOf(config, cwd, root)) : undefined;
+  const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore, listings });
+  listings?.save();
   let failed = false;
   for (const m of selection.missing) {
     process.stderr.write(`leakhound: ${printable(m)}: no such file or directory\n`);
@@ -151,14 +156,16 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const files = config.shard ? selectShard(selection.files, config.shard) : selection.files;
   // A few files (a pre-commit run): tiering the parser's WASM up to V8's optimizing compiler
   // costs more than it saves (bench/precommit.mjs: about a quarter of the run).
-  if (files.length <= SMALL_RUN) setFlagsFromString('--liftoff-only');
+  if (files.length <= SMALL_RUN) setV8Flag('--liftoff-only');
   const rules = activeRules(config, ruleList);
   const started = performance.now();
-  // Baselines, SARIF and annotations name files from the root of the repository scanned (the
-  // first path's), which need not be the one the command runs in.
-  const root = findRepoRoot(scanDirs(config.paths, cwd)[0]!) ?? findRepoRoot(cwd) ?? cwd;
   const modules = new ModuleVersions({ known: selection.goMods });
-  const scanOpts = { ...runOptions(config, rules, version(), cwd, root), knownRules: ruleList.map((r) => r.meta.id), modules };
+  const scanOpts = {
+    ...runOptions(config, rules, version(), cwd, root),
+    knownRules: ruleList.map((r) => r.meta.id),
+    modules,
+    ...(listings ? { dirMtime: (d: string) => listings.mtimeOf(d) } : {}),
+  };
   const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));

@@ -10,10 +10,15 @@ import { toSpecs } from '../engine/task.js';
 import type { ActiveRule } from '../engine/types.js';
 import { progressLine, wantsProgress, type Progress } from './progress.js';
 
-/** The result cache: --cache-location, else the user's cache directory for the project at `root`. */
+/** Where the caches live: --cache-location, else the user's cache directory for the project at `root`. */
+export function cacheDirOf(config: Config, cwd: string, root: string): string {
+  return config.cacheLocation ? resolve(cwd, config.cacheLocation) : projectCacheDir(root);
+}
+
+/** The result cache, unless --no-cache. */
 export function openCache(config: Config, rules: ActiveRule[], version: string, cwd: string, root: string): ResultCache | undefined {
   if (!config.cache) return undefined;
-  const dir = config.cacheLocation ? resolve(cwd, config.cacheLocation) : projectCacheDir(root);
+  const dir = cacheDirOf(config, cwd, root);
   const build = buildFingerprint(version, ['rules', 'src', 'src/engine', 'src/go'].map((d) => join(packageRoot, 'dist', d)));
   return ResultCache.open(dir, { build, rules: toSpecs(rules), skipGenerated: config.defaultSkips });
 }

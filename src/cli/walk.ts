@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
+import type { DirEntry } from './dircache.js';
 
 type Ignore = ReturnType<typeof ignore>;
 
@@ -29,6 +30,8 @@ export interface WalkOptions {
    * takes no stat per directory.
    */
   goMods?: Map<string, boolean>;
+  /** Lists a directory (default: readdir with file types); dircache.ts answers from the last run's listings. */
+  listDir?: (dir: string) => DirEntry[];
 }
 
 interface Level {
@@ -116,12 +119,13 @@ export function isGitIgnoredFrom(top: string, abs: string): boolean {
 export function walkGoFiles(root: string, top: string, opts: WalkOptions): string[] {
   const out: string[] = [];
   const skipping = opts.defaultSkips;
+  const listDir = opts.listDir ?? ((dir: string): DirEntry[] => readdirSync(dir, { withFileTypes: true }));
   // String concatenation instead of path.join per entry: `dir` is already normalized.
   const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
   const visit = (dir: string, levels: Level[]) => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = listDir(dir);
     } catch (e) {
       opts.onUnreadable?.(dir, e as NodeJS.ErrnoException);
       return;

@@ -31,7 +31,7 @@ export function makeDirs(dir: string): void {
 /** Cache files kept in the directory (one per configuration and build); the least recently written go first. */
 const KEEP_FILES = 8;
 /** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
-const RACY_MS = 2000;
+export const RACY_MS = 2000;
 
 /** Numbers kept per file in Body.stats: size, mtimeMs, ino, racy (0/1). */
 const STAT_WIDTH = 4;
@@ -158,20 +158,11 @@ export class ResultCache {
   }
 
   private load(): void {
-    let raw: Buffer;
+    const read = readFramed(this.file, MAGIC);
+    if (read === undefined) return; // no cache yet
+    if (typeof read === 'string') return this.discard(read);
     try {
-      raw = readFileSync(this.file);
-    } catch {
-      return; // no cache yet
-    }
-    // The checksum is of the bytes: hashing the decoded text would encode it again.
-    const nl = raw.indexOf(10);
-    const head = nl >= 0 ? raw.subarray(0, nl).toString('latin1').split(' ') : [];
-    const body = raw.subarray(nl + 1);
-    if (head.length !== 4 || `${head[0]} ${head[1]}` !== MAGIC) return this.discard('unknown header');
-    if (Number(head[3]) !== body.length || head[2] !== checksum(body)) return this.discard('checksum mismatch');
-    try {
-      const b = JSON.parse(body.toString('utf8')) as Body;
+      const b = JSON.parse(read.toString('utf8')) as Body;
       const n = b.stats.length / STAT_WIDTH;
       if (typeof b.paths !== 'string' || typeof b.hashes !== 'string' || b.go.length !== n) return this.discard('unreadable body');
       this.count = n;
@@ -417,22 +408,52 @@ export class ResultCache {
     const paths = this.paths ? this.paths.join(PATH_SEP) : this.pathText;
     const hashes = this.hashes ? this.hashes.join(HASH_SEP) : this.hashText;
     const body = JSON.stringify({ paths, stats: this.stats, hashes, go: this.go, goKeys: this.goKeys, results, deps, keys, dirs } satisfies Body);
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    if (!writeFramed(this.dir, this.file, MAGIC, body)) return;
+    this.dirty = false;
+    this.prune();
+  }
+}
+
+/**
+ * A cache file's body, after its header (`MAGIC checksum length`) vouched for it; undefined
+ * when there is no file, or why it cannot be trusted. The checksum is of the bytes: hashing
+ * the decoded text would encode it again.
+ */
+export function readFramed(file: string, magic: string): Buffer | string | undefined {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const nl = raw.indexOf(10);
+  const head = nl >= 0 ? raw.subarray(0, nl).toString('latin1').split(' ') : [];
+  const body = raw.subarray(nl + 1);
+  if (head.length !== magic.split(' ').length + 2 || head.slice(0, -2).join(' ') !== magic) return 'unknown header';
+  if (Number(head[head.length - 1]) !== body.length || head[head.length - 2] !== checksum(body)) return 'checksum mismatch';
+  return body;
+}
+
+/**
+ * Writes a cache file with its header, atomically (a temp file renamed over it), and a
+ * `.gitignore` of `*` in its directory. False when it could not: a cache is optional.
+ */
+export function writeFramed(dir: string, file: string, magic: string, body: string): boolean {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    makeDirs(dir);
+    const ignore = join(dir, '.gitignore');
+    if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+    const bytes = Buffer.from(body);
+    writeFileSync(tmp, Buffer.concat([Buffer.from(`${magic} ${checksum(bytes)} ${bytes.length}\n`), bytes]));
+    renameSync(tmp, file);
+    return true;
+  } catch {
     try {
-      makeDirs(this.dir);
-      const ignore = join(this.dir, '.gitignore');
-      if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
-      const bytes = Buffer.from(body);
-      writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${checksum(bytes)} ${bytes.length}\n`), bytes]));
-      renameSync(tmp, this.file);
-      this.dirty = false;
-      this.prune();
+      unlinkSync(tmp);
     } catch {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // nothing to clean
-      }
+      // nothing to clean
     }
+    return false;
   }
 }

@@ -3,7 +3,7 @@
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { FileStat, ResultCache } from './cache.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
@@ -45,11 +45,16 @@ export const HEAP_GROWING_PERCENT = 50;
  * (scripts/codecache.cjs) is made under the default flags, which a process starts with.
  */
 export const BIG_SCAN_FLAGS = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--no-turbo-inlining'];
+
+/** Sets a V8 flag. node:v8 loads on first use (a few ms that a warm run answered by the cache does not need). */
+export function setV8Flag(flag: string): void {
+  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(flag);
+}
 let tuned = false;
 function tuneForBigScan(): void {
   if (tuned) return;
   tuned = true;
-  for (const flag of BIG_SCAN_FLAGS) setFlagsFromString(flag);
+  for (const flag of BIG_SCAN_FLAGS) setV8Flag(flag);
 }
 
 export interface RunOptions extends ScanFileOptions {
@@ -65,6 +70,8 @@ export interface RunOptions extends ScanFileOptions {
   modules?: ModuleVersions;
   /** Return the content hash each result was computed from (--fix checks it before writing). */
   hashes?: boolean;
+  /** Directory mtimes the run already has (the walk stat-ed them), to save the cache a stat each. */
+  dirMtime?: (dir: string) => number | undefined;
 }
 
 export interface RunStats {
@@ -137,7 +144,9 @@ export async function scanFilesWithStats(
     // about a directory's files by name, and paths hashed whole cost more than the stats they save.
     let byDir: Map<string, Map<string, number>> | undefined;
     const stampOf = (i: number): Stamp | undefined => (Number.isNaN(stamps[i * 3]) ? undefined : [stamps[i * 3]!, stamps[i * 3 + 1]!, stamps[i * 3 + 2]!]);
-    checker = new DepsChecker(diskSource, (dir) => {
+    const known = opts.dirMtime;
+    const source = known ? { ...diskSource, dirMtime: (dir: string) => known(dir) ?? diskSource.dirMtime!(dir) } : diskSource;
+    checker = new DepsChecker(source, (dir) => {
       if (!byDir) {
         byDir = new Map();
         let names: Map<string, number> | undefined;

@@ -1,0 +1,140 @@
+// Directory listings kept between runs, so that a warm run stats a directory instead of
+// reading it. Any change to a directory's entries (a file or directory made, removed or
+// renamed in it) moves its mtime and ctime, and nothing can set a ctime back, so a listing
+// is reused only while the directory's ctime, mtime and inode are what they were when it
+// was read; one changed within RACY_MS of its reading may change again unseen in the same
+// tick and is not kept. Only the entries the walk looks at are kept (directories, `.go`
+// files, go.mod and `.git*` names); a file's own changes are the result cache's business
+// (a stat per file). Git's untracked cache rests on the same stat data. The file lives in
+// the result cache's directory, one per directory of caches, and is written only when a
+// listing changed.
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { join, sep } from 'node:path';
+import { RACY_MS, readFramed, writeFramed } from '../engine/cache.js';
+
+const MAGIC = 'leakhound-dirs 1';
+const FILE = 'dirs.cache';
+
+/** What the walk asks of a directory entry: a Dirent, or a kept one. */
+export interface DirEntry {
+  readonly name: string;
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/** The entries a walk can use: the rest (other files) are not kept. */
+export function keptEntry(name: string, isDir: boolean): boolean {
+  return isDir || name.endsWith('.go') || name === 'go.mod' || name.startsWith('.git');
+}
+
+/** An entry's kind, one letter: directory, file, symbolic link, other. */
+type Kind = 'd' | 'f' | 'l' | 'o';
+
+class KeptEntry implements DirEntry {
+  constructor(
+    readonly name: string,
+    private readonly kind: Kind,
+  ) {}
+  isDirectory(): boolean {
+    return this.kind === 'd';
+  }
+  isFile(): boolean {
+    return this.kind === 'f';
+  }
+  isSymbolicLink(): boolean {
+    return this.kind === 'l';
+  }
+}
+
+const kindOf = (e: Dirent): Kind => (e.isDirectory() ? 'd' : e.isFile() ? 'f' : e.isSymbolicLink() ? 'l' : 'o');
+
+/** A kept listing: the directory's stat, and its entries as `<kind><name>` joined by `/` (no name holds one). */
+type Listing = [ctimeMs: number, mtimeMs: number, ino: number, entries: string];
+
+export class DirListings {
+  private readonly listings = new Map<string, Listing>();
+  /** Directories listed in this run, with their mtime then. */
+  private readonly seen = new Map<string, number>();
+  /** Directories the walks of this run started from: kept listings below them that the run did not list are gone. */
+  private readonly roots: string[] = [];
+  private dirty = false;
+  /** Listings answered from the file (for tests). */
+  reused = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly file: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** The listings kept in the cache directory `dir`, read at the first directory listed (a run given only files reads none). */
+  static open(dir: string, now = Date.now): DirListings {
+    return new DirListings(dir, join(dir, FILE), now);
+  }
+
+  private loaded = false;
+
+  /** Reads the file (none when there is none, or it cannot be trusted). */
+  private load(): void {
+    this.loaded = true;
+    const body = readFramed(this.file, MAGIC);
+    if (typeof body !== 'object') {
+      this.dirty = body !== undefined; // rewrite a damaged file
+      return;
+    }
+    try {
+      const all = JSON.parse(body.toString('utf8')) as Record<string, Listing>;
+      for (const [path, l] of Object.entries(all)) this.listings.set(path, l);
+    } catch {
+      this.listings.clear();
+      this.dirty = true;
+    }
+  }
+
+  /** A walk starts at `root`. */
+  walking(root: string): void {
+    this.roots.push(root);
+  }
+
+  /** The entries of `dir` the walk can use (throws as readdir does when it cannot be read). */
+  list(dir: string): DirEntry[] {
+    if (!this.loaded) this.load();
+    const st = statSync(dir);
+    this.seen.set(dir, st.mtimeMs);
+    const kept = this.listings.get(dir);
+    if (kept && kept[0] === st.ctimeMs && kept[1] === st.mtimeMs && kept[2] === st.ino) {
+      this.reused++;
+      return kept[3] === '' ? [] : kept[3].split('/').map((e) => new KeptEntry(e.slice(1), e[0] as Kind));
+    }
+    const entries = readdirSync(dir, { withFileTypes: true });
+    if (this.now() - Math.max(st.ctimeMs, st.mtimeMs) >= RACY_MS) {
+      const text = entries.filter((e) => keptEntry(e.name, e.isDirectory())).map((e) => kindOf(e) + e.name).join('/');
+      this.listings.set(dir, [st.ctimeMs, st.mtimeMs, st.ino, text]);
+    } else this.listings.delete(dir);
+    this.dirty = true;
+    return entries;
+  }
+
+  /**
+   * The mtime of a directory this run listed, as it was then: the result cache checks the
+   * directories of packages by their mtime, and need not stat them again.
+   */
+  mtimeOf(dir: string): number | undefined {
+    return this.seen.get(dir);
+  }
+
+  /** Writes the listings when they changed; those under this run's roots that it did not list are dropped. */
+  save(): void {
+    if (!this.loaded) return;
+    const under = (p: string) => this.roots.some((r) => p === r || p.startsWith(r.endsWith(sep) ? r : r + sep));
+    for (const p of this.listings.keys()) {
+      if (!this.seen.has(p) && under(p)) {
+        this.listings.delete(p);
+        this.dirty = true;
+      }
+    }
+    if (!this.dirty) return;
+    if (writeFramed(this.dir, this.file, MAGIC, JSON.stringify(Object.fromEntries(this.listings)))) this.dirty = false;
+  }
+}
