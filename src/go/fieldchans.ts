@@ -19,7 +19,7 @@ import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.j
 import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import { type DeclKey, nameOfKey } from './pkgindex.js';
-import { coreSummary, directEffects, HOW, type Site } from './summary.js';
+import { coreSummary, directEffects, HOW, type Site, unconditionalCloses } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
 export const LIFECYCLE = new Set(['Stop', 'Close', 'Shutdown', 'Cancel', 'Release', 'Terminate', 'Quit', 'stop', 'close', 'shutdown', 'cancel']);
@@ -154,11 +154,25 @@ export function channelField(pkg: PackageView, type: string, field: string): Cha
  */
 function fieldUses(pkg: PackageView, type: string, field: string): FieldUse[] {
   const out: FieldUse[] = [];
-  for (const key of pkg.keys(`mentions:${field}`)) {
-    if (!key.startsWith(`method:${type}.`)) continue;
+  for (const key of mentioningMethods(pkg, type, field)) {
     for (const e of pkg.summaryOf(directEffects, key, 0)?.effects ?? []) if (e.target === `recv.${field}`) out.push({ fn: key, op: e.op, how: e.how, at: e.at });
   }
   return out;
+}
+
+/**
+ * The keys of the methods of `type` whose text has the word `field` (outside their names),
+ * in file order: `mentions:field` of those methods, from a search of their texts alone (a
+ * type has few methods; a common word such as `done` is in many functions of a package).
+ */
+function mentioningMethods(pkg: PackageView, type: string, field: string): DeclKey[] {
+  const key = `methodsof:${type}`;
+  pkg.consulted(key);
+  const index = pkg.pkg.index;
+  const word = new Set([field]);
+  const out = new Set<DeclKey>();
+  for (const r of index.lookup(key)) if (index.mentions(r, word)) out.add(`method:${r.recv}.${r.name}`);
+  return [...out];
 }
 
 /** Spaces and comments, as Go allows them between two tokens. */
@@ -366,6 +380,11 @@ export interface BlockedSend {
  *	func (n *node) Status() { n.status <- c }   // ← blocks forever after Stop
  */
 export function blockedSends(pkg: PackageView, cf: ChannelField): BlockedSend[] {
+  // Once per package and field: each make of the field (in any file of the package) asks.
+  return pkg.cached(`blocked-sends:${cf.type}.${cf.field}`, () => blockedSendsOf(pkg, cf));
+}
+
+function blockedSendsOf(pkg: PackageView, cf: ChannelField): BlockedSend[] {
   if (!cf.bidirectional || !cf.lifecycle.length || !mayHaveBareSend(pkg, cf.field)) return [];
   // From the uses first (cheap): every receive a select case, some send not.
   const uses = cf.uses;
@@ -477,15 +496,23 @@ export interface FieldClose {
   go: boolean;
 }
 
+const closersOf = new WeakMap<object, Set<string>>();
+
+/** The names of the package's functions and methods that mention `close` (made once per package). */
+function closerNames(pkg: PackageView): Set<string> {
+  const index = pkg.pkg.index;
+  let names = closersOf.get(index);
+  if (!names) closersOf.set(index, (names = new Set(pkg.keys('mentions:close').map(nameOfKey))));
+  else pkg.consulted('mentions:close');
+  return names;
+}
+
 const BRANCHES = new Set(['if_statement', 'communication_case', 'default_case', 'expression_case', 'type_case']);
 
 function branched(n: Node, fn: Node): boolean {
   for (let p = n.parent; p && p.id !== fn.id; p = p.parent) if (BRANCHES.has(p.type)) return true;
   return false;
 }
-
-/** Effects that do not happen on every run of the function they are in. */
-const MAYBE = HOW.cond | HOW.select | HOW.once | HOW.closure | HOW.go;
 
 /**
  * The closes of receiver fields in method `fn` (of the file being analysed), in source order:
@@ -500,7 +527,7 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
   const out: FieldClose[] = [];
   // Only methods that close something themselves (or are named to stop) are followed.
   let closers: Set<string> | undefined;
-  const closes = (name: string) => (closers ??= new Set(pkg.keys('mentions:close').map(nameOfKey))).has(name);
+  const closes = (name: string) => (closers ??= closerNames(pkg)).has(name);
   const calls: { call: Node; stmt: Node | null; deferred: boolean; go: boolean }[] = [];
   for (const call of fn.descendantsOfType('call_expression')) {
     if (!call || enclosingFunction(call)?.id !== fn.id) continue;
@@ -528,11 +555,8 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
   for (const { call, stmt, deferred, go } of calls) {
     const key = pkg.calleeKey(call, facts);
     // Two calls deep: the closing method, and a helper it closes through.
-    const s = key ? pkg.summaryOf(coreSummary, key, 2) : undefined;
     const closed = new Set<string>();
-    for (const e of s?.effects ?? []) {
-      if (e.op === 'close' && !(e.how & MAYBE) && /^recv\.\w+$/.test(e.target)) closed.add(e.target.slice(5));
-    }
+    for (const t of (key && pkg.summaryOf(unconditionalCloses, key, 2)) || []) if (/^recv\.\w+$/.test(t)) closed.add(t.slice(5));
     for (const field of closed) out.push({ node: go || deferred ? stmt! : call, field, via: key!, deferred, go });
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
@@ -565,6 +589,10 @@ export function stopsGoroutines(pkg: PackageView, cf: ChannelField): boolean {
  * blocks; buffered, a send in a loop does once the buffer is full.
  */
 export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] {
+  return pkg.cached(`unreceived-sends:${cf.type}.${cf.field}`, () => unreceivedSendsOf(pkg, cf));
+}
+
+function unreceivedSendsOf(pkg: PackageView, cf: ChannelField): FieldUse[] {
   if (!cf.bidirectional || !mayHaveBareSend(pkg, cf.field)) return [];
   if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
   // No function of the package receives from a field of that name either (checked before the

@@ -797,6 +797,56 @@ export const directEffects: SummaryKind<CoreLocal, FuncSummary> = {
   join,
 };
 
+/** Effects that do not happen on every run of the function they are in. */
+const MAYBE = HOW.cond | HOW.select | HOW.once | HOW.closure | HOW.go;
+
+interface CloseLocal {
+  /** Targets the function's own body closes whenever it runs. */
+  closes: string[];
+  /** Its calls of same-package functions that run whenever it runs. */
+  passes: Pass[];
+}
+
+/** The calls of `fx`'s function that `keep` selects, run through the core local step's call handling. */
+function closeLocal(fx: FunctionSyntax, keep: (call: Node, b: LocalBuilder) => boolean): CloseLocal {
+  const b = new LocalBuilder(fx, false);
+  b.collectAliases(b.nodes.filter((n) => n.type === 'short_var_declaration'));
+  for (const n of b.nodes) if (n.type === 'call_expression' && keep(n, b)) b.call(n);
+  return { closes: b.effects.filter((e) => e.op === 'close' && !(e.how & MAYBE)).map((e) => e.target), passes: b.passes.filter((p) => !(p.how & MAYBE)) };
+}
+
+/**
+ * The targets a function closes whenever it runs, in its own body or through the calls it
+ * makes whenever it runs: the targets of the core summary's close effects with none of the
+ * cond, select, once, closure and go bits, without resolving (or following) a call that may
+ * not run, and with no package variable as a target (none maps to a parameter or the
+ * receiver of a caller). Sorted.
+ */
+export const unconditionalCloses: SummaryKind<CloseLocal, string[]> = {
+  id: 'closes',
+  local: (fx) =>
+    closeLocal(fx, (call, b) => !(b.howAt(call) & MAYBE) && unparenUp(call).parent?.type !== 'go_statement'),
+  // No callee is asked at depth 0: only the builtin's calls matter.
+  leaf: (fx) =>
+    fx.decl.node.text.includes('close')
+      ? closeLocal(fx, (call) => {
+          const f = call.childForFieldName('function');
+          return f?.type === 'identifier' && f.text === 'close';
+        })
+      : { closes: [], passes: [] },
+  combine: (local, callee) => {
+    const out = new Set(local.closes);
+    for (const p of local.passes) {
+      for (const t of callee(p.callee) ?? []) {
+        const mapped = mapTarget(t, p);
+        if (mapped) out.add(mapped);
+      }
+    }
+    return [...out].sort();
+  },
+  join: (a, b) => [...new Set([...a, ...b])].sort(),
+};
+
 /** Effects of a summary on one target, optionally one op. */
 export function effectsOn(s: FuncSummary | undefined, target: string, op?: string): Effect[] {
   if (!s) return [];
