@@ -24,8 +24,11 @@ export type Stamp = [size: number, mtimeMs: number, ino: number];
 export interface PackageSource {
   /** Names of the `.go` files of a directory, [] when it cannot be listed. */
   list(dir: string): string[];
-  /** A file's text and stamp (taken before reading), or undefined when it cannot be read. */
-  read(path: string): { text: string; stamp?: Stamp } | undefined;
+  /**
+   * A file's text and stamp (taken before reading), or undefined when it cannot be read; and
+   * the bytes the text was decoded from, when the source keeps them for the scan.
+   */
+  read(path: string): { text: string; stamp?: Stamp; bytes?: Buffer } | undefined;
   /** A file's stamp alone (for the file being analysed, whose text is in memory). */
   stamp?(path: string): Stamp | undefined;
   /** The directory's mtime, when the source has one (the cache's fast path). */
