@@ -90,7 +90,20 @@ function rangedOver(pkg: PackageView, field: string): boolean {
 }
 
 function ranged(text: string, out: Set<string>): void {
-  for (const m of text.matchAll(/\brange[ \t]+([\w.]+)/g)) for (const name of m[1]!.split('.').slice(1)) out.add(name);
+  // What `/\brange[ \t]+([\w.]+)/g` matches, from a native search of the keyword.
+  const word = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  for (let i = text.indexOf('range'); i >= 0; i = text.indexOf('range', i + 1)) {
+    if (i > 0 && word(text.charCodeAt(i - 1))) continue;
+    let j = i + 5;
+    while (text[j] === ' ' || text[j] === '\t') j++;
+    if (j === i + 5) continue;
+    let k = j;
+    while (k < text.length && (word(text.charCodeAt(k)) || text[k] === '.')) k++;
+    if (k === j) continue;
+    for (const name of text.slice(j, k).split('.').slice(1)) out.add(name);
+    // (The next match starts after this one.)
+    i = k - 1;
+  }
 }
 
 /** The `for … range` loop a summary site names, in the method's syntax. */

@@ -264,12 +264,13 @@ export class ChannelFacts {
     if (this.typesMemo) return this.typesMemo;
     const { text } = this.facts;
     const out: Node[] = [];
-    const re = /\bchan\b/g;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!this.facts.isCode(m.index) || !this.mayMatter(m.index)) continue;
+    // The whole words `chan` (/\bchan\b/), from a native search.
+    for (let at = text.indexOf('chan'); at >= 0; at = text.indexOf('chan', at + 4)) {
+      if ((at > 0 && asciiWord(text.charCodeAt(at - 1))) || asciiWord(text.charCodeAt(at + 4))) continue;
+      if (!this.facts.isCode(at) || !this.mayMatter(at)) continue;
       // The smallest named node around the keyword: its channel_type (the `chan` token is
       // anonymous, and any other named node inside the type is beside the keyword).
-      const t = this.facts.nodeAt(m.index, m.index + 4, true);
+      const t = this.facts.nodeAt(at, at + 4, true);
       if (t?.type === 'channel_type') out.push(t);
     }
     this.typesMemo = out;
@@ -811,6 +812,11 @@ export class ChannelFacts {
     this.classify(ch, uses, callee, u, site, next);
     return true;
   }
+}
+
+/** A character of `\w` in a RegExp: an ASCII letter, digit or `_`. */
+function asciiWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /** Only spaces or tabs from `at` to the end of the line, a `;` or a `}`: a statement ends at `at`. */
