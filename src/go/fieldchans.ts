@@ -328,11 +328,13 @@ function bareSends(text: string, out: Set<string>): void {
 }
 
 const textNames = new WeakMap<object, Map<string, Set<string>>>();
+const fileNames = new WeakMap<object, Map<string, Set<string>>>();
 
 /**
  * The names `collect` finds in the package's texts, once per package (`id` names the
  * search): a field a per-field pattern could match is among them, so a field that is not
- * needs no lookup of its own (each lookup searches every file of the package).
+ * needs no lookup of its own (each lookup searches every file of the package). Each file is
+ * searched once, though the library and test packages of a directory share it.
  */
 export function namedInText(pkg: PackageView, id: string, collect: (text: string, out: Set<string>) => void): Set<string> {
   const index = pkg.pkg.index;
@@ -341,7 +343,17 @@ export function namedInText(pkg: PackageView, id: string, collect: (text: string
   let out = byId.get(id);
   if (!out) {
     out = new Set();
-    for (const f of index.files) collect(f.text, out);
+    for (const f of index.files) {
+      let ofFile = fileNames.get(f);
+      if (!ofFile) fileNames.set(f, (ofFile = new Map()));
+      let names = ofFile.get(id);
+      if (!names) {
+        names = new Set();
+        collect(f.text, names);
+        ofFile.set(id, names);
+      }
+      for (const n of names) out.add(n);
+    }
     byId.set(id, out);
   }
   return out;
@@ -607,15 +619,18 @@ function unreceivedSendsOf(pkg: PackageView, cf: ChannelField): FieldUse[] {
   // which summarize every method of the type that names the field, and the scan of the
   // field's makes: most fields are received somewhere, and this reads fewer functions). Only
   // those with a selector of the field and a `<-` or `range` can.
+  // (Told from the text of each function the lookup finds, not a search of the whole package
+  // for every `<-` and range; a function whose variant with the selector has neither cannot
+  // receive from the field in that variant.)
+  const selector = `matches:${selectorOf(cf.field)}`;
   const index = pkg.pkg.index;
-  // (The text of each such function, not a search of the whole package for every `<-` and range.)
-  const withOp = (key: DeclKey) =>
-    index.lookup(key).some((r) => {
-      const f = index.file(r.file);
-      return !!f && RECEIVES.test(f.text.slice(r.start, r.end));
-    });
-  for (const key of pkg.keys(`matches:${selectorOf(cf.field)}`)) {
-    if (!withOp(key)) continue;
+  const withOp = new Set<DeclKey>();
+  for (const r of index.lookup(selector)) {
+    const text = index.file(r.file)?.text;
+    if (text && RECEIVES.test(text.slice(r.start, r.end))) withOp.add(r.kind === 'method' ? `method:${r.recv}.${r.name}` : `func:${r.name}`);
+  }
+  for (const key of pkg.keys(selector)) {
+    if (!withOp.has(key)) continue;
     for (const d of pkg.decls(key)) {
       for (const sel of d.node.descendantsOfType('selector_expression')) {
         if (sel?.childForFieldName('field')?.text !== cf.field) continue;
