@@ -204,8 +204,10 @@ func handle(string) {}
     // A worker method ranging over a channel field of its type (the package view): reported
     // at the range when this file makes the channel too, else at the make.
     const base = baseName(ctx.filePath);
+    // The fields whose makes it reads (the cheap test of a field's name).
+    const wanted = (field: string) => rangedOver(ctx.pkg, field);
     const onMake = (t: Node) => {
-      const found = fieldOfMake(ctx.pkg, ctx.facts, t, (field) => rangedOver(ctx.pkg, field));
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t, wanted);
       if (!found || !fieldNeverClosed(ctx.pkg, found.cf) || !isFirstMake(ctx.pkg, found.cf, found.make)) return;
       const { make, cf } = found;
       for (const u of cf.uses) {
@@ -237,6 +239,7 @@ func handle(string) {}
         for (const op of neverClosed(ch)) report(op.node, ch.name, ch.make);
       }
     };
+    channels.wantFields(wanted);
     return channels.handlers(check, onMake);
   },
 });
