@@ -394,12 +394,15 @@ func (w *Worker) Stop() {
           if (handedOff(ctx.pkg, facts, a.fn, a)) continue;
           // What the file shows first: the package is opened only when something waits there.
           if (!heldRegion(ctx.pkg, facts, a, true).some((n) => waitsIn(n, a.fn).length)) continue;
+          // A lock type that is not sync's: its semantics are not known. Asked before the waits'
+          // other sides are looked for (a channel field's makes and users in every file of the
+          // package), which it settles for every wait of the region.
+          if (declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
           for (const n of heldRegion(ctx.pkg, facts, a)) {
             for (const w of waitsIn(n, a.fn)) {
               if (reported.has(w.node.id)) continue;
               const stuck = w.kind === 'wait' ? localWaitGroup(facts, w, a) || fieldWait(ctx.pkg, facts, w, a) : localChannel(ctx.pkg, facts, w, a) || fieldWait(ctx.pkg, facts, w, a);
-              // A lock type that is not sync's: its semantics are not known (asked last: it costs a look at the declarations).
-              if (!stuck || declaredKind(ctx.pkg, facts, a.operand) === 'other') continue;
+              if (!stuck) continue;
               reported.add(w.node.id);
               ctx.report({
                 node: w.node.type === 'range_clause' ? w.object : w.node,

@@ -15,7 +15,7 @@
 // to other code) and paths that end in panic, os.Exit or t.Fatal.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { acquiresByName, calleeReleases, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, mutexType, releasedElsewhere, releaseOf, walkHeld } from '../src/go/locks.js';
+import { acquiresByName, calleeReleases, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, mutexType, releasedElsewhere, releasedInList, releaseOf, walkHeld } from '../src/go/locks.js';
 
 type MessageIds = 'notReleased' | 'deferLock' | 'mismatch';
 
@@ -122,6 +122,8 @@ func (c *Cache) Put(k, v string) bool {
           // A deferred release registered before it covers every later exit.
           if (mine.some((o) => o.deferred && !isAcquire(o.verb) && o.call.startIndex < a.call.startIndex)) continue;
           if (guardedPair(a, mine)) continue;
+          // `mu.Lock()` … `mu.Unlock()` in one statement list with no way out between: no walk.
+          if (releasedInList(facts, a)) continue;
           const wrong: LockOp[] = [];
           const seen = new Set<number>();
           const walk = (local: boolean) =>

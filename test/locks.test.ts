@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import type { Node } from 'web-tree-sitter';
 import { FileFacts } from '../src/go/facts.js';
 import { walkFrom } from '../src/go/flow.js';
-import { declaredKind, isAcquire, LOCK_DEPTH, lockFacts, lockSummary, mutexType, needsLock, statementOf, walkHeld } from '../src/go/locks.js';
+import { coversText, declaredKind, isAcquire, LOCK_DEPTH, lockFacts, lockSummary, mutexType, needsLock, statementOf, walkHeld } from '../src/go/locks.js';
 import { PackageView } from '../src/go/package.js';
 import { isWaitGroup, waitGroupCalls } from '../src/go/waitgroups.js';
 import { memorySource, Packages } from '../src/engine/packages.js';
@@ -270,6 +270,17 @@ func h(mu *sync.Mutex, ch chan int, ok bool) {
     assert.not.ok(needsLock(view, facts, g, statementOf(sends[0]!, g)!, 'other'));
   } finally {
     done();
+  }
+});
+
+test('coversText: as the text with white space and a leading & removed, equal to the target or a selector prefix of it', () => {
+  const slow = (text: string, target: string) => {
+    const t = text.replace(/\s+/g, '').replace(/^&/, '');
+    return !!t && (target === t || target.startsWith(`${t}.`));
+  };
+  const texts = ['s', 's.mu', '&s.mu', '& s . mu', ' s\n.\tmu ', 's.m', 's.mux', 's.mu.x', '&&s.mu', '&', '', '  ', 'x', 'func() {\n\ts.mu.Lock()\n}', 's.mu\u00a0', '&s', 'ss'];
+  for (const target of ['s.mu', '&s.mu', 's', 'a.b.c']) {
+    for (const text of [...texts, target, `&${target}`, `${target}.`]) assert.is(coversText(text, target), slow(text, target), `${JSON.stringify(text)} for ${target}`);
   }
 });
 

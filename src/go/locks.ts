@@ -326,7 +326,7 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
       // only callees that lock or unlock themselves can add anything.
       const name = calleeName(call);
       if (!name || !directLockers(fx.view).has(name)) continue;
-      if (lockFacts(facts).at(call)) continue;
+      if (isLockCall(facts, call, name)) continue;
       if (unparenUp(call).parent?.type === 'go_statement') continue;
       const f = call.childForFieldName('function');
       const operand = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
@@ -407,6 +407,11 @@ function keyMayLock(view: PackageView, key: DeclKey, depth: number): boolean {
 /** The lock summary of a function or method of the package, at the depth the rules use; undefined when it cannot say anything. */
 export function lockSummaryOf(view: PackageView, key: DeclKey): LockSummary | undefined {
   return keyMayLock(view, key, LOCK_DEPTH) ? view.summaryOf(lockSummary, key, LOCK_DEPTH) : undefined;
+}
+
+/** `call`, which calls `name` (calleeName), is a lock operation: only a call of a lock verb can be (lockCallOf), asked without a look at the call. */
+function isLockCall(facts: FileFacts, call: Node, name: string): boolean {
+  return VERB_SET.has(name) && !!lockFacts(facts).at(call);
 }
 
 /** The name a call calls: `f` of `f(…)`, `M` of `x.M(…)`. */
@@ -526,7 +531,7 @@ const effectAtMemo = perFile<CalleeEffect | null>();
 function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
   const name = calleeName(call);
   // The package is opened (mayLock) only for calls that pass the tests of the file alone.
-  if (!name || !mayReach(call, m) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return null;
+  if (!name || !mayReach(call, m) || isLockCall(facts, call, name) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return null;
   if (!mayName(view, call, name, m)) return null;
   // Deferred calls run at the return, after the deferred unlocks registered later.
   const deferred = flowFunction(call)?.deferred ?? false;
@@ -581,25 +586,58 @@ interface Span {
 }
 
 /**
- * Where the held region of `a` lies. Control comes back before `a` only through a loop around
- * it or a goto: then the whole function. Else from `a` on, up to the first `mu.Unlock()`
- * statement after it in the same statement list, which every path that stays in the function
- * passes (no goto, and no break that can leave a switch or select around both), or to the
- * function's end.
+ * Where the held region of `a` lies: from `a` on, up to the first `mu.Unlock()` statement
+ * after it in the same statement list, which every path that stays in the function passes (no
+ * goto, and no break that can leave a switch or select around both; in a loop, no break or
+ * continue at all between them), or to the function's end. Control comes back before `a`
+ * only through a goto, or a loop around it that the region does not end in: then the whole
+ * function.
  */
 function heldWindow(fn: Node, a: LockOp, ops: LockOp[]): Span {
   const whole: Span = { from: fn.startIndex, to: fn.endIndex, fromAt: fn.startPosition, toAt: fn.endPosition };
   if (wordAt(fn.text, 'goto') >= 0) return whole;
   let breakable = false;
+  let looped = false;
   for (let p = a.call.parent; p && p.id !== fn.id; p = p.parent) {
-    if (p.type === 'for_statement') return whole;
+    if (p.type === 'for_statement') looped = true;
     if (BREAKABLE.has(p.type)) breakable = true;
   }
-  const stmt = statementOf(a.call, fn);
-  const rel = stmt && ops.find((o) => o.key === a.key && !isAcquire(o.verb) && !o.deferred && o.call.startIndex > a.call.endIndex && statementOf(o.call, fn)?.parent?.id === stmt.parent?.id && statementOf(o.call, fn)?.type === 'expression_statement');
+  const rel = releaseInList(fn, a, ops);
   const from = { from: a.call.endIndex, fromAt: a.call.endPosition };
-  if (rel && !(breakable && wordAt(fn.text.slice(a.call.endIndex - fn.startIndex, rel.call.startIndex - fn.startIndex), 'break') >= 0)) return { ...from, to: rel.call.startIndex, toAt: rel.call.startPosition };
+  const between = rel ? textBetween(fn, a, rel) : '';
+  // In a loop, only a break or continue between the two can leave the list without the
+  // unlock and come back to the acquire (or run on after the loop) with the lock held.
+  if (looped) return rel && wordAt(between, 'break') < 0 && wordAt(between, 'continue') < 0 ? { ...from, to: rel.call.startIndex, toAt: rel.call.startPosition } : whole;
+  if (rel && !(breakable && wordAt(between, 'break') >= 0)) return { ...from, to: rel.call.startIndex, toAt: rel.call.startPosition };
   return { ...from, to: fn.endIndex, toAt: fn.endPosition };
+}
+
+/** The first release of `a`'s mutex after it in the same statement list, a statement of its own (`mu.Unlock()`). */
+function releaseInList(fn: Node, a: LockOp, ops: LockOp[]): LockOp | undefined {
+  const stmt = statementOf(a.call, fn);
+  return stmt && ops.find((o) => o.key === a.key && !isAcquire(o.verb) && !o.deferred && o.call.startIndex > a.call.endIndex && statementOf(o.call, fn)?.parent?.id === stmt.parent?.id && statementOf(o.call, fn)?.type === 'expression_statement');
+}
+
+/** The text of `fn` between the end of one call and the start of a later one. */
+function textBetween(fn: Node, a: LockOp, b: LockOp): string {
+  return fn.text.slice(a.call.endIndex - fn.startIndex, b.call.startIndex - fn.startIndex);
+}
+
+/**
+ * Every path from `a` reaches the release of the right kind later in the same statement list
+ * (`mu.Lock()` … `mu.Unlock()`), and nothing between them can leave the list (no return,
+ * break, continue or goto) or release the mutex otherwise: no exit is reached with the lock
+ * held and no release of the wrong kind ends the region, which the held region's walk
+ * (walkHeld) would find out at the cost of the function's flow graph.
+ */
+export function releasedInList(facts: FileFacts, a: LockOp): boolean {
+  const fn = a.fn;
+  const ops = lockFacts(facts).of(fn);
+  const rel = releaseInList(fn, a, ops);
+  if (!rel || rel.verb !== releaseOf(a.verb) || wordAt(fn.text, 'goto') >= 0) return false;
+  if (ops.some((o) => o.key === a.key && o.call.startIndex > a.call.endIndex && o.call.startIndex < rel.call.startIndex)) return false;
+  const between = textBetween(fn, a, rel);
+  return wordAt(between, 'return') < 0 && wordAt(between, 'break') < 0 && wordAt(between, 'continue') < 0;
 }
 
 const FIELD_PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
@@ -636,13 +674,36 @@ function otherPackage(facts: FileFacts, call: Node): boolean {
  */
 export function mayReach(call: Node, m: { key: string; text: string }): boolean {
   if (m.key.startsWith('pkg:')) return true;
-  const covers = (e: Node | null | undefined) => {
-    const t = e?.text.replace(/\s+/g, '').replace(/^&/, '');
-    return !!t && (m.text === t || m.text.startsWith(`${t}.`));
-  };
+  const covers = (e: Node | null | undefined) => !!e && coversText(e.text, m.text);
   const f = call.childForFieldName('function');
   if (f?.type === 'selector_expression' && covers(f.childForFieldName('operand'))) return true;
   return (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a !== null && a.type !== 'comment' && covers(a));
+}
+
+/**
+ * `text` with its white space and a leading `&` left out is `target` or a selector prefix of
+ * it (`s` or `s.mu` for `s.mu`): compared a character at a time, so that a long argument (a
+ * function literal) is not copied to find that its first characters differ.
+ */
+export function coversText(text: string, target: string): boolean {
+  let i = 0;
+  let j = 0;
+  const n = text.length;
+  const skip = () => {
+    while (i < n && /\s/.test(text[i]!)) i++;
+  };
+  skip();
+  if (text[i] === '&') {
+    i++;
+    skip();
+  }
+  if (i >= n) return false;
+  for (; i < n; skip()) {
+    if (j >= target.length || text[i] !== target[j]) return false;
+    i++;
+    j++;
+  }
+  return j === target.length || target[j] === '.';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1068,7 +1129,7 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
       const name = calleeName(call);
-      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || lockFacts(facts).at(call) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || otherPackage(facts, call) || !mayLock(view, name)) continue;
+      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || isLockCall(facts, call, name) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || otherPackage(facts, call) || !mayLock(view, name)) continue;
       const key = view.calleeKey(call, facts);
       const s = key ? lockSummaryOf(view, key) : undefined;
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
