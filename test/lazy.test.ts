@@ -11,6 +11,7 @@ import { allRules } from '../rules/index.js';
 import { scanFilesWithStats } from '../src/engine/run.js';
 import { parseGo } from '../src/engine/syntax.js';
 import { fastMethods, libraryMethods } from '../src/engine/wasmnodes.js';
+import { declaringOffsets, FileFacts } from '../src/go/facts.js';
 import { DECL_TYPES, Syntax } from '../src/go/syntax.js';
 import { declAt, inLiteral, outline, plainImports, pointAt } from '../src/go/toplevel.js';
 import { formatJson } from '../src/report/json.js';
@@ -170,6 +171,14 @@ test('the cheaper calls into WebAssembly answer as the library does, and node te
         assert.is(node.text, same[i]!.node.text, at);
         assert.is(node.typeId, library(node, 'typeId'), at);
         assert.is(node.endIndex, library(node, 'endIndex'), at);
+        for (const m of ['hasError', 'childCount', 'namedChildCount']) assert.is((node as unknown as Record<string, unknown>)[m], library(node, m), `${at}: ${m}`);
+        assert.equal(node.endPosition, library(node, 'endPosition'), at);
+        // The library's own methods that read the word as `node[0]` (its getter on these nodes)
+        // answer as on a node holding it as an element, as the library's nodes do.
+        const element = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as object, node, { 0: (node as unknown as { 0: number })[0] });
+        for (const m of ['isNamed', 'isMissing', 'isExtra', 'descendantCount']) {
+          assert.is((node as unknown as Record<string, unknown>)[m], (element as Record<string, unknown>)[m], `${at}: ${m}`);
+        }
         assert.equal(node.namedChildren.map(sig), (library(node, 'namedChildren') as Node[]).map(sig), at);
         assert.equal(node.children.map(sig), (library(node, 'children') as Node[]).map(sig), at);
         for (let k = 0; k <= node.childCount; k++) {
@@ -201,6 +210,67 @@ test('the cheaper calls into WebAssembly answer as the library does, and node te
     }
   }
   assert.ok(checked > 5_000, `checked ${checked} nodes`);
+});
+
+test('a node asked for again is the one made before; a node of another tree, or of a tree parsed where a deleted one was, never is', async () => {
+  const parser = await parser_();
+  let checked = 0;
+  for (const { name, text } of fixtureSources().slice(0, 40)) {
+    const a = parser.parse(text)!;
+    const b = parser.parse(text)!;
+    const seen = walk(a).map(({ node }) => a.rootNode.descendantForIndex(node.startIndex, node.endIndex)!);
+    for (const n of seen) {
+      for (let j = 0; j < n.childCount; j++) {
+        const k = n.child(j)!;
+        assert.ok(n.child(j) === k && k.parent?.id === n.id, `${name}: child ${j} of ${n.type} at ${n.startIndex}`);
+      }
+    }
+    for (const n of seen) assert.ok(b.rootNode.descendantForIndex(n.startIndex, n.endIndex) !== n, `${name}: another tree's node`);
+    a.delete();
+    // Its memory is reused: ids may repeat, the nodes must not.
+    const c = parser.parse(text)!;
+    try {
+      for (const n of seen) {
+        const m = c.rootNode.descendantForIndex(n.startIndex, n.endIndex)!;
+        assert.ok(m !== n && m.tree === c, `${name}: a node of the tree parsed after`);
+        assert.is(sig(m), sig(library(c.rootNode, 'descendantForIndex', n.startIndex, n.endIndex) as Node), name);
+        checked++;
+      }
+    } finally {
+      b.delete();
+      c.delete();
+    }
+  }
+  assert.ok(checked > 2_000, `checked ${checked} nodes`);
+});
+
+test('the word searches in place find what their RegExps find', async () => {
+  const parser = await parser_();
+  const odd = ['x := 1; var v, const c', 'avar := varx; _var var_ var9 π:=var', ':=:=', 'const', 'constant var\nvar'];
+  for (const text of [...odd, ...fixtureSources().map((f) => f.text)]) {
+    const want = [...text.matchAll(/:=|\bvar\b|\bconst\b/g)].map((m) => m.index);
+    assert.equal(declaringOffsets(text), want, text.slice(0, 60));
+  }
+  let checked = 0;
+  for (const { name, text } of fixtureSources().slice(0, 60)) {
+    const syntax = new Syntax(parser, text);
+    try {
+      const facts = new FileFacts(syntax, text);
+      for (const fn of syntax.descendantsOfType(['function_declaration', 'method_declaration', 'func_literal'])) {
+        const own = text.slice(fn.startIndex, fn.endIndex);
+        // The words of the function, a word cut short, and one that spans its end.
+        const words = [...new Set(own.match(/\w+/g) ?? [])].slice(0, 30);
+        for (const w of [...words, ...words.slice(0, 5).map((x) => x.slice(1)).filter((x) => x), text.slice(fn.endIndex - 2, fn.endIndex + 2).replace(/\W/g, '') || 'x']) {
+          const want = [...own.matchAll(new RegExp(`\\b${w}\\b`, 'g'))].map((m) => fn.startIndex + m.index).filter((at) => !syntax.inLiteral(at));
+          assert.equal(facts.wordOffsets(fn, w), want, `${name}: ${w} in the function at ${fn.startIndex}`);
+          checked++;
+        }
+      }
+    } finally {
+      syntax.delete();
+    }
+  }
+  assert.ok(checked > 3_000, `checked ${checked} words`);
 });
 
 /** The specs of the import declarations of a tree, as `name=literal` (name: `.`, `_`, the identifier or empty). */

@@ -100,10 +100,14 @@ test('trigger words: one pass finds what includes finds, in a string and in its 
     '\uD83D\uDE00defer', // a surrogate pair before a word
     'defedefer',
   ];
+  // Ten words go through the table; a short list is searched for word by word.
+  const short = new TriggerWords(words.slice(0, 4));
   for (const t of texts) {
-    const want = tw.words.map((w) => (t.includes(w) ? 1 : 0));
-    assert.equal([...tw.find(t)], want, `string ${JSON.stringify(t)}`);
-    assert.equal([...tw.find(Buffer.from(t, 'utf8'))], want, `bytes ${JSON.stringify(t)}`);
+    for (const w of [tw, short]) {
+      const want = w.words.map((x) => (t.includes(x) ? 1 : 0));
+      assert.equal([...w.find(t)], want, `${w.words.length} words, string ${JSON.stringify(t)}`);
+      assert.equal([...w.find(Buffer.from(t, 'utf8'))], want, `${w.words.length} words, bytes ${JSON.stringify(t)}`);
+    }
   }
   // Words the two-character table cannot hold (one character, not ASCII) are searched for on their own.
   const odd = new TriggerWords(['<-', 'x', 'dé', 'x']);
@@ -126,6 +130,7 @@ test('blank files are found without decoding, as String#trim would', () => {
   assert.ok(isBlank(Buffer.from('\uFEFF\n')));
   assert.not.ok(isBlank(Buffer.from('\n package p')));
   assert.not.ok(isBlank(Buffer.from('\u00a0é')));
+  for (const t of ['', ' \n\t\r\n', '\uFEFF\n', '\n package p', '\u00a0é', '\u00a0\n']) assert.is(isBlank(t), isBlank(Buffer.from(t)), `the text ${JSON.stringify(t)} as its bytes`);
 });
 
 test('files no enabled rule can match are not parsed', async () => {

@@ -29,9 +29,17 @@ interface TreeParents {
 
 const byTree = new WeakMap<object, TreeParents>();
 
+// The tree asked about last, and its memo: rules ask about one tree many times in a row, and
+// a WeakMap lookup at every parent asked for was a few percent of the node code's time.
+let lastTree: object | undefined;
+let lastParents: TreeParents | undefined;
+
 function parentsOf(tree: object): TreeParents {
+  if (tree === lastTree) return lastParents!;
   let t = byTree.get(tree);
   if (!t) byTree.set(tree, (t = { parent: new Map(), path: [], starts: [], ends: [] }));
+  lastTree = tree;
+  lastParents = t;
   return t;
 }
 
@@ -62,6 +70,18 @@ export function installNodeMemo(proto: object): void {
   Object.defineProperty(proto, 'parent', { get: parent, configurable: true });
   keep(proto, 'typeId');
   keep(proto, 'endIndex');
+  // `type` looks the name of typeId up in the language's list at every ask: kept too.
+  const type = Object.getOwnPropertyDescriptor(proto, 'type')?.get as ((this: object) => string) | undefined;
+  if (type) {
+    Object.defineProperty(proto, 'type', {
+      get(this: { _type?: string }) {
+        let t = this._type;
+        if (t === undefined) this._type = t = type.call(this);
+        return t;
+      },
+      configurable: true,
+    });
+  }
   const text = Object.getOwnPropertyDescriptor(proto, 'text')?.get as ((this: Node) => string) | undefined;
   if (text) {
     Object.defineProperty(proto, 'text', {

@@ -21,7 +21,9 @@ export const diskSource: PackageSource = {
   read(path) {
     try {
       const stamp = this.stamp!(path);
-      return { text: readFileSync(path, 'utf8'), ...(stamp ? { stamp } : {}) };
+      // The bytes stay with the text: the scan of the file takes both (Packages.takeRead).
+      const bytes = readFileSync(path);
+      return { text: bytes.toString('utf8'), bytes, ...(stamp ? { stamp } : {}) };
     } catch {
       return undefined;
     }
@@ -80,6 +82,21 @@ export class Packages {
       ...(source.stamp ? { stamp: (path: string) => source.stamp!(path) } : {}),
       ...(source.dirMtime ? { dirMtime: (dir: string) => source.dirMtime!(dir) } : {}),
     };
+  }
+
+  /**
+   * The text and bytes of the file at `path` when a package of its directory has read it
+   * already (the package index reads every sibling of the file that asked first): the scan
+   * of that file takes them rather than read and decode the file again. The bytes are let go
+   * of here (a file is scanned once); undefined when the file was not read.
+   */
+  takeRead(path: string): { text: string; bytes?: Buffer } | undefined {
+    const p = join(dirname(path), basename(path));
+    const read = this.dir?.path === dirname(p) ? this.dir.reads.get(p) : undefined;
+    if (!read) return undefined;
+    const { text, bytes } = read;
+    read.bytes = undefined;
+    return bytes ? { text, bytes } : { text };
   }
 
   /** The package of the file at `path` whose text (being analysed) is `text`. */

@@ -49,13 +49,17 @@ export function prefilterFor(rules: ActiveRule[]): Prefilter {
   return f;
 }
 
-/** True when the bytes are empty or only whitespace, without decoding the usual file. */
-export function isBlank(buf: Buffer): boolean {
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i]!;
+/**
+ * True when the bytes (or a text already decoded) are empty or only whitespace, without
+ * decoding the usual file.
+ */
+export function isBlank(src: Buffer | string): boolean {
+  const text = typeof src === 'string';
+  for (let i = 0; i < src.length; i++) {
+    const c = text ? src.charCodeAt(i) : src[i]!;
     if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0b || c === 0x0c) continue;
     // Non-ASCII (a BOM, a no-break space…): let String#trim decide, as before.
-    return c < 0x80 ? false : buf.toString('utf8').trim() === '';
+    return c < 0x80 ? false : (text ? src : src.toString('utf8')).trim() === '';
   }
   return true;
 }

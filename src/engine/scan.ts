@@ -277,9 +277,11 @@ export interface ScanInfo {
   wantsDeps?: boolean;
 }
 
-/** A file's bytes that the scan may let go of once it has decoded them. */
+/** A file's bytes that the scan may let go of once it has decoded them, or its text already decoded. */
 export interface HeldBytes {
   buf?: Buffer;
+  /** The file's text as read by its package (the bytes decoded as UTF-8): used as it is. */
+  text?: string;
 }
 
 /** What a variable that held a file's bytes holds once they are let go of. */
@@ -299,14 +301,18 @@ export function scanBuffer(
   go: GoVersion = {},
   packages?: Packages,
 ): FileResult {
-  let buf = Buffer.isBuffer(bytes) ? bytes : bytes.buf!;
-  if (!Buffer.isBuffer(bytes)) bytes.buf = undefined;
+  const decoded = Buffer.isBuffer(bytes) ? undefined : bytes.text;
+  let buf = Buffer.isBuffer(bytes) ? bytes : (bytes.buf ?? NO_BYTES);
+  if (!Buffer.isBuffer(bytes)) bytes.buf = bytes.text = undefined;
+  // The checks below answer the same on the text as on its bytes: the words are ASCII, and
+  // UTF-8 decoding makes a NUL character of a NUL byte only.
+  const src: Buffer | string = decoded ?? buf;
   // Go source never holds a NUL byte (the compiler rejects it): one memchr over the whole
   // file tells binaries, wherever their first NUL is, before the prefilter can skip them.
-  if (buf.indexOf(0) !== -1) {
+  if (decoded !== undefined ? decoded.includes('\0') : buf.indexOf(0) !== -1) {
     return { filePath, diagnostics: [], notices: [{ kind: 'binary', message: 'binary file, not Go source; skipped' }] };
   }
-  if (isBlank(buf)) {
+  if (isBlank(src)) {
     return { filePath, diagnostics: [], notices: [{ kind: 'empty', message: 'empty file; nothing to analyse' }] };
   }
   // No enabled rule can fire: do not even decode the bytes (but still check directives,
@@ -314,14 +320,14 @@ export function scanBuffer(
   // search of the bytes is the whole of it, not ended at the first trigger: which rules run
   // on the file is read from it, where a search of the decoded text was made again.
   const words = wordsOf(opts.rules);
-  const found = words.words.find(buf);
+  const found = words.words.find(src);
   if (!opts.rules.some((r) => triggered(r, words, found))) {
     info.skipped = 'prefilter';
     const empty: FileResult = { filePath, diagnostics: [], notices: [] };
-    if (!buf.includes('leakhound:') && !buf.includes('lint')) return empty; // mayHaveDirectives, on bytes
-    return suppress(empty, buf.toString('utf8'), opts);
+    if (!src.includes('leakhound:') && !src.includes('lint')) return empty; // mayHaveDirectives, on bytes
+    return suppress(empty, decoded ?? buf.toString('utf8'), opts);
   }
-  const text = buf.toString('utf8');
+  const text = decoded ?? buf.toString('utf8');
   buf = NO_BYTES;
   if ((opts.skipGenerated ?? true) && isGenerated(text)) {
     info.skipped = 'generated';

@@ -41,16 +41,22 @@ export function contentHash(buf: Buffer): string {
 }
 
 export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutcome {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(task.path);
-  } catch (e) {
-    return { result: readErrorResult(task.path, e) };
+  // A file its package's index has read already is not read again: its text, and for the
+  // hash its bytes (a text is not its bytes when they are not valid UTF-8).
+  const known = opts.packages.takeRead(task.path);
+  const text = known && (!opts.hash || known.bytes) ? known.text : undefined;
+  let buf: Buffer = (text !== undefined && known!.bytes) || NO_BYTES;
+  if (text === undefined) {
+    try {
+      buf = readFileSync(task.path);
+    } catch (e) {
+      return { result: readErrorResult(task.path, e) };
+    }
   }
   const hash = opts.hash ? contentHash(buf) : undefined;
   if (hash !== undefined && hash === task.expectHash) return { hash, unchanged: true };
   const info: ScanInfo = { wantsDeps: opts.hash };
-  const held: HeldBytes = { buf };
+  const held: HeldBytes = text === undefined ? { buf } : { text };
   buf = NO_BYTES;
   const result = scanBuffer(parser, task.path, held, opts, info, task.go, opts.packages);
   const out: TaskOutcome = { result, hash };

@@ -10,9 +10,18 @@
 // raw bytes (before decoding) and a string can be searched with the same answer as
 // `includes`. A word the table cannot hold (one character, or not ASCII) is searched for on
 // its own, with `includes` or `Buffer#indexOf`.
+//
+// So is every word of a short list: the native search (memchr for the first character, then
+// a compare) runs at a fraction of a nanosecond a byte where the table's loop takes several,
+// so that a few words searched one after the other, each over the whole file when it is not
+// there, still cost less than one pass of the table (on Go sources: 0.9 against 12 ns a byte
+// for one word, 10 against 13 for seven; even at thirteen words; the table wins at fifty).
 
 /** Text to search: a string, or the bytes of its UTF-8 encoding. */
 type Haystack = string | Buffer;
+
+/** Up to this many words, each is searched for on its own (see above). */
+const NATIVE_WORDS = 8;
 
 export class TriggerWords {
   readonly words: string[];
@@ -33,7 +42,7 @@ export class TriggerWords {
     this.codes = this.words.map((w) => Uint8Array.from(w, (c) => c.charCodeAt(0)));
     this.words.forEach((w, i) => {
       this.index.set(w, i);
-      if (w.length < 2 || !/^[\x01-\x7f]+$/.test(w)) {
+      if (this.words.length <= NATIVE_WORDS || w.length < 2 || !/^[\x01-\x7f]+$/.test(w)) {
         this.odd.push(i);
         return;
       }

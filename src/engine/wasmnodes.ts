@@ -18,6 +18,9 @@ export const FAST_VERSION = '0.25.10';
 /** Words per node in the transfer buffer: id, start index, start row, start column, tree-internal word. */
 const NODE_WORDS = 5;
 
+/** Slots of the table of nodes made last (a power of two). */
+const RECENT = 4096;
+
 /** What `Parser.init(module)` fills in: the Emscripten module (its heap views and exports). */
 export interface WasmModule {
   HEAP32?: Int32Array;
@@ -41,6 +44,7 @@ interface Language {
 
 interface Raw {
   0: number;
+  _o?: number;
   id: number;
   tree: { 0: number; language: Language };
   startIndex: number;
@@ -80,6 +84,10 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     'ts_node_next_named_sibling_wasm',
     'ts_node_prev_named_sibling_wasm',
     'ts_tree_root_node_wasm',
+    'ts_node_has_error_wasm',
+    'ts_node_child_count_wasm',
+    'ts_node_named_child_count_wasm',
+    'ts_node_end_point_wasm',
     'malloc',
   ];
   const fn: Record<string, Call> = {};
@@ -107,6 +115,10 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     'previousNamedSibling',
     'typeId',
     'endIndex',
+    'hasError',
+    'childCount',
+    'namedChildCount',
+    'endPosition',
   ];
   for (const m of methods) {
     const d = Object.getOwnPropertyDescriptor(proto, m);
@@ -127,36 +139,68 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
     h[at + 1] = n.startIndex;
     h[at + 2] = n.startPosition.row;
     h[at + 3] = n.startPosition.column;
-    h[at + 4] = n[0];
+    const o = n._o;
+    // A node the library made (a tree cursor's, a query's) has the word as its element.
+    h[at + 4] = o !== undefined ? o : n[0];
   }
-  // A node object with the library's fields, declared in the same order (a plain function
-  // assigning `this[0]` gave every node a 16-slot elements store), and the slots of the
-  // answers nodes.ts keeps (MEMO_SLOTS) from the start. Every node the rules see is made
-  // here (the calls that make nodes are all replaced), so code that reads nodes sees one
-  // hidden class: with the library's nodes beside these, and the slots added to each node
-  // as it was first asked, a property read saw up to ten and V8 gave up on caching it.
+  // A node object with the library's fields, and the slots of the answers nodes.ts keeps
+  // (`_typeId`, `_endIndex`, `_type`) from the start. Every node the rules see is made here
+  // (the calls that make nodes are all replaced), so code that reads nodes sees one hidden
+  // class: with the library's nodes beside these, and the slots added to each node as it was
+  // first asked, a property read saw up to ten and V8 gave up on caching it.
+  //
+  // The library keeps its tree-internal word in the element `[0]`; an element makes V8 give
+  // each node an elements store of its own (17 slots when assigned, and defining it as a
+  // class field goes through the runtime): four times the cost of the rest of the node. Here
+  // the word is the named slot `_o`, and the getter `0` on the prototype answers the library's
+  // own methods that still read `node[0]` (the rarely asked ones this file leaves alone).
   class FastNode {
-    [0] = 0;
-    _children = undefined;
-    _namedChildren = undefined;
+    _o: number;
+    _children: Node[] | undefined;
+    _namedChildren: Node[] | undefined;
     id: number;
     startIndex: number;
     startPosition: { row: number; column: number };
     tree: object;
-    _typeId = -1;
-    _endIndex = -1;
+    _typeId: number;
+    _endIndex: number;
+    _type: string | undefined;
     constructor(other: number, id: number, tree: object, index: number, row: number, column: number) {
-      this[0] = other;
+      this._o = other;
+      this._children = undefined;
+      this._namedChildren = undefined;
       this.id = id;
-      this.tree = tree;
       this.startIndex = index;
       this.startPosition = { row, column };
+      this.tree = tree;
+      this._typeId = -1;
+      this._endIndex = -1;
+      this._type = undefined;
     }
   }
+  Object.defineProperty(FastNode.prototype, 0, {
+    get(this: FastNode) {
+      return this._o;
+    },
+    configurable: true,
+  });
   Object.setPrototypeOf(FastNode.prototype, proto);
+  // The nodes made last, in a table by id: rules ask for the same nodes again and again (the
+  // parents of a walk up, the children of a statement, the identifier at a hit), and on the
+  // heavy corpus nearly half of the nodes asked for were in this table, which saves making
+  // them and keeps the answers memoized on them (type, end, children). An id is the address
+  // of the node's slot in its parent, unique in its tree while the tree lives; the tree
+  // object tells a node of a tree deleted since from one of a tree parsed into its memory.
+  const recent: (FastNode | undefined)[] = new Array<FastNode | undefined>(RECENT).fill(undefined);
   function unmarshal(h: Int32Array, tree: object, at: number): Node | null {
     const id = h[at]!;
-    return id === 0 ? null : (new FastNode(h[at + 4]!, id, tree, h[at + 1]!, h[at + 2]!, h[at + 3]!) as unknown as Node);
+    if (id === 0) return null;
+    const slot = (id >>> 3) & (RECENT - 1);
+    const known = recent[slot];
+    if (known !== undefined && known.id === id && known.tree === tree) return known as unknown as Node;
+    const n = new FastNode(h[at + 4]!, id, tree, h[at + 1]!, h[at + 2]!, h[at + 3]!);
+    recent[slot] = n;
+    return n as unknown as Node;
   }
   function list(self: Raw, call: Call): Node[] {
     let h = heap();
@@ -308,6 +352,25 @@ export function installFastCalls(proto: object, mod: WasmModule, version: string
   getter('endIndex', function (this: Raw) {
     marshal(heap(), this, word);
     return endIndex(this.tree[0]);
+  });
+  const count = (name: string, call: Call) =>
+    getter(name, function (this: Raw) {
+      marshal(heap(), this, word);
+      return call(this.tree[0]);
+    });
+  count('childCount', fn.ts_node_child_count_wasm!);
+  count('namedChildCount', fn.ts_node_named_child_count_wasm!);
+  const hasError = fn.ts_node_has_error_wasm!;
+  getter('hasError', function (this: Raw) {
+    marshal(heap(), this, word);
+    return hasError(this.tree[0]) === 1;
+  });
+  const endPoint = fn.ts_node_end_point_wasm!;
+  getter('endPosition', function (this: Raw) {
+    marshal(heap(), this, word);
+    endPoint(this.tree[0]);
+    const h = heap();
+    return { row: h[word]! >>> 0, column: h[word + 1]! >>> 0 };
   });
   return true;
 }

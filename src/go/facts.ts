@@ -225,6 +225,28 @@ function wordPattern(name: string): RegExp {
   return re;
 }
 
+const ASCII_WORD = /^\w+$/;
+
+/**
+ * The offsets of the matches of /:=|\bvar\b|\bconst\b/g in `text`, from a native search for
+ * each (none of them can overlap another): the RegExp tried its three branches at every offset.
+ */
+export function declaringOffsets(text: string): number[] {
+  const out: number[] = [];
+  for (let at = text.indexOf(':='); at >= 0; at = text.indexOf(':=', at + 2)) out.push(at);
+  for (const w of ['var', 'const']) {
+    for (let at = text.indexOf(w); at >= 0; at = text.indexOf(w, at + 1)) {
+      if (!isWordCode(text.charCodeAt(at - 1)) && !isWordCode(text.charCodeAt(at + w.length))) out.push(at);
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** `\w` of a RegExp without the u flag: an ASCII letter, digit or `_` (NaN, off the text's ends: no). */
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
 /** The outermost function around function `fn` (fn itself at top level), from the index. */
 function outermost(fn: Node): Node {
   const ix = functionIndex(fn);
@@ -510,11 +532,7 @@ export class FileFacts {
   }
 
   private declaringWordOffsets(): number[] {
-    if (!this.declaringWords) {
-      this.declaringWords = [];
-      const re = /:=|\bvar\b|\bconst\b/g;
-      for (let m = re.exec(this.text); m; m = re.exec(this.text)) this.declaringWords.push(m.index);
-    }
+    this.declaringWords ??= declaringOffsets(this.text);
     return this.declaringWords;
   }
 
@@ -643,7 +661,8 @@ export class FileFacts {
     if (/[^\x00-\x7f]/.test(t[s - 1] ?? '') || /\d/.test(t[s]!)) return undefined;
     let p = s - 1;
     while (p >= 0 && /\s/.test(t[p]!)) p--;
-    if (p >= 0 && t[p] === '.') return {};
+    // A dot in a comment (`// Open it.` on the line above `os.Open(p)`) is not the selector's.
+    if (p >= 0 && t[p] === '.') return this.syntax.inLiteral(p) ? undefined : {};
     if (p >= 0 && t[p] === '/') return undefined;
     const alias = t.slice(s, at - 1);
     const path = this.imports().byAlias.get(alias);
@@ -717,11 +736,23 @@ export class FileFacts {
   /** The offsets of the word `name` in scope's code (not in comments or literals), in order. */
   wordOffsets(scope: Node, name: string): number[] {
     const out: number[] = [];
-    const re = wordPattern(name);
     // The search runs over scope's text only: from scope's start, a name that does not occur
     // in scope would be looked for to the end of the file, at every scope asked about.
     const base = scope.startIndex;
-    const text = this.text.slice(base, scope.endIndex);
+    const end = scope.endIndex;
+    if (ASCII_WORD.test(name)) {
+      // What `\bname\b` finds in scope's text (its edges count as boundaries), by a native
+      // search in place: no slice of the text, no RegExp tried at every offset.
+      const t = this.text;
+      for (let at = t.indexOf(name, base); at >= 0 && at + name.length <= end; at = t.indexOf(name, at + 1)) {
+        if (at > base && isWordCode(t.charCodeAt(at - 1))) continue;
+        if (at + name.length < end && isWordCode(t.charCodeAt(at + name.length))) continue;
+        if (!this.syntax.inLiteral(at)) out.push(at);
+      }
+      return out;
+    }
+    const re = wordPattern(name);
+    const text = this.text.slice(base, end);
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const at = base + m.index;

@@ -81,6 +81,24 @@ function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
+/** What skipNested does with an ASCII character (NESTED_CLASS); anything else is PLAIN. */
+const PLAIN = 0;
+const NEWLINE = 1;
+const SPACE = 2; // blanks and `;`
+const SLASH = 3;
+const QUOTE = 4; // " and '
+const BACKTICK = 5;
+const OPEN = 6;
+const CLOSE = 7;
+const NESTED_CLASS = new Uint8Array(128);
+NESTED_CLASS[10] = NEWLINE;
+for (const c of [32, 9, 13, 12, 11, 59]) NESTED_CLASS[c] = SPACE;
+NESTED_CLASS[47] = SLASH;
+NESTED_CLASS[34] = NESTED_CLASS[39] = QUOTE;
+NESTED_CLASS[96] = BACKTICK;
+for (const c of [40, 91, 123]) NESTED_CLASS[c] = OPEN;
+for (const c of [41, 93, 125]) NESTED_CLASS[c] = CLOSE;
+
 type TokKind = 'ident' | 'open' | 'close' | 'comma' | 'semi' | 'op' | 'lit';
 
 /**
@@ -130,40 +148,57 @@ class Lexer {
     const { text, n } = this;
     let i = this.i;
     let max = depth;
-    while (i < n) {
+    scan: while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 10) {
-        this.record?.lines.push(i + 1);
-        i++;
-      } else if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === 59) {
-        i++;
-      } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-        const nl = text.indexOf('\n', i);
-        this.literal(i, nl < 0 ? n : nl);
-        i = nl < 0 ? n : nl;
-      } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-        const close = text.indexOf('*/', i + 2);
-        const stop = close < 0 ? n : close + 2;
-        this.literal(i, stop);
-        i = stop;
-      } else if (c === 34 || c === 39) {
-        i = last = this.quoted(i, c);
-      } else if (c === 96) {
-        const close = text.indexOf('`', i + 1);
-        const end = close < 0 ? n : close + 1;
-        this.literal(i, end);
-        i = last = end;
-      } else if (c === 40 || c === 91 || c === 123) {
-        if (++depth > max) max = depth;
-        last = ++i;
-      } else if (c === 41 || c === 93 || c === 125) {
-        depth = Math.max(0, depth - 1);
-        last = ++i;
-        if (depth <= floor) {
-          this.tok('close', i - 1, i, true);
+      // Most characters are none of those below: one table lookup tells, where a chain of
+      // comparisons tested each against all of them.
+      switch (c < 128 ? NESTED_CLASS[c]! : PLAIN) {
+        case PLAIN:
+          last = ++i;
+          break;
+        case NEWLINE:
+          this.record?.lines.push(i + 1);
+          i++;
+          break;
+        case SPACE:
+          i++;
+          break;
+        case SLASH: {
+          const d = text.charCodeAt(i + 1);
+          if (d === 47) {
+            const nl = text.indexOf('\n', i);
+            this.literal(i, nl < 0 ? n : nl);
+            i = nl < 0 ? n : nl;
+          } else if (d === 42) {
+            const close = text.indexOf('*/', i + 2);
+            const stop = close < 0 ? n : close + 2;
+            this.literal(i, stop);
+            i = stop;
+          } else last = ++i;
           break;
         }
-      } else last = ++i;
+        case QUOTE:
+          i = last = this.quoted(i, c);
+          break;
+        case BACKTICK: {
+          const close = text.indexOf('`', i + 1);
+          const end = close < 0 ? n : close + 1;
+          this.literal(i, end);
+          i = last = end;
+          break;
+        }
+        case OPEN:
+          if (++depth > max) max = depth;
+          last = ++i;
+          break;
+        default: // CLOSE
+          depth = Math.max(0, depth - 1);
+          last = ++i;
+          if (depth <= floor) {
+            this.tok('close', i - 1, i, true);
+            break scan;
+          }
+      }
     }
     if (i >= n) {
       this.i = n;
@@ -301,7 +336,8 @@ export function topLevelDecls(text: string): TopDecl[] {
 export function outline(text: string): Outline {
   const record = { lines: [0], lits: [] as number[] };
   const decls = declarations(new Lexer(text, record));
-  return { decls, starts: Int32Array.from(decls, (d) => d.start), lineStarts: Int32Array.from(record.lines), literals: Int32Array.from(record.lits) };
+  // From arrays (not Int32Array.from, which walks an iterator: a tenth of the outline's time).
+  return { decls, starts: new Int32Array(decls.map((d) => d.start)), lineStarts: new Int32Array(record.lines), literals: new Int32Array(record.lits) };
 }
 
 function declarations(lx: Lexer): TopDecl[] {
