@@ -108,6 +108,15 @@ function silentByText(facts: FileFacts, at: number): boolean {
 }
 
 /**
+ * False when the text shows the constructor named at `at` is not the context package's (a
+ * method, `x.WithCancel`, or another package's function): only those are looked at.
+ */
+function mayBeContext(facts: FileFacts, at: number): boolean {
+  const sel = facts.selectorAt(at);
+  return sel === undefined || (sel.path !== undefined && CONTEXT_PATHS.includes(sel.path));
+}
+
+/**
  * True when losing the cancel function cannot leak anything: a WithCancel whose parent is
  * context.Background() or TODO() (directly or through WithValue) registers nowhere and has
  * no timer, and a timeout that is already negative is canceled at once.
@@ -228,7 +237,7 @@ export default defineRule<MessageIds>({
 
     return {
       source_file(root) {
-        for (const w of wordNodes(root, text, CONSTRUCTORS, 0, text.length, (at) => !silentByText(facts, at))) {
+        for (const w of wordNodes(root, text, CONSTRUCTORS, 0, text.length, (at) => mayBeContext(facts, at) && !silentByText(facts, at))) {
           const call = callOfName(w);
           if (!call) continue;
           const q = facts.qualified(call.childForFieldName('function'));

@@ -86,6 +86,23 @@ function caseOf(call: Node): Node | null {
   return p?.type === 'communication_case' ? p : null;
 }
 
+/**
+ * False when the text shows the `After` at `at` is not received from as time.After (caseOf
+ * takes `<-time.After(d)` alone): a method or another package's function (`x.After`,
+ * `clock.After`), or a time.After not right after `<-` (parentheses and spaces aside),
+ * before its declaration is parsed.
+ */
+function mayBeReceivedAfter(facts: FileFacts, at: number): boolean {
+  const sel = facts.selectorAt(at);
+  if (sel !== undefined && sel.path !== 'time') return false;
+  const { text } = facts;
+  let i = at - 2;
+  if (text[i + 1] !== '.') return true;
+  while (i >= 0 && /\w/.test(text[i]!)) i--;
+  while (i >= 0 && /[\s(]/.test(text[i]!)) i--;
+  return text[i] === '/' || (text[i] === '-' && text[i - 1] === '<');
+}
+
 /** The innermost loop around `n` in its own function, or null. */
 function loopAround(n: Node): Node | null {
   for (let p = n.parent; p; p = p.parent) {
@@ -180,7 +197,7 @@ export default defineRule<MessageIds, Options>({
     const version = ctx.go.go === undefined ? 'no go.mod' : `this module's go.mod says go ${ctx.go.go}`;
     return {
       source_file(root) {
-        for (const w of wordNodes(root, text, ['After'])) {
+        for (const w of wordNodes(root, text, ['After'], 0, text.length, (at) => mayBeReceivedAfter(facts, at))) {
           const call = callOfName(w);
           if (!call || !facts.isCallTo(call, 'time', 'After')) continue;
           const kase = caseOf(call);

@@ -223,7 +223,12 @@ export default defineRule<MessageIds, Options>({
 
     return {
       source_file(root) {
-        for (const w of wordNodes(root, text, ['NewTicker', 'NewTimer', 'Tick'])) {
+        // A name the text shows is no time function's (`x.Tick()`, `clock.NewTimer`) needs no parse.
+        const mayBeTime = (at: number) => {
+          const sel = facts.selectorAt(at);
+          return sel === undefined || sel.path === 'time';
+        };
+        for (const w of wordNodes(root, text, ['NewTicker', 'NewTimer', 'Tick'], 0, text.length, mayBeTime)) {
           const call = callOfName(w);
           const q = call && facts.qualified(call.childForFieldName('function'));
           if (!call || q?.path !== 'time') continue;

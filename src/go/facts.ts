@@ -661,7 +661,8 @@ export class FileFacts {
     if (/[^\x00-\x7f]/.test(t[s - 1] ?? '') || /\d/.test(t[s]!)) return undefined;
     let p = s - 1;
     while (p >= 0 && /\s/.test(t[p]!)) p--;
-    if (p >= 0 && t[p] === '.') return {};
+    // A dot in a comment (`// Open it.` on the line above `os.Open(p)`) is not the selector's.
+    if (p >= 0 && t[p] === '.') return this.syntax.inLiteral(p) ? undefined : {};
     if (p >= 0 && t[p] === '/') return undefined;
     const alias = t.slice(s, at - 1);
     const path = this.imports().byAlias.get(alias);

@@ -18,7 +18,7 @@ import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, 
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
 import type { Made, MadeKind } from './returns.js';
-import { type DeclKey, nameOfKey } from './pkgindex.js';
+import { type DeclKey, nameOfKey, wordAt } from './pkgindex.js';
 import { impliesNil, openExits, type Exit } from './paths.js';
 import { valueType } from './valuetypes.js';
 import { funcName } from './toplevel.js';
@@ -385,7 +385,7 @@ export function candidateCalls(
   }
   if (!calls.some(isSource)) return [];
   const seen = new Set(calls.map((c) => c.id));
-  const own = handsOver ? helperNames(facts, handsOver) : [...funcsOf(facts).byName().keys()];
+  const own = handsOver ? helperNames(facts, handsOver, calls.filter(isSource)) : [...funcsOf(facts).byName().keys()];
   for (const name of own.length ? wordNodes(root, text, own) : []) {
     const call = callOfName(name);
     if (call && !seen.has(call.id)) {
@@ -399,17 +399,40 @@ export function candidateCalls(
 /**
  * The file's functions and methods that may hand a value over, by the text of their
  * declarations (a superset of those whose written results match: Makers' `mayHandOver`),
- * without parsing them. Calls of the others make no site, so they need no tree.
+ * without parsing them. Calls of the others make no site, so they need no tree. Of those,
+ * only a helper whose text holds one of the `sources` or names a helper that may hand one
+ * over can (Makers.of follows nothing else): a declaration that names a resource type but
+ * makes none (`func serve(c net.Conn)`) is not searched for.
  */
-function helperNames(facts: FileFacts, handsOver: RegExp): string[] {
-  const names = new Set<string>();
+function helperNames(facts: FileFacts, handsOver: RegExp, sources: readonly Node[]): string[] {
+  const names: string[] = [];
+  const texts = new Map<string, { start: number; text: string }[]>();
   const { syntax, text } = facts;
   const own = funcsOf(facts).byName();
   syntax.outline.decls.forEach((d, i) => {
     const name = funcName(d);
-    if (name && own.has(name) && !names.has(name) && !syntax.guarded(i) && handsOver.test(text.slice(d.start, d.end))) names.add(name);
+    if (!name || !own.has(name) || syntax.guarded(i)) return;
+    const body = text.slice(d.start, d.end);
+    if (!handsOver.test(body)) return;
+    if (!texts.has(name)) {
+      names.push(name);
+      texts.set(name, []);
+    }
+    texts.get(name)!.push({ start: d.start, text: body });
   });
-  return [...names];
+  const live = new Set<string>();
+  for (const [name, decls] of texts) {
+    if (decls.some((d) => sources.some((c) => c.startIndex >= d.start && c.startIndex < d.start + d.text.length))) live.add(name);
+  }
+  for (let grew = live.size > 0; grew; ) {
+    grew = false;
+    for (const [name, decls] of texts) {
+      if (live.has(name) || !decls.some((d) => [...live].some((l) => wordAt(d.text, l) >= 0))) continue;
+      live.add(name);
+      grew = true;
+    }
+  }
+  return names.filter((n) => live.has(n));
 }
 
 /**
@@ -473,7 +496,7 @@ export function packageHelperSites<K extends Kind>(
   const byName = new Map<string, DeclKey[]>();
   for (const k of pkg.keys(`matches:${pattern}`)) {
     const name = nameOfKey(k);
-    if (own.has(name) || !new RegExp(`\\b${name}\\b`).test(text)) continue;
+    if (own.has(name) || wordAt(text, name) < 0) continue;
     byName.set(name, [...(byName.get(name) ?? []), k]);
   }
   if (!byName.size) return [];

@@ -248,6 +248,17 @@ export class PackageView {
     return idx.lookup(key).some((r) => (r.kind === 'func' || r.kind === 'method') && idx.mentions(r, words));
   }
 
+  /**
+   * True when a type declaration of the package has the word `word` and one of `words` in its
+   * text (a struct with a field of type sync.WaitGroup named `wg`): a text search, no parse.
+   */
+  typeMentions(word: string, words: ReadonlySet<string>): boolean {
+    const key = `typesmentioning:${word}`;
+    this.note(key);
+    const idx = this.pkg.index;
+    return idx.lookup(key).some((r) => idx.mentions(r, words));
+  }
+
   /** True when the package declares something under `key`; cheaper than `decls` (no parse). */
   has(key: DeclKey): boolean {
     this.note(key);

@@ -46,6 +46,7 @@ export interface PackageSource {
  *   `methodsof:T`  every method of type T
  *   `mentions:W`   every function and method whose text has the word W (outside its name)
  *   `matches:RE`   every function and method whose text matches the regular expression RE
+ *   `typesmentioning:W`  every type declaration whose text has the word W (outside its first name)
  */
 export type DeclKey = string;
 
@@ -76,6 +77,8 @@ export interface IndexedFile {
   imports?: TopDecl[];
   /** Offsets where lines start, once positions are needed. */
   lines?: number[];
+  /** The functions and methods a `mentions:` or `matches:` key finds in the file (the packages of a directory share the file). */
+  found?: Map<DeclKey, TopDecl[]>;
 }
 
 /** 0-based row and column (UTF-16 code units) of an offset of an indexed file. */
@@ -276,23 +279,33 @@ export class PackageIndex {
     // A text that lacks what every match of the pattern spells out cannot match (a native
     // search first: the pattern is tried at every line of a file that may).
     const needs = what === 'matches' ? requiredLiterals(name) : [];
-    const filesWith = () => this.files.filter((f) => needs.every((n) => f.text.includes(n)) && hit(f.text, 0) >= 0);
+    const has = (f: IndexedFile) => needs.every((n) => f.text.includes(n)) && hit(f.text, 0) >= 0;
+    const filesWith = () => this.files.filter(has);
     if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
-    } else if (what === 'mentions' || what === 'matches') {
-      // Functions and methods whose text uses the word (their name aside).
-      for (const f of filesWith()) {
-        const decls = this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]);
-        const hits = new Set<TopDecl>();
-        let j = -1;
-        for (let at = hit(f.text, 0); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) {
-          // The declaration around the hit: the last one starting before it (hits come in
-          // order), if it reaches that far.
-          while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
-          const d = decls[j];
-          if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
+    } else if (what === 'mentions' || what === 'matches' || what === 'typesmentioning') {
+      // Functions and methods (or types) whose text uses the word (their name aside).
+      const kinds: TopDecl['kind'][] = what === 'typesmentioning' ? ['type'] : ['func', 'method'];
+      for (const f of this.files) {
+        let found = f.found?.get(key);
+        if (!found) {
+          found = [];
+          if (has(f)) {
+            const decls = this.declsOf(f).filter((d) => kinds.includes(d.kind) && d.names[0]);
+            const hits = new Set<TopDecl>();
+            let j = -1;
+            for (let at = hit(f.text, 0); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) {
+              // The declaration around the hit: the last one starting before it (hits come in
+              // order), if it reaches that far.
+              while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
+              const d = decls[j];
+              if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
+            }
+            found = decls.filter((d) => hits.has(d));
+          }
+          (f.found ??= new Map()).set(key, found);
         }
-        for (const d of decls) if (hits.has(d)) out.push(ref(f, d, d.names[0]!));
+        for (const d of found) out.push(ref(f, d, d.names[0]!));
       }
     } else {
       const add = (f: IndexedFile, d: TopDecl, n: DeclName) => {

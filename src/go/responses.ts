@@ -13,7 +13,7 @@ import { definitionsOf } from './decls.js';
 import { enclosingFunction, unparen, unparenUp, type FileFacts } from './facts.js';
 import { httpKind } from './http.js';
 import { funcsOf } from './funcs.js';
-import { calledFieldPattern, followable, mayBeFollowable } from './leaks.js';
+import { calledFieldPattern, closingParen, followable, mayBeFollowable } from './leaks.js';
 import { bindingOf, calleeDecl, parameterAt } from './obligations.js';
 import type { PackageView } from './package.js';
 import { wholeRead } from './reads.js';
@@ -168,6 +168,23 @@ function responseFunc(path: string, name: string, head: boolean): boolean {
   return RESPONSE_FUNCS.get(path)?.has(name) || (head && name === 'Head' && RESPONSE_FUNCS.has(path));
 }
 
+/** Arguments that start with a function literal: `(func() {`, `( func (x T) {`. */
+const FUNC_ARG = /^\s*\(\s*func\s*\(/;
+
+/**
+ * True when the arguments of the call whose name ends at `end` are one function literal
+ * (`once.Do(func() {…})`): they start with `func(` and end with its closing brace, not a
+ * call of it (`c.Do(func() *http.Request {…}())` sends the request the literal makes).
+ */
+function funcLiteralArg(text: string, end: number): boolean {
+  const m = FUNC_ARG.exec(text.slice(end, end + 40));
+  if (!m) return false;
+  const close = closingParen(text, end + m[0].indexOf('('), 1 << 16);
+  let i = close - 1;
+  while (i > end && /[\s,]/.test(text[i]!)) i--;
+  return close > 0 && text[i] === '}';
+}
+
 /**
  * False for a name at `at` (a hit of NAMES) whose call the text already shows makes no
  * response and calls none of the file's functions: another package's function
@@ -178,8 +195,11 @@ export function mayMakeResponse(facts: FileFacts, at: number, name: string, head
   const sel = facts.selectorAt(at);
   if (sel === undefined) return true;
   if (sel.path !== undefined) return responseFunc(sel.path, name, head);
-  // A method: where its value can be followed, or a helper of the file (calleeDecl).
-  return mayBeFollowable(facts.text, at) || funcsOf(facts).byName().has(name);
+  // A method: where its value can be followed, or a helper of the file (calleeDecl). Do or
+  // RoundTrip given a function literal (`once.Do(func() {…})`) sends no request.
+  const own = funcsOf(facts).byName().has(name);
+  if ((name === 'Do' || name === 'RoundTrip') && funcLiteralArg(facts.text, at + name.length)) return own;
+  return mayBeFollowable(facts.text, at) || own;
 }
 
 /**

@@ -77,23 +77,59 @@ const VERB_CALLS = calledFieldPattern(['Add', 'Done', 'Wait']);
  * Whether the verb called at `at` can be a WaitGroup's, from the text, before its declaration
  * is parsed. On a plain name (`ctx.Done()`, `cmd.Wait()`) only when a definition in its
  * declaration writes the type (isWaitGroup: a local or parameter) or the package has a
- * variable of that name; on anything else (`s.wg.Add`, `(x).Wait`) it may be.
+ * variable of that name; on a field (`s.wg.Add`) only when a type declaration of the package
+ * names both the field and WaitGroup (isWaitGroup asks the struct's field); on a call, an
+ * index or a composite literal (`r.Context().Done()`, `wgs[i].Wait()`), never (isWaitGroup
+ * takes only names and fields); on anything else (`(wg).Wait`, a comment) it may be.
  */
 function mayBeWaitGroup(view: PackageView, facts: FileFacts, at: number): boolean {
   const { text, syntax } = facts;
   let i = at - 1;
   while (i >= 0 && /\s/.test(text[i]!)) i--;
-  if (text[i] !== '.') return true;
+  // A dot in a comment (`// done.` on the line above) tells nothing of the call.
+  if (text[i] !== '.' || syntax.inLiteral(i)) return true;
+  const dot = i;
   i--;
   while (i >= 0 && /\s/.test(text[i]!)) i--;
+  const last = text[i];
+  if ((last === ')' || last === ']' || last === '}') && !text.slice(i, dot).includes('\n')) return last === ')' && mayBeParenthesized(text, i);
   const end = i + 1;
   while (i >= 0 && /\w/.test(text[i]!)) i--;
   const name = text.slice(i + 1, end);
   if (!/^[A-Za-z_]\w*$/.test(name)) return true;
   while (i >= 0 && /\s/.test(text[i]!)) i--;
-  if (text[i] === '.' || text[i] === '/' || !/[\x00-\x7f]/.test(text[i] ?? ' ')) return true;
+  if (text[i] === '.') return syntax.inLiteral(i) || view.typeMentions('WaitGroup', new Set([name]));
+  if (text[i] === '/' || !/[\x00-\x7f]/.test(text[i] ?? ' ')) return true;
   const d = declAt(syntax.outline, at);
   return d < 0 || syntax.hasWord(d, 'WaitGroup') || view.has(`var:${name}`);
+}
+
+/** Words before a parenthesis that are no function: `go (wg).Wait()` parenthesizes an operand. */
+const KEYWORDS = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var']);
+
+/**
+ * False when the `)` at `close` ends a call, a conversion or a type assertion (`f(x)`,
+ * `T(x)`, `g[T](x)`, `x.(T)`), by what stands before its `(`; true for a parenthesized
+ * operand (`(*wg)`) and whenever a string, rune or comment in between could hide a parenthesis.
+ */
+function mayBeParenthesized(text: string, close: number): boolean {
+  let depth = 0;
+  let i = close;
+  for (; i >= 0; i--) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`' || c === '/') return true;
+    if (c === ')') depth++;
+    else if (c === '(' && --depth === 0) break;
+  }
+  if (i < 0) return true;
+  i--;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  const c = text[i] ?? '';
+  if (c === '.' || c === ']' || c === ')') return false;
+  if (!/\w/.test(c)) return true;
+  const end = i + 1;
+  while (i >= 0 && /\w/.test(text[i]!)) i--;
+  return KEYWORDS.has(text.slice(i + 1, end));
 }
 
 /** Every `x.Add(n)`, `x.Done()`, `x.Wait()` of a file on a value the code declares as a WaitGroup, memoized. */
