@@ -442,8 +442,10 @@ func slowLookup() string { return "" }
     // package view): reported at the send when this file makes the channel too, else at the make.
     const short = (key: string) => key.slice(key.lastIndexOf('.') + 1);
     const base = baseName(ctx.filePath);
+    // The fields whose makes it reads (the cheap test of a field's name).
+    const wanted = (field: string) => mayHaveBareSend(ctx.pkg, field);
     const onMake = (t: Node) => {
-      const found = fieldOfMake(ctx.pkg, ctx.facts, t, (field) => mayHaveBareSend(ctx.pkg, field));
+      const found = fieldOfMake(ctx.pkg, ctx.facts, t, wanted);
       if (!found) return;
       const { make, cf } = found;
       const blocked = blockedSends(ctx.pkg, cf);
@@ -467,6 +469,7 @@ func slowLookup() string { return "" }
         else ctx.report({ node: make, messageId: 'fieldNeverReceivedElsewhere', data: { field: `${cf.type}.${cf.field}`, sender: short(u.fn), where: `${u.at.file}:${u.at.line}`, once } });
       }
     };
+    channels.wantFields(wanted);
     const collect = channels.handlers(check, onMake);
     return {
       source_file: () => {

@@ -190,6 +190,7 @@ export class ChannelFacts {
   private readonly paramsMemo = new Map<string, Channel>();
   private readonly topMemo = new Map<number, Node | null>();
   private typesMemo?: Node[];
+  private readonly fieldTests: ((field: string) => boolean)[] = [];
   private startsMemo?: number[];
   private readonly ctxMemo = new Map<number, Ctx>();
   private readonly unparenMemo = new Map<number, Node>();
@@ -264,12 +265,13 @@ export class ChannelFacts {
     if (this.typesMemo) return this.typesMemo;
     const { text } = this.facts;
     const out: Node[] = [];
-    const re = /\bchan\b/g;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (!this.facts.isCode(m.index) || !this.mayMatter(m.index)) continue;
+    // The whole words `chan` (/\bchan\b/), from a native search.
+    for (let at = text.indexOf('chan'); at >= 0; at = text.indexOf('chan', at + 4)) {
+      if ((at > 0 && asciiWord(text.charCodeAt(at - 1))) || asciiWord(text.charCodeAt(at + 4))) continue;
+      if (!this.facts.isCode(at) || !this.mayMatter(at) || this.unwantedFieldMake(at)) continue;
       // The smallest named node around the keyword: its channel_type (the `chan` token is
       // anonymous, and any other named node inside the type is beside the keyword).
-      const t = this.facts.nodeAt(m.index, m.index + 4, true);
+      const t = this.facts.nodeAt(at, at + 4, true);
       if (t?.type === 'channel_type') out.push(t);
     }
     this.typesMemo = out;
@@ -298,6 +300,60 @@ export class ChannelFacts {
     let decl = this.declInfo.get(d.start);
     if (!decl) this.declInfo.set(d.start, (decl = { params: paramsRange(text, d), hasVar: /\bvar\b/.test(text.slice(d.start, d.end)) }));
     return decl.hasVar || !decl.params || (decl.params[0] <= at && at < decl.params[1]);
+  }
+
+  /**
+   * Registers a rule's test of a field's name: the rules that read the makes of channel fields
+   * (each `make(chan …)` filling a field of a struct) say which fields they look at.
+   */
+  wantFields(test: (field: string) => boolean): void {
+    this.fieldTests.push(test);
+  }
+
+  /**
+   * True for the `chan` keyword at `at` of a `make(chan …)` that fills a field, told from the
+   * text: the value of a literal's key (`f: make(chan T)`) or a statement of its own line
+   * assigning a selector (`x.f = make(chan T)`), whose field no rule's test (wantFields)
+   * wants. Such a make declares no local channel, and the other rules need no tree for it.
+   */
+  private unwantedFieldMake(at: number): boolean {
+    const { text } = this.facts;
+    const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+    let i = at - 1;
+    while (i > 0 && space(text[i])) i--;
+    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > 0 && space(text[i]); i--);
+    if (text[i] !== '(') return false;
+    for (i--; i > 0 && space(text[i]); i--);
+    if (!text.startsWith('make', i - 3) || asciiWord(text.charCodeAt(i - 4))) return false;
+    for (i -= 4; i > 0 && space(text[i]); i--);
+    let end: number;
+    if (text[i] === ':') {
+      for (i--; i > 0 && (text[i] === ' ' || text[i] === '\t'); i--);
+      end = i + 1;
+      while (i >= 0 && asciiWord(text.charCodeAt(i))) i--;
+      if (i + 1 === end) return false;
+    } else if (text[i] === '=') {
+      // `=` alone: not `==`, `:=`, `!=`, `<=`, `>=`, `+=`…
+      if (!/[\w\s]/.test(text[i - 1] ?? '')) return false;
+      for (i--; i > 0 && (text[i] === ' ' || text[i] === '\t'); i--);
+      end = i + 1;
+      while (i >= 0 && asciiWord(text.charCodeAt(i))) i--;
+      if (i + 1 === end || text[i] !== '.') return false;
+      // The selector is all of the left side: `x.f` or `a.b.f` alone after the line's indent.
+      let j = i - 1;
+      while (j >= 0 && (asciiWord(text.charCodeAt(j)) || text[j] === '.')) j--;
+      if (j === i - 1) return false;
+      while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+      if (j >= 0 && text[j] !== '\n') return false;
+    } else return false;
+    const field = text.slice(i + 1, end);
+    return !this.fieldTests.some((test) => {
+      try {
+        return test(field);
+      } catch {
+        return true;
+      }
+    });
   }
 
   /**
@@ -811,6 +867,11 @@ export class ChannelFacts {
     this.classify(ch, uses, callee, u, site, next);
     return true;
   }
+}
+
+/** A character of `\w` in a RegExp: an ASCII letter, digit or `_`. */
+function asciiWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /** Only spaces or tabs from `at` to the end of the line, a `;` or a `}`: a statement ends at `at`. */

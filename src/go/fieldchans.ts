@@ -18,7 +18,7 @@ import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
 import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
-import { type DeclKey, nameOfKey } from './pkgindex.js';
+import { type DeclKey, nameOfKey, wordAt } from './pkgindex.js';
 import { coreSummary, directEffects, HOW, type Site, unconditionalCloses } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
@@ -169,9 +169,15 @@ function mentioningMethods(pkg: PackageView, type: string, field: string): DeclK
   const key = `methodsof:${type}`;
   pkg.consulted(key);
   const index = pkg.pkg.index;
-  const word = new Set([field]);
   const out = new Set<DeclKey>();
-  for (const r of index.lookup(key)) if (index.mentions(r, word)) out.add(`method:${r.recv}.${r.name}`);
+  for (const r of index.lookup(key)) {
+    const text = index.file(r.file)?.text ?? '';
+    for (let at = wordAt(text, field, r.start); at >= 0 && at < r.end; at = wordAt(text, field, at + field.length)) {
+      if (at === r.nameAt) continue;
+      out.add(`method:${r.recv}.${r.name}`);
+      break;
+    }
+  }
   return [...out];
 }
 
@@ -322,11 +328,13 @@ function bareSends(text: string, out: Set<string>): void {
 }
 
 const textNames = new WeakMap<object, Map<string, Set<string>>>();
+const fileNames = new WeakMap<object, Map<string, Set<string>>>();
 
 /**
  * The names `collect` finds in the package's texts, once per package (`id` names the
  * search): a field a per-field pattern could match is among them, so a field that is not
- * needs no lookup of its own (each lookup searches every file of the package).
+ * needs no lookup of its own (each lookup searches every file of the package). Each file is
+ * searched once, though the library and test packages of a directory share it.
  */
 export function namedInText(pkg: PackageView, id: string, collect: (text: string, out: Set<string>) => void): Set<string> {
   const index = pkg.pkg.index;
@@ -335,7 +343,17 @@ export function namedInText(pkg: PackageView, id: string, collect: (text: string
   let out = byId.get(id);
   if (!out) {
     out = new Set();
-    for (const f of index.files) collect(f.text, out);
+    for (const f of index.files) {
+      let ofFile = fileNames.get(f);
+      if (!ofFile) fileNames.set(f, (ofFile = new Map()));
+      let names = ofFile.get(id);
+      if (!names) {
+        names = new Set();
+        collect(f.text, names);
+        ofFile.set(id, names);
+      }
+      for (const n of names) out.add(n);
+    }
     byId.set(id, out);
   }
   return out;
@@ -592,14 +610,26 @@ export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] 
   return pkg.cached(`unreceived-sends:${cf.type}.${cf.field}`, () => unreceivedSendsOf(pkg, cf));
 }
 
+/** What a function that receives from a channel has in its text. */
+const RECEIVES = /<-|\brange\b/;
+
 function unreceivedSendsOf(pkg: PackageView, cf: ChannelField): FieldUse[] {
   if (!cf.bidirectional || !mayHaveBareSend(pkg, cf.field)) return [];
-  if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
-  // No function of the package receives from a field of that name either (checked before the
-  // scan of the field's makes: most fields are received somewhere, and this parses fewer
-  // functions). Only those with a selector of the field and a `<-` or `range` can.
-  const withOp = new Set(pkg.keys(String.raw`matches:<-|\brange\b`));
-  for (const key of pkg.keys(`matches:${selectorOf(cf.field)}`)) {
+  // No function of the package receives from a field of that name (checked before the uses,
+  // which summarize every method of the type that names the field, and the scan of the
+  // field's makes: most fields are received somewhere, and this reads fewer functions). Only
+  // those with a selector of the field and a `<-` or `range` can.
+  // (Told from the text of each function the lookup finds, not a search of the whole package
+  // for every `<-` and range; a function whose variant with the selector has neither cannot
+  // receive from the field in that variant.)
+  const selector = `matches:${selectorOf(cf.field)}`;
+  const index = pkg.pkg.index;
+  const withOp = new Set<DeclKey>();
+  for (const r of index.lookup(selector)) {
+    const text = index.file(r.file)?.text;
+    if (text && RECEIVES.test(text.slice(r.start, r.end))) withOp.add(r.kind === 'method' ? `method:${r.recv}.${r.name}` : `func:${r.name}`);
+  }
+  for (const key of pkg.keys(selector)) {
     if (!withOp.has(key)) continue;
     for (const d of pkg.decls(key)) {
       for (const sel of d.node.descendantsOfType('selector_expression')) {
@@ -609,6 +639,7 @@ function unreceivedSendsOf(pkg: PackageView, cf: ChannelField): FieldUse[] {
       }
     }
   }
+  if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
   if (!cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
   const buffered = cf.made.some((m) => m.capacity !== 0);
   return cf.uses.filter((u) => u.op === 'send' && !(u.how & (HOW.callee | HOW.select)) && (!buffered || u.how & HOW.loop));
