@@ -528,16 +528,25 @@ function calleeEffectAt(view: PackageView, facts: FileFacts, call: Node, m: Mute
 
 const effectAtMemo = perFile<CalleeEffect | null>();
 
-function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
+/**
+ * The lock summary of the same-package function `call` calls, when that call can reach the
+ * mutex `m` and is not itself a lock operation or a goroutine's start; `alsoIf` is a last test
+ * of the callee's name before its summary is made. The package is opened (mayLock) only for
+ * calls that pass the tests of the file alone.
+ */
+function reachingSummary(view: PackageView, facts: FileFacts, call: Node, m: { key: string; text: string }, alsoIf?: (name: string) => boolean): LockSummary | undefined {
   const name = calleeName(call);
-  // The package is opened (mayLock) only for calls that pass the tests of the file alone.
-  if (!name || !mayReach(call, m) || isLockCall(facts, call, name) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return null;
-  if (!mayName(view, call, name, m)) return null;
+  if (!name || !mayReach(call, m) || isLockCall(facts, call, name) || unparenUp(call).parent?.type === 'go_statement' || otherPackage(facts, call) || !mayLock(view, name)) return undefined;
+  if (alsoIf && !alsoIf(name)) return undefined;
+  const key = view.calleeKey(call, facts);
+  return key ? lockSummaryOf(view, key) : undefined;
+}
+
+function calleeEffectOf(view: PackageView, facts: FileFacts, call: Node, m: MutexRef): CalleeEffect | null {
+  const s = reachingSummary(view, facts, call, m, (name) => mayName(view, call, name, m));
+  if (!s) return null;
   // Deferred calls run at the return, after the deferred unlocks registered later.
   const deferred = flowFunction(call)?.deferred ?? false;
-  const key = view.calleeKey(call, facts);
-  const s = key ? lockSummaryOf(view, key) : undefined;
-  if (!s) return null;
   let first: LockEffect | undefined;
   let releases = false;
   for (const f of s.first) if (!first && !deferred && callerMutex(facts, call, f.target)?.key === m.key) first = f;
@@ -1128,10 +1137,8 @@ export function needsLock(view: PackageView, facts: FileFacts, fn: Node, node: N
   const viaCallee: Node[] = [];
   if (body && /\w\s*\(/.test(body.text)) {
     for (const call of callsInFlow(body, fn)) {
-      const name = calleeName(call);
-      if (!name || !mayReach(call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text }) || isLockCall(facts, call, name) || unparenUp(call).parent?.type === 'go_statement' || flowFunction(call)?.deferred || otherPackage(facts, call) || !mayLock(view, name)) continue;
-      const key = view.calleeKey(call, facts);
-      const s = key ? lockSummaryOf(view, key) : undefined;
+      if (flowFunction(call)?.deferred) continue;
+      const s = reachingSummary(view, facts, call, { key: opts.rootScope === 'pkg' ? 'pkg:' : '', text });
       if (s?.first.some((f) => f.op !== 'release' && !f.cond && callerMutex(facts, call, f.target)?.text === text)) viaCallee.push(call);
     }
   }
