@@ -188,8 +188,11 @@ export class DepsChecker {
 
   constructor(
     private readonly source: PackageSource = diskSource,
-    /** Stamps the run already has for a directory's files (by name), to save a stat each. */
-    private readonly known: (dir: string) => ((name: string) => Stamp | undefined) | undefined = () => undefined,
+    /**
+     * The stats the run already has for a directory's files, to save a stat each: whether the
+     * file `name` has the stamp `st`, undefined when the run has no stat of it.
+     */
+    private readonly known: (dir: string) => ((name: string, st: Stamp) => boolean | undefined) | undefined = () => undefined,
   ) {}
 
   /** The directory's state hash if its snapshot still matches the disk, else null. */
@@ -201,8 +204,12 @@ export class DepsChecker {
     const prefix = dir === '' || dir.endsWith(sep) ? dir : dir + sep;
     const inRun = ok ? this.known(dir) : undefined;
     for (const [name, st] of ok ? snap.files : []) {
-      const cur = inRun?.(name) ?? this.source.stamp?.(prefix + name);
-      if (!cur || cur[0] !== st[0] || cur[1] !== st[1] || cur[2] !== st[2]) {
+      let same = inRun?.(name, st);
+      if (same === undefined) {
+        const cur = this.source.stamp?.(prefix + name);
+        same = !!cur && cur[0] === st[0] && cur[1] === st[1] && cur[2] === st[2];
+      }
+      if (!same) {
         ok = false;
         break;
       }

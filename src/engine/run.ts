@@ -7,7 +7,6 @@ import { createRequire } from 'node:module';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { FileStat, ResultCache } from './cache.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
-import type { Stamp } from '../go/pkgindex.js';
 import { getParser } from './parser.js';
 import { runInWorkers } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
@@ -143,7 +142,6 @@ export async function scanFilesWithStats(
     // The run's files by directory and name (made at the first question): the checker asks
     // about a directory's files by name, and paths hashed whole cost more than the stats they save.
     let byDir: Map<string, Map<string, number>> | undefined;
-    const stampOf = (i: number): Stamp | undefined => (Number.isNaN(stamps[i * 3]) ? undefined : [stamps[i * 3]!, stamps[i * 3 + 1]!, stamps[i * 3 + 2]!]);
     const known = opts.dirMtime;
     const source = known ? { ...diskSource, dirMtime: (dir: string) => known(dir) ?? diskSource.dirMtime!(dir) } : diskSource;
     checker = new DepsChecker(source, (dir) => {
@@ -164,9 +162,10 @@ export async function scanFilesWithStats(
         }
       }
       const names = byDir.get(dir);
-      return names && ((name) => {
+      return names && ((name, st) => {
         const i = names.get(name);
-        return i === undefined ? undefined : stampOf(i);
+        if (i === undefined || Number.isNaN(stamps[i * 3])) return undefined;
+        return stamps[i * 3] === st[0] && stamps[i * 3 + 1] === st[1] && stamps[i * 3 + 2] === st[2];
       });
     });
   }

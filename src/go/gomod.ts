@@ -138,10 +138,11 @@ export class ModuleVersions {
    * a directory at a time (a scan's list is sorted), so the last directory is remembered.
    */
   forFile(absPath: string): GoVersion {
-    // The directory with its separator: `/a/b/` for `/a/b/c.go`, `/` for `/c.go`.
-    const prefix = absPath.slice(0, absPath.lastIndexOf(sep) + 1);
+    // The directory with its separator: `/a/b/` for `/a/b/c.go`, `/` for `/c.go` (cut out only for a new directory).
+    const cut = absPath.lastIndexOf(sep) + 1;
     const last = this.lastDir;
-    if (last && last.prefix.length === prefix.length && absPath.startsWith(last.prefix)) return last.version;
+    if (last && last.prefix.length === cut && absPath.startsWith(last.prefix)) return last.version;
+    const prefix = absPath.slice(0, cut);
     const gomod = this.goModFor(dirname(absPath));
     let v: GoVersion | undefined = gomod ? this.byGoMod.get(gomod) : {};
     if (!v) {
