@@ -270,6 +270,22 @@ export function lowerBound(a: readonly number[], v: number): number {
   return lo;
 }
 
+/**
+ * A memo per owner (a file's facts, a tree) and question, dropped with the owner: the
+ * WeakMap of Maps that per-file answers are kept in.
+ */
+export function memoPer<O extends object, V>(): (owner: O, key: string | number, make: () => V) => V {
+  const memos = new WeakMap<O, Map<string | number, V>>();
+  return (owner, key, make) => {
+    let memo = memos.get(owner);
+    if (!memo) memos.set(owner, (memo = new Map()));
+    if (memo.has(key)) return memo.get(key)!;
+    const v = make();
+    memo.set(key, v);
+    return v;
+  };
+}
+
 /** The statements of a block (tree-sitter-go wraps them in a statement_list). */
 export function blockStatements(block: Node | null): Node[] {
   if (!block) return [];
