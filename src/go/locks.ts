@@ -19,7 +19,7 @@
 import type { Node, Point } from 'web-tree-sitter';
 import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
 import { type DeclKey, nameOfKey, wordAt } from './pkgindex.js';
-import { enclosingFunction, type FileFacts, memoPer, unparen, unparenUp } from './facts.js';
+import { enclosingFunction, type FileFacts, memoPer, unparen, unparenUp, within } from './facts.js';
 import { definitions } from './decls.js';
 import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
 import { callOfName, wordNodes } from './words.js';
@@ -949,9 +949,6 @@ function returnsRelease(view: PackageView, facts: FileFacts, ret: Node, m: Mutex
   return false;
 }
 
-function within(inner: Node, outer: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
 
 /** The node of `fn`'s flow that holds `n` (the statement a lock call is in). */
 export function statementOf(n: Node, fn: Node): Node | undefined {
