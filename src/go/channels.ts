@@ -13,7 +13,7 @@
 //		}
 //	}
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, functionsAt, innermostFunction, isFunction, lowerBound, nestingParents, unparen, unparenUp } from './facts.js';
+import { descentFrom, enclosingFunction, type FileFacts, functionsAt, identifierAt, isFunction, lowerBound, nestingParents, unparen, unparenUp, within } from './facts.js';
 import { funcsOf } from './funcs.js';
 import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
@@ -111,10 +111,7 @@ function makeOf(t: Node, text: string): Node | null {
   return args?.type === 'argument_list' && call && isMake(call) && args.namedChild(0)?.id === t.id ? call : null;
 }
 
-/** True when `inner` lies inside `outer` (or is it). */
-export function within(inner: Node, outer: Node): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
-}
+export { within };
 
 /**
  * The nearest for loop between `n` and `stop` (exclusive), or null. A loop that contains
@@ -447,12 +444,10 @@ export class ChannelFacts {
    */
   private identAt(scope: Node, at: number, len: number): Node | null {
     const end = at + len;
-    const inner = isFunction(scope) ? innermostFunction(scope, at, end) : null;
-    let from = inner && within(inner, scope) ? inner : scope;
+    let from = descentFrom(scope, at, end);
     const near = knownAround(scope, at, end);
     if (near && within(near, from)) from = near;
-    const id = from.descendantForIndex(at, end);
-    return id?.type === 'identifier' && id.startIndex === at && id.endIndex === end ? id : null;
+    return identifierAt(from, at, end);
   }
 
   /**

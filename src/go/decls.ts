@@ -6,7 +6,7 @@
 //   resp, err := client.Do(req)     → value client.Do(req), result 0 of a multi-value call
 //   body = io.LimitReader(body, n)  → value io.LimitReader(body, n) (an assignment)
 import type { Node } from 'web-tree-sitter';
-import { type FileFacts, unparen } from './facts.js';
+import { type FileFacts, memoPer, unparen } from './facts.js';
 
 export interface Def {
   /** The parameter_declaration, var_spec, const_spec, short_var_declaration, assignment or range_clause. */
@@ -46,7 +46,7 @@ function defAt(node: Node, index: number): Def {
   return { node, type, value: null };
 }
 
-const memo = new WeakMap<FileFacts, Map<string, Def[]>>();
+const memo = memoPer<FileFacts, Def[]>();
 
 /**
  * The definitions of `name` in `fn`: its parameter (or receiver, or named result), the
@@ -54,12 +54,7 @@ const memo = new WeakMap<FileFacts, Map<string, Def[]>>();
  * Memoized per file, function and name.
  */
 export function definitions(facts: FileFacts, fn: Node, name: string): Def[] {
-  let byKey = memo.get(facts);
-  if (!byKey) memo.set(facts, (byKey = new Map()));
-  const key = `${fn.id}:${name}`;
-  let defs = byKey.get(key);
-  if (!defs) byKey.set(key, (defs = collect(facts, fn, name)));
-  return defs;
+  return memo(facts, `${fn.id}:${name}`, () => collect(facts, fn, name));
 }
 
 /** The definitions of `name` as a receiver, parameter or named result of `fn` (the first ones `definitions` lists). */

@@ -111,6 +111,26 @@ export function functionsAt(n: Node, at: number, inside?: Node): Node[] {
   return out;
 }
 
+/** True when `inner` lies inside `outer` (or is it). */
+export function within(inner: Node, outer: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * Where a lookup of [start, end) inside `scope` starts its descent: the innermost function of
+ * `scope` around the range (a descent costs the depth it crosses), else `scope`.
+ */
+export function descentFrom(scope: Node, start: number, end: number): Node {
+  const inner = isFunction(scope) ? innermostFunction(scope, start, end) : null;
+  return inner && within(inner, scope) ? inner : scope;
+}
+
+/** The identifier that is exactly [start, end), found below `from`; null when the word there is no identifier (a field, a label). */
+export function identifierAt(from: Node, start: number, end: number): Node | null {
+  const id = from.descendantForIndex(start, end);
+  return id?.type === 'identifier' && id.startIndex === start && id.endIndex === end ? id : null;
+}
+
 /**
  * The innermost function of `n`'s tree that strictly contains [start, end), or null: where a
  * lookup by offset can start its descent (from the root it costs the whole depth).
@@ -278,6 +298,22 @@ export function lowerBound(a: readonly number[], v: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * A memo per owner (a file's facts, a tree) and question, dropped with the owner: the
+ * WeakMap of Maps that per-file answers are kept in.
+ */
+export function memoPer<O extends object, V>(): (owner: O, key: string | number, make: () => V) => V {
+  const memos = new WeakMap<O, Map<string | number, V>>();
+  return (owner, key, make) => {
+    let memo = memos.get(owner);
+    if (!memo) memos.set(owner, (memo = new Map()));
+    if (memo.has(key)) return memo.get(key)!;
+    const v = make();
+    memo.set(key, v);
+    return v;
+  };
 }
 
 /** The statements of a block (tree-sitter-go wraps them in a statement_list). */
@@ -734,10 +770,9 @@ export class FileFacts {
     if (known) return known;
     const out: Node[] = [];
     for (const at of this.wordOffsets(scope, name)) {
-      const inner = isFunction(scope) ? innermostFunction(scope, at, at + name.length) : null;
-      const from = inner && inner.startIndex >= scope.startIndex && inner.endIndex <= scope.endIndex ? inner : scope;
-      const id = from.descendantForIndex(at, at + name.length);
-      if (id?.type === 'identifier' && id.startIndex === at && id.endIndex === at + name.length) out.push(id);
+      const end = at + name.length;
+      const id = identifierAt(descentFrom(scope, at, end), at, end);
+      if (id) out.push(id);
     }
     this.identsMemo.set(key, out);
     return out;

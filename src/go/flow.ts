@@ -12,7 +12,7 @@
 // A path ends at a return, at the end of the body, or at a call that never returns
 // (terminators.ts: panic, os.Exit, log.Fatal, t.Fatal…), and goes nowhere after `select {}`.
 import type { Node } from 'web-tree-sitter';
-import { type FileFacts, unparen } from './facts.js';
+import { type FileFacts, memoPer, unparen } from './facts.js';
 import { endingCall } from './terminators.js';
 
 interface Block {
@@ -222,15 +222,14 @@ export interface FlowOptions {
   testStopExits?: boolean;
 }
 
-const graphs = new WeakMap<FileFacts, Map<string, FlowGraph>>();
+const graphs = memoPer<FileFacts, FlowGraph | undefined>();
 
 /** The control flow graph of a function's body (memoized per file, function and options). */
 export function flowGraph(facts: FileFacts, fn: Node, opts: FlowOptions = {}): FlowGraph | undefined {
-  let perFile = graphs.get(facts);
-  if (!perFile) graphs.set(facts, (perFile = new Map()));
-  const key = `${fn.id}${opts.testStopExits ? 't' : ''}`;
-  const known = perFile.get(key);
-  if (known) return known;
+  return graphs(facts, `${fn.id}${opts.testStopExits ? 't' : ''}`, () => buildGraph(facts, fn, opts));
+}
+
+function buildGraph(facts: FileFacts, fn: Node, opts: FlowOptions): FlowGraph | undefined {
   const body = fn.childForFieldName('body');
   if (!body) return undefined;
   const b = new Builder(facts, opts);
@@ -238,9 +237,7 @@ export function flowGraph(facts: FileFacts, fn: Node, opts: FlowOptions = {}): F
   const end = b.list((body.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type !== 'comment'), entry, {});
   // Falling off the end of the body returns too; the closing brace stands for that return.
   end.exit = body.lastChild ?? body;
-  const g = { entry, where: b.where };
-  perFile.set(key, g);
-  return g;
+  return { entry, where: b.where };
 }
 
 /**

@@ -11,7 +11,7 @@
 // deferred before the error check (it panics on a nil value); or it is made in a loop and
 // released by a defer that waits for the function to return.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, isFunction, unparenUp, type FileFacts } from './facts.js';
+import { enclosingFunction, isFunction, unparenUp, within, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
 import { funcsOf, isProgramMain, onlyRunByMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
@@ -130,9 +130,6 @@ function deferBeforeCheck(stmt: Node, releases: Node[]): Node | undefined {
   }
   return undefined;
 }
-function within(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
 
 /** The innermost loop of `owner` around `n` (not counting nested functions). */
 function loopAround(n: Node, owner: Node): Node | undefined {
@@ -198,7 +195,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
     const loop = loopAround(stmt, owner);
     for (const r of releases) {
       const d = loop && deferAround(r);
-      if (d && within(loop, d) && enclosingFunction(d)?.id === owner.id && goesRound(d, owner, opts)) return { verdict: 'deferInLoop', site, name, defer: d };
+      if (d && within(d, loop) && enclosingFunction(d)?.id === owner.id && goesRound(d, owner, opts)) return { verdict: 'deferInLoop', site, name, defer: d };
     }
   }
 
@@ -216,7 +213,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   });
   // Uses in the error branch (`if err != nil { return resp, err }`) see a nil value.
   const branch = errorBranch(stmt, errName, name);
-  const outside = events.filter((e) => !(branch && within(branch, e.at)));
+  const outside = events.filter((e) => !(branch && within(e.at, branch)));
   const consumed = kind.consumes && owner.descendantsOfType('for_statement').some((l) => l && nextLoopOf(l, name));
   const never = outside.length === 0 && !consumed;
   let exits: Exit[];
@@ -258,7 +255,7 @@ function releasedAnyway(facts: FileFacts, site: Site, owner: Node, name: string)
   // A defer before the error check is a verdict of its own: leave it to the full judgement.
   if (!releases.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
   const branch = errorBranch(stmt, binding.errName, name);
-  if (releases.every((r) => branch && within(branch, r))) return false;
+  if (releases.every((r) => branch && within(r, branch))) return false;
   return !mayReassign(facts.text, name, stmt.endIndex, owner.endIndex);
 }
 

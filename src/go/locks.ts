@@ -19,7 +19,7 @@
 import type { Node, Point } from 'web-tree-sitter';
 import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
 import { type DeclKey, nameOfKey, wordAt } from './pkgindex.js';
-import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
+import { enclosingFunction, type FileFacts, memoPer, unparen, unparenUp, within } from './facts.js';
 import { definitions } from './decls.js';
 import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
 import { callOfName, wordNodes } from './words.js';
@@ -193,19 +193,6 @@ export class LockFacts {
 
 const lockMemo = new WeakMap<FileFacts, LockFacts>();
 
-/** A memo per file and question, dropped with the file's facts. */
-function perFile<V>(): (facts: FileFacts, key: string | number, make: () => V) => V {
-  const memos = new WeakMap<FileFacts, Map<string | number, V>>();
-  return (facts, key, make) => {
-    let memo = memos.get(facts);
-    if (!memo) memos.set(facts, (memo = new Map()));
-    if (memo.has(key)) return memo.get(key)!;
-    const v = make();
-    memo.set(key, v);
-    return v;
-  };
-}
-
 export function lockFacts(facts: FileFacts): LockFacts {
   let l = lockMemo.get(facts);
   if (!l) lockMemo.set(facts, (l = new LockFacts(facts)));
@@ -216,12 +203,7 @@ export function lockFacts(facts: FileFacts): LockFacts {
 export function callsInFlow(n: Node, fn: Node): readonly Node[] {
   // Memoized per tree: the lock rules ask it of the same flow nodes again and again (each
   // held region, each callee-effects question, the summary's local step).
-  let memo = flowCalls.get(n.tree);
-  if (!memo) flowCalls.set(n.tree, (memo = new Map()));
-  const id = `${n.id}:${fn.id}`;
-  let calls = memo.get(id);
-  if (!calls) memo.set(id, (calls = flowCallsOf(n, fn)));
-  return calls;
+  return flowCalls(n.tree, `${n.id}:${fn.id}`, () => flowCallsOf(n, fn));
 }
 
 /** A literal that runs apart from the code around it (a goroutine, a stored or passed closure): its calls are its own flow's. */
@@ -251,7 +233,7 @@ function flowCallsOf(n: Node, fn: Node, span?: Span): Node[] {
   return apart.length ? calls.filter((c) => !apart.some((l) => l.startIndex <= c.startIndex && c.endIndex <= l.endIndex)) : calls;
 }
 
-const flowCalls = new WeakMap<object, Map<string, Node[]>>();
+const flowCalls = memoPer<object, Node[]>();
 
 // ---------------------------------------------------------------------------------------
 // The lock summary: per function, the first thing it does to each mutex a caller can name.
@@ -504,7 +486,7 @@ export function calleeEffects(view: PackageView, facts: FileFacts, n: Node, fn: 
 
 type CalleeEffect = { call: Node; first?: LockEffect; releases: boolean };
 
-const effectsMemo = perFile<CalleeEffect[]>();
+const effectsMemo = memoPer<FileFacts, CalleeEffect[]>();
 
 function calleeEffectsOf(view: PackageView, facts: FileFacts, n: Node, fn: Node, m: MutexRef): CalleeEffect[] {
   const out: CalleeEffect[] = [];
@@ -526,7 +508,7 @@ function calleeEffectAt(view: PackageView, facts: FileFacts, call: Node, m: Mute
   return effectAtMemo(facts, `${call.id}:${m.key}`, () => calleeEffectOf(view, facts, call, m));
 }
 
-const effectAtMemo = perFile<CalleeEffect | null>();
+const effectAtMemo = memoPer<FileFacts, CalleeEffect | null>();
 
 /**
  * The lock summary of the same-package function `call` calls, when that call can reach the
@@ -920,7 +902,7 @@ function nextStatement(stmt: Node): Node | null {
   return n;
 }
 
-const regions = perFile<Node[]>();
+const regions = memoPer<FileFacts, Node[]>();
 
 /**
  * The nodes that run while the lock taken at `op` is held until an explicit release (a
@@ -967,9 +949,6 @@ function returnsRelease(view: PackageView, facts: FileFacts, ret: Node, m: Mutex
   return false;
 }
 
-function within(inner: Node, outer: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
 
 /** The node of `fn`'s flow that holds `n` (the statement a lock call is in). */
 export function statementOf(n: Node, fn: Node): Node | undefined {
@@ -1095,7 +1074,7 @@ export function declaredKind(view: PackageView, facts: FileFacts, operand: Node)
   return ref ? kindMemo(facts, ref.key, () => declaredKindOf(view, facts, operand)) : declaredKindOf(view, facts, operand);
 }
 
-const kindMemo = perFile<'sync' | 'other' | 'unknown'>();
+const kindMemo = memoPer<FileFacts, 'sync' | 'other' | 'unknown'>();
 
 function declaredKindOf(view: PackageView, facts: FileFacts, operand: Node): 'sync' | 'other' | 'unknown' {
   if (mutexType(view, facts, operand)) return 'sync';
@@ -1201,7 +1180,7 @@ export function handedOff(view: PackageView, facts: FileFacts, fn: Node, m: Mute
   return handedMemo(facts, `${fn.id}:${m.key}`, () => handedOffIn(view, facts, fn, m));
 }
 
-const handedMemo = perFile<boolean>();
+const handedMemo = memoPer<FileFacts, boolean>();
 
 function handedOffIn(view: PackageView, facts: FileFacts, fn: Node, m: MutexRef): boolean {
   if (!mayHandOff(fn.text, m.text)) return false;
