@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const support = join(root, 'dist', 'test', 'support', 'lsp.js');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'src', 'cli.cjs');
 if (!existsSync(support) || !existsSync(cli)) {
   console.error('bench/lsp: build first (npm run build)');
   process.exit(2);

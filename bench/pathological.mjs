@@ -21,7 +21,7 @@ import { nestedGo, NESTING_KINDS } from '../dist/test/support/nesting.js';
 import { benchRules } from './rules.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', 'dist', 'src', 'cli.js');
+const cli = join(here, '..', 'dist', 'src', 'cli.cjs');
 const { rules } = await benchRules();
 const parser = await getParser();
 

@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'src', 'cli.cjs');
 const argv = process.argv.slice(2);
 const baseAt = argv.indexOf('--base');
 const baseRoot = baseAt >= 0 ? argv.splice(baseAt, 2)[1] : undefined;

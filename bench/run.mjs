@@ -78,7 +78,7 @@ function measure(name, cmd, args, { stdout = 'ignore', before } = {}) {
 
 // The command as users run it (the bundle with its code cache): the modules loaded one by one
 // through an ES module entry (the bench's own, before) cost a warm run about 0.1 s more.
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'src', 'cli.cjs');
 const lhTo = (out, ...a) => [cli, '-f', 'json', '-o', join(tmp, out), '--stats', ...a, ...dirs];
 const lh = (...a) => lhTo('out.json', ...a);
 const statsOf = (run) => /leakhound: .*/.exec(run.stderr)?.[0] ?? '';

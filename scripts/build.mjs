@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds leakhound: compiles the TypeScript to dist/, copies the grammar WASM from the
 // pinned tree-sitter-go npm package into wasm/ (the engine never downloads anything), and
-// bundles the command into dist/src/cli.bundle.cjs with a V8 code cache (see src/cli.ts).
+// bundles the command into dist/src/cli.bundle.cjs with a V8 code cache (see src/cli.cts).
 // `--if-stale` skips the compile when dist/ is newer than every source file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -66,13 +66,13 @@ function prune(distDir, srcDir) {
 }
 for (const d of ['src', 'rules', 'test']) prune(join(root, 'dist', d), join(root, d));
 
-// The command as one CommonJS file (src/cli.ts runs it). Node's modules and the libraries used
+// The command as one CommonJS file (src/cli.cts runs it). Node's modules and the libraries used
 // only by some runs stay outside (required when used): web-tree-sitter finds its WASM next to
 // itself, the language server's and the YAML config's libraries load only for those.
 // eslint-formatter-pretty is an ES module and goes in: a bundle that V8 caches cannot import().
 // The engine's import.meta.url is that of dist/src/engine/, where the worker threads' modules
 // and the package root are found from. Without esbuild (an install without devDependencies)
-// no bundle is made and src/cli.ts loads the modules as they are.
+// no bundle is made and src/cli.cts loads the modules as they are.
 const srcDist = join(root, 'dist', 'src');
 for (const f of readdirSync(srcDist)) if (/^cli\.bundle\./.test(f)) rmSync(join(srcDist, f));
 let esbuild;
@@ -97,7 +97,7 @@ if (esbuild) {
   });
   const body = out.outputFiles[0].text;
   if (/\bimport\(/.test(body)) {
-    console.error('leakhound build: the bundle still has an import() (src/cli.ts cannot run it): make that library external or bundle it');
+    console.error('leakhound build: the bundle still has an import() (src/cli.cts cannot run it): make that library external or bundle it');
     process.exit(2);
   }
   const cacheName = `cli.bundle.${createHash('sha1').update(body).digest('hex').slice(0, 12)}.cache`;

@@ -1,5 +1,5 @@
 // Makes the V8 code cache of the bundled command (scripts/build.mjs): runs the bundle as
-// src/cli.ts does on the given arguments and, at exit, writes the bytecode of every function
+// src/cli.cts does on the given arguments and, at exit, writes the bytecode of every function
 // compiled so far. Usage: node scripts/codecache.cjs BUNDLE CACHE [leakhound arguments…]
 'use strict';
 const { readFileSync, writeFileSync } = require('node:fs');

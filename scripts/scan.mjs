@@ -13,5 +13,5 @@ for (let i = 0; i < args.length; i++) {
   else if (!args[i].startsWith('-')) hasPath = true;
 }
 if (!hasPath) args.push(join(root, 'examples'));
-const r = spawnSync(process.execPath, [join(root, 'dist', 'src', 'cli.js'), ...args], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [join(root, 'dist', 'src', 'cli.cjs'), ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 2);

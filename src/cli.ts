@@ -1,49 +1,6 @@
 #!/usr/bin/env node
-// The leakhound command: runs the program (src/cli/program.ts) from the one file the build
-// bundles it into, dist/src/cli.bundle.cjs, with the V8 code cache the build made for that
-// file. Loading the ~90 compiled modules one by one through the ES module loader was about a
-// third of a pre-commit run (bench/precommit.mjs). The cache holds the bytecode of the
-// functions a scan runs; V8 checks it against its own version and flags and compiles afresh
-// when it does not fit (another Node version), so a stale cache costs only its reading.
-// Without a bundle (LEAKHOUND_NO_BUNDLE=1, or a build without esbuild) the modules load as
-// they are. Node's own modules are required, not imported: an ES import of node:fs makes Node
-// load its whole stream library for the named exports.
+// `node dist/src/cli.js`, as before: the command is dist/src/cli.cjs (src/cli.cts), a CommonJS
+// file that Node starts without its ES module loader; the package's bin is that file.
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
-const { readFileSync, statSync } = require('node:fs') as typeof import('node:fs');
-const { fileURLToPath } = require('node:url') as typeof import('node:url');
-const bundle = fileURLToPath(new URL('./cli.bundle.cjs', import.meta.url));
-
-function source(): string | undefined {
-  if (process.env.LEAKHOUND_NO_BUNDLE) return undefined;
-  // A compile after the bundle (tsc run alone) leaves it stale: the modules are the truth then.
-  const compiled = statSync(fileURLToPath(new URL('../.tsbuildinfo', import.meta.url)), { throwIfNoEntry: false });
-  if (compiled && compiled.mtimeMs > (statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? 0)) return undefined;
-  try {
-    return readFileSync(bundle, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-const text = source();
-if (text === undefined) {
-  await import('./cli/program.js');
-} else {
-  const vm = require('node:vm') as typeof import('node:vm');
-  const { dirname } = require('node:path') as typeof import('node:path');
-  const Module = require('node:module') as typeof import('node:module') & { wrap(code: string): string };
-  // The bundle's first line names its code cache (a hash of the bundle: a pair from two builds never meets).
-  const cacheName = /^\/\/ code cache: (\S+)/.exec(text)?.[1];
-  let cachedData: Buffer | undefined;
-  try {
-    if (cacheName) cachedData = readFileSync(new URL(cacheName, import.meta.url));
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(Module.wrap(text), { filename: bundle, cachedData });
-  const run = script.runInThisContext() as (exports: object, require: NodeRequire, module: object, filename: string, dir: string) => void;
-  const mod = { exports: {} };
-  run(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
-}
+createRequire(import.meta.url)('./cli.cjs');

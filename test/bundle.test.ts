@@ -1,5 +1,5 @@
 // The command runs from the build's bundle (dist/src/cli.bundle.cjs) with a V8 code cache
-// (src/cli.ts): the bundle must report exactly what the compiled modules report, and the
+// (src/cli.cts): the bundle must report exactly what the compiled modules report, and the
 // cache the build made must be one this Node accepts (else every start compiles afresh).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ const haveEsbuild = (() => {
 
 (haveEsbuild ? test : test.skip)('the build bundles the command, with a code cache a fresh process of this Node accepts', () => {
   assert.ok(existsSync(bundle), 'dist/src/cli.bundle.cjs');
-  // src/cli.ts runs it only when it is newer than the last compile.
+  // src/cli.cts runs it only when it is newer than the last compile.
   assert.ok(statSync(bundle).mtimeMs >= statSync(join(packageRoot, 'dist', '.tsbuildinfo')).mtimeMs, 'the bundle is newer than the compile');
   const name = /^\/\/ code cache: (\S+)/.exec(readFileSync(bundle, 'utf8'))?.[1];
   assert.ok(name, 'the bundle names its cache');
@@ -60,6 +60,17 @@ test('the bundle and the compiled modules report the same, in JSON and in the pr
     assert.is(bundled.stdout, modules.stdout, format);
     assert.is(bundled.stderr, modules.stderr);
   }
+});
+
+test('dist/src/cli.js, the file the command was before its bin became dist/src/cli.cjs, still runs it', () => {
+  const dir = join(fixturesDir, 'unclosed-client');
+  const run = (file: string) => spawnSync(process.execPath, [join(packageRoot, 'dist', 'src', file), '--no-cache', '--jobs', '1', '-f', 'json', dir], { cwd: packageRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const viaJs = run('cli.js');
+  const viaCjs = run('cli.cjs');
+  assert.is(viaJs.status, 1, viaJs.stderr);
+  assert.ok(viaJs.stdout.length > 100, 'findings reported');
+  assert.is(viaJs.stdout, viaCjs.stdout);
+  assert.is(viaJs.status, viaCjs.status);
 });
 
 test.run();

@@ -11,7 +11,7 @@ import type { GoVersion } from '../src/go/gomod.js';
 
 export { packageRoot };
 export const fixturesDir = join(packageRoot, 'test', 'fixtures');
-export const cliPath = join(packageRoot, 'dist', 'src', 'cli.js');
+export const cliPath = join(packageRoot, 'dist', 'src', 'cli.cjs');
 
 let parser: Parser | undefined;
 export async function parser_(): Promise<Parser> {

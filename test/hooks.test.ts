@@ -29,7 +29,7 @@ test('.pre-commit-hooks.yaml: a staged-files hook and a whole-repository hook', 
 
 test('the package ships what the hook needs: bin, prepare build, WASM', () => {
   const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
-  assert.is(pkg.bin.leakhound, 'dist/src/cli.js');
+  assert.is(pkg.bin.leakhound, 'dist/src/cli.cjs');
   assert.match(pkg.scripts.prepare, /build/);
   assert.ok(pkg.files.includes('wasm') && pkg.files.includes('dist/src'));
 });

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
-const cli = join(root, 'dist', 'src', 'cli.js');
+const cli = join(root, 'dist', 'src', 'cli.cjs');
 const verdictDir = join(here, 'verdicts');
 const GOCODE = '/usr/share/gocode/src';
 const VERDICTS = new Set(['real', 'noise', 'wrong']);

@@ -1,4 +1,4 @@
-// The leakhound command (started by src/cli.ts). Internal errors are one line, never a stack trace
+// The leakhound command (started by src/cli.cts). Internal errors are one line, never a stack trace
 // (LEAKHOUND_DEBUG=1 shows it); a failing stdout is handled by guardStdout.
 import { EXIT, main } from './main.js';
 import { guardStdout, errnoWords } from './output.js';
