@@ -618,7 +618,8 @@ export interface PlainImport {
   literal: string;
 }
 
-const GO_KEYWORDS = new Set([...OTHER_KEYWORDS, 'break', 'continue', 'fallthrough', 'return']);
+/** Go's 25 keywords. */
+export const GO_KEYWORDS: ReadonlySet<string> = new Set([...OTHER_KEYWORDS, 'break', 'continue', 'fallthrough', 'return']);
 
 /**
  * The specs of the import declaration in [start, end) of `text`, read without a parse, when it

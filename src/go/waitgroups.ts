@@ -17,7 +17,7 @@ import { type FileFacts, unparen } from './facts.js';
 import { flowFunction, mutexRef, type MutexRef } from './locks.js';
 import type { PackageView } from './package.js';
 import { calledFieldPattern } from './leaks.js';
-import { declAt } from './toplevel.js';
+import { declAt, GO_KEYWORDS } from './toplevel.js';
 import { callOfName } from './words.js';
 
 export type WaitGroupVerb = 'Add' | 'Done' | 'Wait';
@@ -104,9 +104,6 @@ function mayBeWaitGroup(view: PackageView, facts: FileFacts, at: number): boolea
   return d < 0 || syntax.hasWord(d, 'WaitGroup') || view.has(`var:${name}`);
 }
 
-/** Words before a parenthesis that are no function: `go (wg).Wait()` parenthesizes an operand. */
-const KEYWORDS = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else', 'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select', 'struct', 'switch', 'type', 'var']);
-
 /**
  * False when the `)` at `close` ends a call, a conversion or a type assertion (`f(x)`,
  * `T(x)`, `g[T](x)`, `x.(T)`), by what stands before its `(`; true for a parenthesized
@@ -129,7 +126,8 @@ function mayBeParenthesized(text: string, close: number): boolean {
   if (!/\w/.test(c)) return true;
   const end = i + 1;
   while (i >= 0 && /\w/.test(text[i]!)) i--;
-  return KEYWORDS.has(text.slice(i + 1, end));
+  // A keyword before the parenthesis is no function: `go (wg).Wait()` parenthesizes an operand.
+  return GO_KEYWORDS.has(text.slice(i + 1, end));
 }
 
 /** Every `x.Add(n)`, `x.Done()`, `x.Wait()` of a file on a value the code declares as a WaitGroup, memoized. */
