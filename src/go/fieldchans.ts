@@ -15,10 +15,10 @@
 //
 // Plain data, computed once per package and field (PackageView.cached).
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, unparen, unparenUp } from './facts.js';
+import { enclosingFunction, type FileFacts, memoPer, unparen, unparenUp } from './facts.js';
 import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
-import { type DeclKey, nameOfKey, wordAt } from './pkgindex.js';
+import { type DeclKey, keyOfRef, nameOfKey, wordAt } from './pkgindex.js';
 import { coreSummary, directEffects, HOW, type Site, unconditionalCloses } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
@@ -174,7 +174,7 @@ function mentioningMethods(pkg: PackageView, type: string, field: string): DeclK
     const text = index.file(r.file)?.text ?? '';
     for (let at = wordAt(text, field, r.start); at >= 0 && at < r.end; at = wordAt(text, field, at + field.length)) {
       if (at === r.nameAt) continue;
-      out.add(`method:${r.recv}.${r.name}`);
+      out.add(keyOfRef(r, key));
       break;
     }
   }
@@ -327,8 +327,8 @@ function bareSends(text: string, out: Set<string>): void {
   }
 }
 
-const textNames = new WeakMap<object, Map<string, Set<string>>>();
-const fileNames = new WeakMap<object, Map<string, Set<string>>>();
+const textNames = memoPer<object, Set<string>>();
+const fileNames = memoPer<object, Set<string>>();
 
 /**
  * The names `collect` finds in the package's texts, once per package (`id` names the
@@ -338,25 +338,18 @@ const fileNames = new WeakMap<object, Map<string, Set<string>>>();
  */
 export function namedInText(pkg: PackageView, id: string, collect: (text: string, out: Set<string>) => void): Set<string> {
   const index = pkg.pkg.index;
-  let byId = textNames.get(index);
-  if (!byId) textNames.set(index, (byId = new Map()));
-  let out = byId.get(id);
-  if (!out) {
-    out = new Set();
+  return textNames(index, id, () => {
+    const out = new Set<string>();
     for (const f of index.files) {
-      let ofFile = fileNames.get(f);
-      if (!ofFile) fileNames.set(f, (ofFile = new Map()));
-      let names = ofFile.get(id);
-      if (!names) {
-        names = new Set();
-        collect(f.text, names);
-        ofFile.set(id, names);
-      }
+      const names = fileNames(f, id, () => {
+        const found = new Set<string>();
+        collect(f.text, found);
+        return found;
+      });
       for (const n of names) out.add(n);
     }
-    byId.set(id, out);
-  }
-  return out;
+    return out;
+  });
 }
 
 /**
@@ -514,15 +507,12 @@ export interface FieldClose {
   go: boolean;
 }
 
-const closersOf = new WeakMap<object, Set<string>>();
+const closersOf = memoPer<object, Set<string>>();
 
-/** The names of the package's functions and methods that mention `close` (made once per package). */
+/** The names of the package's functions and methods that mention `close` (made once per package; the scan depends on them each time). */
 function closerNames(pkg: PackageView): Set<string> {
-  const index = pkg.pkg.index;
-  let names = closersOf.get(index);
-  if (!names) closersOf.set(index, (names = new Set(pkg.keys('mentions:close').map(nameOfKey))));
-  else pkg.consulted('mentions:close');
-  return names;
+  pkg.consulted('mentions:close');
+  return closersOf(pkg.pkg.index, 'close', () => new Set(pkg.keys('mentions:close').map(nameOfKey)));
 }
 
 const BRANCHES = new Set(['if_statement', 'communication_case', 'default_case', 'expression_case', 'type_case']);
@@ -627,7 +617,7 @@ function unreceivedSendsOf(pkg: PackageView, cf: ChannelField): FieldUse[] {
   const withOp = new Set<DeclKey>();
   for (const r of index.lookup(selector)) {
     const text = index.file(r.file)?.text;
-    if (text && RECEIVES.test(text.slice(r.start, r.end))) withOp.add(r.kind === 'method' ? `method:${r.recv}.${r.name}` : `func:${r.name}`);
+    if (text && RECEIVES.test(text.slice(r.start, r.end))) withOp.add(keyOfRef(r, `func:${r.name}`));
   }
   for (const key of pkg.keys(selector)) {
     if (!withOp.has(key)) continue;

@@ -31,7 +31,7 @@ import { parseGo } from '../engine/syntax.js';
 import { FileFacts, unparen } from './facts.js';
 import { definitions, parameterDefinitions } from './decls.js';
 import { literalType, resultTypes } from './types.js';
-import { pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
+import { keyOfRef, pointIn, type DeclKey, type DeclRef, type IndexedFile, type PackageIndex } from './pkgindex.js';
 import { plainImports } from './toplevel.js';
 
 /** How many calls deep a summary follows same-package callees. */
@@ -234,7 +234,7 @@ export class PackageView {
   /** The keys of the functions and methods a lookup key finds (`mentions:W`, `methodsof:T`…), without parsing them. */
   keys(key: DeclKey): DeclKey[] {
     this.note(key);
-    const out = this.pkg.index.lookup(key).map((r) => (r.kind === 'method' ? `method:${r.recv}.${r.name}` : r.kind === 'func' ? `func:${r.name}` : key));
+    const out = this.pkg.index.lookup(key).map((r) => keyOfRef(r, key));
     return [...new Set(out)];
   }
 
@@ -367,7 +367,7 @@ export class PackageView {
     if (!node || !DECL_NODE_TYPES.has(node.type)) return undefined;
     const path = ref.file === this.ownName ? this.own.path : this.pkg.index.file(ref.file)!.path;
     return {
-      key: ref.kind === 'method' ? `method:${ref.recv}.${ref.name}` : ref.kind === 'func' ? `func:${ref.name}` : key,
+      key: keyOfRef(ref, key),
       kind: ref.kind,
       name: ref.name,
       ...(ref.recv ? { recv: ref.recv } : {}),

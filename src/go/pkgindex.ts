@@ -53,6 +53,11 @@ export type DeclKey = string;
 /** The function's or method's own name in a key that names one (`func:F`, `method:T.M`, `methods:M`): F, M. */
 export const nameOfKey = (k: DeclKey): string => k.slice(k.lastIndexOf(k.startsWith('method:') ? '.' : ':') + 1);
 
+/** The key of the function or method a lookup found (`func:F`, `method:T.M`); `other` for any other declaration. */
+export function keyOfRef(r: DeclRef, other: DeclKey): DeclKey {
+  return r.kind === 'method' ? `method:${r.recv}.${r.name}` : r.kind === 'func' ? `func:${r.name}` : other;
+}
+
 /** One declaration found by a lookup. */
 export interface DeclRef {
   /** The file's base name. */
