@@ -13,7 +13,7 @@
 //		}
 //	}
 import type { Node } from 'web-tree-sitter';
-import { descentFrom, enclosingFunction, type FileFacts, functionsAt, identifierAt, isFunction, lowerBound, nestingParents, unparen, unparenUp, within } from './facts.js';
+import { descentFrom, enclosingFunction, type FileFacts, functionsAt, identifierAt, isFunction, isWordCode, lowerBound, nestingParents, unparen, unparenUp, within } from './facts.js';
 import { funcsOf } from './funcs.js';
 import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
@@ -264,7 +264,7 @@ export class ChannelFacts {
     const out: Node[] = [];
     // The whole words `chan` (/\bchan\b/), from a native search.
     for (let at = text.indexOf('chan'); at >= 0; at = text.indexOf('chan', at + 4)) {
-      if ((at > 0 && asciiWord(text.charCodeAt(at - 1))) || asciiWord(text.charCodeAt(at + 4))) continue;
+      if ((at > 0 && isWordCode(text.charCodeAt(at - 1))) || isWordCode(text.charCodeAt(at + 4))) continue;
       if (!this.facts.isCode(at) || !this.mayMatter(at) || this.unwantedFieldMake(at)) continue;
       // The smallest named node around the keyword: its channel_type (the `chan` token is
       // anonymous, and any other named node inside the type is beside the keyword).
@@ -321,24 +321,24 @@ export class ChannelFacts {
     if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > 0 && space(text[i]); i--);
     if (text[i] !== '(') return false;
     for (i--; i > 0 && space(text[i]); i--);
-    if (!text.startsWith('make', i - 3) || asciiWord(text.charCodeAt(i - 4))) return false;
+    if (!text.startsWith('make', i - 3) || isWordCode(text.charCodeAt(i - 4))) return false;
     for (i -= 4; i > 0 && space(text[i]); i--);
     let end: number;
     if (text[i] === ':') {
       for (i--; i > 0 && (text[i] === ' ' || text[i] === '\t'); i--);
       end = i + 1;
-      while (i >= 0 && asciiWord(text.charCodeAt(i))) i--;
+      while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
       if (i + 1 === end) return false;
     } else if (text[i] === '=') {
       // `=` alone: not `==`, `:=`, `!=`, `<=`, `>=`, `+=`…
       if (!/[\w\s]/.test(text[i - 1] ?? '')) return false;
       for (i--; i > 0 && (text[i] === ' ' || text[i] === '\t'); i--);
       end = i + 1;
-      while (i >= 0 && asciiWord(text.charCodeAt(i))) i--;
+      while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
       if (i + 1 === end || text[i] !== '.') return false;
       // The selector is all of the left side: `x.f` or `a.b.f` alone after the line's indent.
       let j = i - 1;
-      while (j >= 0 && (asciiWord(text.charCodeAt(j)) || text[j] === '.')) j--;
+      while (j >= 0 && (isWordCode(text.charCodeAt(j)) || text[j] === '.')) j--;
       if (j === i - 1) return false;
       while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
       if (j >= 0 && text[j] !== '\n') return false;
@@ -864,10 +864,6 @@ export class ChannelFacts {
   }
 }
 
-/** A character of `\w` in a RegExp: an ASCII letter, digit or `_`. */
-function asciiWord(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
 
 /** Only spaces or tabs from `at` to the end of the line, a `;` or a `}`: a statement ends at `at`. */
 function statementEndsAt(text: string, at: number): boolean {

@@ -273,7 +273,7 @@ export function declaringOffsets(text: string): number[] {
 }
 
 /** `\w` of a RegExp without the u flag: an ASCII letter, digit or `_` (NaN, off the text's ends: no). */
-function isWordCode(c: number): boolean {
+export function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 

@@ -15,7 +15,7 @@
 //
 // Plain data, computed once per package and field (PackageView.cached).
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, memoPer, unparen, unparenUp } from './facts.js';
+import { enclosingFunction, type FileFacts, isWordCode, memoPer, unparen, unparenUp } from './facts.js';
 import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import { type DeclKey, keyOfRef, nameOfKey, wordAt } from './pkgindex.js';
@@ -306,7 +306,7 @@ export function bareSendWritten(pkg: PackageView, field: string): boolean {
 }
 
 const isSpace = (c: number) => c === 0x20 || c === 0x09;
-const isWordOrDot = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2e;
+const isWordOrDot = (c: number) => isWordCode(c) || c === 0x2e;
 
 /**
  * The fields of every line that starts with a selector and a send, `\ts.results <- v`
