@@ -95,7 +95,12 @@ if (esbuild) {
     banner: { js: "const __leakhoundEngineUrl = require('node:url').pathToFileURL(__dirname + '/engine/cli.js').href;" },
     logLevel: 'error',
   });
-  const body = out.outputFiles[0].text;
+  // esbuild escapes every non-ASCII character of the code (its default charset); what is
+  // left is in the comments it keeps. Replaced there, the bundle is ASCII, which src/cli.cts
+  // reads without decoding UTF-8. (Found on a line of code, it is left alone.)
+  let body = out.outputFiles[0].text;
+  const lines = body.split('\n');
+  if (lines.every((l) => /^[\x00-\x7f]*$/.test(l) || /^\s*(\/\/|\/\*|\*)/.test(l))) body = body.replace(/[^\x00-\x7f]/g, '?');
   if (/\bimport\(/.test(body)) {
     console.error('leakhound build: the bundle still has an import() (src/cli.cts cannot run it): make that library external or bundle it');
     process.exit(2);
