@@ -523,7 +523,7 @@ export function returnsMatching(pattern: string): (decl: Node) => boolean {
  * False when the text around a method call named at `at` (`m.Get(k)`) shows that it is not
  * `followable`: an operand of an operator, an argument, an element or an index
  * (`f(a, m.Get(k))`, `x == m.Get(k)`, `!m.Get(k)`, `m.Get(k).(T)`), or the value of one
- * variable (`v := m.Get(k)`, `if v := m.Get(k); …`, `var v = m.Get(k)`, `n += m.Get(k)`).
+ * variable or field (`v := m.Get(k)`, `if v := m.Get(k); …`, `var v = m.Get(k)`, `x.f = m.Get(k)`, `n += m.Get(k)`).
  * True when unsure: a statement of its own, `return`, `a, b :=`, a parenthesis, a comment.
  */
 export function mayBeFollowable(text: string, at: number): boolean {
@@ -540,7 +540,8 @@ export function mayBeFollowable(text: string, at: number): boolean {
   const op = text[i - 2];
   if (op !== undefined && /[=!<>+\-*/%&|^]/.test(op)) return false;
   const lineStart = text.lastIndexOf('\n', i - 1) + 1;
-  const left = /^[ \t]*(?:(?:var|if)[ \t]+)?(\w+)[ \t]*:?$/.exec(text.slice(lineStart, i - 1));
+  // One name or field on the left (`x.f = m.Get(k)`, `} else if v := m.Get(k)`) takes one result.
+  const left = /^[ \t]*(?:(?:var|(?:\}[ \t]*else[ \t]+)?if)[ \t]+)?(\w+(?:\.\w+)*)[ \t]*:?$/.exec(text.slice(lineStart, i - 1));
   return !left || left[1] === '_' || !endsStatement(text, lineStart);
 }
 
@@ -576,18 +577,64 @@ export function closingParen(text: string, open: number, limit: number): number 
     if (c === '(') depth++;
     else if (c === ')') {
       if (--depth === 0) return i;
-    } else if (c === '"' || c === "'") {
-      for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
-    } else if (c === '`') {
-      i = text.indexOf('`', i + 1);
+    } else {
+      i = pastLiteral(text, i, stop);
       if (i < 0) return -1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      i = text.indexOf('\n', i);
+    }
+  }
+  return -1;
+}
+
+/**
+ * The offset of the last character of the string, rune or comment that starts at `i` (`i`
+ * itself when none starts there); -1 when it runs to the end of the text.
+ */
+function pastLiteral(text: string, i: number, stop: number): number {
+  const c = text[i];
+  if (c === '"' || c === "'") {
+    for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    return i;
+  }
+  if (c === '`') return text.indexOf('`', i + 1);
+  if (c !== '/') return i;
+  if (text[i + 1] === '/') return text.indexOf('\n', i);
+  if (text[i + 1] !== '*') return i;
+  const end = text.indexOf('*/', i + 2);
+  return end < 0 ? -1 : end + 1;
+}
+
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * The number of arguments of the call whose argument list opens at `open` (`(a, f(b, c))`:
+ * 2): commas outside nested brackets, a trailing one not counted. -1 when unsure: past
+ * `limit` characters, a comment inside (the parser keeps comments out of the count), or
+ * brackets that do not pair up.
+ */
+export function argumentCount(text: string, open: number, limit: number): number {
+  const stack: string[] = [];
+  const stop = Math.min(text.length, open + limit);
+  let commas = 0;
+  // Something written since the last comma (or the opening parenthesis).
+  let written = false;
+  for (let i = open; i < stop; i++) {
+    const c = text[i]!;
+    const closes = CLOSER[c];
+    if (closes) {
+      stack.push(closes);
+      if (stack.length > 1) written = true;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (stack.pop() !== c) return -1;
+      if (!stack.length) return commas + (written ? 1 : 0);
+    } else if (c === ',' && stack.length === 1) {
+      commas++;
+      written = false;
+    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      return -1;
+    } else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') {
+      written = true;
+      i = pastLiteral(text, i, stop);
       if (i < 0) return -1;
-    } else if (c === '/' && text[i + 1] === '*') {
-      i = text.indexOf('*/', i + 2);
-      if (i < 0) return -1;
-      i++;
     }
   }
   return -1;

@@ -13,7 +13,7 @@ import { definitionsOf } from './decls.js';
 import { enclosingFunction, unparen, unparenUp, type FileFacts } from './facts.js';
 import { httpKind } from './http.js';
 import { funcsOf } from './funcs.js';
-import { calledFieldPattern, closingParen, followable, mayBeFollowable } from './leaks.js';
+import { argumentCount, calledFieldPattern, closingParen, followable, mayBeFollowable } from './leaks.js';
 import { bindingOf, calleeDecl, parameterAt } from './obligations.js';
 import type { PackageView } from './package.js';
 import { wholeRead } from './reads.js';
@@ -199,7 +199,22 @@ export function mayMakeResponse(facts: FileFacts, at: number, name: string, head
   // RoundTrip given a function literal (`once.Do(func() {…})`) sends no request.
   const own = funcsOf(facts).byName().has(name);
   if ((name === 'Do' || name === 'RoundTrip') && funcLiteralArg(facts.text, at + name.length)) return own;
-  return mayBeFollowable(facts.text, at) || own;
+  return own || (mayHaveArguments(facts.text, at + name.length, methodArguments(name, head)) && mayBeFollowable(facts.text, at));
+}
+
+/** How many arguments a response-making method called `name` takes (responseIn), or -1 for none. */
+function methodArguments(name: string, head: boolean): number {
+  if (name === 'Do' || name === 'RoundTrip') return 1;
+  return CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1);
+}
+
+/** False when the text shows the call whose name ends at `end` has other than `count` arguments (`b.Do(ctx, a)`). */
+function mayHaveArguments(text: string, end: number, count: number): boolean {
+  let i = end;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(') return count >= 0;
+  const n = argumentCount(text, i, 4096);
+  return n < 0 ? count >= 0 : n === count;
 }
 
 /**
@@ -226,6 +241,6 @@ export function responseIn(facts: FileFacts, call: Node, head: boolean, pkg?: Pa
     const b = bindingOf(call);
     return b.kind !== 'other' && b.results === 2 && httpKind(facts, args[0]!) === 'request' ? callee : undefined;
   }
-  if ((CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1)) !== args.length) return undefined;
+  if (methodArguments(name, head) !== args.length) return undefined;
   return valueType(facts, recv, pkg) === 'net/http.Client' ? callee : undefined;
 }
