@@ -179,6 +179,22 @@ interface Ctor {
 }
 
 /** The constructor a call is (`storage.NewClient`, a configured one, the package's own `NewClient`), or undefined. */
+/**
+ * False when the text shows the name at `at` (a hit of namePattern) is no call that
+ * constructorIn takes: not followed by its arguments (a type, a value, `New…Client[T]`), a
+ * method or field of a value (`s.newClient(`, `x.y.NewClient(`), or a function of an
+ * imported package that is no constructor (noClose). Its declaration need not be parsed.
+ */
+function mayBeConstructorCall(opts: Compiled, facts: FileFacts, at: number, name: string): boolean {
+  const { text } = facts;
+  let i = at + name.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(' && text[i] !== '/') return false;
+  const sel = facts.selectorAt(at);
+  if (sel === undefined) return true;
+  return sel.path !== undefined && !!opts.constructorKind(sel.path, name) && !opts.noClose(sel.path, name);
+}
+
 function constructorIn(opts: Compiled, facts: FileFacts, call: Node): Ctor | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
@@ -585,12 +601,15 @@ export default defineRule
           for (const call of root.descendantsOfType('call_expression')) if (call) onCall(call);
           return;
         }
-        for (const name of identifiersMatching(root, text, opts.namePattern)) {
+        for (const name of identifiersMatching(root, text, opts.namePattern, 0, text.length, (at, word) => mayBeConstructorCall(opts, facts, at, word))) {
           const call = callOfName(name);
           if (call) onCall(call);
         }
         findPackageHelperCalls(root);
-        if (!ctorCalls.length) return;
+        // What a helper of the file hands over comes from a constructor call that needs a
+        // release (clientResults): without one (gRPC stubs, `NewClient(addr)`), no helper call
+        // makes a site, and the file's own functions need not be looked for.
+        if (!ctorCalls.some(({ call, ctor }) => needsRelease(call, ctor))) return;
         const own = [...topLevelFunctions(facts).keys()];
         if (!own.length) return;
         for (const name of wordNodes(root, text, own)) {
