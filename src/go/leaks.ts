@@ -239,23 +239,28 @@ function errorBranch(stmt: Node, errName: string | undefined, name: string): Nod
   return cond && impliesNil(cond, true, { err: errName, name }) ? (check!.childForFieldName('consequence') ?? undefined) : undefined;
 }
 
+/** A borrow check that lends every argument: the escapes left are those no borrow check can take back. */
+const LENT = (): boolean => true;
+
 /**
  * A value of a kind reported only when never released (or replaced, see Kind.paths) that is
- * released outside its error branch, and whose variable no later statement can give another
- * value: not a leak, known without asking what the calls it is handed to do with it (the
- * borrow checks) or following its paths. Releases do not depend on those answers; an open
- * verdict for it would carry `never` false and no replacement, which is no finding.
+ * released or escapes outside its error branch, and whose variable no later statement can
+ * give another value: not a leak, known without asking what the calls it is handed to do
+ * with it (the borrow checks) or following its paths. Releases and the other escapes
+ * (returned, stored, captured) do not depend on those answers, and a borrow check can only
+ * turn an argument's escape into a use: the full judgement finds these events and more, so
+ * an open verdict for it would carry `never` false and no replacement, which is no finding.
  */
 function releasedAnyway(facts: FileFacts, site: Site, owner: Node, name: string): boolean {
   const { binding, kind } = site;
   if (kind.paths || kind.deferInLoop || binding.kind !== 'bound' || kind.drains) return false;
   const stmt = binding.stmt;
-  const releases: Node[] = [];
-  for (const e of settlements(facts, owner, name, { methods: kind.methods, field: kind.field, closuresAnywhere: true })) if (e.kind === 'released') releases.push(e.at);
+  const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: LENT, closuresAnywhere: true })];
+  const releases = events.filter((e) => e.kind === 'released').map((e) => e.at);
   // A defer before the error check is a verdict of its own: leave it to the full judgement.
-  if (!releases.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
+  if (!events.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
   const branch = errorBranch(stmt, binding.errName, name);
-  if (releases.every((r) => branch && within(r, branch))) return false;
+  if (events.every((e) => branch && within(e.at, branch))) return false;
   return !mayReassign(facts.text, name, stmt.endIndex, owner.endIndex);
 }
 
