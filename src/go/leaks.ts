@@ -11,7 +11,7 @@
 // deferred before the error check (it panics on a nil value); or it is made in a loop and
 // released by a defer that waits for the function to return.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, isFunction, unparenUp, within, type FileFacts } from './facts.js';
+import { enclosingFunction, isFunction, memoPer, unparenUp, within, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
 import { funcsOf, isProgramMain, onlyRunByMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
@@ -435,6 +435,27 @@ function helperNames(facts: FileFacts, handsOver: RegExp, sources: readonly Node
     }
   }
   return names.filter((n) => live.has(n));
+}
+
+const handingOver = memoPer<FileFacts, Set<string>>();
+
+/**
+ * Whether a function or method of the file named `name` may hand a value over, by the text
+ * of its declarations (`handsOver`: the types of the values, which Makers' `mayHandOver`
+ * looks for in their results): a call of any other makes no helper site (sitesOf), and its
+ * declaration need not be parsed for that.
+ */
+export function ownMayHandOver(facts: FileFacts, name: string, handsOver: RegExp): boolean {
+  const names = handingOver(facts, handsOver.source, () => {
+    const out = new Set<string>();
+    const { syntax, text } = facts;
+    syntax.outline.decls.forEach((d, i) => {
+      const n = funcName(d);
+      if (n && !out.has(n) && !syntax.guarded(i) && handsOver.test(text.slice(d.start, d.end))) out.add(n);
+    });
+    return out;
+  });
+  return names.has(name);
 }
 
 /**

@@ -12,8 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { enclosingFunction, unparen, unparenUp, type FileFacts } from './facts.js';
 import { httpKind } from './http.js';
-import { funcsOf } from './funcs.js';
-import { argumentCount, calledFieldPattern, closingParen, followable, mayBeFollowable } from './leaks.js';
+import { argumentCount, calledFieldPattern, closingParen, followable, mayBeFollowable, ownMayHandOver } from './leaks.js';
 import { bindingOf, calleeDecl, parameterAt } from './obligations.js';
 import type { PackageView } from './package.js';
 import { wholeRead } from './reads.js';
@@ -41,6 +40,8 @@ export const TRANSPORTS = new Set(['net/http.Transport', 'golang.org/x/net/http2
 export const NAMES = calledFieldPattern(['Get', 'Post', 'PostForm', 'Do', 'RoundTrip']);
 /** Functions of the package that may hand a response over name its type (to find them without parsing). */
 export const RETURNS_RESPONSE = String.raw`\bhttp\.Response\b`;
+/** A declaration whose text names no response type hands none over (Makers' first test). */
+export const HANDS_OVER = new RegExp(RETURNS_RESPONSE);
 export const NAMES_WITH_HEAD = calledFieldPattern(['Get', 'Head', 'Post', 'PostForm', 'Do', 'RoundTrip']);
 
 /** Statuses whose responses have no body: the transport reuses the connection at once. */
@@ -197,7 +198,7 @@ export function mayMakeResponse(facts: FileFacts, at: number, name: string, head
   if (sel.path !== undefined) return responseFunc(sel.path, name, head);
   // A method: where its value can be followed, or a helper of the file (calleeDecl). Do or
   // RoundTrip given a function literal (`once.Do(func() {…})`) sends no request.
-  const own = funcsOf(facts).byName().has(name);
+  const own = ownMayHandOver(facts, name, HANDS_OVER);
   if ((name === 'Do' || name === 'RoundTrip') && funcLiteralArg(facts.text, at + name.length)) return own;
   return own || (mayHaveArguments(facts.text, at + name.length, methodArguments(name, head)) && mayBeFollowable(facts.text, at));
 }
