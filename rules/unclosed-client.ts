@@ -31,9 +31,10 @@ import { stdBorrows } from '../src/go/borrowers.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
 import { isContextArgument } from '../src/go/contexts.js';
 import { derivedEscape } from '../src/go/derived.js';
+import { mayCallKeys } from '../src/go/leaks.js';
 import { isProgramMain, resultHasMethod } from '../src/go/funcs.js';
 import { baseTypeName } from '../src/go/package.js';
-import { nameOfKey } from '../src/go/pkgindex.js';
+import { type DeclKey, nameOfKey } from '../src/go/pkgindex.js';
 import { coreSummary } from '../src/go/summary.js';
 import { madeResultsKind, madeReturners, packageBorrows, type MadeKind } from '../src/go/returns.js';
 import { baseType, resultTypes } from '../src/go/types.js';
@@ -565,14 +566,14 @@ export default defineRule
       // context can make a client (needsReleaseIn).
       const ctxArg = opts.explicitNames ? '' : '\\s*[\\w.]*(?:ctx|Ctx|context|Context)\\b';
       const returners = new Set(madeReturners(ctx.pkg, kind, `\\.${opts.namePattern.source.replace(/\\b$/, '')}\\s*\\(${ctxArg}`));
-      const names = new Set<string>();
+      const names = new Map<string, DeclKey[]>();
       for (const k of returners) {
         const name = nameOfKey(k);
         // This file's own functions are followed by the same-file helpers.
-        if (k.startsWith('method:') || !topLevelFunctions(facts).has(name)) names.add(name);
+        if (k.startsWith('method:') || !topLevelFunctions(facts).has(name)) names.set(name, [...(names.get(name) ?? []), k]);
       }
       if (!names.size) return;
-      for (const n of wordNodes(root, text, [...names])) {
+      for (const n of wordNodes(root, text, [...names.keys()], 0, text.length, (at, word) => mayCallKeys(text, at, word, names.get(word) ?? []))) {
         const call = callOfName(n);
         if (!call) continue;
         const key = ctx.pkg.calleeKey(call, facts);

@@ -524,7 +524,7 @@ export function packageHelperSites<K extends Kind>(
   }
   if (!byName.size) return [];
   const sites: Site<K>[] = [];
-  for (const n of wordNodes(root, text, [...byName.keys()])) {
+  for (const n of wordNodes(root, text, [...byName.keys()], 0, text.length, (at, word) => mayCallKeys(text, at, word, byName.get(word) ?? []))) {
     const call = callOfName(n);
     const key = call && pkg.calleeKey(call, facts);
     if (!call || !key || !byName.get(n.text)?.includes(key) || known(call)) continue;
@@ -534,6 +534,23 @@ export function packageHelperSites<K extends Kind>(
     }
   }
   return sites;
+}
+
+/**
+ * False when the text shows the name at `at` is no call that calleeKey can resolve to one of
+ * `keys` (functions and methods of the package): not followed by its arguments, or written
+ * after a dot when all are functions (`pkg.F(` is another package's), or without one when
+ * all are methods. True when unsure (a comment, a line break before the name).
+ */
+export function mayCallKeys(text: string, at: number, word: string, keys: readonly DeclKey[]): boolean {
+  let i = at + word.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(' && text[i] !== '/') return false;
+  let j = at - 1;
+  while (text[j] === ' ' || text[j] === '\t') j--;
+  if (text[j] === '\n' || text[j] === '/') return true;
+  const method = text[j] === '.';
+  return keys.some((k) => k.startsWith(method ? 'method:' : 'func:'));
 }
 
 /** A test on a declaration's written results: does their text match `pattern` (the types of the values a rule follows)? */
