@@ -19,7 +19,7 @@ import type { FileFacts } from '../src/go/facts.js';
 import { candidateCalls, deferFix, describe, judge, packageHelperSites, returnsMatching, sitesOf, type Kind, type Site } from '../src/go/leaks.js';
 import { borrowCheck, Makers } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
-import { bodyDrains, mayMakeResponse, NAMES, NAMES_WITH_HEAD, noBody, requestDone, responseIn, RETURNS_RESPONSE } from '../src/go/responses.js';
+import { bodyDrains, HANDS_OVER, mayMakeResponse, NAMES, NAMES_WITH_HEAD, noBody, requestDone, responseIn, RETURNS_RESPONSE } from '../src/go/responses.js';
 import { madeResultsKind, packageBorrows, type MadeKind } from '../src/go/returns.js';
 import { endingCall, inTestHelper } from '../src/go/terminators.js';
 
@@ -38,8 +38,6 @@ export interface BodyOptions {
 }
 
 const CLOSE: ReadonlySet<string> = new Set(['Close']);
-/** A declaration whose text names no response type hands none over (Makers' first test). */
-const HANDS_OVER = new RegExp(RETURNS_RESPONSE);
 // httputil.DumpResponse(resp, true) closes the body it reads, whatever the options.
 const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true, emptyWhen: noBody, drains: (f, o, n) => bodyDrains(f, o, n, false) };
 // By default a read to the end counts as a close: once the transport sees EOF it puts the

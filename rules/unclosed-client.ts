@@ -31,9 +31,10 @@ import { stdBorrows } from '../src/go/borrowers.js';
 import { compileCalleeList, listHas, nameMayBeIn, stringList, underPath } from '../src/go/callees.js';
 import { isContextArgument } from '../src/go/contexts.js';
 import { derivedEscape } from '../src/go/derived.js';
+import { mayCallKeys } from '../src/go/leaks.js';
 import { isProgramMain, resultHasMethod } from '../src/go/funcs.js';
 import { baseTypeName } from '../src/go/package.js';
-import { nameOfKey } from '../src/go/pkgindex.js';
+import { type DeclKey, nameOfKey } from '../src/go/pkgindex.js';
 import { coreSummary } from '../src/go/summary.js';
 import { madeResultsKind, madeReturners, packageBorrows, type MadeKind } from '../src/go/returns.js';
 import { baseType, resultTypes } from '../src/go/types.js';
@@ -179,6 +180,22 @@ interface Ctor {
 }
 
 /** The constructor a call is (`storage.NewClient`, a configured one, the package's own `NewClient`), or undefined. */
+/**
+ * False when the text shows the name at `at` (a hit of namePattern) is no call that
+ * constructorIn takes: not followed by its arguments (a type, a value, `New…Client[T]`), a
+ * method or field of a value (`s.newClient(`, `x.y.NewClient(`), or a function of an
+ * imported package that is no constructor (noClose). Its declaration need not be parsed.
+ */
+function mayBeConstructorCall(opts: Compiled, facts: FileFacts, at: number, name: string): boolean {
+  const { text } = facts;
+  let i = at + name.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(' && text[i] !== '/') return false;
+  const sel = facts.selectorAt(at);
+  if (sel === undefined) return true;
+  return sel.path !== undefined && !!opts.constructorKind(sel.path, name) && !opts.noClose(sel.path, name);
+}
+
 function constructorIn(opts: Compiled, facts: FileFacts, call: Node): Ctor | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
@@ -549,14 +566,14 @@ export default defineRule
       // context can make a client (needsReleaseIn).
       const ctxArg = opts.explicitNames ? '' : '\\s*[\\w.]*(?:ctx|Ctx|context|Context)\\b';
       const returners = new Set(madeReturners(ctx.pkg, kind, `\\.${opts.namePattern.source.replace(/\\b$/, '')}\\s*\\(${ctxArg}`));
-      const names = new Set<string>();
+      const names = new Map<string, DeclKey[]>();
       for (const k of returners) {
         const name = nameOfKey(k);
         // This file's own functions are followed by the same-file helpers.
-        if (k.startsWith('method:') || !topLevelFunctions(facts).has(name)) names.add(name);
+        if (k.startsWith('method:') || !topLevelFunctions(facts).has(name)) names.set(name, [...(names.get(name) ?? []), k]);
       }
       if (!names.size) return;
-      for (const n of wordNodes(root, text, [...names])) {
+      for (const n of wordNodes(root, text, [...names.keys()], 0, text.length, (at, word) => mayCallKeys(text, at, word, names.get(word) ?? []))) {
         const call = callOfName(n);
         if (!call) continue;
         const key = ctx.pkg.calleeKey(call, facts);
@@ -585,12 +602,15 @@ export default defineRule
           for (const call of root.descendantsOfType('call_expression')) if (call) onCall(call);
           return;
         }
-        for (const name of identifiersMatching(root, text, opts.namePattern)) {
+        for (const name of identifiersMatching(root, text, opts.namePattern, 0, text.length, (at, word) => mayBeConstructorCall(opts, facts, at, word))) {
           const call = callOfName(name);
           if (call) onCall(call);
         }
         findPackageHelperCalls(root);
-        if (!ctorCalls.length) return;
+        // What a helper of the file hands over comes from a constructor call that needs a
+        // release (clientResults): without one (gRPC stubs, `NewClient(addr)`), no helper call
+        // makes a site, and the file's own functions need not be looked for.
+        if (!ctorCalls.some(({ call, ctor }) => needsRelease(call, ctor))) return;
         const own = [...topLevelFunctions(facts).keys()];
         if (!own.length) return;
         for (const name of wordNodes(root, text, own)) {

@@ -28,6 +28,7 @@ import { coreSummary, effectsOn } from '../src/go/summary.js';
 import {
   CLOSE,
   CUSTOM,
+  HANDS_OVER,
   KINDS,
   kindId,
   LISTENER,
@@ -106,8 +107,6 @@ function configOf(options: Partial<ResourceOptions>): Config {
 }
 
 const madeKinds = new Map<string, MadeKind>();
-/** A declaration whose text names no resource type hands none over (Makers' first test). */
-const HANDS_OVER = new RegExp(RETURNS_RESOURCE);
 
 /** Which results of the package's functions carry a resource they made and did not release (package.ts summaries). */
 function resourcesKind(cfg: Config): MadeKind {

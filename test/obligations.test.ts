@@ -7,6 +7,7 @@ import { compileCalleeList, listHas, nameMayBeIn } from '../src/go/callees.js';
 import { enclosingFunction, FileFacts } from '../src/go/facts.js';
 import { stdBorrows } from '../src/go/borrowers.js';
 import { funcValues, isProgramMain } from '../src/go/funcs.js';
+import { argumentCount } from '../src/go/leaks.js';
 import { bindingOf, borrowCheck, followsInSequence, insertAfterErrorCheck, settle } from '../src/go/obligations.js';
 import { parser_ } from './helpers.js';
 
@@ -180,6 +181,36 @@ test('callee lists: names, importPath.Func, import paths and regexes; bad entrie
   assert.not.ok(nameMayBeIn(list, 'Open'));
   assert.is(list.regexes.length, 2, 'the invalid regex and the non-strings are dropped');
   assert.equal(compileCalleeList('not a list', true).regexes, []);
+});
+
+test('argumentCount: the arguments the parser finds, from the text alone, or -1 when unsure', async () => {
+  const calls: [string, number][] = [
+    ['g()', 0],
+    ['g(a)', 1],
+    ['g(a, b)', 2],
+    ['g(h(a, b), c)', 2],
+    ['g([]int{1, 2}, m[k], T[A, B]{})', 3],
+    ['g(func(a, b int) { x(a, b) })', 1],
+    ['g("a, b", \'(\', `c)`)', 3],
+    ["g(',', ')')", 2],
+    ['g(\n\ta,\n\tb,\n)', 2],
+    ['g(xs...)', 1],
+    ['g(a /* , b */)', -1],
+    ['g(a, // why\n\tb)', -1],
+    ['g(a, b]', -1],
+  ];
+  const parser = await parser_();
+  for (const [call, want] of calls) {
+    const text = `package p\n\nfunc f() {\n\t${call}\n}\n`;
+    const open = text.indexOf('(', text.indexOf('g('));
+    assert.is(argumentCount(text, open, 4096), want, call);
+    if (want < 0) continue;
+    const tree = parser.parse(text)!;
+    const list = tree.rootNode.descendantForIndex(open)!.parent!;
+    assert.is(list.namedChildren.filter((c) => c?.type !== 'comment').length, want, `${call}: the parser agrees`);
+    tree.delete();
+  }
+  assert.is(argumentCount('g(a, b)', 0, 4), -1, 'past the limit');
 });
 
 test.run();

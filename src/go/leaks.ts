@@ -11,7 +11,7 @@
 // deferred before the error check (it panics on a nil value); or it is made in a loop and
 // released by a defer that waits for the function to return.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, isFunction, unparenUp, within, type FileFacts } from './facts.js';
+import { enclosingFunction, isFunction, memoPer, unparenUp, within, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
 import { funcsOf, isProgramMain, onlyRunByMain } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
@@ -239,23 +239,28 @@ function errorBranch(stmt: Node, errName: string | undefined, name: string): Nod
   return cond && impliesNil(cond, true, { err: errName, name }) ? (check!.childForFieldName('consequence') ?? undefined) : undefined;
 }
 
+/** A borrow check that lends every argument: the escapes left are those no borrow check can take back. */
+const LENT = (): boolean => true;
+
 /**
  * A value of a kind reported only when never released (or replaced, see Kind.paths) that is
- * released outside its error branch, and whose variable no later statement can give another
- * value: not a leak, known without asking what the calls it is handed to do with it (the
- * borrow checks) or following its paths. Releases do not depend on those answers; an open
- * verdict for it would carry `never` false and no replacement, which is no finding.
+ * released or escapes outside its error branch, and whose variable no later statement can
+ * give another value: not a leak, known without asking what the calls it is handed to do
+ * with it (the borrow checks) or following its paths. Releases and the other escapes
+ * (returned, stored, captured) do not depend on those answers, and a borrow check can only
+ * turn an argument's escape into a use: the full judgement finds these events and more, so
+ * an open verdict for it would carry `never` false and no replacement, which is no finding.
  */
 function releasedAnyway(facts: FileFacts, site: Site, owner: Node, name: string): boolean {
   const { binding, kind } = site;
   if (kind.paths || kind.deferInLoop || binding.kind !== 'bound' || kind.drains) return false;
   const stmt = binding.stmt;
-  const releases: Node[] = [];
-  for (const e of settlements(facts, owner, name, { methods: kind.methods, field: kind.field, closuresAnywhere: true })) if (e.kind === 'released') releases.push(e.at);
+  const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: LENT, closuresAnywhere: true })];
+  const releases = events.filter((e) => e.kind === 'released').map((e) => e.at);
   // A defer before the error check is a verdict of its own: leave it to the full judgement.
-  if (!releases.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
+  if (!events.length || (binding.errName && !kind.nilSafe && deferBeforeCheck(stmt, releases))) return false;
   const branch = errorBranch(stmt, binding.errName, name);
-  if (releases.every((r) => branch && within(r, branch))) return false;
+  if (events.every((e) => branch && within(e.at, branch))) return false;
   return !mayReassign(facts.text, name, stmt.endIndex, owner.endIndex);
 }
 
@@ -432,6 +437,27 @@ function helperNames(facts: FileFacts, handsOver: RegExp, sources: readonly Node
   return names.filter((n) => live.has(n));
 }
 
+const handingOver = memoPer<FileFacts, Set<string>>();
+
+/**
+ * Whether a function or method of the file named `name` may hand a value over, by the text
+ * of its declarations (`handsOver`: the types of the values, which Makers' `mayHandOver`
+ * looks for in their results): a call of any other makes no helper site (sitesOf), and its
+ * declaration need not be parsed for that.
+ */
+export function ownMayHandOver(facts: FileFacts, name: string, handsOver: RegExp): boolean {
+  const names = handingOver(facts, handsOver.source, () => {
+    const out = new Set<string>();
+    const { syntax, text } = facts;
+    syntax.outline.decls.forEach((d, i) => {
+      const n = funcName(d);
+      if (n && !out.has(n) && !syntax.guarded(i) && handsOver.test(text.slice(d.start, d.end))) out.add(n);
+    });
+    return out;
+  });
+  return names.has(name);
+}
+
 /**
  * The sites among `calls`: constructor calls (`source` says what each makes and how it is
  * written), and calls of same-file helpers that hand over what a constructor made.
@@ -498,7 +524,7 @@ export function packageHelperSites<K extends Kind>(
   }
   if (!byName.size) return [];
   const sites: Site<K>[] = [];
-  for (const n of wordNodes(root, text, [...byName.keys()])) {
+  for (const n of wordNodes(root, text, [...byName.keys()], 0, text.length, (at, word) => mayCallKeys(text, at, word, byName.get(word) ?? []))) {
     const call = callOfName(n);
     const key = call && pkg.calleeKey(call, facts);
     if (!call || !key || !byName.get(n.text)?.includes(key) || known(call)) continue;
@@ -508,6 +534,23 @@ export function packageHelperSites<K extends Kind>(
     }
   }
   return sites;
+}
+
+/**
+ * False when the text shows the name at `at` is no call that calleeKey can resolve to one of
+ * `keys` (functions and methods of the package): not followed by its arguments, or written
+ * after a dot when all are functions (`pkg.F(` is another package's), or without one when
+ * all are methods. True when unsure (a comment, a line break before the name).
+ */
+export function mayCallKeys(text: string, at: number, word: string, keys: readonly DeclKey[]): boolean {
+  let i = at + word.length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(' && text[i] !== '/') return false;
+  let j = at - 1;
+  while (text[j] === ' ' || text[j] === '\t') j--;
+  if (text[j] === '\n' || text[j] === '/') return true;
+  const method = text[j] === '.';
+  return keys.some((k) => k.startsWith(method ? 'method:' : 'func:'));
 }
 
 /** A test on a declaration's written results: does their text match `pattern` (the types of the values a rule follows)? */
@@ -523,7 +566,7 @@ export function returnsMatching(pattern: string): (decl: Node) => boolean {
  * False when the text around a method call named at `at` (`m.Get(k)`) shows that it is not
  * `followable`: an operand of an operator, an argument, an element or an index
  * (`f(a, m.Get(k))`, `x == m.Get(k)`, `!m.Get(k)`, `m.Get(k).(T)`), or the value of one
- * variable (`v := m.Get(k)`, `if v := m.Get(k); …`, `var v = m.Get(k)`, `n += m.Get(k)`).
+ * variable or field (`v := m.Get(k)`, `if v := m.Get(k); …`, `var v = m.Get(k)`, `x.f = m.Get(k)`, `n += m.Get(k)`).
  * True when unsure: a statement of its own, `return`, `a, b :=`, a parenthesis, a comment.
  */
 export function mayBeFollowable(text: string, at: number): boolean {
@@ -540,7 +583,8 @@ export function mayBeFollowable(text: string, at: number): boolean {
   const op = text[i - 2];
   if (op !== undefined && /[=!<>+\-*/%&|^]/.test(op)) return false;
   const lineStart = text.lastIndexOf('\n', i - 1) + 1;
-  const left = /^[ \t]*(?:(?:var|if)[ \t]+)?(\w+)[ \t]*:?$/.exec(text.slice(lineStart, i - 1));
+  // One name or field on the left (`x.f = m.Get(k)`, `} else if v := m.Get(k)`) takes one result.
+  const left = /^[ \t]*(?:(?:var|(?:\}[ \t]*else[ \t]+)?if)[ \t]+)?(\w+(?:\.\w+)*)[ \t]*:?$/.exec(text.slice(lineStart, i - 1));
   return !left || left[1] === '_' || !endsStatement(text, lineStart);
 }
 
@@ -576,18 +620,64 @@ export function closingParen(text: string, open: number, limit: number): number 
     if (c === '(') depth++;
     else if (c === ')') {
       if (--depth === 0) return i;
-    } else if (c === '"' || c === "'") {
-      for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
-    } else if (c === '`') {
-      i = text.indexOf('`', i + 1);
+    } else {
+      i = pastLiteral(text, i, stop);
       if (i < 0) return -1;
-    } else if (c === '/' && text[i + 1] === '/') {
-      i = text.indexOf('\n', i);
+    }
+  }
+  return -1;
+}
+
+/**
+ * The offset of the last character of the string, rune or comment that starts at `i` (`i`
+ * itself when none starts there); -1 when it runs to the end of the text.
+ */
+function pastLiteral(text: string, i: number, stop: number): number {
+  const c = text[i];
+  if (c === '"' || c === "'") {
+    for (i++; i < stop && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    return i;
+  }
+  if (c === '`') return text.indexOf('`', i + 1);
+  if (c !== '/') return i;
+  if (text[i + 1] === '/') return text.indexOf('\n', i);
+  if (text[i + 1] !== '*') return i;
+  const end = text.indexOf('*/', i + 2);
+  return end < 0 ? -1 : end + 1;
+}
+
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/**
+ * The number of arguments of the call whose argument list opens at `open` (`(a, f(b, c))`:
+ * 2): commas outside nested brackets, a trailing one not counted. -1 when unsure: past
+ * `limit` characters, a comment inside (the parser keeps comments out of the count), or
+ * brackets that do not pair up.
+ */
+export function argumentCount(text: string, open: number, limit: number): number {
+  const stack: string[] = [];
+  const stop = Math.min(text.length, open + limit);
+  let commas = 0;
+  // Something written since the last comma (or the opening parenthesis).
+  let written = false;
+  for (let i = open; i < stop; i++) {
+    const c = text[i]!;
+    const closes = CLOSER[c];
+    if (closes) {
+      stack.push(closes);
+      if (stack.length > 1) written = true;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (stack.pop() !== c) return -1;
+      if (!stack.length) return commas + (written ? 1 : 0);
+    } else if (c === ',' && stack.length === 1) {
+      commas++;
+      written = false;
+    } else if (c === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      return -1;
+    } else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') {
+      written = true;
+      i = pastLiteral(text, i, stop);
       if (i < 0) return -1;
-    } else if (c === '/' && text[i + 1] === '*') {
-      i = text.indexOf('*/', i + 2);
-      if (i < 0) return -1;
-      i++;
     }
   }
   return -1;

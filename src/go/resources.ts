@@ -12,8 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { listHas, type CalleeList } from './callees.js';
 import type { FileFacts } from './facts.js';
-import { funcsOf } from './funcs.js';
-import { calledFieldPattern, followable, mayBeFollowable, type Kind } from './leaks.js';
+import { calledFieldPattern, followable, mayBeFollowable, ownMayHandOver, type Kind } from './leaks.js';
 import { bindingOf } from './obligations.js';
 import type { PackageView } from './package.js';
 import { writtenType } from './types.js';
@@ -169,6 +168,8 @@ const RESOURCE_TYPES = String.raw`\b(?:os\.File|sqlx?\.(?:DB|Rows|Stmt|NamedStmt
 // The same matches, each found from the word that ends it (every type above ends so) and then
 // checked backwards: about half the time of trying the alternation at every offset.
 export const RETURNS_RESOURCE = String.raw`(?:File|DB|Rows|Stmt|Tx|Conn|Listener|Closer|Pool)\b(?<=${RESOURCE_TYPES})`;
+/** A declaration whose text names no resource type hands none over (Makers' first test). */
+export const HANDS_OVER = new RegExp(RETURNS_RESOURCE);
 
 /**
  * A generated gRPC stub, `pb.NewGreeterClient(conn)`: it keeps the connection for its calls
@@ -204,7 +205,7 @@ export function mayMakeResource(facts: FileFacts, cfg: Table, at: number, name: 
   if (sel === undefined) return true;
   if (sel.path !== undefined) return resourceFunc(cfg, sel.path, name) !== undefined;
   // A method: one of the table's, where its value can be followed, or a helper of the file (calleeDecl).
-  return (METHOD_NAMES.has(name) && mayBeFollowable(facts.text, at)) || funcsOf(facts).byName().has(name);
+  return (METHOD_NAMES.has(name) && mayBeFollowable(facts.text, at)) || ownMayHandOver(facts, name, HANDS_OVER);
 }
 
 /** What a call makes, and how it is written (`os.Open`, `db.Query`), or null. */

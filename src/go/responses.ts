@@ -12,8 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { enclosingFunction, unparen, unparenUp, type FileFacts } from './facts.js';
 import { httpKind } from './http.js';
-import { funcsOf } from './funcs.js';
-import { calledFieldPattern, closingParen, followable, mayBeFollowable } from './leaks.js';
+import { argumentCount, calledFieldPattern, closingParen, followable, mayBeFollowable, ownMayHandOver } from './leaks.js';
 import { bindingOf, calleeDecl, parameterAt } from './obligations.js';
 import type { PackageView } from './package.js';
 import { wholeRead } from './reads.js';
@@ -41,6 +40,8 @@ export const TRANSPORTS = new Set(['net/http.Transport', 'golang.org/x/net/http2
 export const NAMES = calledFieldPattern(['Get', 'Post', 'PostForm', 'Do', 'RoundTrip']);
 /** Functions of the package that may hand a response over name its type (to find them without parsing). */
 export const RETURNS_RESPONSE = String.raw`\bhttp\.Response\b`;
+/** A declaration whose text names no response type hands none over (Makers' first test). */
+export const HANDS_OVER = new RegExp(RETURNS_RESPONSE);
 export const NAMES_WITH_HEAD = calledFieldPattern(['Get', 'Head', 'Post', 'PostForm', 'Do', 'RoundTrip']);
 
 /** Statuses whose responses have no body: the transport reuses the connection at once. */
@@ -197,9 +198,24 @@ export function mayMakeResponse(facts: FileFacts, at: number, name: string, head
   if (sel.path !== undefined) return responseFunc(sel.path, name, head);
   // A method: where its value can be followed, or a helper of the file (calleeDecl). Do or
   // RoundTrip given a function literal (`once.Do(func() {…})`) sends no request.
-  const own = funcsOf(facts).byName().has(name);
+  const own = ownMayHandOver(facts, name, HANDS_OVER);
   if ((name === 'Do' || name === 'RoundTrip') && funcLiteralArg(facts.text, at + name.length)) return own;
-  return mayBeFollowable(facts.text, at) || own;
+  return own || (mayHaveArguments(facts.text, at + name.length, methodArguments(name, head)) && mayBeFollowable(facts.text, at));
+}
+
+/** How many arguments a response-making method called `name` takes (responseIn), or -1 for none. */
+function methodArguments(name: string, head: boolean): number {
+  if (name === 'Do' || name === 'RoundTrip') return 1;
+  return CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1);
+}
+
+/** False when the text shows the call whose name ends at `end` has other than `count` arguments (`b.Do(ctx, a)`). */
+function mayHaveArguments(text: string, end: number, count: number): boolean {
+  let i = end;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '(') return count >= 0;
+  const n = argumentCount(text, i, 4096);
+  return n < 0 ? count >= 0 : n === count;
 }
 
 /**
@@ -226,6 +242,6 @@ export function responseIn(facts: FileFacts, call: Node, head: boolean, pkg?: Pa
     const b = bindingOf(call);
     return b.kind !== 'other' && b.results === 2 && httpKind(facts, args[0]!) === 'request' ? callee : undefined;
   }
-  if ((CLIENT_METHODS.get(name) ?? (head && name === 'Head' ? 1 : -1)) !== args.length) return undefined;
+  if (methodArguments(name, head) !== args.length) return undefined;
   return valueType(facts, recv, pkg) === 'net/http.Client' ? callee : undefined;
 }
