@@ -11,10 +11,11 @@
 // a change that alters findings is reported. CPU time is the process's (every thread: the
 // collector's and the compiler's included).
 //
-// Limits: both builds share one web-tree-sitter, whose node class the first build's
-// engine/wasmnodes.ts and engine/nodes.ts patch (the second's find it patched): a change to
-// those two files, or to engine/parser.ts, is not compared here. Each build compiles its own
-// code: both scan the first chunk once, untimed, before the rounds.
+// Builds whose node_modules is the same directory (a link) share one web-tree-sitter, whose
+// node class the first build's engine/wasmnodes.ts and engine/nodes.ts patch (the second finds
+// it patched): to compare a change to those files or to engine/parser.ts, give each build a
+// copy of node_modules/web-tree-sitter of its own. Each build compiles its own code: both scan
+// the first chunk once, untimed, before the rounds.
 //
 // Usage: node bench/ab.mjs [--rounds N] [--rule a,b] [--chunk FILES] BUILD_A BUILD_B [DIR...]
 //   BUILD_*: a copy of a build (`mkdir D; ln -s $PWD/node_modules D/; cp -r wasm package.json dist D/`);
