@@ -78,9 +78,20 @@ function evalPlusBuild(line: string): Tri {
  * package clause (or the first other line).
  */
 export function buildIgnored(text: string): boolean {
+  // A file's scan asks of its text, then its package's membership does again.
+  if (text === lastText) return lastAnswer;
+  lastAnswer = headerIgnored(text);
+  lastText = text;
+  return lastAnswer;
+}
+
+let lastText: string | undefined;
+let lastAnswer = false;
+
+function headerIgnored(text: string): boolean {
   // Neither kind of constraint line can be there (a native search; this is asked of every
-  // file of a package each time one is opened).
-  if (!text.includes('go:build') && !text.includes('+build')) return false;
+  // file of a package each time one is opened). Both spell `build`: one search tells most files.
+  if (!text.includes('build') || (!text.includes('go:build') && !text.includes('+build'))) return false;
   let goBuild: Tri = undefined;
   let sawGoBuild = false;
   let plus: Tri = true;

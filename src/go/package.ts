@@ -350,7 +350,8 @@ export class PackageView {
     const imports = this.pkg.index.imports(f);
     const parsed = imports.every((d) => plainImports(f.text, d.start, d.end)) ? [ref] : [...imports, ref];
     const ranges = parsed.sort((a, b) => a.start - b.start).map((d) => rangeOf(f, d.start, d.end));
-    const tree = parseGo(this.parser, f.text, { includedRanges: ranges })?.tree;
+    // The text read ends with the last range: the parser is handed no more than it parses.
+    const tree = parseGo(this.parser, f.text, { includedRanges: ranges }, ranges[ranges.length - 1]!.endIndex)?.tree;
     if (!tree) return undefined;
     const syntax = { root: tree.rootNode, facts: new FileFacts(tree.rootNode, f.text) };
     this.trees.set(id, { tree, syntax });
