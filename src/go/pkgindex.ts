@@ -87,8 +87,7 @@ export interface IndexedFile {
   /**
    * Where each name looked up first occurs in the text as a whole word (-1: nowhere). The
    * lookups of one name (`func:F`, `method:T.F`, `methods:F`, `mentions:F`), of the library
-   * and test packages of a directory, searched the same text for it again: a third of the
-   * gigabyte of text searched on the heavy corpus.
+   * and test packages of a directory, searched the same text for it again.
    */
   firstHits?: Map<string, number>;
 }
