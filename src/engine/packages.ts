@@ -233,7 +233,8 @@ export class DepsChecker {
     // Still valid against a changed directory: the dependencies move to its new snapshot, so
     // that the next run takes the fast path again.
     const fresh = snapshotOf(index);
-    return { ...deps, state: stateOf(fresh), snapshot: fresh };
+    // Named one by one: the cache's deps resolve their declarations through a getter, which a spread would leave out.
+    return { membership: deps.membership, decls: deps.decls, state: stateOf(fresh), snapshot: fresh };
   }
 }
 
