@@ -99,6 +99,20 @@ class LoadedSnapshot implements DirSnapshot {
     }
     return this.filesMemo;
   }
+  everyFile(test: (name: string, size: number, mtimeMs: number, ino: number) => boolean): boolean {
+    const names = this.stored[3];
+    const s = this.stamps;
+    let at = this.stored[4];
+    // The names one by one from the joined text: no array of them, no array per stamp.
+    for (let from = 0; from < names.length; at += STAMP_WIDTH) {
+      let to = names.indexOf(PATH_SEP, from);
+      if (to < 0) to = names.length;
+      if (!test(names.slice(from, to), s[at]!, s[at + 1]!, s[at + 2]!)) return false;
+      from = to + 1;
+    }
+    return true;
+  }
+
   /** The plain snapshot (the state hash is of this form). */
   toJSON(): DirSnapshot {
     return { ...(this.dirMtime !== undefined ? { dirMtime: this.dirMtime } : {}), files: this.files, ...(this.racy ? { racy: true as const } : {}) };
