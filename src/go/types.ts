@@ -9,7 +9,7 @@
 // No inference beyond that: a call's result or another file's type is unknown (null).
 import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
-import { type FileFacts, memoPer, unparen } from './facts.js';
+import { type FileFacts, literally, memoPer, unparen } from './facts.js';
 
 const MAX_DEPTH = 4;
 const structsMemo = memoPer<FileFacts, Node | null>();
@@ -21,7 +21,7 @@ const structsMemo = memoPer<FileFacts, Node | null>();
 function structType(facts: FileFacts, name: string): Node | null {
   return structsMemo(facts, name, () => {
     let found: Node | null = null;
-    for (const decl of facts.declarations(['type_declaration'], new RegExp(name.replace(/[^\p{L}\p{N}_]/gu, '\\$&'), 'u'))) {
+    for (const decl of facts.declarations(['type_declaration'], literally(name))) {
       for (const spec of decl.namedChildren) {
         const t = spec?.childForFieldName('type');
         if (spec?.type === 'type_spec' && spec.childForFieldName('name')?.text === name && t?.type === 'struct_type') found = t;
