@@ -253,7 +253,8 @@ function closedAfterCheck(facts: FileFacts, at: number, name: string, kind: Reso
   const end = closingParen(text, open, 1 << 16);
   // The check's block ends on a line of its own (no `else`), with the statement's indent.
   if (end < 0 || !text.startsWith(`\n${indent}}\n`, end - indent.length - 1)) return false;
-  const release = new RegExp(`^${indent}defer ${value}\\.(\\w+)\\(\\)[ \\t]*(?:\\n|$)`).exec(text.slice(end + 2, end + 2 + indent.length + value.length + 64));
+  // Blank lines and line comments may stand between: the defer is still the block's next statement.
+  const release = new RegExp(`^(?:[ \\t]*(?://[^\\n]*)?\\n){0,8}${indent}defer ${value}\\.(\\w+)\\(\\)[ \\t]*(?:\\n|$)`).exec(text.slice(end + 2, end + 2 + 1024));
   if (!release || !kind.methods.has(release[1]!) || syntax.inLiteral(end) || syntax.inLiteral(close)) return false;
   // A named result of the function (written before the statement) stays the caller's.
   const d = syntax.outline.decls[declAt(syntax.outline, at)];
