@@ -39,6 +39,9 @@ import type { PackageView } from '../src/go/package.js';
 import type { DeclKey } from '../src/go/pkgindex.js';
 import { coreSummary, effectsOn, type FuncSummary, HOW } from '../src/go/summary.js';
 
+/** The words a goroutine is started with (`go f()`, `g.Go(func…)`). */
+const GO_WORDS = ['go', 'Go'];
+
 type MessageIds = 'senderReturns' | 'ownerReturns' | 'ownerReturnsLoop' | 'neverSent' | 'calleeNeverSends' | 'nilChannel' | 'deadSelect';
 
 /** The op is a case of a select with another way out (another case, a default). */
@@ -456,7 +459,8 @@ func first(get func() (string, error)) (string, error) {
         }
       }
     };
-    const perFunction = channels.handlers(check);
+    // Without a goroutine, only a channel nothing sends on can leave a receive waiting.
+    const perFunction = channels.handlers(check, undefined, { fn: (at) => channels.reaches(at, GO_WORDS) || !channels.sendsOnEveryMake(at) });
     return {
       source_file() {
         perFunction.source_file();
@@ -476,9 +480,11 @@ func first(get func() (string, error)) (string, error) {
  * idiom that disables a case, and stays silent).
  */
 function nilChannels(facts: FileFacts, found: (recv: Node, decl: Node, name: string) => void): void {
-  for (const t of channelFacts(facts).channelTypes()) {
-    // A declaration without the word `var` in its code has no var_spec: its types need no parent asked.
-    if (!topLevelFunction(t) || !facts.declHasWord(t.startIndex, 'var')) continue;
+  const channels = channelFacts(facts);
+  for (const at of channels.hits()) {
+    // A `var` spec's type of a function that receives, by the text: no parse for any other.
+    const t = channels.mayBeVarType(at) ? channels.typeAt(at) : null;
+    if (!t || !topLevelFunction(t)) continue;
     const spec = t.parent;
     if (spec?.type !== 'var_spec' || spec.childForFieldName('type')?.id !== t.id || spec.childForFieldName('value')) continue;
     for (const name of spec.childrenForFieldName('name')) {

@@ -355,7 +355,8 @@ func consume(n int) int {
         });
       }
     };
-    const collect = channels.handlers(check, onParam);
+    const closes = (at: number) => channels.reaches(at, ['close']);
+    const collect = channels.handlers(check, onParam, { fn: closes, each: (at) => channels.inParams(at) && closes(at) });
     return {
       source_file: () => {
         collect.source_file();

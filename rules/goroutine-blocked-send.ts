@@ -470,7 +470,7 @@ func slowLookup() string { return "" }
       }
     };
     channels.wantFields(wanted);
-    const collect = channels.handlers(check, onMake);
+    const collect = channels.handlers(check, onMake, { fn: (at) => channels.goWritten(at), each: (at) => channels.mayFillField(at) });
     return {
       source_file: () => {
         collect.source_file();

@@ -240,6 +240,8 @@ func handle(string) {}
       }
     };
     channels.wantFields(wanted);
-    return channels.handlers(check, onMake);
+    // A function without a goroutine only matters as the maker of a field's channel.
+    const madeForField = (at: number) => fieldRanges(ctx.facts).some((r) => channels.declHolds(at, r.make));
+    return channels.handlers(check, onMake, { fn: (at) => channels.goWritten(at) || madeForField(at), each: (at) => channels.mayFillField(at) });
   },
 });

@@ -180,15 +180,30 @@ function paramAt(callee: Node, i: number): { name: string; type: Node } | undefi
   return undefined;
 }
 
+/** Where a channel rule's handler can find something, told from the text at a `chan` keyword. */
+export interface Wants {
+  /** False when `check` finds nothing in the top-level functions of the declaration around `at`. */
+  fn?: (at: number) => boolean;
+  /** False when `each` finds nothing for the type at `at`. */
+  each?: (at: number) => boolean;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
 /** The channel analysis of one file, memoized per top-level function. */
 export class ChannelFacts {
   private readonly memo = new Map<number, FunctionChannels>();
   private constsMemo?: Map<string, number>;
   private readonly paramsMemo = new Map<string, Channel>();
   private readonly topMemo = new Map<number, Node | null>();
-  private typesMemo?: Node[];
   private readonly fieldTests: ((field: string) => boolean)[] = [];
-  private startsMemo?: number[];
+  private hitsMemo?: number[];
+  private readonly typeMemo = new Map<number, Node | null>();
+  private readonly goMemo = new Map<number, boolean>();
+  private readonly sendsMemo = new Map<number, boolean>();
+  private readonly reachMemo = new Map<string, Set<number>>();
   private readonly ctxMemo = new Map<number, Ctx>();
   private readonly unparenMemo = new Map<number, Node>();
   private readonly errorMemo = new WeakMap<object, boolean>();
@@ -225,13 +240,13 @@ export class ChannelFacts {
     if (memo) return memo;
     const res: FunctionChannels = { fn, hasGo: /\bgo\s|\.Go\(/.test(fn.text), channels: [] };
     this.memo.set(fn.id, res);
-    // The file's chan types inside fn, from the one text search (no walk of fn).
-    // The types are in document order: those of fn follow one another.
-    const types = this.channelTypes();
-    const starts = (this.startsMemo ??= types.map((t) => t.startIndex));
+    // The file's chan keywords inside fn, from the one text search (no walk of fn), in
+    // document order: those of fn follow one another.
+    const hits = this.hits();
     const end = fn.endIndex;
-    for (let i = lowerBound(starts, fn.startIndex); i < types.length && starts[i]! < end; i++) {
-      const t = types[i]!;
+    for (let i = lowerBound(hits, fn.startIndex); i < hits.length && hits[i]! < end; i++) {
+      const t = this.typeAt(hits[i]!);
+      if (!t) continue;
       const call = makeOf(t, this.facts.text);
       // a make after an unconditional t.Skip or return never runs: no channel
       const ch = call && !unreachable(this.facts, call) && this.channelAt(call, t);
@@ -254,25 +269,35 @@ export class ChannelFacts {
   }
 
   /**
-   * Every `chan T` type of the file, in document order, found from the `chan` keywords in
-   * the text (a native search; the tree is touched once per hit) instead of a walk of the
-   * whole tree. A `chan` in a comment or a string is no channel type.
+   * The offsets of the file's `chan` keywords whose types a channel rule may look at, in
+   * document order, found with a native search and told from the text alone (instead of a
+   * walk of the whole tree; nothing is parsed for them until typeAt is asked). A `chan` in
+   * a comment or a string is no channel type.
    */
-  channelTypes(): Node[] {
-    if (this.typesMemo) return this.typesMemo;
+  hits(): number[] {
+    if (this.hitsMemo) return this.hitsMemo;
     const { text } = this.facts;
-    const out: Node[] = [];
+    const out: number[] = [];
     // The whole words `chan` (/\bchan\b/), from a native search.
     for (let at = text.indexOf('chan'); at >= 0; at = text.indexOf('chan', at + 4)) {
       if ((at > 0 && isWordCode(text.charCodeAt(at - 1))) || isWordCode(text.charCodeAt(at + 4))) continue;
-      if (!this.facts.isCode(at) || !this.mayMatter(at) || this.unwantedFieldMake(at)) continue;
+      if (this.facts.isCode(at) && this.mayMatter(at) && !this.unwantedFieldMake(at)) out.push(at);
+    }
+    this.hitsMemo = out;
+    return out;
+  }
+
+  /** The channel_type of the `chan` keyword at hit `at`, or null (its declaration is parsed). */
+  typeAt(at: number): Node | null {
+    let t = this.typeMemo.get(at);
+    if (t === undefined) {
       // The smallest named node around the keyword: its channel_type (the `chan` token is
       // anonymous, and any other named node inside the type is beside the keyword).
-      const t = this.facts.nodeAt(at, at + 4, true);
-      if (t?.type === 'channel_type') out.push(t);
+      const n = this.facts.nodeAt(at, at + 4, true);
+      t = n?.type === 'channel_type' ? n : null;
+      this.typeMemo.set(at, t);
     }
-    this.typesMemo = out;
-    return out;
+    return t;
   }
 
   /**
@@ -294,8 +319,7 @@ export class ChannelFacts {
     while (i > d.start && space(text[i])) i--;
     if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > d.start && space(text[i]); i--);
     if (text[i] === '(' || text[i] === '/') return true;
-    let decl = this.declInfo.get(d.start);
-    if (!decl) this.declInfo.set(d.start, (decl = { params: paramsRange(text, d), hasVar: /\bvar\b/.test(text.slice(d.start, d.end)) }));
+    const decl = this.declOf(d);
     return decl.hasVar || !decl.params || (decl.params[0] <= at && at < decl.params[1]);
   }
 
@@ -356,21 +380,308 @@ export class ChannelFacts {
   /**
    * The handler of a channel rule: for each `chan T` of the file, `check` is called once
    * per top-level function that makes a channel; `each` (optional) sees every channel type.
+   * `wants` (text tests, asked before any parse) says at which `chan` keywords `check` or
+   * `each` can find something: the others are passed over, and a declaration no rule wants
+   * is not parsed for its channels.
    */
-  handlers(check: (fn: Node) => void, each?: (t: Node) => void): { source_file: () => void } {
+  handlers(check: (fn: Node) => void, each?: (t: Node) => void, wants: Wants = {}): { source_file: () => void } {
     return {
       source_file: () => {
         const done = new Set<number>();
-        for (const t of this.channelTypes()) {
-          const fn = this.functionOfMake(t);
+        for (const at of this.hits()) {
+          // (check only sees the functions that make a channel: functionOfMake.)
+          const forFn = (!this.funcDecl(at) || this.makeWordBefore(at) !== null) && (!wants.fn || wants.fn(at));
+          const forEach = !!each && (!wants.each || wants.each(at));
+          if (!forFn && !forEach) continue;
+          const t = this.typeAt(at);
+          if (!t) continue;
+          const fn = forFn ? this.functionOfMake(t) : null;
           if (fn && !done.has(fn.id)) {
             done.add(fn.id);
             check(fn);
           }
-          each?.(t);
+          if (forEach) each!(t);
         }
       },
     };
+  }
+
+  /**
+   * The function or method declaration around offset `at`, from the outline; undefined for
+   * any other, for one the outline could not read plainly (no name) and for one the guards
+   * leave unparsed: those are asked for as before, and their syntax errors or the guard's
+   * notice reported.
+   */
+  private funcDecl(at: number): TopDecl | undefined {
+    const { syntax } = this.facts;
+    const i = declAt(syntax.outline, at);
+    const d = syntax.outline.decls[i];
+    return d && (d.kind === 'func' || d.kind === 'method') && d.names.length > 0 && !syntax.guarded(i) ? d : undefined;
+  }
+
+  /** True when `n` lies in the top-level declaration around offset `at`. */
+  declHolds(at: number, n: Node): boolean {
+    const outline = this.facts.syntax.outline;
+    const d = outline.decls[declAt(outline, at)];
+    return !!d && d.start <= n.startIndex && n.endIndex <= d.end;
+  }
+
+  /**
+   * False when the declaration around `at` is a function or method whose text has no go
+   * statement nor `.Go(` by of()'s own test (hasGo): a rule that needs a goroutine there
+   * has nothing to check.
+   */
+  goWritten(at: number): boolean {
+    const d = this.funcDecl(at);
+    if (!d) return true;
+    let v = this.goMemo.get(d.start);
+    if (v === undefined) this.goMemo.set(d.start, (v = /\bgo\s|\.Go\(/.test(this.facts.text.slice(d.start, d.end))));
+    return v;
+  }
+
+  /**
+   * False when the declaration around `at` is a function or method that neither has one of
+   * `words` as code nor names a function or method of the file that does (to a fixed point):
+   * no operation the words stand for (a `go`, a `close`) is found from it, not even in the
+   * same-file callees the channel is followed into (classify's follow looks callees up by
+   * the name the call writes).
+   */
+  reaches(at: number, words: readonly string[]): boolean {
+    const d = this.funcDecl(at);
+    if (!d) return true;
+    const key = words.join(' ');
+    let set = this.reachMemo.get(key);
+    if (!set) this.reachMemo.set(key, (set = this.reaching(words)));
+    return set.has(d.start);
+  }
+
+  /** The starts of the declarations reaches(…, words) is true for. */
+  private reaching(words: readonly string[]): Set<number> {
+    const decls = this.facts.syntax.outline.decls;
+    const out = new Set<number>();
+    const seen = new Set<string>();
+    let names = [...words];
+    while (names.length) {
+      const next: string[] = [];
+      for (const name of names) {
+        for (const i of this.wordDecls(name)) {
+          const d = decls[i]!;
+          if (out.has(d.start)) continue;
+          out.add(d.start);
+          // Only a function with a channel parameter is followed into (follow, paramAt).
+          const callee = d.kind === 'func' || d.kind === 'method' ? d.names[0]?.name : undefined;
+          if (callee && !seen.has(callee) && this.chanParams(d)) {
+            seen.add(callee);
+            next.push(callee);
+          }
+        }
+      }
+      names = next;
+    }
+    return out;
+  }
+
+  /** False when the parameter list of function declaration `d` has no `chan` (by the text). */
+  private chanParams(d: TopDecl): boolean {
+    const params = this.declOf(d).params;
+    if (!params) return true;
+    const hits = this.hits();
+    const i = lowerBound(hits, params[0]);
+    return i < hits.length && hits[i]! < params[1];
+  }
+
+  /** The indices of the declarations that have the identifier `word` as code (a native search of the file). */
+  private wordDecls(word: string): Set<number> {
+    const { text } = this.facts;
+    const outline = this.facts.syntax.outline;
+    const out = new Set<number>();
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      if ((at > 0 && isWordCode(text.charCodeAt(at - 1))) || isWordCode(text.charCodeAt(at + word.length)) || !this.facts.isCode(at)) continue;
+      const i = declAt(outline, at);
+      if (i >= 0) out.add(i);
+    }
+    return out;
+  }
+
+  /**
+   * True when the declaration around `at` is a function or method in which every
+   * `make(chan …)` is `name := make(chan …)` written first on its line, and a send
+   * `name <- …` follows in the scope of that name (before its block's closing brace, or the
+   * next case of its clause), where nothing else in the declaration can declare the name:
+   * each channel it makes has a send (or escapes), told from the text.
+   */
+  sendsOnEveryMake(at: number): boolean {
+    const d = this.funcDecl(at);
+    if (!d) return false;
+    let v = this.sendsMemo.get(d.start);
+    if (v === undefined) {
+      const hits = this.hits();
+      v = true;
+      for (let i = lowerBound(hits, d.start); v && i < hits.length && hits[i]! < d.end; i++) {
+        const make = this.makeWordBefore(hits[i]!);
+        if (make === null) continue;
+        v = make >= 0 && (this.makesNoLocal(make) || this.sendFollows(make, d));
+      }
+      this.sendsMemo.set(d.start, v);
+    }
+    return v;
+  }
+
+  /**
+   * Where the word `make` of `make(chan` (or `make(<-chan`) ends before the `chan` keyword
+   * at `at`; null when the keyword is no make's first argument, told from the text; -1 when
+   * the text is not plain enough to tell (a comment).
+   */
+  private makeWordBefore(at: number): number | null {
+    const { text } = this.facts;
+    let i = at - 1;
+    while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i >= 0 && isSpace(text.charCodeAt(i)); i--);
+    if (text[i] === '/') return -1;
+    if (text[i] !== '(') return null;
+    for (i--; i >= 0 && isSpace(text.charCodeAt(i)); i--);
+    if (text[i] === '/') return -1;
+    return text.startsWith('make', i - 3) && !isWordCode(text.charCodeAt(i - 4)) ? i - 3 : null;
+  }
+
+  /**
+   * True when the make whose word starts at `make` declares no local channel (channelAt's),
+   * by what stands before it: a literal's key or a label (`f: make(`), the start of a block
+   * or a statement (`{`, `;`), `return`, or `=` assigning one selector or `_` written first
+   * on its line (`x.f = make(`, `_ = make(`).
+   */
+  private makesNoLocal(make: number): boolean {
+    const { text } = this.facts;
+    let i = make - 1;
+    while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+    const c = text[i];
+    if (c === '{' || c === ';' || (c === ':' && text[i + 1] !== '=')) return true;
+    if (text.startsWith('return', i - 5) && !isWordCode(text.charCodeAt(i - 6))) return true;
+    if (c !== '=' || !/[\w\s]/.test(text[i - 1] ?? '')) return false;
+    for (i--; text[i] === ' ' || text[i] === '\t'; i--);
+    const end = i + 1;
+    while (i >= 0 && (isWordCode(text.charCodeAt(i)) || text[i] === '.')) i--;
+    const left = text.slice(i + 1, end);
+    while (text[i] === ' ' || text[i] === '\t') i--;
+    return text[i] === '\n' && (left === '_' || (/^\w+(\.\w+)+$/.test(left)));
+  }
+
+  /** sendsOnEveryMake for the make whose word starts at `make`, in function declaration `d`. */
+  private sendFollows(make: number, d: TopDecl): boolean {
+    const { text } = this.facts;
+    // `name := make(`, the name first on its line.
+    let i = make - 1;
+    while (text[i] === ' ' || text[i] === '\t') i--;
+    if (text[i] !== '=' || text[i - 1] !== ':') return false;
+    for (i -= 2; text[i] === ' ' || text[i] === '\t'; i--);
+    const end = i + 1;
+    while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
+    const start = i + 1;
+    if (start === end || (text.charCodeAt(start) >= 48 && text.charCodeAt(start) <= 57)) return false;
+    while (text[i] === ' ' || text[i] === '\t') i--;
+    if (text[i] !== '\n') return false;
+    const name = text.slice(start, end);
+    // Every other word `name` (not a field) of the declaration: no second declaration, and a
+    // send in scope after the make.
+    let send = -1;
+    for (let at = text.indexOf(name, d.start); at >= 0 && at < d.end; at = text.indexOf(name, at + 1)) {
+      if (at === start || isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + name.length)) || !this.facts.isCode(at)) continue;
+      // (`name:` is a label, a key or a case: no variable's declaration.)
+      const after = /^[ \t]*(:=?)/.exec(text.slice(at + name.length, at + name.length + 8));
+      if (after?.[1] !== ':' && mayDeclareAt(text, at, name.length)) return false;
+      if (send < 0 && at > make && /^[ \t]*<-/.test(text.slice(at + name.length, at + name.length + 16)) && !/^[ \t]*<-\s*chan\b/.test(text.slice(at + name.length, at + name.length + 16))) {
+        let p = at - 1;
+        while (p >= 0 && isSpace(text.charCodeAt(p))) p--;
+        if (text[p] !== '.') send = at;
+      }
+    }
+    return send >= 0 && this.inScope(make, send);
+  }
+
+  /**
+   * No closing brace of the block around `from` (nor a `case` or `default` of its clause)
+   * lies between `from` and `to`: a name declared at `from` is in scope at `to`.
+   */
+  private inScope(from: number, to: number): boolean {
+    const { text } = this.facts;
+    let depth = 0;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 123 /* { */ || c === 125 /* } */) {
+        if (!this.facts.isCode(i)) continue;
+        depth += c === 123 ? 1 : -1;
+        if (depth < 0) return false;
+      } else if (depth === 0 && (c === 99 /* c */ || c === 100 /* d */) && !isWordCode(text.charCodeAt(i - 1))) {
+        const w = c === 99 ? 'case' : 'default';
+        if (text.startsWith(w, i) && !isWordCode(text.charCodeAt(i + w.length)) && this.facts.isCode(i)) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * False for the `chan` keyword at `at` when its type cannot be a make that fills a field
+   * (fieldOfMake's): no make's first argument, or the make of a short variable declaration.
+   */
+  mayFillField(at: number): boolean {
+    const make = this.makeWordBefore(at);
+    if (make === null) return false;
+    if (make < 0) return true;
+    const { text } = this.facts;
+    let i = make - 1;
+    while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+    return !(text[i] === '=' && text[i - 1] === ':');
+  }
+
+  /**
+   * False for the `chan` keyword at `at` when it is not in the parameter list of a function
+   * or method declaration, by the text (true when the list cannot be read plainly).
+   */
+  inParams(at: number): boolean {
+    const d = this.funcDecl(at);
+    if (!d) return false;
+    const params = this.declOf(d).params;
+    return !params || (params[0] <= at && at < params[1]);
+  }
+
+  /**
+   * False for the `chan` keyword at `at` when its type cannot be the type of a `var` spec
+   * of a function whose code receives (`<-`): what stands before it is no identifier list
+   * after the keyword `var`, an opening parenthesis or a line's start.
+   */
+  mayBeVarType(at: number): boolean {
+    if (!this.facts.declHasWord(at, 'var') || !this.facts.declHasWord(at, '<-')) return false;
+    const { text } = this.facts;
+    let i = at - 1;
+    while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i >= 0 && isSpace(text.charCodeAt(i)); i--);
+    // The identifier list before the type, back to what opens it.
+    for (;;) {
+      const end = i;
+      while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
+      // (A name with a character past ASCII: cannot tell.)
+      if (i >= 0 && text.charCodeAt(i) > 127) return true;
+      if (i === end) return text[i] === '/';
+      if (text.slice(i + 1, end + 1) === 'var') return true;
+      while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+      const c = text[i];
+      if (c === ',') {
+        for (i--; i >= 0 && isSpace(text.charCodeAt(i)); i--);
+        continue;
+      }
+      if (c === undefined || c === '(' || c === '\n' || c === '\r' || c === ';' || c === '/') return true;
+      if (!isWordCode(text.charCodeAt(i))) return text.charCodeAt(i) > 127;
+      const e = i;
+      while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
+      return text.slice(i + 1, e + 1) === 'var' || (i >= 0 && text.charCodeAt(i) > 127);
+    }
+  }
+
+  private declOf(d: TopDecl): { params: [number, number] | null; hasVar: boolean } {
+    let decl = this.declInfo.get(d.start);
+    const { text } = this.facts;
+    if (!decl) this.declInfo.set(d.start, (decl = { params: paramsRange(text, d), hasVar: /\bvar\b/.test(text.slice(d.start, d.end)) }));
+    return decl;
   }
 
   /** An integer constant: a literal, or a `const` of the file with a literal value. */
