@@ -225,7 +225,7 @@ const OPENED = /^([ \t]*)([A-Za-z_]\w*), ([A-Za-z_]\w*) := [A-Za-z_]\w*\.$/;
 /**
  * The commonest shape of a value released at once, found in the text alone (as gofmt lays
  * it out): a kind reported only when never released or replaced, declared by its statement,
- * whose error check is followed by a deferred release in the same block, and whose variable
+ * whose error check is followed by its release (deferred or not) in the same block, and whose variable
  * nothing after gives another value. The judgement finds it released outside its error
  * branch (leaks.ts releasedAnyway) and nothing to report. Only in a declaration whose text
  * names no resource type: one that does may be a helper handing values over (Makers), and
@@ -254,7 +254,7 @@ function closedAfterCheck(facts: FileFacts, at: number, name: string, kind: Reso
   // The check's block ends on a line of its own (no `else`), with the statement's indent.
   if (end < 0 || !text.startsWith(`\n${indent}}\n`, end - indent.length - 1)) return false;
   // Blank lines and line comments may stand between: the defer is still the block's next statement.
-  const release = new RegExp(`^(?:[ \\t]*(?://[^\\n]*)?\\n){0,8}${indent}defer ${value}\\.(\\w+)\\(\\)[ \\t]*(?:\\n|$)`).exec(text.slice(end + 2, end + 2 + 1024));
+  const release = new RegExp(`^(?:[ \\t]*(?://[^\\n]*)?\\n){0,8}${indent}(?:defer )?${value}\\.(\\w+)\\(\\)[ \\t]*(?:\\n|$)`).exec(text.slice(end + 2, end + 2 + 1024));
   if (!release || !kind.methods.has(release[1]!) || syntax.inLiteral(end) || syntax.inLiteral(close)) return false;
   // A named result of the function (written before the statement) stays the caller's.
   const d = syntax.outline.decls[declAt(syntax.outline, at)];
