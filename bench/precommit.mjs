@@ -71,11 +71,11 @@ function time(commands) {
   const cpu = commands.map(() => []);
   const codes = commands.map(() => undefined);
   for (let i = 0; i < runs + 2; i++) {
-    commands.forEach(([, args], k) => {
+    commands.forEach(([, args, env = process.env], k) => {
       const t0 = process.hrtime.bigint();
       const r = gnuTime
-        ? spawnSync(gnuTime, ['-f', '@cpu %U %S', process.execPath, ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-        : spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+        ? spawnSync(gnuTime, ['-f', '@cpu %U %S', process.execPath, ...args], { cwd: repo, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } })
+        : spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8', env: { ...env, NO_COLOR: '1' } });
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       codes[k] = r.status;
       if (r.status === 2) {
@@ -102,5 +102,13 @@ console.log(`pre-commit on ${files.length} files (${(bytes / 1024).toFixed(0)} K
 const commands = [['node -e "" (floor)', ['-e', '']]];
 if (baseCli) commands.push([`base (${baseRoot}), registered rules`, [baseCli, ...noCache, ...files]]);
 commands.push(['leakhound, registered rules', [cli, ...noCache, ...files]]);
+// With NODE_EXTRA_CA_CERTS set, Node 20 parses the root certificates and that file's at
+// every start (about 45 ms here): timed without it too, to show what leakhound itself costs.
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  commands.push(['node -e "", NODE_EXTRA_CA_CERTS unset', ['-e', ''], env]);
+  commands.push(['leakhound, NODE_EXTRA_CA_CERTS unset', [cli, ...noCache, ...files], env]);
+}
 if (existsSync(standIn)) commands.push(['leakhound, stand-in rules (parses)', ['--input-type=module', '-e', launcher, '--', ...noCache, ...files]]);
 time(commands);

@@ -5,7 +5,8 @@
 // `--if-stale` skips the compile when dist/ is newer than every source file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +96,12 @@ if (esbuild) {
     banner: { js: "const __leakhoundEngineUrl = require('node:url').pathToFileURL(__dirname + '/engine/cli.js').href;" },
     logLevel: 'error',
   });
-  const body = out.outputFiles[0].text;
+  // esbuild escapes every non-ASCII character of the code (its default charset); what is
+  // left is in the comments it keeps. Replaced there, the bundle is ASCII, which src/cli.cts
+  // reads without decoding UTF-8. (Found on a line of code, it is left alone.)
+  let body = out.outputFiles[0].text;
+  const lines = body.split('\n');
+  if (lines.every((l) => /^[\x00-\x7f]*$/.test(l) || /^\s*(\/\/|\/\*|\*)/.test(l))) body = body.replace(/[^\x00-\x7f]/g, '?');
   if (/\bimport\(/.test(body)) {
     console.error('leakhound build: the bundle still has an import() (src/cli.cts cannot run it): make that library external or bundle it');
     process.exit(2);
@@ -103,11 +109,15 @@ if (esbuild) {
   const cacheName = `cli.bundle.${createHash('sha1').update(body).digest('hex').slice(0, 12)}.cache`;
   const bundle = join(srcDist, 'cli.bundle.cjs');
   writeFileSync(bundle, `// code cache: ${cacheName}\n${body}`);
-  // The cache holds what a scan compiles: the bundle run on the rules' fixtures, on the main thread.
-  const made = spawnSync(
-    process.execPath,
-    [join(root, 'scripts', 'codecache.cjs'), bundle, join(srcDist, cacheName), '--no-cache', '--jobs', '1', '--no-default-skips', join(root, 'test', 'fixtures')],
-    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } },
-  );
+  // The cache holds what a scan compiles: the bundle run on the main thread over the rules'
+  // fixtures, which it analyses, and examples/, which a run before it put in a result cache:
+  // the code of a warm run (the cache's lookups, the kept directory listings) is in it too.
+  const results = mkdtempSync(join(tmpdir(), 'leakhound-build-'));
+  const scan = (args) =>
+    spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  const flags = ['--cache-location', results, '--jobs', '1', '--no-default-skips'];
+  scan([join(srcDist, 'cli.cjs'), ...flags, join(root, 'examples')]);
+  const made = scan([join(root, 'scripts', 'codecache.cjs'), bundle, join(srcDist, cacheName), ...flags, join(root, 'test', 'fixtures'), join(root, 'examples')]);
+  rmSync(results, { recursive: true, force: true });
   if (made.status !== 0 && made.status !== 1) console.error('leakhound build: no code cache for the bundle (the command still works, starts slower)');
 }

@@ -35,6 +35,12 @@ process.stdout.write(String(s.cachedDataRejected));`;
   assert.is(r.stdout, 'false', r.stderr);
 });
 
+(haveEsbuild ? test : test.skip)('the bundle is ASCII, so that the command reads it without decoding UTF-8', () => {
+  const text = readFileSync(bundle, 'latin1');
+  const at = text.search(/[^\x00-\x7f]/);
+  assert.is(at, -1, `a non-ASCII byte at offset ${at}: ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))}`);
+});
+
 test('the code cache is made under the flags a process starts with: the build undoes every flag a scan sets', async () => {
   // scripts/codecache.cjs runs a scan on the fixtures and then writes the cache; a flag left
   // set there changes V8's flag hash, and every later start would reject the cache.

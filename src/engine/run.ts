@@ -182,7 +182,7 @@ export async function scanFilesWithStats(
     if (found && 'hit' in found) {
       results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
       // The hit's own slot: asking hashOf again would miss the cursor and index every path.
-      if (opts.hashes) hashes[i] = found.hash();
+      if (opts.hashes) hashes[i] = cache!.hashOfSlot(found.slot);
       stats.cached++;
       continue;
     }
