@@ -19,8 +19,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, isFunction, type FileFacts } from '../src/go/facts.js';
 import { closingParen } from '../src/go/leaks.js';
-import { lastRound, loopVars, unboundedLoop } from '../src/go/loops.js';
-import { declAt } from '../src/go/toplevel.js';
+import { forBefore, forBlockOpen, lastRound, loopVars, unboundedLoop } from '../src/go/loops.js';
 
 type MessageIds = 'release' | 'endless' | 'lock' | 'other';
 interface Options {
@@ -34,38 +33,6 @@ interface Options {
 
 const RELEASES = new Set(['Close', 'Unlock', 'RUnlock', 'Stop', 'Done', 'Rollback', 'Release']);
 const CANCEL = /^(cancel\w*|\w*Cancel)$/;
-
-/** A `for` keyword (as code) between the start of the declaration around `at` and `at`: a loop around `at` starts with one. */
-function forBefore(facts: FileFacts, at: number): boolean {
-  const { syntax, text } = facts;
-  const start = syntax.outline.decls[declAt(syntax.outline, at)]?.start ?? 0;
-  for (let i = text.lastIndexOf('for', at - 3); i >= start; i = i > 0 ? text.lastIndexOf('for', i - 1) : -1) {
-    if (/\w/.test(text[i - 1] ?? '') || /\w/.test(text[i + 3] ?? '') || syntax.inLiteral(i)) continue;
-    return true;
-  }
-  return false;
-}
-
-/**
- * False when no `for` block of the declaration around `at` can be open at `at`, by the
- * braces of its code: inside a loop's block, more braces are open at `at` than at its `for`
- * keyword (those of a composite literal in its header are closed again, whatever its shape).
- */
-function forBlockOpen(facts: FileFacts, at: number): boolean {
-  const { syntax, text } = facts;
-  const start = syntax.outline.decls[declAt(syntax.outline, at)]?.start ?? 0;
-  let depth = 0;
-  let atFor = Infinity;
-  const re = /[{}]|\bfor\b/g;
-  re.lastIndex = start;
-  for (let m = re.exec(text); m && m.index < at; m = re.exec(text)) {
-    if (syntax.inLiteral(m.index)) continue;
-    if (m[0] === '{') depth++;
-    else if (m[0] === '}') depth--;
-    else atFor = Math.min(atFor, depth);
-  }
-  return depth > atFor;
-}
 
 /**
  * False when the text of a deferred call shows it releases nothing (releaseOf): a call of a

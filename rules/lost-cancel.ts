@@ -104,7 +104,44 @@ function silentByText(facts: FileFacts, at: number): boolean {
   const line = text.lastIndexOf('\n', at) + 1;
   CANCELED_NEXT.lastIndex = line;
   const m = CANCELED_NEXT.exec(text);
-  return !!m && line + m[1]!.length === at && m[2] !== '_' && endsStatement(text, line);
+  if (m) return line + m[1]!.length === at && m[2] !== '_' && endsStatement(text, line);
+  return canceledAfterStraightLines(facts, line, at);
+}
+
+/** The statement of CANCELED_NEXT, alone on its line: group 1 its indent, group 2 the cancel variable, group 3 up to the constructor's name. */
+const CANCEL_STMT = new RegExp(String.raw`(([ \t]*)\w+,[ \t]*(\w+)[ \t]*:?=[ \t]*\w+\.)\w+${ARGS}[ \t]*\r?\n`, 'y');
+
+/** A line that may branch, leave, end the goroutine or open a block: not straight-line code. */
+const NOT_STRAIGHT = /[{}]|\/\*|\b(?:return|if|else|for|switch|select|case|default|go|goto|break|continue|fallthrough|func|defer|panic|Goexit|Exit|Fatal\w*|Panic\w*)\b|^[ \t]*\w+[ \t]*:(?!=)/;
+
+/**
+ * CANCELED_NEXT with straight-line statements between (no block, branch, return, defer,
+ * label or call that ends the program), none naming the cancel variable: every path from
+ * the statement reaches the cancel (deferred or called) at the statement's indent, in the
+ * same block.
+ *
+ *	ctx, cancel := context.WithTimeout(ctx, d)
+ *	resp, err := c.Get(ctx, key)
+ *	cancel()
+ */
+function canceledAfterStraightLines(facts: FileFacts, line: number, at: number): boolean {
+  const { text, syntax } = facts;
+  CANCEL_STMT.lastIndex = line;
+  const m = CANCEL_STMT.exec(text);
+  if (!m || line + m[1]!.length !== at || m[3] === '_' || !endsStatement(text, line)) return false;
+  const [, , indent, name] = m;
+  const cancel = new RegExp(`^${indent}(?:defer[ \\t]+)?${name}\\(\\)[ \\t]*\\r?$`);
+  const mentions = new RegExp(`\\b${name}\\b`);
+  let start = line + m[0].length;
+  for (let n = 0; n < 12 && start < text.length; n++) {
+    const end = text.indexOf('\n', start);
+    const l = text.slice(start, end < 0 ? text.length : end);
+    if (cancel.test(l)) return !syntax.inLiteral(start + indent!.length);
+    if (l.trim() !== '' && (!l.startsWith(indent!) || NOT_STRAIGHT.test(l) || mentions.test(l))) return false;
+    if (end < 0) return false;
+    start = end + 1;
+  }
+  return false;
 }
 
 /**

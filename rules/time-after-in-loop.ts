@@ -18,6 +18,7 @@
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { blockStatements, type FileFacts, isFunction, unparen, unparenUp } from '../src/go/facts.js';
+import { forBefore, forBlockOpen } from '../src/go/loops.js';
 import { terminates } from '../src/go/terminators.js';
 import { callArgs, callOfName, wordNodes } from '../src/go/words.js';
 
@@ -101,6 +102,11 @@ function mayBeReceivedAfter(facts: FileFacts, at: number): boolean {
   while (i >= 0 && /\w/.test(text[i]!)) i--;
   while (i >= 0 && /[\s(]/.test(text[i]!)) i--;
   return text[i] === '/' || (text[i] === '-' && text[i - 1] === '<');
+}
+
+/** A loop can be around `at`: a `for` written before it in its declaration, whose block is still open (loops.ts). */
+function inLoopByText(facts: FileFacts, at: number): boolean {
+  return facts.declHasWord(at, 'for') && forBefore(facts, at) && forBlockOpen(facts, at);
 }
 
 /** The innermost loop around `n` in its own function, or null. */
@@ -197,7 +203,7 @@ export default defineRule<MessageIds, Options>({
     const version = ctx.go.go === undefined ? 'no go.mod' : `this module's go.mod says go ${ctx.go.go}`;
     return {
       source_file(root) {
-        for (const w of wordNodes(root, text, ['After'], 0, text.length, (at) => mayBeReceivedAfter(facts, at))) {
+        for (const w of wordNodes(root, text, ['After'], 0, text.length, (at) => mayBeReceivedAfter(facts, at) && inLoopByText(facts, at))) {
           const call = callOfName(w);
           if (!call || !facts.isCallTo(call, 'time', 'After')) continue;
           const kase = caseOf(call);

@@ -22,6 +22,7 @@ import { bufferDestination, bufferRetention, contentLengthMake, presizedBuffer, 
 import { fileCapsRequests, squash, unboundedBody, type BodySource } from '../src/go/bodies.js';
 import { enclosingFunction, unparen } from '../src/go/facts.js';
 import { httpKind, incomingRequest, outgoingRequest, responseSource } from '../src/go/http.js';
+import { declAt } from '../src/go/toplevel.js';
 import { wordNodes } from '../src/go/words.js';
 import { wholeRead } from '../src/go/reads.js';
 
@@ -223,7 +224,14 @@ export default defineRule<MessageIds, Options>({
 
     return {
       source_file(root) {
-        for (const w of wordNodes(root, text, ['ReadAll', 'ReadFrom', 'Copy', 'CopyBuffer', 'ContentLength'])) {
+        // A read in a declaration that never names a Body cannot be in a function that does (mentionsBody): no parse for it.
+        const outline = facts.syntax.outline;
+        const mayRead = (at: number, word: string) => {
+          const d = outline.decls[declAt(outline, at)];
+          const body = d ? text.indexOf('Body', d.start) : -1;
+          return word === 'ContentLength' || (body >= 0 && body + 4 <= d!.end);
+        };
+        for (const w of wordNodes(root, text, ['ReadAll', 'ReadFrom', 'Copy', 'CopyBuffer', 'ContentLength'], 0, text.length, mayRead)) {
           if (w.text === 'ContentLength') onContentLength(w);
           else if (mentionsBody(w)) onRead(w);
         }

@@ -223,8 +223,11 @@ export default defineRule<MessageIds, Options>({
 
     return {
       source_file(root) {
-        // A name the text shows is no time function's (`x.Tick()`, `clock.NewTimer`) needs no parse.
-        const mayBeTime = (at: number) => {
+        // A name the text shows is no time function's (`x.Tick()`, `clock.NewTimer`) needs no
+        // parse, nor one the calls below would leave alone: a timer without the option timers,
+        // a ticker or timer on Go 1.23 and later, time.Tick in package main.
+        const mayBeTime = (at: number, word: string) => {
+          if (word === 'Tick' ? packageName(facts) === 'main' : !old || (word === 'NewTimer' && !ctx.options.timers)) return false;
           const sel = facts.selectorAt(at);
           return sel === undefined || sel.path === 'time';
         };

@@ -11,10 +11,10 @@ import { dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import type { Stats } from 'node:fs';
 import { knownState, type DepsChecker, type DirSnapshot, type PackageDeps, type ScanDeps } from './packages.js';
-import type { Membership } from '../go/pkgindex.js';
+import { membershipKey, type DeclKey, type Membership, type Stamp } from '../go/pkgindex.js';
 import type { Diagnostic, Notice } from './types.js';
 
-const MAGIC = 'leakhound-cache 4';
+const MAGIC = 'leakhound-cache 5';
 
 /**
  * `mkdir -p`, one level at a time from the nearest existing ancestor. Node's
@@ -41,8 +41,86 @@ const PATH_SEP = '\0';
 /** Separates the content hashes in Body.hashes (hex digits). */
 const HASH_SEP = ',';
 
-/** Dependencies as stored: the file's slot, the package's membership, its directory's state hash, and the consulted declarations with their key's index in Body.keys. */
-type StoredDeps = [slot: number, membership: Membership, state: string, decls: [number, string][]];
+/**
+ * Dependencies as stored, flat (JSON.parse makes one array per entry, not an object per
+ * membership and an array per declaration): the file's slot, its package's index in
+ * Body.members, its directory's state hash, then per consulted declaration its key's index in
+ * Body.keys and its hash.
+ */
+type StoredDeps = (number | string)[];
+
+/** Dependencies as loaded: the consulted declarations are resolved only when asked for (a warm run of an unchanged directory never does). */
+class LoadedDeps implements PackageDeps {
+  private declsMemo?: [DeclKey, string][];
+  constructor(
+    readonly membership: Membership,
+    readonly state: string,
+    private readonly stored: StoredDeps,
+    private readonly keys: string[],
+  ) {}
+  get decls(): [DeclKey, string][] {
+    if (!this.declsMemo) {
+      const out: [DeclKey, string][] = [];
+      for (let i = 3; i + 1 < this.stored.length; i += 2) out.push([this.keys[this.stored[i] as number]!, this.stored[i + 1] as string]);
+      this.declsMemo = out;
+    }
+    return this.declsMemo;
+  }
+}
+
+/**
+ * A directory snapshot as stored: its state hash, mtime (null when unknown), racy (0/1), its
+ * files' names joined by PATH_SEP, and where their stamps (STAMP_WIDTH numbers each) start in
+ * the stamps column.
+ */
+type StoredSnapshot = [state: string, dirMtime: number | null, racy: number, names: string, at: number];
+
+/** A snapshot as loaded: its files are made from the stamps column when first asked for. */
+class LoadedSnapshot implements DirSnapshot {
+  readonly dirMtime?: number;
+  readonly racy?: true;
+  private filesMemo?: [string, Stamp][];
+  constructor(
+    private readonly stored: StoredSnapshot,
+    private readonly stamps: Float64Array,
+  ) {
+    if (stored[1] !== null) this.dirMtime = stored[1];
+    if (stored[2]) this.racy = true;
+  }
+  get files(): [string, Stamp][] {
+    if (!this.filesMemo) {
+      const names = this.stored[3] === '' ? [] : this.stored[3].split(PATH_SEP);
+      let at = this.stored[4];
+      this.filesMemo = names.map((n): [string, Stamp] => {
+        const st: Stamp = [this.stamps[at]!, this.stamps[at + 1]!, this.stamps[at + 2]!];
+        at += STAMP_WIDTH;
+        return [n, st];
+      });
+    }
+    return this.filesMemo;
+  }
+  everyFile(test: (name: string, size: number, mtimeMs: number, ino: number) => boolean): boolean {
+    const names = this.stored[3];
+    const s = this.stamps;
+    let at = this.stored[4];
+    // The names one by one from the joined text: no array of them, no array per stamp.
+    for (let from = 0; from < names.length; at += STAMP_WIDTH) {
+      let to = names.indexOf(PATH_SEP, from);
+      if (to < 0) to = names.length;
+      if (!test(names.slice(from, to), s[at]!, s[at + 1]!, s[at + 2]!)) return false;
+      from = to + 1;
+    }
+    return true;
+  }
+
+  /** The plain snapshot (the state hash is of this form). */
+  toJSON(): DirSnapshot {
+    return { ...(this.dirMtime !== undefined ? { dirMtime: this.dirMtime } : {}), files: this.files, ...(this.racy ? { racy: true as const } : {}) };
+  }
+}
+
+/** Numbers per file in a snapshot's stamps: size, mtimeMs, ino. */
+const STAMP_WIDTH = 3;
 
 /**
  * The body of a cache file, by column rather than by file. A warm run of a big tree loads
@@ -67,9 +145,13 @@ interface Body {
   results: [number, Diagnostic[], Notice[]][];
   /** What results consulted in their package. */
   deps: StoredDeps[];
+  /** The packages the dependencies name. */
+  members: Membership[];
   keys: string[];
-  /** The directory snapshots the dependencies name, by state hash. */
-  dirs: Record<string, DirSnapshot>;
+  /** The directory snapshots the dependencies name; their stamps follow the stats column. */
+  dirs: StoredSnapshot[];
+  /** Numbers in the stamps column. */
+  stamps: number;
 }
 
 /** What the cache compares of a file's stat. */
@@ -137,7 +219,7 @@ export class ResultCache {
   private goKeys: string[] = [];
   private results = new Map<number, CachedResult>();
   /** Dependencies as loaded (key indexes into `keys`) until a lookup needs them resolved. */
-  private deps = new Map<number, PackageDeps | StoredDeps>();
+  private deps = new Map<number, PackageDeps>();
   private keys: string[] = [];
   /** Directory snapshots by their state hash. */
   private dirs = new Map<string, DirSnapshot>();
@@ -172,20 +254,22 @@ export class ResultCache {
       if (nl < 0) return this.discard('unreadable body');
       const b = JSON.parse(read.toString('utf8', 0, nl)) as Body;
       const n = b.go.length;
-      const column = read.subarray(nl + 1);
-      if (typeof b.paths !== 'string' || typeof b.hashes !== 'string' || b.order !== endianness() || column.length !== n * STAT_WIDTH * 8) return this.discard('unreadable body');
+      const columns = read.subarray(nl + 1);
+      if (typeof b.paths !== 'string' || typeof b.hashes !== 'string' || b.order !== endianness() || columns.length !== (n * STAT_WIDTH + b.stamps) * 8) return this.discard('unreadable body');
       this.count = n;
       this.pathText = b.paths;
       this.hashText = b.hashes;
       this.stats = new Float64Array(n * STAT_WIDTH);
-      new Uint8Array(this.stats.buffer).set(column);
+      new Uint8Array(this.stats.buffer).set(columns.subarray(0, n * STAT_WIDTH * 8));
+      const stamps = new Float64Array(b.stamps);
+      new Uint8Array(stamps.buffer).set(columns.subarray(n * STAT_WIDTH * 8));
       this.go = b.go;
       this.goKeys = b.goKeys;
       for (const [slot, diagnostics, notices] of b.results) this.results.set(slot, { diagnostics, notices });
-      for (const d of b.deps) this.deps.set(d[0], d);
       this.keys = b.keys;
-      // The checksum vouches for the keys: no need to hash every snapshot again.
-      for (const [state, snap] of Object.entries(b.dirs)) this.dirs.set(state, knownState(snap, state));
+      for (const d of b.deps) this.deps.set(d[0] as number, new LoadedDeps(b.members[d[1] as number]!, d[2] as string, d, this.keys));
+      // The checksum vouches for the states: no need to hash every snapshot again.
+      for (const snap of b.dirs) this.dirs.set(snap[0], knownState(new LoadedSnapshot(snap, stamps), snap[0]));
     } catch {
       return this.discard('unreadable body');
     }
@@ -269,11 +353,7 @@ export class ResultCache {
   }
 
   private depsAt(slot: number): PackageDeps | undefined {
-    const d = this.deps.get(slot);
-    if (!d || !Array.isArray(d)) return d;
-    const resolved: PackageDeps = { membership: d[1], state: d[2], decls: d[3].map(([k, h]) => [this.keys[k]!, h]) };
-    this.deps.set(slot, resolved);
-    return resolved;
+    return this.deps.get(slot);
   }
 
   /**
@@ -413,25 +493,38 @@ export class ResultCache {
     const keys: string[] = [];
     const keyIndex = new Map<string, number>();
     const deps: StoredDeps[] = [];
-    const dirs: Record<string, DirSnapshot> = {};
+    const members: Membership[] = [];
+    const memberIndex = new Map<string, number>();
+    const dirs: StoredSnapshot[] = [];
+    const stamps: number[] = [];
+    const kept = new Set<string>();
     for (const slot of [...this.deps.keys()].sort((a, b) => a - b)) {
       const d = this.depsAt(slot)!;
-      const decls = d.decls.map(([k, h]): [number, string] => {
+      const mk = membershipKey(d.membership);
+      let m = memberIndex.get(mk);
+      if (m === undefined) memberIndex.set(mk, (m = members.push(d.membership) - 1));
+      const entry: StoredDeps = [slot, m, d.state];
+      for (const [k, h] of d.decls) {
         let i = keyIndex.get(k);
         if (i === undefined) keyIndex.set(k, (i = keys.push(k) - 1));
-        return [i, h];
-      });
-      deps.push([slot, d.membership, d.state, decls]);
+        entry.push(i, h);
+      }
+      deps.push(entry);
       // Keep the snapshots some entry still names.
       const snap = this.dirs.get(d.state);
-      if (snap) dirs[d.state] = snap;
+      if (snap && !kept.has(d.state)) {
+        kept.add(d.state);
+        dirs.push([d.state, snap.dirMtime ?? null, snap.racy ? 1 : 0, snap.files.map(([n]) => n).join(PATH_SEP), stamps.length]);
+        for (const [, st] of snap.files) stamps.push(st[0], st[1], st[2]);
+      }
     }
     const results = [...this.results].sort((a, b) => a[0] - b[0]).map(([slot, r]): Body['results'][number] => [slot, r.diagnostics, r.notices]);
     const paths = this.paths ? this.paths.join(PATH_SEP) : this.pathText;
     const hashes = this.hashes ? this.hashes.join(HASH_SEP) : this.hashText;
-    const json = JSON.stringify({ paths, order: endianness(), hashes, go: this.go, goKeys: this.goKeys, results, deps, keys, dirs } satisfies Body);
+    const json = JSON.stringify({ paths, order: endianness(), hashes, go: this.go, goKeys: this.goKeys, results, deps, members, keys, dirs, stamps: stamps.length } satisfies Body);
     const column = this.stats.subarray(0, this.count * STAT_WIDTH);
-    const body = Buffer.concat([Buffer.from(json + '\n'), new Uint8Array(column.buffer, column.byteOffset, column.byteLength)]);
+    const stampColumn = new Float64Array(stamps);
+    const body = Buffer.concat([Buffer.from(json + '\n'), new Uint8Array(column.buffer, column.byteOffset, column.byteLength), new Uint8Array(stampColumn.buffer)]);
     if (!writeFramed(this.dir, this.file, MAGIC, body)) return;
     this.dirty = false;
     this.prune();

@@ -144,6 +144,8 @@ export interface DirSnapshot {
   files: [string, Stamp][];
   /** A file (or the directory) changed within RACY_MS of the snapshot: it may change again unseen. */
   racy?: true;
+  /** True when `test` holds for every file (a stored snapshot answers from its columns, without making `files`). */
+  everyFile?(test: (name: string, size: number, mtimeMs: number, ino: number) => boolean): boolean;
 }
 
 /** Files whose mtime is this close to the snapshot may change again unseen within the same mtime tick. */
@@ -192,7 +194,7 @@ export class DepsChecker {
      * The stats the run already has for a directory's files, to save a stat each: whether the
      * file `name` has the stamp `st`, undefined when the run has no stat of it.
      */
-    private readonly known: (dir: string) => ((name: string, st: Stamp) => boolean | undefined) | undefined = () => undefined,
+    private readonly known: (dir: string) => ((name: string, size: number, mtimeMs: number, ino: number) => boolean | undefined) | undefined = () => undefined,
   ) {}
 
   /** The directory's state hash if its snapshot still matches the disk, else null. */
@@ -202,17 +204,15 @@ export class DepsChecker {
     if (known !== undefined) return known;
     let ok = !snap.racy && snap.dirMtime !== undefined && this.source.dirMtime?.(dir) === snap.dirMtime;
     const prefix = dir === '' || dir.endsWith(sep) ? dir : dir + sep;
-    const inRun = ok ? this.known(dir) : undefined;
-    for (const [name, st] of ok ? snap.files : []) {
-      let same = inRun?.(name, st);
-      if (same === undefined) {
+    if (ok) {
+      const inRun = this.known(dir);
+      const same = (name: string, size: number, mtimeMs: number, ino: number): boolean => {
+        const known = inRun?.(name, size, mtimeMs, ino);
+        if (known !== undefined) return known;
         const cur = this.source.stamp?.(prefix + name);
-        same = !!cur && cur[0] === st[0] && cur[1] === st[1] && cur[2] === st[2];
-      }
-      if (!same) {
-        ok = false;
-        break;
-      }
+        return !!cur && cur[0] === size && cur[1] === mtimeMs && cur[2] === ino;
+      };
+      ok = snap.everyFile ? snap.everyFile(same) : snap.files.every(([name, st]) => same(name, st[0], st[1], st[2]));
     }
     const state = ok ? stateOf(snap) : null;
     this.dirState.set(key, state);
@@ -233,7 +233,8 @@ export class DepsChecker {
     // Still valid against a changed directory: the dependencies move to its new snapshot, so
     // that the next run takes the fast path again.
     const fresh = snapshotOf(index);
-    return { ...deps, state: stateOf(fresh), snapshot: fresh };
+    // Named one by one: the cache's deps resolve their declarations through a getter, which a spread would leave out.
+    return { membership: deps.membership, decls: deps.decls, state: stateOf(fresh), snapshot: fresh };
   }
 }
 

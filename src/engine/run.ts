@@ -162,10 +162,10 @@ export async function scanFilesWithStats(
         }
       }
       const names = byDir.get(dir);
-      return names && ((name, st) => {
+      return names && ((name, size, mtimeMs, ino) => {
         const i = names.get(name);
         if (i === undefined || Number.isNaN(stamps[i * 3])) return undefined;
-        return stamps[i * 3] === st[0] && stamps[i * 3 + 1] === st[1] && stamps[i * 3 + 2] === st[2];
+        return stamps[i * 3] === size && stamps[i * 3 + 1] === mtimeMs && stamps[i * 3 + 2] === ino;
       });
     });
   }

@@ -6,7 +6,7 @@
 //   resp, err := client.Do(req)     → value client.Do(req), result 0 of a multi-value call
 //   body = io.LimitReader(body, n)  → value io.LimitReader(body, n) (an assignment)
 import type { Node } from 'web-tree-sitter';
-import { type FileFacts, memoPer, unparen } from './facts.js';
+import { type FileFacts, literally, memoPer, unparen } from './facts.js';
 
 export interface Def {
   /** The parameter_declaration, var_spec, const_spec, short_var_declaration, assignment or range_clause. */
@@ -95,7 +95,8 @@ export function definitionsOf(facts: FileFacts, id: Node): Def[] {
   if (where === 'unknown') return [];
   if (where !== 'package') return definitions(facts, where, id.text);
   const defs: Def[] = [];
-  for (const decl of facts.declarations(['var_declaration'])) {
+  // Only the var declarations whose text holds the name can declare it: the others stay unparsed.
+  for (const decl of facts.declarations(['var_declaration'], literally(id.text))) {
     for (const spec of decl.descendantsOfType('var_spec')) {
       if (!spec) continue;
       const i = namesOf(spec).findIndex((n) => n.text === id.text);

@@ -300,6 +300,11 @@ export function lowerBound(a: readonly number[], v: number): number {
   return lo;
 }
 
+/** A regex that finds `s` as written: a test on a declaration's text before its parse (FileFacts.declarations). */
+export function literally(s: string): RegExp {
+  return new RegExp(s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+}
+
 /**
  * A memo per owner (a file's facts, a tree) and question, dropped with the owner: the
  * WeakMap of Maps that per-file answers are kept in.
@@ -342,7 +347,7 @@ export class FileFacts {
   private readonly ownMemo = new Map<string, Map<number, Node[]>>();
   private importsMemo?: ImportInfo;
   private packageNamesMemo?: Set<string>;
-  private typeNamesMemo?: Set<string>;
+  private readonly typeNameMemo = new Map<string, boolean>();
   private readonly localsMemo = new Map<number, Set<string>>();
   private readonly localDeclsMemo = new Map<number, Map<number, Node[]>>();
   private readonly signatureMemo = new Map<number, Set<string>>();
@@ -520,19 +525,18 @@ export class FileFacts {
     return packageClause(this.syntax.outline.decls);
   }
 
-  /** Names of the types declared at file scope. */
-  typeNames(): Set<string> {
-    if (this.typeNamesMemo) return this.typeNamesMemo;
-    const names = new Set<string>();
-    for (const decl of this.declarations(['type_declaration'])) {
-      for (const s of decl.namedChildren) {
-        const n = (s?.type === 'type_spec' || s?.type === 'type_alias') && s.childForFieldName('name');
-        if (n) names.add(n.text);
-      }
+  /** Whether a type of this name is declared at file scope (only type declarations whose text holds the name are parsed). */
+  declaresType(name: string): boolean {
+    let v = this.typeNameMemo.get(name);
+    if (v === undefined) {
+      v = this.declarations(['type_declaration'], literally(name)).some((decl) =>
+        decl.namedChildren.some((s) => (s?.type === 'type_spec' || s?.type === 'type_alias') && s.childForFieldName('name')?.text === name),
+      );
+      this.typeNameMemo.set(name, v);
     }
-    this.typeNamesMemo = names;
-    return names;
+    return v;
   }
+
 
   /**
    * Names a function declares itself: receiver, parameters, named results, and the
@@ -872,7 +876,7 @@ const PREDECLARED_TYPES = new Set([
 function isConversion(facts: FileFacts, call: Node): boolean {
   if (call.childForFieldName('arguments')?.namedChildCount !== 1) return false;
   const fn = call.childForFieldName('function');
-  if (fn?.type === 'identifier') return PREDECLARED_TYPES.has(fn.text) || facts.typeNames().has(fn.text);
+  if (fn?.type === 'identifier') return PREDECLARED_TYPES.has(fn.text) || facts.declaresType(fn.text);
   if (fn?.type === 'parenthesized_expression') {
     const inner = unparen(fn);
     return inner.type === 'unary_expression' && inner.child(0)?.type === '*';

@@ -269,7 +269,7 @@ function releasedAnyway(facts: FileFacts, site: Site, owner: Node, name: string)
  * the word is followed by an assignment (`name = `, `a, name := `), or ends a line in a list
  * (`name,` with the rest of the left side below).
  */
-function mayReassign(text: string, name: string, from: number, to: number): boolean {
+export function mayReassign(text: string, name: string, from: number, to: number): boolean {
   // `\b` is ASCII only: a name in other letters is not searched for.
   if (!/^\w+$/.test(name)) return true;
   const re = new RegExp(String.raw`\b${name}\b`, 'g');
@@ -608,17 +608,21 @@ function mayEndStatement(text: string, at: number): boolean {
   return c === undefined || !/[.\[(,{=!<>+\-*%&|^:]/.test(c);
 }
 
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
 /**
- * The offset of the parenthesis that closes the one at `open`, reading strings, runes and
- * comments; -1 past `limit` characters.
+ * The offset of the parenthesis (or brace, or bracket) that closes the one at `open`,
+ * reading strings, runes and comments; -1 past `limit` characters.
  */
 export function closingParen(text: string, open: number, limit: number): number {
+  const opener = text[open]!;
+  const closer = CLOSER[opener];
   let depth = 0;
   const stop = Math.min(text.length, open + limit);
   for (let i = open; i < stop; i++) {
     const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')') {
+    if (c === opener) depth++;
+    else if (c === closer) {
       if (--depth === 0) return i;
     } else {
       i = pastLiteral(text, i, stop);
@@ -645,8 +649,6 @@ function pastLiteral(text: string, i: number, stop: number): number {
   const end = text.indexOf('*/', i + 2);
   return end < 0 ? -1 : end + 1;
 }
-
-const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
 /**
  * The number of arguments of the call whose argument list opens at `open` (`(a, f(b, c))`:

@@ -127,6 +127,7 @@ export function lockCallOf(facts: FileFacts, call: Node): LockOp | undefined {
 /** Every lock operation of a file, found from the verbs in its text, memoized. */
 export class LockFacts {
   private allMemo?: LockOp[];
+  private readonly byDecl = new Map<number, LockOp[]>();
   private readonly byFn = new Map<number, LockOp[]>();
   private readonly byCall = new Map<number, LockOp | null>();
   private grouped?: Map<number, LockOp[]>;
@@ -136,6 +137,20 @@ export class LockFacts {
   all(): LockOp[] {
     this.allMemo ??= this.scan(0, this.facts.text.length);
     return this.allMemo;
+  }
+
+  /**
+   * The operations of the top-level declaration around `n` (which holds every flow `n` can be
+   * part of), in text order: the file's list when it is made, else a search of that
+   * declaration alone (no other declaration of the file is parsed for it).
+   */
+  inDeclarationOf(n: Node): LockOp[] {
+    if (this.allMemo) return this.allMemo;
+    const top = this.facts.topLevelDeclaration(n);
+    if (!top) return this.within(n);
+    let list = this.byDecl.get(top.id);
+    if (!list) this.byDecl.set(top.id, (list = this.scan(top.startIndex, top.endIndex)));
+    return list;
   }
 
   private scan(from: number, to: number): LockOp[] {
@@ -874,7 +889,7 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
     }
     if (n.text.includes(op.text)) {
       // Released by a goroutine or a closure made here, handed to the caller, or to other code.
-      if (locks.all().some((o) => o.key === op.key && !isAcquire(o.verb) && o.fn.id !== op.fn.id && within(o.call, n))) return 'stop';
+      if (locks.inDeclarationOf(n).some((o) => o.key === op.key && !isAcquire(o.verb) && o.fn.id !== op.fn.id && within(o.call, n))) return 'stop';
       if (n.type === 'return_statement' && returnsMutex(n, op)) return 'stop';
       if (passedOn(opts.local ? undefined : view, facts, n, op.fn, op)) return 'stop';
     }

@@ -10,6 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { blockStatements, enclosingFunction, type FileFacts, unparen } from './facts.js';
 import { terminates } from './terminators.js';
+import { declAt } from './toplevel.js';
 import { baseType } from './types.js';
 import { callArgs } from './words.js';
 
@@ -104,4 +105,36 @@ export function lastRound(facts: FileFacts, stmt: Node, loop: Node): boolean {
 function breaksLoop(list: Node, loop: Node): boolean {
   for (let p: Node | null = list; p && p.id !== loop.id; p = p.parent) if (BREAKABLE.test(p.type)) return false;
   return true;
+}
+
+/** A `for` keyword (as code) between the start of the declaration around `at` and `at`: a loop around `at` starts with one. */
+export function forBefore(facts: FileFacts, at: number): boolean {
+  const { syntax, text } = facts;
+  const start = syntax.outline.decls[declAt(syntax.outline, at)]?.start ?? 0;
+  for (let i = text.lastIndexOf('for', at - 3); i >= start; i = i > 0 ? text.lastIndexOf('for', i - 1) : -1) {
+    if (/\w/.test(text[i - 1] ?? '') || /\w/.test(text[i + 3] ?? '') || syntax.inLiteral(i)) continue;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * False when no `for` block of the declaration around `at` can be open at `at`, by the
+ * braces of its code: inside a loop's block, more braces are open at `at` than at its `for`
+ * keyword (those of a composite literal in its header are closed again, whatever its shape).
+ */
+export function forBlockOpen(facts: FileFacts, at: number): boolean {
+  const { syntax, text } = facts;
+  const start = syntax.outline.decls[declAt(syntax.outline, at)]?.start ?? 0;
+  let depth = 0;
+  let atFor = Infinity;
+  const re = /[{}]|\bfor\b/g;
+  re.lastIndex = start;
+  for (let m = re.exec(text); m && m.index < at; m = re.exec(text)) {
+    if (syntax.inLiteral(m.index)) continue;
+    if (m[0] === '{') depth++;
+    else if (m[0] === '}') depth--;
+    else atFor = Math.min(atFor, depth);
+  }
+  return depth > atFor;
 }

@@ -12,7 +12,9 @@
 import type { Node } from 'web-tree-sitter';
 import { listHas, type CalleeList } from './callees.js';
 import type { FileFacts } from './facts.js';
-import { calledFieldPattern, followable, mayBeFollowable, ownMayHandOver, type Kind } from './leaks.js';
+import { calledFieldPattern, closingParen, endsStatement, followable, mayBeFollowable, mayReassign, ownMayHandOver, type Kind } from './leaks.js';
+import { wordAt } from './pkgindex.js';
+import { declAt } from './toplevel.js';
 import { bindingOf } from './obligations.js';
 import type { PackageView } from './package.js';
 import { writtenType } from './types.js';
@@ -203,9 +205,61 @@ function resourceFunc(cfg: Table, path: string, name: string): Resource | undefi
 export function mayMakeResource(facts: FileFacts, cfg: Table, at: number, name: string): boolean {
   const sel = facts.selectorAt(at);
   if (sel === undefined) return true;
-  if (sel.path !== undefined) return resourceFunc(cfg, sel.path, name) !== undefined;
+  if (sel.path !== undefined) {
+    const kind = resourceFunc(cfg, sel.path, name);
+    return kind !== undefined && !(closedAfterCheck(facts, at, name, kind) && !HANDS_OVER.test(declText(facts, at)));
+  }
   // A method: one of the table's, where its value can be followed, or a helper of the file (calleeDecl).
   return (METHOD_NAMES.has(name) && mayBeFollowable(facts.text, at)) || ownMayHandOver(facts, name, HANDS_OVER);
+}
+
+/** The text of the top-level declaration around `at` (empty outside any). */
+function declText(facts: FileFacts, at: number): string {
+  const d = facts.syntax.outline.decls[declAt(facts.syntax.outline, at)];
+  return d ? facts.text.slice(d.start, d.end) : '';
+}
+
+/** `f, err := os.Open(p)` at the start of a line, up to the constructor's name: indent, value, error. */
+const OPENED = /^([ \t]*)([A-Za-z_]\w*), ([A-Za-z_]\w*) := [A-Za-z_]\w*\.$/;
+
+/**
+ * The commonest shape of a value released at once, found in the text alone (as gofmt lays
+ * it out): a kind reported only when never released or replaced, declared by its statement,
+ * whose error check is followed by its release (deferred or not) in the same block, and whose variable
+ * nothing after gives another value. The judgement finds it released outside its error
+ * branch (leaks.ts releasedAnyway) and nothing to report. Only in a declaration whose text
+ * names no resource type: one that does may be a helper handing values over (Makers), and
+ * then its constructor calls count.
+ *
+ *	f, err := os.Open(p)
+ *	if err != nil {
+ *		return err
+ *	}
+ *	defer f.Close()
+ */
+function closedAfterCheck(facts: FileFacts, at: number, name: string, kind: Resource): boolean {
+  if (kind.paths || kind.deferInLoop || kind.drains) return false;
+  const { text, syntax } = facts;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const head = OPENED.exec(text.slice(lineStart, at));
+  if (!head || head[2] === '_' || head[3] === '_' || !endsStatement(text, lineStart)) return false;
+  const [, indent, value, err] = head;
+  let open = at + name.length;
+  if (text[open] !== '(') return false;
+  const close = closingParen(text, open, 4096);
+  const check = `\n${indent}if ${err} != nil {`;
+  if (close < 0 || !text.startsWith(check, close + 1)) return false;
+  open = close + check.length;
+  const end = closingParen(text, open, 1 << 16);
+  // The check's block ends on a line of its own (no `else`), with the statement's indent.
+  if (end < 0 || !text.startsWith(`\n${indent}}\n`, end - indent.length - 1)) return false;
+  // Blank lines and line comments may stand between: the defer is still the block's next statement.
+  const release = new RegExp(`^(?:[ \\t]*(?://[^\\n]*)?\\n){0,8}${indent}(?:defer )?${value}\\.(\\w+)\\(\\)[ \\t]*(?:\\n|$)`).exec(text.slice(end + 2, end + 2 + 1024));
+  if (!release || !kind.methods.has(release[1]!) || syntax.inLiteral(end) || syntax.inLiteral(close)) return false;
+  // A named result of the function (written before the statement) stays the caller's.
+  const d = syntax.outline.decls[declAt(syntax.outline, at)];
+  if (!d || wordAt(text.slice(d.start, lineStart), value) >= 0) return false;
+  return !mayReassign(text, value, close + 1, d.end);
 }
 
 /** What a call makes, and how it is written (`os.Open`, `db.Query`), or null. */

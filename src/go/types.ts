@@ -9,25 +9,26 @@
 // No inference beyond that: a call's result or another file's type is unknown (null).
 import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
-import { type FileFacts, unparen } from './facts.js';
+import { type FileFacts, literally, memoPer, unparen } from './facts.js';
 
 const MAX_DEPTH = 4;
-const structsMemo = new WeakMap<FileFacts, Map<string, Node>>();
+const structsMemo = memoPer<FileFacts, Node | null>();
 
-/** The file's top-level struct types by name. */
-function structs(facts: FileFacts): Map<string, Node> {
-  let m = structsMemo.get(facts);
-  if (m) return m;
-  m = new Map();
-  for (const decl of facts.declarations(['type_declaration'])) {
-    for (const spec of decl.namedChildren) {
-      const t = spec?.childForFieldName('type');
-      const name = spec?.childForFieldName('name')?.text;
-      if (spec?.type === 'type_spec' && name && t?.type === 'struct_type') m.set(name, t);
+/**
+ * The file's top-level struct type named `name` (the last one, as a map of them all would
+ * keep), or null. Only type declarations whose text holds the name are parsed.
+ */
+function structType(facts: FileFacts, name: string): Node | null {
+  return structsMemo(facts, name, () => {
+    let found: Node | null = null;
+    for (const decl of facts.declarations(['type_declaration'], literally(name))) {
+      for (const spec of decl.namedChildren) {
+        const t = spec?.childForFieldName('type');
+        if (spec?.type === 'type_spec' && spec.childForFieldName('name')?.text === name && t?.type === 'struct_type') found = t;
+      }
     }
-  }
-  structsMemo.set(facts, m);
-  return m;
+    return found;
+  });
 }
 
 /** `*T`, `(T)` → T. */
@@ -41,7 +42,7 @@ export function baseType(t: Node | null): Node | null {
 function fieldType(facts: FileFacts, type: Node | null, name: string): Node | null {
   const base = baseType(type);
   if (base?.type !== 'type_identifier') return null;
-  const st = structs(facts).get(base.text);
+  const st = structType(facts, base.text);
   if (!st) return null;
   for (const f of st.descendantsOfType('field_declaration')) {
     if (f?.parent?.parent?.id !== st.id) continue; // not a nested struct's field
