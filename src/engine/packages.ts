@@ -185,7 +185,8 @@ export function stateOf(s: DirSnapshot): string {
  * again.
  */
 export class DepsChecker {
-  private readonly dirState = new Map<string, string | null>();
+  /** Verdicts per snapshot (one object per directory state in a cache) and directory. */
+  private readonly dirState = new Map<DirSnapshot, Map<string, string | null>>();
   private readonly indexes = new Map<string, PackageIndex>();
 
   constructor(
@@ -199,8 +200,9 @@ export class DepsChecker {
 
   /** The directory's state hash if its snapshot still matches the disk, else null. */
   private currentState(dir: string, snap: DirSnapshot): string | null {
-    const key = `${dir}\0${stateOf(snap)}`;
-    const known = this.dirState.get(key);
+    let verdicts = this.dirState.get(snap);
+    if (!verdicts) this.dirState.set(snap, (verdicts = new Map()));
+    const known = verdicts.get(dir);
     if (known !== undefined) return known;
     let ok = !snap.racy && snap.dirMtime !== undefined && this.source.dirMtime?.(dir) === snap.dirMtime;
     const prefix = dir === '' || dir.endsWith(sep) ? dir : dir + sep;
@@ -215,7 +217,7 @@ export class DepsChecker {
       ok = snap.everyFile ? snap.everyFile(same) : snap.files.every(([name, st]) => same(name, st[0], st[1], st[2]));
     }
     const state = ok ? stateOf(snap) : null;
-    this.dirState.set(key, state);
+    verdicts.set(dir, state);
     return state;
   }
 
