@@ -204,7 +204,6 @@ export class ChannelFacts {
   private readonly goMemo = new Map<number, boolean>();
   private readonly sendsMemo = new Map<number, boolean>();
   private readonly reachMemo = new Map<string, Set<number>>();
-  private closeDeclaredMemo?: boolean;
   private readonly ctxMemo = new Map<number, Ctx>();
   private readonly unparenMemo = new Map<number, Node>();
   private readonly errorMemo = new WeakMap<object, boolean>();
@@ -565,37 +564,6 @@ export class ChannelFacts {
     const left = text.slice(i + 1, end);
     while (text[i] === ' ' || text[i] === '\t') i--;
     return text[i] === '\n' && (left === '_' || (/^\w+(\.\w+)+$/.test(left)));
-  }
-
-  /**
-   * False when the file's code cannot declare the name `close`: each word `close` in it is a
-   * method's or field's name (after a dot), or a call `close(` where a statement or an
-   * operand starts (after `;`, `{`, `}`, a line break, `(`, `,`, `=`, `:`, `go` or `defer`).
-   * The builtin close is then what every `close(…)` calls (resolveName would answer
-   * 'unknown'), and no scope need be collected to tell.
-   */
-  private closeDeclared(): boolean {
-    if (this.closeDeclaredMemo !== undefined) return this.closeDeclaredMemo;
-    const { text } = this.facts;
-    let v = false;
-    for (let at = text.indexOf('close'); !v && at >= 0; at = text.indexOf('close', at + 5)) {
-      if ((at > 0 && isWordCode(text.charCodeAt(at - 1))) || isWordCode(text.charCodeAt(at + 5)) || !this.facts.isCode(at)) continue;
-      let i = at - 1;
-      while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
-      if (text[i] === '.') continue;
-      let j = at + 5;
-      while (text[j] === ' ' || text[j] === '\t') j++;
-      if (text[j] === '(') {
-        const c = text[i];
-        if (c === undefined || ';{}\n(,=:'.includes(c)) continue;
-        const go = text.startsWith('go', i - 1) && !isWordCode(text.charCodeAt(i - 2));
-        const defer = text.startsWith('defer', i - 4) && !isWordCode(text.charCodeAt(i - 5));
-        if (go || defer) continue;
-      }
-      v = true;
-    }
-    this.closeDeclaredMemo = v;
-    return v;
   }
 
   /** sendsOnEveryMake for the make whose word starts at `make`, in function declaration `d`. */
@@ -1164,7 +1132,7 @@ export class ChannelFacts {
           const call = parent.parent!;
           const f = call.childForFieldName('function');
           if (f?.type === 'identifier' && (f.text === 'len' || f.text === 'cap')) continue;
-          if (f?.type === 'identifier' && f.text === 'close' && (!this.closeDeclared() || this.facts.resolveName('close', call) === 'unknown')) {
+          if (f?.type === 'identifier' && f.text === 'close' && this.facts.resolveName('close', call) === 'unknown') {
             add('close', call);
             continue;
           }
