@@ -179,7 +179,6 @@ interface Ctor {
   configured: boolean;
 }
 
-/** The constructor a call is (`storage.NewClient`, a configured one, the package's own `NewClient`), or undefined. */
 /**
  * False when the text shows the name at `at` (a hit of namePattern) is no call that
  * constructorIn takes: not followed by its arguments (a type, a value, `New…Client[T]`), a
@@ -196,6 +195,7 @@ function mayBeConstructorCall(opts: Compiled, facts: FileFacts, at: number, name
   return sel.path !== undefined && !!opts.constructorKind(sel.path, name) && !opts.noClose(sel.path, name);
 }
 
+/** The constructor a call is (`storage.NewClient`, a configured one, the package's own `NewClient`), or undefined. */
 function constructorIn(opts: Compiled, facts: FileFacts, call: Node): Ctor | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;

@@ -316,12 +316,8 @@ export class ResultCache {
     return this.hashes;
   }
 
-  /** The content hash of a slot a hit named. */
+  /** The content hash of a slot (one a hit named). */
   hashOfSlot(slot: number): string {
-    return this.hashAt(slot);
-  }
-
-  private hashAt(slot: number): string {
     return this.hashList()[slot]!;
   }
 
@@ -352,10 +348,6 @@ export class ResultCache {
     return r ? { diagnostics: r.diagnostics, notices: r.notices } : { diagnostics: [], notices: [] };
   }
 
-  private depsAt(slot: number): PackageDeps | undefined {
-    return this.deps.get(slot);
-  }
-
   /**
    * A hit when the stat is unchanged; else the hash to compare the content with. A result
    * found under another Go version (the go.mod changed) is no result: the file is scanned.
@@ -368,23 +360,23 @@ export class ResultCache {
     const s = this.stats;
     const at = slot * STAT_WIDTH;
     const sameStat = !s[at + 3] && s[at] === st.size && s[at + 1] === st.mtimeMs && s[at + 2] === st.ino;
-    const deps = this.depsAt(slot);
+    const deps = this.deps.get(slot);
     if (deps) {
       // A file whose stat changed was usually edited (a pre-commit run's staged files): its
       // content decides first, so that its package is read only for a file touched but unchanged.
-      if (!sameStat && fileHash(absPath) !== this.hashAt(slot)) return undefined;
+      if (!sameStat && fileHash(absPath) !== this.hashOfSlot(slot)) return undefined;
       const ok = checker?.valid(deps, this.dirs.get(deps.state)) ?? false;
       if (!ok) return undefined;
       if (ok !== true) this.setDeps(slot, ok);
     }
     if (sameStat) return { hit: this.resultAt(slot), slot };
-    return { expectHash: this.hashAt(slot) };
+    return { expectHash: this.hashOfSlot(slot) };
   }
 
   /** The content hash of a file's result (after a hit: the one the result was computed from). */
   hashOf(absPath: string): string | undefined {
     const slot = this.slotOf(absPath);
-    return slot === undefined ? undefined : this.hashAt(slot);
+    return slot === undefined ? undefined : this.hashOfSlot(slot);
   }
 
   /** Sets a slot's dependencies; a snapshot that comes with them is kept once per directory state. */
@@ -406,7 +398,7 @@ export class ResultCache {
     const slot = this.slotOf(absPath);
     if (slot === undefined) return undefined;
     const r = this.resultAt(slot);
-    if (st) this.record(absPath, st, this.hashAt(slot), r, now, this.goKeys[this.go[slot]!], this.depsAt(slot));
+    if (st) this.record(absPath, st, this.hashOfSlot(slot), r, now, this.goKeys[this.go[slot]!], this.deps.get(slot));
     return r;
   }
 
@@ -499,7 +491,7 @@ export class ResultCache {
     const stamps: number[] = [];
     const kept = new Set<string>();
     for (const slot of [...this.deps.keys()].sort((a, b) => a - b)) {
-      const d = this.depsAt(slot)!;
+      const d = this.deps.get(slot)!;
       const mk = membershipKey(d.membership);
       let m = memberIndex.get(mk);
       if (m === undefined) memberIndex.set(mk, (m = members.push(d.membership) - 1));

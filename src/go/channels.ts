@@ -508,7 +508,7 @@ export class ChannelFacts {
    * `make(chan …)` is `name := make(chan …)` written first on its line, and a send
    * `name <- …` follows in the scope of that name (before its block's closing brace, or the
    * next case of its clause), where nothing else in the declaration can declare the name:
-   * each channel it makes has a send (or escapes), told from the text.
+   * each channel it makes has a send, told from the text.
    */
   sendsOnEveryMake(at: number): boolean {
     const d = this.funcDecl(at);

@@ -537,7 +537,6 @@ export class FileFacts {
     return v;
   }
 
-
   /**
    * Names a function declares itself: receiver, parameters, named results, and the
    * `:=`, `var` and range declarations of its body outside nested function literals.
