@@ -10,7 +10,8 @@
 // listing changed.
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
-import { RACY_MS, readFramed, writeFramed } from '../engine/cache.js';
+import { readFramed, writeFramed } from '../engine/cache.js';
+import { RACY_MS } from '../engine/packages.js';
 
 const MAGIC = 'leakhound-dirs 1';
 const FILE = 'dirs.cache';

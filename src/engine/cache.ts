@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import type { Stats } from 'node:fs';
-import { knownState, type DepsChecker, type DirSnapshot, type PackageDeps, type ScanDeps } from './packages.js';
+import { knownState, RACY_MS, type DepsChecker, type DirSnapshot, type PackageDeps, type ScanDeps } from './packages.js';
 import { membershipKey, type DeclKey, type Membership, type Stamp } from '../go/pkgindex.js';
 import type { Diagnostic, Notice } from './types.js';
 
@@ -31,8 +31,6 @@ export function makeDirs(dir: string): void {
 }
 /** Cache files kept in the directory (one per configuration and build); the least recently written go first. */
 const KEEP_FILES = 8;
-/** Files whose mtime is this close to the time they were read may change again unseen within the same mtime tick. */
-export const RACY_MS = 2000;
 
 /** Numbers kept per file in the stats column: size, mtimeMs, ino, racy (0/1). */
 const STAT_WIDTH = 4;
@@ -89,13 +87,9 @@ class LoadedSnapshot implements DirSnapshot {
   }
   get files(): [string, Stamp][] {
     if (!this.filesMemo) {
-      const names = this.stored[3] === '' ? [] : this.stored[3].split(PATH_SEP);
-      let at = this.stored[4];
-      this.filesMemo = names.map((n): [string, Stamp] => {
-        const st: Stamp = [this.stamps[at]!, this.stamps[at + 1]!, this.stamps[at + 2]!];
-        at += STAMP_WIDTH;
-        return [n, st];
-      });
+      const files: [string, Stamp][] = [];
+      this.everyFile((name, size, mtimeMs, ino) => files.push([name, [size, mtimeMs, ino]]) > 0);
+      this.filesMemo = files;
     }
     return this.filesMemo;
   }
@@ -134,7 +128,7 @@ const STAMP_WIDTH = 3;
 interface Body {
   /** The files' absolute paths, sorted, joined by PATH_SEP; a file's slot is its position. */
   paths: string;
-  /** The byte order of the stats column that follows the JSON (os.endianness()). */
+  /** The byte order of the float64 columns that follow the JSON (os.endianness()). */
   order: 'LE' | 'BE';
   /** Per slot, the content hash the result was computed from, joined by HASH_SEP. */
   hashes: string;
@@ -218,7 +212,7 @@ export class ResultCache {
   private go: number[] = [];
   private goKeys: string[] = [];
   private results = new Map<number, CachedResult>();
-  /** Dependencies as loaded (key indexes into `keys`) until a lookup needs them resolved. */
+  /** Dependencies by slot: LoadedDeps as loaded (their declarations resolved when asked for), or as recorded. */
   private deps = new Map<number, PackageDeps>();
   private keys: string[] = [];
   /** Directory snapshots by their state hash. */

@@ -148,8 +148,12 @@ export interface DirSnapshot {
   everyFile?(test: (name: string, size: number, mtimeMs: number, ino: number) => boolean): boolean;
 }
 
-/** Files whose mtime is this close to the snapshot may change again unseen within the same mtime tick. */
-const RACY_MS = 2000;
+/**
+ * Files (or directories) whose mtime is this close to the time they were read may change again
+ * unseen within the same mtime tick: the snapshots here, the result cache's stats and the kept
+ * directory listings all take such a stat as no proof.
+ */
+export const RACY_MS = 2000;
 
 export function snapshotOf(index: PackageIndex, now = Date.now()): DirSnapshot {
   const files = [...index.stamps].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -193,7 +197,7 @@ export class DepsChecker {
     private readonly source: PackageSource = diskSource,
     /**
      * The stats the run already has for a directory's files, to save a stat each: whether the
-     * file `name` has the stamp `st`, undefined when the run has no stat of it.
+     * file `name` has that size, mtime and inode, undefined when the run has no stat of it.
      */
     private readonly known: (dir: string) => ((name: string, size: number, mtimeMs: number, ino: number) => boolean | undefined) | undefined = () => undefined,
   ) {}
