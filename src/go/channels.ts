@@ -314,10 +314,7 @@ export class ChannelFacts {
     if (d.kind !== 'func' && d.kind !== 'method') return true;
     const { text } = this.facts;
     // `make(chan` or `make(<-chan`: `(` before the type (a comment: unsure).
-    let i = at - 1;
-    const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
-    while (i > d.start && space(text[i])) i--;
-    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > d.start && space(text[i]); i--);
+    const i = this.beforeChanType(at, d.start);
     if (text[i] === '(' || text[i] === '/') return true;
     const decl = this.declOf(d);
     return decl.hasVar || !decl.params || (decl.params[0] <= at && at < decl.params[1]);
@@ -339,14 +336,10 @@ export class ChannelFacts {
    */
   private unwantedFieldMake(at: number): boolean {
     const { text } = this.facts;
-    const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
-    let i = at - 1;
-    while (i > 0 && space(text[i])) i--;
-    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > 0 && space(text[i]); i--);
-    if (text[i] !== '(') return false;
-    for (i--; i > 0 && space(text[i]); i--);
-    if (!text.startsWith('make', i - 3) || isWordCode(text.charCodeAt(i - 4))) return false;
-    for (i -= 4; i > 0 && space(text[i]); i--);
+    const make = this.makeWordBefore(at);
+    if (make === null || make < 0) return false;
+    let i = make - 1;
+    while (i > 0 && isSpace(text.charCodeAt(i))) i--;
     let end: number;
     if (text[i] === ':') {
       for (i--; i > 0 && (text[i] === ' ' || text[i] === '\t'); i--);
@@ -528,15 +521,25 @@ export class ChannelFacts {
   }
 
   /**
+   * The offset of the last character before the channel type whose `chan` keyword is at
+   * `at`, the spaces and a `<-` of the type skipped, looking no further back than `lo`.
+   */
+  private beforeChanType(at: number, lo = -1): number {
+    const { text } = this.facts;
+    let i = at - 1;
+    while (i > lo && isSpace(text.charCodeAt(i))) i--;
+    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i > lo && isSpace(text.charCodeAt(i)); i--);
+    return i;
+  }
+
+  /**
    * Where the word `make` of `make(chan` (or `make(<-chan`) ends before the `chan` keyword
    * at `at`; null when the keyword is no make's first argument, told from the text; -1 when
    * the text is not plain enough to tell (a comment).
    */
   private makeWordBefore(at: number): number | null {
     const { text } = this.facts;
-    let i = at - 1;
-    while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
-    if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i >= 0 && isSpace(text.charCodeAt(i)); i--);
+    let i = this.beforeChanType(at);
     if (text[i] === '/') return -1;
     if (text[i] !== '(') return null;
     for (i--; i >= 0 && isSpace(text.charCodeAt(i)); i--);
