@@ -99,6 +99,9 @@ test('trigger words: one pass finds what includes finds, in a string and in its 
     'Close(',
     '\uD83D\uDE00defer', // a surrogate pair before a word
     'defedefer',
+    // The table is read at even offsets: each word at an even and an odd offset, ending the
+    // text or not, and cut short by one character.
+    ...words.flatMap((w) => [0, 1, 2, 3].flatMap((pad) => [' '.repeat(pad) + w, `${' '.repeat(pad)}${w};`, ' '.repeat(pad) + w.slice(0, -1)])),
   ];
   // Ten words go through the table; a short list is searched for word by word.
   const short = new TriggerWords(words.slice(0, 4));
