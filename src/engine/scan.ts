@@ -11,7 +11,7 @@ import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
 import { isBlank } from './prefilter.js';
 import { TriggerWords } from './triggerwords.js';
-import { applySuppressions } from './suppressions.js';
+import { applySuppressions, DIRECTIVE_MARKS } from './suppressions.js';
 import { triggerParts, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
@@ -53,14 +53,16 @@ export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boo
 interface RuleWords {
   words: TriggerWords;
   needs: Map<ActiveRule, number[][] | null>;
+  /** DIRECTIVE_MARKS' indices: the same pass tells whether the file may hold a directive. */
+  marks: number[];
 }
 
 function wordsOf(rules: ActiveRule[]): RuleWords {
   let w = ruleWords.get(rules);
   if (!w) {
-    const words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)));
+    const words = new TriggerWords([...rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)), ...DIRECTIVE_MARKS]);
     const needs = new Map(rules.map((r) => [r, triggersOf(r).length ? triggersOf(r).map((t) => triggerParts(t).map((p) => words.words.indexOf(p))) : null]));
-    ruleWords.set(rules, (w = { words, needs }));
+    ruleWords.set(rules, (w = { words, needs, marks: DIRECTIVE_MARKS.map((m) => words.words.indexOf(m)) }));
   }
   return w;
 }
@@ -321,11 +323,12 @@ export function scanBuffer(
   // on the file is read from it, where a search of the decoded text was made again.
   const words = wordsOf(opts.rules);
   const found = words.words.find(src);
+  const mayHave = words.marks.some((i) => found[i] === 1); // mayHaveDirectives
   if (!opts.rules.some((r) => triggered(r, words, found))) {
     info.skipped = 'prefilter';
     const empty: FileResult = { filePath, diagnostics: [], notices: [] };
-    if (!src.includes('leakhound:') && !src.includes('lint')) return empty; // mayHaveDirectives, on bytes
-    return suppress(empty, decoded ?? buf.toString('utf8'), opts);
+    if (!mayHave) return empty;
+    return suppress(empty, decoded ?? buf.toString('utf8'), opts, mayHave);
   }
   const text = decoded ?? buf.toString('utf8');
   buf = NO_BYTES;
@@ -341,14 +344,14 @@ export function scanBuffer(
   const env: ScanEnv = { parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile, found };
   if (info.wantsDeps) env.deps = (d) => (info.deps = d);
   if (packages) env.packages = packages;
-  return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
+  return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts, mayHave);
 }
 
 // The sets of rule ids the directives are checked against, made once per list (not per file).
 const activeIds = new WeakMap<ActiveRule[], Set<string>>();
 const knownIds = new WeakMap<string[], Set<string>>();
 
-function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {
+function suppress(result: FileResult, text: string, opts: ScanFileOptions, mayHave: boolean): FileResult {
   let known: Set<string> | undefined;
   if (opts.knownRules) {
     known = knownIds.get(opts.knownRules);
@@ -356,5 +359,5 @@ function suppress(result: FileResult, text: string, opts: ScanFileOptions): File
   }
   let active = activeIds.get(opts.rules);
   if (!active) activeIds.set(opts.rules, (active = new Set(opts.rules.map((r) => r.rule.meta.id))));
-  return applySuppressions(result, text, { active, known });
+  return applySuppressions(result, text, { active, known, mayHave });
 }
