@@ -11,9 +11,10 @@ import { parseCli, parseShard, UsageError } from '../src/cli/config.js';
 import { ResultCache } from '../src/engine/cache.js';
 import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
-import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
+import { isBlank, prefilterFor } from '../src/engine/prefilter.js';
+import { scanBuffer, type ScanInfo } from '../src/engine/scan.js';
 import { TriggerWords } from '../src/engine/triggerwords.js';
-import { batchesOf } from '../src/engine/pool.js';
+import { batchesOf, byDirectory } from '../src/engine/pool.js';
 import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
 import type { ActiveRule, AnyRule } from '../src/engine/types.js';
 import { fromEslintResults, mergeSarif } from '../src/cli/merge.js';
@@ -58,12 +59,31 @@ function cli(args: string[], cwd: string): { code: number | null; stdout: string
 
 // ---- prefilter ------------------------------------------------------------------------
 
-test('prefilter: triggers are united, and a trigger containing another is dropped', () => {
+test('prefilter: a file passes when some rule\'s trigger holds, the same as the scan decides', async () => {
   const r = (triggers: string[]) => ({ ...tickerRule, meta: { ...tickerRule.meta, triggers } });
-  assert.equal(combinedTriggers(active([r(['NewTicker', 'Ticker']), r(['chan', 'Ticker'])])), ['chan', 'Ticker']);
-  assert.equal(combinedTriggers(active([r(['x']), r([])])), null, 'a rule without triggers may fire anywhere');
-  assert.equal(combinedTriggers(active([r(['defer && Close()']), r(['Close'])])), ['Close'], 'a part containing a single trigger is implied by it');
-  assert.equal(combinedTriggers(active([r(['defer && Close()']), r(['chan'])])), ['chan', 'defer && Close()']);
+  const sets = [
+    active([r(['NewTicker', 'Ticker']), r(['chan', 'Ticker'])]),
+    active([r(['x']), r([])]),
+    active([r(['defer && Close()']), r(['Close'])]),
+    active([r(['defer && Close()']), r(['chan'])]),
+  ];
+  const texts = ['package p\n', 'var t *time.Ticker\n', 'defer g()\n', 'c.Close()\n', 'defer c.Close()\n', 'var c chan int\n'];
+  const passes = sets.map((rules) => texts.map((t) => prefilterFor(rules)(Buffer.from(t))));
+  assert.equal(passes, [
+    [false, true, false, false, false, true],
+    [true, true, true, true, true, true], // a rule without triggers may fire anywhere
+    [false, false, false, true, true, false],
+    [false, false, false, false, true, true],
+  ]);
+  // scanBuffer skips exactly the files the prefilter does not let through.
+  const parser = await getParser();
+  sets.forEach((rules, i) =>
+    texts.forEach((t, j) => {
+      const info: ScanInfo = {};
+      scanBuffer(parser, 'p.go', Buffer.from(t), { rules }, info);
+      assert.is(info.skipped !== 'prefilter', passes[i]![j], `set ${i}, ${JSON.stringify(t)}`);
+    }),
+  );
 });
 
 test('prefilter: a trigger of several parts needs all of them', () => {
@@ -99,6 +119,9 @@ test('trigger words: one pass finds what includes finds, in a string and in its 
     'Close(',
     '\uD83D\uDE00defer', // a surrogate pair before a word
     'defedefer',
+    // The table is read at even offsets: each word at an even and an odd offset, ending the
+    // text or not, and cut short by one character.
+    ...words.flatMap((w) => [0, 1, 2, 3].flatMap((pad) => [' '.repeat(pad) + w, `${' '.repeat(pad)}${w};`, ' '.repeat(pad) + w.slice(0, -1)])),
   ];
   // Ten words go through the table; a short list is searched for word by word.
   const short = new TriggerWords(words.slice(0, 4));
@@ -235,6 +258,12 @@ test('a directory is dealt to one worker whole unless it holds more than a quart
   assert.ok(batches.some((b) => dirsOf(b).join() === 'a,b'), 'small directories share a batch');
   const weights = batches.map((b) => b.reduce((n, i) => n + sizes[i]!, 0));
   assert.equal(weights, [...weights].sort((x, y) => y - x), 'biggest first');
+});
+
+test('one thread scans a directory\'s files together, though a sorted list puts a subdirectory among them', () => {
+  // `a/b.go` < `a/b/c.go` < `a/c.go`: a's package would be read again after the subdirectory.
+  const paths = ['a/a.go', 'a/b.go', 'a/b/c.go', 'a/b/d.go', 'a/c.go', 'b.go'];
+  assert.equal([...byDirectory(paths.map((path) => ({ path })))], [[0, 1, 4], [2, 3], [5]]);
 });
 
 test('small runs stay on the main thread', async () => {
