@@ -202,7 +202,17 @@ export class LockFacts {
 
   /** The operations inside node `n` (by offsets) that belong to `fn`'s flow. */
   inside(n: Node, fn: Node): LockOp[] {
-    return this.of(fn).filter((o) => n.startIndex <= o.call.startIndex && o.call.endIndex <= n.endIndex);
+    // Asked of every node a held region's walk visits: the list is in text order, so the
+    // search ends at the first operation past the node.
+    const from = n.startIndex;
+    const to = n.endIndex;
+    const out: LockOp[] = [];
+    for (const o of this.of(fn)) {
+      const at = o.call.startIndex;
+      if (at >= to) break;
+      if (from <= at && o.call.endIndex <= to) out.push(o);
+    }
+    return out;
   }
 }
 
