@@ -369,7 +369,13 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
 
 /** Keys of the package's functions and methods whose own text locks or unlocks something. */
 function lockerKeys(view: PackageView): Set<string> {
-  return setOf(view.cached('locker-keys', () => [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))]));
+  return setOf(
+    view.cached('locker-keys', () => {
+      // The four lookups in two searches of each text (Lock with RLock, Unlock with RUnlock).
+      view.mentionsAhead(VERBS);
+      return [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))];
+    }),
+  );
 }
 
 /** Names of the package's functions and methods whose own text locks or unlocks something. */
