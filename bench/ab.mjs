@@ -17,11 +17,17 @@
 // copy of node_modules/web-tree-sitter of its own. Each build compiles its own code: both scan
 // the first chunk once, untimed, before the rounds.
 //
-// Usage: node bench/ab.mjs [--rounds N] [--rule a,b] [--chunk FILES] BUILD_A BUILD_B [DIR...]
+// `--cache`: each scan records into a fresh result cache (what a cold run with the cache on
+// pays on top: the dependency hashes, the snapshots, the cache's write), as the command does
+// when its cache is empty.
+//
+// Usage: node bench/ab.mjs [--rounds N] [--rule a,b] [--chunk FILES] [--cache] BUILD_A BUILD_B [DIR...]
 //   BUILD_*: a copy of a build (`mkdir D; ln -s $PWD/node_modules D/; cp -r wasm package.json dist D/`);
 //   DIR: what to scan (default: the heavy corpus, bench/corpus.mjs).
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HEAVY } from './corpus.mjs';
 
@@ -36,20 +42,24 @@ const option = (name, fallback) => {
 const rounds = Number(option('--rounds', '3'));
 const only = option('--rule', undefined)?.split(',');
 const chunkFiles = Number(option('--chunk', '100'));
+const cacheAt = args.indexOf('--cache');
+const withCache = cacheAt >= 0;
+if (withCache) args.splice(cacheAt, 1);
 const [a, b, ...dirs] = args;
 if (!a || !b) {
-  console.error('usage: node bench/ab.mjs [--rounds N] [--rule a,b] [--chunk FILES] BUILD_A BUILD_B [DIR...]');
+  console.error('usage: node bench/ab.mjs [--rounds N] [--rule a,b] [--chunk FILES] [--cache] BUILD_A BUILD_B [DIR...]');
   process.exit(2);
 }
 
 async function load(dir) {
   const url = (p) => pathToFileURL(resolve(dir, p)).href;
   const run = await import(url('dist/src/engine/run.js'));
+  const { ResultCache } = await import(url('dist/src/engine/cache.js'));
   const { allRules } = await import(url('dist/rules/index.js'));
   const chosen = only ? allRules.filter((r) => only.includes(r.meta.id)) : allRules;
   if (only && chosen.length !== only.length) throw new Error(`${dir}: not every rule of --rule is registered`);
   const rules = chosen.map((rule) => ({ rule, severity: rule.meta.severity, options: structuredClone(rule.meta.defaultOptions) }));
-  return { name: dir, run, rules, cpu: 0 };
+  return { name: dir, run, rules, ResultCache, cpu: 0 };
 }
 const builds = [await load(a), await load(b)];
 // The V8 flags the command sets for a big scan (run.ts), before either build's code gets hot.
@@ -73,15 +83,22 @@ files.forEach((f, i) => {
 });
 if (open.length) chunks.push(open);
 
+const cacheRoot = withCache ? mkdtempSync(join(tmpdir(), 'leakhound-ab-')) : undefined;
+if (cacheRoot) process.on('exit', () => rmSync(cacheRoot, { recursive: true, force: true }));
+
 async function scan(build, chunk) {
+  // A fresh cache (its directory emptied, not timed) for every scan.
+  const cacheDir = cacheRoot && join(cacheRoot, 'c');
+  if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   const t = process.cpuUsage();
-  const { results } = await build.run.scanFilesWithStats(chunk, { rules: build.rules, jobs: 1, minParallelBytes: Infinity });
+  const cache = cacheDir ? build.ResultCache.open(cacheDir, 'ab') : undefined;
+  const { results } = await build.run.scanFilesWithStats(chunk, { rules: build.rules, jobs: 1, minParallelBytes: Infinity, ...(cache ? { cache } : {}) });
   const d = process.cpuUsage(t);
   build.cpu += (d.user + d.system) / 1e6;
   return JSON.stringify(results);
 }
 
-console.log(`${files.length} files in ${chunks.length} chunks; A = ${a}, B = ${b}${only ? `; rules ${only.join(',')}` : ''}`);
+console.log(`${files.length} files in ${chunks.length} chunks; A = ${a}, B = ${b}${only ? `; rules ${only.join(',')}` : ''}${withCache ? '; into a fresh result cache' : ''}`);
 // Warm-up, not timed: what the builds share (web-tree-sitter, its WebAssembly's tier-up, Node's
 // own modules) warms up in whichever scans first, and each build compiles its own code. Without
 // it, two copies of one build measured 0.80 on a directory of two chunks.

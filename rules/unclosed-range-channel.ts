@@ -85,7 +85,7 @@ function rangedOver(pkg: PackageView, field: string): boolean {
   const key = `matches:\\brange[ \\t]+[\\w.]*\\.${field}\\b`;
   // Every name after a dot in what a range ranges over (`range a.b.c`: b and c), once per package.
   if (namedInText(pkg, 'ranged', ranged).has(field)) return pkg.keys(key).length > 0;
-  pkg.consulted(key);
+  pkg.absent(key);
   return false;
 }
 

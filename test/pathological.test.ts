@@ -6,11 +6,14 @@
 //
 // - 4,000 levels deep: past the guard, the function is not analysed, and says so; the
 //   scan costs at most 3 parses (it parses less: only the outline runs).
-// - 100 functions 48 levels deep (below the guard): the rules follow the channel through
-//   every level. The cost per level must not grow with the depth: the ratio at 48 levels is
-//   at most 1.6 times the ratio at 24 (a walk up from each node, n² in the depth, doubles
-//   it), and at most 12 parses in all (channel code this dense costs 2 to 7 parses; real
-//   code about 1.3, bench/README.md).
+// - 100 functions 12 and 60 levels deep (below the guard): the rules follow the channel
+//   through every level. The cost per level must not grow with the depth: the ratio at 60
+//   levels is at most twice the ratio at 12 (a walk up from each node, n² in the depth,
+//   multiplies it by 5), plus half a parse, and at most 12 parses in all (channel code this dense costs 2 to 7
+//   parses; real code about 1.3, bench/README.md). The depths are far apart so that the
+//   bound can be loose: on a busy machine the ratio of one build swung by half between
+//   measurements, and a kind that fails is measured again (three times at most) before the
+//   test fails. bench/pathological.mjs reports the figures themselves.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { allRules } from '../rules/index.js';
@@ -57,12 +60,16 @@ test('4,000 levels of any nesting: the function is skipped with a notice, in les
 test('below the guard, the cost of a level does not grow with the depth', async () => {
   await measure(nestedGo('go', 24, 50));
   for (const kind of NESTING_KINDS) {
-    const half = await measure(nestedGo(kind, 24, 100));
-    const full = await measure(nestedGo(kind, 48, 100));
-    const what = `${kind}: ${half.ratio.toFixed(2)} parses at depth 24, ${full.ratio.toFixed(2)} at depth 48`;
-    assert.equal(full.result.notices, [], kind);
-    assert.ok(full.ratio <= 1.6 * half.ratio + 0.5, what);
-    assert.ok(full.ratio <= 12, what);
+    let what = '';
+    let holds = false;
+    for (let attempt = 0; attempt < 3 && !holds; attempt++) {
+      const shallow = await measure(nestedGo(kind, 12, 100));
+      const deep = await measure(nestedGo(kind, 60, 100));
+      assert.equal(deep.result.notices, [], kind);
+      what = `${kind}: ${shallow.ratio.toFixed(2)} parses at depth 12, ${deep.ratio.toFixed(2)} at depth 60`;
+      holds = deep.ratio <= 2 * shallow.ratio + 0.5 && deep.ratio <= 12;
+    }
+    assert.ok(holds, what);
   }
 });
 

@@ -2,7 +2,7 @@
 // bytes for any number of jobs, the result cache keyed on what each file consulted (editing
 // a helper rescans exactly its users), and a scan of a few files (pre-commit) that reads
 // their siblings from disk. Uses the test-only rule test-closer (support/rules.ts).
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -124,6 +124,33 @@ test('cache: editing a helper rescans exactly the files that consulted it; a new
     const added = await run();
     assert.is(added.stats.cached, 2, 'a.go and b.go from the cache');
     assert.equal(msgs(added, c), ['c is closed by helper2 (in d.go:5)']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: every file of a package is checked by the directory snapshot its first scan sent', async () => {
+  const { dir, files } = setUp(1);
+  const cacheDir = join(dir, '.cache');
+  const [a, b, c] = files as [string, string, string];
+  // c.go uses closeIt too: two files consulted the package, the second without a snapshot of its own.
+  writeFileSync(c, C.replace('helper2(c)', 'closeIt(c)'));
+  utimesSync(c, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  utimesSync(join(dir, 'p0'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  const run = () => scanFilesWithStats(files, { rules, cache: ResultCache.open(cacheDir, { k: 2 }) });
+  try {
+    const cold = await run();
+    assert.equal(cold.results.filter((r) => r.diagnostics.length).map((r) => r.filePath), [a, c]);
+    // closeIt changes, but b.go keeps its size, mtime and inode (as a stat sees it) and the
+    // directory its mtime: the snapshot vouches for the directory, so both users of closeIt
+    // are answered without a look at the text (a file whose dependencies named no snapshot
+    // would be checked declaration by declaration and scanned again).
+    const { mtime } = statSync(b);
+    writeFileSync(b, B.replace('c.Close()', 'c.Close(/* */)').replace('return 1\n}', '1}').padEnd(B.length, ' '));
+    assert.is(statSync(b).size, B.length);
+    utimesSync(b, mtime, mtime);
+    const warm = await run();
+    assert.is(warm.stats.cached, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,7 @@ import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
 import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
 import { TriggerWords } from '../src/engine/triggerwords.js';
-import { batchesOf } from '../src/engine/pool.js';
+import { batchesOf, byDirectory } from '../src/engine/pool.js';
 import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
 import type { ActiveRule, AnyRule } from '../src/engine/types.js';
 import { fromEslintResults, mergeSarif } from '../src/cli/merge.js';
@@ -99,6 +99,9 @@ test('trigger words: one pass finds what includes finds, in a string and in its 
     'Close(',
     '\uD83D\uDE00defer', // a surrogate pair before a word
     'defedefer',
+    // The table is read at even offsets: each word at an even and an odd offset, ending the
+    // text or not, and cut short by one character.
+    ...words.flatMap((w) => [0, 1, 2, 3].flatMap((pad) => [' '.repeat(pad) + w, `${' '.repeat(pad)}${w};`, ' '.repeat(pad) + w.slice(0, -1)])),
   ];
   // Ten words go through the table; a short list is searched for word by word.
   const short = new TriggerWords(words.slice(0, 4));
@@ -235,6 +238,12 @@ test('a directory is dealt to one worker whole unless it holds more than a quart
   assert.ok(batches.some((b) => dirsOf(b).join() === 'a,b'), 'small directories share a batch');
   const weights = batches.map((b) => b.reduce((n, i) => n + sizes[i]!, 0));
   assert.equal(weights, [...weights].sort((x, y) => y - x), 'biggest first');
+});
+
+test('one thread scans a directory\'s files together, though a sorted list puts a subdirectory among them', () => {
+  // `a/b.go` < `a/b/c.go` < `a/c.go`: a's package would be read again after the subdirectory.
+  const paths = ['a/a.go', 'a/b.go', 'a/b/c.go', 'a/b/d.go', 'a/c.go', 'b.go'];
+  assert.equal([...byDirectory(paths.map((path) => ({ path })))], [[0, 1, 4], [2, 3], [5]]);
 });
 
 test('small runs stay on the main thread', async () => {

@@ -383,7 +383,7 @@ export class ResultCache {
     if ('snapshot' in d) {
       const { snapshot, ...deps } = d;
       this.deps.set(slot, deps);
-      this.dirs.set(d.state, snapshot);
+      if (snapshot) this.dirs.set(d.state, snapshot);
     } else this.deps.set(slot, d);
   }
 

@@ -134,9 +134,14 @@ export interface PackageDeps {
   decls: [DeclKey, string][];
 }
 
-/** The dependencies of a scan as they leave the scanning thread: with the directory's snapshot. */
+/**
+ * The dependencies of a scan as they leave the scanning thread: the first of a package's
+ * scans carries the directory's snapshot, the others only its state hash (the cache keeps one
+ * snapshot per state; a big directory's snapshot sent and hashed with each of its files was
+ * quadratic in its size).
+ */
 export interface ScanDeps extends PackageDeps {
-  snapshot: DirSnapshot;
+  snapshot?: DirSnapshot;
 }
 
 export interface DirSnapshot {
@@ -249,9 +254,21 @@ export function loneFile(path: string, text: string): Packages {
   return new Packages(memorySource({ [path]: text }), 1);
 }
 
-/** What a scan consulted, as the cache records it (undefined when nothing outside the file was asked). */
+/** Each package's snapshot, taken at its first scan that consulted it (its stamps were taken when it was opened). */
+const snapshots = new WeakMap<PackageIndex, { snapshot: DirSnapshot; state: string }>();
+
+/**
+ * What a scan consulted, as the cache records it (undefined when nothing outside the file was
+ * asked). The package's first such scan carries the snapshot; the cache that records it keeps
+ * it for the later ones, which name its state (a result that is not recorded loses only the
+ * fast check: see DepsChecker).
+ */
 export function scanDeps(pkg: Package | undefined, decls: [DeclKey, string][]): ScanDeps | undefined {
   if (!pkg || !decls.length) return undefined;
+  const known = snapshots.get(pkg.index);
+  if (known) return { membership: pkg.index.membership, state: known.state, decls };
   const snapshot = snapshotOf(pkg.index);
-  return { membership: pkg.index.membership, state: stateOf(snapshot), decls, snapshot };
+  const state = stateOf(snapshot);
+  snapshots.set(pkg.index, { snapshot, state });
+  return { membership: pkg.index.membership, state, decls, snapshot };
 }

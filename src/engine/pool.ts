@@ -37,6 +37,23 @@ export function batchSize(tasks: number, workers: number): number {
 }
 
 /**
+ * Task indices by directory, each directory's in task order, directories in order of their
+ * first file. A sorted list of paths puts a subdirectory's files among its parent's
+ * (`a/b.go`, `a/b/c.go`, `a/c.go`): scanned in that order, the parent's package was read and
+ * summarized again after each such subdirectory (the thread keeps one directory's).
+ */
+export function byDirectory(tasks: readonly { path: string }[]): Iterable<number[]> {
+  const groups = new Map<string, number[]>();
+  tasks.forEach((t, i) => {
+    const dir = dirname(t.path);
+    const g = groups.get(dir);
+    if (g) g.push(i);
+    else groups.set(dir, [i]);
+  });
+  return groups.values();
+}
+
+/**
  * Tasks dealt in batches. A directory's files stay together, however many they are: they
  * share a package, which the worker that gets them reads and summarizes once (split in
  * chunks of `size` files, both workers read and summarized the big packages). Only a
@@ -45,20 +62,14 @@ export function batchSize(tasks: number, workers: number): number {
  * of up to `size` files; batches go out biggest first. Task indices, in batch order.
  */
 export function batchesOf(tasks: Task[], size: number, sizes?: number[], workers = 1): number[][] {
-  const groups = new Map<string, number[]>();
-  tasks.forEach((t, i) => {
-    const dir = dirname(t.path);
-    const g = groups.get(dir);
-    if (g) g.push(i);
-    else groups.set(dir, [i]);
-  });
+  const groups = byDirectory(tasks);
   // Without sizes, files count alike.
   const weightOf = (i: number) => sizes?.[i] ?? 1;
   const bytes = (ix: number[]) => ix.reduce((n, i) => n + weightOf(i), 0);
   const cap = bytes(tasks.map((_, i) => i)) / (workers * 4);
   const batches: number[][] = [];
   let open: number[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     if (g.length > size || bytes(g) > cap) {
       // A package of its own: whole, or in runs of about `cap` bytes when it is that big.
       let run: number[] = [];

@@ -8,7 +8,7 @@ import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { FileStat, ResultCache } from './cache.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
-import { runInWorkers } from './pool.js';
+import { byDirectory, runInWorkers } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
 import { runTask, toSpecs, type Task, type TaskOutcome } from './task.js';
 import type { FileResult } from './types.js';
@@ -245,7 +245,8 @@ export async function scanFilesWithStats(
     const parser = await getParser();
     const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
     try {
-      tasks.forEach((t, k) => take(k, runTask(parser, t, topts)));
+      // A directory at a time, as the workers get them (pool.ts byDirectory).
+      for (const group of byDirectory(tasks)) for (const k of group) take(k, runTask(parser, tasks[k]!, topts));
     } finally {
       topts.packages.dispose();
     }

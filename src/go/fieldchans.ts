@@ -301,7 +301,7 @@ export function bareSendWritten(pkg: PackageView, field: string): boolean {
   // behind runs it at every offset).
   const key = `matches:\\.${field}(?<=\\n[ \\t]+[\\w.]*\\.${field})[ \\t]*<-`;
   if (namedInText(pkg, 'bare-send', bareSends).has(field)) return pkg.keys(key).length > 0;
-  pkg.consulted(key);
+  pkg.absent(key);
   return false;
 }
 

@@ -200,11 +200,20 @@ export class PackageView {
   }
 
   /**
-   * Records that the scan's answer depends on `key` without looking it up: for a caller that
-   * told from a cheaper test of the package's texts that the lookup finds nothing.
+   * Records that the scan's answer depends on `key`, for a caller that reads the package
+   * index itself rather than through the view (absent: for one that knows the key names nothing).
    */
   consulted(key: DeclKey): void {
     this.note(key);
+  }
+
+  /**
+   * Records that the scan's answer depends on `key`, which a cheaper test of the package's
+   * texts showed to name nothing (the cache hashes it as absent without the lookup).
+   */
+  absent(key: DeclKey): void {
+    this.note(key);
+    this.pkg.index.settleAbsent(key);
   }
 
   /** The package clause's name. */

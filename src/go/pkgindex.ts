@@ -93,6 +93,8 @@ export interface IndexedFile {
    * and test packages of a directory, searched the same text for it again.
    */
   firstHits?: Map<string, number>;
+  /** Hashes of the text of the declaration at each offset, and of the imports (at -1): see PackageIndex.hash. */
+  hashes?: Map<number, string>;
 }
 
 /** 0-based row and column (UTF-16 code units) of an offset of an indexed file. */
@@ -179,6 +181,7 @@ export class PackageIndex {
   readonly stamps: [name: string, stamp: Stamp][] = [];
   private readonly lookups = new Map<DeclKey, DeclRef[]>();
   private readonly hashes = new Map<DeclKey, string>();
+  private byFileName?: Map<string, IndexedFile>;
   /** Every file lexed, names mapped to their declarations: built after a few lookups. */
   private byName?: Map<string, { f: IndexedFile; d: TopDecl; n: DeclName }[]>;
 
@@ -400,7 +403,11 @@ export class PackageIndex {
   }
 
   file(name: string): IndexedFile | undefined {
-    return this.files.find((f) => f.name === name);
+    if (!this.byFileName) {
+      this.byFileName = new Map();
+      for (const f of this.files) this.byFileName.set(f.name, f);
+    }
+    return this.byFileName.get(name);
   }
 
   /** The import declarations of a file (what qualified names in its functions mean). */
@@ -414,19 +421,35 @@ export class PackageIndex {
    * A hash of what a key names: each declaration's file, line and text, and its file's
    * imports. Equal hashes mean every answer derived from the key still holds.
    */
+  /**
+   * Records that `key` names nothing, for a caller that told so from a cheaper test of the
+   * same texts: its hash is ABSENT without the search (a `matches:` pattern tried on every
+   * function of the package only to hash the empty answer was a tenth of a cold run's
+   * dependency hashing).
+   */
+  settleAbsent(key: DeclKey): void {
+    if (!this.hashes.has(key)) this.hashes.set(key, ABSENT);
+  }
+
   hash(key: DeclKey): string {
     const known = this.hashes.get(key);
     if (known) return known;
     const refs = this.lookup(key);
     let h = ABSENT;
     if (refs.length) {
+      // Each declaration's text and each file's imports are hashed once (a declaration is
+      // found by many keys: every word it mentions), and a key's hash is of those hashes.
       const parts: string[] = [];
       for (const r of refs) {
         const f = this.file(r.file)!;
-        parts.push(r.file, String(pointIn(f, r.start).row), f.text.slice(r.start, r.end));
-        for (const imp of this.imports(f)) parts.push(f.text.slice(imp.start, imp.end));
+        const texts = (f.hashes ??= new Map());
+        let decl = texts.get(r.start);
+        if (decl === undefined) texts.set(r.start, (decl = hashOf([f.text.slice(r.start, r.end)])));
+        let imports = texts.get(-1);
+        if (imports === undefined) texts.set(-1, (imports = hashOf(this.imports(f).map((imp) => f.text.slice(imp.start, imp.end)))));
+        parts.push(r.file, String(pointIn(f, r.start).row), decl, imports);
       }
-      h = hashOf(parts);
+      h = hashOf([parts.join('\0')]);
     }
     this.hashes.set(key, h);
     return h;
