@@ -11,7 +11,8 @@ import { parseCli, parseShard, UsageError } from '../src/cli/config.js';
 import { ResultCache } from '../src/engine/cache.js';
 import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
-import { combinedTriggers, isBlank, prefilterFor } from '../src/engine/prefilter.js';
+import { isBlank, prefilterFor } from '../src/engine/prefilter.js';
+import { scanBuffer, type ScanInfo } from '../src/engine/scan.js';
 import { TriggerWords } from '../src/engine/triggerwords.js';
 import { batchesOf, byDirectory } from '../src/engine/pool.js';
 import { scanFilesWithStats, type RunOptions } from '../src/engine/run.js';
@@ -58,12 +59,31 @@ function cli(args: string[], cwd: string): { code: number | null; stdout: string
 
 // ---- prefilter ------------------------------------------------------------------------
 
-test('prefilter: triggers are united, and a trigger containing another is dropped', () => {
+test('prefilter: a file passes when some rule\'s trigger holds, the same as the scan decides', async () => {
   const r = (triggers: string[]) => ({ ...tickerRule, meta: { ...tickerRule.meta, triggers } });
-  assert.equal(combinedTriggers(active([r(['NewTicker', 'Ticker']), r(['chan', 'Ticker'])])), ['chan', 'Ticker']);
-  assert.equal(combinedTriggers(active([r(['x']), r([])])), null, 'a rule without triggers may fire anywhere');
-  assert.equal(combinedTriggers(active([r(['defer && Close()']), r(['Close'])])), ['Close'], 'a part containing a single trigger is implied by it');
-  assert.equal(combinedTriggers(active([r(['defer && Close()']), r(['chan'])])), ['chan', 'defer && Close()']);
+  const sets = [
+    active([r(['NewTicker', 'Ticker']), r(['chan', 'Ticker'])]),
+    active([r(['x']), r([])]),
+    active([r(['defer && Close()']), r(['Close'])]),
+    active([r(['defer && Close()']), r(['chan'])]),
+  ];
+  const texts = ['package p\n', 'var t *time.Ticker\n', 'defer g()\n', 'c.Close()\n', 'defer c.Close()\n', 'var c chan int\n'];
+  const passes = sets.map((rules) => texts.map((t) => prefilterFor(rules)(Buffer.from(t))));
+  assert.equal(passes, [
+    [false, true, false, false, false, true],
+    [true, true, true, true, true, true], // a rule without triggers may fire anywhere
+    [false, false, false, true, true, false],
+    [false, false, false, false, true, true],
+  ]);
+  // scanBuffer skips exactly the files the prefilter does not let through.
+  const parser = await getParser();
+  sets.forEach((rules, i) =>
+    texts.forEach((t, j) => {
+      const info: ScanInfo = {};
+      scanBuffer(parser, 'p.go', Buffer.from(t), { rules }, info);
+      assert.is(info.skipped !== 'prefilter', passes[i]![j], `set ${i}, ${JSON.stringify(t)}`);
+    }),
+  );
 });
 
 test('prefilter: a trigger of several parts needs all of them', () => {

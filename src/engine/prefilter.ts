@@ -3,49 +3,56 @@
 // they cannot fire (meta.triggers); a file that contains none of the triggers of any enabled
 // rule is not decoded, not parsed and not walked. scanBuffer (scan.ts) decides the same from
 // one whole search of the bytes, which also tells which rules run on a file that passes;
-// `prefilterFor` answers the first question alone, ending its search at the first trigger
-// (for benchmarks and tests that count what the prefilter lets through).
+// `prefilterFor` answers the first question alone from the same search, ended at the first
+// trigger that holds (for benchmarks and tests that count what the prefilter lets through).
 import { triggerParts, triggersOf, type ActiveRule } from './types.js';
 import { TriggerWords } from './triggerwords.js';
 
 export type Prefilter = (buf: Buffer) => boolean;
 
-const always: Prefilter = () => true;
-const cache = new WeakMap<ActiveRule[], Prefilter>();
-
 /**
- * The triggers of all enabled rules, deduplicated, with triggers that contain a shorter
- * trigger dropped (the shorter one already matches wherever the longer one would), shortest
- * first. null when a rule declares no trigger: such a rule may fire on any file.
+ * The one-pass search of a rule list's trigger words (`defer`, `go `, `Lock()`…), and each
+ * rule's triggers as the indices of their parts in it (null: the rule has no trigger), made
+ * once per list and thread: every file asks them of every rule.
  */
-export function combinedTriggers(rules: ActiveRule[]): string[] | null {
-  const all = new Set<string>();
-  for (const r of rules) {
-    const t = triggersOf(r);
-    if (t.length === 0 || t.some((s) => s === '')) return null;
-    for (const s of t) all.add(s);
-  }
-  const sorted = [...all].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  // A trigger of several parts is implied by a single-part one that any of its parts contains.
-  const single = (t: string) => triggerParts(t).length === 1;
-  return sorted.filter((s, i) => !sorted.slice(0, i).some((shorter) => single(shorter) && triggerParts(s).some((p) => p.includes(shorter))));
+export interface RuleWords {
+  words: TriggerWords;
+  needs: Map<ActiveRule, number[][] | null>;
 }
 
-/** The prefilter for a rule set, built once per rule list and thread. */
-export function prefilterFor(rules: ActiveRule[]): Prefilter {
-  let f = cache.get(rules);
-  if (f) return f;
-  const triggers = combinedTriggers(rules);
-  if (triggers === null) f = always;
-  else if (triggers.length === 0) f = () => false;
-  else {
-    // One pass over the bytes for every word, ended as soon as a trigger is whole.
-    const words = new TriggerWords(triggers.flatMap(triggerParts));
-    const needs = triggers.map(triggerParts);
-    const whole = (found: Uint8Array) => needs.some((parts) => words.holds(found, parts));
-    f = (buf) => whole(words.find(buf, whole));
+const ruleWords = new WeakMap<ActiveRule[], RuleWords>();
+
+export function wordsOf(rules: ActiveRule[]): RuleWords {
+  let w = ruleWords.get(rules);
+  if (!w) {
+    const words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)));
+    const needs = new Map(rules.map((r) => [r, triggersOf(r).length ? triggersOf(r).map((t) => triggerParts(t).map((p) => words.words.indexOf(p))) : null]));
+    ruleWords.set(rules, (w = { words, needs }));
   }
-  cache.set(rules, f);
+  return w;
+}
+
+/** True when rule `r`'s triggers hold in `found` (the search of a file for the words of `w`). */
+export function triggered(r: ActiveRule, w: RuleWords, found: Uint8Array): boolean {
+  const needs = w.needs.get(r);
+  if (!needs) return true;
+  for (const parts of needs) if (parts.every((i) => found[i] === 1)) return true;
+  return false;
+}
+
+const prefilters = new WeakMap<ActiveRule[], Prefilter>();
+
+/**
+ * The prefilter for a rule set, built once per rule list and thread: the search scanBuffer
+ * makes, ended as soon as some rule's trigger holds.
+ */
+export function prefilterFor(rules: ActiveRule[]): Prefilter {
+  let f = prefilters.get(rules);
+  if (f) return f;
+  const w = wordsOf(rules);
+  const any = (found: Uint8Array) => rules.some((r) => triggered(r, w, found));
+  f = rules.some((r) => w.needs.get(r) === null) ? () => true : (buf) => any(w.words.find(buf, any));
+  prefilters.set(rules, f);
   return f;
 }
 

@@ -9,8 +9,7 @@ import { PackageView } from '../go/package.js';
 import { MAX_DECL_CHARS, MAX_DEPTH, type SkippedDecl, Syntax } from '../go/syntax.js';
 import { loneFile, Packages, scanDeps, type ScanDeps } from './packages.js';
 import { compareGo, type GoVersion } from '../go/gomod.js';
-import { isBlank } from './prefilter.js';
-import { TriggerWords } from './triggerwords.js';
+import { isBlank, triggered, wordsOf } from './prefilter.js';
 import { applySuppressions } from './suppressions.js';
 import { triggerParts, triggersOf, type ActiveRule, type Diagnostic, type FileResult, type GoVersionRange, type Handler, type Notice, type ReportDescriptor, type Span } from './types.js';
 
@@ -46,34 +45,6 @@ export function goApplies(range: GoVersionRange | undefined, go: GoVersion): boo
 }
 
 /**
- * The one-pass search of a rule list's trigger words (`defer`, `go `, `Lock()`…), and each
- * rule's triggers as the indices of their parts in it (null: the rule has no trigger), made
- * once per list and thread: every file asks them of every rule.
- */
-interface RuleWords {
-  words: TriggerWords;
-  needs: Map<ActiveRule, number[][] | null>;
-}
-
-function wordsOf(rules: ActiveRule[]): RuleWords {
-  let w = ruleWords.get(rules);
-  if (!w) {
-    const words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)));
-    const needs = new Map(rules.map((r) => [r, triggersOf(r).length ? triggersOf(r).map((t) => triggerParts(t).map((p) => words.words.indexOf(p))) : null]));
-    ruleWords.set(rules, (w = { words, needs }));
-  }
-  return w;
-}
-
-/** True when rule `r`'s triggers hold in `found` (the search of a file for the words of `w`). */
-function triggered(r: ActiveRule, w: RuleWords, found: Uint8Array): boolean {
-  const needs = w.needs.get(r);
-  if (!needs) return true;
-  for (const parts of needs) if (parts.every((i) => found[i] === 1)) return true;
-  return false;
-}
-
-/**
  * Rules that apply to the file's Go version and whose cheap text triggers appear in it;
  * `found` is the search of the file's words already made (on its bytes: the same answer for
  * these ASCII words, see triggerwords.ts).
@@ -83,9 +54,6 @@ export function rulesFor(text: string, rules: ActiveRule[], go: GoVersion = {}, 
   const f = found ?? w.words.find(text);
   return rules.filter((r) => goApplies(r.rule.meta.goVersions, go) && triggered(r, w, f));
 }
-
-/** The one-pass search of each rule list's trigger words. */
-const ruleWords = new WeakMap<ActiveRule[], RuleWords>();
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
