@@ -382,7 +382,7 @@ func first(get func() (string, error)) (string, error) {
       nilChannel: 'receive from {{name}} blocks forever: {{name}} is a nil channel (declared on line {{line}} and never made); initialize it with make',
       deadSelect: 'select blocks forever: none of its cases can fire, because nothing sends on or closes {{names}}; send or close one of them, or add a case that can',
     },
-    triggers: ['<-'],
+    triggers: ['<- && chan'],
     defaultOptions: {},
   },
   create(ctx) {
@@ -459,8 +459,9 @@ func first(get func() (string, error)) (string, error) {
         }
       }
     };
-    // Without a goroutine, only a channel nothing sends on can leave a receive waiting.
-    const perFunction = channels.handlers(check, undefined, { fn: (at) => channels.reaches(at, GO_WORDS) || !channels.sendsOnEveryMake(at) });
+    // Without a goroutine, only a channel nothing sends on can leave a receive waiting; and
+    // check only looks at the local channels of the function.
+    const perFunction = channels.handlers(check, undefined, { fn: (at) => channels.mayMakeLocal(at) && (channels.reaches(at, GO_WORDS) || !channels.sendsOnEveryMake(at)) });
     return {
       source_file() {
         perFunction.source_file();

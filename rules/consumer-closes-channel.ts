@@ -15,7 +15,8 @@ import { enclosingFunction, type FileFacts, isFunction } from '../src/go/facts.j
 import { countdown, receivesFromEvery, waitsBefore } from '../src/go/senders-done.js';
 import { endsAfter, endsBetween, onlyOnPanic } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
-import { fieldCloses } from '../src/go/fieldchans.js';
+import { fieldCloses, LIFECYCLE, mayClose } from '../src/go/fieldchans.js';
+import type { PackageView } from '../src/go/package.js';
 import { lastRound } from '../src/go/loops.js';
 
 type Found = { op: ChanOp; messageId: 'consumerCloses' | 'doubleClose' | 'closeInLoop' | 'closeAfterRange'; related: Node };
@@ -204,6 +205,31 @@ function paramConsumer(ch: Channel, senders: () => Map<string, Node>): Found[] {
  */
 const CLOSES_ON_RECEIVER = /^func[ \t]*\([ \t]*(\w+)[ \t*][\s\S]*?(?:close\(\s*\1\.|\bgo\s+\1\.)|^(?!func[ \t]*\([ \t]*\w+[ \t*])/;
 
+/** Spaces and comments, as Go allows them between two tokens. */
+const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*`;
+
+/**
+ * False for the text of a method (CLOSES_ON_RECEIVER's, receiver read plainly) that cannot
+ * give onMethod a finding, told before it is parsed. Every finding needs two closes of one
+ * field, one of them through a call, or a close in a goroutine in a loop; fieldCloses' closes
+ * are `close(…)` calls (the word close) and calls `s.M()` of a method it follows (mayClose),
+ * each a selector of the receiver in the text, whatever spaces or comments lie between its
+ * tokens. So a finding needs such a call and a second close, or `go` and `for` with a close.
+ * (The package's closers are asked for only when the lifecycle names do not settle it.)
+ */
+function mayCloseTwice(pkg: PackageView, text: string): boolean {
+  const recv = /^func[ \t]*\([ \t]*(\w+)[ \t*]/.exec(text)?.[1];
+  if (!recv) return true;
+  const closeWords = text.match(/\bclose\b/g)?.length ?? 0;
+  const loopedGo = /\bgo\b/.test(text) && /\bfor\b/.test(text);
+  // With `calls` closing calls: true when a finding may be there (more calls, never less).
+  const enough = (calls: number) => (calls > 0 && (calls > 1 || closeWords > 0 || loopedGo)) || (loopedGo && closeWords > 0);
+  const called = [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{Nd}_])${recv}${GAP}\\.${GAP}([\\p{L}\\p{Nd}_]+)${GAP}\\(`, 'gu'))].map((m) => m[1]!);
+  if (!enough(called.length)) return false;
+  if (enough(called.filter((name) => LIFECYCLE.has(name)).length)) return true;
+  return enough(called.filter((name) => mayClose(pkg, name)).length);
+}
+
 export default defineRule({
   meta: {
     id: 'consumer-closes-channel',
@@ -356,11 +382,13 @@ func consume(n int) int {
       }
     };
     const closes = (at: number) => channels.reaches(at, ['close']);
-    const collect = channels.handlers(check, onParam, { fn: closes, each: (at) => channels.inParams(at) && closes(at) });
+    // (check only looks at the local channels of the function.)
+    const collect = channels.handlers(check, onParam, { fn: (at) => channels.mayMakeLocal(at) && closes(at), each: (at) => channels.inParams(at) && closes(at) });
     return {
       source_file: () => {
         collect.source_file();
-        for (const d of ctx.facts.declarations(['method_declaration'], CLOSES_ON_RECEIVER)) onMethod(d);
+        const text = { test: (t: string) => CLOSES_ON_RECEIVER.test(t) && mayCloseTwice(ctx.pkg, t) };
+        for (const d of ctx.facts.declarations(['method_declaration'], text)) onMethod(d);
       },
     };
   },

@@ -470,7 +470,8 @@ func slowLookup() string { return "" }
       }
     };
     channels.wantFields(wanted);
-    const collect = channels.handlers(check, onMake, { fn: (at) => channels.goWritten(at), each: (at) => channels.mayFillField(at) });
+    // (check only looks at the local channels of a function with a goroutine.)
+    const collect = channels.handlers(check, onMake, { fn: (at) => channels.mayMakeLocal(at) && channels.goWritten(at), each: (at) => channels.mayFillField(at) });
     return {
       source_file: () => {
         collect.source_file();

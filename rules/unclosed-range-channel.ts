@@ -240,8 +240,9 @@ func handle(string) {}
       }
     };
     channels.wantFields(wanted);
-    // A function without a goroutine only matters as the maker of a field's channel.
+    // A function without a goroutine only matters as the maker of a field's channel (and one
+    // whose makes declare no local channel too: check's own channels are its locals).
     const madeForField = (at: number) => fieldRanges(ctx.facts).some((r) => channels.declHolds(at, r.make));
-    return channels.handlers(check, onMake, { fn: (at) => channels.goWritten(at) || madeForField(at), each: (at) => channels.mayFillField(at) });
+    return channels.handlers(check, onMake, { fn: (at) => (channels.mayMakeLocal(at) && channels.goWritten(at)) || madeForField(at), each: (at) => channels.mayFillField(at) });
   },
 });

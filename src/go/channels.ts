@@ -440,36 +440,40 @@ export class ChannelFacts {
    * the name the call writes).
    */
   reaches(at: number, words: readonly string[]): boolean {
+    return this.reachedFrom(at, words.join(' '), () => new Set(words.flatMap((w) => [...this.wordDecls(w)])));
+  }
+
+  private reachedFrom(at: number, key: string, seed: () => Set<number>): boolean {
     const d = this.funcDecl(at);
     if (!d) return true;
-    const key = words.join(' ');
     let set = this.reachMemo.get(key);
-    if (!set) this.reachMemo.set(key, (set = this.reaching(words)));
+    if (!set) this.reachMemo.set(key, (set = this.reaching(seed())));
     return set.has(d.start);
   }
 
-  /** The starts of the declarations reaches(…, words) is true for. */
-  private reaching(words: readonly string[]): Set<number> {
+  /**
+   * The starts of the declarations of `seed` (indices), and of those that name a function
+   * or method of them with a channel parameter, to a fixed point.
+   */
+  private reaching(seed: Set<number>): Set<number> {
     const decls = this.facts.syntax.outline.decls;
     const out = new Set<number>();
     const seen = new Set<string>();
-    let names = [...words];
-    while (names.length) {
-      const next: string[] = [];
-      for (const name of names) {
-        for (const i of this.wordDecls(name)) {
-          const d = decls[i]!;
-          if (out.has(d.start)) continue;
-          out.add(d.start);
-          // Only a function with a channel parameter is followed into (follow, paramAt).
-          const callee = d.kind === 'func' || d.kind === 'method' ? d.names[0]?.name : undefined;
-          if (callee && !seen.has(callee) && this.chanParams(d)) {
-            seen.add(callee);
-            next.push(callee);
-          }
+    let found = seed;
+    while (found.size) {
+      const next = new Set<number>();
+      for (const i of found) {
+        const d = decls[i]!;
+        if (out.has(d.start)) continue;
+        out.add(d.start);
+        // Only a function with a channel parameter is followed into (follow, paramAt).
+        const callee = d.kind === 'func' || d.kind === 'method' ? d.names[0]?.name : undefined;
+        if (callee && !seen.has(callee) && this.chanParams(d)) {
+          seen.add(callee);
+          for (const j of this.wordDecls(callee)) next.add(j);
         }
       }
-      names = next;
+      found = next;
     }
     return out;
   }
@@ -548,15 +552,28 @@ export class ChannelFacts {
   }
 
   /**
+   * False for the `chan` keyword at `at` when it is the type of a make that declares no
+   * local channel (makesNoLocal): of() finds no channel there.
+   */
+  mayMakeLocal(at: number): boolean {
+    const make = this.makeWordBefore(at);
+    return make === null || make < 0 || !this.makesNoLocal(make);
+  }
+
+  /**
    * True when the make whose word starts at `make` declares no local channel (channelAt's),
    * by what stands before it: a literal's key or a label (`f: make(`), the start of a block
    * or a statement (`{`, `;`), `return`, or `=` assigning one selector or `_` written first
-   * on its line (`x.f = make(`, `_ = make(`).
+   * on its line (`x.f = make(`, `_ = make(`), the line before not ending in a `,` (which
+   * would continue the left side there: `a,\n\tx.f = make(…), v` declares none, but
+   * assigns `a`).
    */
   private makesNoLocal(make: number): boolean {
     const { text } = this.facts;
     let i = make - 1;
     while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+    // (The end of a comment: cannot tell what stands before it.)
+    if (!this.facts.isCode(i)) return false;
     const c = text[i];
     if (c === '{' || c === ';' || (c === ':' && text[i + 1] !== '=')) return true;
     if (text.startsWith('return', i - 5) && !isWordCode(text.charCodeAt(i - 6))) return true;
@@ -566,7 +583,9 @@ export class ChannelFacts {
     while (i >= 0 && (isWordCode(text.charCodeAt(i)) || text[i] === '.')) i--;
     const left = text.slice(i + 1, end);
     while (text[i] === ' ' || text[i] === '\t') i--;
-    return text[i] === '\n' && (left === '_' || (/^\w+(\.\w+)+$/.test(left)));
+    if (text[i] !== '\n' || (left !== '_' && !/^\w+(\.\w+)+$/.test(left))) return false;
+    for (i--; i >= 0 && isSpace(text.charCodeAt(i)); i--);
+    return text[i] !== ',' && this.facts.isCode(i);
   }
 
   /** sendsOnEveryMake for the make whose word starts at `make`, in function declaration `d`. */
@@ -624,7 +643,11 @@ export class ChannelFacts {
 
   /**
    * False for the `chan` keyword at `at` when its type cannot be a make that fills a field
-   * (fieldOfMake's): no make's first argument, or the make of a short variable declaration.
+   * (fieldOfMake's: a literal's value `f: make(…)`, or a value of an assignment whose left
+   * side at its place is a selector), told from what stands before the make and its
+   * parentheses: not a key's `:`, a `,` or an assignment's `=` (a call's argument, a
+   * `return`, a `:=`, a `var`); an assignment to one plain identifier (`ch = make(…)`, its
+   * name first in its statement) fills none either.
    */
   mayFillField(at: number): boolean {
     const make = this.makeWordBefore(at);
@@ -632,8 +655,27 @@ export class ChannelFacts {
     if (make < 0) return true;
     const { text } = this.facts;
     let i = make - 1;
+    while (i >= 0 && (isSpace(text.charCodeAt(i)) || text[i] === '(')) i--;
+    // (The end of a comment: cannot tell what stands before it.)
+    if (i >= 0 && !this.facts.isCode(i)) return true;
+    const c = text[i];
+    if (c === ':' || c === ',' || c === '/') return true;
+    if (c !== '=') return false;
+    // `:=`, `==`, `!=`, `<=`, `>=`: no assignment's value.
+    const op = text[i - 1];
+    if (op === ':' || op === '=' || op === '!' || op === '<' || op === '>') return false;
+    // The left side's last identifier, and what stands before it (a line break is no
+    // statement's end after a `,`: the left side goes on on the line before).
+    for (i--; i >= 0 && (text[i] === ' ' || text[i] === '\t'); i--);
+    if (!isWordCode(text.charCodeAt(i))) return true;
+    while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
     while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
-    return !(text[i] === '=' && text[i - 1] === ':');
+    const b = text.charCodeAt(i);
+    if (b > 127 || text[i] === '.' || text[i] === ',' || text[i] === '/' || (i >= 0 && !this.facts.isCode(i))) return true;
+    if (!isWordCode(b)) return false;
+    const end = i + 1;
+    while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
+    return text.charCodeAt(i) > 127 || text.slice(i + 1, end) !== 'var';
   }
 
   /**
@@ -649,15 +691,28 @@ export class ChannelFacts {
 
   /**
    * False for the `chan` keyword at `at` when its type cannot be the type of a `var` spec
-   * of a function whose code receives (`<-`): what stands before it is no identifier list
-   * after the keyword `var`, an opening parenthesis or a line's start.
+   * of a function whose code receives from one of the spec's names: what stands before it
+   * is no identifier list after the keyword `var`, an opening parenthesis or a line's start,
+   * or no name of the list follows a `<-` (and parentheses) as code in the declaration.
    */
   mayBeVarType(at: number): boolean {
     if (!this.facts.declHasWord(at, 'var') || !this.facts.declHasWord(at, '<-')) return false;
+    const names = this.varNamesBefore(at);
+    return names === true || (names !== false && names.some((name) => this.receivedIn(at, name)));
+  }
+
+  /**
+   * The identifier list before the type whose `chan` keyword is at `at`, when it follows
+   * the keyword `var`, an opening parenthesis or a line's start; false when it cannot be a
+   * `var` spec's; true when the text is not plain enough to tell.
+   */
+  private varNamesBefore(at: number): string[] | boolean {
     const { text } = this.facts;
     let i = at - 1;
     while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
     if (text[i] === '-' && text[i - 1] === '<') for (i -= 2; i >= 0 && isSpace(text.charCodeAt(i)); i--);
+    const names: string[] = [];
+    const found = () => names.length > 0 ? names : true;
     // The identifier list before the type, back to what opens it.
     for (;;) {
       const end = i;
@@ -665,19 +720,43 @@ export class ChannelFacts {
       // (A name with a character past ASCII: cannot tell.)
       if (i >= 0 && text.charCodeAt(i) > 127) return true;
       if (i === end) return text[i] === '/';
-      if (text.slice(i + 1, end + 1) === 'var') return true;
+      const word = text.slice(i + 1, end + 1);
+      if (word === 'var') return found();
+      names.push(word);
       while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
       const c = text[i];
       if (c === ',') {
         for (i--; i >= 0 && isSpace(text.charCodeAt(i)); i--);
         continue;
       }
-      if (c === undefined || c === '(' || c === '\n' || c === '\r' || c === ';' || c === '/') return true;
+      if (c === undefined || c === '/') return true;
+      if (c === '(' || c === '\n' || c === '\r' || c === ';') return names;
       if (!isWordCode(text.charCodeAt(i))) return text.charCodeAt(i) > 127;
       const e = i;
       while (i >= 0 && isWordCode(text.charCodeAt(i))) i--;
-      return text.slice(i + 1, e + 1) === 'var' || (i >= 0 && text.charCodeAt(i) > 127);
+      if (i >= 0 && text.charCodeAt(i) > 127) return true;
+      return text.slice(i + 1, e + 1) === 'var' && names;
     }
+  }
+
+  /**
+   * False when no `<-` of the declaration around `at` is code followed by `name` (past
+   * spaces and opening parentheses): the declaration has no receive `<-name`, `<-(name)`.
+   */
+  private receivedIn(at: number, name: string): boolean {
+    const { text } = this.facts;
+    const outline = this.facts.syntax.outline;
+    const d = outline.decls[declAt(outline, at)];
+    if (!d) return true;
+    for (let k = text.indexOf('<-', d.start); k >= 0 && k < d.end; k = text.indexOf('<-', k + 2)) {
+      let j = k + 2;
+      while (isSpace(text.charCodeAt(j)) || text[j] === '(') j++;
+      // (A comment: cannot tell.)
+      if (text[j] === '/') return true;
+      const next = text.charCodeAt(j + name.length);
+      if (text.startsWith(name, j) && !isWordCode(next) && !(next > 127) && this.facts.isCode(k)) return true;
+    }
+    return false;
   }
 
   private declOf(d: TopDecl): { params: [number, number] | null; hasVar: boolean } {

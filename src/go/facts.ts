@@ -4,7 +4,7 @@
 // from JS (descendantsOfType runs on the WASM side).
 import type { Node } from 'web-tree-sitter';
 import { declAt, funcName, packageClause, plainImports } from './toplevel.js';
-import { Syntax } from './syntax.js';
+import { Syntax, type TextTest } from './syntax.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
 const FUNCTION_SET = new Set<string>(FUNCTION_TYPES);
@@ -373,7 +373,7 @@ export class FileFacts {
    * The top-level declarations of these node types, parsed when asked for; with `text`,
    * only those whose text it matches (tested before any parse).
    */
-  declarations(types: readonly string[], text?: RegExp): Node[] {
+  declarations(types: readonly string[], text?: TextTest): Node[] {
     return this.syntax.declarations(types, text);
   }
 

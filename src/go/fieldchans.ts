@@ -161,9 +161,11 @@ function fieldUses(pkg: PackageView, type: string, field: string): FieldUse[] {
 }
 
 /**
- * The keys of the methods of `type` whose text has the word `field` (outside their names),
- * in file order: `mentions:field` of those methods, from a search of their texts alone (a
- * type has few methods; a common word such as `done` is in many functions of a package).
+ * The keys of the methods of `type` whose text has the word `field` as a selector's field
+ * (after a `.`: maySelect), in file order: `mentions:field` of those methods, from a search
+ * of their texts alone (a type has few methods; a common word such as `done` is in many
+ * functions of a package). Every effect on `recv.field` in a method's own body is on a
+ * selector of the field, or on a local that one was assigned to (`jobs := s.jobs`).
  */
 function mentioningMethods(pkg: PackageView, type: string, field: string): DeclKey[] {
   const key = `methodsof:${type}`;
@@ -173,12 +175,28 @@ function mentioningMethods(pkg: PackageView, type: string, field: string): DeclK
   for (const r of index.lookup(key)) {
     const text = index.file(r.file)?.text ?? '';
     for (let at = wordAt(text, field, r.start); at >= 0 && at < r.end; at = wordAt(text, field, at + field.length)) {
-      if (at === r.nameAt) continue;
+      if (at === r.nameAt || !maySelect(text, at)) continue;
       out.add(keyOfRef(r, key));
       break;
     }
   }
   return [...out];
+}
+
+/**
+ * False when the word at `at` is no selector's field, told from what stands before it: a
+ * `.` (past spaces and line breaks), or the end of a comment (cannot tell); a line with a
+ * `//` before a line break cannot be told either.
+ */
+function maySelect(text: string, at: number): boolean {
+  let i = at - 1;
+  for (;;) {
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i--;
+    if (text[i] !== '\n') break;
+    if (text.lastIndexOf('//', i) >= text.lastIndexOf('\n', i - 1) + 1) return true;
+    i--;
+  }
+  return text[i] === '.' || text[i] === '/';
 }
 
 /** Spaces and comments, as Go allows them between two tokens. */
@@ -515,6 +533,11 @@ function closerNames(pkg: PackageView): Set<string> {
   return closersOf(pkg.pkg.index, 'close', () => new Set(pkg.keys('mentions:close').map(nameOfKey)));
 }
 
+/** A method of that name is one fieldCloses follows a call `s.M()` into (a lifecycle method, or one that mentions close). */
+export function mayClose(pkg: PackageView, name: string): boolean {
+  return LIFECYCLE.has(name) || closerNames(pkg).has(name);
+}
+
 const BRANCHES = new Set(['if_statement', 'communication_case', 'default_case', 'expression_case', 'type_case']);
 
 function branched(n: Node, fn: Node): boolean {
@@ -534,8 +557,6 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
   if (!recv) return [];
   const out: FieldClose[] = [];
   // Only methods that close something themselves (or are named to stop) are followed.
-  let closers: Set<string> | undefined;
-  const closes = (name: string) => (closers ??= closerNames(pkg)).has(name);
   const calls: { call: Node; stmt: Node | null; deferred: boolean; go: boolean }[] = [];
   for (const call of fn.descendantsOfType('call_expression')) {
     if (!call || enclosingFunction(call)?.id !== fn.id) continue;
@@ -554,7 +575,7 @@ export function fieldCloses(pkg: PackageView, facts: FileFacts, fn: Node): Field
     }
     if (f?.type !== 'selector_expression' || f.childForFieldName('operand')?.text !== recv) continue;
     const name = f.childForFieldName('field')?.text ?? '';
-    if (LIFECYCLE.has(name) || closes(name)) calls.push({ call, stmt, deferred, go });
+    if (mayClose(pkg, name)) calls.push({ call, stmt, deferred, go });
   }
   // What the rule reports needs two closes of one field, one of them a method's, or a close
   // in a goroutine: a lone method call, not a go statement, with no close of its own beside
@@ -600,11 +621,19 @@ export function unreceivedSends(pkg: PackageView, cf: ChannelField): FieldUse[] 
   return pkg.cached(`unreceived-sends:${cf.type}.${cf.field}`, () => unreceivedSendsOf(pkg, cf));
 }
 
+/** The uses rule out unreceived sends: none sends, or some receives or hands the field out. */
+function unreceivedByUses(cf: ChannelField): boolean {
+  return !cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range');
+}
+
 /** What a function that receives from a channel has in its text. */
 const RECEIVES = /<-|\brange\b/;
 
 function unreceivedSendsOf(pkg: PackageView, cf: ChannelField): FieldUse[] {
   if (!cf.bidirectional || !mayHaveBareSend(pkg, cf.field)) return [];
+  // The uses' test below first when blockedSends has made them (a type with a lifecycle
+  // method): the same answer, without the search for receives.
+  if (cf.lifecycle.length && unreceivedByUses(cf)) return [];
   // No function of the package receives from a field of that name (checked before the uses,
   // which summarize every method of the type that names the field, and the scan of the
   // field's makes: most fields are received somewhere, and this reads fewer functions). Only
@@ -629,7 +658,7 @@ function unreceivedSendsOf(pkg: PackageView, cf: ChannelField): FieldUse[] {
       }
     }
   }
-  if (!cf.uses.some((u) => u.op === 'send') || cf.uses.some((u) => u.op === 'escape' || u.op === 'return' || u.op === 'recv' || u.op === 'range')) return [];
+  if (unreceivedByUses(cf)) return [];
   if (!cf.made.length || cf.setOtherwise || cf.closedSomewhere || cf.handedOut) return [];
   const buffered = cf.made.some((m) => m.capacity !== 0);
   return cf.uses.filter((u) => u.op === 'send' && !(u.how & (HOW.callee | HOW.select)) && (!buffered || u.how & HOW.loop));

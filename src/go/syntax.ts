@@ -107,6 +107,11 @@ function outlineOf(text: string): Outline {
   return o;
 }
 
+/** A test of a declaration's text before it is parsed (a RegExp, or a function's own test). */
+export interface TextTest {
+  test(text: string): boolean;
+}
+
 export class Syntax {
   private outlineMemo?: Outline;
   readonly root: Node;
@@ -189,7 +194,7 @@ export class Syntax {
    * The top-level declarations of these node types (all when omitted), in order; with
    * `text`, only those whose text it matches (tested before any parse).
    */
-  declarations(types?: readonly string[], text?: RegExp): Node[] {
+  declarations(types?: readonly string[], text?: TextTest): Node[] {
     const out: Node[] = [];
     const want = types && new Set(types);
     this.outline.decls.forEach((d, i) => {
