@@ -518,9 +518,12 @@ export function packageHelperSites<K extends Kind>(
   /** Calls the rule already takes for constructors itself (`ctx.RoundTrip(req)`): one site per call. */
   known: (call: Node) => boolean = () => false,
 ): Site<K>[] {
+  const keys = pkg.keys(`matches:${pattern}`);
+  // Most packages have no such function: the file's own names (its outline) are not needed then.
+  if (!keys.length) return [];
   const own = funcsOf(facts).byName();
   const byName = new Map<string, DeclKey[]>();
-  for (const k of pkg.keys(`matches:${pattern}`)) {
+  for (const k of keys) {
     const name = nameOfKey(k);
     if (!own.has(name)) byName.set(name, [...(byName.get(name) ?? []), k]);
   }
