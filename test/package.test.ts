@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { buildIgnored, evalBuildExpr } from '../src/go/build.js';
 import { FileFacts } from '../src/go/facts.js';
 import { PackageView, type SummaryKind } from '../src/go/package.js';
-import { ABSENT, clauseOf, gofmtEnd, membershipOf, PackageIndex, requiredLiterals, wordAt } from '../src/go/pkgindex.js';
+import { ABSENT, clauseOf, gofmtEnd, membershipOf, PackageIndex, requiredLiterals, wordAt, wordHits } from '../src/go/pkgindex.js';
 import { coreSummary, does, effectsOn, HOW, type FuncSummary } from '../src/go/summary.js';
 import { declEnd, quickDecls, topLevelDecls } from '../src/go/toplevel.js';
 import { memorySource, Packages } from '../src/engine/packages.js';
@@ -122,6 +122,19 @@ test('wordAt and requiredLiterals: the searches the lookups use instead of RegEx
   const hits: number[] = [];
   for (let at = wordAt(text, 'Lock'); at >= 0; at = wordAt(text, 'Lock', at + 4)) hits.push(at);
   assert.equal(hits, [...text.matchAll(re)].map((m) => m.index));
+  // wordHits: each word's hits as the chain of wordAt finds them; a word that ends another is
+  // found in the same search (RLock where Lock occurs, after a letter that is no word character
+  // too), and a hit that overlaps the last (a word with such letters) is none.
+  const chain = (t: string, w: string) => {
+    const out: number[] = [];
+    for (let at = wordAt(t, w); at >= 0; at = wordAt(t, w, at + w.length)) out.push(at);
+    return out;
+  };
+  const verbs = ['Lock', 'RLock', 'Unlock', 'RUnlock'];
+  const locks = 'mu.Lock(); mu.RLock() xRLock RLock_ Unlock\nRUnlock(s.RUnlock) \u00ffRLock Locker Lock';
+  assert.equal(Object.fromEntries(wordHits(locks, verbs)), Object.fromEntries(verbs.map((w) => [w, chain(locks, w)])));
+  assert.equal(wordHits(locks, verbs).get('RLock'), [locks.indexOf('RLock'), locks.indexOf('\u00ff') + 1]);
+  assert.equal(Object.fromEntries(wordHits('x\u00e9x\u00e9x', ['x\u00e9x'])), { 'x\u00e9x': chain('x\u00e9x\u00e9x', 'x\u00e9x') });
   assert.equal(requiredLiterals(String.raw`\n[ \t]+[\w.]*\.errCh[ \t]*<-`), ['.errCh', '<-']);
   assert.equal(requiredLiterals(String.raw`\brange[ \t]+[\w.]*\.qch\b`), ['range', '.qch']);
   // Quantified characters, counts, classes, groups and alternations require nothing.

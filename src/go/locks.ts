@@ -202,7 +202,17 @@ export class LockFacts {
 
   /** The operations inside node `n` (by offsets) that belong to `fn`'s flow. */
   inside(n: Node, fn: Node): LockOp[] {
-    return this.of(fn).filter((o) => n.startIndex <= o.call.startIndex && o.call.endIndex <= n.endIndex);
+    // Asked of every node a held region's walk visits: the list is in text order, so the
+    // search ends at the first operation past the node.
+    const from = n.startIndex;
+    const to = n.endIndex;
+    const out: LockOp[] = [];
+    for (const o of this.of(fn)) {
+      const at = o.call.startIndex;
+      if (at >= to) break;
+      if (from <= at && o.call.endIndex <= to) out.push(o);
+    }
+    return out;
   }
 }
 
@@ -359,7 +369,13 @@ function lockLocal(fx: FunctionSyntax): LockEvent[] {
 
 /** Keys of the package's functions and methods whose own text locks or unlocks something. */
 function lockerKeys(view: PackageView): Set<string> {
-  return setOf(view.cached('locker-keys', () => [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))]));
+  return setOf(
+    view.cached('locker-keys', () => {
+      // The four lookups in two searches of each text (Lock with RLock, Unlock with RUnlock).
+      view.mentionsAhead(VERBS);
+      return [...new Set(VERBS.flatMap((v) => view.keys(`mentions:${v}`)))];
+    }),
+  );
 }
 
 /** Names of the package's functions and methods whose own text locks or unlocks something. */

@@ -268,6 +268,14 @@ export class PackageView {
     return idx.lookup(key).some((r) => idx.mentions(r, words));
   }
 
+  /**
+   * Searches the package's texts for the `mentions:` keys of `words` at once, ahead of their
+   * lookups (PackageIndex.mentionsAhead); notes nothing, the lookups do.
+   */
+  mentionsAhead(words: readonly string[]): void {
+    this.pkg.index.mentionsAhead(words);
+  }
+
   /** True when the package declares something under `key`; cheaper than `decls` (no parse). */
   has(key: DeclKey): boolean {
     this.note(key);

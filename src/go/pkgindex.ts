@@ -79,6 +79,9 @@ export interface IndexedFile {
   stamp?: Stamp;
   /** Set once the file's declarations are needed. */
   decls?: TopDecl[];
+  /** Of those, the named functions and methods, and the types (declsOfKind). */
+  funcs?: TopDecl[];
+  types?: TopDecl[];
   imports?: TopDecl[];
   /** Offsets where lines start, once positions are needed. */
   lines?: number[];
@@ -255,6 +258,48 @@ export class PackageIndex {
     return f.decls;
   }
 
+  /**
+   * The declarations of `decls` (in file order) around the hits (offsets in order), each once:
+   * for a hit, the last declaration starting before it, if it reaches that far and the hit is
+   * not its name.
+   */
+  private declsAround(f: IndexedFile, decls: TopDecl[], hits: number[]): TopDecl[] {
+    const found: TopDecl[] = [];
+    let j = -1;
+    for (const at of hits) {
+      while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
+      const d = decls[j];
+      // Hits come in order, so each declaration's are together.
+      if (d && d !== found[found.length - 1] && at < this.endOf(f, d) && d.names[0]!.at !== at) found.push(d);
+    }
+    return found;
+  }
+
+  /**
+   * Finds, file by file, what the `mentions:` keys of `words` will find, ahead of their lookups
+   * (which then take it from each file): a word that ends another (`Lock` of `RLock`) is
+   * searched for once for both, where each lookup searched every file for its own.
+   */
+  mentionsAhead(words: readonly string[]): void {
+    for (const f of this.files) {
+      const todo = words.filter((w) => !f.found?.has(`mentions:${w}`));
+      if (!todo.length) continue;
+      const hits = wordHits(f.text, todo);
+      const firsts = (f.firstHits ??= new Map());
+      for (const w of todo) {
+        const at = hits.get(w)!;
+        if (!firsts.has(w)) firsts.set(w, at[0] ?? -1);
+        (f.found ??= new Map()).set(`mentions:${w}`, at.length ? this.declsAround(f, this.declsOfKind(f, false), at) : []);
+      }
+    }
+  }
+
+  /** The file's named functions and methods (or its types), in file order: what `mentions:` (`typesmentioning:`) keys find. */
+  private declsOfKind(f: IndexedFile, types: boolean): TopDecl[] {
+    if (types) return (f.types ??= this.declsOf(f).filter((d) => d.kind === 'type' && d.names[0]));
+    return (f.funcs ??= this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]));
+  }
+
   private endOf(f: IndexedFile, d: TopDecl): number {
     if (d.end < 0) d.end = gofmtEnd(f.text, d.start) ?? declEnd(f.text, d.start);
     return d.end;
@@ -307,23 +352,14 @@ export class PackageIndex {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
     } else if (what === 'mentions' || what === 'matches' || what === 'typesmentioning') {
       // Functions and methods (or types) whose text uses the word (their name aside).
-      const kinds: TopDecl['kind'][] = what === 'typesmentioning' ? ['type'] : ['func', 'method'];
       for (const f of this.files) {
         let found = f.found?.get(key);
         if (!found) {
           found = [];
           if (has(f)) {
-            const decls = this.declsOf(f).filter((d) => kinds.includes(d.kind) && d.names[0]);
-            const hits = new Set<TopDecl>();
-            let j = -1;
-            for (let at = first(f); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) {
-              // The declaration around the hit: the last one starting before it (hits come in
-              // order), if it reaches that far.
-              while (j + 1 < decls.length && decls[j + 1]!.start <= at) j++;
-              const d = decls[j];
-              if (d && at < this.endOf(f, d) && d.names[0]!.at !== at) hits.add(d);
-            }
-            found = decls.filter((d) => hits.has(d));
+            const hits: number[] = [];
+            for (let at = first(f); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) hits.push(at);
+            found = this.declsAround(f, this.declsOfKind(f, what === 'typesmentioning'), hits);
           }
           (f.found ??= new Map()).set(key, found);
         }
@@ -578,6 +614,36 @@ function wordsAt(text: string, words: ReadonlySet<string>): number[] {
   }
   for (const w of other) for (let at = wordAt(text, w); at >= 0; at = wordAt(text, w, at + w.length)) out.push(at);
   return other.length ? [...new Set(out)].sort((a, b) => a - b) : out;
+}
+
+/**
+ * The offsets of the whole-word occurrences of each of `words` in `text`, in order, as wordAt
+ * finds them one by one; a word that ends with another of them (`RLock`, `Lock`) is found
+ * where the shorter one occurs, in the same search of the text.
+ */
+export function wordHits(text: string, words: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>(words.map((w) => [w, []]));
+  for (const a of words) {
+    if (words.some((b) => b !== a && a.endsWith(b))) continue; // found with a shorter one
+    const longer = words.filter((b) => b !== a && b.endsWith(a));
+    const mine = out.get(a)!;
+    for (let at = text.indexOf(a); at >= 0; at = text.indexOf(a, at + 1)) {
+      if (wordChar(text.charCodeAt(at + a.length))) continue;
+      if (at === 0 || !wordChar(text.charCodeAt(at - 1))) mine.push(at);
+      for (const b of longer) {
+        const s = at + a.length - b.length;
+        if (s >= 0 && (s === 0 || !wordChar(text.charCodeAt(s - 1))) && text.startsWith(b, s)) out.get(b)!.push(s);
+      }
+    }
+  }
+  // wordAt searches on from the end of a hit: occurrences that overlap it (only possible for a
+  // word with characters that are no word characters) are not hits.
+  for (const [w, list] of out) {
+    let k = 0;
+    for (const at of list) if (!k || at >= list[k - 1]! + w.length) list[k++] = at;
+    list.length = k;
+  }
+  return out;
 }
 
 /** The offset of the first whole-word occurrence of `word` in `text` from `from` (as `(?<![\w$])word(?![\w$])`), or -1. */

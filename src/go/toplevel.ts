@@ -468,16 +468,17 @@ function declarations(lx: Lexer): TopDecl[] {
  */
 export function declEnd(text: string, start: number): number {
   const lx = new Lexer(text, undefined, start);
-  let depth = 0;
   let last = start;
   while (lx.next()) {
-    if (lx.kind === 'semi') {
-      if (depth === 0) return last;
-      continue;
-    }
+    if (lx.kind === 'semi') return last;
     last = lx.end;
-    if (lx.kind === 'open') depth++;
-    else if (lx.kind === 'close') depth = Math.max(0, depth - 1);
+    if (lx.kind === 'open') {
+      // Inside brackets no statement ends: skipped to the matching close without making
+      // tokens (a function's body is most of its text; the outline skips it the same way).
+      lx.skipNested(1, 0, last);
+      last = lx.last;
+      if (lx.depth > 0) return last; // the text ended inside them
+    }
   }
   return last;
 }
@@ -508,6 +509,18 @@ function quickAt(text: string, from: number): RegExpExecArray | null {
 }
 const FUNC_HEAD = /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u;
 const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/gmu;
+
+const SPEC_AT = /\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/uy;
+
+/** SPEC_LINE's next match from `from` in a text whose lines all end with `\n`: tried only after a line break and a tab (found natively), not at every offset. */
+function specLine(body: string, from: number): RegExpExecArray | null {
+  for (let at = body.indexOf('\n\t', Math.max(0, from - 1)); at >= 0; at = body.indexOf('\n\t', at + 1)) {
+    SPEC_AT.lastIndex = at + 1;
+    const m = SPEC_AT.exec(body);
+    if (m) return m;
+  }
+  return null;
+}
 
 /**
  * The top-level declarations of a gofmt'd file, from its lines: keywords at the start of a line,
@@ -554,7 +567,7 @@ export function quickDecls(text: string): TopDecl[] {
     const body = text.slice(start, close < 0 ? text.length : close);
     const d: TopDecl = { kind, start, end: -1, depth: -1, names: [] };
     SPEC_LINE.lastIndex = 0;
-    for (let s = SPEC_LINE.exec(body); s; s = SPEC_LINE.exec(body)) {
+    for (let s = lf ? specLine(body, 0) : SPEC_LINE.exec(body); s; s = lf ? specLine(body, s.index + s[0].length) : SPEC_LINE.exec(body)) {
       const names = kind === 'type' ? [s[1]!.split(/[ \t,]/)[0]!] : s[1]!.split(/[ \t]*,[ \t]*/);
       let at = start + s.index + 1;
       for (const n of names) {
