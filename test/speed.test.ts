@@ -102,7 +102,8 @@ test('prefilter: one check on the raw bytes', () => {
 });
 
 test('trigger words: one pass finds what includes finds, in a string and in its UTF-8 bytes', () => {
-  const words = ['<-', '.Lock()', '.RLock()', 'defer', 'Close()', 'os.Open', 'ancel()', 'Tick(', 'sql.', 'sqlx'];
+  // Long words are keyed by pairs further in (`WithDeadline` by `hD`, `De`; `ContentLength` by `tL`, `Le`).
+  const words = ['<-', '.Lock()', '.RLock()', 'defer', 'Close()', 'os.Open', 'ancel()', 'Tick(', 'sql.', 'sqlx', 'WithDeadline', 'ContentLength'];
   const tw = new TriggerWords(words);
   const texts = [
     '',
@@ -123,7 +124,7 @@ test('trigger words: one pass finds what includes finds, in a string and in its 
     // text or not, and cut short by one character.
     ...words.flatMap((w) => [0, 1, 2, 3].flatMap((pad) => [' '.repeat(pad) + w, `${' '.repeat(pad)}${w};`, ' '.repeat(pad) + w.slice(0, -1)])),
   ];
-  // Ten words go through the table; a short list is searched for word by word.
+  // Twelve words go through the table; a short list is searched for word by word.
   const short = new TriggerWords(words.slice(0, 4));
   for (const t of texts) {
     for (const w of [tw, short]) {

@@ -7,6 +7,7 @@
 // trigger that holds (for benchmarks and tests that count what the prefilter lets through).
 import { triggerParts, triggersOf, type ActiveRule } from './types.js';
 import { TriggerWords } from './triggerwords.js';
+import { DIRECTIVE_MARKS } from './suppressions.js';
 
 export type Prefilter = (buf: Buffer) => boolean;
 
@@ -18,6 +19,8 @@ export type Prefilter = (buf: Buffer) => boolean;
 export interface RuleWords {
   words: TriggerWords;
   needs: Map<ActiveRule, number[][] | null>;
+  /** DIRECTIVE_MARKS' indices: the same pass tells whether the file may hold a directive. */
+  marks: number[];
 }
 
 const ruleWords = new WeakMap<ActiveRule[], RuleWords>();
@@ -25,9 +28,9 @@ const ruleWords = new WeakMap<ActiveRule[], RuleWords>();
 export function wordsOf(rules: ActiveRule[]): RuleWords {
   let w = ruleWords.get(rules);
   if (!w) {
-    const words = new TriggerWords(rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)));
+    const words = new TriggerWords([...rules.flatMap((r) => triggersOf(r).flatMap(triggerParts)), ...DIRECTIVE_MARKS]);
     const needs = new Map(rules.map((r) => [r, triggersOf(r).length ? triggersOf(r).map((t) => triggerParts(t).map((p) => words.words.indexOf(p))) : null]));
-    ruleWords.set(rules, (w = { words, needs }));
+    ruleWords.set(rules, (w = { words, needs, marks: DIRECTIVE_MARKS.map((m) => words.words.indexOf(m)) }));
   }
   return w;
 }

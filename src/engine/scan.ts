@@ -289,11 +289,12 @@ export function scanBuffer(
   // on the file is read from it, where a search of the decoded text was made again.
   const words = wordsOf(opts.rules);
   const found = words.words.find(src);
+  const mayHave = words.marks.some((i) => found[i] === 1); // mayHaveDirectives
   if (!opts.rules.some((r) => triggered(r, words, found))) {
     info.skipped = 'prefilter';
     const empty: FileResult = { filePath, diagnostics: [], notices: [] };
-    if (!src.includes('leakhound:') && !src.includes('lint')) return empty; // mayHaveDirectives, on bytes
-    return suppress(empty, decoded ?? buf.toString('utf8'), opts);
+    if (!mayHave) return empty;
+    return suppress(empty, decoded ?? buf.toString('utf8'), opts, mayHave);
   }
   const text = decoded ?? buf.toString('utf8');
   buf = NO_BYTES;
@@ -309,14 +310,14 @@ export function scanBuffer(
   const env: ScanEnv = { parsed: (n) => (info.parsedChars = n), wholeFile: opts.wholeFile, found };
   if (info.wantsDeps) env.deps = (d) => (info.deps = d);
   if (packages) env.packages = packages;
-  return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts);
+  return suppress(scanText(parser, filePath, text, opts.rules, go, env), text, opts, mayHave);
 }
 
 // The sets of rule ids the directives are checked against, made once per list (not per file).
 const activeIds = new WeakMap<ActiveRule[], Set<string>>();
 const knownIds = new WeakMap<string[], Set<string>>();
 
-function suppress(result: FileResult, text: string, opts: ScanFileOptions): FileResult {
+function suppress(result: FileResult, text: string, opts: ScanFileOptions, mayHave: boolean): FileResult {
   let known: Set<string> | undefined;
   if (opts.knownRules) {
     known = knownIds.get(opts.knownRules);
@@ -324,5 +325,5 @@ function suppress(result: FileResult, text: string, opts: ScanFileOptions): File
   }
   let active = activeIds.get(opts.rules);
   if (!active) activeIds.set(opts.rules, (active = new Set(opts.rules.map((r) => r.rule.meta.id))));
-  return applySuppressions(result, text, { active, known });
+  return applySuppressions(result, text, { active, known, mayHave });
 }

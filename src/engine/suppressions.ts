@@ -63,9 +63,12 @@ export interface Directive {
 
 const DIRECTIVE = /\/\/ ?(leakhound:(?:file-)?ignore\b|nolint\b|lint:(?:file-)?ignore\b)([^\r\n]*)/g;
 
-/** Cheap check before any regexp work (`lint` covers nolint and lint:ignore). */
+/** The words every directive holds (`lint` covers nolint and lint:ignore). */
+export const DIRECTIVE_MARKS = ['leakhound:', 'lint'];
+
+/** Cheap check before any regexp work. */
 export function mayHaveDirectives(text: string): boolean {
-  return text.includes('leakhound:') || text.includes('lint');
+  return DIRECTIVE_MARKS.some((w) => text.includes(w));
 }
 
 /** True when `prefix` (the line before a `//`) leaves us inside a string literal. */
@@ -97,8 +100,8 @@ function lineOf(starts: number[], offset: number): number {
 }
 
 /** Every directive in the file; `isOurs(id)` tells leakhound rule ids from other linters' names. */
-export function parseDirectives(text: string, isOurs: (name: string) => boolean): Directive[] {
-  if (!mayHaveDirectives(text)) return [];
+export function parseDirectives(text: string, isOurs: (name: string) => boolean, mayHave = mayHaveDirectives(text)): Directive[] {
+  if (!mayHave) return [];
   const out: Directive[] = [];
   let starts: number[] | undefined;
   for (const m of text.matchAll(DIRECTIVE)) {
@@ -191,6 +194,8 @@ export interface SuppressionOptions {
   active: ReadonlySet<string>;
   /** Every rule id leakhound knows (undefined: don't check names). */
   known?: ReadonlySet<string>;
+  /** Whether the text holds a DIRECTIVE_MARKS word, when a search of it already told. */
+  mayHave?: boolean;
 }
 
 /**
@@ -198,7 +203,7 @@ export interface SuppressionOptions {
  */
 export function applySuppressions(result: FileResult, text: string, opts: SuppressionOptions): FileResult {
   const isOurs = (n: string) => opts.known?.has(n) ?? opts.active.has(n);
-  const directives = parseDirectives(text, isOurs);
+  const directives = parseDirectives(text, isOurs, opts.mayHave ?? mayHaveDirectives(text));
   if (directives.length === 0) return result;
   const used = new Set<Directive>();
   const kept = result.diagnostics.filter((diag) => {
