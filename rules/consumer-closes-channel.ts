@@ -11,7 +11,7 @@
 // pattern and stays silent.
 import type { Node } from 'web-tree-sitter';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, loopBetween, signalledBy, onDifferentBranches, pathEnds, siblingCases, thenReturns, within } from '../src/go/channels.js';
-import { enclosingFunction, type FileFacts, isFunction } from '../src/go/facts.js';
+import { enclosingFunction, type FileFacts, isFunction, isWordCode } from '../src/go/facts.js';
 import { countdown, receivesFromEvery, waitsBefore } from '../src/go/senders-done.js';
 import { endsAfter, endsBetween, onlyOnPanic } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
@@ -224,7 +224,13 @@ function mayCloseTwice(pkg: PackageView, text: string): boolean {
   const loopedGo = /\bgo\b/.test(text) && /\bfor\b/.test(text);
   // With `calls` closing calls: true when a finding may be there (more calls, never less).
   const enough = (calls: number) => (calls > 0 && (calls > 1 || closeWords > 0 || loopedGo)) || (loopedGo && closeWords > 0);
-  const called = [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{Nd}_])${recv}${GAP}\\.${GAP}([\\p{L}\\p{Nd}_]+)${GAP}\\(`, 'gu'))].map((m) => m[1]!);
+  // (A name's characters: ASCII word characters, and any past ASCII, which in code can only
+  // be a name's; the receiver's name must not go on before the match.)
+  const called: string[] = [];
+  for (const m of text.matchAll(new RegExp(`${recv}${GAP}\\.${GAP}([\\w\\u0080-\\uffff]+)${GAP}\\(`, 'g'))) {
+    const before = text.charCodeAt(m.index - 1);
+    if (!isWordCode(before) && !(before > 127)) called.push(m[1]!);
+  }
   if (!enough(called.length)) return false;
   if (enough(called.filter((name) => LIFECYCLE.has(name)).length)) return true;
   return enough(called.filter((name) => mayClose(pkg, name)).length);

@@ -340,6 +340,8 @@ export class ChannelFacts {
     if (make === null || make < 0) return false;
     let i = make - 1;
     while (i > 0 && isSpace(text.charCodeAt(i))) i--;
+    // (The end of a comment: cannot tell what stands before it.)
+    if (!this.facts.isCode(i)) return false;
     let end: number;
     if (text[i] === ':') {
       for (i--; i > 0 && (text[i] === ' ' || text[i] === '\t'); i--);
@@ -359,6 +361,9 @@ export class ChannelFacts {
       if (j === i - 1) return false;
       while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
       if (j >= 0 && text[j] !== '\n') return false;
+      // (Unless the left side goes on from the line before: `a,\n\tx.f = make(…), v`.)
+      for (j--; j >= 0 && isSpace(text.charCodeAt(j)); j--);
+      if (j >= 0 && (text[j] === ',' || !this.facts.isCode(j))) return false;
     } else return false;
     const field = text.slice(i + 1, end);
     return !this.fieldTests.some((test) => {
