@@ -497,9 +497,6 @@ export function deferFix(text: string, v: Verdict, lineFor: (name: string) => st
   return edit ? [{ desc: `Add ${line} after the error check`, edits: [edit] }] : undefined;
 }
 
-/** Up to this many names of helpers, packageHelperSites searches the text for each on its own. */
-const FEW_NAMES = 4;
-
 /**
  * Sites where a function or method of another file of the package hands over a value it
  * made (the package view's summaries of `kind`): `resp, err := c.get(u)` with `get` in
@@ -525,22 +522,12 @@ export function packageHelperSites<K extends Kind>(
   const byName = new Map<string, DeclKey[]>();
   for (const k of keys) {
     const name = nameOfKey(k);
-    if (!own.has(name)) byName.set(name, [...(byName.get(name) ?? []), k]);
+    if (own.has(name) || wordAt(text, name) < 0) continue;
+    byName.set(name, [...(byName.get(name) ?? []), k]);
   }
-  // Names the text does not have as a whole word are left out (wordAt). For a few, each is
-  // searched for on its own; past that, the one search of wordNodes finds those the text has
-  // (a package with dozens of such functions searched a file for each in turn), and a name's
-  // hits count only when the text has it so.
-  const whole = new Map<string, boolean>();
-  const has = (name: string): boolean => {
-    let v = whole.get(name);
-    if (v === undefined) whole.set(name, (v = wordAt(text, name) >= 0));
-    return v;
-  };
-  if (byName.size <= FEW_NAMES) for (const name of byName.keys()) if (!has(name)) byName.delete(name);
   if (!byName.size) return [];
   const sites: Site<K>[] = [];
-  for (const n of wordNodes(root, text, [...byName.keys()], 0, text.length, (at, word) => has(word) && mayCallKeys(text, at, word, byName.get(word) ?? []))) {
+  for (const n of wordNodes(root, text, [...byName.keys()], 0, text.length, (at, word) => mayCallKeys(text, at, word, byName.get(word) ?? []))) {
     const call = callOfName(n);
     const key = call && pkg.calleeKey(call, facts);
     if (!call || !key || !byName.get(n.text)?.includes(key) || known(call)) continue;
