@@ -107,7 +107,12 @@ function breaksLoop(list: Node, loop: Node): boolean {
   return true;
 }
 
-/** A `for` keyword (as code) between the start of the declaration around `at` and `at`: a loop around `at` starts with one. */
+/**
+ * A `for` keyword (as code) between the start of the declaration around `at` and `at`: a loop
+ * around `at` starts with one. forBlockOpen answers this too (no `for`, no open loop block);
+ * this backward search is its cheap first test, since it stops at the nearest `for` where
+ * forBlockOpen reads every brace from the declaration's start.
+ */
 export function forBefore(facts: FileFacts, at: number): boolean {
   const { syntax, text } = facts;
   const start = syntax.outline.decls[declAt(syntax.outline, at)]?.start ?? 0;
