@@ -418,10 +418,6 @@ export class PackageIndex {
   }
 
   /**
-   * A hash of what a key names: each declaration's file, line and text, and its file's
-   * imports. Equal hashes mean every answer derived from the key still holds.
-   */
-  /**
    * Records that `key` names nothing, for a caller that told so from a cheaper test of the
    * same texts: its hash is ABSENT without the search (a `matches:` pattern tried on every
    * function of the package only to hash the empty answer was a tenth of a cold run's
@@ -431,6 +427,10 @@ export class PackageIndex {
     if (!this.hashes.has(key)) this.hashes.set(key, ABSENT);
   }
 
+  /**
+   * A hash of what a key names: each declaration's file, line and text, and its file's
+   * imports. Equal hashes mean every answer derived from the key still holds.
+   */
   hash(key: DeclKey): string {
     const known = this.hashes.get(key);
     if (known) return known;
