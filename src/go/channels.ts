@@ -1029,20 +1029,19 @@ export class ChannelFacts {
     const { text } = this.facts;
     const opens: number[] = [];
     const closes: number[] = [];
-    const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
     const fnStart = fn.startIndex;
     const fnEnd = fn.endIndex;
     for (let i = n.startIndex - 1; i >= fnStart; i--) {
       const c = text[i];
       if (c === '(') opens.push(i);
       else if (c === '/') return unparenUp(n); // a comment: the slow way
-      else if (!space(c)) break;
+      else if (!isSpace(text.charCodeAt(i))) break;
     }
     for (let i = n.endIndex; i < fnEnd; i++) {
       const c = text[i];
       if (c === ')') closes.push(i + 1);
       else if (c === '/') return unparenUp(n);
-      else if (!space(c)) break;
+      else if (!isSpace(text.charCodeAt(i))) break;
     }
     const at = (j: number): Node | null => {
       const p = fn.descendantForIndex(opens[j - 1]!, closes[j - 1]!);
