@@ -510,7 +510,8 @@ function quickAt(text: string, from: number): RegExpExecArray | null {
 const FUNC_HEAD = /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u;
 const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/gmu;
 
-const SPEC_AT = /\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/uy;
+/** SPEC_LINE without its `^`, tried at one offset (sticky). */
+const SPEC_AT = new RegExp(SPEC_LINE.source.slice(1), 'uy');
 
 /** SPEC_LINE's next match from `from` in a text whose lines all end with `\n`: tried only after a line break and a tab (found natively), not at every offset. */
 function specLine(body: string, from: number): RegExpExecArray | null {
