@@ -35,15 +35,29 @@ export const MIN_PARALLEL_BYTES = 1 << 20;
  */
 export const HEAP_GROWING_PERCENT = 50;
 
+/** V8's default interrupt budget (Node 20): bytecode a function runs between two looks at whether to optimize it. */
+export const DEFAULT_INTERRUPT_BUDGET = 67584;
+
+/**
+ * The interrupt budget of a big scan: 16× V8's. A function must run 16 times as much before
+ * TurboFan compiles it, so the many rule functions that are only warm stay in the baseline
+ * tiers and the hot loops (the text searches, the tree walks) are optimized as before. Each
+ * thread compiles its own code: on the heavy corpus (`--jobs 2`, three isolates) TurboFan
+ * took 2.4 of 16.6 s of CPU (perf, by thread). Cold scans of the heavy corpus, interleaved,
+ * 4 rounds on free cores: 14.78 -> 12.78 s CPU (-13%), 7.8 -> 6.8 s wall; 8× gave -6%, 32× -9%.
+ */
+export const INTERRUPT_BUDGET = 16 * DEFAULT_INTERRUPT_BUDGET;
+
 /**
  * V8 flags for big scans, set before workers start (V8 flags are per process, and a worker
  * compiles its own code). The heap limit, above; and no inlining in TurboFan: the rules are
  * many functions that each get hot, and every thread optimizes about 700 of them; with
  * inlining that took ~3× the compile time of the same functions alone (`node --trace-opt`,
- * heavy corpus), for code that ran no faster overall (bench/README.md). The code cache
+ * heavy corpus), for code that ran no faster overall (bench/README.md); and fewer functions
+ * optimized at all (INTERRUPT_BUDGET). The code cache
  * (scripts/codecache.cjs) is made under the default flags, which a process starts with.
  */
-export const BIG_SCAN_FLAGS = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--no-turbo-inlining'];
+export const BIG_SCAN_FLAGS = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--no-turbo-inlining', `--interrupt-budget=${INTERRUPT_BUDGET}`];
 
 /** Sets a V8 flag. node:v8 loads on first use (a few ms that a warm run answered by the cache does not need). */
 export function setV8Flag(flag: string): void {
