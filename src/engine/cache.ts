@@ -36,6 +36,8 @@ const KEEP_FILES = 8;
 const STAT_WIDTH = 4;
 /** Separates the paths in Body.paths (no path holds a NUL). */
 const PATH_SEP = '\0';
+/** What `find` answers when the cache has no result for a file. */
+export const MISS = -1;
 /** Separates the content hashes in Body.hashes (hex digits). */
 const HASH_SEP = ',';
 
@@ -336,12 +338,6 @@ export class ResultCache {
     return slot;
   }
 
-  private resultAt(slot: number): CachedResult {
-    const r = this.results.get(slot);
-    // A fresh object each time: callers may extend what they get.
-    return r ? { diagnostics: r.diagnostics, notices: r.notices } : { diagnostics: [], notices: [] };
-  }
-
   /**
    * A hit when the stat is unchanged; else the hash to compare the content with. A result
    * found under another Go version (the go.mod changed) is no result: the file is scanned.
@@ -349,22 +345,40 @@ export class ResultCache {
    * what it consulted is unchanged (never without a checker).
    */
   lookup(absPath: string, st: FileStat | undefined, goKey = '', checker?: DepsChecker): Lookup {
+    const stamp = st ? [st.size, st.mtimeMs, st.ino] : undefined;
+    const found = this.find(absPath, stamp, 0, goKey, checker);
+    if (found >= 0) return { hit: this.resultOfSlot(found), slot: found };
+    return found === MISS ? undefined : { expectHash: this.hashOfSlot(-found - 2) };
+  }
+
+  /**
+   * `lookup` for a run of many files, with nothing made per file: the stat is the numbers
+   * at `at` in `stamps` (size, mtimeMs, ino; NaN size: no stat). A hit is the slot (0 or
+   * more: `resultOfSlot` gives its result); a slot whose content is to be compared with
+   * its hash is `-slot - 2`; MISS (-1) is no result.
+   */
+  find(absPath: string, stamps: ArrayLike<number> | undefined, at: number, goKey = '', checker?: DepsChecker): number {
     const slot = this.slotOf(absPath);
-    if (slot === undefined || !st || this.goKeys[this.go[slot]!] !== goKey) return undefined;
+    if (slot === undefined || !stamps || Number.isNaN(stamps[at]) || this.goKeys[this.go[slot]!] !== goKey) return MISS;
     const s = this.stats;
-    const at = slot * STAT_WIDTH;
-    const sameStat = !s[at + 3] && s[at] === st.size && s[at + 1] === st.mtimeMs && s[at + 2] === st.ino;
+    const k = slot * STAT_WIDTH;
+    const sameStat = !s[k + 3] && s[k] === stamps[at] && s[k + 1] === stamps[at + 1] && s[k + 2] === stamps[at + 2];
     const deps = this.deps.get(slot);
     if (deps) {
       // A file whose stat changed was usually edited (a pre-commit run's staged files): its
       // content decides first, so that its package is read only for a file touched but unchanged.
-      if (!sameStat && fileHash(absPath) !== this.hashOfSlot(slot)) return undefined;
+      if (!sameStat && fileHash(absPath) !== this.hashOfSlot(slot)) return MISS;
       const ok = checker?.valid(deps, this.dirs.get(deps.state)) ?? false;
-      if (!ok) return undefined;
+      if (!ok) return MISS;
       if (ok !== true) this.setDeps(slot, ok);
     }
-    if (sameStat) return { hit: this.resultAt(slot), slot };
-    return { expectHash: this.hashOfSlot(slot) };
+    return sameStat ? slot : -slot - 2;
+  }
+
+  /** The result of a slot (a fresh object with fresh arrays each time: callers may extend what they get). */
+  resultOfSlot(slot: number): CachedResult {
+    const r = this.results.get(slot);
+    return r ? { diagnostics: r.diagnostics, notices: r.notices } : { diagnostics: [], notices: [] };
   }
 
   /** The content hash of a file's result (after a hit: the one the result was computed from). */
@@ -391,7 +405,7 @@ export class ResultCache {
   confirm(absPath: string, st: FileStat | undefined, now = Date.now()): CachedResult | undefined {
     const slot = this.slotOf(absPath);
     if (slot === undefined) return undefined;
-    const r = this.resultAt(slot);
+    const r = this.resultOfSlot(slot);
     if (st) this.record(absPath, st, this.hashOfSlot(slot), r, now, this.goKeys[this.go[slot]!], this.deps.get(slot));
     return r;
   }

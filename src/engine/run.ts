@@ -4,7 +4,7 @@
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
-import type { FileStat, ResultCache } from './cache.js';
+import { MISS, type FileStat, type ResultCache } from './cache.js';
 import { INO, MTIME_MS, SIZE, statNumbers } from './faststat.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
@@ -154,56 +154,73 @@ export async function scanFilesWithStats(
   // reuses the stats taken above for the package's files that are in the run.
   let checker: DepsChecker | undefined;
   if (cache) {
-    // The run's files by directory and name (made at the first question): the checker asks
-    // about a directory's files by name, and paths hashed whole cost more than the stats they save.
-    let byDir: Map<string, Map<string, number>> | undefined;
+    // Per directory, the indexes of the run's files in it, in the order of the run (made at
+    // the first question): the checker asks about a directory's files by name, in the order
+    // of their names, which is the order of the run's files of one directory. Paths hashed
+    // whole cost more than the stats they save, and a map of names cut from every path was
+    // a good part of a warm run's young garbage.
+    let byDir: Map<string, number[]> | undefined;
     const known = opts.dirMtime;
     const source = known ? { ...diskSource, dirMtime: (dir: string) => known(dir) ?? diskSource.dirMtime!(dir) } : diskSource;
     checker = new DepsChecker(source, (dir) => {
       if (!byDir) {
         byDir = new Map();
-        let names: Map<string, number> | undefined;
+        let list: number[] | undefined;
         let at = '';
         for (let i = 0; i < n; i++) {
           const a = abs[i]!;
           const cut = a.lastIndexOf(sep);
-          if (!names || cut !== at.length || !a.startsWith(at)) {
+          if (!list || cut !== at.length || !a.startsWith(at)) {
             at = a.slice(0, cut);
             const key = cut === 0 ? sep : at;
-            names = byDir.get(key) ?? new Map<string, number>();
-            byDir.set(key, names);
+            list = byDir.get(key);
+            if (!list) byDir.set(key, (list = []));
           }
-          names.set(a.slice(cut + 1), i);
+          list.push(i);
         }
       }
-      const names = byDir.get(dir);
-      return names && ((name, size, mtimeMs, ino) => {
-        const i = names.get(name);
-        if (i === undefined || Number.isNaN(stamps[i * 3])) return undefined;
+      const list = byDir.get(dir);
+      if (!list) return undefined;
+      const nameAt = dir.endsWith(sep) ? dir.length : dir.length + 1;
+      let next = 0;
+      return (name, size, mtimeMs, ino) => {
+        // The file named: most often the one after the last found; else any of the directory's.
+        let i = -1;
+        for (let k = 0; k < list.length; k++) {
+          const c = list[(next + k) % list.length]!;
+          const a = abs[c]!;
+          if (a.length === nameAt + name.length && a.endsWith(name)) {
+            i = c;
+            next = (next + k + 1) % list.length;
+            break;
+          }
+        }
+        if (i < 0 || Number.isNaN(stamps[i * 3])) return undefined;
         return stamps[i * 3] === size && stamps[i * 3 + 1] === mtimeMs && stamps[i * 3 + 2] === ino;
-      });
+      };
     });
   }
   const keyOf = new Map<GoVersion, string>();
   for (let i = 0; i < n; i++) {
-    const st = statOf(i);
     // The version that applies is part of a result: a changed go line rescans the module.
     const go = modules.forFile(abs[i]!);
     if (go.go === undefined) stats.withoutGoMod++;
     let key = keyOf.get(go);
     if (key === undefined) keyOf.set(go, (key = goVersionKey(go)));
     goKeys[i] = key;
-    const found = cache?.lookup(abs[i]!, st, key, checker);
-    if (found && 'hit' in found) {
-      results[i] = { filePath: files[i]!, diagnostics: found.hit.diagnostics, notices: found.hit.notices };
+    const found = cache ? cache.find(abs[i]!, stamps, i * 3, key, checker) : MISS;
+    if (found >= 0) {
+      const hit = cache!.resultOfSlot(found);
+      results[i] = { filePath: files[i]!, diagnostics: hit.diagnostics, notices: hit.notices };
       // The hit's own slot: asking hashOf again would miss the cursor and index every path.
-      if (opts.hashes) hashes[i] = cache!.hashOfSlot(found.slot);
+      if (opts.hashes) hashes[i] = cache!.hashOfSlot(found);
       stats.cached++;
       continue;
     }
     todo.push(i);
-    tasks.push({ path: files[i]!, ...(found ? { expectHash: found.expectHash } : {}), ...(go.go !== undefined ? { go } : {}) });
-    toScanBytes += st?.size ?? 0;
+    const expectHash = found === MISS ? undefined : cache!.hashOfSlot(-found - 2);
+    tasks.push({ path: files[i]!, ...(expectHash !== undefined ? { expectHash } : {}), ...(go.go !== undefined ? { go } : {}) });
+    toScanBytes += Number.isNaN(stamps[i * 3]) ? 0 : stamps[i * 3]!;
   }
 
   stats.goMods = modules.modules;
