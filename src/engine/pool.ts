@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { RuleSpec, Task, TaskOutcome } from './task.js';
-import type { BatchRequest, WorkerInit } from './worker.js';
+import type { BatchRequest, WorkerInit } from './serve.js';
 
 export interface PoolOptions {
   /** Worker threads to start (at least 1). */
@@ -23,7 +23,8 @@ export interface PoolOptions {
   onOutcome?: (index: number, outcome: TaskOutcome) => void;
 }
 
-const workerUrl = new URL('./worker.js', import.meta.url);
+// worker.cjs runs the build's bundle of the worker or, failing that, worker.js.
+const workerUrl = new URL('./worker.cjs', import.meta.url);
 
 /**
  * A worker's young generation, in MB (V8's default lets it grow to 48 MB per thread). A
