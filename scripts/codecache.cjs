@@ -15,7 +15,7 @@ process.on('exit', () => {
   // V8 accepts a cache only under the flags it was made with: undo the small-run flag
   // (src/cli/main.ts) and the big-scan ones (BIG_SCAN_FLAGS in src/engine/run.ts) so that
   // the cache fits a process that has just started.
-  for (const flag of ['--no-liftoff-only', '--heap-growing-percent=0', '--turbo-inlining']) setFlagsFromString(flag);
+  for (const flag of ['--no-liftoff-only', '--heap-growing-percent=0', '--turbo-inlining', '--interrupt-budget=67584']) setFlagsFromString(flag);
   writeFileSync(cache, script.createCachedData());
 });
 const mod = { exports: {} };

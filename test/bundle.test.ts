@@ -52,6 +52,21 @@ test('the code cache is made under the flags a process starts with: the build un
   for (const flag of [...BIG_SCAN_FLAGS, '--liftoff-only']) assert.ok(undone.has(name(flag)), `${flag} undone in scripts/codecache.cjs`);
 });
 
+test('the code cache build puts each valued flag a scan sets back to this V8\'s own default', async () => {
+  // A value other than the default leaves the flag hash changed as surely as a flag left set.
+  const { BIG_SCAN_FLAGS, DEFAULT_INTERRUPT_BUDGET } = await import('../src/engine/run.js');
+  const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+  const defaultOf = (name: string) => new RegExp(`default: --${name}=(\\d+)`).exec(options)?.[1];
+  assert.is(defaultOf('interrupt-budget'), String(DEFAULT_INTERRUPT_BUDGET));
+  const script = readFileSync(join(packageRoot, 'scripts', 'codecache.cjs'), 'utf8');
+  const valued = BIG_SCAN_FLAGS.map((f) => /^--([a-z-]+)=\d+$/.exec(f)?.[1]).filter((n): n is string => n !== undefined);
+  assert.ok(valued.includes('interrupt-budget'));
+  for (const name of valued) {
+    const reset = new RegExp(`'--${name}=(\\d+)'`).exec(script)?.[1];
+    assert.is(reset, defaultOf(name), `--${name} put back to V8's default in scripts/codecache.cjs`);
+  }
+});
+
 test('the bundle and the compiled modules report the same, in JSON and in the pretty format', () => {
   // Directories with packages of several files, scanned on the main thread (--jobs 1).
   const dirs = ['unclosed-client', 'goroutine-blocked-send'].map((d) => join(fixturesDir, d));

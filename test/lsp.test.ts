@@ -194,11 +194,14 @@ lsp('configuration: the project file from the document folder, re-read when it c
     const p = await c.open(uri, LEAK);
     assert.equal(p.diagnostics.map((d) => [d.code, d.severity]), [['unclosed-client', 2]], 'warning from the YAML two folders up');
 
-    // Turned off, and the client reports the change: published again without an edit.
+    // Turned off, and the client reports the change: published again without an edit. Waited
+    // for by its content: the server analyses open documents again once it has pulled the
+    // workspace settings, and on a busy machine that publish of version 1 (still a warning)
+    // came after \`since\` (the wait times out if the change is never seen).
     let since = c.published.length;
     writeFileSync(join(dir, 'svc', '.leakhound.yaml'), 'rules:\n  unclosed-client: "off"\n');
     await c.filesChanged(join(dir, 'svc', '.leakhound.yaml'));
-    assert.equal((await c.waitFor(uri, () => true, since)).diagnostics, []);
+    assert.equal((await c.waitFor(uri, (x) => x.diagnostics.length === 0, since)).diagnostics, []);
 
     // Changed again without a report: seen at the next edit.
     writeFileSync(join(dir, 'svc', '.leakhound.yaml'), 'rules:\n  unclosed-client: error # back on\n');
@@ -213,7 +216,7 @@ lsp('configuration: the project file from the document folder, re-read when it c
     since = c.published.length;
     writeFileSync(join(dir, 'svc', '.leakhound.yaml'), 'rules:\n  unclosed-client: sometimes\n');
     await c.filesChanged(join(dir, 'svc', '.leakhound.yaml'));
-    const broken = await c.waitFor(uri, () => true, since);
+    const broken = await c.waitFor(uri, (x) => x.diagnostics[0]?.severity === 3, since);
     assert.is(broken.diagnostics.length, 1);
     assert.is(broken.diagnostics[0]!.severity, 3);
     assert.match(messageOf(broken.diagnostics[0]!), 'svc/.leakhound.yaml: rules.unclosed-client: expected "off", "on", "error", "warning" or an object, got "sometimes"');

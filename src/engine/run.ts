@@ -1,11 +1,11 @@
 // Scans a list of files: the cache answers what it can (by stat, then by content hash), the
 // rest is scanned on this thread or, when the work is big enough to pay for starting them,
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
-import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { FileStat, ResultCache } from './cache.js';
+import { INO, MTIME_MS, SIZE, statNumbers } from './faststat.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
 import { byDirectory, runInWorkers } from './pool.js';
@@ -35,15 +35,29 @@ export const MIN_PARALLEL_BYTES = 1 << 20;
  */
 export const HEAP_GROWING_PERCENT = 50;
 
+/** V8's default interrupt budget (Node 20): bytecode a function runs between two looks at whether to optimize it. */
+export const DEFAULT_INTERRUPT_BUDGET = 67584;
+
+/**
+ * The interrupt budget of a big scan: 16× V8's. A function must run 16 times as much before
+ * TurboFan compiles it, so the many rule functions that are only warm stay in the baseline
+ * tiers and the hot loops (the text searches, the tree walks) are optimized as before. Each
+ * thread compiles its own code: on the heavy corpus (`--jobs 2`, three isolates) TurboFan
+ * took 2.4 of 16.6 s of CPU (perf, by thread). Cold scans of the heavy corpus, interleaved,
+ * 4 rounds on free cores: 14.78 -> 12.78 s CPU (-13%), 7.8 -> 6.8 s wall; 8× gave -6%, 32× -9%.
+ */
+export const INTERRUPT_BUDGET = 16 * DEFAULT_INTERRUPT_BUDGET;
+
 /**
  * V8 flags for big scans, set before workers start (V8 flags are per process, and a worker
  * compiles its own code). The heap limit, above; and no inlining in TurboFan: the rules are
  * many functions that each get hot, and every thread optimizes about 700 of them; with
  * inlining that took ~3× the compile time of the same functions alone (`node --trace-opt`,
- * heavy corpus), for code that ran no faster overall (bench/README.md). The code cache
+ * heavy corpus), for code that ran no faster overall (bench/README.md); and fewer functions
+ * optimized at all (INTERRUPT_BUDGET). The code cache
  * (scripts/codecache.cjs) is made under the default flags, which a process starts with.
  */
-export const BIG_SCAN_FLAGS = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--no-turbo-inlining'];
+export const BIG_SCAN_FLAGS = [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, '--no-turbo-inlining', `--interrupt-budget=${INTERRUPT_BUDGET}`];
 
 /** Sets a V8 flag. node:v8 loads on first use (a few ms that a warm run answered by the cache does not need). */
 export function setV8Flag(flag: string): void {
@@ -121,17 +135,18 @@ export async function scanFilesWithStats(
   const tasks: Task[] = [];
   const goKeys: string[] = new Array(files.length);
   let toScanBytes = 0;
-  // The stats as numbers: a warm run of a big tree holds one per file to the end, and the
-  // Stats objects (with their dates) were a good part of what each young collection copied.
+  // The stats as numbers (faststat.ts: no Stats object made): a warm run of a big tree holds
+  // one per file to the end, and the Stats objects (with their dates) were a good part of
+  // what each young collection copied.
   const n = files.length;
   const stamps = new Float64Array(n * 3).fill(NaN);
   for (let i = 0; i < n; i++) {
-    const st = statSync(abs[i]!, { throwIfNoEntry: false });
+    const st = statNumbers(abs[i]!);
     if (!st) continue;
-    stamps[i * 3] = st.size;
-    stamps[i * 3 + 1] = st.mtimeMs;
-    stamps[i * 3 + 2] = st.ino;
-    stats.bytes += st.size;
+    stamps[i * 3] = st[SIZE]!;
+    stamps[i * 3 + 1] = st[MTIME_MS]!;
+    stamps[i * 3 + 2] = st[INO]!;
+    stats.bytes += st[SIZE]!;
   }
   const statOf = (i: number): FileStat | undefined =>
     Number.isNaN(stamps[i * 3]) ? undefined : { size: stamps[i * 3]!, mtimeMs: stamps[i * 3 + 1]!, ino: stamps[i * 3 + 2]! };
