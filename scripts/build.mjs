@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds leakhound: compiles the TypeScript to dist/, copies the grammar WASM from the
 // pinned tree-sitter-go npm package into wasm/ (the engine never downloads anything), and
-// bundles the command into dist/src/cli.bundle.cjs with a V8 code cache (see src/cli.cts).
+// bundles the command into dist/src/cli.bundle.cjs and the worker threads into
+// dist/src/engine/worker.bundle.cjs, each with a V8 code cache (see src/cli.cts, src/engine/worker.cts).
 // `--if-stale` skips the compile when dist/ is newer than every source file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -75,16 +76,23 @@ for (const d of ['src', 'rules', 'test']) prune(join(root, 'dist', d), join(root
 // and the package root are found from. Without esbuild (an install without devDependencies)
 // no bundle is made and src/cli.cts loads the modules as they are.
 const srcDist = join(root, 'dist', 'src');
-for (const f of readdirSync(srcDist)) if (/^cli\.bundle\./.test(f)) rmSync(join(srcDist, f));
+const engineDist = join(srcDist, 'engine');
+for (const [dir, re] of [[srcDist, /^cli\.bundle\./], [engineDist, /^worker\.bundle\./]]) for (const f of readdirSync(dir)) if (re.test(f)) rmSync(join(dir, f));
 let esbuild;
 try {
   esbuild = await import('esbuild');
 } catch {
   esbuild = null;
 }
-if (esbuild) {
+
+/**
+ * Bundles `entry` into `file` (CommonJS, ASCII, its first line naming its code cache); the
+ * engine's import.meta.url becomes that of `engineFile`, a file of dist/src/engine/. Returns
+ * the cache's path, or exits when the bundle would not run.
+ */
+async function bundleOf(entry, file, engineFile) {
   const out = await esbuild.build({
-    entryPoints: [join(srcDist, 'cli', 'program.js')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -93,7 +101,7 @@ if (esbuild) {
     external: ['web-tree-sitter', 'vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'yaml', 'picomatch'],
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__leakhoundEngineUrl' },
-    banner: { js: "const __leakhoundEngineUrl = require('node:url').pathToFileURL(__dirname + '/engine/cli.js').href;" },
+    banner: { js: `const __leakhoundEngineUrl = require('node:url').pathToFileURL(__dirname + '/${engineFile}').href;` },
     logLevel: 'error',
   });
   // esbuild escapes every non-ASCII character of the code (its default charset); what is
@@ -103,12 +111,18 @@ if (esbuild) {
   const lines = body.split('\n');
   if (lines.every((l) => /^[\x00-\x7f]*$/.test(l) || /^\s*(\/\/|\/\*|\*)/.test(l))) body = body.replace(/[^\x00-\x7f]/g, '?');
   if (/\bimport\(/.test(body)) {
-    console.error('leakhound build: the bundle still has an import() (src/cli.cts cannot run it): make that library external or bundle it');
+    console.error(`leakhound build: ${file} still has an import() (a bundle run with a code cache cannot): make that library external or bundle it`);
     process.exit(2);
   }
-  const cacheName = `cli.bundle.${createHash('sha1').update(body).digest('hex').slice(0, 12)}.cache`;
+  const name = file.replace(/^.*\//, '').replace(/\.cjs$/, '');
+  const cacheName = `${name}.${createHash('sha1').update(body).digest('hex').slice(0, 12)}.cache`;
+  writeFileSync(file, `// code cache: ${cacheName}\n${body}`);
+  return join(dirname(file), cacheName);
+}
+
+if (esbuild) {
   const bundle = join(srcDist, 'cli.bundle.cjs');
-  writeFileSync(bundle, `// code cache: ${cacheName}\n${body}`);
+  const cache = await bundleOf(join(srcDist, 'cli', 'program.js'), bundle, 'engine/cli.js');
   // The cache holds what a scan compiles: the bundle run on the main thread over the rules'
   // fixtures, which it analyses, and examples/, which a run before it put in a result cache:
   // the code of a warm run (the cache's lookups, the kept directory listings) is in it too.
@@ -117,7 +131,14 @@ if (esbuild) {
     spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
   const flags = ['--cache-location', results, '--jobs', '1', '--no-default-skips'];
   scan([join(srcDist, 'cli.cjs'), ...flags, join(root, 'examples')]);
-  const made = scan([join(root, 'scripts', 'codecache.cjs'), bundle, join(srcDist, cacheName), ...flags, join(root, 'test', 'fixtures'), join(root, 'examples')]);
+  const made = scan([join(root, 'scripts', 'codecache.cjs'), bundle, cache, ...flags, join(root, 'test', 'fixtures'), join(root, 'examples')]);
   rmSync(results, { recursive: true, force: true });
   if (made.status !== 0 && made.status !== 1) console.error('leakhound build: no code cache for the bundle (the command still works, starts slower)');
+
+  // The worker threads' bundle (src/engine/worker.cts runs it): the engine and the shipped
+  // rules, its cache made by scanning the fixtures as a worker does.
+  const worker = join(engineDist, 'worker.bundle.cjs');
+  const workerCache = await bundleOf(join(engineDist, 'workerbundle.js'), worker, 'worker.bundle.cjs');
+  const madeWorker = scan([join(root, 'scripts', 'workercache.cjs'), worker, workerCache, join(root, 'test', 'fixtures'), join(root, 'examples')]);
+  if (madeWorker.status !== 0) console.error('leakhound build: no code cache for the worker bundle (workers still work, start slower)');
 }

@@ -7,7 +7,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cliPath, fixturesDir, packageRoot } from './helpers.js';
+import { cliPath, fixturesDir, goFilesIn, packageRoot } from './helpers.js';
+import { activeRules, defaultRuleSettings } from '../src/cli/config.js';
+import { scanFilesWithStats } from '../src/engine/run.js';
+import { formatJson } from '../src/report/json.js';
+import { allRules } from '../rules/index.js';
 
 const bundle = join(packageRoot, 'dist', 'src', 'cli.bundle.cjs');
 const haveEsbuild = (() => {
@@ -81,6 +85,47 @@ test('the bundle and the compiled modules report the same, in JSON and in the pr
     assert.is(bundled.stdout, modules.stdout, format);
     assert.is(bundled.stderr, modules.stderr);
   }
+});
+
+const workerBundle = join(packageRoot, 'dist', 'src', 'engine', 'worker.bundle.cjs');
+
+(haveEsbuild ? test : test.skip)('the build bundles the worker threads, with a code cache a worker started after the big-scan flags accepts', () => {
+  assert.ok(existsSync(workerBundle), 'dist/src/engine/worker.bundle.cjs');
+  assert.ok(statSync(workerBundle).mtimeMs >= statSync(join(packageRoot, 'dist', '.tsbuildinfo')).mtimeMs, 'the bundle is newer than the compile');
+  const name = /^\/\/ code cache: (\S+)/.exec(readFileSync(workerBundle, 'utf8'))?.[1];
+  assert.ok(name && existsSync(join(packageRoot, 'dist', 'src', 'engine', name)), String(name));
+  const cache = join(packageRoot, 'dist', 'src', 'engine', name!);
+  // In a process of its own, as the command does: the big-scan flags set, then a worker
+  // that compiles the bundle with the cache (tests in this process change flags).
+  const check = (flags: boolean) => `const { Worker } = require('node:worker_threads');
+if (${flags}) for (const f of require(${JSON.stringify(join(packageRoot, 'dist', 'src', 'engine', 'worker.bundle.cjs'))}).BIG_SCAN_FLAGS) require('node:v8').setFlagsFromString(f);
+const w = new Worker(\`const fs = require('node:fs');
+const s = new (require('node:vm').Script)(require('node:module').wrap(fs.readFileSync(${JSON.stringify(workerBundle)}, 'latin1')), { filename: ${JSON.stringify(workerBundle)}, cachedData: fs.readFileSync(${JSON.stringify(cache)}) });
+require('node:worker_threads').parentPort.postMessage(String(s.cachedDataRejected));\`, { eval: true });
+w.on('message', (m) => { process.stdout.write(m); process.exit(0); });`;
+  const accepted = spawnSync(process.execPath, ['-e', check(true)], { encoding: 'utf8' });
+  assert.is(accepted.stdout, 'false', accepted.stderr);
+  // Made under those flags: a process without them rejects it (so the flags are what it checks).
+  const plain = spawnSync(process.execPath, ['-e', check(false)], { encoding: 'utf8' });
+  assert.is(plain.stdout, 'true', plain.stderr);
+});
+
+test('workers from the bundle report what workers from the compiled modules report', async () => {
+  const files = goFilesIn(fixturesDir);
+  const rules = activeRules({ rules: defaultRuleSettings(allRules) }, allRules);
+  const opts = { rules, knownRules: allRules.map((r) => r.meta.id), jobs: 2, minParallelBytes: 0 };
+  const bundled = await scanFilesWithStats(files, opts);
+  process.env.LEAKHOUND_NO_BUNDLE = '1';
+  let modules;
+  try {
+    modules = await scanFilesWithStats(files, opts);
+  } finally {
+    delete process.env.LEAKHOUND_NO_BUNDLE;
+  }
+  assert.is(bundled.stats.workers, 2);
+  const json = formatJson(bundled.results);
+  assert.ok(json.length > 10_000, 'findings reported');
+  assert.is(json, formatJson(modules.results));
 });
 
 test('dist/src/cli.js, the file the command was before its bin became dist/src/cli.cjs, still runs it', () => {

@@ -8,10 +8,11 @@
 // (a stat per file). Git's untracked cache rests on the same stat data. The file lives in
 // the result cache's directory, one per directory of caches, and is written only when a
 // listing changed.
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { join, sep } from 'node:path';
 import { readFramed, writeFramed } from '../engine/cache.js';
 import { RACY_MS } from '../engine/packages.js';
+import { CTIME_MS, INO, MTIME_MS, statNumbers } from '../engine/faststat.js';
 
 const MAGIC = 'leakhound-dirs 1';
 const FILE = 'dirs.cache';
@@ -101,17 +102,20 @@ export class DirListings {
   /** The entries of `dir` the walk can use (throws as readdir does when it cannot be read). */
   list(dir: string): DirEntry[] {
     if (!this.loaded) this.load();
-    const st = statSync(dir);
-    this.seen.set(dir, st.mtimeMs);
+    const st = statNumbers(dir, true)!;
+    const ctimeMs = st[CTIME_MS]!;
+    const mtimeMs = st[MTIME_MS]!;
+    const ino = st[INO]!;
+    this.seen.set(dir, mtimeMs);
     const kept = this.listings.get(dir);
-    if (kept && kept[0] === st.ctimeMs && kept[1] === st.mtimeMs && kept[2] === st.ino) {
+    if (kept && kept[0] === ctimeMs && kept[1] === mtimeMs && kept[2] === ino) {
       this.reused++;
       return kept[3] === '' ? [] : kept[3].split('/').map((e) => new KeptEntry(e.slice(1), e[0] as Kind));
     }
     const entries = readdirSync(dir, { withFileTypes: true });
-    if (this.now() - Math.max(st.ctimeMs, st.mtimeMs) >= RACY_MS) {
+    if (this.now() - Math.max(ctimeMs, mtimeMs) >= RACY_MS) {
       const text = entries.filter((e) => keptEntry(e.name, e.isDirectory())).map((e) => kindOf(e) + e.name).join('/');
-      this.listings.set(dir, [st.ctimeMs, st.mtimeMs, st.ino, text]);
+      this.listings.set(dir, [ctimeMs, mtimeMs, ino, text]);
     } else this.listings.delete(dir);
     this.dirty = true;
     return entries;

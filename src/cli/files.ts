@@ -29,6 +29,8 @@ export interface SelectOptions {
   ignore: string[];
   /** The last run's directory listings (the cache is on): a directory unchanged since is not read again. */
   listings?: DirListings;
+  /** Told as the walk goes how many files it has found so far (an upper bound of the selection). */
+  onFound?: (count: number) => void;
 }
 
 function display(cwd: string, abs: string): string {
@@ -106,6 +108,7 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
         gitignore: opts.defaultSkips,
         defaultSkips: opts.defaultSkips,
         goMods,
+        ...(opts.onFound ? { found: (n: number) => opts.onFound!(out.length + n) } : {}),
         ...(listings ? { listDir: (d: string) => listings.list(d) } : {}),
         onUnreadable: (dir, e) => unreadable.push({ path: display(cwd, dir), why: `cannot read directory: ${errnoWords(e)}` }),
       });

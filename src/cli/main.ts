@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { activeRules, HELP, mergeAt, parseCli, UsageError, type Config } from './config.js';
-import { scanFiles, scanFilesWithStats, setV8Flag } from '../engine/run.js';
+import { scanFiles, scanFilesWithStats, setV8Flag, startWorkers } from '../engine/run.js';
+import type { WorkerPool } from '../engine/pool.js';
 import { ModuleVersions } from '../go/gomod.js';
 import { packageRoot } from '../engine/parser.js';
 import type { AnyRule, FileResult } from '../engine/types.js';
@@ -27,6 +28,14 @@ import { docsUrl, REPO_URL } from '../report/docs.js';
 
 export { EXIT };
 const SMALL_RUN = 32;
+/**
+ * A cold run (no cache, or an empty one) starts its workers once the walk has found this many
+ * files: a worker needs ~0.23 s to be ready, which the rest of the walk and the files' stats
+ * then hide. Far above SMALL_RUN, and about 2.5 MB of Go at the usual ~10 KB a file, so that a
+ * run this big nearly always has the MIN_PARALLEL_BYTES that workers need (when it does not,
+ * the run ends them unused); on the heavy corpus the walk finds that many in its first few ms.
+ */
+export const EARLY_WORKERS_AT = 256;
 
 let versionMemo: string | undefined;
 export function version(): string {
@@ -140,7 +149,18 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   // first path's), which need not be the one the command runs in.
   const root = findRepoRoot(scanDirs(config.paths, cwd)[0]!) ?? findRepoRoot(cwd) ?? cwd;
   const listings = config.cache ? DirListings.open(cacheDirOf(config, cwd, root)) : undefined;
-  const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore, listings });
+  const rules = activeRules(config, ruleList);
+  const scanOpts = {
+    ...runOptions(config, rules, version(), cwd, root),
+    knownRules: ruleList.map((r) => r.meta.id),
+    ...(listings ? { dirMtime: (d: string) => listings.mtimeOf(d) } : {}),
+  };
+  // A cold run starts its workers while it walks; a run its cache may answer does not (a warm
+  // run must not pay for workers it will not use).
+  let pool: WorkerPool | undefined;
+  const early = config.jobs > 1 && !scanOpts.cache?.size;
+  const onFound = early ? (n: number) => void (n >= EARLY_WORKERS_AT && (pool ??= startWorkers({ ...scanOpts, hashes: config.fix }))) : undefined;
+  const selection = await selectFiles(config.paths, { cwd, defaultSkips: config.defaultSkips, ignore: config.ignore, listings, onFound });
   listings?.save();
   let failed = false;
   for (const m of selection.missing) {
@@ -156,17 +176,14 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const files = config.shard ? selectShard(selection.files, config.shard) : selection.files;
   // A few files (a pre-commit run): tiering the parser's WASM up to V8's optimizing compiler
   // costs more than it saves (bench/precommit.mjs: about a quarter of the run).
-  if (files.length <= SMALL_RUN) setV8Flag('--liftoff-only');
-  const rules = activeRules(config, ruleList);
+  if (files.length <= SMALL_RUN) {
+    pool?.close();
+    pool = undefined;
+    setV8Flag('--liftoff-only');
+  }
   const started = performance.now();
-  const modules = new ModuleVersions({ known: selection.goMods });
-  const scanOpts = {
-    ...runOptions(config, rules, version(), cwd, root),
-    knownRules: ruleList.map((r) => r.meta.id),
-    modules,
-    ...(listings ? { dirMtime: (d: string) => listings.mtimeOf(d) } : {}),
-  };
-  const scanned = await scanFilesWithStats(files, { ...scanOpts, hashes: config.fix });
+  const withModules = { ...scanOpts, modules: new ModuleVersions({ known: selection.goMods }) };
+  const scanned = await scanFilesWithStats(files, { ...withModules, hashes: config.fix, pool });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));
   let results = scanned.results;
@@ -191,7 +208,7 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
     if (fixed.unwritable) failed = true;
     process.stderr.write(`leakhound: fixed ${fixed.fixed} problem${fixed.fixed === 1 ? '' : 's'} in ${fixed.files.length} file${fixed.files.length === 1 ? '' : 's'}\n`);
     if (fixed.files.length) {
-      const again = new Map((await scanFiles(fixed.files, scanOpts)).map((r) => [r.filePath, r]));
+      const again = new Map((await scanFiles(fixed.files, withModules)).map((r) => [r.filePath, r]));
       results = results.map((r) => again.get(r.filePath) ?? r);
       // The fixes moved lines: ask git again which ones changed.
       if (config.newFromRev !== undefined) changedSince = changedLinesIn(config.newFromRev, scanDirs(config.paths, cwd));

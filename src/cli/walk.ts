@@ -32,6 +32,8 @@ export interface WalkOptions {
   goMods?: Map<string, boolean>;
   /** Lists a directory (default: readdir with file types); dircache.ts answers from the last run's listings. */
   listDir?: (dir: string) => DirEntry[];
+  /** Told after each directory how many files the walk has found so far. */
+  found?: (count: number) => void;
 }
 
 interface Level {
@@ -150,6 +152,7 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
       }
     }
     if (goMod !== undefined) opts.goMods?.set(child(dir, 'go.mod'), goMod);
+    opts.found?.(out.length);
   };
   // .gitignore files between `top` and `root` count too.
   const above = opts.gitignore && root !== top ? levelsFor(top, dirname(root)) : [];

@@ -6,7 +6,7 @@
 // checksum of its body: a corrupt or truncated cache is discarded and rebuilt, never trusted.
 // A warm run loads every entry, so the file is laid out to load cheaply (see Body).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { endianness } from 'node:os';
 import type { Stats } from 'node:fs';
@@ -510,7 +510,9 @@ export class ResultCache {
     const json = JSON.stringify({ paths, order: endianness(), hashes, go: this.go, goKeys: this.goKeys, results, deps, members, keys, dirs, stamps: stamps.length } satisfies Body);
     const column = this.stats.subarray(0, this.count * STAT_WIDTH);
     const stampColumn = new Float64Array(stamps);
-    const body = Buffer.concat([Buffer.from(json + '\n'), new Uint8Array(column.buffer, column.byteOffset, column.byteLength), new Uint8Array(stampColumn.buffer)]);
+    // In parts, not concatenated: two copies of the body (Buffer.concat here and with the
+    // header) were a quarter of the save of a cold run (9,345 files, 2.2 MB).
+    const body = [Buffer.from(json), NEWLINE, new Uint8Array(column.buffer, column.byteOffset, column.byteLength), new Uint8Array(stampColumn.buffer)];
     if (!writeFramed(this.dir, this.file, MAGIC, body)) return;
     this.dirty = false;
     this.prune();
@@ -537,18 +539,34 @@ export function readFramed(file: string, magic: string): Buffer | string | undef
   return body;
 }
 
+const NEWLINE = new Uint8Array([10]);
+
 /**
  * Writes a cache file with its header, atomically (a temp file renamed over it), and a
- * `.gitignore` of `*` in its directory. False when it could not: a cache is optional.
+ * `.gitignore` of `*` in its directory. The body may come in parts (written one after the
+ * other, never joined). False when it could not: a cache is optional.
  */
-export function writeFramed(dir: string, file: string, magic: string, body: string | Buffer): boolean {
+export function writeFramed(dir: string, file: string, magic: string, body: string | Uint8Array | readonly Uint8Array[]): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     makeDirs(dir);
     const ignore = join(dir, '.gitignore');
     if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${magic} ${checksum(bytes)} ${bytes.length}\n`), bytes]));
+    const parts = typeof body === 'string' ? [Buffer.from(body)] : body instanceof Uint8Array ? [body] : body;
+    const sum = createHash('sha1');
+    let length = 0;
+    for (const p of parts) {
+      sum.update(p);
+      length += p.byteLength;
+    }
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const p of [Buffer.from(`${magic} ${sum.digest('hex')} ${length}\n`), ...parts]) {
+        for (let at = 0; at < p.byteLength; ) at += writeSync(fd, p, at);
+      }
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
     return true;
   } catch {

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { RuleSpec, Task, TaskOutcome } from './task.js';
-import type { BatchRequest, WorkerInit } from './worker.js';
+import type { BatchRequest, WorkerInit } from './serve.js';
 
 export interface PoolOptions {
   /** Worker threads to start (at least 1). */
@@ -23,7 +23,8 @@ export interface PoolOptions {
   onOutcome?: (index: number, outcome: TaskOutcome) => void;
 }
 
-const workerUrl = new URL('./worker.js', import.meta.url);
+// worker.cjs runs the build's bundle of the worker or, failing that, worker.js.
+const workerUrl = new URL('./worker.cjs', import.meta.url);
 
 /**
  * A worker's young generation, in MB (V8's default lets it grow to 48 MB per thread). A
@@ -97,53 +98,116 @@ export function batchesOf(tasks: Task[], size: number, sizes?: number[], workers
   return batches.map((b, i) => ({ b, w: weight[i]!, i })).sort((x, y) => y.w - x.w || x.i - y.i).map((x) => x.b);
 }
 
-export function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutcome[]> {
-  const size = batchSize(tasks.length, opts.workers);
-  const batches = batchesOf(tasks, size, opts.sizes, opts.workers);
-  const count = Math.max(1, Math.min(opts.workers, batches.length));
-  const out: TaskOutcome[] = new Array(tasks.length);
-  const init: WorkerInit = { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash, wholeFile: opts.wholeFile };
+/**
+ * Worker threads started ahead of their tasks: a worker takes ~0.23 s to be ready (its
+ * bootstrap, then the engine's modules and the parser), which the command spends walking the
+ * tree and taking the files' stats when it starts them first (src/cli/main.ts). Until `run`
+ * they are unreferenced: a path that ends the command without scanning does not wait for them.
+ */
+export class WorkerPool {
+  /** Worker threads pools have started in this process (for tests: which runs start any). */
+  static threadsStarted = 0;
+  private readonly workers: Worker[] = [];
+  /** Set when a worker failed or exited before or during a run. */
+  private failure?: Error;
+  private onFailure?: (e: Error) => void;
+  private closed = false;
 
-  // Loaded when workers start, not with the command: a warm or pre-commit run never starts any.
-  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  return new Promise((resolve, reject) => {
-    const workers: Worker[] = [];
-    let next = 0;
-    let pending = batches.length;
-    let failed = false;
-    const finish = (err?: Error) => {
-      if (failed) return;
-      if (err) failed = true;
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve(out);
-    };
-    if (pending === 0) return resolve(out);
-    const send = (w: Worker) => {
-      if (next >= batches.length) return;
-      const id = next++;
-      const req: BatchRequest = { id, tasks: batches[id]!.map((i) => tasks[i]!) };
-      w.postMessage(req);
-    };
-    for (let k = 0; k < count; k++) {
+  constructor(
+    readonly size: number,
+    init: WorkerInit,
+  ) {
+    // Loaded when workers start, not with the command: a warm or pre-commit run never starts any.
+    const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+    for (let k = 0; k < size; k++) {
       const w = new Worker(workerUrl, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-      workers.push(w);
-      w.on('message', (msg: { id: number; outcomes: TaskOutcome[] }) => {
-        const idx = batches[msg.id]!;
-        msg.outcomes.forEach((o, j) => {
-          out[idx[j]!] = o;
-          opts.onOutcome?.(idx[j]!, o);
-        });
-        send(w);
-        if (--pending === 0) finish();
-      });
-      w.on('error', (e) => finish(new Error(`worker thread failed: ${e.message}`)));
+      WorkerPool.threadsStarted++;
+      w.unref();
+      w.on('error', (e) => this.fail(new Error(`worker thread failed: ${e.message}`)));
       w.on('exit', (code) => {
-        if (pending > 0 && !failed) finish(new Error(`worker thread exited early (code ${code})`));
+        if (!this.closed) this.fail(new Error(`worker thread exited early (code ${code})`));
       });
+      this.workers.push(w);
     }
-    // The biggest batches one to each worker first, then the second in flight.
-    for (const w of workers) send(w);
-    for (const w of workers) send(w);
-  });
+  }
+
+  private fail(e: Error): void {
+    if (this.failure || this.closed) return;
+    this.failure = e;
+    this.onFailure?.(e);
+  }
+
+  /** Ends the workers (at the end of a run, or unused). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.workers) void w.terminate();
+  }
+
+  /** Runs the tasks on the pool's workers (see runInWorkers); the pool stays open. */
+  run(tasks: Task[], opts: Pick<PoolOptions, 'sizes' | 'onOutcome'>, batches = dealt(tasks, this.size, opts.sizes)): Promise<TaskOutcome[]> {
+    const out: TaskOutcome[] = new Array(tasks.length);
+    if (batches.length === 0) return Promise.resolve(out);
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new Error('worker pool closed'));
+    const workers = this.workers.slice(0, Math.min(this.workers.length, batches.length));
+    return new Promise((resolve, reject) => {
+      let next = 0;
+      let pending = batches.length;
+      let settled = false;
+      const finish = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        for (const w of workers) {
+          w.removeAllListeners('message');
+          w.unref();
+        }
+        this.onFailure = undefined;
+        if (err) reject(err);
+        else resolve(out);
+      };
+      this.onFailure = finish;
+      const send = (w: Worker) => {
+        if (next >= batches.length) return;
+        const id = next++;
+        const req: BatchRequest = { id, tasks: batches[id]!.map((i) => tasks[i]!) };
+        w.postMessage(req);
+      };
+      for (const w of workers) {
+        w.ref();
+        w.on('message', (msg: { id: number; outcomes: TaskOutcome[] }) => {
+          const idx = batches[msg.id]!;
+          msg.outcomes.forEach((o, j) => {
+            out[idx[j]!] = o;
+            opts.onOutcome?.(idx[j]!, o);
+          });
+          send(w);
+          if (--pending === 0) finish();
+        });
+      }
+      // The biggest batches one to each worker first, then the second in flight.
+      for (const w of workers) send(w);
+      for (const w of workers) send(w);
+    });
+  }
+}
+
+/** The tasks' batches for `workers` threads, in the order they are dealt. */
+function dealt(tasks: Task[], workers: number, sizes?: number[]): number[][] {
+  return batchesOf(tasks, batchSize(tasks.length, workers), sizes, workers);
+}
+
+export async function runInWorkers(tasks: Task[], opts: PoolOptions): Promise<TaskOutcome[]> {
+  const batches = dealt(tasks, opts.workers, opts.sizes);
+  if (batches.length === 0) return [];
+  const pool = new WorkerPool(Math.max(1, Math.min(opts.workers, batches.length)), poolInit(opts));
+  try {
+    return await pool.run(tasks, opts, batches);
+  } finally {
+    pool.close();
+  }
+}
+
+export function poolInit(opts: Pick<PoolOptions, 'rulesModule' | 'rules' | 'skipGenerated' | 'hash' | 'wholeFile'>): WorkerInit {
+  return { rulesModule: opts.rulesModule, rules: opts.rules, skipGenerated: opts.skipGenerated, hash: opts.hash, wholeFile: opts.wholeFile };
 }

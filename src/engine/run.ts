@@ -1,14 +1,14 @@
 // Scans a list of files: the cache answers what it can (by stat, then by content hash), the
 // rest is scanned on this thread or, when the work is big enough to pay for starting them,
 // in worker threads. Results come back in the order of `files`, whatever the number of jobs.
-import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import type { FileStat, ResultCache } from './cache.js';
+import { INO, MTIME_MS, SIZE, statNumbers } from './faststat.js';
 import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
 import { getParser } from './parser.js';
-import { byDirectory, runInWorkers } from './pool.js';
+import { byDirectory, poolInit, runInWorkers, WorkerPool } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
 import { runTask, toSpecs, type Task, type TaskOutcome } from './task.js';
 import type { FileResult } from './types.js';
@@ -85,6 +85,34 @@ export interface RunOptions extends ScanFileOptions {
   hashes?: boolean;
   /** Directory mtimes the run already has (the walk stat-ed them), to save the cache a stat each. */
   dirMtime?: (dir: string) => number | undefined;
+  /**
+   * Workers started ahead of the run (startWorkers, with these options): used when the run
+   * is big enough for workers, else ended unused. The run closes it either way.
+   */
+  pool?: WorkerPool;
+}
+
+/** What workers start with for a run with these options. */
+function workerInit(opts: RunOptions) {
+  return poolInit({
+    rulesModule: opts.rulesModule ?? defaultRulesModule,
+    rules: toSpecs(opts.rules),
+    skipGenerated: opts.skipGenerated ?? true,
+    hash: opts.cache !== undefined || opts.hashes === true,
+    wholeFile: opts.wholeFile,
+  });
+}
+
+/**
+ * Starts the workers of a big run before its files are known (a worker needs ~0.23 s to be
+ * ready: the command walks the tree and takes the stats meanwhile); pass the pool to the run
+ * in `opts.pool`. Undefined when the options allow no workers.
+ */
+export function startWorkers(opts: RunOptions): WorkerPool | undefined {
+  const jobs = opts.jobs ?? 1;
+  if (jobs <= 1) return undefined;
+  tuneForBigScan();
+  return new WorkerPool(jobs, workerInit(opts));
 }
 
 export interface RunStats {
@@ -135,17 +163,18 @@ export async function scanFilesWithStats(
   const tasks: Task[] = [];
   const goKeys: string[] = new Array(files.length);
   let toScanBytes = 0;
-  // The stats as numbers: a warm run of a big tree holds one per file to the end, and the
-  // Stats objects (with their dates) were a good part of what each young collection copied.
+  // The stats as numbers (faststat.ts: no Stats object made): a warm run of a big tree holds
+  // one per file to the end, and the Stats objects (with their dates) were a good part of
+  // what each young collection copied.
   const n = files.length;
   const stamps = new Float64Array(n * 3).fill(NaN);
   for (let i = 0; i < n; i++) {
-    const st = statSync(abs[i]!, { throwIfNoEntry: false });
+    const st = statNumbers(abs[i]!);
     if (!st) continue;
-    stamps[i * 3] = st.size;
-    stamps[i * 3 + 1] = st.mtimeMs;
-    stamps[i * 3 + 2] = st.ino;
-    stats.bytes += st.size;
+    stamps[i * 3] = st[SIZE]!;
+    stamps[i * 3 + 1] = st[MTIME_MS]!;
+    stamps[i * 3 + 2] = st[INO]!;
+    stats.bytes += st[SIZE]!;
   }
   const statOf = (i: number): FileStat | undefined =>
     Number.isNaN(stamps[i * 3]) ? undefined : { size: stamps[i * 3]!, mtimeMs: stamps[i * 3 + 1]!, ino: stamps[i * 3 + 2]! };
@@ -242,28 +271,27 @@ export async function scanFilesWithStats(
   if (big) tuneForBigScan();
   // Even one big file goes to a worker when jobs allow: a worker's young generation is kept
   // small (pool.ts), the main thread's cannot be (24 MB generated file: 261 -> 238 MB peak RSS).
-  if (jobs > 1 && big) {
-    const workers = Math.min(jobs, tasks.length);
-    stats.workers = workers;
-    await runInWorkers(tasks, {
-      workers,
-      rulesModule: opts.rulesModule ?? defaultRulesModule,
-      rules: toSpecs(opts.rules),
-      skipGenerated: opts.skipGenerated ?? true,
-      hash,
-      wholeFile: opts.wholeFile,
-      sizes: todo.map((i) => statOf(i)?.size ?? 0),
-      onOutcome: take,
-    });
-  } else if (tasks.length) {
-    const parser = await getParser();
-    const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
-    try {
-      // A directory at a time, as the workers get them (pool.ts byDirectory).
-      for (const group of byDirectory(tasks)) for (const k of group) take(k, runTask(parser, tasks[k]!, topts));
-    } finally {
-      topts.packages.dispose();
+  const { pool } = opts;
+  try {
+    if (jobs > 1 && big) {
+      const workers = Math.min(jobs, tasks.length);
+      stats.workers = workers;
+      const sizes = todo.map((i) => statOf(i)?.size ?? 0);
+      if (pool) await pool.run(tasks, { sizes, onOutcome: take });
+      else await runInWorkers(tasks, { ...workerInit(opts), workers, sizes, onOutcome: take });
+    } else if (tasks.length) {
+      pool?.close();
+      const parser = await getParser();
+      const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
+      try {
+        // A directory at a time, as the workers get them (pool.ts byDirectory).
+        for (const group of byDirectory(tasks)) for (const k of group) take(k, runTask(parser, tasks[k]!, topts));
+      } finally {
+        topts.packages.dispose();
+      }
     }
+  } finally {
+    pool?.close();
   }
   cache?.save();
   return { results, stats, hashes };

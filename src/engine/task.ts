@@ -1,7 +1,6 @@
 // One unit of work, the same on the main thread and in a worker: read a file, hash it when
 // the cache wants the hash, and scan it, unless its hash shows the cached result still holds.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
 import type { Packages, ScanDeps } from './packages.js';
 import type { GoVersion } from '../go/gomod.js';
@@ -48,7 +47,7 @@ export function runTask(parser: Parser, task: Task, opts: TaskOptions): TaskOutc
   let buf: Buffer = (text !== undefined && known!.bytes) || NO_BYTES;
   if (text === undefined) {
     try {
-      buf = readFileSync(task.path);
+      buf = opts.packages.readFile(task.path);
     } catch (e) {
       return { result: readErrorResult(task.path, e) };
     }
