@@ -157,6 +157,7 @@ export function walkGoFiles(root: string, top: string, opts: WalkOptions): strin
       }
     }
     if (goMod !== undefined) opts.goMods?.set(child(dir, 'go.mod'), goMod);
+    opts.found?.(out.length);
   };
   // .gitignore files between `top` and `root` count too.
   const above = opts.gitignore && root !== top ? levelsFor(top, dirname(root)) : [];
