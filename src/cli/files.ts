@@ -112,8 +112,8 @@ export async function selectFiles(paths: string[], opts: SelectOptions): Promise
         ...(listings ? { listDir: (d: string) => listings.list(d) } : {}),
         onUnreadable: (dir, e) => unreadable.push({ path: display(cwd, dir), why: `cannot read directory: ${errnoWords(e)}` }),
       });
-      for (const f of found) {
-        const shown = display(cwd, f);
+      for (let i = 0; i < found.length; i++) {
+        const shown = display(cwd, found[i]!);
         if (!ignoreMatch(shown)) out.push(shown);
       }
     } else if (!st.isFile()) {
