@@ -323,7 +323,8 @@ export function bareSendWritten(pkg: PackageView, field: string): boolean {
   return false;
 }
 
-const isSpace = (c: number) => c === 0x20 || c === 0x09;
+/** A space or a tab: a blank within a line (channels.ts's isSpace also takes line breaks). */
+const isInlineBlank = (c: number) => c === 0x20 || c === 0x09;
 const isWordOrDot = (c: number) => isWordCode(c) || c === 0x2e;
 
 /**
@@ -334,11 +335,11 @@ const isWordOrDot = (c: number) => isWordCode(c) || c === 0x2e;
 function bareSends(text: string, out: Set<string>): void {
   for (let i = text.indexOf('<-'); i >= 0; i = text.indexOf('<-', i + 2)) {
     let end = i;
-    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    while (end > 0 && isInlineBlank(text.charCodeAt(end - 1))) end--;
     let start = end;
     while (start > 0 && isWordOrDot(text.charCodeAt(start - 1))) start--;
     let k = start;
-    while (k > 0 && isSpace(text.charCodeAt(k - 1))) k--;
+    while (k > 0 && isInlineBlank(text.charCodeAt(k - 1))) k--;
     const dot = text.lastIndexOf('.', end - 1);
     if (k === start || k === 0 || text.charCodeAt(k - 1) !== 0x0a || dot < start || dot === end - 1) continue;
     out.add(text.slice(dot + 1, end));
