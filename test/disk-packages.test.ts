@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Packages, readStamped, snapshotOf } from '../src/engine/packages.js';
+import { createHash } from 'node:crypto';
+import { memorySource, Packages, readStamped, snapshotOf } from '../src/engine/packages.js';
 
 const A = 'package p\n\n// Olá: not ASCII.\nfunc helper() {}\n';
 const B = 'package p\n\nfunc main() { helper() }\n';
@@ -90,6 +91,37 @@ test('a sibling no scan read yet is read when its package is opened, stamped, an
       rmSync(other, { recursive: true, force: true });
     }
   });
+});
+
+test('the packages of a directory share one stat of it: library, tests and external tests', () => {
+  let stats = 0;
+  const source = {
+    ...memorySource({ 'd/a.go': A, 'd/a_test.go': 'package p\n', 'd/x_test.go': 'package p_test\n' }),
+    dirMtime: () => ++stats,
+  };
+  const packages = new Packages(source);
+  const lib = packages.packageOf('d/a.go', A).index;
+  const internal = packages.packageOf('d/a_test.go', 'package p\n').index;
+  const external = packages.packageOf('d/x_test.go', 'package p_test\n').index;
+  assert.equal([lib.membership.mode, internal.membership.mode, external.membership.mode], ['lib', 'test', 'xtest']);
+  assert.equal([lib.dirMtime, internal.dirMtime, external.dirMtime, stats], [1, 1, 1, 1]);
+  // Another directory is stat-ed afresh.
+  assert.is(packages.packageOf('e/b.go', B).index.dirMtime, 2);
+});
+
+test('a key\'s hash: sha1 of each declaration\'s file, row, text hash and imports hash (what caches recorded)', () => {
+  const files = { 'd/a.go': 'package p\n\nimport (\n\t"io"\n\t"os"\n)\n\nfunc helper() {\n\t_ = os.Stdin\n}\n', 'd/b.go': B };
+  const idx = new Packages(memorySource(files)).packageOf('d/b.go', B).index;
+  const sha = (parts: string[]) => {
+    const h = createHash('sha1');
+    for (const p of parts) h.update(p).update('\0');
+    return h.digest('hex').slice(0, 16);
+  };
+  const a = files['d/a.go'];
+  const decl = a.slice(a.indexOf('func helper'), a.lastIndexOf('}') + 1);
+  const imports = sha([a.slice(a.indexOf('import'), a.indexOf(')') + 1)]);
+  assert.is(idx.hash('func:helper'), sha([['a.go', '7', sha([decl]), imports].join('\0')]));
+  assert.is(idx.hash('func:none'), 'absent');
 });
 
 test.run();

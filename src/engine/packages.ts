@@ -86,7 +86,7 @@ export function memorySource(files: Record<string, string>): PackageSource {
 export class Packages {
   private readonly open = new Map<string, Package>();
   /** The last directory read, shared by its packages (library, tests, external tests). */
-  private dir?: { path: string; reads: Map<string, ReturnType<PackageSource['read']>>; list?: string[] };
+  private dir?: { path: string; reads: Map<string, ReturnType<PackageSource['read']>>; list?: string[]; mtime?: [number | undefined] };
   private readonly reading: PackageSource;
 
   constructor(
@@ -103,7 +103,9 @@ export class Packages {
       },
       // The file being analysed was read for its scan: the stamp of that read is its own (no stat).
       ...(source.stamp ? { stamp: (path: string) => (source === diskSource ? this.dir?.reads.get(path)?.stamp : undefined) ?? source.stamp!(path) } : {}),
-      ...(source.dirMtime ? { dirMtime: (dir: string) => source.dirMtime!(dir) } : {}),
+      // Once per directory: its library, test and external test packages are opened together
+      // (the first one's stat was before the listing they share).
+      ...(source.dirMtime ? { dirMtime: (dir: string) => (here(dir).mtime ??= [source.dirMtime!(dir)])[0] } : {}),
     };
   }
 
