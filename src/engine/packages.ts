@@ -143,9 +143,15 @@ export class Packages {
     const { bytes, stamp } = readStamped(path);
     const p = join(dirname(path), basename(path));
     let text: string | undefined;
+    let undecoded: Buffer | undefined = bytes;
     this.dirRead(dirname(p)).reads.set(p, {
+      // Decoded once, and the bytes let go of then.
       get text() {
-        return (text ??= bytes.toString('utf8'));
+        if (text === undefined) {
+          text = undecoded!.toString('utf8');
+          undecoded = undefined;
+        }
+        return text;
       },
       ...(stamp ? { stamp } : {}),
     });
