@@ -92,13 +92,18 @@ export interface RunOptions extends ScanFileOptions {
   pool?: WorkerPool;
 }
 
+/** Whether a run with these options hashes each file's content: for its cache, or for --fix (`hashes`). */
+function hashing(opts: RunOptions): boolean {
+  return opts.cache !== undefined || opts.hashes === true;
+}
+
 /** What workers start with for a run with these options. */
 function workerInit(opts: RunOptions) {
   return poolInit({
     rulesModule: opts.rulesModule ?? defaultRulesModule,
     rules: toSpecs(opts.rules),
     skipGenerated: opts.skipGenerated ?? true,
-    hash: opts.cache !== undefined || opts.hashes === true,
+    hash: hashing(opts),
     wholeFile: opts.wholeFile,
   });
 }
@@ -283,7 +288,7 @@ export async function scanFilesWithStats(
   };
 
   const jobs = Math.max(1, opts.jobs ?? 1);
-  const hash = cache !== undefined || opts.hashes === true;
+  const hash = hashing(opts);
   const big = toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES);
   if (big) tuneForBigScan();
   // Even one big file goes to a worker when jobs allow: a worker's young generation is kept
