@@ -484,44 +484,11 @@ export function declEnd(text: string, start: number): number {
 }
 
 const QUICK = /^(func|type|var|const)\b[ \t]*(\()?/gm;
-/** QUICK at one offset, known to start a line. */
-const QUICK_AT = /(func|type|var|const)\b[ \t]*(\()?/y;
-
-/**
- * QUICK's next match from `from`, as `QUICK.exec` finds it, but tried only where a line starts
- * with one of the keywords' letters: a multiline `^` made the search try every offset. Only
- * for a text whose lines all end with `\n` (a `^` also matches after `\r`, U+2028 and U+2029).
- */
-function quickAt(text: string, from: number): RegExpExecArray | null {
-  let at = from === 0 || text.charCodeAt(from - 1) === 10 ? from : text.indexOf('\n', from) + 1;
-  while (at > 0 || (at === 0 && from === 0)) {
-    const c = text.charCodeAt(at);
-    if (c === 102 || c === 116 || c === 118 || c === 99) {
-      QUICK_AT.lastIndex = at;
-      const m = QUICK_AT.exec(text);
-      if (m) return m;
-    }
-    const nl = text.indexOf('\n', at);
-    if (nl < 0) return null;
-    at = nl + 1;
-  }
-  return null;
-}
 const FUNC_HEAD = /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u;
 const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/gmu;
 
 /** SPEC_LINE without its `^`, tried at one offset (sticky). */
 const SPEC_AT = new RegExp(SPEC_LINE.source.slice(1), 'uy');
-
-/** SPEC_LINE's next match from `from` in a text whose lines all end with `\n`: tried only after a line break and a tab (found natively), not at every offset. */
-function specLine(body: string, from: number): RegExpExecArray | null {
-  for (let at = body.indexOf('\n\t', Math.max(0, from - 1)); at >= 0; at = body.indexOf('\n\t', at + 1)) {
-    SPEC_AT.lastIndex = at + 1;
-    const m = SPEC_AT.exec(body);
-    if (m) return m;
-  }
-  return null;
-}
 
 /**
  * The top-level declarations of a gofmt'd file, from its lines: keywords at the start of a line,
@@ -531,36 +498,25 @@ function specLine(body: string, from: number): RegExpExecArray | null {
  * `func` in a raw string) fails its parse and is dropped by the caller.
  */
 export function quickDecls(text: string): TopDecl[] {
-  const out: TopDecl[] = [];
   const lf = text.indexOf('\r') < 0 && text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0;
+  return lf ? quickDeclsLf(text) : quickDeclsByRegex(text);
+}
+
+/** quickDecls with its RegExps: for texts with line breaks other than `\n` (see quickDeclsLf). */
+function quickDeclsByRegex(text: string): TopDecl[] {
+  const out: TopDecl[] = [];
   QUICK.lastIndex = 0;
-  const next = () => (lf ? quickAt(text, QUICK.lastIndex) : QUICK.exec(text));
-  for (let m = next(); m; m = next()) {
-    if (lf) QUICK.lastIndex = m.index + m[0].length;
+  for (let m = QUICK.exec(text); m; m = QUICK.exec(text)) {
     const kind = m[1] as 'func' | 'type' | 'var' | 'const';
     const start = m.index;
     if (kind === 'func') {
-      const h = FUNC_HEAD.exec(text.slice(start, start + 400));
-      if (!h) continue;
-      const d: TopDecl = { kind: h[1] !== undefined ? 'method' : 'func', start, end: -1, depth: -1, names: [{ name: h[2]!, at: start + h[0].length - h[2]!.length }] };
-      if (h[1] !== undefined) {
-        // The receiver's type: its last name outside type arguments.
-        const names = h[1].replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
-        if (names.length) d.recv = names[names.length - 1];
-      }
-      out.push(d);
+      const d = funcHead(text, start);
+      if (d) out.push(d);
       continue;
     }
     if (!m[2]) {
-      const name = /^[\p{L}_][\p{L}\p{N}_]*/u.exec(text.slice(m.index + m[0].length));
-      if (!name) continue;
-      const d: TopDecl = { kind, start, end: -1, depth: -1, names: [{ name: name[0], at: m.index + m[0].length }] };
-      if (kind !== 'type') {
-        // `var a, b = …`
-        const more = /^(?:[ \t]*,[ \t]*([\p{L}_][\p{L}\p{N}_]*))+/u.exec(text.slice(m.index + m[0].length + name[0].length));
-        if (more) for (const x of more[0].matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)) d.names.push({ name: x[0], at: m.index + m[0].length + name[0].length + x.index! });
-      }
-      out.push(d);
+      const d = singleSpec(text, kind, start, start + m[0].length);
+      if (d) out.push(d);
       continue;
     }
     // A group: specs on lines one tab in, up to the `)` that starts a line.
@@ -568,19 +524,210 @@ export function quickDecls(text: string): TopDecl[] {
     const body = text.slice(start, close < 0 ? text.length : close);
     const d: TopDecl = { kind, start, end: -1, depth: -1, names: [] };
     SPEC_LINE.lastIndex = 0;
-    for (let s = lf ? specLine(body, 0) : SPEC_LINE.exec(body); s; s = lf ? specLine(body, s.index + s[0].length) : SPEC_LINE.exec(body)) {
-      const names = kind === 'type' ? [s[1]!.split(/[ \t,]/)[0]!] : s[1]!.split(/[ \t]*,[ \t]*/);
-      let at = start + s.index + 1;
-      for (const n of names) {
-        const off = body.indexOf(n, at - start);
-        d.names.push({ name: n, at: start + off });
-        at = start + off + n.length;
-      }
-    }
+    for (let s = SPEC_LINE.exec(body); s; s = SPEC_LINE.exec(body)) specNames(body, start, kind, s, d.names);
     out.push(d);
     QUICK.lastIndex = close < 0 ? text.length : close;
   }
   return out;
+}
+
+/** A func declaration's head at `start` (FUNC_HEAD on its first 400 characters), as a TopDecl; null when it has none. */
+function funcHead(text: string, start: number): TopDecl | null {
+  const h = FUNC_HEAD.exec(text.slice(start, start + 400));
+  if (!h) return null;
+  const d: TopDecl = { kind: h[1] !== undefined ? 'method' : 'func', start, end: -1, depth: -1, names: [{ name: h[2]!, at: start + h[0].length - h[2]!.length }] };
+  if (h[1] !== undefined) {
+    // The receiver's type: its last name outside type arguments.
+    const names = h[1].replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
+    if (names.length) d.recv = names[names.length - 1];
+  }
+  return d;
+}
+
+/** An ungrouped `type`/`var`/`const` declaration whose first name is at `at` (`var a, b = …`); null when no name is there. */
+function singleSpec(text: string, kind: 'type' | 'var' | 'const', start: number, at: number): TopDecl | null {
+  const name = /^[\p{L}_][\p{L}\p{N}_]*/u.exec(text.slice(at));
+  if (!name) return null;
+  const d: TopDecl = { kind, start, end: -1, depth: -1, names: [{ name: name[0], at }] };
+  if (kind !== 'type') {
+    const more = /^(?:[ \t]*,[ \t]*([\p{L}_][\p{L}\p{N}_]*))+/u.exec(text.slice(at + name[0].length));
+    if (more) for (const x of more[0].matchAll(/[\p{L}_][\p{L}\p{N}_]*/gu)) d.names.push({ name: x[0], at: at + name[0].length + x.index! });
+  }
+  return d;
+}
+
+/** The names of a group's spec line `s` (SPEC_LINE's match in `body`, which starts at `start` of the file). */
+function specNames(body: string, start: number, kind: TopDeclKind, s: RegExpExecArray, into: DeclName[]): void {
+  const names = kind === 'type' ? [s[1]!.split(/[ \t,]/)[0]!] : s[1]!.split(/[ \t]*,[ \t]*/);
+  let at = start + s.index + 1;
+  for (const n of names) {
+    const off = body.indexOf(n, at - start);
+    into.push({ name: n, at: start + off });
+    at = start + off + n.length;
+  }
+}
+
+/** `[A-Za-z0-9_]`: a word character for `\b` and `\w` of a RegExp without the u flag. */
+function asciiWord(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * The end of the identifier (`[\p{L}_][\p{L}\p{N}_]*`) at `i`: `i` when none starts there, -1
+ * when a character that is not ASCII comes first or in it (the caller asks the RegExp).
+ */
+function asciiIdentEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0x80) return -1;
+  if (!asciiWord(c) || (c >= 48 && c <= 57)) return i;
+  for (let j = i + 1; ; j++) {
+    const d = text.charCodeAt(j);
+    if (d >= 0x80) return -1;
+    if (!asciiWord(d)) return j;
+  }
+}
+
+function skipBlanks(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); c === 32 || c === 9; c = text.charCodeAt(++i));
+  return i;
+}
+
+/** The keyword QUICK matches at line start `at`, if any. */
+function keywordAt(text: string, at: number): 'func' | 'type' | 'var' | 'const' | undefined {
+  const c = text.charCodeAt(at);
+  const kw = c === 102 ? 'func' : c === 116 ? 'type' : c === 118 ? 'var' : c === 99 ? 'const' : undefined;
+  return kw && text.startsWith(kw, at) && !asciiWord(text.charCodeAt(at + kw.length)) ? kw : undefined;
+}
+
+/**
+ * The last name of `text[from, to)` outside type arguments (a receiver's type), as funcHead
+ * finds it; undefined when it has none. In place for ASCII text without `[`.
+ */
+function receiverType(text: string, from: number, to: number): string | undefined {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 || c === 91) {
+      const names = text.slice(from, to).replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
+      return names[names.length - 1];
+    }
+  }
+  // The last run of word characters that holds a letter or `_`; its name starts there.
+  let j = to;
+  while (j > from) {
+    while (j > from && !asciiWord(text.charCodeAt(j - 1))) j--;
+    const end = j;
+    while (j > from && asciiWord(text.charCodeAt(j - 1))) j--;
+    let k = j;
+    while (k < end && text.charCodeAt(k) <= 57 && text.charCodeAt(k) >= 48) k++;
+    if (k < end) return text.slice(k, end);
+  }
+  return undefined;
+}
+
+/**
+ * quickDecls for a text whose lines all end with `\n`, read in place: the RegExps (and the
+ * slices they ran on) made about a tenth of a cold run's young garbage, on every file of every
+ * package read (a `const (…)` of thousands of lines made a match and a split per line). The
+ * RegExps still read what is not ASCII, where an identifier may hold any letter.
+ */
+function quickDeclsLf(text: string): TopDecl[] {
+  const out: TopDecl[] = [];
+  const n = text.length;
+  for (let at = 0; at < n; ) {
+    const kind = keywordAt(text, at);
+    let resume = at;
+    if (kind) {
+      const start = at;
+      let p = skipBlanks(text, at + kind.length);
+      const paren = text.charCodeAt(p) === 40;
+      if (paren) p++;
+      resume = p;
+      if (kind === 'func') {
+        const d = quickFunc(text, start);
+        if (d) out.push(d);
+      } else if (!paren) {
+        const e = asciiIdentEnd(text, p);
+        if (e < 0 || (kind !== 'type' && text.charCodeAt(skipBlanks(text, e)) === 44)) {
+          const d = singleSpec(text, kind, start, p);
+          if (d) out.push(d);
+        } else if (e > p) out.push({ kind, start, end: -1, depth: -1, names: [{ name: text.slice(p, e), at: p }] });
+      } else {
+        // A group: specs on lines one tab in, up to the `)` that starts a line.
+        const close = text.indexOf('\n)', start);
+        const bodyEnd = close < 0 ? n : close;
+        const d: TopDecl = { kind, start, end: -1, depth: -1, names: [] };
+        for (let k = text.indexOf('\n\t', start); k >= 0 && k < bodyEnd; ) {
+          const from = groupSpec(text, start, bodyEnd, kind, k, d.names);
+          k = text.indexOf('\n\t', from);
+        }
+        out.push(d);
+        resume = bodyEnd;
+      }
+    }
+    const nl = text.indexOf('\n', resume);
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  return out;
+}
+
+/** funcHead in place, for the usual ASCII head within its 400 characters. */
+function quickFunc(text: string, start: number): TopDecl | null {
+  let i = skipBlanks(text, start + 4);
+  let recvFrom = -1;
+  let recvTo = -1;
+  if (text.charCodeAt(i) === 40) {
+    // `(…)` up to the first parenthesis after it, which must close it.
+    let j = i + 1;
+    for (let c = text.charCodeAt(j); j < text.length && c !== 40 && c !== 41; c = text.charCodeAt(++j));
+    if (text.charCodeAt(j) === 41) {
+      recvFrom = i + 1;
+      recvTo = j;
+      i = skipBlanks(text, j + 1);
+    }
+  }
+  const e = asciiIdentEnd(text, i);
+  if (e < 0 || e > start + 400) return funcHead(text, start);
+  if (e === i) return null;
+  const d: TopDecl = { kind: recvFrom >= 0 ? 'method' : 'func', start, end: -1, depth: -1, names: [{ name: text.slice(i, e), at: i }] };
+  if (recvFrom >= 0) {
+    const recv = receiverType(text, recvFrom, recvTo);
+    if (recv !== undefined) d.recv = recv;
+  }
+  return d;
+}
+
+/**
+ * The names of the spec on the line after the `\n\t` at `k` of a group that starts at `start`
+ * and ends at `bodyEnd` (SPEC_AT there, in place for ASCII names); where to look for the next.
+ */
+function groupSpec(text: string, start: number, bodyEnd: number, kind: TopDeclKind, k: number, into: DeclName[]): number {
+  const p = k + 2;
+  let e = asciiIdentEnd(text, p);
+  if (e === p) return k + 1;
+  const mark = into.length;
+  if (e > p) {
+    into.push({ name: text.slice(p, e), at: p });
+    while (kind !== 'type') {
+      let q = skipBlanks(text, e);
+      if (text.charCodeAt(q) !== 44) break;
+      q = skipBlanks(text, q + 1);
+      const f = asciiIdentEnd(text, q);
+      if (f === q) break;
+      e = f;
+      if (f < 0) break;
+      into.push({ name: text.slice(q, f), at: q });
+    }
+  }
+  if (e >= 0) return e - 1;
+  // A name that is not ASCII: SPEC_AT decides, for the whole line.
+  into.length = mark;
+  const body = text.slice(start, bodyEnd);
+  SPEC_AT.lastIndex = k + 1 - start;
+  const s = SPEC_AT.exec(body);
+  if (!s) return k + 1;
+  specNames(body, start, kind, s, into);
+  return start + s.index + s[0].length - 1;
 }
 
 /** The package clause's name, from the text, or undefined. */
