@@ -39,7 +39,14 @@ export function wordsOf(rules: ActiveRule[]): RuleWords {
 export function triggered(r: ActiveRule, w: RuleWords, found: Uint8Array): boolean {
   const needs = w.needs.get(r);
   if (!needs) return true;
-  for (const parts of needs) if (parts.every((i) => found[i] === 1)) return true;
+  // Loops, not every() with a closure: asked of each rule for each file, the closures were
+  // 3% of a cold run's young garbage.
+  for (let k = 0; k < needs.length; k++) {
+    const parts = needs[k]!;
+    let j = 0;
+    while (j < parts.length && found[parts[j]!] === 1) j++;
+    if (j === parts.length) return true;
+  }
   return false;
 }
 
