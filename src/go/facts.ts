@@ -3,7 +3,7 @@
 // Everything here looks only inside nodes a rule was handed, never walks the whole tree
 // from JS (descendantsOfType runs on the WASM side).
 import type { Node } from 'web-tree-sitter';
-import { declAt, funcName, packageClause, plainImports } from './toplevel.js';
+import { declAt, funcName, type Outline, packageClause, plainImports } from './toplevel.js';
 import { Syntax, type TextTest } from './syntax.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
@@ -328,6 +328,14 @@ export function blockStatements(block: Node | null): Node[] {
   return (list ? list.namedChildren : block.namedChildren).filter((c): c is Node => c !== null);
 }
 
+/**
+ * The imports of a text whose import declarations are all plainly written (read from the text,
+ * no parse), by the text's outline (one per text, shared: syntax.ts). The package view makes
+ * facts for each sibling declaration it parses, and each read its file's imports again: a
+ * cold run spent 1.2% of its time there, in defaultImportName and unquote.
+ */
+const textImports = new WeakMap<Outline, ImportInfo>();
+
 /** Identifiers declared by a parameter_list (names only). */
 function paramNames(list: Node | null, out: Set<string>): void {
   if (!list || list.type !== 'parameter_list') return;
@@ -457,6 +465,10 @@ export class FileFacts {
 
   imports(): ImportInfo {
     if (this.importsMemo) return this.importsMemo;
+    const outline = this.syntax.outline;
+    const known = textImports.get(outline);
+    if (known) return (this.importsMemo = known);
+    let parsed = false;
     const info: ImportInfo = { byAlias: new Map(), dot: [], blank: [] };
     const add = (name: string | undefined, literal: string) => {
       const path = unquote(literal);
@@ -474,6 +486,7 @@ export class FileFacts {
         for (const s of plain) add(s.name, s.literal);
         return;
       }
+      parsed = true;
       const decl = this.syntax.decl(i);
       if (decl?.type !== 'import_declaration') return;
       for (const spec of decl.descendantsOfType('import_spec')) {
@@ -485,6 +498,7 @@ export class FileFacts {
       }
     });
     this.importsMemo = info;
+    if (!parsed) textImports.set(outline, info);
     return info;
   }
 
@@ -660,17 +674,24 @@ export class FileFacts {
     let v = this.declaresMemo.get(name);
     if (v !== undefined) return v;
     v = false;
-    const re = new RegExp(`(?<![\\w.])${name.replace(/[^\w]/g, '\\$&')}(?!\\w)`, 'g');
     const t = this.text;
-    for (let m = re.exec(t); m; m = re.exec(t)) {
-      const after = m.index + name.length;
+    // The matches of /(?<![\w.])name(?!\w)/g, from a native search for the name: the RegExp's
+    // look back was tried at every offset of the file, for every import name asked.
+    for (let at = t.indexOf(name); at >= 0; ) {
+      const after = at + name.length;
+      const before = t.charCodeAt(at - 1);
+      if (isWordCode(before) || before === 0x2e || isWordCode(t.charCodeAt(after))) {
+        at = t.indexOf(name, at + 1);
+        continue;
+      }
       const next = t[after];
-      const prev = t[m.index - 1];
-      if (next === '.' || this.syntax.inLiteral(m.index)) continue;
-      if ((prev === '"' || prev === '/') && next === '"') continue;
-      if ((next === ' ' || next === '\t') && /^[ \t]+"/.test(t.slice(after, after + 8))) continue;
-      v = true;
-      break;
+      const prev = t[at - 1];
+      const skip = next === '.' || this.syntax.inLiteral(at) || ((prev === '"' || prev === '/') && next === '"') || ((next === ' ' || next === '\t') && /^[ \t]+"/.test(t.slice(after, after + 8)));
+      if (!skip) {
+        v = true;
+        break;
+      }
+      at = t.indexOf(name, after);
     }
     this.declaresMemo.set(name, v);
     return v;
