@@ -6,11 +6,10 @@ import { createRequire } from 'node:module';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import { MISS, type FileStat, type ResultCache } from './cache.js';
 import { INO, MTIME_MS, SIZE, statNumbers } from './faststat.js';
-import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
-import { getParser } from './parser.js';
+import { DepsChecker, diskSource, type ScanDeps } from './packages.js';
 import { byDirectory, poolInit, runInWorkers, WorkerPool } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
-import { runTask, toSpecs, type Task, type TaskOutcome } from './task.js';
+import { toSpecs, type Task, type TaskOutcome } from './task.js';
 import type { FileResult } from './types.js';
 
 let defaultRulesModule = new URL('../../rules/index.js', import.meta.url).href;
@@ -90,6 +89,8 @@ export interface RunOptions extends ScanFileOptions {
    * is big enough for workers, else ended unused. The run closes it either way.
    */
   pool?: WorkerPool;
+  /** V8 flags for this run's scan, set once its code is loaded (see `scanner` below). */
+  v8Flags?: string[];
 }
 
 /** Whether a run with these options hashes each file's content: for its cache, or for --fix (`hashes`). */
@@ -215,18 +216,29 @@ export async function scanFilesWithStats(
       const list = byDir.get(dir);
       if (!list) return undefined;
       const nameAt = dir.endsWith(sep) ? dir.length : dir.length + 1;
+      const named = (c: number, name: string) => {
+        const a = abs[c]!;
+        return a.length === nameAt + name.length && a.endsWith(name);
+      };
       let next = 0;
+      // The directory's files by name, made at the first name that is not the next file: a
+      // package file missing from the run (--shard, an ignored file) would otherwise have
+      // every later question scan the whole list, quadratic in the directory's size.
+      let byName: Map<string, number> | undefined;
       return (name, size, mtimeMs, ino) => {
-        // The file named: most often the one after the last found; else any of the directory's.
+        // The file named: most often the one after the last found.
         let i = -1;
-        for (let k = 0; k < list.length; k++) {
-          const c = list[(next + k) % list.length]!;
-          const a = abs[c]!;
-          if (a.length === nameAt + name.length && a.endsWith(name)) {
-            i = c;
-            next = (next + k + 1) % list.length;
-            break;
+        if (next < list.length && named(list[next]!, name)) i = next;
+        else {
+          if (!byName) {
+            byName = new Map();
+            for (let k = 0; k < list.length; k++) byName.set(abs[list[k]!]!.slice(nameAt), k);
           }
+          i = byName.get(name) ?? -1;
+        }
+        if (i >= 0) {
+          next = i + 1;
+          i = list[i]!;
         }
         if (i < 0 || Number.isNaN(stamps[i * 3])) return undefined;
         return stamps[i * 3] === size && stamps[i * 3 + 1] === mtimeMs && stamps[i * 3 + 2] === ino;
@@ -290,6 +302,13 @@ export async function scanFilesWithStats(
   const jobs = Math.max(1, opts.jobs ?? 1);
   const hash = hashing(opts);
   const big = toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES);
+  const inThread = tasks.length > 0 && !(jobs > 1 && big);
+  // The code of the in-thread scan loads before any V8 flag is set: V8 takes a code cache
+  // only under the flags it was made with, and the command's scan bundle (src/cli.cts) loads
+  // here. Loaded after --liftoff-only, its cache was rejected and the bundle compiled afresh:
+  // a pre-commit run, 1,314 -> 1,511 M instructions (callgrind).
+  const scanner = inThread ? await import('./inthread.js') : undefined;
+  for (const flag of opts.v8Flags ?? []) setV8Flag(flag);
   if (big) tuneForBigScan();
   // Even one big file goes to a worker when jobs allow: a worker's young generation is kept
   // small (pool.ts), the main thread's cannot be (24 MB generated file: 261 -> 238 MB peak RSS).
@@ -301,8 +320,9 @@ export async function scanFilesWithStats(
       const sizes = todo.map((i) => statOf(i)?.size ?? 0);
       if (pool) await pool.run(tasks, { sizes, onOutcome: take });
       else await runInWorkers(tasks, { ...workerInit(opts), workers, sizes, onOutcome: take });
-    } else if (tasks.length) {
+    } else if (scanner) {
       pool?.close();
+      const { getParser, Packages, runTask } = scanner;
       const parser = await getParser();
       const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
       try {
