@@ -69,9 +69,9 @@ function prune(distDir, srcDir) {
 }
 for (const d of ['src', 'rules', 'test']) prune(join(root, 'dist', d), join(root, d));
 
-// The command as one CommonJS file (src/cli.cts runs it). Node's modules and the libraries used
-// only by some runs stay outside (required when used): web-tree-sitter finds its WASM next to
-// itself, the language server's and the YAML config's libraries load only for those.
+// The command as CommonJS files (src/cli.cts runs them). Node's modules and the libraries used
+// only by some runs stay outside (required when used): the language server's and the YAML
+// config's libraries load only for those. web-tree-sitter goes in (treeSitterPlugin below).
 // eslint-formatter-pretty is an ES module and goes in: a bundle that V8 caches cannot import().
 // The engine's import.meta.url is that of dist/src/engine/, where the worker threads' modules
 // and the package root are found from. Without esbuild (an install without devDependencies)
@@ -87,20 +87,34 @@ try {
 }
 
 /**
+ * web-tree-sitter goes in the bundles as the CommonJS file a require() of it loads (an
+ * import() would pick its ES module): in a bundle its code comes with the code cache, where
+ * loaded from node_modules it was compiled from its 160 KB of source at every start of a run
+ * that parses and in every worker. Its WASM is found from the installed package
+ * (src/engine/parser.ts locateFile).
+ */
+const treeSitterPlugin = {
+  name: 'leakhound-tree-sitter',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
+/**
  * Bundles `entry` into `file` (CommonJS, ASCII, its first line naming its code cache); the
  * engine's import.meta.url becomes that of `engineFile`, a file of dist/src/engine/. Returns
  * the cache's path, or exits when the bundle would not run.
  */
 async function bundleOf(entry, file, engineFile, plugins = []) {
   const out = await esbuild.build({
-    plugins,
+    plugins: [...plugins, treeSitterPlugin],
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     write: false,
-    external: ['web-tree-sitter', 'vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'yaml', 'picomatch'],
+    external: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'yaml', 'picomatch'],
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__leakhoundEngineUrl' },
     banner: { js: `const __leakhoundEngineUrl = require('node:url').pathToFileURL(__dirname + '/${engineFile}').href;` },
