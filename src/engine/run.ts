@@ -215,18 +215,29 @@ export async function scanFilesWithStats(
       const list = byDir.get(dir);
       if (!list) return undefined;
       const nameAt = dir.endsWith(sep) ? dir.length : dir.length + 1;
+      const named = (c: number, name: string) => {
+        const a = abs[c]!;
+        return a.length === nameAt + name.length && a.endsWith(name);
+      };
       let next = 0;
+      // The directory's files by name, made at the first name that is not the next file: a
+      // package file missing from the run (--shard, an ignored file) would otherwise have
+      // every later question scan the whole list, quadratic in the directory's size.
+      let byName: Map<string, number> | undefined;
       return (name, size, mtimeMs, ino) => {
-        // The file named: most often the one after the last found; else any of the directory's.
+        // The file named: most often the one after the last found.
         let i = -1;
-        for (let k = 0; k < list.length; k++) {
-          const c = list[(next + k) % list.length]!;
-          const a = abs[c]!;
-          if (a.length === nameAt + name.length && a.endsWith(name)) {
-            i = c;
-            next = (next + k + 1) % list.length;
-            break;
+        if (next < list.length && named(list[next]!, name)) i = next;
+        else {
+          if (!byName) {
+            byName = new Map();
+            for (let k = 0; k < list.length; k++) byName.set(abs[list[k]!]!.slice(nameAt), k);
           }
+          i = byName.get(name) ?? -1;
+        }
+        if (i >= 0) {
+          next = i + 1;
+          i = list[i]!;
         }
         if (i < 0 || Number.isNaN(stamps[i * 3])) return undefined;
         return stamps[i * 3] === size && stamps[i * 3 + 1] === mtimeMs && stamps[i * 3 + 2] === ino;
