@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCli, parseShard, UsageError } from '../src/cli/config.js';
-import { ResultCache } from '../src/engine/cache.js';
+import { readFramed, ResultCache, writeFramed } from '../src/engine/cache.js';
 import type { DepsChecker, DirSnapshot, PackageDeps } from '../src/engine/packages.js';
 import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
@@ -439,6 +439,34 @@ test('cache: a cold run records into slots reserved in its order; files never re
     ]);
     assert.equal(again.hashOf('/p/d.go'), 'hash3');
     assert.equal(again.lookup('/p/a.go', stat(1), 'go2'), undefined, 'another Go version');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: a body written in pieces reads back as one (multi-byte characters across the pieces)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-framed-'));
+  try {
+    // A surrogate pair across the first 8,192-character piece, then more than a 64 KB buffer of 2-byte characters.
+    const long = 'a'.repeat(8191) + '\u{1f600}' + '\u00e9'.repeat(40_000) + '\0end';
+    const file = join(dir, 'f.cache');
+    assert.ok(writeFramed(dir, file, 'test-framed 1', (out) => {
+      out.text('{');
+      out.bytes(new Uint8Array([1, 2, 3]));
+      out.text(long);
+    }));
+    assert.equal(readFramed(file, 'test-framed 1'), Buffer.concat([Buffer.from('{'), Buffer.from([1, 2, 3]), Buffer.from(long)]));
+    // Paths of every kind, more than one run of them, through the result cache.
+    const paths = Array.from({ length: 300 }, (_, i) => `/p/${i % 7 ? 'x'.repeat(i) : '\u{1f600}\u00e9'.repeat(i)}${String(i).padStart(3, '0')}.go`).sort();
+    const stat = (i: number) => ({ size: i + 1, mtimeMs: 1_000_000, ino: i + 1 });
+    const c = ResultCache.open(dir, { k: 'pieces' });
+    assert.ok(c.reserve(paths));
+    paths.forEach((p, i) => c.recordRun(i, stat(i), `h${i}`, { diagnostics: [], notices: [] }, ''));
+    c.save();
+    const again = ResultCache.open(dir, { k: 'pieces' });
+    assert.equal(again.discarded, undefined);
+    assert.equal(paths.map((p, i) => again.find(p, [i + 1, 1_000_000, i + 1], 0)), paths.map((_, i) => i));
+    assert.equal(again.hashOf(paths[299]!), 'h299');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
