@@ -8,9 +8,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
@@ -68,16 +69,16 @@ function prune(distDir, srcDir) {
 }
 for (const d of ['src', 'rules', 'test']) prune(join(root, 'dist', d), join(root, d));
 
-// The command as one CommonJS file (src/cli.cts runs it). Node's modules and the libraries used
-// only by some runs stay outside (required when used): web-tree-sitter finds its WASM next to
-// itself, the language server's and the YAML config's libraries load only for those.
+// The command as CommonJS files (src/cli.cts runs them). Node's modules and the libraries used
+// only by some runs stay outside (required when used): the language server's and the YAML
+// config's libraries load only for those. web-tree-sitter goes in (treeSitterPlugin below).
 // eslint-formatter-pretty is an ES module and goes in: a bundle that V8 caches cannot import().
 // The engine's import.meta.url is that of dist/src/engine/, where the worker threads' modules
 // and the package root are found from. Without esbuild (an install without devDependencies)
 // no bundle is made and src/cli.cts loads the modules as they are.
 const srcDist = join(root, 'dist', 'src');
 const engineDist = join(srcDist, 'engine');
-for (const [dir, re] of [[srcDist, /^cli\.bundle\./], [engineDist, /^worker\.bundle\./]]) for (const f of readdirSync(dir)) if (re.test(f)) rmSync(join(dir, f));
+for (const [dir, re] of [[srcDist, /^(cli|scan)\.bundle\./], [engineDist, /^worker\.bundle\./]]) for (const f of readdirSync(dir)) if (re.test(f)) rmSync(join(dir, f));
 let esbuild;
 try {
   esbuild = await import('esbuild');
@@ -86,19 +87,34 @@ try {
 }
 
 /**
+ * web-tree-sitter goes in the bundles as the CommonJS file a require() of it loads (an
+ * import() would pick its ES module): in a bundle its code comes with the code cache, where
+ * loaded from node_modules it was compiled from its 160 KB of source at every start of a run
+ * that parses and in every worker. Its WASM is found from the installed package
+ * (src/engine/parser.ts locateFile).
+ */
+const treeSitterPlugin = {
+  name: 'leakhound-tree-sitter',
+  setup(b) {
+    b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
+/**
  * Bundles `entry` into `file` (CommonJS, ASCII, its first line naming its code cache); the
  * engine's import.meta.url becomes that of `engineFile`, a file of dist/src/engine/. Returns
  * the cache's path, or exits when the bundle would not run.
  */
-async function bundleOf(entry, file, engineFile) {
+async function bundleOf(entry, file, engineFile, plugins = []) {
   const out = await esbuild.build({
+    plugins: [...plugins, treeSitterPlugin],
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     write: false,
-    external: ['web-tree-sitter', 'vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'yaml', 'picomatch'],
+    external: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'yaml', 'picomatch'],
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__leakhoundEngineUrl' },
     banner: { js: `const __leakhoundEngineUrl = require('node:url').pathToFileURL(__dirname + '/${engineFile}').href;` },
@@ -120,20 +136,64 @@ async function bundleOf(entry, file, engineFile) {
   return join(dirname(file), cacheName);
 }
 
+/**
+ * The command's bundle leaves out what only a scan needs, for the scan bundle (src/cli.cts):
+ * the engine's in-thread scan (src/engine/inthread.ts), the language server, and the rules'
+ * code. Of the rules it holds their metadata (read here from the compiled rules), which the
+ * configuration, the cache key and the reports need; a rule's `create` (and
+ * `optionTriggers`) runs the one of the scan bundle. A warm run of the heavy corpus loaded
+ * the whole 1.2 MB bundle and its 1.5 MB code cache, and ran every rule module's top level.
+ */
+async function splitPlugin() {
+  const { allRules } = await import(pathToFileURL(join(root, 'dist', 'rules', 'index.js')).href);
+  const metas = allRules.map((r) => r.meta);
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(metas)), metas)) {
+    console.error('leakhound build: a rule\'s meta is not plain data (the command\'s bundle holds it as JSON)');
+    process.exit(2);
+  }
+  const withTriggers = allRules.flatMap((r, i) => (typeof r.optionTriggers === 'function' ? [i] : []));
+  const stubs = `const metas = JSON.parse(${JSON.stringify(JSON.stringify(metas))});
+let real;
+const impl = (i) => {
+  real ??= require('leakhound:scan').allRules;
+  if (real[i].meta.id !== metas[i].id) throw new Error('the scan bundle is not of this build: run the build again');
+  return real[i];
+};
+const withTriggers = new Set(${JSON.stringify(withTriggers)});
+export const allRules = metas.map((meta, i) => ({
+  meta,
+  create: (ctx) => impl(i).create(ctx),
+  ...(withTriggers.has(i) ? { optionTriggers: (o) => impl(i).optionTriggers(o) } : {}),
+}));`;
+  return {
+    name: 'leakhound-split',
+    setup(b) {
+      b.onResolve({ filter: /\/rules\/index\.js$/ }, () => ({ path: 'rules', namespace: 'leakhound-rules' }));
+      b.onLoad({ filter: /.*/, namespace: 'leakhound-rules' }, () => ({ contents: stubs, loader: 'js' }));
+      b.onResolve({ filter: /^leakhound:scan$/ }, () => ({ path: 'leakhound:scan', external: true }));
+      b.onResolve({ filter: /\/inthread\.js$/ }, () => ({ path: 'leakhound:scan', external: true }));
+      b.onResolve({ filter: /\/lsp\/main\.js$/ }, () => ({ path: 'leakhound:scan/lsp', external: true }));
+    },
+  };
+}
+
 if (esbuild) {
   const bundle = join(srcDist, 'cli.bundle.cjs');
-  const cache = await bundleOf(join(srcDist, 'cli', 'program.js'), bundle, 'engine/cli.js');
-  // The cache holds what a scan compiles: the bundle run on the main thread over the rules'
-  // fixtures, which it analyses, and examples/, which a run before it put in a result cache:
-  // the code of a warm run (the cache's lookups, the kept directory listings) is in it too.
+  const cache = await bundleOf(join(srcDist, 'cli', 'program.js'), bundle, 'engine/cli.js', [await splitPlugin()]);
+  const scanBundle = join(srcDist, 'scan.bundle.cjs');
+  const scanCache = await bundleOf(join(engineDist, 'scanbundle.js'), scanBundle, 'engine/scan.js');
+  // The caches hold what a scan compiles: the bundles run on the main thread over the rules'
+  // fixtures, which they analyse, and examples/, which a run before put in a result cache:
+  // the code of a warm run (the cache's lookups, the kept directory listings) is in the
+  // command's cache too.
   const results = mkdtempSync(join(tmpdir(), 'leakhound-build-'));
   const scan = (args) =>
     spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
   const flags = ['--cache-location', results, '--jobs', '1', '--no-default-skips'];
   scan([join(srcDist, 'cli.cjs'), ...flags, join(root, 'examples')]);
-  const made = scan([join(root, 'scripts', 'codecache.cjs'), bundle, cache, ...flags, join(root, 'test', 'fixtures'), join(root, 'examples')]);
+  const made = scan([join(root, 'scripts', 'codecache.cjs'), bundle, cache, scanBundle, scanCache, ...flags, join(root, 'test', 'fixtures'), join(root, 'examples')]);
   rmSync(results, { recursive: true, force: true });
-  if (made.status !== 0 && made.status !== 1) console.error('leakhound build: no code cache for the bundle (the command still works, starts slower)');
+  if (made.status !== 0 && made.status !== 1) console.error('leakhound build: no code cache for the bundles (the command still works, starts slower)');
 
   // The worker threads' bundle (src/engine/worker.cts runs it): the engine and the shipped
   // rules, its cache made by scanning the fixtures as a worker does.

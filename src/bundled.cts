@@ -24,8 +24,12 @@ function source(bundle: string): string | undefined {
   }
 }
 
-/** Runs the bundle and returns its exports, or undefined when there is none to run. */
-export function runBundle(bundle: string): Record<string, unknown> | undefined {
+/**
+ * Runs the bundle and returns its exports, or undefined when there is none to run. `lazy`
+ * names the bundles it may load later: its `require(name)` (`name` or `name/part`, the
+ * bundle's export `part()`) runs that bundle, with its own code cache, at the first call.
+ */
+export function runBundle(bundle: string, lazy: Record<string, string> = {}): Record<string, unknown> | undefined {
   const text = source(bundle);
   if (text === undefined) return undefined;
   const vm = require('node:vm') as typeof import('node:vm');
@@ -41,6 +45,25 @@ export function runBundle(bundle: string): Record<string, unknown> | undefined {
   const script = new vm.Script(Module.wrap(text), { filename: bundle, cachedData });
   const run = script.runInThisContext() as (exports: object, require: NodeRequire, module: object, filename: string, dir: string) => void;
   const mod = { exports: {} as Record<string, unknown> };
-  run(mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
+  const plain = Module.createRequire(bundle);
+  const loaded = new Map<string, Record<string, unknown>>();
+  const load = (name: string): Record<string, unknown> => {
+    let exports = loaded.get(name);
+    if (!exports) {
+      exports = runBundle(lazy[name]!);
+      // Built with this bundle (scripts/build.mjs): missing only when dist/ was tampered with.
+      if (!exports) throw new Error(`${lazy[name]} is missing or older than the compile: run the build again`);
+      loaded.set(name, exports);
+    }
+    return exports;
+  };
+  const req = Object.assign((id: string): unknown => {
+    const cut = id.indexOf('/');
+    const name = cut < 0 ? id : id.slice(0, cut);
+    if (!Object.hasOwn(lazy, name)) return plain(id);
+    const exports = load(name);
+    return cut < 0 ? exports : (exports[id.slice(cut + 1)] as () => unknown)();
+  }, plain) as NodeRequire;
+  run(mod.exports, req, mod, bundle, dirname(bundle));
   return mod.exports;
 }

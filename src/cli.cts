@@ -10,4 +10,6 @@
 import { join } from 'node:path';
 import { runBundle } from './bundled.cjs';
 
-if (!runBundle(join(__dirname, 'cli.bundle.cjs'))) void import('./cli/program.js');
+// The scan's code (the engine, the rules, the language server) is a bundle of its own, run
+// at its first use: a run the result cache answers never loads it.
+if (!runBundle(join(__dirname, 'cli.bundle.cjs'), { 'leakhound:scan': join(__dirname, 'scan.bundle.cjs') })) void import('./cli/program.js');

@@ -2,7 +2,8 @@
 // (src/cli.cts): the bundle must report exactly what the compiled modules report, and the
 // cache the build made must be one this Node accepts (else every start compiles afresh).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -84,6 +85,35 @@ test('the bundle and the compiled modules report the same, in JSON and in the pr
     assert.ok(bundled.stdout.length > 100, 'findings reported');
     assert.is(bundled.stdout, modules.stdout, format);
     assert.is(bundled.stderr, modules.stderr);
+  }
+});
+
+(haveEsbuild ? test : test.skip)('a run the result cache answers does not load the scan bundle; a run that scans does, and both report the same', () => {
+  // The files the process reads, from a module preloaded before the command.
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-split-'));
+  const log = join(dir, 'read.log');
+  const preload = join(dir, 'preload.cjs');
+  writeFileSync(preload, `const fs = require('node:fs'); const read = fs.readFileSync;
+fs.readFileSync = function (p, ...rest) { if (typeof p === 'string') fs.appendFileSync(${JSON.stringify(log)}, p + '\\n'); return read.call(this, p, ...rest); };`);
+  const target = join(fixturesDir, 'unclosed-client');
+  const run = () => {
+    writeFileSync(log, '');
+    const r = spawnSync(process.execPath, ['-r', preload, cliPath, '--cache-location', join(dir, 'cache'), '--jobs', '1', '-f', 'json', target], { cwd: packageRoot, encoding: 'utf8' });
+    return { ...r, read: readFileSync(log, 'utf8').split('\n') };
+  };
+  try {
+    const cold = run();
+    const warm = run();
+    assert.is(cold.status, 1, cold.stderr);
+    assert.ok(cold.stdout.length > 100, 'findings reported');
+    assert.is(warm.stdout, cold.stdout);
+    assert.is(warm.status, cold.status);
+    const scanBundle = join(packageRoot, 'dist', 'src', 'scan.bundle.cjs');
+    assert.ok(cold.read.includes(join(packageRoot, 'dist', 'src', 'cli.bundle.cjs')), 'the command ran from its bundle');
+    assert.ok(cold.read.includes(scanBundle), 'the cold run loaded the scan bundle');
+    assert.not.ok(warm.read.includes(scanBundle), 'the warm run did not');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { activeRules, HELP, mergeAt, parseCli, UsageError, type Config } from './config.js';
-import { scanFiles, scanFilesWithStats, setV8Flag, startWorkers } from '../engine/run.js';
+import { scanFiles, scanFilesWithStats, startWorkers } from '../engine/run.js';
 import type { WorkerPool } from '../engine/pool.js';
 import { ModuleVersions } from '../go/gomod.js';
 import { packageRoot } from '../engine/parser.js';
@@ -176,14 +176,14 @@ export async function main(argv: string[], ruleList: AnyRule[] = allRules): Prom
   const files = config.shard ? selectShard(selection.files, config.shard) : selection.files;
   // A few files (a pre-commit run): tiering the parser's WASM up to V8's optimizing compiler
   // costs more than it saves (bench/precommit.mjs: about a quarter of the run).
-  if (files.length <= SMALL_RUN) {
+  const small = files.length <= SMALL_RUN;
+  if (small) {
     pool?.close();
     pool = undefined;
-    setV8Flag('--liftoff-only');
   }
   const started = performance.now();
   const withModules = { ...scanOpts, modules: new ModuleVersions({ known: selection.goMods }) };
-  const scanned = await scanFilesWithStats(files, { ...withModules, hashes: config.fix, pool });
+  const scanned = await scanFilesWithStats(files, { ...withModules, hashes: config.fix, pool, ...(small ? { v8Flags: ['--liftoff-only'] } : {}) });
   scanOpts.progress?.end();
   if (config.stats) process.stderr.write(formatStats(scanned.stats, performance.now() - started));
   let results = scanned.results;

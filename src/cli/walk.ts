@@ -81,7 +81,10 @@ export function gitRoot(dir: string): string | null {
 function ignoredBy(levels: Level[], abs: string, isDir: boolean): boolean {
   let ignored = false;
   for (const l of levels) {
-    const rel = relative(l.dir, abs).split(sep).join('/') + (isDir ? '/' : '');
+    // A level is a directory above `abs` (both normalized): the path below it is a slice,
+    // not a path.relative (which resolves both paths), per entry of every directory walked.
+    const below = sep === '/' && abs.length > l.dir.length + 1 && abs.startsWith(l.dir) && abs[l.dir.length] === '/';
+    const rel = (below ? abs.slice(l.dir.length + 1) : relative(l.dir, abs).split(sep).join('/')) + (isDir ? '/' : '');
     const t = l.ig.test(rel);
     if (t.ignored) ignored = true;
     else if (t.unignored) ignored = false;

@@ -24,10 +24,14 @@ async function load(): Promise<Parser> {
   }
   // Loaded on first use: a warm run answered by the cache never needs the parser.
   const { Language, Node, Parser, Tree } = await import('web-tree-sitter');
-  // Parser.init fills this object in as the Emscripten module: its heap and exports.
-  const mod: WasmModule = {};
+  // Parser.init fills this object in as the Emscripten module: its heap and exports. The
+  // library's WASM is found next to the installed package, not next to the code running it:
+  // the build bundles the library's code (scripts/build.mjs), so that it comes with the
+  // bundle's code cache instead of being compiled from its 160 KB of source at every start.
+  const library = libraryDir();
+  const mod: WasmModule = library ? { locateFile: (name: string) => join(library, name) } : {};
   await Parser.init(mod);
-  installFastCalls(Node.prototype, mod, libraryVersion(), Tree.prototype);
+  installFastCalls(Node.prototype, mod, libraryVersion(library), Tree.prototype);
   installNodeMemo(Node.prototype);
   const go = await Language.load(wasm);
   const parser = new Parser();
@@ -35,11 +39,19 @@ async function load(): Promise<Parser> {
   return parser;
 }
 
-/** The installed web-tree-sitter's version ('' when its package.json cannot be read). */
-function libraryVersion(): string {
+/** The installed web-tree-sitter's directory (undefined when it cannot be found). */
+function libraryDir(): string | undefined {
   try {
-    const wasm = createRequire(import.meta.url).resolve('web-tree-sitter/tree-sitter.wasm');
-    return (JSON.parse(readFileSync(join(dirname(wasm), 'package.json'), 'utf8')) as { version?: string }).version ?? '';
+    return dirname(createRequire(import.meta.url).resolve('web-tree-sitter/tree-sitter.wasm'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The installed web-tree-sitter's version ('' when its package.json cannot be read). */
+function libraryVersion(dir: string | undefined): string {
+  try {
+    return (JSON.parse(readFileSync(join(dir!, 'package.json'), 'utf8')) as { version?: string }).version ?? '';
   } catch {
     return '';
   }

@@ -6,11 +6,10 @@ import { createRequire } from 'node:module';
 import { goVersionKey, ModuleVersions, type GoVersion } from '../go/gomod.js';
 import { MISS, type FileStat, type ResultCache } from './cache.js';
 import { INO, MTIME_MS, SIZE, statNumbers } from './faststat.js';
-import { DepsChecker, diskSource, Packages, type ScanDeps } from './packages.js';
-import { getParser } from './parser.js';
+import { DepsChecker, diskSource, type ScanDeps } from './packages.js';
 import { byDirectory, poolInit, runInWorkers, WorkerPool } from './pool.js';
 import type { ScanFileOptions } from './scan.js';
-import { runTask, toSpecs, type Task, type TaskOutcome } from './task.js';
+import { toSpecs, type Task, type TaskOutcome } from './task.js';
 import type { FileResult } from './types.js';
 
 let defaultRulesModule = new URL('../../rules/index.js', import.meta.url).href;
@@ -90,6 +89,8 @@ export interface RunOptions extends ScanFileOptions {
    * is big enough for workers, else ended unused. The run closes it either way.
    */
   pool?: WorkerPool;
+  /** V8 flags for this run's scan, set once its code is loaded (see `scanner` below). */
+  v8Flags?: string[];
 }
 
 /** Whether a run with these options hashes each file's content: for its cache, or for --fix (`hashes`). */
@@ -307,6 +308,13 @@ export async function scanFilesWithStats(
   const jobs = Math.max(1, opts.jobs ?? 1);
   const hash = hashing(opts);
   const big = toScanBytes >= (opts.minParallelBytes ?? MIN_PARALLEL_BYTES);
+  const inThread = tasks.length > 0 && !(jobs > 1 && big);
+  // The code of the in-thread scan loads before any V8 flag is set: V8 takes a code cache
+  // only under the flags it was made with, and the command's scan bundle (src/cli.cts) loads
+  // here. Loaded after --liftoff-only, its cache was rejected and the bundle compiled afresh:
+  // a pre-commit run, 1,314 -> 1,511 M instructions (callgrind).
+  const scanner = inThread ? await import('./inthread.js') : undefined;
+  for (const flag of opts.v8Flags ?? []) setV8Flag(flag);
   if (big) tuneForBigScan();
   // Even one big file goes to a worker when jobs allow: a worker's young generation is kept
   // small (pool.ts), the main thread's cannot be (24 MB generated file: 261 -> 238 MB peak RSS).
@@ -318,8 +326,9 @@ export async function scanFilesWithStats(
       const sizes = todo.map((i) => statOf(i)?.size ?? 0);
       if (pool) await pool.run(tasks, { sizes, onOutcome: take });
       else await runInWorkers(tasks, { ...workerInit(opts), workers, sizes, onOutcome: take });
-    } else if (tasks.length) {
+    } else if (scanner) {
       pool?.close();
+      const { getParser, Packages, runTask } = scanner;
       const parser = await getParser();
       const topts = { rules: opts.rules, skipGenerated: opts.skipGenerated, knownRules: opts.knownRules, hash, wholeFile: opts.wholeFile, packages: new Packages() };
       try {

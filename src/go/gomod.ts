@@ -10,7 +10,7 @@
 // nothing is known: the newest Go is assumed and the run's --stats says so. Looked up once
 // per directory and parsed once per go.mod, not once per file.
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 
 /** What rules see of the Go version that applies to a file (plain data: it crosses threads). */
 export interface GoVersion {
@@ -124,7 +124,11 @@ export class ModuleVersions {
     const known = this.byDir.get(dir);
     if (known !== undefined) return known;
     let found: string | null = null;
-    if (this.exists(join(dir, 'go.mod'))) found = join(dir, 'go.mod');
+    // Concatenated, not path.join: `dir` is a normalized directory (the dirname of a file's
+    // absolute path), and path.join normalizes character by character in code that runs a
+    // few thousand times per run, mostly before V8 optimizes it (~5% of a warm run's CPU).
+    const goMod = dir.endsWith(sep) ? `${dir}go.mod` : `${dir}${sep}go.mod`;
+    if (this.exists(goMod)) found = goMod;
     else {
       const parent = dirname(dir);
       if (parent !== dir && dir !== this.opts.stopAt) found = this.goModFor(parent);
