@@ -8,7 +8,8 @@ import { dirname, join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCli, parseShard, UsageError } from '../src/cli/config.js';
-import { ResultCache } from '../src/engine/cache.js';
+import { readFramed, ResultCache, writeFramed } from '../src/engine/cache.js';
+import type { DepsChecker, DirSnapshot, PackageDeps } from '../src/engine/packages.js';
 import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
 import { isBlank, prefilterFor } from '../src/engine/prefilter.js';
@@ -401,6 +402,71 @@ test('cache: entries are found whatever order they were recorded and are asked i
     assert.equal(again.size, paths.length + 1);
     assert.equal(again.hashOf('/p/0.go'), 'hash7');
     assert.equal(hitOf(again, '/p/a.go'), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: a cold run records into slots reserved in its order; files never recorded are dropped, dependencies kept', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-reserve-'));
+  try {
+    const stat = (size: number) => ({ size, mtimeMs: 1_000_000, ino: size });
+    const diag = { ruleId: 'r', severity: 'warning' as const, message: 'm', span: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } };
+    const paths = ['/p/a.go', '/p/b.go', '/p/c.go', '/p/d.go'];
+    const c = ResultCache.open(dir, { k: 'reserve' });
+    assert.not.ok(c.reserve(['/p/b.go', '/p/a.go']), 'paths out of order: no slots');
+    assert.ok(c.reserve(paths));
+    const membership = { dir: '/p', clause: 'p', mode: 'lib' as const };
+    const snapshot = { dirMtime: 1_000_000, files: paths.map((p, i): [string, [number, number, number]] => [p.slice(3), [i + 1, 1_000_000, i + 1]]) };
+    // As the workers answer: out of order, b.go never recorded (a read error), the package's first scan with its snapshot.
+    c.recordRun(3, stat(4), 'hash3', { diagnostics: [diag], notices: [] }, 'go1', { membership, state: 's1', decls: [['func:F', 'hF'], ['func:G', 'hG']], snapshot });
+    c.recordRun(0, stat(1), 'hash0', { diagnostics: [], notices: [] }, 'go1', { membership, state: 's1', decls: [['func:G', 'hG']] });
+    c.recordRun(2, stat(3), 'hash2', { diagnostics: [], notices: [] }, 'go1');
+    c.save();
+    const again = ResultCache.open(dir, { k: 'reserve' });
+    assert.equal(again.size, 3);
+    assert.not.ok(again.reserve(paths), 'a cache with entries takes no slots');
+    const seen: unknown[] = [];
+    const checker = { valid: (d: PackageDeps, snap?: DirSnapshot) => seen.push([d.membership, d.decls, snap?.files]) > 0 } as unknown as DepsChecker;
+    const hitOf = (p: string) => {
+      const found = again.lookup(p, stat(paths.indexOf(p) + 1), 'go1', checker);
+      return found && 'hit' in found ? found.hit.diagnostics.length : 'miss';
+    };
+    assert.equal(paths.map(hitOf), [0, 'miss', 0, 1]);
+    assert.equal(seen, [
+      [membership, [['func:G', 'hG']], snapshot.files],
+      [membership, [['func:F', 'hF'], ['func:G', 'hG']], snapshot.files],
+    ]);
+    assert.equal(again.hashOf('/p/d.go'), 'hash3');
+    assert.equal(again.lookup('/p/a.go', stat(1), 'go2'), undefined, 'another Go version');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: a body written in pieces reads back as one (multi-byte characters across the pieces)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-framed-'));
+  try {
+    // A surrogate pair across the first 8,192-character piece, then more than a 64 KB buffer of 2-byte characters.
+    const long = 'a'.repeat(8191) + '\u{1f600}' + '\u00e9'.repeat(40_000) + '\0end';
+    const file = join(dir, 'f.cache');
+    assert.ok(writeFramed(dir, file, 'test-framed 1', (out) => {
+      out.text('{');
+      out.bytes(new Uint8Array([1, 2, 3]));
+      out.text(long);
+    }));
+    assert.equal(readFramed(file, 'test-framed 1'), Buffer.concat([Buffer.from('{'), Buffer.from([1, 2, 3]), Buffer.from(long)]));
+    // Paths of every kind, more than one run of them, through the result cache.
+    const paths = Array.from({ length: 300 }, (_, i) => `/p/${i % 7 ? 'x'.repeat(i) : '\u{1f600}\u00e9'.repeat(i)}${String(i).padStart(3, '0')}.go`).sort();
+    const stat = (i: number) => ({ size: i + 1, mtimeMs: 1_000_000, ino: i + 1 });
+    const c = ResultCache.open(dir, { k: 'pieces' });
+    assert.ok(c.reserve(paths));
+    paths.forEach((p, i) => c.recordRun(i, stat(i), `h${i}`, { diagnostics: [], notices: [] }, ''));
+    c.save();
+    const again = ResultCache.open(dir, { k: 'pieces' });
+    assert.equal(again.discarded, undefined);
+    assert.equal(paths.map((p, i) => again.find(p, [i + 1, 1_000_000, i + 1], 0)), paths.map((_, i) => i));
+    assert.equal(again.hashOf(paths[299]!), 'h299');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

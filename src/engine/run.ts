@@ -269,6 +269,9 @@ export async function scanFilesWithStats(
   }
 
   stats.goMods = modules.modules;
+  // A cache that is empty (a cold run) takes the run's files as its slots: results are then
+  // recorded by index, in the form the save writes, while the workers scan (cache.ts reserve).
+  const reserved = cache !== undefined && todo.length > 0 && cache.reserve(abs);
   let done = files.length - todo.length;
   const take = (k: number, o: TaskOutcome) => {
     const i = todo[k]!;
@@ -293,7 +296,10 @@ export async function scanFilesWithStats(
       }
       // Read errors are not cached: the file may be readable next time.
       if (cache && st && o.hash && !r.notices.some((n) => n.kind === 'read-error')) {
-        cache.record(abs[i]!, st, o.hash, { diagnostics: r.diagnostics, notices: r.notices }, undefined, goKeys[i], o.deps && absoluteDeps(o.deps, abs[i]!));
+        const result = { diagnostics: r.diagnostics, notices: r.notices };
+        const deps = o.deps && absoluteDeps(o.deps, abs[i]!);
+        if (reserved) cache.recordRun(i, st, o.hash, result, goKeys[i]!, deps);
+        else cache.record(abs[i]!, st, o.hash, result, undefined, goKeys[i], deps);
       }
     }
     opts.onProgress?.(++done, files.length);
