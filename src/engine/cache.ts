@@ -622,13 +622,20 @@ export class ResultCache {
       this.index = undefined;
       this.cursor = -1;
     }
-    const results: Body['results'] = [];
-    for (const [slot, r] of this.results) results.push([slot, r.diagnostics, r.notices]);
-    const deps: StoredDeps[] = [];
+    // In the order of their slots, as the other saves write them, whatever order the workers answered in.
+    const resultOf = new Array<Body['results'][number] | undefined>(this.count);
+    for (const [slot, r] of this.results) resultOf[slot] = [slot, r.diagnostics, r.notices];
+    const depsOf = new Array<StoredDeps | undefined>(this.count);
     for (const [slot, d] of this.deps) {
       const stored = (d as LoadedDeps).stored;
       stored[0] = slot;
-      deps.push(stored);
+      depsOf[slot] = stored;
+    }
+    const results: Body['results'] = [];
+    const deps: StoredDeps[] = [];
+    for (let slot = 0; slot < this.count; slot++) {
+      if (resultOf[slot]) results.push(resultOf[slot]!);
+      if (depsOf[slot]) deps.push(depsOf[slot]!);
     }
     return (out) => this.encode(out, results, deps, f.members, this.keys, f.dirs, f.stamps);
   }
