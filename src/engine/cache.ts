@@ -772,15 +772,20 @@ function jsonJoined(out: FramedOut, list: readonly string[], sep: string): void 
   out.text('"');
 }
 
-/** `JSON.stringify(s)`, written a slice at a time: JSON escapes each character alone, so slices never cut a surrogate pair. */
-function jsonString(out: FramedOut, s: string): void {
-  out.text('"');
+/** Hands `s` to `each` in slices of at most PIECE characters, none of which cuts a surrogate pair. */
+function inPieces(s: string, each: (piece: string) => void): void {
   for (let from = 0; from < s.length; ) {
     let to = Math.min(s.length, from + PIECE);
     if (to < s.length && (s.charCodeAt(to - 1) & 0xfc00) === 0xd800) to--;
-    out.text(JSON.stringify(s.slice(from, to)).slice(1, -1));
+    each(s.slice(from, to));
     from = to;
   }
+}
+
+/** `JSON.stringify(s)`, written a slice at a time: JSON escapes each character alone, so the slices' escapes make the whole's. */
+function jsonString(out: FramedOut, s: string): void {
+  out.text('"');
+  inPieces(s, (piece) => out.text(JSON.stringify(piece).slice(1, -1)));
   out.text('"');
 }
 
@@ -823,12 +828,7 @@ export function writeFramed(dir: string, file: string, magic: string, body: stri
         text(s) {
           if (s.length > PIECE) {
             // Slices of it: UTF-8 encodes each character alone, so slices that do not cut a surrogate pair encode to the whole.
-            for (let from = 0; from < s.length; ) {
-              let to = Math.min(s.length, from + PIECE);
-              if (to < s.length && (s.charCodeAt(to - 1) & 0xfc00) === 0xd800) to--;
-              out.text(s.slice(from, to));
-              from = to;
-            }
+            inPieces(s, (piece) => out.text(piece));
             return;
           }
           if (s.length * 3 > CHUNK - used) flush();
