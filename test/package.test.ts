@@ -5,11 +5,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildIgnored, evalBuildExpr } from '../src/go/build.js';
-import { FileFacts } from '../src/go/facts.js';
+import { FileFacts, isIdentUnitAt } from '../src/go/facts.js';
 import { PackageView, type SummaryKind } from '../src/go/package.js';
 import { ABSENT, clauseOf, gofmtEnd, membershipOf, PackageIndex, requiredLiterals, wordAt, wordHits } from '../src/go/pkgindex.js';
 import { coreSummary, does, effectsOn, HOW, type FuncSummary } from '../src/go/summary.js';
-import { declEnd, quickDecls, topLevelDecls } from '../src/go/toplevel.js';
+import { declEnd, packageLine, quickDecls, topLevelDecls } from '../src/go/toplevel.js';
 import { memorySource, Packages } from '../src/engine/packages.js';
 import { parser_ } from './helpers.js';
 
@@ -155,6 +155,45 @@ test('build constraints: only an expression false on every build leaves a file o
   assert.not.ok(buildIgnored('//go:build linux\n\npackage p\n'));
   assert.not.ok(buildIgnored('package p\n\n//go:build ignore\n'), 'after the clause it is a comment');
   assert.not.ok(buildIgnored('/* header */\n//go:build !ignore\n// +build ignore\npackage p\n'), '//go:build wins over +build');
+});
+
+test('packageLine: the first match of the package-line RegExp it replaces, on ASCII and other names and line ends', () => {
+  const re = /^package[ \t]+([\p{L}_][\p{L}\p{N}_]*)/mu;
+  const texts = [
+    'package p\n',
+    'package main',
+    '// package fake\npackage real\n',
+    'x package no\npackage\tyes // c\n',
+    'package\nname\npackage 9bad\npackage _ok\n',
+    'packagex y\npackage  \t two\n',
+    'package é\npackage later\n',
+    'package naïve\n',
+    'package 名前\n',
+    'package a名\n',
+    'package x\u00b2y\n',
+    'package 𝒳\n',
+    'package \ud835\n',
+    'a\rpackage cr\r\n',
+    'a\u2028package ls\n',
+    'a\u2029package ps\n',
+    'a\u0085package nel\npackage next\n',
+    'package',
+    'package ',
+    '',
+    'no clause here\n',
+    '/*\npackage fake\n*/\npackage real\n',
+  ];
+  for (const t of texts) {
+    const m = re.exec(t);
+    assert.equal(packageLine(t), m ? { at: m.index, end: m.index + m[0].length, name: m[1] } : undefined, JSON.stringify(t));
+  }
+});
+
+test('isIdentUnitAt: /[\\p{L}\\p{Nd}_]/u on one UTF-16 unit, off the ends too', () => {
+  const re = /[\p{L}\p{Nd}_]/u;
+  const text = 'aZ_09 .\t(é名²٣\u00a0\ud835\udcb3-';
+  for (let i = -2; i < text.length + 2; i++) assert.is(isIdentUnitAt(text, i), re.test(text[i] ?? ''), `at ${i}`);
+  for (let c = 0; c < 0x3000; c++) assert.is(isIdentUnitAt(String.fromCharCode(c), 0), re.test(String.fromCharCode(c)), `U+${c.toString(16)}`);
 });
 
 test('package clause and membership: library, internal and external tests, ignored files', () => {

@@ -3,7 +3,7 @@
 // root), rule and a fingerprint of its message and the text of its line with whitespace
 // removed, so it survives lines moving; each key has a count, so a second identical finding
 // on another line is new.
-import { createHash } from 'node:crypto';
+import { createHash } from '../engine/hash.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic, FileResult } from '../engine/types.js';

@@ -2,7 +2,7 @@
 // user's repository (a `.leakhound-cache/` there shows up in `git status` and in reviews).
 // One subdirectory per scanned project (by the path of its root), so that projects do not
 // evict each other's cache files.
-import { createHash } from 'node:crypto';
+import { createHash } from '../engine/hash.js';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 

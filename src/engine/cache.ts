@@ -5,7 +5,7 @@
 // resolved configuration, so a change of any of them starts a fresh cache. The file carries a
 // checksum of its body: a corrupt or truncated cache is discarded and rebuilt, never trusted.
 // A warm run loads every entry, so the file is laid out to load cheaply (see Body).
-import { createHash } from 'node:crypto';
+import { createHash } from './hash.js';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { MTIME_MS, SIZE, statNumbers } from './faststat.js';

@@ -3,7 +3,7 @@
 // file's result depends on outside itself, for the result cache.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash } from './hash.js';
 import { Package } from '../go/package.js';
 import { membershipKey, membershipOf, PackageIndex, type DeclKey, type Membership, type PackageSource, type Stamp } from '../go/pkgindex.js';
 

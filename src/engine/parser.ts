@@ -33,14 +33,32 @@ async function load(): Promise<Parser> {
   await Parser.init(mod);
   installFastCalls(Node.prototype, mod, libraryVersion(library), Tree.prototype);
   installNodeMemo(Node.prototype);
-  const go = await Language.load(wasm);
+  // The grammar's bytes, not its path: given a path, the library reads it through
+  // node:fs/promises, which loads readline and Node's streams (about 7 M instructions
+  // compiled at every start by a Node without a code cache for its own modules).
+  const go = await Language.load(readFileSync(wasm));
   const parser = new Parser();
   parser.setLanguage(go);
   return parser;
 }
 
-/** The installed web-tree-sitter's directory (undefined when it cannot be found). */
+/**
+ * The installed web-tree-sitter's directory (undefined when it cannot be found): the first
+ * node_modules/web-tree-sitter in this directory or one above it, where Node's lookup of the
+ * bare name looks first. `require.resolve` finds the same directory (the package maps
+ * `./tree-sitter.wasm` to itself), but resolving a package's `exports` loads Node's ES
+ * module resolver: about 11 M instructions of a 5-file run, compiled at every start by a Node
+ * without a code cache for its own modules. It stays for what the walk does not find
+ * (NODE_PATH, a package without the file).
+ */
 function libraryDir(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; ) {
+    const lib = join(dir, 'node_modules', 'web-tree-sitter');
+    if (existsSync(join(lib, 'tree-sitter.wasm')) && existsSync(join(lib, 'package.json'))) return lib;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
   try {
     return dirname(createRequire(import.meta.url).resolve('web-tree-sitter/tree-sitter.wasm'));
   } catch {

@@ -1,6 +1,6 @@
 // One unit of work, the same on the main thread and in a worker: read a file, hash it when
 // the cache wants the hash, and scan it, unless its hash shows the cached result still holds.
-import { createHash } from 'node:crypto';
+import { createHash } from './hash.js';
 import type { Parser } from 'web-tree-sitter';
 import type { Packages, ScanDeps } from './packages.js';
 import type { GoVersion } from '../go/gomod.js';

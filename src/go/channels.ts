@@ -13,7 +13,7 @@
 //		}
 //	}
 import type { Node } from 'web-tree-sitter';
-import { descentFrom, enclosingFunction, type FileFacts, functionsAt, identifierAt, isFunction, isWordCode, lowerBound, nestingParents, unparen, unparenUp, within } from './facts.js';
+import { descentFrom, enclosingFunction, type FileFacts, functionsAt, identifierAt, isFunction, isIdentUnitAt, isWordCode, lowerBound, nestingParents, unparen, unparenUp, within } from './facts.js';
 import { funcsOf } from './funcs.js';
 import { isNamedResult } from './obligations.js';
 import { endingCall, unreachable } from './terminators.js';
@@ -890,7 +890,7 @@ export class ChannelFacts {
     while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i--;
     // A parenthesis or a comment before it: the tree tells.
     const plain = text[i] !== '(' && text[i] !== '/';
-    const keyword = (w: string) => text.startsWith(w, i - w.length + 1) && !/[\p{L}\p{Nd}_]/u.test(text[i - w.length] ?? '');
+    const keyword = (w: string) => text.startsWith(w, i - w.length + 1) && !isIdentUnitAt(text, i - w.length);
     const kind = !plain ? null : keyword('go') ? 'go_statement' : keyword('defer') ? 'defer_statement' : null;
     const start = kind ? i - (kind === 'go_statement' ? 2 : 5) + 1 : -1;
     // `go func(){…}()` alone on its line (the keyword, the literal, `()`, then the line's or

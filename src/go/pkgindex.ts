@@ -12,10 +12,10 @@
 //   - a file whose build constraints hold on no build (`//go:build ignore`) belongs to no
 //     package: it is its own.
 // Files are taken in name order, so every answer is the same whichever file asks first.
-import * as crypto from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { buildIgnored } from './build.js';
-import { declEnd, packageClause, quickDecls, topLevelDecls, type DeclName, type TopDecl } from './toplevel.js';
+import { nodeCrypto } from '../engine/hash.js';
+import { declEnd, packageClause, packageLine, quickDecls, topLevelDecls, type DeclName, type TopDecl } from './toplevel.js';
 
 /** Size, mtime and inode of a file as read: what the cache compares on the next run. */
 export type Stamp = [size: number, mtimeMs: number, ino: number];
@@ -127,12 +127,12 @@ export interface Membership {
 
 /** The package clause of a file from its text. */
 export function clauseOf(text: string): string | undefined {
-  const m = /^package[ \t]+([\p{L}_][\p{L}\p{N}_]*)/mu.exec(text);
+  const m = packageLine(text);
   if (!m) return undefined;
   // Confirm with the lexer on the text up to it: `package` in a comment or a raw string is
   // not the clause (then lex the whole file).
-  const upto = packageClause(topLevelDecls(text.slice(0, m.index + m[0].length)));
-  return upto === m[1] ? upto : packageClause(topLevelDecls(text));
+  const upto = packageClause(topLevelDecls(text.slice(0, m.end)));
+  return upto === m.name ? upto : packageClause(topLevelDecls(text));
 }
 
 export function membershipOf(path: string, text: string): Membership {
@@ -148,8 +148,9 @@ export function membershipKey(m: Membership): string {
   return `${m.dir}\0${m.clause}\0${m.mode}\0${m.file ?? ''}`;
 }
 
-/** Node's one-call hash (20.12 and later): no Hash object per call. */
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+type OneShot = (algorithm: string, data: string, encoding: 'hex') => string;
+/** Node's one-call hash (20.12 and later): no Hash object per call. Looked up at the first hash (node:crypto loads then: src/engine/hash.ts). */
+let oneShot: OneShot | null | undefined;
 
 /**
  * The sha1 of the parts, each followed by a NUL (16 hex digits). One crypto.hash of their
@@ -158,6 +159,8 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 
  * of 15-114 ms with a Hash object each).
  */
 function hashOf(parts: string[]): string {
+  const crypto = nodeCrypto();
+  oneShot ??= (crypto as { hash?: OneShot }).hash ?? null;
   if (oneShot) return oneShot('sha1', parts.length ? parts.join('\0') + '\0' : '', 'hex').slice(0, 16);
   const h = crypto.createHash('sha1');
   for (const p of parts) h.update(p).update('\0');

@@ -484,11 +484,23 @@ export function declEnd(text: string, start: number): number {
 }
 
 const QUICK = /^(func|type|var|const)\b[ \t]*(\()?/gm;
-const FUNC_HEAD = /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u;
-const SPEC_LINE = /^\t([\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t]*[\p{L}_][\p{L}\p{N}_]*)*)/gmu;
+
+/** `make()`, made at the first call and kept. */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
+// The RegExps with Unicode classes are made at their first use, not when the scan's code
+// loads: V8 builds the ICU sets of `\p{L}`/`\p{N}` at each parse, about 1.5 M instructions for
+// FUNC_HEAD and 3 M each for SPEC_LINE and SPEC_AT (callgrind, 100 fresh copies), and a file
+// that is ASCII with `\n` line ends (quickDeclsLf) needs none of them.
+const FUNC_HEAD = once(() => /^func[ \t]*(?:\(([^()]*)\)[ \t]*)?([\p{L}_][\p{L}\p{N}_]*)/u);
+const SPEC_SOURCE = '\\t([\\p{L}_][\\p{L}\\p{N}_]*(?:[ \\t]*,[ \\t]*[\\p{L}_][\\p{L}\\p{N}_]*)*)';
+const SPEC_LINE = once(() => new RegExp(`^${SPEC_SOURCE}`, 'gmu'));
 
 /** SPEC_LINE without its `^`, tried at one offset (sticky). */
-const SPEC_AT = new RegExp(SPEC_LINE.source.slice(1), 'uy');
+const SPEC_AT = once(() => new RegExp(SPEC_SOURCE, 'uy'));
 
 /**
  * The top-level declarations of a gofmt'd file, from its lines: keywords at the start of a line,
@@ -523,8 +535,9 @@ function quickDeclsByRegex(text: string): TopDecl[] {
     const close = text.indexOf('\n)', start);
     const body = text.slice(start, close < 0 ? text.length : close);
     const d: TopDecl = { kind, start, end: -1, depth: -1, names: [] };
-    SPEC_LINE.lastIndex = 0;
-    for (let s = SPEC_LINE.exec(body); s; s = SPEC_LINE.exec(body)) specNames(body, start, kind, s, d.names);
+    const specLine = SPEC_LINE();
+    specLine.lastIndex = 0;
+    for (let s = specLine.exec(body); s; s = specLine.exec(body)) specNames(body, start, kind, s, d.names);
     out.push(d);
     QUICK.lastIndex = close < 0 ? text.length : close;
   }
@@ -533,7 +546,7 @@ function quickDeclsByRegex(text: string): TopDecl[] {
 
 /** A func declaration's head at `start` (FUNC_HEAD on its first 400 characters), as a TopDecl; null when it has none. */
 function funcHead(text: string, start: number): TopDecl | null {
-  const h = FUNC_HEAD.exec(text.slice(start, start + 400));
+  const h = FUNC_HEAD().exec(text.slice(start, start + 400));
   if (!h) return null;
   const d: TopDecl = { kind: h[1] !== undefined ? 'method' : 'func', start, end: -1, depth: -1, names: [{ name: h[2]!, at: start + h[0].length - h[2]!.length }] };
   if (h[1] !== undefined) {
@@ -585,6 +598,32 @@ function asciiIdentEnd(text: string, i: number): number {
     if (d >= 0x80) return -1;
     if (!asciiWord(d)) return j;
   }
+}
+
+const PACKAGE_LINE = once(() => /^package[ \t]+([\p{L}_][\p{L}\p{N}_]*)/mu);
+
+/**
+ * The first match of /^package[ \t]+([\p{L}_][\p{L}\p{N}_]*)/mu in `text`: where it starts,
+ * where it ends and the name. Found in place while the name is ASCII; the RegExp decides only
+ * when a character that is not ASCII starts or continues a name (it finds no match before
+ * there either: each `package` before failed on ASCII). The RegExp's parse and two compiles
+ * (bytecode, then native at its second use) were about 4 M instructions of a 5-file run.
+ */
+export function packageLine(text: string): { at: number; end: number; name: string } | undefined {
+  for (let at = text.indexOf('package'); at >= 0; at = text.indexOf('package', at + 1)) {
+    const prev = text.charCodeAt(at - 1);
+    // `^` with the m flag: the text's start or after a line terminator.
+    if (at > 0 && prev !== 10 && prev !== 13 && prev !== 0x2028 && prev !== 0x2029) continue;
+    const from = skipBlanks(text, at + 7);
+    if (from === at + 7) continue;
+    const end = asciiIdentEnd(text, from);
+    if (end < 0) {
+      const m = PACKAGE_LINE().exec(text);
+      return m ? { at: m.index, end: m.index + m[0].length, name: m[1]! } : undefined;
+    }
+    if (end > from) return { at, end, name: text.slice(from, end) };
+  }
+  return undefined;
 }
 
 function skipBlanks(text: string, i: number): number {
@@ -723,8 +762,9 @@ function groupSpec(text: string, start: number, bodyEnd: number, kind: TopDeclKi
   // A name that is not ASCII: SPEC_AT decides, for the whole line.
   into.length = mark;
   const body = text.slice(start, bodyEnd);
-  SPEC_AT.lastIndex = k + 1 - start;
-  const s = SPEC_AT.exec(body);
+  const specAt = SPEC_AT();
+  specAt.lastIndex = k + 1 - start;
+  const s = specAt.exec(body);
   if (!s) return k + 1;
   specNames(body, start, kind, s, into);
   return start + s.index + s[0].length - 1;
