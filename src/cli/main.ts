@@ -27,7 +27,7 @@ import { printable } from '../report/printable.js';
 import { docsUrl, REPO_URL } from '../report/docs.js';
 
 export { EXIT };
-const SMALL_RUN = 32;
+export const SMALL_RUN = 32;
 /**
  * A cold run (no cache, or an empty one) starts its workers once the walk has found this many
  * files: a worker needs ~0.23 s to be ready, which the rest of the walk and the files' stats
