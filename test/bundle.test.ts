@@ -170,6 +170,13 @@ vm.Script = class extends Script { constructor(code, o) { super(code, o);
     writeFileSync(join(big, 'big.go'), 'package big\n\n' + '// filler\n'.repeat(Math.ceil(MIN_PARALLEL_BYTES / 10)));
     for (let i = 0; i < SMALL_RUN; i++) writeFileSync(join(big, `s${i}.go`), `package big\n\nfunc f${i}() {}\n`);
     assert.equal(run(['--jobs', '2', big]), ['main cli.bundle.cjs accepted', 'worker worker.bundle.cjs accepted', 'worker worker.bundle.cjs accepted']);
+    // Few files (SMALL_RUN or fewer: the command asks for --liftoff-only) that are big all the
+    // same: the workers take the big-scan flags alone, under which their cache was made.
+    const few = join(dir, 'few');
+    mkdirSync(few);
+    writeFileSync(join(few, 'big.go'), readFileSync(join(big, 'big.go')));
+    writeFileSync(join(few, 's.go'), 'package big\n\nfunc f() {}\n');
+    assert.equal(run(['--jobs', '2', few]), ['main cli.bundle.cjs accepted', 'worker worker.bundle.cjs accepted', 'worker worker.bundle.cjs accepted']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
