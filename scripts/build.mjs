@@ -102,8 +102,9 @@ const treeSitterPlugin = {
 
 /**
  * Bundles `entry` into `file` (CommonJS, ASCII, its first line naming its code cache); the
- * engine's import.meta.url becomes that of `engineFile`, a file of dist/src/engine/. Returns
- * the cache's path, or exits when the bundle would not run.
+ * engine's import.meta.url becomes that of `engineFile`, a file of dist/src/engine/. Exits
+ * when the bundle would not run. Its code cache is made by running it (codecache.cjs,
+ * workercache.cjs, with src/bundled.cts), next to it under the name its first line gives.
  */
 async function bundleOf(entry, file, engineFile, plugins = []) {
   const out = await esbuild.build({
@@ -133,7 +134,6 @@ async function bundleOf(entry, file, engineFile, plugins = []) {
   const name = file.replace(/^.*\//, '').replace(/\.cjs$/, '');
   const cacheName = `${name}.${createHash('sha1').update(body).digest('hex').slice(0, 12)}.cache`;
   writeFileSync(file, `// code cache: ${cacheName}\n${body}`);
-  return join(dirname(file), cacheName);
 }
 
 /**
@@ -179,26 +179,27 @@ export const allRules = metas.map((meta, i) => ({
 
 if (esbuild) {
   const bundle = join(srcDist, 'cli.bundle.cjs');
-  const cache = await bundleOf(join(srcDist, 'cli', 'program.js'), bundle, 'engine/cli.js', [await splitPlugin()]);
+  await bundleOf(join(srcDist, 'cli', 'program.js'), bundle, 'engine/cli.js', [await splitPlugin()]);
   const scanBundle = join(srcDist, 'scan.bundle.cjs');
-  const scanCache = await bundleOf(join(engineDist, 'scanbundle.js'), scanBundle, 'engine/scan.js');
+  await bundleOf(join(engineDist, 'scanbundle.js'), scanBundle, 'engine/scan.js');
   // The caches hold what a scan compiles: the bundles run on the main thread over the rules'
   // fixtures, which they analyse, and examples/, which a run before put in a result cache:
   // the code of a warm run (the cache's lookups, the kept directory listings) is in the
   // command's cache too.
   const results = mkdtempSync(join(tmpdir(), 'leakhound-build-'));
-  const scan = (args) =>
-    spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  // LEAKHOUND_NO_BUNDLE left out: the caches are made by running the bundles (src/bundled.cts).
+  const { LEAKHOUND_NO_BUNDLE, ...env } = process.env;
+  const scan = (args) => spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, NO_COLOR: '1' } });
   const flags = ['--cache-location', results, '--jobs', '1', '--no-default-skips'];
   scan([join(srcDist, 'cli.cjs'), ...flags, join(root, 'examples')]);
-  const made = scan([join(root, 'scripts', 'codecache.cjs'), bundle, cache, scanBundle, scanCache, ...flags, join(root, 'test', 'fixtures'), join(root, 'examples')]);
+  const made = scan([join(root, 'scripts', 'codecache.cjs'), bundle, scanBundle, ...flags, join(root, 'test', 'fixtures'), join(root, 'examples')]);
   rmSync(results, { recursive: true, force: true });
   if (made.status !== 0 && made.status !== 1) console.error('leakhound build: no code cache for the bundles (the command still works, starts slower)');
 
   // The worker threads' bundle (src/engine/worker.cts runs it): the engine and the shipped
   // rules, its cache made by scanning the fixtures as a worker does.
   const worker = join(engineDist, 'worker.bundle.cjs');
-  const workerCache = await bundleOf(join(engineDist, 'workerbundle.js'), worker, 'worker.bundle.cjs');
-  const madeWorker = scan([join(root, 'scripts', 'workercache.cjs'), worker, workerCache, join(root, 'test', 'fixtures'), join(root, 'examples')]);
+  await bundleOf(join(engineDist, 'workerbundle.js'), worker, 'worker.bundle.cjs');
+  const madeWorker = scan([join(root, 'scripts', 'workercache.cjs'), worker, join(root, 'test', 'fixtures'), join(root, 'examples')]);
   if (madeWorker.status !== 0) console.error('leakhound build: no code cache for the worker bundle (workers still work, start slower)');
 }

@@ -1,6 +1,8 @@
 // Runs one of the build's bundles (scripts/build.mjs: the command's, dist/src/cli.bundle.cjs,
-// and the worker threads', dist/src/engine/worker.bundle.cjs) with the V8 code cache the
-// build made for it; src/cli.cts and src/engine/worker.cts start with this. The cache holds
+// its scan bundle, dist/src/scan.bundle.cjs, and the worker threads',
+// dist/src/engine/worker.bundle.cjs) with the V8 code cache the
+// build made for it; src/cli.cts and src/engine/worker.cts start with this, and the build's
+// scripts/codecache.cjs and scripts/workercache.cjs make the caches with it. The cache holds
 // the bytecode of the functions a scan runs; V8 checks it against its own version and flags
 // and compiles afresh when it does not fit (another Node version), so a stale cache costs
 // only its reading. Undefined when there is no bundle to run (LEAKHOUND_NO_BUNDLE=1, a build
@@ -25,24 +27,39 @@ function source(bundle: string): string | undefined {
 }
 
 /**
+ * Hands back each script a run of bundles compiles (the bundle's and those `lazy` loads), with
+ * the path its code cache goes to: scripts/codecache.cjs and scripts/workercache.cjs make the
+ * caches with it, from the code that ran.
+ */
+export type OnScript = (script: import('node:vm').Script, cache: string) => void;
+
+/**
  * Runs the bundle and returns its exports, or undefined when there is none to run. `lazy`
  * names the bundles it may load later: its `require(name)` (`name` or `name/part`, the
  * bundle's export `part()`) runs that bundle, with its own code cache, at the first call.
+ * With `onScript` (making the caches) each bundle compiles afresh, without the cache it names,
+ * and is handed to it before it runs.
  */
-export function runBundle(bundle: string, lazy: Record<string, string> = {}): Record<string, unknown> | undefined {
+export function runBundle(bundle: string, lazy: Record<string, string> = {}, onScript?: OnScript): Record<string, unknown> | undefined {
   const text = source(bundle);
   if (text === undefined) return undefined;
   const vm = require('node:vm') as typeof import('node:vm');
   const Module = require('node:module') as typeof import('node:module') & { wrap(code: string): string };
   // The bundle's first line names its code cache (a hash of the bundle: a pair from two builds never meets).
   const cacheName = /^\/\/ code cache: (\S+)/.exec(text)?.[1];
+  const cache = cacheName && join(dirname(bundle), cacheName);
   let cachedData: Buffer | undefined;
   try {
-    if (cacheName) cachedData = readFileSync(join(dirname(bundle), cacheName));
+    if (cache && !onScript) cachedData = readFileSync(cache);
   } catch {
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(text), { filename: bundle, cachedData });
+  if (onScript) {
+    // Built with its first line (scripts/build.mjs): missing only when dist/ was tampered with.
+    if (!cache) throw new Error(`${bundle} names no code cache: run the build again`);
+    onScript(script, cache);
+  }
   const run = script.runInThisContext() as (exports: object, require: NodeRequire, module: object, filename: string, dir: string) => void;
   const mod = { exports: {} as Record<string, unknown> };
   const plain = Module.createRequire(bundle);
@@ -50,7 +67,7 @@ export function runBundle(bundle: string, lazy: Record<string, string> = {}): Re
   const load = (name: string): Record<string, unknown> => {
     let exports = loaded.get(name);
     if (!exports) {
-      exports = runBundle(lazy[name]!);
+      exports = runBundle(lazy[name]!, {}, onScript);
       // Built with this bundle (scripts/build.mjs): missing only when dist/ was tampered with.
       if (!exports) throw new Error(`${lazy[name]} is missing or older than the compile: run the build again`);
       loaded.set(name, exports);

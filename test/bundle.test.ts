@@ -2,7 +2,7 @@
 // (src/cli.cts): the bundle must report exactly what the compiled modules report, and the
 // cache the build made must be one this Node accepts (else every start compiles afresh).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -138,6 +138,48 @@ w.on('message', (m) => { process.stdout.write(m); process.exit(0); });`;
   // Made under those flags: a process without them rejects it (so the flags are what it checks).
   const plain = spawnSync(process.execPath, ['-e', check(false)], { encoding: 'utf8' });
   assert.is(plain.stdout, 'true', plain.stderr);
+});
+
+(haveEsbuild ? test : test.skip)('the command\'s runs compile no bundle afresh: V8 accepts the command\'s, the scan bundle\'s and the workers\' caches', async () => {
+  // The tests above check each cache in a process of its own; here the command runs as a user
+  // runs it, with whatever flags it sets before each bundle loads (a small run sets
+  // --liftoff-only, a big one the big-scan flags). A preloaded module sees each script
+  // compiled with a code cache, in every thread, and whether V8 rejected the cache.
+  const { MIN_PARALLEL_BYTES } = await import('../src/engine/run.js');
+  const { SMALL_RUN } = await import('../src/cli/main.js');
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-accept-'));
+  const log = join(dir, 'scripts.log');
+  const preload = join(dir, 'preload.cjs');
+  writeFileSync(preload, `const vm = require('node:vm'); const { appendFileSync } = require('node:fs'); const { basename } = require('node:path');
+const { isMainThread } = require('node:worker_threads'); const Script = vm.Script;
+vm.Script = class extends Script { constructor(code, o) { super(code, o);
+  if (o && o.cachedData) appendFileSync(${JSON.stringify(log)}, (isMainThread ? 'main ' : 'worker ') + basename(o.filename) + (this.cachedDataRejected ? ' rejected' : ' accepted') + '\\n'); } };`);
+  const run = (args: string[]) => {
+    writeFileSync(log, '');
+    const r = spawnSync(process.execPath, ['-r', preload, cliPath, '--no-cache', '-f', 'json', ...args], { cwd: packageRoot, encoding: 'utf8' });
+    assert.ok(r.status === 0 || r.status === 1, r.stderr);
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  };
+  try {
+    // A small run scans in-thread: the scan bundle loads, and then the run sets --liftoff-only.
+    assert.equal(run(['--jobs', '1', join(fixturesDir, 'unclosed-client')]), ['main cli.bundle.cjs accepted', 'main scan.bundle.cjs accepted']);
+    // A big one (MIN_PARALLEL_BYTES, more than SMALL_RUN files) scans in workers started after
+    // the big-scan flags. The big file is a comment, cheap to scan.
+    const big = join(dir, 'big');
+    mkdirSync(big);
+    writeFileSync(join(big, 'big.go'), 'package big\n\n' + '// filler\n'.repeat(Math.ceil(MIN_PARALLEL_BYTES / 10)));
+    for (let i = 0; i < SMALL_RUN; i++) writeFileSync(join(big, `s${i}.go`), `package big\n\nfunc f${i}() {}\n`);
+    assert.equal(run(['--jobs', '2', big]), ['main cli.bundle.cjs accepted', 'worker worker.bundle.cjs accepted', 'worker worker.bundle.cjs accepted']);
+    // Few files (SMALL_RUN or fewer: the command asks for --liftoff-only) that are big all the
+    // same: the workers take the big-scan flags alone, under which their cache was made.
+    const few = join(dir, 'few');
+    mkdirSync(few);
+    writeFileSync(join(few, 'big.go'), readFileSync(join(big, 'big.go')));
+    writeFileSync(join(few, 's.go'), 'package big\n\nfunc f() {}\n');
+    assert.equal(run(['--jobs', '2', few]), ['main cli.bundle.cjs accepted', 'worker worker.bundle.cjs accepted', 'worker worker.bundle.cjs accepted']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('workers from the bundle report what workers from the compiled modules report', async () => {

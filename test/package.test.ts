@@ -9,9 +9,9 @@ import { FileFacts, isIdentUnitAt } from '../src/go/facts.js';
 import { PackageView, type SummaryKind } from '../src/go/package.js';
 import { ABSENT, clauseOf, gofmtEnd, membershipOf, PackageIndex, requiredLiterals, wordAt, wordHits } from '../src/go/pkgindex.js';
 import { coreSummary, does, effectsOn, HOW, type FuncSummary } from '../src/go/summary.js';
-import { declEnd, packageLine, quickDecls, topLevelDecls } from '../src/go/toplevel.js';
+import { declEnd, packageLine, quickDecls, topLevelDecls, type TopDecl } from '../src/go/toplevel.js';
 import { memorySource, Packages } from '../src/engine/packages.js';
-import { parser_ } from './helpers.js';
+import { fixtureSources, parser_ } from './helpers.js';
 
 test('topLevelDecls: kinds, names, receivers and ends, from the text alone', () => {
   const text = [
@@ -95,6 +95,125 @@ test('quickDecls: the same names and starts as the lexer on gofmt\'d code, ends 
   const shape = (ds: typeof full) => ds.map((d) => `${d.kind} ${d.start} ${d.names.map((n) => `${n.name}@${n.at}`).join(',')} ${d.recv ?? ''}`);
   assert.equal(shape(quick), shape(full));
   assert.equal(quick.map((d) => declEnd(text, d.start)), full.map((d) => d.end));
+});
+
+/**
+ * The `\n` version of a text as quickDecls' RegExp path reads its lines (a RegExp's `^` follows
+ * each of JavaScript's line terminators): `\r\n` becomes `\n`, and a lone `\r`, U+2028 and
+ * U+2029 each a `\n`; `at[i]` is where offset i of the text is in it.
+ */
+function lfVersion(text: string): { text: string; at: Int32Array } {
+  const at = new Int32Array(text.length + 1);
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    at[i] = out.length;
+    const c = text[i]!;
+    if (c === '\r' && text[i + 1] === '\n') continue;
+    out += c === '\r' || c === '\u2028' || c === '\u2029' ? '\n' : c;
+  }
+  at[text.length] = out.length;
+  return { text: out, at };
+}
+
+test('quickDecls: its RegExp path (a text with \\r, U+2028 or U+2029) finds what its in-place path finds in the text\'s \\n version', () => {
+  // quickDecls reads a text in place when its only line break is `\n`, and with RegExps when
+  // it holds a `\r`, U+2028 or U+2029 (anywhere). Non-ASCII names take the in-place path too,
+  // which hands each such name to the RegExps the other path uses. Each source is made to
+  // take the RegExp path (a mark in a comment, CRLF line ends, some of them, a stray `\r`),
+  // and the crafted one holds `\r`, U+2028 and U+2029 in comments and strings. Not compared: a lone
+  // `\r` or U+2028 as the only break before a group's `)`, where the RegExp path, which looks
+  // for `\n)`, runs the group on to the next `\n)`: to Go `\r` is a blank and U+2028 stands
+  // only in comments and literals, so gofmt'd code has no such break.
+  const crafted = [
+    'package p',
+    '',
+    'import "fmt"',
+    '',
+    '// Größe\u2028 of a thing; ω\u2029 is no line start in Go',
+    'type Größe int',
+    // Line starts to the RegExp path: what it finds there (a parse drops it) the other finds in the \n version.
+    '// a comment\u2028func afterLineSeparator() {}',
+    '/* a lone CR\rtype afterCR int */',
+    '// \u2029var afterParagraphSeparator, x2 = 1, 2',
+    '',
+    'type (',
+    '\tÄ struct{ ö chan int }',
+    '\tB = map[string]Größe',
+    '\tC[T any] []T',
+    ')',
+    '',
+    'var ä, b = 1, 2',
+    'var x, ü , y int',
+    'var v = 1',
+    'var w, w2 = 1, 2',
+    'var (',
+    '\tm, ñ = "a\u2028b", \'\u2029\'',
+    '\tp, q = len("a)"), 4 // (a comment)',
+    '\tz int // \u2028 z',
+    ') // the end',
+    '',
+    'const (',
+    '\tk1, kä = 1, 2',
+    '\t// a comment',
+    '\tω = "\u2028"',
+    '\tΣ',
+    '\tA = iota',
+    ')',
+    '',
+    'func (g *Größe) Wert() int { return int(*g) }',
+    'func (s *Server[K, V]) Stop() {}',
+    'func (ü Ü[K]) Ö() {}',
+    'func (Größe) M() {}',
+    'func (r *R) N() {',
+    '\tvar (',
+    '\t\tinner = 1',
+    '\t)',
+    '}',
+    'func Grüß(name string) string { return fmt.Sprint("Grüß\u2028", name) }',
+    'func  spaced  () {}',
+    `func (r *R) ${'x'.repeat(400)}() {}`,
+    'func 名前() {}',
+    'var _ = `',
+    'func inRaw() {}',
+    'funcé()',
+    'typeX int',
+    'func() {}',
+    '`',
+    'const\tc = 1',
+    'type  T2[K comparable] struct{}',
+    '',
+  ].join('\n');
+  const sources = [...fixtureSources().map((s) => s.text), crafted];
+  const variants = (text: string): string[] => {
+    const lines = text.split('\n');
+    return [
+      `${text}// \u2028\n`,
+      `${text}// \u2029`,
+      text.replace(/\n/g, '\r\n'),
+      lines.map((l, i) => (i % 3 === 1 ? `${l}\r` : l)).join('\n'),
+      `// a\rb\n${text}`,
+    ];
+  };
+  const breaks = /[\r\u2028\u2029]/;
+  const shape = (decls: TopDecl[], at: (i: number) => number = (i) => i) =>
+    decls.map((d) => `${d.kind} ${at(d.start)} ${d.names.map((n) => `${n.name}@${at(n.at)}`).join(',')} ${d.recv ?? '-'} ${d.end} ${d.depth}`);
+  let compared = 0;
+  const kinds = new Set<string>();
+  for (const source of sources) {
+    for (const text of variants(source)) {
+      const lf = lfVersion(text);
+      // One side on each path.
+      assert.ok(breaks.test(text));
+      assert.not.ok(breaks.test(lf.text));
+      const quick = quickDecls(lf.text);
+      assert.equal(shape(quickDecls(text), (i) => lf.at[i]!), shape(quick));
+      compared += quick.length;
+      for (const d of quick) kinds.add(`${d.kind}${d.names.some((n) => /[^\x00-\x7f]/.test(n.name)) ? ' non-ASCII' : ''}${d.names.length > 1 ? ' several' : ''}`);
+    }
+  }
+  // Not a comparison of empty lists: every kind, with names of each sort.
+  assert.ok(compared > 10_000, String(compared));
+  for (const k of ['func', 'func non-ASCII', 'method', 'method non-ASCII', 'type', 'type non-ASCII several', 'var', 'var several', 'var non-ASCII several', 'const non-ASCII several']) assert.ok(kinds.has(k), k);
 });
 
 test('gofmtEnd: the lexer\'s end where the layout shows it, undefined where it cannot', () => {

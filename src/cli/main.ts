@@ -27,7 +27,7 @@ import { printable } from '../report/printable.js';
 import { docsUrl, REPO_URL } from '../report/docs.js';
 
 export { EXIT };
-const SMALL_RUN = 32;
+export const SMALL_RUN = 32;
 const SMALL_RUN_FLAGS = ['--liftoff-only', '--no-turbo-inlining', '--no-regexp-tier-up'];
 /**
  * A cold run (no cache, or an empty one) starts its workers once the walk has found this many

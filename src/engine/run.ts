@@ -89,7 +89,7 @@ export interface RunOptions extends ScanFileOptions {
    * is big enough for workers, else ended unused. The run closes it either way.
    */
   pool?: WorkerPool;
-  /** V8 flags for this run's scan, set once its code is loaded (see `scanner` below). */
+  /** V8 flags for this run's scan when it is small (under minParallelBytes), set once its code is loaded (see `scanner` below). */
   v8Flags?: string[];
 }
 
@@ -314,8 +314,11 @@ export async function scanFilesWithStats(
   // here. Loaded after --liftoff-only, its cache was rejected and the bundle compiled afresh:
   // a pre-commit run, 1,314 -> 1,511 M instructions (callgrind).
   const scanner = inThread ? await import('./inthread.js') : undefined;
-  for (const flag of opts.v8Flags ?? []) setV8Flag(flag);
+  // A run of few files can still hold MIN_PARALLEL_BYTES (one big generated file): it is a big
+  // scan, in workers whose code cache was made under the big-scan flags only, and a worker
+  // started after --liftoff-only rejected its cache and compiled its bundle afresh.
   if (big) tuneForBigScan();
+  else for (const flag of opts.v8Flags ?? []) setV8Flag(flag);
   // Even one big file goes to a worker when jobs allow: a worker's young generation is kept
   // small (pool.ts), the main thread's cannot be (24 MB generated file: 261 -> 238 MB peak RSS).
   const { pool } = opts;
