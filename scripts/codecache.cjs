@@ -13,10 +13,13 @@ const [bundle, scanBundle, ...args] = process.argv.slice(2);
 process.argv = [process.argv[0], bundle, ...args];
 const compiled = [];
 process.on('exit', () => {
-  // V8 accepts a cache only under the flags it was made with: undo the small-run flag
-  // (src/cli/main.ts) and the big-scan ones (BIG_SCAN_FLAGS in src/engine/run.ts) so that
-  // the cache fits a process that has just started.
-  for (const flag of ['--no-liftoff-only', '--heap-growing-percent=0', '--turbo-inlining', '--interrupt-budget=67584']) setFlagsFromString(flag);
+  // V8 accepts a cache only under the flags it was made with: undo the small-run flags
+  // (SMALL_RUN_FLAGS in src/cli/main.ts) and the big-scan ones (BIG_SCAN_FLAGS in
+  // src/engine/run.ts) so that the cache fits a process that has just started.
+  // --liftoff-only also turned WASM tier-up off (a V8 implication), which --no-liftoff-only
+  // does not undo: without the two flags after it, a cache made by a small run was rejected.
+  const undo = ['--no-liftoff-only', '--wasm-tier-up', '--wasm-dynamic-tiering', '--regexp-tier-up', '--baseline-batch-compilation', '--heap-growing-percent=0', '--turbo-inlining', '--interrupt-budget=67584'];
+  for (const flag of undo) setFlagsFromString(flag);
   for (const [script, file] of compiled) writeFileSync(file, script.createCachedData());
 });
 // As src/cli.cts: `leakhound:scan` is the scan bundle.
