@@ -3,7 +3,7 @@
 // Everything here looks only inside nodes a rule was handed, never walks the whole tree
 // from JS (descendantsOfType runs on the WASM side).
 import type { Node } from 'web-tree-sitter';
-import { declAt, funcName, type Outline, packageClause, plainImports } from './toplevel.js';
+import { declAt, funcName, isWordCode, type Outline, packageClause, plainImports } from './toplevel.js';
 import { Syntax, type TextTest } from './syntax.js';
 
 export const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'] as const;
@@ -272,10 +272,7 @@ export function declaringOffsets(text: string): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** `\w` of a RegExp without the u flag: an ASCII letter, digit or `_` (NaN, off the text's ends: no). */
-export function isWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
+export { isWordCode };
 
 let identUnit: RegExp | undefined;
 

@@ -544,6 +544,12 @@ function quickDeclsByRegex(text: string): TopDecl[] {
   return out;
 }
 
+/** The last name of a receiver's text outside type arguments (`[…]`): its type; undefined when it has none. */
+function lastTypeName(recv: string): string | undefined {
+  const names = recv.replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
+  return names[names.length - 1];
+}
+
 /** A func declaration's head at `start` (FUNC_HEAD on its first 400 characters), as a TopDecl; null when it has none. */
 function funcHead(text: string, start: number): TopDecl | null {
   const h = FUNC_HEAD().exec(text.slice(start, start + 400));
@@ -551,8 +557,8 @@ function funcHead(text: string, start: number): TopDecl | null {
   const d: TopDecl = { kind: h[1] !== undefined ? 'method' : 'func', start, end: -1, depth: -1, names: [{ name: h[2]!, at: start + h[0].length - h[2]!.length }] };
   if (h[1] !== undefined) {
     // The receiver's type: its last name outside type arguments.
-    const names = h[1].replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
-    if (names.length) d.recv = names[names.length - 1];
+    const recv = lastTypeName(h[1]);
+    if (recv !== undefined) d.recv = recv;
   }
   return d;
 }
@@ -580,8 +586,8 @@ function specNames(body: string, start: number, kind: TopDeclKind, s: RegExpExec
   }
 }
 
-/** `[A-Za-z0-9_]`: a word character for `\b` and `\w` of a RegExp without the u flag. */
-function asciiWord(c: number): boolean {
+/** `\w` (and `\b`'s word side) of a RegExp without the u flag: an ASCII letter, digit or `_` (NaN, off the text's ends: no). */
+export function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
@@ -592,11 +598,11 @@ function asciiWord(c: number): boolean {
 function asciiIdentEnd(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c >= 0x80) return -1;
-  if (!asciiWord(c) || (c >= 48 && c <= 57)) return i;
+  if (!isWordCode(c) || (c >= 48 && c <= 57)) return i;
   for (let j = i + 1; ; j++) {
     const d = text.charCodeAt(j);
     if (d >= 0x80) return -1;
-    if (!asciiWord(d)) return j;
+    if (!isWordCode(d)) return j;
   }
 }
 
@@ -635,7 +641,7 @@ function skipBlanks(text: string, i: number): number {
 function keywordAt(text: string, at: number): 'func' | 'type' | 'var' | 'const' | undefined {
   const c = text.charCodeAt(at);
   const kw = c === 102 ? 'func' : c === 116 ? 'type' : c === 118 ? 'var' : c === 99 ? 'const' : undefined;
-  return kw && text.startsWith(kw, at) && !asciiWord(text.charCodeAt(at + kw.length)) ? kw : undefined;
+  return kw && text.startsWith(kw, at) && !isWordCode(text.charCodeAt(at + kw.length)) ? kw : undefined;
 }
 
 /**
@@ -645,17 +651,14 @@ function keywordAt(text: string, at: number): 'func' | 'type' | 'var' | 'const' 
 function receiverType(text: string, from: number, to: number): string | undefined {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80 || c === 91) {
-      const names = text.slice(from, to).replace(/\[[^\]]*\]/g, '').match(/[\p{L}_][\p{L}\p{N}_]*/gu) ?? [];
-      return names[names.length - 1];
-    }
+    if (c >= 0x80 || c === 91) return lastTypeName(text.slice(from, to));
   }
   // The last run of word characters that holds a letter or `_`; its name starts there.
   let j = to;
   while (j > from) {
-    while (j > from && !asciiWord(text.charCodeAt(j - 1))) j--;
+    while (j > from && !isWordCode(text.charCodeAt(j - 1))) j--;
     const end = j;
-    while (j > from && asciiWord(text.charCodeAt(j - 1))) j--;
+    while (j > from && isWordCode(text.charCodeAt(j - 1))) j--;
     let k = j;
     while (k < end && text.charCodeAt(k) <= 57 && text.charCodeAt(k) >= 48) k++;
     if (k < end) return text.slice(k, end);
