@@ -3,6 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import type { Node } from 'web-tree-sitter';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'uvu';
@@ -439,6 +441,47 @@ test('cache: a cold run records into slots reserved in its order; files never re
     ]);
     assert.equal(again.hashOf('/p/d.go'), 'hash3');
     assert.equal(again.lookup('/p/a.go', stat(1), 'go2'), undefined, 'another Go version');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: a header carries CRC-32 (8 hex digits) where Node has zlib.crc32; a SHA-1 header (40) is still checked and read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-framed-'));
+  try {
+    const file = join(dir, 'f.cache');
+    const body = Buffer.from('{"a":1}\n\u0001\u0002');
+    assert.ok(writeFramed(dir, file, 'test-framed 1', body.toString('latin1')));
+    const [magic, version, sum, length] = readFileSync(file, 'latin1').split('\n')[0]!.split(' ');
+    assert.equal(`${magic} ${version}`, 'test-framed 1');
+    assert.equal(Number(length), body.length);
+    const crc = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
+    if (crc) assert.equal(sum, crc(body).toString(16).padStart(8, '0'));
+    else assert.equal(sum, createHash('sha1').update(body).digest('hex'));
+    assert.equal(readFramed(file, 'test-framed 1'), body);
+    // An empty column (a view of an empty ArrayBuffer) between the parts changes nothing.
+    assert.ok(writeFramed(dir, file, 'test-framed 1', (out) => {
+      out.bytes(body.subarray(0, 3));
+      out.bytes(new Uint8Array(new Float64Array(0).buffer));
+      out.bytes(body.subarray(3));
+    }));
+    assert.equal(readFramed(file, 'test-framed 1'), body);
+    // A file framed by a build that used SHA-1: the same body under its SHA-1 reads back.
+    const sha1 = createHash('sha1').update(body).digest('hex');
+    writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${sha1} ${String(body.length).padStart(12, '0')}\n`), body]));
+    assert.equal(readFramed(file, 'test-framed 1'), body);
+    // One bit flipped, under either algorithm; a sum of neither width.
+    const flipped = Buffer.from(body);
+    flipped[2] ^= 1;
+    writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${sha1} ${String(body.length).padStart(12, '0')}\n`), flipped]));
+    assert.equal(readFramed(file, 'test-framed 1'), 'checksum mismatch');
+    if (crc) {
+      const c8 = crc(body).toString(16).padStart(8, '0');
+      writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${c8} ${String(body.length).padStart(12, '0')}\n`), flipped]));
+      assert.equal(readFramed(file, 'test-framed 1'), 'checksum mismatch');
+    }
+    writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${sha1.slice(0, 16)} ${String(body.length).padStart(12, '0')}\n`), body]));
+    assert.equal(readFramed(file, 'test-framed 1'), 'checksum mismatch');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
 // resolved configuration, so a change of any of them starts a fresh cache. The file carries a
 // checksum of its body: a corrupt or truncated cache is discarded and rebuilt, never trusted.
 // A warm run loads every entry, so the file is laid out to load cheaply (see Body).
-import { createHash } from './hash.js';
+import { createHash, frameSum } from './hash.js';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { MTIME_MS, SIZE, statNumbers } from './faststat.js';
@@ -732,7 +732,8 @@ export function readFramed(file: string, magic: string): Buffer | string | undef
   const head = nl >= 0 ? raw.subarray(0, nl).toString('latin1').split(' ') : [];
   const body = raw.subarray(nl + 1);
   if (head.length !== magic.split(' ').length + 2 || head.slice(0, -2).join(' ') !== magic) return 'unknown header';
-  if (Number(head[head.length - 1]) !== body.length || head[head.length - 2] !== checksum(body)) return 'checksum mismatch';
+  const want = head[head.length - 2]!;
+  if (Number(head[head.length - 1]) !== body.length || frameSum(want.length)?.update(body).digest() !== want) return 'checksum mismatch';
   return body;
 }
 
@@ -810,9 +811,9 @@ export function writeFramed(dir: string, file: string, magic: string, body: stri
     const fd = openSync(tmp, 'w');
     try {
       const header = (sum: string, length: number) => Buffer.from(`${magic} ${sum} ${String(length).padStart(LENGTH_DIGITS, '0')}\n`);
-      // The body follows a header of the same size, written again once the body is hashed.
-      const headerSize = header('0'.repeat(40), 0).byteLength;
-      const sum = createHash('sha1');
+      // The body follows a header of the same size, written again once the body is checksummed.
+      const sum = frameSum()!;
+      const headerSize = header('0'.repeat(sum.width), 0).byteLength;
       let length = 0;
       const buf = (chunk ??= Buffer.allocUnsafe(CHUNK));
       let used = 0;
@@ -845,7 +846,7 @@ export function writeFramed(dir: string, file: string, magic: string, body: stri
       else if (body instanceof Uint8Array) out.bytes(body);
       else body(out);
       flush();
-      writeAll(fd, header(sum.digest('hex'), length), 0);
+      writeAll(fd, header(sum.digest(), length), 0);
     } finally {
       closeSync(fd);
     }
