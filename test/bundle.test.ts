@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -94,7 +95,8 @@ test('the bundle and the compiled modules report the same, in JSON and in the pr
   const log = join(dir, 'read.log');
   const preload = join(dir, 'preload.cjs');
   writeFileSync(preload, `const fs = require('node:fs'); const read = fs.readFileSync;
-fs.readFileSync = function (p, ...rest) { if (typeof p === 'string') fs.appendFileSync(${JSON.stringify(log)}, p + '\\n'); return read.call(this, p, ...rest); };`);
+fs.readFileSync = function (p, ...rest) { if (typeof p === 'string') fs.appendFileSync(${JSON.stringify(log)}, p + '\\n'); return read.call(this, p, ...rest); };
+process.on('exit', () => fs.appendFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n') + '\\n'));`);
   const target = join(fixturesDir, 'unclosed-client');
   const run = () => {
     writeFileSync(log, '');
@@ -112,6 +114,10 @@ fs.readFileSync = function (p, ...rest) { if (typeof p === 'string') fs.appendFi
     assert.ok(cold.read.includes(join(packageRoot, 'dist', 'src', 'cli.bundle.cjs')), 'the command ran from its bundle');
     assert.ok(cold.read.includes(scanBundle), 'the cold run loaded the scan bundle');
     assert.not.ok(warm.read.includes(scanBundle), 'the warm run did not');
+    // The cold run hashed the files' contents (SHA-1); the warm run's checksums and names are
+    // CRC-32 where Node has it, so it never loads node:crypto.
+    assert.ok(cold.read.includes('NativeModule crypto'), 'the cold run hashed with node:crypto');
+    if (typeof (zlib as { crc32?: unknown }).crc32 === 'function') assert.not.ok(warm.read.includes('NativeModule crypto'), 'the warm run did not load node:crypto');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCli, parseShard, UsageError } from '../src/cli/config.js';
 import { readFramed, ResultCache, writeFramed } from '../src/engine/cache.js';
+import { hash64 } from '../src/engine/hash.js';
 import type { DepsChecker, DirSnapshot, PackageDeps } from '../src/engine/packages.js';
 import { getParser } from '../src/engine/parser.js';
 import { enclosingFunction, FileFacts, FUNCTION_TYPES } from '../src/go/facts.js';
@@ -443,6 +444,20 @@ test('cache: a cold run records into slots reserved in its order; files never re
     assert.equal(again.lookup('/p/a.go', stat(1), 'go2'), undefined, 'another Go version');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cache: names come from a 64-bit hash of the key or root: 16 hex digits, the same for the same text, apart for near texts', () => {
+  const texts = ['', 'a', 'b', 'ab', 'ba', '/srv/app', '/srv/app2', '/srv/apq', '{"build":"1","rules":[]}', '{"build":"2","rules":[]}', '\u00e9', '\u{1f600}', 'x'.repeat(10_000), 'x'.repeat(9_999) + 'y'];
+  const names = texts.map(hash64);
+  for (const n of names) assert.match(n, /^[0-9a-f]{16}$/);
+  assert.equal(new Set(names).size, texts.length, 'no two alike');
+  assert.equal(texts.map(hash64), names, 'stable');
+  // Both halves move when one character does (the UTF-8 CRC and the UTF-16 one).
+  const [p, q] = [hash64('/srv/app'), hash64('/srv/apq')];
+  if (typeof (zlib as { crc32?: unknown }).crc32 === 'function') {
+    assert.not.equal(p.slice(0, 8), q.slice(0, 8));
+    assert.not.equal(p.slice(8), q.slice(8));
   }
 });
 

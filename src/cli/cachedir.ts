@@ -2,7 +2,7 @@
 // user's repository (a `.leakhound-cache/` there shows up in `git status` and in reviews).
 // One subdirectory per scanned project (by the path of its root), so that projects do not
 // evict each other's cache files.
-import { createHash } from '../engine/hash.js';
+import { hash64 } from '../engine/hash.js';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
@@ -34,5 +34,5 @@ function safeUser(): string {
 
 /** The cache directory of the project rooted at `root`. */
 export function projectCacheDir(root: string, base = userCacheDir()): string {
-  return join(base, createHash('sha1').update(root).digest('hex').slice(0, 16));
+  return join(base, hash64(root));
 }

@@ -75,3 +75,19 @@ export function frameSum(width?: number): Sum | undefined {
   };
   return sum;
 }
+
+/**
+ * A 64-bit hash of a string, 16 hex digits: what names a result cache file (from its key, which
+ * holds the build's fingerprint) and a project's cache directory (from its root). These tell
+ * apart configurations and projects, none of which an adversary picks, so a checksum does:
+ * CRC-32 of the string's UTF-8 and CRC-32 of its UTF-16, two different linear functions of the
+ * text, which two texts must both share to collide. A warm run then never loads node:crypto
+ * (its 15 modules, compiled from source by a Node without a code cache for them, and OpenSSL's
+ * initialisation). SHA-1's first 16 digits on a Node without zlib.crc32.
+ */
+export function hash64(text: string): string {
+  const crc = crc32();
+  if (!crc) return createHash('sha1').update(text).digest('hex').slice(0, 16);
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+  return hex(crc(text)) + hex(crc(Buffer.from(text, 'utf16le')));
+}
