@@ -471,6 +471,8 @@ test('cache: a header carries CRC-32 (8 hex digits) where Node has zlib.crc32; a
     assert.equal(`${magic} ${version}`, 'test-framed 1');
     assert.equal(Number(length), body.length);
     const crc = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
+    // The file as a build writes it: header (magic, sum, length) and body.
+    const framed = (sum: string, b: Buffer) => Buffer.concat([Buffer.from(`test-framed 1 ${sum} ${String(b.length).padStart(12, '0')}\n`), b]);
     if (crc) assert.equal(sum, crc(body).toString(16).padStart(8, '0'));
     else assert.equal(sum, createHash('sha1').update(body).digest('hex'));
     assert.equal(readFramed(file, 'test-framed 1'), body);
@@ -483,19 +485,19 @@ test('cache: a header carries CRC-32 (8 hex digits) where Node has zlib.crc32; a
     assert.equal(readFramed(file, 'test-framed 1'), body);
     // A file framed by a build that used SHA-1: the same body under its SHA-1 reads back.
     const sha1 = createHash('sha1').update(body).digest('hex');
-    writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${sha1} ${String(body.length).padStart(12, '0')}\n`), body]));
+    writeFileSync(file, framed(sha1, body));
     assert.equal(readFramed(file, 'test-framed 1'), body);
     // One bit flipped, under either algorithm; a sum of neither width.
     const flipped = Buffer.from(body);
     flipped[2] ^= 1;
-    writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${sha1} ${String(body.length).padStart(12, '0')}\n`), flipped]));
+    writeFileSync(file, framed(sha1, flipped));
     assert.equal(readFramed(file, 'test-framed 1'), 'checksum mismatch');
     if (crc) {
       const c8 = crc(body).toString(16).padStart(8, '0');
-      writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${c8} ${String(body.length).padStart(12, '0')}\n`), flipped]));
+      writeFileSync(file, framed(c8, flipped));
       assert.equal(readFramed(file, 'test-framed 1'), 'checksum mismatch');
     }
-    writeFileSync(file, Buffer.concat([Buffer.from(`test-framed 1 ${sha1.slice(0, 16)} ${String(body.length).padStart(12, '0')}\n`), body]));
+    writeFileSync(file, framed(sha1.slice(0, 16), body));
     assert.equal(readFramed(file, 'test-framed 1'), 'checksum mismatch');
   } finally {
     rmSync(dir, { recursive: true, force: true });

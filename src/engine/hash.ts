@@ -48,9 +48,10 @@ function crc32(): Crc32 | null {
  * when this Node cannot compute it.
  */
 export function frameSum(width?: number): Sum | undefined {
-  const crc = width === 40 ? null : crc32();
-  if (crc) {
-    if (width !== undefined && width !== 8) return undefined;
+  const crc = crc32();
+  const digits = width ?? (crc ? 8 : 40);
+  if (digits === 8) {
+    if (!crc) return undefined;
     let value = 0;
     const sum: Sum = {
       width: 8,
@@ -59,11 +60,11 @@ export function frameSum(width?: number): Sum | undefined {
         if (data.byteLength) value = crc(data, value);
         return sum;
       },
-      digest: () => (value >>> 0).toString(16).padStart(8, '0'),
+      digest: () => hex8(value),
     };
     return sum;
   }
-  if (width !== undefined && width !== 40) return undefined;
+  if (digits !== 40) return undefined;
   const h = createHash('sha1');
   const sum: Sum = {
     width: 40,
@@ -74,6 +75,11 @@ export function frameSum(width?: number): Sum | undefined {
     digest: () => h.digest('hex'),
   };
   return sum;
+}
+
+/** A CRC-32 as 8 lowercase hex digits. */
+function hex8(crc: number): string {
+  return (crc >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
@@ -88,6 +94,5 @@ export function frameSum(width?: number): Sum | undefined {
 export function hash64(text: string): string {
   const crc = crc32();
   if (!crc) return createHash('sha1').update(text).digest('hex').slice(0, 16);
-  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
-  return hex(crc(text)) + hex(crc(Buffer.from(text, 'utf16le')));
+  return hex8(crc(text)) + hex8(crc(Buffer.from(text, 'utf16le')));
 }
