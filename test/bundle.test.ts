@@ -13,6 +13,7 @@ import { cliPath, fixturesDir, goFilesIn, packageRoot } from './helpers.js';
 import { activeRules, defaultRuleSettings } from '../src/cli/config.js';
 import { scanFilesWithStats } from '../src/engine/run.js';
 import { formatJson } from '../src/report/json.js';
+import { docsUrl } from '../src/report/docs.js';
 import { allRules } from '../rules/index.js';
 
 const bundle = join(packageRoot, 'dist', 'src', 'cli.bundle.cjs');
@@ -78,7 +79,9 @@ test('the bundle and the compiled modules report the same, in JSON and in the pr
   const dirs = ['unclosed-client', 'goroutine-blocked-send'].map((d) => join(fixturesDir, d));
   for (const format of ['json', 'pretty']) {
     const args = [cliPath, '--no-cache', '--jobs', '1', '--no-default-skips', '-f', format, ...dirs];
-    const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, args, { cwd: packageRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    // Links on (FORCE_HYPERLINK): the pretty report links each rule to its docs, in the bundle
+    // too, where the formatter's own table of ESLint plugins' docs is a stub (scripts/build.mjs).
+    const run = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, args, { cwd: packageRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_HYPERLINK: '1', ...env } });
     const bundled = run({});
     const modules = run({ LEAKHOUND_NO_BUNDLE: '1' });
     assert.is(bundled.status, 1, bundled.stderr);
@@ -86,6 +89,7 @@ test('the bundle and the compiled modules report the same, in JSON and in the pr
     assert.ok(bundled.stdout.length > 100, 'findings reported');
     assert.is(bundled.stdout, modules.stdout, format);
     assert.is(bundled.stderr, modules.stderr);
+    if (format === 'pretty') for (const id of ['unclosed-client', 'goroutine-blocked-send']) assert.ok(bundled.stdout.includes(docsUrl(id)), `a link to ${docsUrl(id)}`);
   }
 });
 
