@@ -76,7 +76,8 @@ test('the code cache build puts each valued flag a scan sets back to this V8\'s 
 
 test('the bundle and the compiled modules report the same, in JSON and in the pretty format', () => {
   // Directories with packages of several files, scanned on the main thread (--jobs 1).
-  const dirs = ['unclosed-client', 'goroutine-blocked-send'].map((d) => join(fixturesDir, d));
+  const ids = ['unclosed-client', 'goroutine-blocked-send'];
+  const dirs = ids.map((d) => join(fixturesDir, d));
   for (const format of ['json', 'pretty']) {
     const args = [cliPath, '--no-cache', '--jobs', '1', '--no-default-skips', '-f', format, ...dirs];
     // Links on (FORCE_HYPERLINK): the pretty report links each rule to its docs, in the bundle
@@ -89,7 +90,7 @@ test('the bundle and the compiled modules report the same, in JSON and in the pr
     assert.ok(bundled.stdout.length > 100, 'findings reported');
     assert.is(bundled.stdout, modules.stdout, format);
     assert.is(bundled.stderr, modules.stderr);
-    if (format === 'pretty') for (const id of ['unclosed-client', 'goroutine-blocked-send']) assert.ok(bundled.stdout.includes(docsUrl(id)), `a link to ${docsUrl(id)}`);
+    if (format === 'pretty') for (const id of ids) assert.ok(bundled.stdout.includes(docsUrl(id)), `a link to ${docsUrl(id)}`);
   }
 });
 
