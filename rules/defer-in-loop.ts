@@ -65,10 +65,28 @@ function releaseOf(call: Node): string | undefined {
     // defer func() { _ = f.Close() }()
     for (const c of fn.descendantsOfType('call_expression')) {
       const r = c && c.id !== call.id ? releaseOf(c) : undefined;
-      if (r) return r;
+      if (r && !pairedInside(fn, c, r)) return r;
     }
   }
   return undefined;
+}
+
+/**
+ * True when the func literal takes what `release` (a call in it) gives back: an Unlock after
+ * a Lock of the same mutex in the literal (`defer func() { mu.Lock(); …; mu.Unlock() }()`
+ * runs a locked section at return, it holds nothing meanwhile), or a Close of a value the
+ * literal declares itself.
+ */
+function pairedInside(lit: Node, release: Node, what: string): boolean {
+  const m = /^(.*)\.(R?)Unlock$/.exec(what);
+  const before = lit.text.slice(0, release.startIndex - lit.startIndex).replace(/\s+/g, '');
+  if (m) return before.includes(`${m[1]}.${m[2]}Lock()`);
+  const root = /^[A-Za-z_]\w*/.exec(what)?.[0];
+  for (const d of lit.descendantsOfType(['short_var_declaration', 'var_spec'])) {
+    const names = d?.type === 'var_spec' ? d.childrenForFieldName('name') : (d?.childForFieldName('left')?.namedChildren ?? []);
+    if (d && d.startIndex < release.startIndex && names.some((n) => n?.text === root)) return true;
+  }
+  return false;
 }
 
 
