@@ -65,7 +65,7 @@ function releaseOf(call: Node): string | undefined {
     // defer func() { _ = f.Close() }()
     for (const c of fn.descendantsOfType('call_expression')) {
       const r = c && c.id !== call.id ? releaseOf(c) : undefined;
-      if (r && !pairedInside(fn, c, r)) return r;
+      if (r && c && !pairedInside(fn, c, r)) return r;
     }
   }
   return undefined;
