@@ -39,7 +39,20 @@ export interface BodyOptions {
 
 const CLOSE: ReadonlySet<string> = new Set(['Close']);
 // httputil.DumpResponse(resp, true) closes the body it reads, whatever the options.
-const BODY: Kind = { methods: CLOSE, field: 'Body', paths: true, deferInLoop: true, emptyWhen: noBody, drains: (f, o, n) => bodyDrains(f, o, n, false) };
+// A defer in a loop holds nothing across rounds when the round copied the body (to any
+// writer) before going on: the copy reached EOF or its read failed, and either way the
+// transport holds no connection for it. A copy its writer stopped leaves the body half read;
+// a loop that goes round after such a failure is not told apart (goproxy's MITM loop, where
+// it was found, returns on every failure).
+const BODY: Kind = {
+  methods: CLOSE,
+  field: 'Body',
+  paths: true,
+  deferInLoop: true,
+  emptyWhen: noBody,
+  drains: (f, o, n) => bodyDrains(f, o, n, false),
+  roundDrains: (f, o, n) => bodyDrains(f, o, n, true, true),
+};
 // By default a read to the end counts as a close: once the transport sees EOF it puts the
 // connection back in its pool (a failed read makes it close the connection), so a body read
 // with io.ReadAll and never closed holds nothing; on the corpus such findings were the
@@ -97,7 +110,7 @@ export default defineRule<MessageId, Partial<BodyOptions>>({
     fixable: true,
     docs: {
       whatItDoes:
-        'Finds HTTP responses (from `http.Get`/`Post`/`PostForm`, `ctxhttp`, the methods of a value that is an `*http.Client` by what the code shows, `RoundTrip` of an `*http.Transport`, or a same-file helper that hands one over) whose `Body` is not closed on some path after the error check: never closed, closed only on the success path while a status check returns first, discarded (`_, err := http.Get(…)`), replaced before it is closed, or closed by a `defer` inside the loop that makes a response per iteration. Also `defer resp.Body.Close()` written before the error check. Silent when the response or its body is returned, stored, sent, or handed to a function that may close it (a same-file function that closes it counts as a close), and on paths after the body is read to its end (`io.ReadAll(resp.Body)`, `io.Copy(io.Discard, resp.Body)`, a same-file helper that starts with such a read): the transport takes the connection back at EOF and closes it when a read fails, so nothing stays open (`drained: true` reports those too, as net/http asks for the Close).',
+        'Finds HTTP responses (from `http.Get`/`Post`/`PostForm`, `ctxhttp`, the methods of a value that is an `*http.Client` by what the code shows, `RoundTrip` of an `*http.Transport`, or a same-file helper that hands one over) whose `Body` is not closed on some path after the error check: never closed, closed only on the success path while a status check returns first, discarded (`_, err := http.Get(…)`), replaced before it is closed, or closed by a `defer` inside the loop that makes a response per iteration (unless every round that goes on has first copied the body to its end, `io.Copy(w, resp.Body)` or `io.ReadAll`). Also `defer resp.Body.Close()` written before the error check. Silent when the response or its body is returned, stored, sent, or handed to a function that may close it (a same-file function that closes it counts as a close), and on paths after the body is read to its end (`io.ReadAll(resp.Body)`, `io.Copy(io.Discard, resp.Body)`, a same-file helper that starts with such a read): the transport takes the connection back at EOF and closes it when a read fails, so nothing stays open (`drained: true` reports those too, as net/http asks for the Close).',
       whyIsThisBad:
         "Until a response body is closed, the client's transport cannot reuse the connection and keeps the goroutines that read and write it: every leaked body is an open connection and two parked goroutines. A client that fetches in a loop or per request runs out of file descriptors or memory. On the error path the response is nil (and a deferred `resp.Body.Close()` placed before the check panics).",
       example: EXAMPLE.join('\n'),

@@ -41,6 +41,13 @@ export interface Kind {
   emptyWhen?: (name: string, atom: Node) => boolean | undefined;
   /** Calls of `owner` that give the value's hold back as a release would (a response body read to its end). */
   drains?: (facts: FileFacts, owner: Node, name: string) => Node[];
+  /**
+   * With deferInLoop: calls of `owner` after which the value holds nothing more even when a
+   * write stops them early (a response body copied to any writer: a round that goes on after
+   * the copy went on after its body reached EOF or its read failed), so that a round through
+   * one leaves nothing open for the defer to hold.
+   */
+  roundDrains?: (facts: FileFacts, owner: Node, name: string) => Node[];
 }
 
 /** One place a value comes into a function: a constructor call, or a helper that hands one over. */
@@ -193,9 +200,11 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   if (early && errName) return { verdict: 'beforeCheck', site, name, errName, defer: early };
   if (kind.deferInLoop) {
     const loop = loopAround(stmt, owner);
+    const drained = (loop && kind.roundDrains?.(facts, owner, name)) || [];
     for (const r of releases) {
       const d = loop && deferAround(r);
-      if (d && within(d, loop) && enclosingFunction(d)?.id === owner.id && goesRound(d, owner, opts)) return { verdict: 'deferInLoop', site, name, defer: d };
+      if (!d || !within(d, loop) || enclosingFunction(d)?.id !== owner.id) continue;
+      if (goesRound(d, owner, opts, drained.filter((c) => c.startIndex > d.endIndex && within(c, loop)))) return { verdict: 'deferInLoop', site, name, defer: d };
     }
   }
 
@@ -282,9 +291,12 @@ export function mayReassign(text: string, name: string, from: number, to: number
   return false;
 }
 
-/** The loop around `d` can start another iteration after `d` ran (it does not always return first). */
-function goesRound(d: Node, owner: Node, opts: JudgeOptions): boolean {
-  const paths = openExits({ owner, start: d, name: '', settles: [], declares: false, ends: opts.ends });
+/**
+ * The loop around `d` can start another iteration after `d` ran (it does not always return
+ * first), on a path that passes none of `drained`.
+ */
+function goesRound(d: Node, owner: Node, opts: JudgeOptions, drained: Node[]): boolean {
+  const paths = openExits({ owner, start: d, name: '', settles: drained, declares: false, ends: opts.ends });
   return !paths || paths.exits.some((e) => e.kind === 'iteration');
 }
 

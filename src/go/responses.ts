@@ -95,7 +95,7 @@ export function requestDone(facts: FileFacts, call: Node, communication: Node): 
  * `drained` option: a transparently gunzipped body whose gzip stream is corrupt fails in the
  * decoder, not the transport, and keeps its connection until closed.
  */
-export function bodyDrains(facts: FileFacts, owner: Node, name: string, reads = true): Node[] {
+export function bodyDrains(facts: FileFacts, owner: Node, name: string, reads = true, anyWriter = false): Node[] {
   const out: Node[] = [];
   for (const use of facts.uses(owner, name)) {
     const sel = use.parent;
@@ -108,18 +108,18 @@ export function bodyDrains(facts: FileFacts, owner: Node, name: string, reads = 
     if (!reads || sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== use.id || sel.childForFieldName('field')?.text !== 'Body') continue;
     const call = unparenUp(sel).parent?.parent;
     if (call?.type !== 'call_expression' || !directlyIn(call, owner)) continue;
-    if (readsToEnd(facts, call, sel) || drainingHelper(facts, call, sel)) out.push(call);
+    if (readsToEnd(facts, call, sel, anyWriter) || drainingHelper(facts, call, sel)) out.push(call);
   }
   return out;
 }
 
-/** `call` is `io.ReadAll(r)` or `io.Copy(io.Discard, r)` with `r` the reader `reader`. */
-function readsToEnd(facts: FileFacts, call: Node, reader: Node): boolean {
+/** `call` is `io.ReadAll(r)` or `io.Copy(io.Discard, r)` (with `anyWriter`, a Copy to any writer) with `r` the reader `reader`. */
+function readsToEnd(facts: FileFacts, call: Node, reader: Node, anyWriter: boolean): boolean {
   const fn = call.childForFieldName('function');
   const word = fn?.type === 'selector_expression' ? fn.childForFieldName('field') : null;
   const read = word ? wholeRead(facts, word) : undefined;
   if (!read || unparen(read.reader).id !== reader.id) return false;
-  if (read.kind === 'readAll') return true;
+  if (read.kind === 'readAll' || (anyWriter && read.kind === 'copy')) return true;
   const discard = read.kind === 'copy' && read.dst ? facts.qualified(unparen(read.dst)) : undefined;
   return !!discard && (discard.path === 'io' || discard.path === 'io/ioutil') && discard.name === 'Discard';
 }
@@ -133,7 +133,7 @@ function drainingHelper(facts: FileFacts, call: Node, arg: Node): boolean {
   if (!param || !first) return false;
   return first.descendantsOfType('call_expression').some((c) => {
     const r = c?.childForFieldName('arguments')?.namedChildren.find((a) => unparen(a!).type === 'identifier' && unparen(a!).text === param);
-    return !!c && !!r && directlyIn(c, decl!) && readsToEnd(facts, c, unparen(r));
+    return !!c && !!r && directlyIn(c, decl!) && readsToEnd(facts, c, unparen(r), false);
   });
 }
 
