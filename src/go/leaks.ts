@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, memoPer, unparenUp, within, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
-import { funcsOf, isProgramMain, onlyRunByMain } from './funcs.js';
+import { funcsOf, isProgramMain, onlyRunOnce } from './funcs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
@@ -77,7 +77,7 @@ export interface JudgeOptions {
   releasedOn?: (site: Site<Kind>, communication: Node) => boolean;
   /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
   ends: (call: Node) => boolean;
-  /** The package: a function of package main that only main or init run lives like main (funcs.ts onlyRunByMain). */
+  /** The package: a function that only main, init or a var initializer run, once, lives like main (funcs.ts onlyRunOnce). */
   view?: PackageView;
 }
 
@@ -146,16 +146,16 @@ export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[
   for (const site of sites) {
     const v = judgeSite(facts, site, opts);
     // Asked last, of the few values that would be reported: it searches the package's text.
-    if (v && !(opts.view && madeOnceByMain(facts, site, opts.view))) out.push(v);
+    if (v && !(opts.view && madeOncePerProcess(facts, site, opts.view))) out.push(v);
   }
   return out;
 }
 
-/** Made once, out of loops, in a function of package main that only main or init run. */
-function madeOnceByMain(facts: FileFacts, site: Site, view: PackageView): boolean {
-  if (site.binding.kind === 'other' || facts.packageName() !== 'main') return false;
+/** Made once, out of loops, in a function that only main, init or a var initializer run, once. */
+function madeOncePerProcess(facts: FileFacts, site: Site, view: PackageView): boolean {
+  if (site.binding.kind === 'other') return false;
   const fn = enclosingFunction(site.binding.stmt);
-  return !!fn && !inLoop(site.binding.stmt, fn) && onlyRunByMain(view, facts, fn);
+  return !!fn && !inLoop(site.binding.stmt, fn) && onlyRunOnce(view, facts, fn);
 }
 
 /** The error a discarded value's statement assigns: `_, err := f()` → err. */
