@@ -20,6 +20,7 @@ import { stdBorrows, wrapperStaysLocal } from '../src/go/borrowers.js';
 import { compileCalleeList, stringList } from '../src/go/callees.js';
 import type { FileFacts } from '../src/go/facts.js';
 import { candidateCalls, deferFix, describe, judge, nextLoopOf, packageHelperSites, returnsMatching, sitesOf, type Site } from '../src/go/leaks.js';
+import { keptOpen } from '../src/go/keptopen.js';
 import { borrowCheck, calleeDecl, Makers, parameterAt } from '../src/go/obligations.js';
 import { failsTest } from '../src/go/paths.js';
 import { endingCall, inTestHelper } from '../src/go/terminators.js';
@@ -138,7 +139,7 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
     fixable: true,
     docs: {
       whatItDoes:
-        'Finds values that hold a resource and that the function which made them never releases: files from `os.Open`/`Create`/`OpenFile`/`CreateTemp`, `*sql.DB` from `sql.Open`, rows from `Query`/`QueryContext`, statements from `Prepare`, transactions from `Begin`/`BeginTx` (Commit or Rollback on every path), connections and listeners from `net.Dial`/`Listen`, `tls.Dial`, `grpc.Dial`/`NewClient`, and `zip.OpenReader`. Rows are followed path by path: a `for rows.Next()` loop that runs to its end closes them, a `return` or `break` out of it does not. Silent when the value is returned, stored (a `*sql.DB` in a struct or package variable), handed to another function, or made once in `main`/`init` (or in a function of package main that only they run) where it lives as long as the process. Test code (`_test.go` files, functions that take a `*testing.T`/`B`/`F`, `testing.TB` or `*check.C`) only with `tests`.',
+        'Finds values that hold a resource and that the function which made them never releases: files from `os.Open`/`Create`/`OpenFile`/`CreateTemp`, `*sql.DB` from `sql.Open`, rows from `Query`/`QueryContext`, statements from `Prepare`, transactions from `Begin`/`BeginTx` (Commit or Rollback on every path), connections and listeners from `net.Dial`/`Listen`, `tls.Dial`, `grpc.Dial`/`NewClient`, and `zip.OpenReader`. Rows are followed path by path: a `for rows.Next()` loop that runs to its end closes them, a `return` or `break` out of it does not. Silent when the value is returned, stored (a `*sql.DB` in a struct or package variable), handed to another function, or made once per process where it lives as long as the process: in `main`/`init`, or in a function that only they or a package-level var initializer run, once (outside package main only an unexported one: importers may call the others), and once per round of a loop there over the command-line arguments (`for _, a := range flag.Args()`). Silent too for a file whose descriptor holds a lock (`unix.Flock(int(f.Fd()), …)`, `FcntlFlock`, with no unlock in the function: a Close would drop it), and for a listener or connection whose duplicate descriptor (`l.File()`) is returned or handed on. Test code (`_test.go` files, functions that take a `*testing.T`/`B`/`F`, `testing.TB` or `*check.C`) only with `tests`.',
       whyIsThisBad:
         'Each of these holds something the process has only so much of: a file descriptor, a pooled database connection (rows and transactions keep theirs busy until they are closed, committed or rolled back; a pool that runs dry blocks every later query), a socket, or the goroutines of a connection pool. A function that leaks one per call runs out of them under load.',
       example: EXAMPLE.join('\n'),
@@ -244,6 +245,8 @@ export default defineRule<MessageId, Partial<ResourceOptions>>({
           // Files, connections and the like: reported when nothing releases them at all (or
           // a new value replaces them); rows and transactions path by path.
           if (v.verdict === 'open' && !kind.paths && !v.never && v.exits[0]!.kind !== 'replaced') continue;
+          // Kept open on purpose: its descriptor holds a flock, or a duplicate of it (File()) is handed on.
+          if (v.verdict === 'open' && keptOpen(facts, v.owner, v.name)) continue;
           const d = describe(v);
           const suggestions = kind.fixable ? deferFix(text, v, (name) => `defer ${name}.${kind.method}()`) : undefined;
           const data = { ...d.data, noun: kind.noun, holds: kind.holds, method: kind.method, released: kind.released };

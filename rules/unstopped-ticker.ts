@@ -22,7 +22,7 @@ import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
 import { enclosingFunction, type FileFacts, unparenUp } from '../src/go/facts.js';
 import { exitAvoiding, mayReturn } from '../src/go/flow.js';
-import { onlyRunByMain } from '../src/go/funcs.js';
+import { onlyRunOnce } from '../src/go/funcs.js';
 import { oldTimers } from '../src/go/gomod.js';
 import { bindingOf, borrowCheck, insertAfterErrorCheck, isNamedResult, settle } from '../src/go/obligations.js';
 import { callOfName, wordNodes } from '../src/go/words.js';
@@ -196,10 +196,10 @@ export default defineRule<MessageIds, Options>({
       // function runs, as a function that never returns does; a return before it still leaks.
       const endless = what === 'ticker' ? endlessTickerRange(facts, owner, v) : null;
       if (endless && !exitAvoiding(facts, owner, b.stmt, (n) => n.id === endless.id)) return;
-      // Nor does a function of package main that only main runs, once (a command's body,
-      // a goroutine main starts): one ticker for the life of the process. Asked last: it
+      // Nor does a function that only main, init or a var initializer run, once (a command's
+      // body, a goroutine main starts): one ticker for the life of the process. Asked last: it
       // reads the package, which a stopped ticker never needs.
-      if (onlyRunByMain(ctx.pkg, facts, owner)) return;
+      if (onlyRunOnce(ctx.pkg, facts, owner)) return;
       const fix = b.declares ? insertAfterErrorCheck(text, b.stmt, b.errName, `defer ${v}.Stop()`) : undefined;
       ctx.report({
         node: b.ident,

@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { definitionsOf } from './decls.js';
 import { unparen, type FileFacts } from './facts.js';
-import type { PackageView } from './package.js';
+import type { Decl, PackageView } from './package.js';
 import { funcName } from './toplevel.js';
 import { baseType, resultTypes } from './types.js';
 import { callArgs, callOfName, wordNodes } from './words.js';
@@ -205,30 +205,53 @@ const LOOP_TYPES = new Set(['for_statement']);
 const LITERAL_PARTS = new Set(['literal_element', 'keyed_element', 'literal_value']);
 
 /**
- * A function or method of package main that only main or init run, once: called (or
- * started with go) there out of any loop or func literal, or stored in a composite literal there (a command table:
- * `{name: "create-image", action: createImage}`), or so run by another such function (two
- * levels). What it opens lives as long as the process, as what main opens does. Its uses
- * are found by text in the package (`mentioning`); one anywhere else, a test's included, or
- * one handed to a call (`http.HandleFunc("/", serve)` runs it per request) makes it an
- * ordinary function.
+ * A function or method that only code run once per process runs, once: called (or started
+ * with go) out of any loop or func literal in `func init()`, in `func main()` of package
+ * main, or in a package-level var initializer (`var info = readInfo()`); or stored in a
+ * composite literal in main or init (a command table: `{name: "create-image", action:
+ * createImage}`); or so run by another such function (two levels). What it opens lives as
+ * long as the process, as what main opens does. Its uses are found by text in the package
+ * (`mentioning`, `varsMentioning`); one anywhere else, or one handed to a call
+ * (`http.HandleFunc("/", serve)` runs it per request), makes it an ordinary function. Outside
+ * package main an exported name may be called by importers the package cannot see: only an
+ * unexported one qualifies there.
+ *
+ * Tests: the package of a non-test file is its non-test files (pkgindex.ts), so a test that
+ * calls the function (`ReadOSRelease = readOSRelease` in an export_test.go) is not among its
+ * uses. That is the right answer: the program never runs test code, and a test binary that
+ * calls it a hundred times holds what it opens for one test run, which is test code's own
+ * business (unclosed-resource's `tests` option). When the scan is of test code itself, the
+ * package includes the tests and a mention in one makes the function ordinary.
  */
-export function onlyRunByMain(view: PackageView, facts: FileFacts, fn: Node, depth = 2): boolean {
-  if (facts.packageName() !== 'main' || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return false;
+export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth = 2): boolean {
+  if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') return false;
   const name = fn.childForFieldName('name')?.text;
-  if (!name || name === 'main' || name === 'init') return false;
+  if (!name || name === 'init' || (name === 'main' && fn.type === 'function_declaration')) return false;
+  if (facts.packageName() !== 'main' && /^\p{Lu}/u.test(name)) return false;
   const users = view.mentioning(name);
+  const vars = view.varsMentioning(name);
+  if (!users.length && !vars.length) return false;
+  const mentions = (d: Decl) => d.node.descendantsOfType(['identifier', 'field_identifier']).filter((m): m is Node => !!m && m.text === name);
   return (
-    users.length > 0 &&
+    vars.every((d) => {
+      // The whole declaration: a grouped `var ( … )` is found by its first spec.
+      const decl = d.node.parent?.type === 'var_spec_list' ? d.node.parent.parent : d.node.parent;
+      return !d.file.endsWith('_test.go') && decl?.type === 'var_declaration' && mentions({ ...d, node: decl }).every((m) => calledOnceIn(m, decl));
+    }) &&
     users.every((d) => {
       if (d.file.endsWith('_test.go') || (d.node.type !== 'function_declaration' && d.node.type !== 'method_declaration')) return false;
-      const runs = d.node
-        .descendantsOfType(['identifier', 'field_identifier'])
-        .filter((m): m is Node => !!m && m.text === name)
-        .every((m) => runOnceIn(m, d.node));
-      return runs && (runsOncePerProcess(d.facts, d.node) || (depth > 0 && onlyRunByMain(view, d.facts, d.node, depth - 1)));
+      const runs = mentions(d).every((m) => runOnceIn(m, d.node));
+      return runs && (runsOncePerProcess(d.facts, d.node) || (depth > 0 && onlyRunOnce(view, d.facts, d.node, depth - 1)));
     })
   );
+}
+
+/** The mention `m` of a function, in a package-level var initializer: a call, outside func literals. */
+function calledOnceIn(m: Node, decl: Node): boolean {
+  const up = m.parent?.type === 'selector_expression' && m.parent.childForFieldName('field')?.id === m.id ? m.parent : m;
+  if (up.parent?.type !== 'call_expression' || up.parent.childForFieldName('function')?.id !== up.id) return false;
+  for (let p = m.parent; p && p.id !== decl.id; p = p.parent) if (p.type === 'func_literal') return false;
+  return true;
 }
 
 /** The mention `m` of a function, in `owner`: a call or a table entry there, outside loops and literals. */

@@ -13,7 +13,8 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingFunction, isFunction, memoPer, unparenUp, within, type FileFacts } from './facts.js';
 import type { Suggestion } from '../engine/types.js';
-import { funcsOf, isProgramMain, onlyRunByMain } from './funcs.js';
+import { funcsOf, isProgramMain, onlyRunOnce } from './funcs.js';
+import { argumentLoopsOnly } from './cmdargs.js';
 import { bindingOf, calleeDecl, errorCheckAfter, inLoop, insertAfterErrorCheck, ownerOf, settlements, type Binding, type Makers, type SettleOptions } from './obligations.js';
 import { callOfName, identifiersMatching, wordNodes } from './words.js';
 import type { PackageView } from './package.js';
@@ -84,7 +85,7 @@ export interface JudgeOptions {
   releasedOn?: (site: Site<Kind>, communication: Node) => boolean;
   /** Calls that end a path (panic, os.Exit, log.Fatal, t.Fatal, …). */
   ends: (call: Node) => boolean;
-  /** The package: a function of package main that only main or init run lives like main (funcs.ts onlyRunByMain). */
+  /** The package: a function that only main, init or a var initializer run, once, lives like main (funcs.ts onlyRunOnce). */
   view?: PackageView;
 }
 
@@ -153,16 +154,26 @@ export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[
   for (const site of sites) {
     const v = judgeSite(facts, site, opts);
     // Asked last, of the few values that would be reported: it searches the package's text.
-    if (v && !(opts.view && madeOnceByMain(facts, site, opts.view))) out.push(v);
+    if (v && !(opts.view && madeOncePerProcess(facts, site, opts.view))) out.push(v);
   }
   return out;
 }
 
-/** Made once, out of loops, in a function of package main that only main or init run. */
-function madeOnceByMain(facts: FileFacts, site: Site, view: PackageView): boolean {
-  if (site.binding.kind === 'other' || facts.packageName() !== 'main') return false;
+/** Made once per process (see onceInProcess) in a function that only main, init or a var initializer run, once. */
+function madeOncePerProcess(facts: FileFacts, site: Site, view: PackageView): boolean {
+  if (site.binding.kind === 'other') return false;
   const fn = enclosingFunction(site.binding.stmt);
-  return !!fn && !inLoop(site.binding.stmt, fn) && onlyRunByMain(view, facts, fn);
+  return !!fn && onceInProcess(facts, site.binding.stmt, fn) && onlyRunOnce(view, facts, fn);
+}
+
+/**
+ * `stmt` of a function that runs once per process makes one value per process: it is in no
+ * loop, or only in loops over the command-line arguments (`for _, a := range flag.Args()`),
+ * which run a bounded number of rounds before the process exits. Any other loop (an accept
+ * loop, `for { … }`, the lines of a file) may make values for as long as it runs.
+ */
+function onceInProcess(facts: FileFacts, stmt: Node, fn: Node): boolean {
+  return !inLoop(stmt, fn) || argumentLoopsOnly(facts, stmt, fn);
 }
 
 /** The error a discarded value's statement assigns: `_, err := f()` → err. */
@@ -179,7 +190,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const fn = enclosingFunction(stmt);
   if (!fn) return undefined;
   if (binding.kind === 'discarded') {
-    if (processLifetime(facts, fn) && !inLoop(stmt, fn)) return undefined;
+    if (processLifetime(facts, fn) && onceInProcess(facts, stmt, fn)) return undefined;
     // `_, err := c.Get(u); if err == nil { t.Fatal(…) }`: only the failing path has a value.
     const paths = openExits({ owner: fn, start: stmt, name: '_', settles: [], errName: errOfDiscarded(stmt), declares: false, ends: opts.ends });
     return paths && !paths.exits.length ? undefined : { verdict: 'discarded', site };
@@ -187,7 +198,7 @@ function judgeSite<K extends Kind>(facts: FileFacts, site: Site<K>, opts: JudgeO
   const name = binding.ident.text;
   // Package-level variables live as long as the process; names of other files are unknown.
   const owner = binding.declares ? fn : ownerOf(facts, name, binding.ident);
-  if (!owner || (processLifetime(facts, owner) && !inLoop(stmt, owner))) return undefined;
+  if (!owner || (processLifetime(facts, owner) && onceInProcess(facts, stmt, owner))) return undefined;
   if (releasedAnyway(facts, site, owner, name)) return undefined;
   const events = [...settlements(facts, owner, name, { methods: kind.methods, field: kind.field, borrows: opts.borrows, closuresAnywhere: true })];
   for (const at of kind.drains?.(facts, owner, name) ?? []) events.push({ kind: 'released', at, method: 'drain' });

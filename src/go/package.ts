@@ -313,6 +313,14 @@ export class PackageView {
     return this.decls(`mentions:${word}`);
   }
 
+  /**
+   * Every package-level var declaration whose text has `word` (outside its first name), found
+   * by text search: a function run by an initializer (`var info = readInfo()`), or kept as a value.
+   */
+  varsMentioning(word: string): Decl[] {
+    return this.decls(`varsmentioning:${word}`);
+  }
+
   type(name: string): Decl | undefined {
     return this.decl(`type:${name}`);
   }

@@ -47,6 +47,7 @@ export interface PackageSource {
  *   `mentions:W`   every function and method whose text has the word W (outside its name)
  *   `matches:RE`   every function and method whose text matches the regular expression RE
  *   `typesmentioning:W`  every type declaration whose text has the word W (outside its first name)
+ *   `varsmentioning:W`   every package-level var declaration whose text has the word W (outside its first name)
  */
 export type DeclKey = string;
 
@@ -82,6 +83,7 @@ export interface IndexedFile {
   /** Of those, the named functions and methods, and the types (declsOfKind). */
   funcs?: TopDecl[];
   types?: TopDecl[];
+  vars?: TopDecl[];
   imports?: TopDecl[];
   /** Offsets where lines start, once positions are needed. */
   lines?: number[];
@@ -302,14 +304,15 @@ export class PackageIndex {
       for (const w of todo) {
         const at = hits.get(w)!;
         if (!firsts.has(w)) firsts.set(w, at[0] ?? -1);
-        (f.found ??= new Map()).set(`mentions:${w}`, at.length ? this.declsAround(f, this.declsOfKind(f, false), at) : []);
+        (f.found ??= new Map()).set(`mentions:${w}`, at.length ? this.declsAround(f, this.declsOfKind(f, 'funcs'), at) : []);
       }
     }
   }
 
-  /** The file's named functions and methods (or its types), in file order: what `mentions:` (`typesmentioning:`) keys find. */
-  private declsOfKind(f: IndexedFile, types: boolean): TopDecl[] {
-    if (types) return (f.types ??= this.declsOf(f).filter((d) => d.kind === 'type' && d.names[0]));
+  /** The file's named functions and methods (or its types, or its vars), in file order: what `mentions:` (`typesmentioning:`, `varsmentioning:`) keys find. */
+  private declsOfKind(f: IndexedFile, kind: 'funcs' | 'types' | 'vars'): TopDecl[] {
+    if (kind === 'types') return (f.types ??= this.declsOf(f).filter((d) => d.kind === 'type' && d.names[0]));
+    if (kind === 'vars') return (f.vars ??= this.declsOf(f).filter((d) => d.kind === 'var' && d.names[0]));
     return (f.funcs ??= this.declsOf(f).filter((d) => (d.kind === 'func' || d.kind === 'method') && d.names[0]));
   }
 
@@ -363,8 +366,8 @@ export class PackageIndex {
     const filesWith = () => this.files.filter(has);
     if (what === 'methodsof') {
       for (const f of filesWith()) for (const d of this.declsOf(f)) if (d.kind === 'method' && d.recv === recv && d.names[0]) out.push(ref(f, d, d.names[0]));
-    } else if (what === 'mentions' || what === 'matches' || what === 'typesmentioning') {
-      // Functions and methods (or types) whose text uses the word (their name aside).
+    } else if (what === 'mentions' || what === 'matches' || what === 'typesmentioning' || what === 'varsmentioning') {
+      // Functions and methods (or types, or vars) whose text uses the word (their name aside).
       for (const f of this.files) {
         let found = f.found?.get(key);
         if (!found) {
@@ -372,7 +375,7 @@ export class PackageIndex {
           if (has(f)) {
             const hits: number[] = [];
             for (let at = first(f); at >= 0; at = hit(f.text, what === 'matches' ? re!.lastIndex + (re!.lastIndex === at ? 1 : 0) : at + name.length)) hits.push(at);
-            found = this.declsAround(f, this.declsOfKind(f, what === 'typesmentioning'), hits);
+            found = this.declsAround(f, this.declsOfKind(f, what === 'typesmentioning' ? 'types' : what === 'varsmentioning' ? 'vars' : 'funcs'), hits);
           }
           (f.found ??= new Map()).set(key, found);
         }
