@@ -15,10 +15,12 @@
 // locations); in a test, a case that fails the test is a way out that leaves the goroutine
 // blocked (testFails), unless `failedTests` is off.
 import type { Node } from 'web-tree-sitter';
-import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
+import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, loopBetween, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
+import { onlyRunByMain, runsOncePerProcess } from '../src/go/funcs.js';
+import type { PackageView } from '../src/go/package.js';
 import { baseName, blockedSends, fieldOfMake, isFirstMake, mayHaveBareSend, unreceivedSends } from '../src/go/fieldchans.js';
 import { coreSummary, type Site } from '../src/go/summary.js';
 
@@ -314,6 +316,29 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
   return out;
 }
 
+/**
+ * The goroutine that reaches `op` is started once per process: by `func main` (or init) of
+ * package main, or by a function that only main runs, once (funcs.ts onlyRunByMain), out of
+ * any loop or literal there, on a channel made once. Left blocked, it lives as long as the
+ * process, as what main opens does (wireguard's main: the Accept goroutine blocks on
+ * `errs <- err` after main's select took another case and main returned). A goroutine
+ * started per round of main's accept loop is not one per process.
+ *
+ *	func main() {
+ *		errs := make(chan error)
+ *		go func() { errs <- serve() }()     // silent: one goroutine for the process
+ *		select { case <-errs: case <-term: }
+ *	}
+ */
+function startedOncePerProcess(facts: FileFacts, pkg: PackageView, ch: Channel, op: ChanOp): boolean {
+  if (op.unit.kind !== 'go' || op.unit.inLoop || facts.packageName() !== 'main') return false;
+  const owner = ch.owner;
+  if (enclosingFunction(op.unit.node)?.id !== owner.id || loopBetween(op.unit.node, owner)) return false;
+  if (enclosingFunction(ch.make)?.id !== owner.id || loopBetween(ch.make, owner)) return false;
+  // Asked last: onlyRunByMain searches the package's text.
+  return runsOncePerProcess(facts, owner) || onlyRunByMain(pkg, facts, owner);
+}
+
 /** The send statement at a summary site of this file. */
 function sendAt(root: Node, at: Site): Node | undefined {
   const point = { row: at.line - 1, column: at.column - 1 };
@@ -332,7 +357,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks. Across the files of the package, a channel kept in a struct field: every receive is a case of a select, in a goroutine, that stops receiving once Stop (or Close…) signals (a channel field it closes or sends on, or a context it cancels), and a method sends on the field without a select (etcd#6857, kubernetes#25331): after Stop the send blocks forever. Also a field that nothing in the package receives from, sent on (kubernetes#38669). Reported at the send when the channel is made in the same file, else where it is made. Buffered (for the first shape), exported or handed-out fields are left alone.',
+        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks. Nor is a goroutine that `func main` of package main (or `init`, or a function only main runs, once) starts once, out of any loop, on a channel made once: it lives as long as the process; one started per round of a loop there (an accept loop) is reported. Across the files of the package, a channel kept in a struct field: every receive is a case of a select, in a goroutine, that stops receiving once Stop (or Close…) signals (a channel field it closes or sends on, or a context it cancels), and a method sends on the field without a select (etcd#6857, kubernetes#25331): after Stop the send blocks forever. Also a field that nothing in the package receives from, sent on (kubernetes#38669). Reported at the send when the channel is made in the same file, else where it is made. Buffered (for the first shape), exported or handed-out fields are left alone.',
       whyIsThisBad:
         'A send on an unbuffered channel waits for a receiver. When none comes, the goroutine blocks forever: its stack and everything it references stay in memory until the process exits, and profilers only show it in production, as a growing goroutine count.',
       example: `package p
@@ -417,6 +442,7 @@ func slowLookup() string { return "" }
       if (!f.hasGo) return;
       for (const ch of f.channels) {
         for (const [op, found] of analyse(ctx.facts, ch, f.channels, (n) => channels.constantInt(n), failed, inTest)) {
+          if (startedOncePerProcess(ctx.facts, ctx.pkg, ch, op)) continue;
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (seen.has(key)) continue;
           seen.add(key);
