@@ -12,7 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, loopBetween, signalledBy, onDifferentBranches, pathEnds, siblingCases, thenReturns, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, isWordCode } from '../src/go/facts.js';
-import { countdown, receivesFromEvery, waitsBefore } from '../src/go/senders-done.js';
+import { countdown, receivesFromEvery, receivesPerItem, waitsBefore } from '../src/go/senders-done.js';
 import { endsAfter, endsBetween, onlyOnPanic } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 import { fieldCloses, LIFECYCLE, mayClose } from '../src/go/fieldchans.js';
@@ -155,6 +155,8 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], inTest: boolean,
     if (finite && before >= theirs.length) continue;
     // a counted receive loop took a value from every goroutine started
     if (receivesFromEvery(facts, ch, c, constant)) continue;
+    // workers send at most once per item of a queue, and the loop received once per item
+    if (receivesPerItem(ch, c, all)) continue;
     if (recvs.some((r) => r.kind === 'range' && r.pos < c.pos && enclosingFunction(r.node)?.id === enclosingFunction(c.node)?.id && !within(c.node, r.node))) continue;
     out.push({ op: c, messageId: 'consumerCloses', related: theirs[0]!.node });
   }
@@ -245,7 +247,7 @@ export default defineRule({
     tags: ['goroutine', 'channel', 'panic'],
     docs: {
       whatItDoes:
-        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, under an `atomic.AddInt64(&n, -1) == 0` countdown); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic. Across the files of the package, a field of the receiver closed twice through the methods of its type: `s.Stop()` (which closes `s.done` every time it runs) followed by `close(s.done)` on one path, a deferred `s.Stop()` with a close, `go s.Stop()` twice or in a loop. A close under an if, in a select case, after an early return or in a `sync.Once` is a guarded one and does not count.',
+        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, or one per item of a work queue whose workers send at most once per item they take (`for i := 0; i < len(xs); i++ { <-res }` after `for _, x := range xs { queue <- x }`), under an `atomic.AddInt64(&n, -1) == 0` countdown); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic. Across the files of the package, a field of the receiver closed twice through the methods of its type: `s.Stop()` (which closes `s.done` every time it runs) followed by `close(s.done)` on one path, a deferred `s.Stop()` with a close, `go s.Stop()` twice or in a loop. A close under an if, in a select case, after an early return or in a `sync.Once` is a guarded one and does not count.',
       whyIsThisBad:
         'A send on a closed channel panics, and so does a second close. The producer knows when it is done sending; the consumer does not. Closing from the receiving side races with the senders, and a sender stopped with a panic or left blocked takes its memory with it.',
       example: `package p

@@ -15,10 +15,12 @@
 // locations); in a test, a case that fails the test is a way out that leaves the goroutine
 // blocked (testFails), unless `failedTests` is off.
 import type { Node } from 'web-tree-sitter';
-import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
+import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts, earlierSends, exitFrom, failurePath, loopBetween, signalledBy, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
+import { onlyRunByMain, runsOncePerProcess } from '../src/go/funcs.js';
+import type { PackageView } from '../src/go/package.js';
 import { baseName, blockedSends, fieldOfMake, isFirstMake, mayHaveBareSend, unreceivedSends } from '../src/go/fieldchans.js';
 import { coreSummary, type Site } from '../src/go/summary.js';
 
@@ -40,6 +42,7 @@ type MessageIds =
   | 'receiverStops'
   | 'neverReceived'
   | 'extraSend'
+  | 'overflow'
   | 'dropped'
   | 'afterStop'
   | 'afterStopElsewhere'
@@ -49,8 +52,12 @@ type MessageIds =
 type Found = {
   messageId: MessageIds;
   related: Node | null;
-  /** sends and receives, for extraSend */
+  /** sends and receives (extraSend), or sends and the buffer's size (overflow) */
   counts?: [number, number];
+  /** overflow: a send of the same goroutine before this one on its path */
+  earlier?: Node;
+  /** neverReceived, dropped: the buffer that lets every send complete (1 when unbuffered) */
+  size?: number;
 };
 
 /**
@@ -206,8 +213,10 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
   if (ch.escapes === 'returned' && ch.capacity.kind !== 'unknown' && !ch.ops.some((o) => o.kind !== 'send')) {
     const cap = ch.capacity.kind === 'constant' ? ch.capacity.n : 0;
     const sends = ch.ops.filter((o) => o.kind === 'send' && o.unit.kind === 'go' && !o.select);
-    const caller = sends.length && cap < sendCount(facts, sends, constant) ? droppingCaller(ch, facts.root) : null;
-    if (caller) out.set(sends[0]!, { messageId: 'dropped', related: caller });
+    const count = sendCount(facts, sends, constant);
+    // as below: a buffer with an unknown number of sends is perhaps sized for them all
+    const caller = sends.length && cap < count && (cap === 0 || count !== Infinity) ? droppingCaller(ch, facts.root) : null;
+    if (caller) out.set(sends[0]!, { messageId: 'dropped', related: caller, size: cap === 0 ? 1 : count });
     return out;
   }
   if (ch.escapes || ch.capacity.kind === 'unknown') return out;
@@ -229,6 +238,12 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
   );
   const mainRecvs = recvs.filter((r) => r.unit.kind === 'main');
   const goRecvs = recvs.filter((r) => r.unit.kind === 'go');
+  // A buffered channel whose receiver stops: the send that blocks is the one past the buffer,
+  // after `cap` sends of the same goroutine on its path (notary's getUsername: `input <- ""`
+  // on the error path with no return, then `input <- result`), or a send in a loop. Its
+  // message names that, not the buffer the make already has.
+  const overflow = (s: ChanOp, related: Node): Found | null =>
+    cap === 0 ? null : { messageId: 'overflow', related, counts: [total, cap], earlier: earlierSends(s, sends, facts)[0]?.node };
   for (const s of blocking) {
     const senderIsGo = s.unit.kind === 'go';
     // consumer exits early: the only receive is a range loop that can return or break (one
@@ -243,7 +258,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
       }
     }
     if (recvs.length === 0) {
-      out.set(s, { messageId: 'neverReceived', related: ch.make });
+      out.set(s, { messageId: 'neverReceived', related: ch.make, size: cap === 0 ? 1 : total });
       continue;
     }
     // a sender that loops while the receiver (another goroutine) takes a fixed number of
@@ -266,7 +281,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
     if (onlySelect) {
       const leave = leavingCase(facts, mainRecvs[0]!, new Set([s.unit.node.id]), all, failed);
       if (leave) {
-        out.set(s, { messageId: inTest && failurePath(leave, true) ? 'testFails' : 'timeout', related: leave });
+        out.set(s, overflow(s, leave) ?? { messageId: inTest && failurePath(leave, true) ? 'testFails' : 'timeout', related: leave });
         continue;
       }
     }
@@ -276,7 +291,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
       // a return in a sibling case of that select was judged just above, not early
       const r = earlyReturn(facts, ch, s.unit.node, firstRecv, failed, onlySelect);
       if (r) {
-        out.set(s, { messageId: inTest && failurePath(r, true) ? 'testFails' : 'earlyReturn', related: r });
+        out.set(s, overflow(s, r) ?? { messageId: inTest && failurePath(r, true) ? 'testFails' : 'earlyReturn', related: r });
         continue;
       }
     }
@@ -314,6 +329,29 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
   return out;
 }
 
+/**
+ * The goroutine that reaches `op` is started once per process: by `func main` (or init) of
+ * package main, or by a function that only main runs, once (funcs.ts onlyRunByMain), out of
+ * any loop or literal there, on a channel made once. Left blocked, it lives as long as the
+ * process, as what main opens does (wireguard's main: the Accept goroutine blocks on
+ * `errs <- err` after main's select took another case and main returned). A goroutine
+ * started per round of main's accept loop is not one per process.
+ *
+ *	func main() {
+ *		errs := make(chan error)
+ *		go func() { errs <- serve() }()     // silent: one goroutine for the process
+ *		select { case <-errs: case <-term: }
+ *	}
+ */
+function startedOncePerProcess(facts: FileFacts, pkg: PackageView, ch: Channel, op: ChanOp): boolean {
+  if (op.unit.kind !== 'go' || op.unit.inLoop || facts.packageName() !== 'main') return false;
+  const owner = ch.owner;
+  if (enclosingFunction(op.unit.node)?.id !== owner.id || loopBetween(op.unit.node, owner)) return false;
+  if (enclosingFunction(ch.make)?.id !== owner.id || loopBetween(ch.make, owner)) return false;
+  // Asked last: onlyRunByMain searches the package's text.
+  return runsOncePerProcess(facts, owner) || onlyRunByMain(pkg, facts, owner);
+}
+
 /** The send statement at a summary site of this file. */
 function sendAt(root: Node, at: Site): Node | undefined {
   const point = { row: at.line - 1, column: at.column - 1 };
@@ -332,7 +370,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['goroutine', 'channel', 'memory'],
     docs: {
       whatItDoes:
-        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks. Across the files of the package, a channel kept in a struct field: every receive is a case of a select, in a goroutine, that stops receiving once Stop (or Close…) signals (a channel field it closes or sends on, or a context it cancels), and a method sends on the field without a select (etcd#6857, kubernetes#25331): after Stop the send blocks forever. Also a field that nothing in the package receives from, sent on (kubernetes#38669). Reported at the send when the channel is made in the same file, else where it is made. Buffered (for the first shape), exported or handed-out fields are left alone.',
+        'Finds a goroutine that sends on a local channel (`ch <- v`) when the function that made the channel can stop receiving first: a `select` case such as `<-time.After(…)` or `<-ctx.Done()` that leaves, a `return` before the receive, fewer receives than goroutines started in a loop (or than sends on one path), a consumer whose `range` loop returns or breaks, or a caller in the file that drops the channel a function returns. Goroutines are function literals started with `go` (or `g.Go`) and same-file functions started with `go f(ch)`; a send reached from several goroutine starts is reported once, with the starts as related locations. With a buffered channel the send reported is the one past the buffer (a goroutine that sends twice on one path into a buffer of one, as after a missing return), and the earlier send of that path is a related location. In tests, a goroutine left blocked once the test fails or times out (`case <-time.After(d): t.Fatal(…)`) is reported too, as goroutine-leak checkers such as goleak do; set `failedTests: false` to leave those alone. Paths that end the process (`os.Exit`, `log.Fatal`, a case waiting for a `signal.Notify` signal) are not leaks. Nor is a goroutine that `func main` of package main (or `init`, or a function only main runs, once) starts once, out of any loop, on a channel made once: it lives as long as the process; one started per round of a loop there (an accept loop) is reported. Across the files of the package, a channel kept in a struct field: every receive is a case of a select, in a goroutine, that stops receiving once Stop (or Close…) signals (a channel field it closes or sends on, or a context it cancels), and a method sends on the field without a select (etcd#6857, kubernetes#25331): after Stop the send blocks forever. Also a field that nothing in the package receives from, sent on (kubernetes#38669). Reported at the send when the channel is made in the same file, else where it is made. Buffered (for the first shape), exported or handed-out fields are left alone.',
       whyIsThisBad:
         'A send on an unbuffered channel waits for a receiver. When none comes, the goroutine blocks forever: its stack and everything it references stay in memory until the process exits, and profilers only show it in production, as a growing goroutine count.',
       example: `package p
@@ -381,12 +419,14 @@ func slowLookup() string { return "" }
         'goroutines started in a loop each send on {{name}} but the receiver stops early (line {{line}}), so the rest block forever and leak; buffer {{name}} with the number of senders or select on ctx.Done() in the sender',
       consumerExit:
         'send on {{name}} blocks forever once the range loop stops receiving on line {{line}} (the sending goroutine leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
+      overflow:
+        'send on {{name}} blocks forever once the receiver stops (line {{line}}): up to {{sends}} values are sent on {{name}} and its buffer holds {{cap}} (the goroutine and everything it references leak); send at most {{cap}} time(s) on each path (a missing return after an earlier send?), or use make({{type}}, {{sends}})',
       extraSend:
         'goroutines send on {{name}} up to {{sends}} times but it is received only {{receives}} time(s) (line {{line}}), so a send blocks forever and its goroutine leaks; receive every value, return after the send, or use make({{type}}, {{sends}})',
       receiverStops:
         'send on {{name}} in a loop blocks forever once the goroutine receiving on line {{line}} stops after a fixed number of values (the sender leaks); select on ctx.Done() or a done channel in the sender, or keep draining {{name}}',
       dropped:
-        'goroutine blocks forever sending on {{name}}: the call on line {{line}} drops the channel this function returns, so nothing receives from it (the goroutine leaks); receive from the result, or use make({{type}}, 1)',
+        'goroutine blocks forever sending on {{name}}: the call on line {{line}} drops the channel this function returns, so nothing receives from it (the goroutine leaks); receive from the result, or use make({{type}}, {{size}})',
       afterStop:
         'send on {{field}} blocks forever once {{stop}} has run: {{receiver}}, the only receiver of {{field}}, stops receiving on <-{{signal}} ({{signalAt}}), so the sender leaks; send in a select that also has case <-{{signal}}',
       afterStopElsewhere:
@@ -396,7 +436,7 @@ func slowLookup() string { return "" }
       fieldNeverReceivedElsewhere:
         '{{field}} made here is never received from: the send in {{sender}} ({{where}}) blocks forever{{once}} and its goroutine leaks; receive from it, or stop sending',
       neverReceived:
-        'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, 1)',
+        'goroutine blocks forever sending on {{name}}, which nothing receives from (made on line {{line}}); receive from {{name}} or use make({{type}}, {{size}})',
     },
     triggers: ['make(chan'],
     defaultOptions: { failedTests: true },
@@ -417,6 +457,7 @@ func slowLookup() string { return "" }
       if (!f.hasGo) return;
       for (const ch of f.channels) {
         for (const [op, found] of analyse(ctx.facts, ch, f.channels, (n) => channels.constantInt(n), failed, inTest)) {
+          if (startedOncePerProcess(ctx.facts, ctx.pkg, ch, op)) continue;
           const key = `${ch.make.id}:${op.unit.node.id}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -431,9 +472,10 @@ func slowLookup() string { return "" }
       ctx.report({
         node: op.node,
         messageId: found.messageId,
-        data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text, sends: found.counts?.[0] ?? 0, receives: found.counts?.[1] ?? 0 },
+        data: { name: ch.name, line: rel.startPosition.row + 1, type: ch.type.text, sends: found.counts?.[0] ?? 0, receives: found.counts?.[1] ?? 0, cap: found.counts?.[1] ?? 0, size: found.size ?? 1 },
         related: [
           { node: rel, message: found.messageId === 'neverReceived' ? `${ch.name} is made here` : 'the receiver stops here' },
+          ...(found.earlier ? [{ node: found.earlier, message: `an earlier send on ${ch.name} on the same path` }] : []),
           ...starts.map((node) => ({ node, message: 'a goroutine that reaches this send is started here' })),
         ],
       });

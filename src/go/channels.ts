@@ -1464,15 +1464,20 @@ export function pathEnds(fn: Node, from: number, to: number, facts?: FileFacts):
  * sends once).
  */
 export function sendsBefore(send: ChanOp, ops: ChanOp[], facts?: FileFacts): number {
+  return earlierSends(send, ops, facts).length;
+}
+
+/** The sends sendsBefore counts, in source order. */
+export function earlierSends(send: ChanOp, ops: ChanOp[], facts?: FileFacts): ChanOp[] {
   const fn = enclosingFunction(send.node);
-  let n = 0;
+  const out: ChanOp[] = [];
   for (const o of ops) {
     if (o === send || o.kind !== 'send' || o.unit.node.id !== send.unit.node.id || o.node.startIndex >= send.node.startIndex) continue;
     if (enclosingFunction(o.node)?.id !== fn?.id) continue;
     if (onDifferentBranches(o.node, send.node) || thenReturns(o.node) || (fn && pathEnds(fn, o.node.endIndex, send.node.startIndex, facts))) continue;
-    n++;
+    out.push(o);
   }
-  return n;
+  return out;
 }
 
 /** The trip count of `for i := 0; i < K; i++` with a constant K; Infinity otherwise. */

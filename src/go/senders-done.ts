@@ -17,7 +17,7 @@
 // Each sending goroutine must send at most once per run (a send followed by a return, or
 // sends on different branches).
 import type { Node } from 'web-tree-sitter';
-import { type Channel, type ChanOp, loopBetween, sendsBefore, siblingCases, thenReturns, tripCount, within } from './channels.js';
+import { type Channel, type ChanOp, loopBetween, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from './channels.js';
 import { enclosingFunction, type FileFacts, isFunction, unparen } from './facts.js';
 
 type Constant = (n: Node | null) => number | undefined;
@@ -146,3 +146,108 @@ export function countdown(op: ChanOp): boolean {
   }
   return false;
 }
+
+/**
+ * Work queue: every goroutine that sends on `ch` is a worker whose loop takes one item from
+ * a queue channel per round (`for p := range queue`, or `p, ok := <-queue; if !ok { break }`
+ * first in the round) and sends at most once per round; one loop of the closing function
+ * fills the queue, at most one item per round of `for _, p := range xs`; and before the close
+ * the closer receives once per round of a loop over as many rounds (`for i := 0; i < len(xs);
+ * i++ { <-ch }`) that nothing ends early. Sends ≤ items ≤ len(xs) = receives: by the close,
+ * every send has completed (snapd's seccomp backend).
+ *
+ *	for i := 0; i < workers; i++ {
+ *		go func() {
+ *			for p := range queue { res <- compile(p) }   // one send per item
+ *		}()
+ *	}
+ *	for _, p := range profiles { queue <- p }           // len(profiles) items
+ *	close(queue)
+ *	for i := 0; i < len(profiles); i++ { <-res }        // one receive per item
+ *	close(res)
+ */
+export function receivesPerItem(ch: Channel, closer: ChanOp, all: Channel[]): boolean {
+  const theirs = ch.ops.filter((o) => o.kind === 'send' && o.unit.node.id !== closer.unit.node.id);
+  if (theirs.length === 0) return false;
+  let queue: Channel | undefined;
+  for (const s of theirs) {
+    // a send written in the goroutine's literal, in one loop of it (not in a callee)
+    const fn = enclosingFunction(s.node);
+    if (s.unit.kind !== 'go' || s.site || fn?.type !== 'func_literal' || !within(fn, closer.unit.node)) return false;
+    const round = loopBetween(s.node, fn);
+    if (!round || loopBetween(round, fn) || round.descendantsOfType('goto_statement').length) return false;
+    const q = queueOf(round, all);
+    if (!q || (queue && q !== queue)) return false;
+    queue = q;
+    // at most one send per round: another send of the round before it is on another branch or ends the round
+    for (const o of theirs) {
+      if (o === s || o.node.startIndex >= s.node.startIndex || !within(o.node, round)) continue;
+      if (!onDifferentBranches(o.node, s.node) && !endsRound(o.node, round)) return false;
+    }
+  }
+  if (!queue || queue.escapes || queue === ch) return false;
+  // one send on the queue, in one loop run once: of the function that made the queue, or of
+  // a goroutine it starts once (not in a callee)
+  const fills = queue.ops.filter((o) => o.kind === 'send');
+  const fill = fills[0];
+  if (fills.length !== 1 || !fill || fill.site || fill.unit.inLoop) return false;
+  const fillFn = enclosingFunction(fill.node);
+  const runsOnce = fill.unit.kind === 'main' ? fillFn?.id === queue.owner.id : fillFn?.type === 'func_literal' && within(fillFn, fill.unit.node);
+  const filler = fillFn && runsOnce ? loopBetween(fill.node, fillFn) : null;
+  if (!filler || loopBetween(filler, fillFn!)) return false;
+  const over = rangeOf(filler);
+  const items = over !== undefined ? `len(${over})` : boundOf(filler);
+  if (items === undefined) return false;
+  for (const r of ch.ops) {
+    const loop = receiveLoop(r, closer);
+    if (!loop || within(loop, filler) || within(filler, loop)) continue;
+    if ((over !== undefined && rangeOf(loop) === over) || boundOf(loop) === items) return true;
+  }
+  return false;
+}
+
+/**
+ * The channel a worker loop takes one item from per round: `for p := range queue`, or a
+ * round that starts with `p, ok := <-queue` and `if !ok { break }` (or return).
+ */
+function queueOf(loop: Node, all: Channel[]): Channel | undefined {
+  const ranged = all.find((c) => c.ops.some((o) => o.kind === 'range' && o.node.id === loop.id));
+  if (ranged) return ranged;
+  if (loop.namedChildren.some((c) => c?.type === 'for_clause' || c?.type === 'range_clause')) return undefined;
+  const stmts = statements(loop.childForFieldName('body'));
+  const [take, check] = stmts;
+  if (take?.type !== 'short_var_declaration' && take?.type !== 'assignment_statement') return undefined;
+  const left = take.childForFieldName('left')?.namedChildren ?? [];
+  const right = take.childForFieldName('right')?.namedChildren ?? [];
+  const recv = right.length === 1 && right[0] ? unparen(right[0]) : null;
+  const ok = left.length === 2 ? left[1]?.text : undefined;
+  if (recv?.type !== 'unary_expression' || recv.child(0)?.type !== '<-' || !ok || ok === '_') return undefined;
+  // `if !ok { break }`: the round goes on only with an item
+  const cond = check?.type === 'if_statement' && !check.childForFieldName('initializer') && !check.childForFieldName('alternative') ? check.childForFieldName('condition') : null;
+  const neg = cond && unparen(cond);
+  if (neg?.type !== 'unary_expression' || neg.child(0)?.type !== '!' || neg.childForFieldName('operand')?.text !== ok) return undefined;
+  const body = statements(check!.childForFieldName('consequence'));
+  const leave = body.length === 1 ? body[0] : null;
+  if (!(leave?.type === 'return_statement' || (leave?.type === 'break_statement' && leave.namedChildCount === 0))) return undefined;
+  return all.find((c) => c.ops.some((o) => o.kind === 'recv' && o.node.id === recv.id));
+}
+
+/** The statements of a block (`{ … }` holds a statement_list), comments left out. */
+function statements(block: Node | null): Node[] {
+  const list = block?.namedChildren.find((c) => c?.type === 'statement_list');
+  return (list?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+}
+
+/** A send followed by a return, `continue`, or a break that leaves `round` itself: the round ends with it. */
+function endsRound(send: Node, round: Node): boolean {
+  let next = send.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  if (next?.type === 'return_statement') return true;
+  if ((next?.type !== 'continue_statement' && next?.type !== 'break_statement') || next.namedChildCount > 0) return false;
+  if (next.type === 'continue_statement') return true;
+  let p = next.parent;
+  while (p && !BREAKS.has(p.type)) p = p.parent;
+  return p?.id === round.id;
+}
+
+const BREAKS = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
