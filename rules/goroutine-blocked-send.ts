@@ -19,7 +19,7 @@ import { awaitsSignal, caseReceiveName, type Channel, type ChanOp, channelFacts,
 import { enclosingFunction, type FileFacts, isFunction, unparenUp } from '../src/go/facts.js';
 import { endsProcessAfter, processEnds } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
-import { onlyRunByMain, runsOncePerProcess } from '../src/go/funcs.js';
+import { onlyRunOnce, runsOncePerProcess } from '../src/go/funcs.js';
 import type { PackageView } from '../src/go/package.js';
 import { baseName, blockedSends, fieldOfMake, isFirstMake, mayHaveBareSend, unreceivedSends } from '../src/go/fieldchans.js';
 import { coreSummary, type Site } from '../src/go/summary.js';
@@ -331,7 +331,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], constant: (n: No
 
 /**
  * The goroutine that reaches `op` is started once per process: by `func main` (or init) of
- * package main, or by a function that only main runs, once (funcs.ts onlyRunByMain), out of
+ * package main, or by a function that only main runs, once (funcs.ts onlyRunOnce), out of
  * any loop or literal there, on a channel made once. Left blocked, it lives as long as the
  * process, as what main opens does (wireguard's main: the Accept goroutine blocks on
  * `errs <- err` after main's select took another case and main returned). A goroutine
@@ -348,8 +348,8 @@ function startedOncePerProcess(facts: FileFacts, pkg: PackageView, ch: Channel, 
   const owner = ch.owner;
   if (enclosingFunction(op.unit.node)?.id !== owner.id || loopBetween(op.unit.node, owner)) return false;
   if (enclosingFunction(ch.make)?.id !== owner.id || loopBetween(ch.make, owner)) return false;
-  // Asked last: onlyRunByMain searches the package's text.
-  return runsOncePerProcess(facts, owner) || onlyRunByMain(pkg, facts, owner);
+  // Asked last: onlyRunOnce searches the package's text.
+  return runsOncePerProcess(facts, owner) || onlyRunOnce(pkg, facts, owner);
 }
 
 /** The send statement at a summary site of this file. */
