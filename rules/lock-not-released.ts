@@ -15,7 +15,10 @@
 // to other code) and paths that end in panic, os.Exit or t.Fatal.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { acquiresByName, calleeReleases, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, mutexType, releasedElsewhere, releasedInList, releaseOf, walkHeld } from '../src/go/locks.js';
+import { definitions } from '../src/go/decls.js';
+import { enclosingFunction, type FileFacts } from '../src/go/facts.js';
+import { acquiresByName, calleeReleases, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, mutexRef, mutexType, releasedElsewhere, releasedInList, releaseOf, walkHeld } from '../src/go/locks.js';
+import { inTestHelper } from '../src/go/terminators.js';
 
 type MessageIds = 'notReleased' | 'deferLock' | 'mismatch';
 
@@ -30,6 +33,42 @@ function returnsValue(exit: Node): boolean {
     if (e.type === 'call_expression' && /err/i.test(e.childForFieldName('function')?.text ?? '')) return false;
     return true;
   });
+}
+
+/**
+ * In a `_test.go` file, a test or a helper of a test suite locks a mutex of the fixture its
+ * suite builds for each test: one reached through the method's receiver, or a local taken from
+ * it. SetUpTest makes a new fixture for the next test and nothing locks this one again, so
+ * leaving it locked deadlocks nobody. A package-level mutex outlives the test: not this.
+ *
+ *	func (s *mgrsSuite) TestX(c *C) {     a test method (its name, or a *testing.T, *check.C…)
+ *		st := s.o.State()                  a local taken from the receiver
+ *		st.Unlock(); settle(); st.Lock()   left locked when the test ends
+ *	}
+ */
+function suiteFixture(facts: FileFacts, filePath: string, a: LockOp): boolean {
+  if (!filePath.endsWith('_test.go') || a.key.startsWith('pkg:') || a.key.startsWith('imp:')) return false;
+  let method: Node | null = a.fn;
+  while (method && method.type === 'func_literal') method = enclosingFunction(method);
+  if (method?.type !== 'method_declaration') return false;
+  const recv = method.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
+  if (!recv || (!/^Test/.test(method.childForFieldName('name')?.text ?? '') && !inTestHelper(facts, a.call))) return false;
+  // The root is the receiver, or a local whose every value is reached from it (a few steps).
+  const fromReceiver = (root: Node, depth: number): boolean => {
+    const where = facts.resolveName(root.text, root);
+    if (typeof where !== 'object') return false;
+    if (where.id === method!.id && root.text === recv) return true;
+    if (depth === 0) return false;
+    const defs = definitions(facts, where, root.text);
+    return (
+      defs.length > 0 &&
+      defs.every((d) => {
+        const ref = d.value ? mutexRef(facts, d.value) : undefined;
+        return !!ref && ref.root.id !== root.id && fromReceiver(ref.root, depth - 1);
+      })
+    );
+  };
+  return fromReceiver(a.root, 3);
 }
 
 export default defineRule<MessageIds>({
@@ -151,6 +190,7 @@ func (c *Cache) Put(k, v string) bool {
           // another function of the package is entered with the lock held and releases it: the
           // lock goes with the value (asked last: it reads the package).
           if (!exit || (returnsValue(exit) && releasedElsewhere(ctx.pkg, facts, a))) continue;
+          if (suiteFixture(facts, ctx.filePath, a)) continue;
           const line = exit.startPosition.row + 1;
           ctx.report({
             node: a.call,
