@@ -71,6 +71,13 @@ function suiteFixture(facts: FileFacts, filePath: string, a: LockOp): boolean {
   return fromReceiver(a.root, 3);
 }
 
+/** `a` is nearer before `exit` than `b` in the text (a lock after the exit comes round a loop to it: the farthest). */
+function lastBefore(a: LockOp, b: LockOp, exit: Node): boolean {
+  const before = (o: LockOp) => o.call.startIndex < exit.startIndex;
+  if (before(a) !== before(b)) return before(a);
+  return a.call.startIndex > b.call.startIndex;
+}
+
 export default defineRule<MessageIds>({
   meta: {
     id: 'lock-not-released',
@@ -157,6 +164,7 @@ func (c *Cache) Put(k, v string) bool {
         // A function that never releases the mutex is taking it for its caller.
         const releases = mine.some((o) => !isAcquire(o.verb)) || calleeReleases(ctx.pkg, facts, fn, mine[0]!);
         if (!releases) continue;
+        const held = new Map<string, { a: LockOp; exit: Node }>();
         for (const a of direct.filter((o) => isAcquire(o.verb))) {
           // A deferred release registered before it covers every later exit.
           if (mine.some((o) => o.deferred && !isAcquire(o.verb) && o.call.startIndex < a.call.startIndex)) continue;
@@ -191,11 +199,17 @@ func (c *Cache) Put(k, v string) bool {
           // lock goes with the value (asked last: it reads the package).
           if (!exit || (returnsValue(exit) && releasedElsewhere(ctx.pkg, facts, a))) continue;
           if (suiteFixture(facts, ctx.filePath, a)) continue;
-          const line = exit.startPosition.row + 1;
+          // Locks of the mutex again (`mu.Unlock(); wait(); mu.Lock()` in a branch or a loop)
+          // that reach the same exit are one finding, at the last lock before the exit.
+          const id = `${a.verb}:${exit.id}`;
+          const known = held.get(id);
+          if (!known || lastBefore(a, known.a, exit)) held.set(id, { a, exit });
+        }
+        for (const { a, exit } of held.values()) {
           ctx.report({
             node: a.call,
             messageId: 'notReleased',
-            data: { name: a.text, verb: a.verb, release: releaseOf(a.verb), line },
+            data: { name: a.text, verb: a.verb, release: releaseOf(a.verb), line: exit.startPosition.row + 1 },
             related: [{ node: exit, message: exit.type === 'return_statement' ? `this return is reached with ${a.text} locked` : `the function ends here with ${a.text} locked` }],
           });
         }
