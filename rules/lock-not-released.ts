@@ -12,7 +12,10 @@
 // held (`…Locked` helpers that unlock around slow work and lock again): both stay silent,
 // as do paths that hand the lock on (a deferred or later release, a same-package callee
 // that releases it, a goroutine or closure that does, `return mu.Unlock`, the mutex passed
-// to other code) and paths that end in panic, os.Exit or t.Fatal.
+// to other code) and paths that end in panic, os.Exit, t.Fatal or a call of a function of the
+// package that never returns. In `_test.go` files, a test or suite helper that leaves its
+// suite's own fixture locked (the receiver's mutex, or a local taken from it) is left alone:
+// the next test gets a new fixture. Locks that reach the same exit again are one finding.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
 import { definitions } from '../src/go/decls.js';
@@ -87,7 +90,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'deadlock', 'mutex'],
     docs: {
       whatItDoes:
-        'Finds `mu.Lock()` or `mu.RLock()` followed by a path to a return (often an error path) that neither unlocks `mu` nor has a deferred unlock, in a function that releases `mu` on its other paths; `defer mu.Lock()` written where `defer mu.Unlock()` was meant; and a `Lock` released with `RUnlock`, or an `RLock` with `Unlock`, on a `sync.RWMutex` (the `Unlock` of a lock file may release either kind). Functions that take a lock for their caller (they never release it, or their name says so, closures included: `lock`, `acquire`, `…Locked`) and paths that hand the lock on (to a callee, a goroutine, a returned closure, a returned value whose release is in a function of the package entered with the lock held) are left alone.',
+        'Finds `mu.Lock()` or `mu.RLock()` followed by a path to a return (often an error path) that neither unlocks `mu` nor has a deferred unlock, in a function that releases `mu` on its other paths; `defer mu.Lock()` written where `defer mu.Unlock()` was meant; and a `Lock` released with `RUnlock`, or an `RLock` with `Unlock`, on a `sync.RWMutex` (the `Unlock` of a lock file may release either kind). Functions that take a lock for their caller (they never release it, or their name says so, closures included: `lock`, `acquire`, `…Locked`), paths that hand the lock on (to a callee, a goroutine, a returned closure, a returned value whose release is in a function of the package entered with the lock held), and paths that end the process or the goroutine (panic, os.Exit, log.Fatal, t.Fatal, or a call of a function of the package, or a package variable holding a func literal, that never returns) are left alone. In `_test.go` files, a test (a method named `Test…`, or one that takes a `*testing.T` or gocheck\'s `*check.C`) that ends with its suite\'s own fixture locked, a mutex reached through the receiver or a local taken from it, is left alone too: the suite builds a new fixture for each test and nothing locks the old one again; a package-level mutex left locked by a test is reported, since the next test deadlocks on it. Several locks of one mutex that reach the same return still held are one finding, at the last lock before it.',
       whyIsThisBad:
         'A mutex left locked blocks every goroutine that locks it next, forever: request handlers pile up behind it, each holding its stack and everything it references, until the process is restarted. The early return that skips the unlock is usually an error path that tests rarely take, so the deadlock shows up in production.',
       example: `package cache
