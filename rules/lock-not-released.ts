@@ -12,10 +12,16 @@
 // held (`…Locked` helpers that unlock around slow work and lock again): both stay silent,
 // as do paths that hand the lock on (a deferred or later release, a same-package callee
 // that releases it, a goroutine or closure that does, `return mu.Unlock`, the mutex passed
-// to other code) and paths that end in panic, os.Exit or t.Fatal.
+// to other code) and paths that end in panic, os.Exit, t.Fatal or a call of a function of the
+// package that never returns. In `_test.go` files, a test or suite helper that leaves its
+// suite's own fixture locked (the receiver's mutex, or a local taken from it) is left alone:
+// the next test gets a new fixture. Locks that reach the same exit again are one finding.
 import type { Node } from 'web-tree-sitter';
 import { defineRule } from '../src/engine/types.js';
-import { acquiresByName, calleeReleases, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, mutexType, releasedElsewhere, releasedInList, releaseOf, walkHeld } from '../src/go/locks.js';
+import { definitions } from '../src/go/decls.js';
+import { enclosingFunction, type FileFacts } from '../src/go/facts.js';
+import { acquiresByName, calleeReleases, guardedPair, handedOff, isAcquire, lockFacts, type LockOp, mutexRef, mutexType, releasedElsewhere, releasedInList, releaseOf, walkHeld } from '../src/go/locks.js';
+import { inTestHelper } from '../src/go/terminators.js';
 
 type MessageIds = 'notReleased' | 'deferLock' | 'mismatch';
 
@@ -32,6 +38,49 @@ function returnsValue(exit: Node): boolean {
   });
 }
 
+/**
+ * In a `_test.go` file, a test or a helper of a test suite locks a mutex of the fixture its
+ * suite builds for each test: one reached through the method's receiver, or a local taken from
+ * it. SetUpTest makes a new fixture for the next test and nothing locks this one again, so
+ * leaving it locked deadlocks nobody. A package-level mutex outlives the test: not this.
+ *
+ *	func (s *mgrsSuite) TestX(c *C) {     a test method (its name, or a *testing.T, *check.C…)
+ *		st := s.o.State()                  a local taken from the receiver
+ *		st.Unlock(); settle(); st.Lock()   left locked when the test ends
+ *	}
+ */
+function suiteFixture(facts: FileFacts, filePath: string, a: LockOp): boolean {
+  if (!filePath.endsWith('_test.go') || a.key.startsWith('pkg:') || a.key.startsWith('imp:')) return false;
+  let method: Node | null = a.fn;
+  while (method && method.type === 'func_literal') method = enclosingFunction(method);
+  if (method?.type !== 'method_declaration') return false;
+  const recv = method.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
+  if (!recv || (!/^Test/.test(method.childForFieldName('name')?.text ?? '') && !inTestHelper(facts, a.call))) return false;
+  // The root is the receiver, or a local whose every value is reached from it (a few steps).
+  const fromReceiver = (root: Node, depth: number): boolean => {
+    const where = facts.resolveName(root.text, root);
+    if (typeof where !== 'object') return false;
+    if (where.id === method!.id && root.text === recv) return true;
+    if (depth === 0) return false;
+    const defs = definitions(facts, where, root.text);
+    return (
+      defs.length > 0 &&
+      defs.every((d) => {
+        const ref = d.value ? mutexRef(facts, d.value) : undefined;
+        return !!ref && ref.root.id !== root.id && fromReceiver(ref.root, depth - 1);
+      })
+    );
+  };
+  return fromReceiver(a.root, 3);
+}
+
+/** `a` is nearer before `exit` than `b` in the text (a lock after the exit comes round a loop to it: the farthest). */
+function lastBefore(a: LockOp, b: LockOp, exit: Node): boolean {
+  const before = (o: LockOp) => o.call.startIndex < exit.startIndex;
+  if (before(a) !== before(b)) return before(a);
+  return a.call.startIndex > b.call.startIndex;
+}
+
 export default defineRule<MessageIds>({
   meta: {
     id: 'lock-not-released',
@@ -41,7 +90,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'deadlock', 'mutex'],
     docs: {
       whatItDoes:
-        'Finds `mu.Lock()` or `mu.RLock()` followed by a path to a return (often an error path) that neither unlocks `mu` nor has a deferred unlock, in a function that releases `mu` on its other paths; `defer mu.Lock()` written where `defer mu.Unlock()` was meant; and a `Lock` released with `RUnlock`, or an `RLock` with `Unlock`, on a `sync.RWMutex` (the `Unlock` of a lock file may release either kind). Functions that take a lock for their caller (they never release it, or their name says so, closures included: `lock`, `acquire`, `…Locked`) and paths that hand the lock on (to a callee, a goroutine, a returned closure, a returned value whose release is in a function of the package entered with the lock held) are left alone.',
+        'Finds `mu.Lock()` or `mu.RLock()` followed by a path to a return (often an error path) that neither unlocks `mu` nor has a deferred unlock, in a function that releases `mu` on its other paths; `defer mu.Lock()` written where `defer mu.Unlock()` was meant; and a `Lock` released with `RUnlock`, or an `RLock` with `Unlock`, on a `sync.RWMutex` (the `Unlock` of a lock file may release either kind). Functions that take a lock for their caller (they never release it, or their name says so, closures included: `lock`, `acquire`, `…Locked`), paths that hand the lock on (to a callee, a goroutine, a returned closure, a returned value whose release is in a function of the package entered with the lock held), and paths that end the process or the goroutine (panic, os.Exit, log.Fatal, t.Fatal, or a call of a function of the package, or a package variable holding a func literal, that never returns) are left alone. In `_test.go` files, a test (a method named `Test…`, or one that takes a `*testing.T` or gocheck\'s `*check.C`) that ends with its suite\'s own fixture locked, a mutex reached through the receiver or a local taken from it, is left alone too: the suite builds a new fixture for each test and nothing locks the old one again; a package-level mutex left locked by a test is reported, since the next test deadlocks on it. Several locks of one mutex that reach the same return still held are one finding, at the last lock before it.',
       whyIsThisBad:
         'A mutex left locked blocks every goroutine that locks it next, forever: request handlers pile up behind it, each holding its stack and everything it references, until the process is restarted. The early return that skips the unlock is usually an error path that tests rarely take, so the deadlock shows up in production.',
       example: `package cache
@@ -118,6 +167,7 @@ func (c *Cache) Put(k, v string) bool {
         // A function that never releases the mutex is taking it for its caller.
         const releases = mine.some((o) => !isAcquire(o.verb)) || calleeReleases(ctx.pkg, facts, fn, mine[0]!);
         if (!releases) continue;
+        const held = new Map<string, { a: LockOp; exit: Node }>();
         for (const a of direct.filter((o) => isAcquire(o.verb))) {
           // A deferred release registered before it covers every later exit.
           if (mine.some((o) => o.deferred && !isAcquire(o.verb) && o.call.startIndex < a.call.startIndex)) continue;
@@ -151,11 +201,18 @@ func (c *Cache) Put(k, v string) bool {
           // another function of the package is entered with the lock held and releases it: the
           // lock goes with the value (asked last: it reads the package).
           if (!exit || (returnsValue(exit) && releasedElsewhere(ctx.pkg, facts, a))) continue;
-          const line = exit.startPosition.row + 1;
+          if (suiteFixture(facts, ctx.filePath, a)) continue;
+          // Locks of the mutex again (`mu.Unlock(); wait(); mu.Lock()` in a branch or a loop)
+          // that reach the same exit are one finding, at the last lock before the exit.
+          const id = `${a.verb}:${exit.id}`;
+          const known = held.get(id);
+          if (!known || lastBefore(a, known.a, exit)) held.set(id, { a, exit });
+        }
+        for (const { a, exit } of held.values()) {
           ctx.report({
             node: a.call,
             messageId: 'notReleased',
-            data: { name: a.text, verb: a.verb, release: releaseOf(a.verb), line },
+            data: { name: a.text, verb: a.verb, release: releaseOf(a.verb), line: exit.startPosition.row + 1 },
             related: [{ node: exit, message: exit.type === 'return_statement' ? `this return is reached with ${a.text} locked` : `the function ends here with ${a.text} locked` }],
           });
         }

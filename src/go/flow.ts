@@ -13,6 +13,7 @@
 // (terminators.ts: panic, os.Exit, log.Fatal, t.Fatal…), and goes nowhere after `select {}`.
 import type { Node } from 'web-tree-sitter';
 import { type FileFacts, memoPer, unparen } from './facts.js';
+import type { PackageView } from './package.js';
 import { endingCall } from './terminators.js';
 
 interface Block {
@@ -261,6 +262,41 @@ export function exitAvoiding(facts: FileFacts, fn: Node, start: Node, settles: (
 export function mayReturn(facts: FileFacts, fn: Node): boolean {
   const g = flowGraph(facts, fn);
   return !g || search(g.entry, 0, () => false) !== null;
+}
+
+/**
+ * The call runs a function of the package that never returns to its caller (mayReturn): a
+ * function declaration, or a package variable given a func literal, called by its name.
+ *
+ *	var exitWithError = func(err error) {    func fatalf(f string, a ...any) {
+ *		fmt.Fprintln(os.Stderr, err)             fmt.Fprintf(os.Stderr, f, a...)
+ *		os.Exit(1)                               os.Exit(2)
+ *	}                                        }
+ *
+ * A call of one ends the path as os.Exit does. A variable that tests swap for a stub is
+ * taken at its declared value, the one the program runs with.
+ */
+export function neverReturns(view: PackageView, facts: FileFacts, call: Node): boolean {
+  const f = call.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (f?.type !== 'identifier' || typeof facts.resolveName(f.text, call) === 'object') return false;
+  const name = f.text;
+  for (const key of [`func:${name}`, `var:${name}`]) {
+    if (!view.has(key)) continue;
+    return view.cached(`never-returns:${key}`, () => {
+      const d = view.decl(key);
+      if (!d) return false;
+      let fn: Node | null | undefined = d.node;
+      if (d.kind === 'var') {
+        // `var name = func(…) {…}`, the spec's only name and value.
+        const names = d.node.childrenForFieldName('name');
+        const values = d.node.childForFieldName('value')?.namedChildren.filter((c) => c !== null && c.type !== 'comment') ?? [];
+        fn = names.length === 1 && values.length === 1 ? unparen(values[0]!) : null;
+        if (fn?.type !== 'func_literal') return false;
+      }
+      return !!fn && !!fn.childForFieldName('body') && !mayReturn(d.facts, fn);
+    });
+  }
+  return false;
 }
 
 function search(start: Block, from0: number, settles: (n: Node) => boolean): Node | null {

@@ -23,7 +23,7 @@ import { enclosingFunction, type FileFacts, memoPer, unparen, unparenUp, within 
 import { definitions } from './decls.js';
 import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
 import { callOfName, wordNodes } from './words.js';
-import { type Visit, walkFrom } from './flow.js';
+import { neverReturns, type Visit, walkFrom } from './flow.js';
 
 export type LockVerb = 'Lock' | 'RLock' | 'Unlock' | 'RUnlock';
 const VERBS: LockVerb[] = ['Lock', 'RLock', 'Unlock', 'RUnlock'];
@@ -878,7 +878,8 @@ export interface HeldOptions {
 /**
  * Walks the code that runs after lock operation `op` while its mutex is held: up to a
  * release of the same mutex (a direct one, one by a same-package callee, one handed to a
- * goroutine or to the caller), the root name bound again, or the mutex passed to other code.
+ * goroutine or to the caller), the root name bound again, the mutex passed to other code, or
+ * a call of a function of the package that never returns (after `visit` sees it).
  * `visit` sees every other node and may stop there. Returns the exits reached with the lock held.
  */
 export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: HeldOptions, visit: (n: Node) => Visit): Node[] | undefined {
@@ -911,6 +912,13 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
     }
     if (opts.local) return visit(n);
     if (n.type === 'return_statement' && returnsRelease(view, facts, n, op)) return 'stop';
+    // `st.Lock(); exitWithError(err)`: a function of the package that never returns ends the
+    // path as os.Exit does (the graph knows only the calls that end it by their name).
+    const e = n.type === 'expression_statement' ? n.namedChild(0) : null;
+    if (e && neverReturns(view, facts, unparen(e))) {
+      visit(n);
+      return 'stop';
+    }
     if (n.type === 'go_statement') {
       // `go s.finish()` where finish releases it: the lock is handed to the goroutine.
       const call = n.namedChildren.find((c) => c?.type === 'call_expression');

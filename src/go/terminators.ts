@@ -60,12 +60,6 @@ function isTestingValue(facts: FileFacts, recv: Node): boolean {
   return pkg !== undefined && TESTING_TYPES.has(name) && facts.importPath(pkg, recv) === 'testing';
 }
 
-/**
- * `n` is in test code outside a `_test.go` file: a function that takes a *testing.T, B or F
- * (or a testing.TB, or gocheck's *check.C) as a parameter, or a func literal inside one (a fuzz-corpus loader in an
- * internal package, a shared test helper). Rules that leave `_test.go` files out by default
- * leave these out too.
- */
 /** Parameter types that make a function test code: import path → type names. */
 const TEST_PARAMS = new Map<string, ReadonlySet<string>>([
   ['testing', TESTING_TYPES],
@@ -73,10 +67,23 @@ const TEST_PARAMS = new Map<string, ReadonlySet<string>>([
   ['github.com/go-check/check', new Set(['C'])],
 ]);
 
+/**
+ * `n` is in test code outside a `_test.go` file: a function that takes a *testing.T, B or F
+ * (or a testing.TB, or gocheck's *check.C, also as `*C` where the file imports check with a
+ * dot, as gocheck suites do) as a parameter, or a func literal inside one (a fuzz-corpus
+ * loader in an internal package, a shared test helper). Rules that leave `_test.go` files out
+ * by default leave these out too.
+ */
 export function inTestHelper(facts: FileFacts, n: Node): boolean {
+  const dot = facts.imports().dot;
   for (let fn = enclosingFunction(n); fn; fn = enclosingFunction(fn)) {
     for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
       const t = p?.type === 'parameter_declaration' ? baseType(p.childForFieldName('type')) : null;
+      if (t?.type === 'type_identifier') {
+        // `c *C` with `. "gopkg.in/check.v1"`: the file cannot declare a C of its own.
+        if (dot.some((path) => TEST_PARAMS.get(path)?.has(t.text))) return true;
+        continue;
+      }
       const pkg = t?.type === 'qualified_type' ? t.childForFieldName('package')?.text : undefined;
       const types = pkg ? TEST_PARAMS.get(facts.importPath(pkg, n) ?? '') : undefined;
       if (types?.has(t!.childForFieldName('name')?.text ?? '')) return true;
