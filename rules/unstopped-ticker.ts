@@ -11,8 +11,9 @@
 //   for { select { case <-t.C: … } }             // a function that never returns owns it forever
 //   for range t.C { … } with no way out          //   (and `for ; true; <-t.C` ending in os.Exit)
 //   return time.Tick(d)                          // a clock wrapper: the caller chose time.Tick
-//   a ticker in a function of package main that only main runs, once (called or started
-//                                   //   with go there, or a command table's entry)
+//   a ticker in a function that only main, init or a package-level var initializer run,
+//                                   //   once (called or started with go there, or a command
+//                                   //   table's entry; outside package main, unexported ones)
 //   time.Tick in main, init or package main (staticcheck's exceptions); _test.go files
 //   only with the option tests (a test's ticker lives as long as the test binary)
 //
@@ -111,7 +112,7 @@ export default defineRule<MessageIds, Options>({
     tags: ['memory', 'goroutine', 'time'],
     docs: {
       whatItDoes:
-        'Finds time.NewTicker values that the function which made them never stops and does not hand to anyone else (a function that never returns, such as a goroutine whose for range t.C nothing leaves, keeps its ticker for as long as it runs and is left alone, as are main, init and the functions of package main that only main runs once: called or started with go there, or a command table\'s entry), and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015). A time.NewTimer that is never stopped is only kept until it fires, a bounded delay that is rarely worth a change: the option timers reports those too.',
+        'Finds time.NewTicker values that the function which made them never stops and does not hand to anyone else (a function that never returns, such as a goroutine whose for range t.C nothing leaves, keeps its ticker for as long as it runs and is left alone, as are main, init and the functions that only they or a package-level var initializer run, once: called or started with go there, or a command table\'s entry; outside package main only unexported ones), and time.Tick in functions that return, in modules whose go.mod says go older than 1.23 (or that keep the old timers with godebug asynctimerchan=1). Functions that never return, main and init, package main and tests are left alone for time.Tick, as staticcheck does (SA1015). A time.NewTimer that is never stopped is only kept until it fires, a bounded delay that is rarely worth a change: the option timers reports those too.',
       whyIsThisBad:
         'Before Go 1.23 the runtime keeps every started timer until it fires, and a ticker until it is stopped: a ticker that is not stopped keeps firing for the life of the process and its memory is never reclaimed, and time.Tick gives no way to stop it at all. In a function called per request or per connection this grows without bound. Go 1.23 collects unreferenced timers, but only for modules whose go.mod says go 1.23 or later.',
       example: [
