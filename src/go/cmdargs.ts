@@ -46,11 +46,15 @@ function isArguments(facts: FileFacts, expr: Node, depth: number): boolean {
     return q?.path === 'os' && q.name === 'Args';
   }
   if (e.type === 'call_expression') return flagCall(facts, e, 'Args');
-  if (e.type !== 'identifier' || depth > 2) return false;
-  const where = facts.resolveName(e.text, e);
+  return e.type === 'identifier' && depth <= 2 && everyValue(facts, e, (v) => isArguments(facts, v, depth + 1));
+}
+
+/** `id` is a local whose every definition gives it one value, and each passes `test`. */
+function everyValue(facts: FileFacts, id: Node, test: (value: Node) => boolean): boolean {
+  const where = facts.resolveName(id.text, id);
   if (where === 'unknown' || where === 'package') return false;
-  const defs = definitionsOf(facts, e);
-  return defs.length > 0 && defs.every((d) => !d.multi && !!d.value && isArguments(facts, d.value, depth + 1));
+  const defs = definitionsOf(facts, id);
+  return defs.length > 0 && defs.every((d) => !d.multi && !!d.value && test(d.value));
 }
 
 /** `flag.NAME()` (pflag's too), or `fs.NAME()` where fs is a local from flag.NewFlagSet. */
@@ -61,9 +65,11 @@ function flagCall(facts: FileFacts, call: Node, name: string): boolean {
   const q = facts.qualified(fn);
   if (q) return FLAG_PACKAGES.has(q.path);
   const recv = fn.childForFieldName('operand');
-  if (recv?.type !== 'identifier') return false;
-  const where = facts.resolveName(recv.text, recv);
-  if (where === 'unknown' || where === 'package') return false;
-  const defs = definitionsOf(facts, recv);
-  return defs.length > 0 && defs.every((d) => !d.multi && !!d.value && d.value.type === 'call_expression' && FLAG_PACKAGES.has(facts.qualified(d.value.childForFieldName('function'))?.path ?? '') && facts.qualified(d.value.childForFieldName('function'))?.name === 'NewFlagSet');
+  return (
+    recv?.type === 'identifier' &&
+    everyValue(facts, recv, (v) => {
+      const made = v.type === 'call_expression' ? facts.qualified(v.childForFieldName('function')) : undefined;
+      return !!made && FLAG_PACKAGES.has(made.path) && made.name === 'NewFlagSet';
+    })
+  );
 }

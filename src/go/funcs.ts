@@ -236,7 +236,7 @@ export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth
     vars.every((d) => {
       // The whole declaration: a grouped `var ( … )` is found by its first spec.
       const decl = d.node.parent?.type === 'var_spec_list' ? d.node.parent.parent : d.node.parent;
-      return !d.file.endsWith('_test.go') && decl?.type === 'var_declaration' && mentions({ ...d, node: decl }).every((m) => calledOnceIn(m, decl));
+      return !d.file.endsWith('_test.go') && decl?.type === 'var_declaration' && mentions({ ...d, node: decl }).every((m) => runOnceIn(m, decl, false));
     }) &&
     users.every((d) => {
       if (d.file.endsWith('_test.go') || (d.node.type !== 'function_declaration' && d.node.type !== 'method_declaration')) return false;
@@ -246,19 +246,16 @@ export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth
   );
 }
 
-/** The mention `m` of a function, in a package-level var initializer: a call, outside func literals. */
-function calledOnceIn(m: Node, decl: Node): boolean {
-  const up = m.parent?.type === 'selector_expression' && m.parent.childForFieldName('field')?.id === m.id ? m.parent : m;
-  if (up.parent?.type !== 'call_expression' || up.parent.childForFieldName('function')?.id !== up.id) return false;
-  for (let p = m.parent; p && p.id !== decl.id; p = p.parent) if (p.type === 'func_literal') return false;
-  return true;
-}
-
-/** The mention `m` of a function, in `owner`: a call or a table entry there, outside loops and literals. */
-function runOnceIn(m: Node, owner: Node): boolean {
+/**
+ * The mention `m` of a function, in `owner`: a call there, or with `tables` an entry of a
+ * table (a composite literal) there, outside loops and literals. A table in a package-level
+ * var initializer keeps the function for later, so those ask without `tables`.
+ */
+function runOnceIn(m: Node, owner: Node, tables = true): boolean {
   let up = m.parent?.type === 'selector_expression' && m.parent.childForFieldName('field')?.id === m.id ? m.parent : m;
   const call = up.parent?.type === 'call_expression' && up.parent.childForFieldName('function')?.id === up.id;
   if (!call) {
+    if (!tables) return false;
     while (up.parent && LITERAL_PARTS.has(up.parent.type)) up = up.parent;
     if (up.parent?.type !== 'composite_literal') return false;
   }

@@ -18,7 +18,7 @@
 // sends on different branches).
 import type { Node } from 'web-tree-sitter';
 import { type Channel, type ChanOp, loopBetween, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from './channels.js';
-import { enclosingFunction, type FileFacts, isFunction, unparen } from './facts.js';
+import { blockStatements, enclosingFunction, type FileFacts, isFunction, unparen } from './facts.js';
 
 type Constant = (n: Node | null) => number | undefined;
 
@@ -232,10 +232,9 @@ function queueOf(loop: Node, all: Channel[]): Channel | undefined {
   return all.find((c) => c.ops.some((o) => o.kind === 'recv' && o.node.id === recv.id));
 }
 
-/** The statements of a block (`{ … }` holds a statement_list), comments left out. */
+/** The statements of a block, comments left out. */
 function statements(block: Node | null): Node[] {
-  const list = block?.namedChildren.find((c) => c?.type === 'statement_list');
-  return (list?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+  return blockStatements(block).filter((c) => c.type !== 'comment');
 }
 
 /** A send followed by a return, `continue`, or a break that leaves `round` itself: the round ends with it. */
