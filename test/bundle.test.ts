@@ -223,3 +223,41 @@ test('dist/src/cli.js, the file the command was before its bin became dist/src/c
 });
 
 test.run();
+
+(haveEsbuild ? test : test.skip)('the pretty report measures ASCII lines without loading string-width, and reports as the modules do, colored or not, ASCII or not', () => {
+  // scripts/build.mjs answers string-width's question for printable ASCII in the bundle; the
+  // real module (an Intl.Segmenter and Unicode-property regexes: 58 ms) loads at the first
+  // other string. A preload counts the segmenters made.
+  const dir = mkdtempSync(join(tmpdir(), 'leakhound-width-'));
+  const log = join(dir, 'segmenters.log');
+  const preload = join(dir, 'preload.cjs');
+  writeFileSync(preload, `const fs = require('node:fs'); const S = Intl.Segmenter;
+Intl.Segmenter = function (...a) { fs.appendFileSync(${JSON.stringify(log)}, 'made\\n'); return new S(...a); };`);
+  const leak = (name: string) => `package p\n\nimport "net/http"\n\nfunc get(u string) int {\n\t${name}, err := http.Get(u)\n\tif err != nil {\n\t\treturn 0\n\t}\n\treturn ${name}.StatusCode\n}\n`;
+  mkdirSync(join(dir, 'ascii'));
+  mkdirSync(join(dir, 'wide'));
+  writeFileSync(join(dir, 'ascii', 'get.go'), leak('resp'));
+  writeFileSync(join(dir, 'wide', 'réponse.go'), leak('réponse'));
+  writeFileSync(join(dir, 'wide', '応答.go'), leak('応答'));
+  try {
+    for (const [target, wide] of [['ascii', false], ['wide', true]] as const) {
+      for (const color of ['--no-color', '--color']) {
+        const args = [cliPath, '--no-cache', '--jobs', '1', color, join(dir, target)];
+        const run = (env: NodeJS.ProcessEnv) => {
+          writeFileSync(log, '');
+          const r = spawnSync(process.execPath, ['-r', preload, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } });
+          return { ...r, segmenters: readFileSync(log, 'utf8').split('\n').filter(Boolean).length };
+        };
+        const bundled = run({});
+        const modules = run({ LEAKHOUND_NO_BUNDLE: '1' });
+        assert.is(bundled.status, 1, bundled.stderr);
+        assert.ok(bundled.stdout.includes('never closed'), bundled.stdout);
+        assert.is(bundled.stdout, modules.stdout, `${target} ${color}`);
+        assert.ok(modules.segmenters > 0, 'the modules load the real string-width');
+        assert.is(bundled.segmenters > 0, wide, `${target} ${color}: segmenters made in the bundle`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
