@@ -16,11 +16,16 @@
 // panic, os.Exit, log.Fatal or t.Fatal need no cancel. Skipped like go vet: main.main (the
 // process ends), package-level and outer-function variables, and fields on the left. Also
 // skipped, where nothing can leak: WithCancel of context.Background()/TODO() (no parent to
-// register with, no timer), an already negative timeout, and a return reached through
-// `case <-parent.Done():` (the parent's cancellation canceled the child too).
+// register with, no timer), an already negative timeout, a return reached through
+// `case <-parent.Done():` (the parent's cancellation canceled the child too), and a return in
+// a branch entered only once the child is done: `ctx.Err() != nil`, or for a timer
+// `err == context.DeadlineExceeded` with err set by a call given ctx (the timer fired).
+//
+//   ctx, cancel := context.WithTimeout(bg, d)
+//   if _, err := poll(ctx); err == nil { …; cancel() } else if err == context.DeadlineExceeded { return }
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { enclosingFunction, type FileFacts, unparen } from '../src/go/facts.js';
+import { enclosingFunction, type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
 import { exitAvoiding } from '../src/go/flow.js';
 import { isProgramMain } from '../src/go/funcs.js';
 import { endsStatement } from '../src/go/leaks.js';
@@ -166,6 +171,115 @@ function harmless(facts: FileFacts, name: string, parent: Node, duration: Node |
   return p?.type === 'call_expression' && CONTEXT_PATHS.some((c) => facts.isCallTo(p!, c, ['Background', 'TODO']));
 }
 
+/** The variable the derived context is bound to (`ctx` in `ctx, cancel := …`), if named. */
+function contextName(call: Node): string | undefined {
+  const stmt = unparenUp(call).parent?.parent;
+  const first = stmt?.type === 'var_spec' ? stmt.childrenForFieldName('name')[0] : stmt?.childForFieldName('left')?.namedChild(0);
+  return first?.type === 'identifier' && first.text !== '_' ? first.text : undefined;
+}
+
+/** True when `n` is `context.<name>` (one of `names`), through an import of context. */
+function isContextValue(facts: FileFacts, n: Node, names: readonly string[]): boolean {
+  const q = facts.qualified(unparen(n));
+  return !!q && CONTEXT_PATHS.includes(q.path) && names.includes(q.name);
+}
+
+/** True when `n` is `<ctx>.Err()`. */
+function isErrOf(n: Node, ctxName: string): boolean {
+  const c = unparen(n);
+  const f = c.type === 'call_expression' ? c.childForFieldName('function') : null;
+  return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Err' && f.childForFieldName('operand')?.text === ctxName && callArgs(c).length === 0;
+}
+
+/**
+ * Where a branch condition shows the derived context is done (so nothing of it is left to
+ * release): the condition, holding as `holds` says, implies that
+ *  - `ctx.Err()` is not nil (`ctx.Err() != nil`, `ctx.Err() == context.DeadlineExceeded`,
+ *    `errors.Is(ctx.Err(), …)`): done for any reason, whatever the constructor, since a
+ *    context done without its own cancel was canceled by its parent, which releases it;
+ *  - or, for WithTimeout/WithDeadline only, an error that `deadlineErr` traces to a call
+ *    given ctx is context.DeadlineExceeded (`err == …`, `errors.Is(err, …)`): the deadline
+ *    passed, the timer fired and canceled ctx.
+ * context.Canceled from a call is not taken: callees return it for contexts of their own too,
+ * and a WithCancel child has no timer that bounds the leak if so.
+ */
+function impliesDone(facts: FileFacts, cond: Node, holds: boolean, ctxName: string, deadlineErr: ((e: Node) => boolean) | undefined): boolean {
+  const c = unparen(cond);
+  if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') {
+    const x = c.childForFieldName('operand');
+    return !!x && impliesDone(facts, x, !holds, ctxName, deadlineErr);
+  }
+  if (c.type === 'binary_expression') {
+    const op = c.childForFieldName('operator')?.text;
+    const l = c.childForFieldName('left');
+    const r = c.childForFieldName('right');
+    if (!l || !r) return false;
+    // a && b holding, or a || b failing, implies each side (as holding, or failing).
+    if ((op === '&&' && holds) || (op === '||' && !holds)) return [l, r].some((x) => impliesDone(facts, x, holds, ctxName, deadlineErr));
+    if (op !== '==' && op !== '!=') return false;
+    const equal = (op === '==') === holds;
+    for (const [a, b] of [
+      [l, r],
+      [r, l],
+    ] as const) {
+      if (!equal && unparen(b).type === 'nil' && isErrOf(a, ctxName)) return true;
+      if (equal && isErrOf(a, ctxName) && isContextValue(facts, b, ['Canceled', 'DeadlineExceeded'])) return true;
+      if (equal && deadlineErr && isContextValue(facts, b, ['DeadlineExceeded']) && deadlineErr(a)) return true;
+    }
+    return false;
+  }
+  if (holds && c.type === 'call_expression' && facts.isCallTo(c, 'errors', 'Is')) {
+    const [a, b] = callArgs(c);
+    if (!a || !b) return false;
+    if (isErrOf(a, ctxName)) return isContextValue(facts, b, ['Canceled', 'DeadlineExceeded']);
+    return !!deadlineErr && isContextValue(facts, b, ['DeadlineExceeded']) && deadlineErr(a);
+  }
+  return false;
+}
+
+/** True when `id` is set by its statement: assigned, declared (`var`), a range or receive variable. */
+function written(id: Node): boolean {
+  if (assignedTo(id)) return true;
+  const p = id.parent;
+  if (p?.type === 'var_spec') return p.childrenForFieldName('name').some((n) => n?.id === id.id);
+  const st = p?.type === 'expression_list' ? p.parent : undefined;
+  return (st?.type === 'range_clause' || st?.type === 'receive_statement') && st.childForFieldName('left')?.id === p!.id;
+}
+
+/** True when `a` contains `b`. */
+const contains = (a: Node, b: Node) => a.startIndex <= b.startIndex && b.endIndex <= a.endIndex;
+
+/**
+ * True when the error variable `e` (an identifier read at `e`) was last set, on every path to
+ * it, by a call given the derived context `ctxName` after `derived` (the statement of the
+ * constructor) bound it: the one assignment to it before `e` in a statement list or if/switch
+ * header that encloses `e`, with no other assignment to it (or to ctx) between, nor in a loop
+ * that repeats `e` without it.
+ *
+ *	ctx, cancel := context.WithTimeout(parent, d)
+ *	if _, err := fetch(ctx); err == nil { … } else if err == context.DeadlineExceeded { … }
+ */
+function setByCallGiven(facts: FileFacts, fn: Node, e: Node, ctxName: string, derived: Node): boolean {
+  if (e.type !== 'identifier') return false;
+  const writes = facts.uses(fn, e.text).filter(written);
+  const before = writes.filter((w) => w.endIndex <= e.startIndex);
+  const def = before[before.length - 1];
+  const stmt = def?.parent?.parent;
+  if (!def || (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') || def.startIndex < derived.endIndex || enclosingFunction(def)?.id !== fn.id) return false;
+  // The statement runs before `e` on every path: its list or header holds `e`.
+  if (!stmt.parent || !contains(stmt.parent, e) || contains(stmt, e)) return false;
+  // A loop around `e` but not the statement: another assignment in it reaches `e` around the loop.
+  for (let p = e.parent; p && p.id !== stmt.parent.id; p = p.parent) {
+    if (p.type === 'for_statement' && writes.some((w) => w.id !== def.id && contains(p!, w))) return false;
+  }
+  // ctx is the derived context there: not assigned again in between.
+  if (facts.uses(fn, ctxName).some((u) => assignedTo(u) && u.startIndex > derived.endIndex && u.startIndex < stmt.startIndex)) return false;
+  const right = stmt.childForFieldName('right');
+  const call = right?.namedChildCount === 1 ? unparen(right.namedChild(0)!) : undefined;
+  if (call?.type !== 'call_expression') return false;
+  return callArgs(call).some((a) => (a.type === 'identifier' ? a.text === ctxName : a.descendantsOfType('identifier').some((id) => id?.text === ctxName)));
+}
+
 export default defineRule<MessageIds>({
   meta: {
     id: 'lost-cancel',
@@ -175,7 +289,7 @@ export default defineRule<MessageIds>({
     tags: ['goroutine', 'memory', 'context'],
     docs: {
       whatItDoes:
-        'Finds context.WithCancel, WithTimeout, WithDeadline and their Cause variants whose cancel function is discarded, never used, or not used on some path to a return (the same semantics as go vet\'s lostcancel: a use anywhere on the path, including defer cancel(), a closure that calls it, or handing it to someone else, covers it). The finding points at the return that can be reached without it.',
+        'Finds context.WithCancel, WithTimeout, WithDeadline and their Cause variants whose cancel function is discarded, never used, or not used on some path to a return (the same semantics as go vet\'s lostcancel: a use anywhere on the path, including defer cancel(), a closure that calls it, or handing it to someone else, covers it). The finding points at the return that can be reached without it. A return inside a branch entered only once the derived context is done is left alone: under `ctx.Err() != nil` (or `ctx.Err() == context.DeadlineExceeded`/`Canceled`), or, for WithTimeout and WithDeadline, under `err == context.DeadlineExceeded` or `errors.Is(err, context.DeadlineExceeded)` where err was last set by a call given ctx: the timer has fired (or the parent canceled it), so there is nothing left to release. A context.Canceled error from a call is not taken as proof, nor a deadline error for WithCancel (the callee may have timed out on a context of its own).',
       whyIsThisBad:
         'Until cancel is called, the child context stays in its parent\'s list of children and its timer (for WithTimeout and WithDeadline) stays armed: with a long-lived parent, every call leaks a little memory and a timer, and goroutines waiting on ctx.Done() are not released. The background context is never canceled, so nothing else will ever free them.',
       example: [
@@ -254,7 +368,16 @@ export default defineRule<MessageIds>({
       if (deferredClosureCalls(fn, v, b.stmt)) return;
       // `case <-parent.Done(): return`: the parent's cancel already canceled the child.
       const parentDone = parent.type === 'identifier' ? `<-${parent.text}.Done()` : undefined;
-      const exit = exitAvoiding(facts, fn, b.stmt, (n) => reads(n, v) || (parentDone !== undefined && n.text.replace(/\s+/g, '') === parentDone));
+      // A branch entered only once ctx is done: its deadline passed, or its Err() is set.
+      const ctxName = contextName(call);
+      const deadlineErr = WITH_TIMER.includes(name) && ctxName ? (e: Node) => setByCallGiven(facts, fn, unparen(e), ctxName, b.stmt) : undefined;
+      const exit = exitAvoiding(
+        facts,
+        fn,
+        b.stmt,
+        (n) => reads(n, v) || (parentDone !== undefined && n.text.replace(/\s+/g, '') === parentDone),
+        ctxName ? (cond, holds) => impliesDone(facts, cond, holds, ctxName, deadlineErr) : undefined,
+      );
       if (!exit) return;
       const isReturn = exit.type === 'return_statement';
       ctx.report({

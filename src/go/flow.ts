@@ -22,6 +22,8 @@ interface Block {
   succs: Block[];
   /** Set on the block that leaves the function: the return statement, or the body's closing brace. */
   exit?: Node;
+  /** On the first block of an if's branch: the if's condition, and whether it holds there. */
+  guard?: { cond: Node; holds: boolean };
 }
 
 interface Targets {
@@ -122,11 +124,13 @@ class Builder {
         // `if false { … }` (code kept for later, or to quiet a linter) never runs; `if true` always does.
         const cond = s.childForFieldName('condition');
         const constant = cond?.type === 'false' ? false : cond?.type === 'true' ? true : undefined;
+        if (cond) then.guard = { cond, holds: true };
         if (constant !== false) cur.succs.push(then);
         this.stmt(s.childForFieldName('consequence')!, then, t).succs.push(done);
         const alt = s.childForFieldName('alternative');
         if (alt) {
           const els = this.block();
+          if (cond) els.guard = { cond, holds: false };
           if (constant !== true) cur.succs.push(els);
           this.stmt(alt, els, t).succs.push(done);
         } else if (constant !== true) cur.succs.push(done);
@@ -246,12 +250,27 @@ function buildGraph(facts: FileFacts, fn: Node, opts: FlowOptions): FlowGraph | 
  * control can reach from just after `start` (a statement of `fn`'s body) without passing a
  * node for which `settles` is true, or null when every path is settled or ends in a call
  * that never returns. `settles` is asked about statements and loop/if/switch headers, whole.
+ * `settlesBranch`, when given, is asked about each branch of an if that a path enters: the
+ * if's condition and whether it holds in that branch (false in the else); true settles the
+ * paths through the branch.
+ *
+ *	if _, err := f(ctx); err == nil {
+ *		…
+ *	} else if err == context.DeadlineExceeded {   ← entered with this condition holding
+ *		return                                    ← settled when settlesBranch says so
+ *	}
  */
-export function exitAvoiding(facts: FileFacts, fn: Node, start: Node, settles: (n: Node) => boolean): Node | null {
+export function exitAvoiding(
+  facts: FileFacts,
+  fn: Node,
+  start: Node,
+  settles: (n: Node) => boolean,
+  settlesBranch?: (cond: Node, holds: boolean) => boolean,
+): Node | null {
   const g = flowGraph(facts, fn);
   const at = g?.where.get(start.id);
   if (!g || !at) return null;
-  return search(at.block, at.index + 1, settles);
+  return search(at.block, at.index + 1, settles, settlesBranch);
 }
 
 /**
@@ -299,7 +318,7 @@ export function neverReturns(view: PackageView, facts: FileFacts, call: Node): b
   return false;
 }
 
-function search(start: Block, from0: number, settles: (n: Node) => boolean): Node | null {
+function search(start: Block, from0: number, settles: (n: Node) => boolean, settlesBranch?: (cond: Node, holds: boolean) => boolean): Node | null {
   const seen = new Set<Block>();
   let first: Node | null = null;
   const stack: { block: Block; from: number }[] = [{ block: start, from: from0 }];
@@ -317,6 +336,7 @@ function search(start: Block, from0: number, settles: (n: Node) => boolean): Nod
     for (const s of block.succs) {
       if (seen.has(s)) continue;
       seen.add(s);
+      if (s.guard && settlesBranch?.(s.guard.cond, s.guard.holds)) continue;
       stack.push({ block: s, from: 0 });
     }
   }
