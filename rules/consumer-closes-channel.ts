@@ -12,7 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { caseReceiveName, type Channel, type ChanOp, channelFacts, exitFrom, failurePath, loopBetween, signalledBy, onDifferentBranches, pathEnds, siblingCases, thenReturns, within } from '../src/go/channels.js';
 import { enclosingFunction, type FileFacts, isFunction, isWordCode } from '../src/go/facts.js';
-import { countdown, receivesFromEvery, receivesPerItem, waitsBefore } from '../src/go/senders-done.js';
+import { countdown, receivesFromEvery, receivesPerItem, relayedBy, waitsBefore } from '../src/go/senders-done.js';
 import { endsAfter, endsBetween, onlyOnPanic } from '../src/go/terminators.js';
 import { defineRule } from '../src/engine/types.js';
 import { fieldCloses, LIFECYCLE, mayClose } from '../src/go/fieldchans.js';
@@ -61,6 +61,13 @@ function backToBack(a: Node, b: Node): boolean {
   let next = statementOf(a).nextNamedSibling;
   while (next?.type === 'comment') next = next.nextNamedSibling;
   return next?.id === statementOf(b).id;
+}
+
+/** `<-done` is a statement of a list that holds the close after it: every path to the close waited. */
+function waitedFirst(recv: Node, close: Node): boolean {
+  const stmt = recv.parent?.type === 'expression_statement' ? recv.parent : null;
+  const list = stmt?.parent;
+  return list?.type === 'statement_list' && stmt!.endIndex <= close.startIndex && within(close, list) && enclosingFunction(recv)?.id === enclosingFunction(close)?.id;
 }
 
 /** Closes inside a select case or a sync.Once are guarded against running twice. */
@@ -146,6 +153,8 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], inTest: boolean,
       (o) => o.name !== ch.name && o.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.node.id === c.unit.node.id && (r.pos < c.pos || (r.selectCase && within(c.node, r.selectCase)))),
     );
     if (heard && all.some((o) => o.name !== ch.name && signalledBy(all, o.name, senderUnits) && o.ops.some((r) => (r.kind === 'recv' || r.kind === 'range') && r.unit.node.id === c.unit.node.id))) continue;
+    // …or from a relay that closes done once every sender has closed its own channel on the way out
+    if (heard && all.some((o) => o.name !== ch.name && o.ops.some((r) => r.kind === 'recv' && r.unit.node.id === c.unit.node.id && !r.select && waitedFirst(r.node, c.node)) && relayedBy(facts, o, theirs))) continue;
     // every value was received before the close: the senders are done
     const finite = !theirs.some((s) => s.inLoop || s.unit.inLoop);
     // A deferred close runs last; a receive in a loop that leaves right after counts once.
@@ -247,7 +256,7 @@ export default defineRule({
     tags: ['goroutine', 'channel', 'panic'],
     docs: {
       whatItDoes:
-        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, or one per item of a work queue whose workers send at most once per item they take (`for i := 0; i < len(xs); i++ { <-res }` after `for _, x := range xs { queue <- x }`), under an `atomic.AddInt64(&n, -1) == 0` countdown); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic. Across the files of the package, a field of the receiver closed twice through the methods of its type: `s.Stop()` (which closes `s.done` every time it runs) followed by `close(s.done)` on one path, a deferred `s.Stop()` with a close, `go s.Stop()` twice or in a loop. A close under an if, in a select case, after an early return or in a `sync.Once` is a guarded one and does not count.',
+        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, or one per item of a work queue whose workers send at most once per item they take (`for i := 0; i < len(xs); i++ { <-res }` after `for _, x := range xs { queue <- x }`), under an `atomic.AddInt64(&n, -1) == 0` countdown, or after `<-done` where done is closed by a goroutine that first received from every channel of a map or slice `M` once each sender has closed its own `M[k]` with a `defer` on its way out); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic. Across the files of the package, a field of the receiver closed twice through the methods of its type: `s.Stop()` (which closes `s.done` every time it runs) followed by `close(s.done)` on one path, a deferred `s.Stop()` with a close, `go s.Stop()` twice or in a loop. A close under an if, in a select case, after an early return or in a `sync.Once` is a guarded one and does not count.',
       whyIsThisBad:
         'A send on a closed channel panics, and so does a second close. The producer knows when it is done sending; the consumer does not. Closing from the receiving side races with the senders, and a sender stopped with a panic or left blocked takes its memory with it.',
       example: `package p

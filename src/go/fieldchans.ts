@@ -19,6 +19,7 @@ import { enclosingFunction, type FileFacts, isWordCode, memoPer, unparen, unpare
 import { afterParen, within } from './channels.js';
 import type { Decl, PackageView } from './package.js';
 import { type DeclKey, keyOfRef, nameOfKey, wordAt } from './pkgindex.js';
+import { flagGuard, leavesOnlyBy } from './runflag.js';
 import { coreSummary, directEffects, HOW, type Site, unconditionalCloses } from './summary.js';
 
 /** Methods that end a value's life: the type's way to be stopped. */
@@ -424,15 +425,29 @@ function blockedSendsOf(pkg: PackageView, cf: ChannelField): BlockedSend[] {
   const direct = cf.uses.filter((u) => !(u.how & HOW.callee));
   const receivers = [...new Set(direct.filter((u) => u.op === 'recv' || u.op === 'range').map((u) => u.fn))];
   if (!receivers.length) return [];
-  let exit: { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined;
+  let exit: LoopStop | undefined;
   for (const fn of receivers) {
     const e = loopStops(pkg, cf, fn);
     if (!e) return []; // some receive does not end with the type: it may go on receiving
     exit ??= e;
   }
+  const { sole, ...stop } = exit!;
+  // A send under a running flag that Stop clears under the same lock (runflag.ts) is never
+  // made after Stop, when the one receiving loop leaves only by its stop case.
+  const guarded = receivers.length === 1 && sole ? flagGuard(pkg, cf.type, stop.receiver, stop.signal) : undefined;
   return direct
     .filter((u) => u.op === 'send' && !(u.how & HOW.select) && !receivers.includes(u.fn))
-    .map((send) => ({ send, ...exit! }));
+    .filter((u) => !guarded?.(u.fn, u.at.line, u.at.column))
+    .map((send) => ({ send, ...stop }));
+}
+
+interface LoopStop {
+  receiver: DeclKey;
+  signal: string;
+  signalAt: Site;
+  stop: DeclKey;
+  /** Every receive's goroutine leaves only by its stop case (runflag.ts: leavesOnlyBy). */
+  sole: boolean;
 }
 
 /**
@@ -440,12 +455,12 @@ function blockedSendsOf(pkg: PackageView, cf: ChannelField): BlockedSend[] {
  * goroutine, that returns on a signal a lifecycle method of the type sends or closes: the
  * stop case. Undefined when any receive of the field there is of another kind.
  */
-function loopStops(pkg: PackageView, cf: ChannelField, fn: DeclKey): { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined {
+function loopStops(pkg: PackageView, cf: ChannelField, fn: DeclKey): LoopStop | undefined {
   const decl = pkg.decl(fn);
   const recvName = pkg.summaryOf(coreSummary, fn)?.recv;
   if (!decl || !recvName) return undefined;
   const started = startersOf(pkg, fn).length > 0;
-  let found: { receiver: DeclKey; signal: string; signalAt: Site; stop: DeclKey } | undefined;
+  let found: LoopStop | undefined;
   const file = decl.file.slice(Math.max(decl.file.lastIndexOf('/'), decl.file.lastIndexOf('\\')) + 1);
   for (const sel of decl.node.descendantsOfType('selector_expression')) {
     if (!sel || sel.childForFieldName('operand')?.text !== recvName || sel.childForFieldName('field')?.text !== cf.field) continue;
@@ -463,10 +478,12 @@ function loopStops(pkg: PackageView, cf: ChannelField, fn: DeclKey): { receiver:
     const select = cc.parent!;
     let loop = false;
     let goroutine = started;
+    let body = decl.node;
     for (let p: Node | null = select.parent; p && p.id !== decl.node.id; p = p.parent) {
       if (p.type === 'for_statement') loop = true;
       if (p.type === 'func_literal') {
         goroutine ||= p.parent?.type === 'call_expression' && p.parent.parent?.type === 'go_statement';
+        body = p;
         break;
       }
     }
@@ -474,7 +491,9 @@ function loopStops(pkg: PackageView, cf: ChannelField, fn: DeclKey): { receiver:
     // In a loop, the stop case must leave it; a single select stops receiving whichever case wins.
     const stop = stopCaseOf(pkg, cf, select, cc, recvName, loop);
     if (!stop) return undefined;
-    found ??= { receiver: fn, signal: stop.signal, signalAt: { file, line: stop.at.startPosition.row + 1, column: stop.at.startPosition.column + 1 }, stop: stop.stop };
+    const sole = loop && leavesOnlyBy(body, select, stop.at);
+    found ??= { receiver: fn, signal: stop.signal, signalAt: { file, line: stop.at.startPosition.row + 1, column: stop.at.startPosition.column + 1 }, stop: stop.stop, sole };
+    found.sole &&= sole;
   }
   return found;
 }

@@ -250,3 +250,135 @@ function endsRound(send: Node, round: Node): boolean {
 }
 
 const BREAKS = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+/**
+ * A relay of the senders' completions: every goroutine that sends on the channel closes, on
+ * its way out, a channel it takes from a map or slice `M` of the function (`c := M[k]; defer
+ * close(c)`), and a goroutine started once after them receives from every element of `M`
+ * and only then closes (or sends on) `sig`. Receiving from `sig` means every sender has
+ * returned (goiardi's dependency walk).
+ *
+ *	for _, n := range nodes {
+ *		go func(n N) { c := seen[n]; defer close(c); if err := f(n); err != nil { errCh <- err } }(n)
+ *	}
+ *	go func() { defer close(done); for _, c := range seen { <-c } }()
+ *	…
+ *	<-done          // every sender is done…
+ *	close(errCh)    // …so no send can panic
+ *
+ * `M` is declared in the function and written only there, before the relay starts; the
+ * relay's loop does nothing but receive, and it has no return.
+ */
+export function relayedBy(facts: FileFacts, sig: Channel, senders: ChanOp[]): boolean {
+  if (sig.escapes || !senders.length) return false;
+  const signals = sig.ops.filter((o) => o.kind === 'send' || o.kind === 'close');
+  const relay = signals[0]?.unit;
+  if (!relay || relay.kind !== 'go' || relay.inLoop || signals.some((o) => o.unit.node.id !== relay.node.id || o.site)) return false;
+  const lit = goLiteral(relay.node);
+  const owner = enclosingFunction(relay.node);
+  if (!lit || !owner || unitExits(lit)) return false;
+  const stmts = statements(lit.childForFieldName('body'));
+  const loop = stmts.find((s) => s.type === 'for_statement' && drains(s));
+  const rc = loop?.namedChildren.find((c) => c?.type === 'range_clause');
+  const m = rc?.childForFieldName('right');
+  if (!loop || m?.type !== 'identifier' || facts.resolveName(m.text, m) !== owner) return false;
+  // The signal is sent after the loop, or closed by a defer of the relay's own body.
+  const top = (n: Node) => stmts.find((s) => within(n, s));
+  if (!signals.every((o) => (o.deferred ? top(o.node)?.type === 'defer_statement' : (top(o.node)?.startIndex ?? -1) > loop.endIndex && top(o.node)?.id === unparenStmt(o.node).id))) return false;
+  if (writtenLate(owner, m.text, relay.node)) return false;
+  return senders.every((s) => !s.site && s.unit.kind === 'go' && s.unit.node.endIndex <= relay.node.startIndex && enclosingFunction(s.unit.node)?.id === owner.id && closesOnExit(facts, s, m.text, owner));
+}
+
+/** The function literal a `go func(){…}()` statement runs. */
+function goLiteral(unit: Node): Node | undefined {
+  const call = unit.type === 'go_statement' ? unit.namedChildren.find((c) => c?.type === 'call_expression') : unit;
+  const f = call?.childForFieldName('function');
+  return f?.type === 'func_literal' ? f : undefined;
+}
+
+/** The statement an op's node is, when it stands alone: `close(x)` or `x <- v`. */
+function unparenStmt(n: Node): Node {
+  return n.parent?.type === 'expression_statement' ? n.parent : n;
+}
+
+/** A return, goto or labeled break in the literal itself (not in one nested in it). */
+function unitExits(lit: Node): boolean {
+  return lit.descendantsOfType(['return_statement', 'goto_statement', 'break_statement']).some((n) => !!n && enclosingFunction(n)?.id === lit.id && (n.type !== 'break_statement' || n.namedChildCount > 0));
+}
+
+/** `for _, c := range M { <-c }`: every round receives from the element, and does nothing else. */
+function drains(loop: Node): boolean {
+  const rc = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  const left = rc?.childForFieldName('left')?.namedChildren ?? [];
+  const v = left.length === 2 ? left[1] : null;
+  const body = statements(loop.childForFieldName('body'));
+  if (v?.type !== 'identifier' || v.text === '_' || !body.length) return false;
+  return body.every((s) => {
+    const e = s.type === 'expression_statement' ? unparen(s.namedChild(0)!) : null;
+    return e?.type === 'unary_expression' && e.child(0)?.type === '<-' && unparen(e.childForFieldName('operand')!).text === v.text;
+  });
+}
+
+/**
+ * `M` is written after `start` or inside a function literal of `owner` (`M[k] = …`, `M = …`,
+ * `delete(M, k)`, `&M`, or passed on): a channel may join it after the relay ranged over it.
+ */
+function writtenLate(owner: Node, m: string, start: Node): boolean {
+  for (const id of owner.descendantsOfType('identifier')) {
+    if (id?.text !== m) continue;
+    const late = id.startIndex > start.endIndex || enclosingFunction(id)?.id !== owner.id;
+    if (!late) continue;
+    const up = id.parent;
+    if (up?.type === 'index_expression' && up.childForFieldName('operand')?.id === id.id) {
+      // Reading M[k] is fine; writing it is not.
+      const list = up.parent;
+      if (list?.type === 'expression_list' && list.parent?.type === 'assignment_statement' && list.parent.childForFieldName('left')?.id === list.id) return true;
+      continue;
+    }
+    if (up?.type === 'range_clause' && up.childForFieldName('right')?.id === id.id) continue;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The sending goroutine closes `M[k]` on its way out: `defer close(M[k])`, or `defer
+ * close(c)` with `c := M[k]` before it the only assignment of c; the defer is a statement of
+ * its body that comes before every return and the send.
+ */
+function closesOnExit(facts: FileFacts, send: ChanOp, m: string, owner: Node): boolean {
+  const lit = goLiteral(send.unit.node);
+  if (!lit || enclosingFunction(send.node)?.id !== lit.id) return false;
+  const fromM = (e: Node | null | undefined) => {
+    const u = e && unparen(e);
+    const op = u?.type === 'index_expression' ? u.childForFieldName('operand') : null;
+    return op?.type === 'identifier' && op.text === m && facts.resolveName(m, op) === owner;
+  };
+  const stmts = statements(lit.childForFieldName('body'));
+  const first = Math.min(
+    send.node.startIndex,
+    ...lit.descendantsOfType('return_statement').flatMap((r) => (r && enclosingFunction(r)?.id === lit.id ? [r.startIndex] : [])),
+  );
+  return stmts.some((s) => {
+    if (s.type !== 'defer_statement' || s.endIndex > first) return false;
+    const call = s.namedChildren.find((c) => c?.type === 'call_expression');
+    const arg = call?.childForFieldName('function')?.text === 'close' ? call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type !== 'comment') : null;
+    const x = arg && unparen(arg);
+    if (!x) return false;
+    if (fromM(x)) return true;
+    if (x.type !== 'identifier' || facts.resolveName(x.text, x) !== lit) return false;
+    // c's one assignment: `c := M[k]` (or `var c = M[k]`) before the defer.
+    let def: Node | undefined;
+    for (const id of lit.descendantsOfType('identifier')) {
+      if (id?.text !== x.text) continue;
+      const list = id.parent?.type === 'expression_list' ? id.parent : null;
+      const stmt = list?.parent;
+      const writes = (stmt?.type === 'short_var_declaration' || stmt?.type === 'assignment_statement') && stmt.childForFieldName('left')?.id === list!.id;
+      if (id.parent?.type === 'var_spec' || (id.parent?.type === 'unary_expression' && id.parent.child(0)?.type === '&')) return false;
+      if (!writes) continue;
+      if (def || list!.namedChildCount !== 1 || stmt!.endIndex > s.startIndex) return false;
+      def = stmt!;
+    }
+    return !!def && fromM(def.childForFieldName('right')?.namedChildren[0]);
+  });
+}
