@@ -879,8 +879,9 @@ export interface HeldOptions {
  * Walks the code that runs after lock operation `op` while its mutex is held: up to a
  * release of the same mutex (a direct one, one by a same-package callee, one handed to a
  * goroutine or to the caller), the root name bound again, the mutex passed to other code, or
- * a call of a function of the package that never returns (after `visit` sees it).
- * `visit` sees every other node and may stop there. Returns the exits reached with the lock held.
+ * a call of a function of the package that never returns (after `visit` sees it). At a hand-over
+ * of the locked value to a variable the function unlocks (handOvers), the walk goes on under
+ * that variable's name. `visit` sees every other node and may stop there. Returns the exits reached with the lock held.
  */
 export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: HeldOptions, visit: (n: Node) => Visit): Node[] | undefined {
   const locks = lockFacts(facts);
@@ -897,21 +898,16 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
       return [];
     }
   }
-  return walkFrom(facts, op.fn, stmt, (n) => {
-    if (rebinds(n, op.root.text)) return 'stop';
-    const rel = releases(n);
-    if (rel.length) {
-      for (const o of rel) opts.released?.(o);
-      return 'stop';
-    }
-    if (n.text.includes(op.text)) {
+  // The stops that hold for the mutex `m` names (op's own, or the variable it was handed to).
+  const step = (m: LockOp, n: Node): Visit => {
+    if (n.text.includes(m.text)) {
       // Released by a goroutine or a closure made here, handed to the caller, or to other code.
-      if (locks.inDeclarationOf(n).some((o) => o.key === op.key && !isAcquire(o.verb) && o.fn.id !== op.fn.id && within(o.call, n))) return 'stop';
-      if (n.type === 'return_statement' && returnsMutex(n, op)) return 'stop';
-      if (passedOn(opts.local ? undefined : view, facts, n, op.fn, op)) return 'stop';
+      if (locks.inDeclarationOf(n).some((o) => o.key === m.key && !isAcquire(o.verb) && o.fn.id !== op.fn.id && within(o.call, n))) return 'stop';
+      if (n.type === 'return_statement' && returnsMutex(n, m)) return 'stop';
+      if (passedOn(opts.local ? undefined : view, facts, n, op.fn, m)) return 'stop';
     }
     if (opts.local) return visit(n);
-    if (n.type === 'return_statement' && returnsRelease(view, facts, n, op)) return 'stop';
+    if (n.type === 'return_statement' && returnsRelease(view, facts, n, m)) return 'stop';
     // `st.Lock(); exitWithError(err)`: a function of the package that never returns ends the
     // path as os.Exit does (the graph knows only the calls that end it by their name).
     const e = n.type === 'expression_statement' ? n.namedChild(0) : null;
@@ -923,15 +919,166 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
       // `go s.finish()` where finish releases it: the lock is handed to the goroutine.
       const call = n.namedChildren.find((c) => c?.type === 'call_expression');
       const name = call && calleeName(call);
-      const key = call && name && mayReach(call, op) && mayLock(view, name) ? view.calleeKey(call, facts) : undefined;
+      const key = call && name && mayReach(call, m) && mayLock(view, name) ? view.calleeKey(call, facts) : undefined;
       const s = key ? lockSummaryOf(view, key) : undefined;
-      if (call && s?.releases.some((r) => callerMutex(facts, call, r)?.key === op.key)) return 'stop';
+      if (call && s?.releases.some((r) => callerMutex(facts, call, r)?.key === m.key)) return 'stop';
     }
-    for (const e of calleeEffects(view, facts, n, op.fn, op)) {
+    for (const e of calleeEffects(view, facts, n, op.fn, m)) {
       if (e.first?.op === 'release' || (e.releases && opts.anyCalleeRelease)) return 'stop';
     }
     return visit(n);
+  };
+  const handed = handOvers(facts, op);
+  const more: Node[] = [];
+  // From a hand-over on, the lock is held under the variable it went to: followed up to a
+  // release of either name, the variable bound again, or a branch that runs only when the
+  // variable is nil (it holds a locked value there).
+  const follow = (h: HandOver, at: Node) => {
+    const v = h.v;
+    const vstep = (n: Node): Visit => {
+      if (rebinds(n, v.root.text) || releases(n).length) return 'stop';
+      const rel = locks.inside(n, op.fn).filter((o) => o.key === v.key && !isAcquire(o.verb) && (opts.deferredReleases || !o.deferred));
+      if (rel.length) {
+        for (const o of rel) opts.released?.(o);
+        return 'stop';
+      }
+      if (onlyWhenNil(facts, n, v, h.at)) return 'stop';
+      return step(v, n);
+    };
+    if (vstep(at) === 'stop') return;
+    more.push(...(walkFrom(facts, op.fn, at, vstep) ?? []));
+  };
+  const exits = walkFrom(facts, op.fn, stmt, (n) => {
+    if (rebinds(n, op.root.text)) return 'stop';
+    const rel = releases(n);
+    if (rel.length) {
+      for (const o of rel) opts.released?.(o);
+      return 'stop';
+    }
+    const h = handed.find((h) => h.at.id === n.id || (h.at.type === 'block' && within(n, h.at)));
+    if (h) {
+      follow(h, n);
+      return 'stop';
+    }
+    return step(op, n);
   });
+  if (!exits || !more.length) return exits;
+  return [...new Set([...exits, ...more])].sort((a, b) => a.startIndex - b.startIndex);
+}
+
+/** Where the lock taken at an operation passes to another variable `v` (a mutex ref of the same text under v's name) the function releases itself. */
+interface HandOver {
+  /** The assignment `v = x` (a flow node), or the block of `if v, ok = x.(*T); ok { … }` that runs once v holds it. */
+  at: Node;
+  v: LockOp;
+}
+
+const handOverMemo = memoPer<FileFacts, HandOver[]>();
+
+/**
+ * The places where the lock taken at `op` is handed to another variable V that the same
+ * function unlocks (`V.Unlock()` or `defer V.Unlock()`, RUnlock for an RLock): `V = x`,
+ * `V = x.(*T)`, `V = a` where every value of `a` is such an assertion of x (one step), and the
+ * block of `if V, ok = x.(*T); ok { … }` (only there does V hold the lock). x is op's root,
+ * the same variable.
+ *
+ *	for _, next := range list {
+ *		next.Lock()
+ *		if found, ok = next.(*T); ok {   the lock goes to found here…
+ *			break
+ *		}
+ *		next.Unlock()
+ *	}
+ *	if found == nil { return errNone }   (never with found holding it)
+ *	defer found.Unlock()                  …and is released under that name
+ *
+ * Without a release of V in the function nothing is handed over (a leak stays a leak).
+ * A comma-ok assertion outside an if header is not followed (which way ok went is not known).
+ */
+function handOvers(facts: FileFacts, op: LockOp): HandOver[] {
+  return handOverMemo(facts, op.call.id, () => {
+    if (op.indexed || !op.text.startsWith(op.root.text)) return [];
+    const suffix = op.text.slice(op.root.text.length);
+    const scope = op.key.slice(0, op.key.indexOf(':'));
+    const rootOf = (x: Node | null | undefined) => {
+      const r = x && mutexRef(facts, x);
+      return !!r && r.text === op.root.text && r.key.startsWith(`${scope}:`);
+    };
+    const asserted = (x: Node | null | undefined): Node | null => {
+      let e = x ? unparen(x) : null;
+      if (e?.type === 'type_assertion_expression') e = e.childForFieldName('operand');
+      return e ? unparen(e) : null;
+    };
+    const want = releaseOf(op.verb);
+    const out: HandOver[] = [];
+    const seen = new Set<string>();
+    for (const r of lockFacts(facts).of(op.fn)) {
+      if (r.verb !== want || r.indexed || r.key === op.key || seen.has(r.key) || r.text !== r.root.text + suffix || r.root.text === op.root.text) continue;
+      seen.add(r.key);
+      const where = facts.resolveName(r.root.text, r.root);
+      if (typeof where !== 'object') continue;
+      const v: LockOp = { ...r, verb: op.verb, call: op.call, fn: op.fn, deferred: false };
+      for (const d of definitions(facts, where, r.root.text)) {
+        if (d.node.type !== 'assignment_statement' && d.node.type !== 'short_var_declaration') continue;
+        if (within(op.call, d.node) || flowFunction(d.node)?.fn.id !== op.fn.id) continue;
+        const right = d.node.childForFieldName('right');
+        const values = right?.type === 'expression_list' ? right.namedChildren.filter((c) => c && c.type !== 'comment') : [right];
+        const left = d.node.childForFieldName('left')?.namedChildren ?? [];
+        if (d.value) {
+          // `V = x`, `V = x.(*T)`, or `V = a` with every value of a such an assertion.
+          const x = asserted(d.value);
+          if (x?.type !== 'identifier') continue;
+          let ok = rootOf(x);
+          if (!ok && x.text !== r.root.text) {
+            const wx = facts.resolveName(x.text, x);
+            const defs = typeof wx === 'object' ? definitions(facts, wx, x.text) : [];
+            ok = defs.length > 0 && defs.every((a) => rootOf(asserted(a.value ?? commaOkValue(a.node))));
+          }
+          if (ok) out.push({ at: d.node, v });
+        } else if (values.length === 1 && left.length === 2 && left[0]?.text === r.root.text) {
+          // `if V, ok = x.(*T); ok { … }`.
+          const e = values[0] ? unparen(values[0]) : null;
+          if (e?.type !== 'type_assertion_expression' || !rootOf(asserted(e))) continue;
+          const ifs = d.node.parent;
+          const cond = ifs?.type === 'if_statement' && ifs.childForFieldName('initializer')?.id === d.node.id ? ifs.childForFieldName('condition') : null;
+          const okName = left[1]?.text;
+          const body = ifs?.childForFieldName('consequence');
+          if (cond && body && okName && conjuncts(cond).includes(okName) && !within(op.call, body)) out.push({ at: body, v });
+        }
+      }
+    }
+    return out;
+  });
+}
+
+/** `a, ok := x.(*T)`: the assertion a comma-ok definition gets. */
+function commaOkValue(d: Node): Node | null {
+  let right = d.childForFieldName('right');
+  if (right?.type === 'expression_list') right = right.namedChildCount === 1 ? right.namedChild(0) : null;
+  const e = right && unparen(right);
+  return e?.type === 'type_assertion_expression' ? e : null;
+}
+
+/** The operands of a `&&` chain, as text (`ok && n > 0` → ok, n>0). */
+function conjuncts(cond: Node): string[] {
+  const c = unparen(cond);
+  if (c.type === 'binary_expression' && c.childForFieldName('operator')?.text === '&&') return [...conjuncts(c.childForFieldName('left')!), ...conjuncts(c.childForFieldName('right')!)];
+  return [c.text.replace(/\s+/g, '')];
+}
+
+/** `n` runs only inside `if v == nil { … }` (an if that does not hold the hand-over `at` itself): v holds a locked value, so never there. */
+function onlyWhenNil(facts: FileFacts, n: Node, v: MutexRef, at: Node): boolean {
+  for (let p: Node | null = n.parent; p; p = p.parent) {
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return false;
+    const ifs = p.parent;
+    if (p.type !== 'block' || ifs?.type !== 'if_statement' || ifs.childForFieldName('consequence')?.id !== p.id || within(at, ifs)) continue;
+    const c = unparen(ifs.childForFieldName('condition')!);
+    if (c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '==') continue;
+    const [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')].map((x) => x && unparen(x));
+    const name = l?.type === 'nil' ? r : r?.type === 'nil' ? l : null;
+    if (name?.type === 'identifier' && name.text === v.root.text && facts.resolveName(name.text, name) === facts.resolveName(v.root.text, v.root)) return true;
+  }
+  return false;
 }
 
 /** The statement after `stmt` in its list, comments skipped. */
