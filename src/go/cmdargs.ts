@@ -21,7 +21,7 @@ export function argumentLoopsOnly(facts: FileFacts, n: Node, owner: Node): boole
 }
 
 /** `for … range ARGS` or `for i := …; i < len(ARGS); i++` (or `i < flag.NArg()`). */
-function overArguments(facts: FileFacts, loop: Node): boolean {
+export function overArguments(facts: FileFacts, loop: Node): boolean {
   const head = loop.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
   if (head?.type === 'range_clause') {
     const right = head.childForFieldName('right');

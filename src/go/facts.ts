@@ -880,6 +880,11 @@ export class FileFacts {
         break;
       case 'unary_expression':
         if (parent.child(0)?.type === '&') return 'address taken';
+        // `*x` is a copy of what x points to, and of what that holds (a response's Body):
+        // the copy goes where x would (`r := Response(*x); return &r`, `ch <- *x`); a field
+        // read through it (`(*x).StatusCode`) is a use. settlements follows a copy assigned
+        // to a variable (derefCopy).
+        if (parent.child(0)?.type === '*') return this.escapeOf(parent, owner);
         break;
       case 'var_spec':
         if (parent.childForFieldName('value')?.id === up.id) return 'assigned';

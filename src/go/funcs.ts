@@ -1,6 +1,7 @@
 // Same-file functions and their call sites, for rules that follow a value into a parameter
 // (`newPool(800, t)` → `func newPool(size int, …)`). Memoized per file.
 import type { Node } from 'web-tree-sitter';
+import { overArguments } from './cmdargs.js';
 import { definitionsOf } from './decls.js';
 import { unparen, type FileFacts } from './facts.js';
 import type { Decl, PackageView } from './package.js';
@@ -240,7 +241,7 @@ export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth
     }) &&
     users.every((d) => {
       if (d.file.endsWith('_test.go') || (d.node.type !== 'function_declaration' && d.node.type !== 'method_declaration')) return false;
-      const runs = mentions(d).every((m) => runOnceIn(m, d.node));
+      const runs = mentions(d).every((m) => runOnceIn(m, d.node, true, d.facts));
       return runs && (runsOncePerProcess(d.facts, d.node) || (depth > 0 && onlyRunOnce(view, d.facts, d.node, depth - 1)));
     })
   );
@@ -249,9 +250,14 @@ export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth
 /**
  * The mention `m` of a function, in `owner`: a call there, or with `tables` an entry of a
  * table (a composite literal) there, outside loops and literals. A table in a package-level
- * var initializer keeps the function for later, so those ask without `tables`.
+ * var initializer keeps the function for later, so those ask without `tables`. Given the
+ * file's facts, a call in package main may also sit in loops over the command-line
+ * arguments (`for _, name := range flag.Args() { process(name) }`, cmdargs.ts): they run a
+ * bounded number of rounds, once, when `owner` itself runs once (onlyRunOnce's question),
+ * as such loops in main do (leaks.ts onceInProcess). Not `go process(name)` there: a
+ * goroutine per argument.
  */
-function runOnceIn(m: Node, owner: Node, tables = true): boolean {
+function runOnceIn(m: Node, owner: Node, tables = true, facts?: FileFacts): boolean {
   let up = m.parent?.type === 'selector_expression' && m.parent.childForFieldName('field')?.id === m.id ? m.parent : m;
   const call = up.parent?.type === 'call_expression' && up.parent.childForFieldName('function')?.id === up.id;
   if (!call) {
@@ -259,10 +265,16 @@ function runOnceIn(m: Node, owner: Node, tables = true): boolean {
     while (up.parent && LITERAL_PARTS.has(up.parent.type)) up = up.parent;
     if (up.parent?.type !== 'composite_literal') return false;
   }
+  // A goroutine per argument runs alongside the others: only a plain call counts in such a loop.
+  let started = false;
   for (let p = m.parent; p && p.id !== owner.id; p = p.parent) {
     // `go serve(…)` written in main starts it once, as a plain call runs it once; a go
     // statement around anything else (a literal calling it) is a literal's business.
-    if (p.type === 'go_statement' && call && p.namedChild(0)?.id === up.parent?.id) continue;
+    if (p.type === 'go_statement' && call && p.namedChild(0)?.id === up.parent?.id) {
+      started = true;
+      continue;
+    }
+    if (LOOP_TYPES.has(p.type) && call && !started && facts?.packageName() === 'main' && overArguments(facts, p)) continue;
     if (p.type === 'func_literal' || p.type === 'go_statement' || LOOP_TYPES.has(p.type)) return false;
   }
   return true;

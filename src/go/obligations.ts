@@ -216,7 +216,7 @@ export function settle(facts: FileFacts, owner: Node, name: string, opts: Settle
  * response's Body): `name.field.Close()` releases it, and `name.field` handed on escapes
  * like the variable would.
  */
-export function* settlements(facts: FileFacts, owner: Node, name: string, opts: SettleOptions): Generator<Exclude<Settlement, { kind: 'open' }>> {
+export function* settlements(facts: FileFacts, owner: Node, name: string, opts: SettleOptions, copies = 0): Generator<Exclude<Settlement, { kind: 'open' }>> {
   if (!opts.namedToo && isNamedResult(owner, name)) {
     yield { kind: 'escaped', at: owner, reason: 'named result' };
     return;
@@ -250,10 +250,47 @@ export function* settlements(facts: FileFacts, owner: Node, name: string, opts: 
     }
     if (isDeclaration(up) || blankAssigned(up)) continue;
     const reason = facts.escapeOf(up, owner) ?? (inClosure(facts, owner, use) && inEscapingClosure(use, owner) ? 'captured by a closure' : null);
-    if (reason && !opts.ignore?.has(reason) && !shadowed(use, owner, opts.own) && !(reason === 'passed as an argument' && lentTo(up, opts.borrows))) {
-      yield { kind: 'escaped', at: use, reason };
+    if (!reason || opts.ignore?.has(reason) || shadowed(use, owner, opts.own)) continue;
+    // `*c` hands on a copy of the value (escapeOf): lent as c would be, and a copy kept in a
+    // variable is followed there (`r := *resp; defer r.Body.Close()`, `return &r`).
+    const copy = derefCopy(facts, up);
+    if (reason === 'passed as an argument' && lentTo(copy ?? up, opts.borrows)) continue;
+    if (copy && reason === 'assigned') {
+      const held = copyHolder(copy);
+      if (held?.target.type === 'identifier') {
+        if (held.target.text === '_') continue;
+        const holder = ownerOf(facts, held.target.text, held.target);
+        if (holder && copies < MAX_COPIES) {
+          const from = held.stmt.endIndex;
+          yield* settlements(facts, holder, held.target.text, { ...opts, from, until: undefined, own: held.stmt, namedToo: false }, copies + 1);
+          continue;
+        }
+      }
     }
+    yield { kind: 'escaped', at: use, reason };
   }
+}
+
+/** How many copies (`r := *resp`) settlements follows, one into the next. */
+const MAX_COPIES = 3;
+
+/** `*use`, `(*use)`, `T(*use)`: the expression that holds the copy `*use` makes, if any. */
+function derefCopy(facts: FileFacts, up: Node): Node | undefined {
+  const p = up.parent;
+  return p?.type === 'unary_expression' && p.child(0)?.type === '*' ? carrierOf(facts, p) : undefined;
+}
+
+/** The statement that assigns `value` (one expression of its right side) and what it is assigned to. */
+function copyHolder(value: Node): { stmt: Node; target: Node } | undefined {
+  const list = value.parent;
+  const stmt = list?.type === 'expression_list' ? list.parent : list;
+  if (!stmt || (stmt.type !== 'assignment_statement' && stmt.type !== 'short_var_declaration' && stmt.type !== 'var_spec')) return undefined;
+  const right = rightOf(stmt);
+  const values = right?.type === 'expression_list' ? right.namedChildren : [right];
+  const i = values.findIndex((v) => v?.id === value.id);
+  const left = leftOf(stmt);
+  const target = i >= 0 && left.length === values.length ? left[i] : undefined;
+  return target ? { stmt, target } : undefined;
 }
 
 const HEADERS = new Set(['if_statement', 'for_statement', 'expression_switch_statement', 'type_switch_statement']);
