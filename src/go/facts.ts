@@ -67,6 +67,15 @@ export function unparen(n: Node): Node {
   return cur;
 }
 
+/**
+ * Two answers of `resolveName` name the same scope: the same word, or the same function.
+ * Nodes are compared by id: a node reached by two ways need not be one object (parsed per
+ * declaration, identity held for some functions only, and a relay went unseen there).
+ */
+export function sameScope(a: Node | 'package' | 'unknown', b: Node | 'package' | 'unknown'): boolean {
+  return typeof a === 'string' || typeof b === 'string' ? a === b : a.id === b.id;
+}
+
 export function isFunction(n: Node): boolean {
   return FUNCTION_SET.has(n.type);
 }

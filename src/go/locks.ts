@@ -19,7 +19,7 @@
 import type { Node, Point } from 'web-tree-sitter';
 import { baseTypeName, type PackageView, type SummaryKind, type FunctionSyntax } from './package.js';
 import { type DeclKey, nameOfKey, wordAt } from './pkgindex.js';
-import { enclosingFunction, type FileFacts, memoPer, unparen, unparenUp, within } from './facts.js';
+import { enclosingFunction, type FileFacts, memoPer, sameScope, unparen, unparenUp, within } from './facts.js';
 import { definitions } from './decls.js';
 import { coreSummary, HOW, mapTarget, type Site, targetIn, targetScope, type TargetScope } from './summary.js';
 import { callOfName, wordNodes } from './words.js';
@@ -1076,7 +1076,7 @@ function onlyWhenNil(facts: FileFacts, n: Node, v: MutexRef, at: Node): boolean 
     if (c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '==') continue;
     const [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')].map((x) => x && unparen(x));
     const name = l?.type === 'nil' ? r : r?.type === 'nil' ? l : null;
-    if (name?.type === 'identifier' && name.text === v.root.text && facts.resolveName(name.text, name) === facts.resolveName(v.root.text, v.root)) return true;
+    if (name?.type === 'identifier' && name.text === v.root.text && sameScope(facts.resolveName(name.text, name), facts.resolveName(v.root.text, v.root))) return true;
   }
   return false;
 }

@@ -18,7 +18,7 @@
 // sends on different branches).
 import type { Node } from 'web-tree-sitter';
 import { type Channel, type ChanOp, loopBetween, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from './channels.js';
-import { blockStatements, enclosingFunction, type FileFacts, isFunction, unparen } from './facts.js';
+import { blockStatements, enclosingFunction, type FileFacts, isFunction, sameScope, unparen } from './facts.js';
 
 type Constant = (n: Node | null) => number | undefined;
 
@@ -281,7 +281,7 @@ export function relayedBy(facts: FileFacts, sig: Channel, senders: ChanOp[]): bo
   const loop = stmts.find((s) => s.type === 'for_statement' && drains(s));
   const rc = loop?.namedChildren.find((c) => c?.type === 'range_clause');
   const m = rc?.childForFieldName('right');
-  if (!loop || m?.type !== 'identifier' || facts.resolveName(m.text, m) !== owner) return false;
+  if (!loop || m?.type !== 'identifier' || !sameScope(facts.resolveName(m.text, m), owner)) return false;
   // The signal is sent after the loop, or closed by a defer of the relay's own body.
   const top = (n: Node) => stmts.find((s) => within(n, s));
   if (!signals.every((o) => (o.deferred ? top(o.node)?.type === 'defer_statement' : (top(o.node)?.startIndex ?? -1) > loop.endIndex && top(o.node)?.id === unparenStmt(o.node).id))) return false;
@@ -352,7 +352,7 @@ function closesOnExit(facts: FileFacts, send: ChanOp, m: string, owner: Node): b
   const fromM = (e: Node | null | undefined) => {
     const u = e && unparen(e);
     const op = u?.type === 'index_expression' ? u.childForFieldName('operand') : null;
-    return op?.type === 'identifier' && op.text === m && facts.resolveName(m, op) === owner;
+    return op?.type === 'identifier' && op.text === m && sameScope(facts.resolveName(m, op), owner);
   };
   const stmts = statements(lit.childForFieldName('body'));
   const first = Math.min(
@@ -366,7 +366,7 @@ function closesOnExit(facts: FileFacts, send: ChanOp, m: string, owner: Node): b
     const x = arg && unparen(arg);
     if (!x) return false;
     if (fromM(x)) return true;
-    if (x.type !== 'identifier' || facts.resolveName(x.text, x) !== lit) return false;
+    if (x.type !== 'identifier' || !sameScope(facts.resolveName(x.text, x), lit)) return false;
     // c's one assignment: `c := M[k]` (or `var c = M[k]`) before the defer.
     let def: Node | undefined;
     for (const id of lit.descendantsOfType('identifier')) {
