@@ -76,6 +76,16 @@ function fingerprint(rule, project, path, message, lineText) {
     .slice(0, 12);
 }
 
+/**
+ * The files the project's Debian package installed: another package can put files in the
+ * same folder later (golang-github-minio-minio-go-dev, v6, beside the corpus's v7 package),
+ * and the corpus is the package's files. Null when dpkg does not know the package.
+ */
+function packageFiles(pkg) {
+  const r = spawnSync('dpkg-query', ['-L', pkg], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return r.status === 0 ? new Set(r.stdout.split('\n').filter(Boolean)) : null;
+}
+
 /** Scans one project; returns its findings with fingerprints. */
 function scan({ project, pkg, dir }) {
   if (!existsSync(dir)) {
@@ -94,10 +104,11 @@ function scan({ project, pkg, dir }) {
     fail(`${project}: leakhound exited ${r.status} without a JSON report: ${(r.stderr || '').trim().split('\n')[0]}`);
   }
   const version = versionOf(pkg);
+  const own = packageFiles(pkg);
   const findings = [];
   for (const res of results) {
     const msgs = res.messages.filter((m) => m.ruleId);
-    if (!msgs.length) continue;
+    if (!msgs.length || (own && !own.has(join(dir, res.filePath)))) continue;
     const lines = readFileSync(join(dir, res.filePath), 'utf8').split(/\r?\n|\r/);
     const seen = new Map();
     for (const m of msgs) {
