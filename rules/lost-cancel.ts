@@ -25,7 +25,7 @@
 //   if _, err := poll(ctx); err == nil { …; cancel() } else if err == context.DeadlineExceeded { return }
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { enclosingFunction, type FileFacts, unparen, unparenUp } from '../src/go/facts.js';
+import { enclosingFunction, type FileFacts, sameScope, unparen, unparenUp } from '../src/go/facts.js';
 import { exitAvoiding } from '../src/go/flow.js';
 import { isProgramMain } from '../src/go/funcs.js';
 import { endsStatement } from '../src/go/leaks.js';
@@ -184,11 +184,12 @@ function isContextValue(facts: FileFacts, n: Node, names: readonly string[]): bo
   return !!q && CONTEXT_PATHS.includes(q.path) && names.includes(q.name);
 }
 
-/** True when `n` is `<ctx>.Err()`. */
-function isErrOf(n: Node, ctxName: string): boolean {
+/** True when `n` is `<ctx>.Err()`, `isCtx` telling whether its operand is the derived context. */
+function isErrOf(n: Node, isCtx: (operand: Node) => boolean): boolean {
   const c = unparen(n);
   const f = c.type === 'call_expression' ? c.childForFieldName('function') : null;
-  return f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Err' && f.childForFieldName('operand')?.text === ctxName && callArgs(c).length === 0;
+  const operand = f?.type === 'selector_expression' && f.childForFieldName('field')?.text === 'Err' ? f.childForFieldName('operand') : null;
+  return !!operand && callArgs(c).length === 0 && isCtx(unparen(operand));
 }
 
 /**
@@ -203,11 +204,11 @@ function isErrOf(n: Node, ctxName: string): boolean {
  * context.Canceled from a call is not taken: callees return it for contexts of their own too,
  * and a WithCancel child has no timer that bounds the leak if so.
  */
-function impliesDone(facts: FileFacts, cond: Node, holds: boolean, ctxName: string, deadlineErr: ((e: Node) => boolean) | undefined): boolean {
+function impliesDone(facts: FileFacts, cond: Node, holds: boolean, isCtx: (operand: Node) => boolean, deadlineErr: ((e: Node) => boolean) | undefined): boolean {
   const c = unparen(cond);
   if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') {
     const x = c.childForFieldName('operand');
-    return !!x && impliesDone(facts, x, !holds, ctxName, deadlineErr);
+    return !!x && impliesDone(facts, x, !holds, isCtx, deadlineErr);
   }
   if (c.type === 'binary_expression') {
     const op = c.childForFieldName('operator')?.text;
@@ -215,15 +216,15 @@ function impliesDone(facts: FileFacts, cond: Node, holds: boolean, ctxName: stri
     const r = c.childForFieldName('right');
     if (!l || !r) return false;
     // a && b holding, or a || b failing, implies each side (as holding, or failing).
-    if ((op === '&&' && holds) || (op === '||' && !holds)) return [l, r].some((x) => impliesDone(facts, x, holds, ctxName, deadlineErr));
+    if ((op === '&&' && holds) || (op === '||' && !holds)) return [l, r].some((x) => impliesDone(facts, x, holds, isCtx, deadlineErr));
     if (op !== '==' && op !== '!=') return false;
     const equal = (op === '==') === holds;
     for (const [a, b] of [
       [l, r],
       [r, l],
     ] as const) {
-      if (!equal && unparen(b).type === 'nil' && isErrOf(a, ctxName)) return true;
-      if (equal && isErrOf(a, ctxName) && isContextValue(facts, b, ['Canceled', 'DeadlineExceeded'])) return true;
+      if (!equal && unparen(b).type === 'nil' && isErrOf(a, isCtx)) return true;
+      if (equal && isErrOf(a, isCtx) && isContextValue(facts, b, ['Canceled', 'DeadlineExceeded'])) return true;
       if (equal && deadlineErr && isContextValue(facts, b, ['DeadlineExceeded']) && deadlineErr(a)) return true;
     }
     return false;
@@ -231,7 +232,7 @@ function impliesDone(facts: FileFacts, cond: Node, holds: boolean, ctxName: stri
   if (holds && c.type === 'call_expression' && facts.isCallTo(c, 'errors', 'Is')) {
     const [a, b] = callArgs(c);
     if (!a || !b) return false;
-    if (isErrOf(a, ctxName)) return isContextValue(facts, b, ['Canceled', 'DeadlineExceeded']);
+    if (isErrOf(a, isCtx)) return isContextValue(facts, b, ['Canceled', 'DeadlineExceeded']);
     return !!deadlineErr && isContextValue(facts, b, ['DeadlineExceeded']) && deadlineErr(a);
   }
   return false;
@@ -371,12 +372,16 @@ export default defineRule<MessageIds>({
       // A branch entered only once ctx is done: its deadline passed, or its Err() is set.
       const ctxName = contextName(call);
       const deadlineErr = WITH_TIMER.includes(name) && ctxName ? (e: Node) => setByCallGiven(facts, fn, unparen(e), ctxName, b.stmt) : undefined;
+      // ctx there is the derived context: fn's name, never bound again after the derivation
+      // (`ctx := other` in a block would shadow it; one later in a loop reaches back).
+      const rebound = ctxName !== undefined && facts.uses(fn, ctxName).some((u) => written(u) && u.startIndex > b.stmt.endIndex);
+      const isDerived = (id: Node) => id.type === 'identifier' && id.text === ctxName && !rebound && sameScope(facts.resolveName(id.text, id), fn);
       const exit = exitAvoiding(
         facts,
         fn,
         b.stmt,
         (n) => reads(n, v) || (parentDone !== undefined && n.text.replace(/\s+/g, '') === parentDone),
-        ctxName ? (cond, holds) => impliesDone(facts, cond, holds, ctxName, deadlineErr) : undefined,
+        ctxName ? (cond, holds) => impliesDone(facts, cond, holds, isDerived, deadlineErr) : undefined,
       );
       if (!exit) return;
       const isReturn = exit.type === 'return_statement';

@@ -224,7 +224,7 @@ const LITERAL_PARTS = new Set(['literal_element', 'keyed_element', 'literal_valu
  * business (unclosed-resource's `tests` option). When the scan is of test code itself, the
  * package includes the tests and a mention in one makes the function ordinary.
  */
-export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth = 2): boolean {
+export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, opts: { argLoops?: boolean } = {}, depth = 2): boolean {
   if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') return false;
   const name = fn.childForFieldName('name')?.text;
   if (!name || name === 'init' || (name === 'main' && fn.type === 'function_declaration')) return false;
@@ -241,8 +241,8 @@ export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth
     }) &&
     users.every((d) => {
       if (d.file.endsWith('_test.go') || (d.node.type !== 'function_declaration' && d.node.type !== 'method_declaration')) return false;
-      const runs = mentions(d).every((m) => runOnceIn(m, d.node, true, d.facts));
-      return runs && (runsOncePerProcess(d.facts, d.node) || (depth > 0 && onlyRunOnce(view, d.facts, d.node, depth - 1)));
+      const runs = mentions(d).every((m) => runOnceIn(m, d.node, true, opts.argLoops ? d.facts : undefined));
+      return runs && (runsOncePerProcess(d.facts, d.node) || (depth > 0 && onlyRunOnce(view, d.facts, d.node, opts, depth - 1)));
     })
   );
 }
@@ -251,7 +251,9 @@ export function onlyRunOnce(view: PackageView, facts: FileFacts, fn: Node, depth
  * The mention `m` of a function, in `owner`: a call there, or with `tables` an entry of a
  * table (a composite literal) there, outside loops and literals. A table in a package-level
  * var initializer keeps the function for later, so those ask without `tables`. Given the
- * file's facts, a call in package main may also sit in loops over the command-line
+ * file's facts (onlyRunOnce's `argLoops`: asked for the values a function makes, leaks.ts
+ * madeOncePerProcess, not for the goroutines it starts or the tickers it leaves running,
+ * which their rules report per round), a call in package main may also sit in loops over the command-line
  * arguments (`for _, name := range flag.Args() { process(name) }`, cmdargs.ts): they run a
  * bounded number of rounds, once, when `owner` itself runs once (onlyRunOnce's question),
  * as such loops in main do (leaks.ts onceInProcess). Not `go process(name)` there: a

@@ -163,7 +163,7 @@ export function judge<K extends Kind>(facts: FileFacts, sites: readonly Site<K>[
 function madeOncePerProcess(facts: FileFacts, site: Site, view: PackageView): boolean {
   if (site.binding.kind === 'other') return false;
   const fn = enclosingFunction(site.binding.stmt);
-  return !!fn && onceInProcess(facts, site.binding.stmt, fn) && onlyRunOnce(view, facts, fn);
+  return !!fn && onceInProcess(facts, site.binding.stmt, fn) && onlyRunOnce(view, facts, fn, { argLoops: true });
 }
 
 /**

@@ -936,7 +936,8 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
   const follow = (h: HandOver, at: Node) => {
     const v = h.v;
     const vstep = (n: Node): Visit => {
-      if (rebinds(n, v.root.text) || releases(n).length) return 'stop';
+      // The hand-over itself binds v: only a later binding ends the walk.
+      if ((n.id !== h.at.id && rebinds(n, v.root.text)) || releases(n).length) return 'stop';
       const rel = locks.inside(n, op.fn).filter((o) => o.key === v.key && !isAcquire(o.verb) && (opts.deferredReleases || !o.deferred));
       if (rel.length) {
         for (const o of rel) opts.released?.(o);
@@ -963,7 +964,8 @@ export function walkHeld(view: PackageView, facts: FileFacts, op: LockOp, opts: 
     return step(op, n);
   });
   if (!exits || !more.length) return exits;
-  return [...new Set([...exits, ...more])].sort((a, b) => a.startIndex - b.startIndex);
+  const byId = new Map([...exits, ...more].map((n) => [n.id, n]));
+  return [...byId.values()].sort((a, b) => a.startIndex - b.startIndex);
 }
 
 /** Where the lock taken at an operation passes to another variable `v` (a mutex ref of the same text under v's name) the function releases itself. */
@@ -1032,7 +1034,8 @@ function handOvers(facts: FileFacts, op: LockOp): HandOver[] {
           if (!ok && x.text !== r.root.text) {
             const wx = facts.resolveName(x.text, x);
             const defs = typeof wx === 'object' ? definitions(facts, wx, x.text) : [];
-            ok = defs.length > 0 && defs.every((a) => rootOf(asserted(a.value ?? commaOkValue(a.node))));
+            // A comma-ok `a, ok := x.(*T)` only where ok held: `if a, ok := x.(*T); ok { … V = a … }`.
+            ok = defs.length > 0 && defs.every((a) => (a.value ? rootOf(asserted(a.value)) : checkedAssertion(a.node, d.node, rootOf)));
           }
           if (ok) out.push({ at: d.node, v });
         } else if (values.length === 1 && left.length === 2 && left[0]?.text === r.root.text) {
@@ -1049,6 +1052,22 @@ function handOvers(facts: FileFacts, op: LockOp): HandOver[] {
     }
     return out;
   });
+}
+
+/**
+ * `def` is `a, ok := x.(*T)` (x as `rootOf` wants) in the header of an if whose condition
+ * needs ok, and `use` is in that if's body: a holds x there.
+ */
+function checkedAssertion(def: Node, use: Node, rootOf: (x: Node | null) => boolean): boolean {
+  const e = commaOkValue(def);
+  const operand = e?.childForFieldName('operand');
+  if (!e || !operand || !rootOf(unparen(operand))) return false;
+  const ifs = def.parent;
+  if (ifs?.type !== 'if_statement' || ifs.childForFieldName('initializer')?.id !== def.id) return false;
+  const okName = def.childForFieldName('left')?.namedChildren[1]?.text;
+  const cond = ifs.childForFieldName('condition');
+  const body = ifs.childForFieldName('consequence');
+  return !!okName && !!cond && !!body && conjuncts(cond).includes(okName) && within(use, body);
 }
 
 /** `a, ok := x.(*T)`: the assertion a comma-ok definition gets. */
