@@ -129,7 +129,7 @@ const ruleDocsStub = {
  * character, which is string-width's answer too: in the command's bundle the formatter's
  * string-width answers that itself and loads the real one at the first other string (every
  * rule message is ASCII; a file name or an identifier need not be).
- * test/pretty-width.test.ts holds the bundle's reports to those of the modules.
+ * test/bundle.test.ts holds the bundle's reports to those of the modules.
  */
 const stringWidthAscii = {
   name: 'leakhound-string-width-ascii',

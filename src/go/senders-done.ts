@@ -367,7 +367,7 @@ function closesOnExit(facts: FileFacts, send: ChanOp, m: string, owner: Node): b
     if (!x) return false;
     if (fromM(x)) return true;
     if (x.type !== 'identifier' || !sameScope(facts.resolveName(x.text, x), lit)) return false;
-    // c's one assignment: `c := M[k]` (or `var c = M[k]`) before the defer.
+    // c's one assignment: `c := M[k]` (or `c = M[k]`) before the defer; a `var c` declaration is not followed.
     let def: Node | undefined;
     for (const id of lit.descendantsOfType('identifier')) {
       if (id?.text !== x.text) continue;
