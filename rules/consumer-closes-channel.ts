@@ -80,6 +80,57 @@ function guarded(op: ChanOp): boolean {
   return false;
 }
 
+/** `chan<- T`: a channel this function can only send on and close. */
+function sendOnly(t: Node | null | undefined): boolean {
+  return t?.type === 'channel_type' && t.child(0)?.type === 'chan' && t.children.some((c) => c?.type === '<-');
+}
+
+/** The function directly around `n` when it declares `name` as a `chan<- T` parameter. */
+function sendOnlyOwner(n: Node, name: string): Node | null {
+  const fn = enclosingFunction(n);
+  for (const p of fn?.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type === 'parameter_declaration' && p.childrenForFieldName('name').some((x) => x?.text === name)) return sendOnly(p.childForFieldName('type')) ? fn : null;
+  }
+  return null;
+}
+
+/**
+ * The close's path leaves `fn` right after it: a return follows it in its block or in a
+ * block around it, with no loop between (a loop may have gone round a go statement first).
+ * The return found, or null.
+ */
+function returnsAfter(close: Node, fn: Node): Node | null {
+  for (let s: Node | null = statementOf(close); s && s.id !== fn.id; s = s.parent) {
+    if (s.type === 'for_statement') return null;
+    if (s.parent?.type !== 'statement_list' && s.parent?.type !== 'block') continue;
+    for (let next = s.nextNamedSibling; next; next = next.nextNamedSibling) {
+      if (next.type === 'return_statement') return next;
+      if (next.descendantsOfType('go_statement').length > 0) return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * A `chan<- T` parameter makes its function the producer, never the consumer: a close there
+ * only races with goroutines this function started that send, and a close on a path that
+ * returns before any of those go statements has run races with none (`if bad { close(ch);
+ * return }` ahead of `go func() { defer close(ch); ch <- work() }()`).
+ */
+function producerClosesFirst(c: ChanOp, name: string, theirs: ChanOp[]): boolean {
+  const fn = c.deferred ? null : sendOnlyOwner(c.node, name);
+  if (!fn) return false;
+  const ret = returnsAfter(c.node, fn);
+  return theirs.every((s) => {
+    const g = s.unit.node;
+    if (g.type !== 'go_statement' || !within(g, fn) || enclosingFunction(g)?.id !== fn.id) return false;
+    // a loop around both may have started the goroutine on an earlier round
+    for (let p = c.node.parent; p && p.id !== fn.id; p = p.parent) if (p.type === 'for_statement' && within(g, p)) return false;
+    if (onDifferentBranches(g, c.node)) return true;
+    return !!ret && g.startIndex >= ret.endIndex;
+  });
+}
+
 function analyse(facts: FileFacts, ch: Channel, all: Channel[], inTest: boolean, constant: (n: Node | null) => number | undefined): Found[] {
   const out: Found[] = [];
   if (ch.escapes) return out;
@@ -143,6 +194,7 @@ function analyse(facts: FileFacts, ch: Channel, all: Channel[], inTest: boolean,
     if (recvs.length === 0) continue;
     const theirs = sends.filter((s) => s.unit.node.id !== c.unit.node.id);
     if (theirs.length === 0 || c.once || waitsBefore(c) || countdown(c) || failurePath(c.node.parent?.parent ?? c.node, inTest)) continue;
+    if (producerClosesFirst(c, ch.name, theirs)) continue;
     // closing in reaction to a signal on another channel (`case <-done: close(ch)`)
     if (signalCase(c, ch.name)) continue;
     // the senders run on another branch than this close (`if x { go send() } else { close(ch) }`)
@@ -256,7 +308,7 @@ export default defineRule({
     tags: ['goroutine', 'channel', 'panic'],
     docs: {
       whatItDoes:
-        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, or one per item of a work queue whose workers send at most once per item they take (`for i := 0; i < len(xs); i++ { <-res }` after `for _, x := range xs { queue <- x }`), under an `atomic.AddInt64(&n, -1) == 0` countdown, or after `<-done` where done is closed by a goroutine that first received from every channel of a map or slice `M` once each sender has closed its own `M[k]` with a `defer` on its way out); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic. Across the files of the package, a field of the receiver closed twice through the methods of its type: `s.Stop()` (which closes `s.done` every time it runs) followed by `close(s.done)` on one path, a deferred `s.Stop()` with a close, `go s.Stop()` twice or in a loop. A close under an if, in a select case, after an early return or in a `sync.Once` is a guarded one and does not count.',
+        'Finds `close(ch)` in a goroutine or function body that only receives from `ch` while another goroutine of the same function sends on it, a channel closed twice on one path (including `defer close(ch)` plus an explicit close), and a close run by every goroutine a loop starts. A close is left alone once the receiving side heard from every sender (after `wg.Wait()` or `group.Wait()`, after a receive loop that takes one value per goroutine started, or one per item of a work queue whose workers send at most once per item they take (`for i := 0; i < len(xs); i++ { <-res }` after `for _, x := range xs { queue <- x }`), under an `atomic.AddInt64(&n, -1) == 0` countdown, or after `<-done` where done is closed by a goroutine that first received from every channel of a map or slice `M` once each sender has closed its own `M[k]` with a `defer` on its way out); a path that ends (`t.Fatal`, `log.Fatal`, `os.Exit`, a return) does not reach a second close, and a close in a deferred `recover()` branch only runs on a panic. Across the files of the package, a field of the receiver closed twice through the methods of its type: `s.Stop()` (which closes `s.done` every time it runs) followed by `close(s.done)` on one path, a deferred `s.Stop()` with a close, `go s.Stop()` twice or in a loop. A close under an if, in a select case, after an early return or in a `sync.Once` is a guarded one and does not count. A `close(ch)` in a function whose parameter is `chan<- T` (a producer by its type) on a path that returns before any goroutine it starts to send on `ch` exists is left alone.',
       whyIsThisBad:
         'A send on a closed channel panics, and so does a second close. The producer knows when it is done sending; the consumer does not. Closing from the receiving side races with the senders, and a sender stopped with a panic or left blocked takes its memory with it.',
       example: `package p
