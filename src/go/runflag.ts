@@ -20,19 +20,17 @@
 //	func (c *Cron) Start() { c.mu.Lock(); …; c.running = true; go c.run() }
 //
 // Read from syntax, conservatively: the flag is set true only right before the loop is
-// started (or run), the loop leaves only by its stop case, and every send or close of the stop
-// signal clears the flag under the same lock.
+// started (or run: a later statement of the same block, nothing that leaves between), the
+// loop leaves only by its stop case, and every send or close of the stop signal has cleared
+// the flag under the same lock once it has run.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, unparen, within } from './facts.js';
+import { enclosingFunction, type FileFacts, unparen, within } from './facts.js';
 import type { PackageView } from './package.js';
 import type { DeclKey } from './pkgindex.js';
+import { receiverName } from './summary.js';
+import { endingCall } from './terminators.js';
 
 const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_switch_statement', 'type_switch_statement']);
-
-/** The receiver's name of a method declaration. */
-function recvName(fn: Node): string | undefined {
-  return fn.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('name')?.text;
-}
 
 /** The statements of a block or statement list, comments left out. */
 function statementsOf(n: Node | null): Node[] {
@@ -125,18 +123,70 @@ function heldAt(fn: Node, recv: string, at: Node, read: boolean): { mutex: strin
   return held;
 }
 
-/** `recv.F = false` statements of the statement lists around `n` in method `fn`, up to its body: F each. */
-function clearsAround(n: Node, fn: Node, recv: string): Map<string, Node> {
+/** `recv.F = false` (a single assignment): F. */
+function clearedFlag(s: Node, recv: string): string | undefined {
+  if (s.type !== 'assignment_statement' || s.childForFieldName('operator')?.text !== '=') return undefined;
+  const [l, ...more] = s.childForFieldName('left')?.namedChildren ?? [];
+  const [r] = s.childForFieldName('right')?.namedChildren ?? [];
+  const f = more.length ? undefined : flagOf(l, recv);
+  return f && r?.text === 'false' ? f : undefined;
+}
+
+/**
+ * Statement `s` of method `fn` may leave the statement list it is in: a return, goto,
+ * labeled break or continue, a break or continue of a loop, switch or select around it, or
+ * a call that ends the path (panic, os.Exit, log.Fatal…: terminators.ts) anywhere in it.
+ */
+function mayLeave(s: Node, fn: Node, facts: FileFacts): boolean {
+  for (const j of s.descendantsOfType(['return_statement', 'goto_statement', 'break_statement', 'continue_statement', 'call_expression'])) {
+    if (!j) continue;
+    if (j.type === 'call_expression') {
+      if (endingCall(facts, j) !== null) return true;
+      continue;
+    }
+    if (enclosingFunction(j)?.id !== fn.id) continue; // leaves a function literal only
+    if (j.type === 'return_statement' || j.type === 'goto_statement' || j.namedChildCount) return true;
+    const target = (n: Node) => (j.type === 'continue_statement' ? n.type === 'for_statement' : BREAKABLE.has(n.type));
+    let p = j.parent;
+    while (p && !target(p)) p = p.id === s.id ? null : p.parent;
+    if (!p) return true; // its loop, switch or select is around `s`
+  }
+  return false;
+}
+
+/**
+ * The statements that run after statement `s` of method `fn` whenever it completes: the
+ * later statements of its own statement list, up to the first that may leave it.
+ */
+function runAfter(s: Node, fn: Node, facts: FileFacts): Node[] {
+  if (s.parent?.type !== 'statement_list') return [];
+  const out: Node[] = [];
+  for (const t of statementsOf(s.parent)) {
+    if (t.startIndex <= s.startIndex) continue;
+    out.push(t);
+    if (mayLeave(t, fn, facts)) break;
+  }
+  return out;
+}
+
+/**
+ * The `recv.F = false` statements that have run whenever statement `s` of method `fn` has
+ * completed: earlier statements of the statement lists around it (up to the body), and
+ * later statements of its own list that no return, jump or ending call comes before: F each.
+ */
+function clearsAround(s: Node, fn: Node, recv: string, facts: FileFacts): Map<string, Node> {
   const out = new Map<string, Node>();
-  for (let p = n.parent; p && p.id !== fn.id; p = p.parent) {
+  for (const t of runAfter(s, fn, facts)) {
+    const f = clearedFlag(t, recv);
+    if (f && !out.has(f)) out.set(f, t);
+  }
+  for (let child = s, p = s.parent; p && p.id !== fn.id; child = p, p = p.parent) {
     if (p.type === 'func_literal') return new Map();
     if (p.type !== 'statement_list') continue;
-    for (const s of statementsOf(p)) {
-      if (s.type !== 'assignment_statement' || s.childForFieldName('operator')?.text !== '=') continue;
-      const [l, ...more] = s.childForFieldName('left')?.namedChildren ?? [];
-      const [r] = s.childForFieldName('right')?.namedChildren ?? [];
-      const f = more.length ? undefined : flagOf(l, recv);
-      if (f && r?.text === 'false') out.set(f, s);
+    for (const t of statementsOf(p)) {
+      if (t.startIndex >= child.startIndex) break;
+      const f = clearedFlag(t, recv);
+      if (f) out.set(f, t);
     }
   }
   return out;
@@ -144,9 +194,10 @@ function clearsAround(n: Node, fn: Node, recv: string): Map<string, Node> {
 
 /**
  * What every send or close of the stop signal `recv.signal` in the package does with it: the
- * flags each clears next to it (`recv.F = false` in the same statement list or one around
- * it), all under one mutex of the receiver held by `Lock`. Undefined when some send or
- * close of a field of that name is elsewhere (a function literal, another value, no lock).
+ * flags each has cleared once it has run (clearsAround: `recv.F = false` before it in a
+ * statement list around it, or after it in its own with nothing that leaves between), all
+ * under one mutex of the receiver held by `Lock`. Undefined when some send or close of a
+ * field of that name is elsewhere (a function literal, another value, no lock).
  */
 function stopClears(pkg: PackageView, type: string, signal: string): { flags: Set<string>; mutex: string } | undefined {
   let flags: Set<string> | undefined;
@@ -168,12 +219,12 @@ function stopClears(pkg: PackageView, type: string, signal: string): { flags: Se
       sites.push({ stmt: n.type === 'send_statement' ? n : n.parent!, sel });
     }
     if (!sites.length) continue;
-    const recv = d.recv === type ? recvName(d.node) : undefined;
+    const recv = d.recv === type ? receiverName(d.node) : undefined;
     if (!recv) return undefined;
     for (const { stmt: s, sel } of sites) {
       if (sel.childForFieldName('operand')?.text !== recv || enclosingFunction(s)?.id !== d.node.id) return undefined;
       const here = new Set<string>();
-      for (const [f, clear] of clearsAround(s, d.node, recv)) {
+      for (const [f, clear] of clearsAround(s, d.node, recv, d.facts)) {
         const [first, last] = clear.startIndex < s.startIndex ? [clear, s] : [s, clear];
         const held = heldAt(d.node, recv, last, false);
         if (held && held.lock.endIndex <= first.startIndex && (mutex ??= held.mutex) === held.mutex) here.add(f);
@@ -206,10 +257,14 @@ function setOnlyWithLoop(pkg: PackageView, type: string, flag: string, loop: str
       if (list!.namedChildCount !== stmt.childForFieldName('right')?.namedChildCount || (value?.text !== 'false' && value?.text !== 'true')) return false;
       if (value.text === 'false') continue;
       const operand = sel.childForFieldName('operand')!.text;
-      const starts = d.node.descendantsOfType('call_expression').some((c) => {
-        const f = c?.childForFieldName('function');
-        return !!c && c.startIndex > stmt.endIndex && f?.type === 'selector_expression' && f.childForFieldName('operand')?.text === operand && f.childForFieldName('field')?.text === loop && enclosingFunction(c)?.id === d.node.id;
-      });
+      const fn = enclosingFunction(stmt);
+      const starts =
+        !!fn &&
+        runAfter(stmt, fn, d.facts).some((t) => {
+          const c = t.type === 'go_statement' || t.type === 'expression_statement' ? t.namedChild(0) : null;
+          const f = c?.type === 'call_expression' ? c.childForFieldName('function') : null;
+          return f?.type === 'selector_expression' && f.childForFieldName('operand')?.text === operand && f.childForFieldName('field')?.text === loop;
+        });
       if (!starts) return false;
     }
     for (const kv of d.node.descendantsOfType('keyed_element')) {
@@ -256,7 +311,7 @@ export function flagGuard(pkg: PackageView, type: string, receiver: DeclKey, sig
   const loopSet = new Map<string, boolean>();
   return (sender, line, column) => {
     const decl = pkg.decl(sender);
-    const recv = decl && recvName(decl.node);
+    const recv = decl && receiverName(decl.node);
     if (!decl || !recv) return false;
     let send: Node | null = decl.node.descendantForPosition({ row: line - 1, column: column - 1 });
     while (send && send.type !== 'send_statement' && send.id !== decl.node.id) send = send.parent;

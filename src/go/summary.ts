@@ -172,7 +172,7 @@ function resultCount(fn: Node): number {
   return n;
 }
 
-function receiverName(fn: Node): string | undefined {
+export function receiverName(fn: Node): string | undefined {
   const p = fn.childForFieldName('receiver')?.namedChildren.find((c) => c?.type === 'parameter_declaration');
   const n = p?.childForFieldName('name')?.text;
   return n && n !== '_' ? n : undefined;
