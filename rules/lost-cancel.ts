@@ -25,7 +25,7 @@
 //   if _, err := poll(ctx); err == nil { …; cancel() } else if err == context.DeadlineExceeded { return }
 import type { Node } from 'web-tree-sitter';
 import { defineRule, type Handlers } from '../src/engine/types.js';
-import { enclosingFunction, type FileFacts, sameScope, unparen, unparenUp } from '../src/go/facts.js';
+import { enclosingFunction, type FileFacts, sameScope, unparen, unparenUp, within } from '../src/go/facts.js';
 import { exitAvoiding } from '../src/go/flow.js';
 import { isProgramMain } from '../src/go/funcs.js';
 import { endsStatement } from '../src/go/leaks.js';
@@ -247,9 +247,6 @@ function written(id: Node): boolean {
   return (st?.type === 'range_clause' || st?.type === 'receive_statement') && st.childForFieldName('left')?.id === p!.id;
 }
 
-/** True when `a` contains `b`. */
-const contains = (a: Node, b: Node) => a.startIndex <= b.startIndex && b.endIndex <= a.endIndex;
-
 /**
  * True when the error variable `e` (an identifier read at `e`) was last set, on every path to
  * it, by a call given the derived context `ctxName` after `derived` (the statement of the
@@ -268,10 +265,10 @@ function setByCallGiven(facts: FileFacts, fn: Node, e: Node, ctxName: string, de
   const stmt = def?.parent?.parent;
   if (!def || (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement') || def.startIndex < derived.endIndex || enclosingFunction(def)?.id !== fn.id) return false;
   // The statement runs before `e` on every path: its list or header holds `e`.
-  if (!stmt.parent || !contains(stmt.parent, e) || contains(stmt, e)) return false;
+  if (!stmt.parent || !within(e, stmt.parent) || within(e, stmt)) return false;
   // A loop around `e` but not the statement: another assignment in it reaches `e` around the loop.
   for (let p = e.parent; p && p.id !== stmt.parent.id; p = p.parent) {
-    if (p.type === 'for_statement' && writes.some((w) => w.id !== def.id && contains(p!, w))) return false;
+    if (p.type === 'for_statement' && writes.some((w) => w.id !== def.id && within(w, p!))) return false;
   }
   // ctx is the derived context there: not assigned again in between.
   if (facts.uses(fn, ctxName).some((u) => assignedTo(u) && u.startIndex > derived.endIndex && u.startIndex < stmt.startIndex)) return false;

@@ -340,6 +340,15 @@ export function memoPer<O extends object, V>(): (owner: O, key: string | number,
   };
 }
 
+/** The statements of a block or a statement list, comments left out; none for any other node. */
+export function codeStatements(n: Node | null): Node[] {
+  const list = n?.type === 'block' ? n.namedChildren.find((c) => c?.type === 'statement_list') : n;
+  return (list?.type === 'statement_list' ? list.namedChildren : []).filter((c): c is Node => !!c && c.type !== 'comment');
+}
+
+/** The statements a plain `break` leaves. */
+export const BREAK_TARGETS = new Set(['for_statement', 'select_statement', 'expression_switch_statement', 'type_switch_statement']);
+
 /** The statements of a block (tree-sitter-go wraps them in a statement_list). */
 export function blockStatements(block: Node | null): Node[] {
   if (!block) return [];

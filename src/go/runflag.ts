@@ -24,19 +24,11 @@
 // loop leaves only by its stop case, and every send or close of the stop signal has cleared
 // the flag under the same lock once it has run.
 import type { Node } from 'web-tree-sitter';
-import { enclosingFunction, type FileFacts, unparen, within } from './facts.js';
+import { BREAK_TARGETS, codeStatements, enclosingFunction, type FileFacts, unparen, within } from './facts.js';
 import type { PackageView } from './package.js';
 import type { DeclKey } from './pkgindex.js';
 import { receiverName } from './summary.js';
 import { endingCall } from './terminators.js';
-
-const BREAKABLE = new Set(['for_statement', 'select_statement', 'expression_switch_statement', 'type_switch_statement']);
-
-/** The statements of a block or statement list, comments left out. */
-function statementsOf(n: Node | null): Node[] {
-  const list = n?.type === 'block' ? n.namedChildren.find((c) => c?.type === 'statement_list') : n;
-  return (list?.type === 'statement_list' ? list.namedChildren : []).filter((c): c is Node => !!c && c.type !== 'comment');
-}
 
 /** `recv.F` (parentheses skipped): F. */
 function flagOf(e: Node | null | undefined, recv: string): string | undefined {
@@ -84,10 +76,10 @@ function guardsOf(n: Node, fn: Node, recv: string): Map<string, Node> {
       for (const f of flags) out.set(f, p);
     }
     if (p.type !== 'statement_list') continue;
-    for (const s of statementsOf(p)) {
+    for (const s of codeStatements(p)) {
       if (s.startIndex >= child.startIndex) break;
       if (s.type !== 'if_statement' || s.childForFieldName('alternative')) continue;
-      if (statementsOf(s.childForFieldName('consequence')).at(-1)?.type !== 'return_statement') continue;
+      if (codeStatements(s.childForFieldName('consequence')).at(-1)?.type !== 'return_statement') continue;
       for (const f of falseFlags(s.childForFieldName('condition'), recv)) out.set(f, s);
     }
   }
@@ -109,7 +101,7 @@ function lockCall(call: Node | null | undefined, recv: string): { mutex: string;
  */
 function heldAt(fn: Node, recv: string, at: Node, read: boolean): { mutex: string; lock: Node } | undefined {
   let held: { mutex: string; lock: Node } | undefined;
-  for (const s of statementsOf(fn.childForFieldName('body'))) {
+  for (const s of codeStatements(fn.childForFieldName('body'))) {
     if (s.endIndex > at.startIndex) break;
     const l = s.type === 'expression_statement' ? lockCall(s.namedChild(0), recv) : undefined;
     if (l && (l.verb === 'Lock' || (read && l.verb === 'RLock'))) held = { mutex: l.mutex, lock: s };
@@ -146,7 +138,7 @@ function mayLeave(s: Node, fn: Node, facts: FileFacts): boolean {
     }
     if (enclosingFunction(j)?.id !== fn.id) continue; // leaves a function literal only
     if (j.type === 'return_statement' || j.type === 'goto_statement' || j.namedChildCount) return true;
-    const target = (n: Node) => (j.type === 'continue_statement' ? n.type === 'for_statement' : BREAKABLE.has(n.type));
+    const target = (n: Node) => (j.type === 'continue_statement' ? n.type === 'for_statement' : BREAK_TARGETS.has(n.type));
     let p = j.parent;
     while (p && !target(p)) p = p.id === s.id ? null : p.parent;
     if (!p) return true; // its loop, switch or select is around `s`
@@ -161,7 +153,7 @@ function mayLeave(s: Node, fn: Node, facts: FileFacts): boolean {
 function runAfter(s: Node, fn: Node, facts: FileFacts): Node[] {
   if (s.parent?.type !== 'statement_list') return [];
   const out: Node[] = [];
-  for (const t of statementsOf(s.parent)) {
+  for (const t of codeStatements(s.parent)) {
     if (t.startIndex <= s.startIndex) continue;
     out.push(t);
     if (mayLeave(t, fn, facts)) break;
@@ -183,7 +175,7 @@ function clearsAround(s: Node, fn: Node, recv: string, facts: FileFacts): Map<st
   for (let child = s, p = s.parent; p && p.id !== fn.id; child = p, p = p.parent) {
     if (p.type === 'func_literal') return new Map();
     if (p.type !== 'statement_list') continue;
-    for (const t of statementsOf(p)) {
+    for (const t of codeStatements(p)) {
       if (t.startIndex >= child.startIndex) break;
       const f = clearedFlag(t, recv);
       if (f) out.set(f, t);
@@ -293,7 +285,7 @@ export function leavesOnlyBy(fn: Node, select: Node, stopCase: Node): boolean {
     }
     if (n.namedChildCount) return false; // a labeled break
     let p = n.parent;
-    while (p && p.id !== fn.id && !BREAKABLE.has(p.type)) p = p.parent;
+    while (p && p.id !== fn.id && !BREAK_TARGETS.has(p.type)) p = p.parent;
     if (p?.id === outer.id) return false;
   }
   return true;

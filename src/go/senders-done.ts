@@ -18,7 +18,7 @@
 // sends on different branches).
 import type { Node } from 'web-tree-sitter';
 import { type Channel, type ChanOp, loopBetween, onDifferentBranches, sendsBefore, siblingCases, thenReturns, tripCount, within } from './channels.js';
-import { blockStatements, enclosingFunction, type FileFacts, isFunction, sameScope, unparen } from './facts.js';
+import { BREAK_TARGETS, codeStatements, enclosingFunction, type FileFacts, isFunction, sameScope, unparen } from './facts.js';
 
 type Constant = (n: Node | null) => number | undefined;
 
@@ -214,7 +214,7 @@ function queueOf(loop: Node, all: Channel[]): Channel | undefined {
   const ranged = all.find((c) => c.ops.some((o) => o.kind === 'range' && o.node.id === loop.id));
   if (ranged) return ranged;
   if (loop.namedChildren.some((c) => c?.type === 'for_clause' || c?.type === 'range_clause')) return undefined;
-  const stmts = statements(loop.childForFieldName('body'));
+  const stmts = codeStatements(loop.childForFieldName('body'));
   const [take, check] = stmts;
   if (take?.type !== 'short_var_declaration' && take?.type !== 'assignment_statement') return undefined;
   const left = take.childForFieldName('left')?.namedChildren ?? [];
@@ -226,15 +226,10 @@ function queueOf(loop: Node, all: Channel[]): Channel | undefined {
   const cond = check?.type === 'if_statement' && !check.childForFieldName('initializer') && !check.childForFieldName('alternative') ? check.childForFieldName('condition') : null;
   const neg = cond && unparen(cond);
   if (neg?.type !== 'unary_expression' || neg.child(0)?.type !== '!' || neg.childForFieldName('operand')?.text !== ok) return undefined;
-  const body = statements(check!.childForFieldName('consequence'));
+  const body = codeStatements(check!.childForFieldName('consequence'));
   const leave = body.length === 1 ? body[0] : null;
   if (!(leave?.type === 'return_statement' || (leave?.type === 'break_statement' && leave.namedChildCount === 0))) return undefined;
   return all.find((c) => c.ops.some((o) => o.kind === 'recv' && o.node.id === recv.id));
-}
-
-/** The statements of a block, comments left out. */
-function statements(block: Node | null): Node[] {
-  return blockStatements(block).filter((c) => c.type !== 'comment');
 }
 
 /** A send followed by a return, `continue`, or a break that leaves `round` itself: the round ends with it. */
@@ -245,11 +240,10 @@ function endsRound(send: Node, round: Node): boolean {
   if ((next?.type !== 'continue_statement' && next?.type !== 'break_statement') || next.namedChildCount > 0) return false;
   if (next.type === 'continue_statement') return true;
   let p = next.parent;
-  while (p && !BREAKS.has(p.type)) p = p.parent;
+  while (p && !BREAK_TARGETS.has(p.type)) p = p.parent;
   return p?.id === round.id;
 }
 
-const BREAKS = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
 
 /**
  * A relay of the senders' completions: every goroutine that sends on the channel closes, on
@@ -277,7 +271,7 @@ export function relayedBy(facts: FileFacts, sig: Channel, senders: ChanOp[]): bo
   const lit = goLiteral(relay.node);
   const owner = enclosingFunction(relay.node);
   if (!lit || !owner || unitExits(lit)) return false;
-  const stmts = statements(lit.childForFieldName('body'));
+  const stmts = codeStatements(lit.childForFieldName('body'));
   const loop = stmts.find((s) => s.type === 'for_statement' && drains(s));
   const rc = loop?.namedChildren.find((c) => c?.type === 'range_clause');
   const m = rc?.childForFieldName('right');
@@ -311,7 +305,7 @@ function drains(loop: Node): boolean {
   const rc = loop.namedChildren.find((c) => c?.type === 'range_clause');
   const left = rc?.childForFieldName('left')?.namedChildren ?? [];
   const v = left.length === 2 ? left[1] : null;
-  const body = statements(loop.childForFieldName('body'));
+  const body = codeStatements(loop.childForFieldName('body'));
   if (v?.type !== 'identifier' || v.text === '_' || !body.length) return false;
   return body.every((s) => {
     const e = s.type === 'expression_statement' ? unparen(s.namedChild(0)!) : null;
@@ -354,7 +348,7 @@ function closesOnExit(facts: FileFacts, send: ChanOp, m: string, owner: Node): b
     const op = u?.type === 'index_expression' ? u.childForFieldName('operand') : null;
     return op?.type === 'identifier' && op.text === m && sameScope(facts.resolveName(m, op), owner);
   };
-  const stmts = statements(lit.childForFieldName('body'));
+  const stmts = codeStatements(lit.childForFieldName('body'));
   const first = Math.min(
     send.node.startIndex,
     ...lit.descendantsOfType('return_statement').flatMap((r) => (r && enclosingFunction(r)?.id === lit.id ? [r.startIndex] : [])),
