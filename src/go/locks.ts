@@ -1042,11 +1042,8 @@ function handOvers(facts: FileFacts, op: LockOp): HandOver[] {
           // `if V, ok = x.(*T); ok { … }`.
           const e = values[0] ? unparen(values[0]) : null;
           if (e?.type !== 'type_assertion_expression' || !rootOf(asserted(e))) continue;
-          const ifs = d.node.parent;
-          const cond = ifs?.type === 'if_statement' && ifs.childForFieldName('initializer')?.id === d.node.id ? ifs.childForFieldName('condition') : null;
-          const okName = left[1]?.text;
-          const body = ifs?.childForFieldName('consequence');
-          if (cond && body && okName && conjuncts(cond).includes(okName) && !within(op.call, body)) out.push({ at: body, v });
+          const body = okBody(d.node);
+          if (body && !within(op.call, body)) out.push({ at: body, v });
         }
       }
     }
@@ -1059,15 +1056,20 @@ function handOvers(facts: FileFacts, op: LockOp): HandOver[] {
  * needs ok, and `use` is in that if's body: a holds x there.
  */
 function checkedAssertion(def: Node, use: Node, rootOf: (x: Node | null) => boolean): boolean {
-  const e = commaOkValue(def);
-  const operand = e?.childForFieldName('operand');
-  if (!e || !operand || !rootOf(unparen(operand))) return false;
+  const operand = commaOkValue(def)?.childForFieldName('operand');
+  if (!operand || !rootOf(unparen(operand))) return false;
+  const body = okBody(def);
+  return !!body && within(use, body);
+}
+
+/** The body of `if a, ok := …; ok && … { … }` whose header `def` is: where ok held. */
+function okBody(def: Node): Node | undefined {
   const ifs = def.parent;
-  if (ifs?.type !== 'if_statement' || ifs.childForFieldName('initializer')?.id !== def.id) return false;
+  if (ifs?.type !== 'if_statement' || ifs.childForFieldName('initializer')?.id !== def.id) return undefined;
   const okName = def.childForFieldName('left')?.namedChildren[1]?.text;
   const cond = ifs.childForFieldName('condition');
   const body = ifs.childForFieldName('consequence');
-  return !!okName && !!cond && !!body && conjuncts(cond).includes(okName) && within(use, body);
+  return okName && cond && body && conjuncts(cond).includes(okName) ? body : undefined;
 }
 
 /** `a, ok := x.(*T)`: the assertion a comma-ok definition gets. */
